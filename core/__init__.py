@@ -1,0 +1,1 @@
+"""Everything below the screens: settings, data model, rules, computations, demo data."""

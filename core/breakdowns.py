@@ -1,0 +1,145 @@
+"""Who was admitted and when: the mix of the admitted, admissions by month, the trend over years.
+
+All aggregates in SQL over one subtree; no candidate row leaves the database.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, case, func
+from sqlmodel import Session, select
+
+from core.config import RuleSettings
+from core.models import Candidate, Organization, YearPlan
+from core.progress import Period, counted_date_column, expected_by
+from core.scope import Actor, org_in_scope
+from core.sqlfuncs import age_years, ymd
+from core.stages import Occupation, Qualification, Sector
+from core.tree import in_subtree
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Counts of the admitted in the period, by the groups leadership reports on."""
+
+    total: int
+    flags: dict[str, int]  # female, ethnic_minority, religious, youth_union, under_30, village_head
+    qualification: dict[str, int]
+    occupation: dict[str, int]
+    sector: dict[str, int]
+
+
+def _admitted_in(root: Organization, period: Period, rules: RuleSettings):
+    counted = counted_date_column(rules)
+    return counted, and_(in_subtree(root.path), counted >= period.start, counted <= period.end)
+
+
+def admitted_mix(
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+) -> Mix:
+    """The mix of those admitted in the year up to `as_of`, in the organization's subtree."""
+    root = org_in_scope(session, actor, org_code)
+    counted, where = _admitted_in(root, Period(year, as_of), rules)
+
+    def flag(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    base = select().select_from(Candidate).join(Organization, Organization.id == Candidate.organization_id).where(where)
+    total, female, minority, religious, youth, under_30, village_head = session.exec(
+        base.add_columns(
+            func.count(Candidate.id),
+            flag(Candidate.female),
+            flag(Candidate.ethnic_minority),
+            flag(Candidate.religion != ""),
+            flag(Candidate.youth_union_member),
+            flag(age_years(Candidate.birth_date, counted) < rules.under_age_years),
+            flag(Candidate.village_head),
+        )
+    ).one()
+
+    def grouped(column, codes) -> dict[str, int]:
+        rows = dict(session.exec(base.add_columns(column, func.count(Candidate.id)).group_by(column)).all())
+        return {code.value: int(rows.get(code.value, 0)) for code in codes}
+
+    return Mix(
+        total=int(total),
+        flags={
+            "female": int(female),
+            "ethnic_minority": int(minority),
+            "religious": int(religious),
+            "youth_union": int(youth),
+            "under_30": int(under_30),
+            "village_head": int(village_head),
+        },
+        qualification=grouped(Candidate.qualification, Qualification),
+        occupation=grouped(Candidate.occupation, Occupation),
+        sector=grouped(Organization.sector, Sector),
+    )
+
+
+def admissions_by_month(
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+) -> pd.DataFrame:
+    """Admissions per month of the year against the plan's expected cumulative pace.
+
+    Columns: month (1–12), admitted, cumulative, expected_cumulative (months after the
+    as-of date have no admitted figures).
+    """
+    root = org_in_scope(session, actor, org_code)
+    period = Period(year, as_of)
+    counted, where = _admitted_in(root, period, rules)
+    month = (ymd(counted) // 100) % 100
+    rows = dict(
+        session.exec(
+            select(month, func.count(Candidate.id))
+            .join(Organization, Organization.id == Candidate.organization_id)
+            .where(where)
+            .group_by(month)
+        ).all()
+    )
+    target = session.exec(
+        select(YearPlan.target).where(YearPlan.organization_id == root.id, YearPlan.year == year)
+    ).first() or 0
+    frame = pd.DataFrame({"month": range(1, 13)})
+    frame["admitted"] = [int(rows.get(m, 0)) for m in frame["month"]]
+    last_month = period.end.month if period.end >= period.start else 0
+    frame.loc[frame["month"] > last_month, "admitted"] = pd.NA
+    frame["cumulative"] = frame["admitted"].cumsum()
+    frame["expected_cumulative"] = [
+        expected_by(target, Period(year, date(year, m, calendar.monthrange(year, m)[1])), rules.pace_monthly_weights)
+        for m in frame["month"]
+    ]
+    return frame
+
+
+def trend_by_year(
+    session: Session, actor: Actor, *, org_code: str | None, years: range, as_of: date, rules: RuleSettings
+) -> pd.DataFrame:
+    """Admitted and target per year for the organization's subtree. Columns: year, admitted, target."""
+    root = org_in_scope(session, actor, org_code)
+    counted = counted_date_column(rules)
+    year_of = ymd(counted) // 10000
+    start, end = date(years.start, 1, 1), min(as_of, date(years.stop - 1, 12, 31))
+    admitted = dict(
+        session.exec(
+            select(year_of, func.count(Candidate.id))
+            .join(Organization, Organization.id == Candidate.organization_id)
+            .where(in_subtree(root.path), counted >= start, counted <= end)
+            .group_by(year_of)
+        ).all()
+    )
+    targets = dict(
+        session.exec(
+            select(YearPlan.year, YearPlan.target).where(YearPlan.organization_id == root.id, YearPlan.year.in_(list(years)))
+        ).all()
+    )
+    return pd.DataFrame(
+        {
+            "year": list(years),
+            "admitted": [int(admitted.get(y, 0)) for y in years],
+            "target": [int(targets.get(y, 0)) for y in years],
+        }
+    )

@@ -1,0 +1,146 @@
+"""One typed settings object, read from the environment and `.streamlit/secrets.toml`.
+
+Every number of the procedure is a setting (they changed twice in 2025), so the rules take a
+`RuleSettings` instead of constants. The environment wins over the secrets file; both are
+optional, and the defaults are the rules in force in 2025 (see shared/domain.md).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'ptdv.db'}"
+
+CountBy = Literal["decision", "ceremony"]
+
+
+class SettingsError(ValueError):
+    """A setting has a value the application cannot run with."""
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """The numbers of the admission procedure and of the alerts."""
+
+    min_age_months: int = 18 * 12
+    max_age_months: int = 60 * 12
+    certificate_valid_months: int = 60
+    sponsor_min_months: int = 12
+    youth_union_max_age_years: int = 30
+    vote_min_numerator: int = 2
+    vote_min_denominator: int = 3
+    decision_working_days: int = 60
+    decision_extension_working_days: int = 30
+    ceremony_working_days: int = 30
+    probation_months: int = 12
+    recognition_review_working_days: int = 30
+    due_soon_days: int = 30
+    stuck_days: int = 180
+    near_max_age_months: int = 6
+    no_admission_years: int = 2
+    missed_target_years: int = 2
+    under_age_years: int = 30
+    band_low_percent: float = 3.0
+    band_high_percent: float = 4.0
+    count_admission_by: CountBy = "decision"
+    # Twelve weights (one a month) for the expected pace through the year; empty means linear.
+    pace_monthly_weights: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.count_admission_by not in ("decision", "ceremony"):
+            raise SettingsError(
+                f"count_admission_by must be 'decision' or 'ceremony', not {self.count_admission_by!r}"
+            )
+        if self.pace_monthly_weights and (
+            len(self.pace_monthly_weights) != 12
+            or any(w < 0 for w in self.pace_monthly_weights)
+            or sum(self.pace_monthly_weights) <= 0
+        ):
+            raise SettingsError("pace_monthly_weights needs 12 non-negative weights with a positive sum")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+                raise SettingsError(f"{f.name} must not be negative")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Application settings: where the data lives, demo mode, sign-in and the rules."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    demo_mode: bool = True
+    cookie_key: str = ""
+    cookie_name: str = "ptdv_auth"
+    cookie_expiry_days: float = 1.0
+    rules: RuleSettings = field(default_factory=RuleSettings)
+
+
+def _coerce(value: Any, like: Any) -> Any:
+    """Turn an environment string into the type of the default it replaces."""
+    if not isinstance(value, str):
+        return tuple(value) if isinstance(like, tuple) else value
+    if isinstance(like, bool):
+        if value.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"expected true/false, got {value!r}")
+    if isinstance(like, int):
+        return int(value)
+    if isinstance(like, float):
+        return float(value)
+    if isinstance(like, tuple):
+        return tuple(float(v) for v in value.split(",") if v.strip())
+    return value
+
+
+def _read_secrets(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def load_settings(
+    environ: dict[str, str] | None = None, secrets_path: Path = SECRETS_FILE
+) -> Settings:
+    """Build the settings: defaults, then `.streamlit/secrets.toml`, then `PTDV_*` variables.
+
+    `DATABASE_URL` is also read without the prefix, as hosting platforms set it that way.
+    Rule numbers live under `[rules]` in the secrets file and as `PTDV_RULE_<NAME>` variables.
+    """
+    env = os.environ if environ is None else environ
+    secrets = _read_secrets(secrets_path)
+    base = Settings()
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name == "rules":
+            continue
+        raw = secrets.get(f.name)
+        raw = env.get(f"PTDV_{f.name.upper()}", raw)
+        if raw is not None:
+            try:
+                values[f.name] = _coerce(raw, getattr(base, f.name))
+            except ValueError as exc:
+                raise SettingsError(f"setting {f.name}: {exc}") from exc
+    if env.get("DATABASE_URL"):
+        values["database_url"] = env["DATABASE_URL"]
+
+    rule_values: dict[str, Any] = {}
+    rule_defaults = RuleSettings()
+    secret_rules = secrets.get("rules", {})
+    for f in fields(RuleSettings):
+        raw = secret_rules.get(f.name)
+        raw = env.get(f"PTDV_RULE_{f.name.upper()}", raw)
+        if raw is not None:
+            try:
+                rule_values[f.name] = _coerce(raw, getattr(rule_defaults, f.name))
+            except ValueError as exc:
+                raise SettingsError(f"rule {f.name}: {exc}") from exc
+    return replace(base, **values, rules=RuleSettings(**rule_values))

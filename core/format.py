@@ -1,0 +1,89 @@
+"""Numbers, percentages and dates the Vietnamese way: 4.850; 102,1%; 19/01/2024.
+
+The only place that formats a figure for people; pages, the CLI and reports all call it.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.i18n import t
+
+
+def _group(digits: str) -> str:
+    out = []
+    while len(digits) > 3:
+        out.insert(0, digits[-3:])
+        digits = digits[:-3]
+    out.insert(0, digits)
+    return ".".join(out)
+
+
+def _missing(value: object) -> bool:
+    """None, NaN and pandas' NA all mean "no figure"."""
+    if value is None:
+        return True
+    try:
+        return math.isnan(value)  # type: ignore[arg-type]
+    except TypeError:
+        return True
+
+
+def fmt_number(value: float | int | None, decimals: int = 0) -> str:
+    """4850 -> "4.850"; 3.05 with decimals=2 -> "3,05"; None or NaN -> "–"."""
+    if _missing(value):
+        return "–"
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    text = f"{abs(rounded):f}"
+    whole, _, frac = text.partition(".")
+    return sign + _group(whole) + ("," + frac if frac else "")
+
+
+def fmt_percent(value: float | None, decimals: int = 1) -> str:
+    """A percentage already multiplied by 100: 102.0689 -> "102,1%"; 100.0 -> "100%".
+
+    A whole number is shown without decimals, as Party reports write "đạt 100% kế hoạch".
+    """
+    if _missing(value):
+        return "–"
+    text = fmt_number(value, decimals)
+    if "," in text and set(text.split(",")[1]) == {"0"}:
+        text = text.split(",")[0]
+    return text + "%"
+
+
+def fmt_date(value: date | None) -> str:
+    """19/01/2024; None -> "–"."""
+    return value.strftime("%d/%m/%Y") if value else "–"
+
+
+def fmt_long_date(value: date, place: str) -> str:
+    """ "Kim Bảng, ngày 19 tháng 01 năm 2024", as in the heading of a Party document."""
+    return t("date.long", place=place, day=f"{value.day:02d}", month=f"{value.month:02d}", year=value.year)
+
+
+def fmt_progress(admitted: int, target: int) -> str:
+    """ "148/145, đạt 102,1% kế hoạch"; with no target, just the count."""
+    if not target:
+        return t("progress.no_target", admitted=fmt_number(admitted))
+    return t(
+        "progress.phrase",
+        admitted=fmt_number(admitted),
+        target=fmt_number(target),
+        percent=fmt_percent(100 * admitted / target),
+    )
+
+
+def parse_date(text: str) -> date:
+    """Read 19/01/2024 or 2024-01-19; raise ValueError with a Vietnamese message otherwise."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(p) for p in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(t("error.bad_date", value=text)) from None

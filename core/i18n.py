@@ -1,0 +1,187 @@
+"""The UI catalog: every string people read, Vietnamese first, looked up by key.
+
+Another language is one more dictionary in CATALOG with the same keys (a test checks that
+every language has every key). `t()` fills `{placeholders}`; `label()` names a code
+(a stage, a sector...) through its group.
+"""
+from __future__ import annotations
+
+DEFAULT_LANGUAGE = "vi"
+
+VI: dict[str, str] = {
+    "app.title": "Phát triển đảng viên",
+    "app.placeholder": "Tổng hợp tiến độ kết nạp đảng viên (bản xem trước, chưa có đăng nhập).",
+    "filter.year": "Năm",
+    # Dates and progress
+    "date.long": "{place}, ngày {day} tháng {month} năm {year}",
+    "progress.phrase": "{admitted}/{target}, đạt {percent} kế hoạch",
+    "progress.no_target": "{admitted} (chưa giao chỉ tiêu)",
+    "grassroots.phrase": "{count}/{total} tổ chức cơ sở đảng kết nạp được đảng viên",
+    # Stages (quy trình kết nạp)
+    "stage.source": "Quần chúng trong diện tạo nguồn",
+    "stage.outstanding": "Quần chúng ưu tú (cảm tình Đảng)",
+    "stage.class_done": "Đã học lớp bồi dưỡng nhận thức về Đảng",
+    "stage.dossier": "Hoàn thiện hồ sơ",
+    "stage.branch_resolution": "Chi bộ đề nghị kết nạp",
+    "stage.committee_resolution": "Đảng ủy cơ sở đề nghị",
+    "stage.decision": "Có quyết định kết nạp",
+    "stage.admitted": "Đã kết nạp (đảng viên dự bị)",
+    "stage.official": "Đảng viên chính thức",
+    "exit.stopped": "Dừng xem xét",
+    "exit.removed": "Xóa tên khỏi danh sách đảng viên dự bị",
+    "exit.transferred": "Chuyển đi",
+    # Organizations
+    "kind.upper_committee": "Đảng bộ cấp trên cơ sở",
+    "kind.grassroots_committee": "Đảng bộ cơ sở",
+    "kind.grassroots_cell": "Chi bộ cơ sở",
+    "kind.cell": "Chi bộ trực thuộc",
+    "sector.rural": "Thôn (nông thôn)",
+    "sector.urban": "Tổ dân phố (đô thị)",
+    "sector.administration": "Cơ quan hành chính",
+    "sector.school": "Trường học",
+    "sector.health": "Y tế",
+    "sector.state_enterprise": "Doanh nghiệp nhà nước",
+    "sector.private_enterprise": "Doanh nghiệp ngoài nhà nước",
+    "sector.armed_forces": "Lực lượng vũ trang",
+    "sector.other": "Khác",
+    # People
+    "education.primary": "Tiểu học",
+    "education.lower_secondary": "Trung học cơ sở",
+    "education.upper_secondary": "Trung học phổ thông",
+    "qualification.none": "Chưa qua đào tạo",
+    "qualification.elementary": "Sơ cấp",
+    "qualification.intermediate": "Trung cấp",
+    "qualification.college": "Cao đẳng",
+    "qualification.university": "Đại học",
+    "qualification.postgraduate": "Sau đại học",
+    "occupation.farmer": "Nông dân",
+    "occupation.worker": "Công nhân",
+    "occupation.private_enterprise": "Lao động doanh nghiệp ngoài nhà nước",
+    "occupation.civil_servant": "Cán bộ, công chức, viên chức",
+    "occupation.teacher": "Giáo viên",
+    "occupation.health_worker": "Nhân viên y tế",
+    "occupation.high_school_student": "Học sinh THPT",
+    "occupation.university_student": "Sinh viên",
+    "occupation.armed_forces": "Lực lượng vũ trang",
+    "occupation.freelance": "Lao động tự do",
+    "occupation.other": "Khác",
+    "role.admin": "Ban Tổ chức (quản trị)",
+    "role.leader": "Lãnh đạo",
+    "role.secretary": "Bí thư",
+    "role.projector": "Trình chiếu",
+    # Mix of the admitted
+    "mix.total": "Tổng số kết nạp",
+    "mix.female": "Nữ",
+    "mix.ethnic_minority": "Dân tộc thiểu số",
+    "mix.religious": "Người có đạo",
+    "mix.youth_union": "Đoàn viên thanh niên",
+    "mix.under_30": "Dưới 30 tuổi",
+    "mix.village_head": "Trưởng, phó thôn",
+    # Status of an organization against its plan
+    "status.done": "Hoàn thành",
+    "status.on_pace": "Đúng tiến độ",
+    "status.behind": "Chậm tiến độ",
+    "status.at_risk": "Có nguy cơ không đạt",
+    "status.missed": "Không đạt kế hoạch",
+    "status.no_target": "Chưa giao chỉ tiêu",
+    "band.below": "Dưới mức 3–4%",
+    "band.within": "Trong mức 3–4%",
+    "band.above": "Trên mức 3–4%",
+    # Clocks
+    "clock.decision": "Ra quyết định kết nạp (60 ngày làm việc từ nghị quyết chi bộ)",
+    "clock.ceremony": "Tổ chức lễ kết nạp (30 ngày làm việc từ khi nhận quyết định)",
+    "clock.probation_end": "Hết thời gian dự bị (12 tháng từ lễ kết nạp)",
+    "clock.recognition_review": "Chi bộ xét công nhận chính thức (30 ngày làm việc sau khi hết dự bị)",
+    "clock.new_member_class": "Học lớp bồi dưỡng đảng viên mới (trước khi công nhận chính thức)",
+    "clock.certificate_expiry": "Giấy chứng nhận lớp nhận thức về Đảng hết hạn (60 tháng)",
+    "clock.turns_18": "Đủ 18 tuổi",
+    "clock.turns_60": "Tròn 60 tuổi (quá tuổi cần Tỉnh ủy đồng ý)",
+    "clock.stuck": "Dừng lâu ở một bước",
+    "clock_state.ok": "Trong hạn",
+    "clock_state.due_soon": "Sắp đến hạn",
+    "clock_state.overdue": "Quá hạn",
+    # Rule findings
+    "rule.future_date": "Ngày {date} ở tương lai: chỉ ghi việc đã diễn ra.",
+    "rule.before_previous": "Ngày {date} sớm hơn ngày của bước trước ({previous}: {previous_date}).",
+    "rule.missing_previous": "Chưa có bước trước: «{previous}».",
+    "rule.already_entered": "Ứng viên đã qua bước «{stage}».",
+    "rule.not_applicable": "Bước «{stage}» không áp dụng cho chi bộ cơ sở.",
+    "rule.exited": "Ứng viên đã ra khỏi quy trình ({exit}); không ghi thêm bước.",
+    "rule.exit_not_allowed": "Không thể ghi «{exit}» khi ứng viên đang ở bước «{stage}».",
+    "rule.no_stage_yet": "Ứng viên chưa có bước nào; không thể ghi «{exit}».",
+    "rule.too_young": "Chưa đủ 18 tuổi tại ngày chi bộ xét (mới {years} tuổi {months} tháng).",
+    "rule.over_age": "Quá 60 tuổi tại ngày chi bộ xét ({years} tuổi {months} tháng): cần Tỉnh ủy đồng ý.",
+    "rule.education_missing": "Chưa tốt nghiệp trung học cơ sở.",
+    "rule.education_exemption": "Chưa tốt nghiệp THCS: được xét ngoại lệ (vùng cao, hải đảo, dân tộc thiểu số).",
+    "rule.no_certificate": "Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng.",
+    "rule.certificate_expired": "Giấy chứng nhận lớp nhận thức về Đảng ({date}) đã quá 60 tháng.",
+    "rule.sponsors_missing": "Thiếu người giới thiệu: cần hai đảng viên chính thức, hoặc nghị quyết Đoàn và một đảng viên.",
+    "rule.sponsor_too_recent": "Người giới thiệu {name} mới công tác cùng {months} tháng (cần ít nhất 12 tháng).",
+    "rule.vote_short": "Số phiếu tán thành {votes_for}/{votes_total} chưa đạt hai phần ba.",
+    "rule.vote_invalid": "Số phiếu không hợp lệ: {votes_for}/{votes_total}.",
+    "rule.probation_not_over": "Chưa hết 12 tháng dự bị (hết vào ngày {date}).",
+    "rule.new_member_class_missing": "Chưa học lớp bồi dưỡng đảng viên mới.",
+    "rule.reason_missing": "Cần ghi rõ lý do.",
+    "rule.void_not_latest": "Chỉ hủy được sự kiện gần nhất còn hiệu lực của ứng viên.",
+    # Alerts
+    "alert.behind_pace": "{org} mới kết nạp {admitted}/{target}, thấp hơn tiến độ dự kiến ({expected} đến ngày {as_of}).",
+    "alert.pipeline_short": "{org} còn thiếu {remaining} đảng viên so với chỉ tiêu nhưng chỉ có {late} hồ sơ ở các bước cuối.",
+    "alert.no_source": "{org} được giao chỉ tiêu {target} nhưng chưa có quần chúng nào trong quy trình.",
+    "alert.no_admission_years": "{org} chưa kết nạp được đảng viên nào trong {years} năm liền.",
+    "alert.missed_target_years": "{org} không đạt chỉ tiêu kết nạp {years} năm liền.",
+    "alert.children_short": "Tổng chỉ tiêu giao cho các tổ chức trực thuộc {org} ({children}) thấp hơn chỉ tiêu của {org} ({target}).",
+    "alert.clock_overdue": "{org} có {count} hồ sơ quá hạn: {clock}.",
+    "alert.clock_due_soon": "{org} có {count} hồ sơ sắp đến hạn: {clock}.",
+    "alert_kind.behind_pace": "Chậm tiến độ",
+    "alert_kind.pipeline_short": "Thiếu nguồn ở các bước cuối",
+    "alert_kind.no_source": "Chưa có nguồn",
+    "alert_kind.no_admission_years": "Nhiều năm không kết nạp",
+    "alert_kind.missed_target_years": "Nhiều năm không đạt chỉ tiêu",
+    "alert_kind.children_short": "Chỉ tiêu giao cho cấp dưới thấp hơn",
+    "alert_kind.clock_overdue": "Quá hạn thủ tục",
+    "alert_kind.clock_due_soon": "Sắp đến hạn thủ tục",
+    # Table headers
+    "col.organization": "Tổ chức đảng",
+    "col.admitted_target": "Kết nạp/Chỉ tiêu",
+    "col.percent_plan": "% kế hoạch",
+    "col.percent_members": "% so với đảng viên",
+    "col.status": "Tình trạng",
+    # CLI and errors
+    "cli.summary_title": "Kết quả kết nạp đảng viên năm {year} của {org} (số liệu đến ngày {as_of})",
+    "cli.grassroots": "Tổ chức cơ sở đảng kết nạp được đảng viên: {count}/{total}",
+    "cli.members_line": "Tỷ lệ kết nạp so với tổng số đảng viên đầu năm ({members}): {percent} – {band}",
+    "cli.initialised": "Cơ sở dữ liệu đã sẵn sàng: {url}",
+    "cli.demo_loaded": "Đã nạp dữ liệu mẫu: {orgs} tổ chức, {candidates} quần chúng, {events} sự kiện, {users} tài khoản.",
+    "cli.user_created": "Đã tạo tài khoản {username} ({role}).",
+    "cli.backup_done": "Đã sao lưu cơ sở dữ liệu vào {path}.",
+    "error.bad_date": "Ngày không hợp lệ: «{value}» (nhập theo dạng ngày/tháng/năm, ví dụ 19/01/2024).",
+    "error.bad_year": "Năm không hợp lệ: «{value}».",
+    "error.unknown_org": "Không tìm thấy tổ chức đảng có mã «{code}».",
+    "error.out_of_scope": "Tổ chức «{code}» nằm ngoài phạm vi được phép xem.",
+    "error.not_empty": "Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.",
+    "error.no_data": "Cơ sở dữ liệu chưa có tổ chức đảng nào. Chạy «python -m core.cli demo» để nạp dữ liệu mẫu.",
+    "error.user_exists": "Tên đăng nhập «{username}» đã có.",
+    "error.bad_role": "Vai trò không hợp lệ: «{role}» (chọn một trong: {roles}).",
+    "error.password_too_long": "Mật khẩu dài quá 72 byte; hãy chọn mật khẩu ngắn hơn.",
+    "error.password_too_short": "Mật khẩu cần ít nhất {min} ký tự.",
+    "error.backup_exists": "Tệp «{path}» đã có; chọn tên khác để không ghi đè.",
+    "error.backup_postgres": "Với PostgreSQL, hãy sao lưu bằng pg_dump (xem docs/deploy.md).",
+    "error.stale": "Dữ liệu đã được người khác thay đổi trong lúc bạn sửa; hãy tải lại và thử lại.",
+    "error.not_found": "Không tìm thấy bản ghi.",
+    "error.rule_blocked": "Không thể ghi: {reasons}",
+    "error.needs_ack": "Cần xác nhận ngoại lệ: {reasons}",
+    "error.settings": "Cấu hình không hợp lệ: {detail}",
+}
+
+CATALOG: dict[str, dict[str, str]] = {"vi": VI}
+
+
+def t(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The text for `key`, with its placeholders filled. A missing key raises KeyError."""
+    text = CATALOG[language][key]
+    return text.format(**params) if params else text
+
+
+def label(group: str, code: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The label of a code in a group, e.g. label("stage", "decision")."""
+    return t(f"{group}.{code}", language)
