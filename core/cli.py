@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from core.config import SettingsError, load_settings
 from core.db import get_engine, migrate, session_scope
 from core.demo import load_demo
-from core.format import fmt_date, fmt_number, fmt_percent, parse_date
+from core.format import fmt_compact, fmt_date, fmt_number, fmt_percent, parse_date
 from core.i18n import label, t
 from core.progress import Period, children_of, headline, org_figures
 from core.scope import NotFoundError, ScopeError, operator, org_by_code
@@ -125,7 +125,8 @@ def cmd_summary(args) -> str:
     ]
     if head.members_start:
         lines.append(t("cli.members_line", members=fmt_number(head.members_start), percent=fmt_percent(head.percent_members, 2),
-                       band=label("band", head.band)))
+                       band=label("band", head.band), low=fmt_compact(settings.rules.band_low_percent),
+                       high=fmt_compact(settings.rules.band_high_percent)))
     return "\n".join(lines)
 
 

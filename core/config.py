@@ -63,9 +63,13 @@ class RuleSettings:
             or sum(self.pace_monthly_weights) <= 0
         ):
             raise SettingsError("pace_monthly_weights needs 12 non-negative weights with a positive sum")
+        if self.band_low_percent > self.band_high_percent:
+            raise SettingsError("band_low_percent must not exceed band_high_percent")
+        if self.vote_min_denominator == 0 or self.vote_min_numerator > self.vote_min_denominator:
+            raise SettingsError("vote_min_numerator/vote_min_denominator must be a fraction at most 1")
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
                 raise SettingsError(f"{f.name} must not be negative")
 
 

@@ -36,7 +36,7 @@ from core.stages import (
 )
 from core.tree import child_path
 from core.users import create_user
-from core.workdays import add_months, add_working_days, add_years
+from core.workdays import add_months, add_working_days, add_years, full_months_between
 
 SEED = 20240119  # the date of Công văn 141-CV/HU
 DEMO_TODAY = date(2026, 11, 20)
@@ -367,8 +367,8 @@ class DemoBuilder:
             education = rng.choice((Education.UPPER_SECONDARY, Education.UPPER_SECONDARY, Education.LOWER_SECONDARY))
         female = rng.random() < (0.55 if sector in (Sector.SCHOOL, Sector.HEALTH) else 0.12 if sector == Sector.ARMED_FORCES else 0.42)
         minority = sector in (Sector.RURAL, Sector.URBAN) and org.code.startswith(("KB-BASAO", "KB-THANHSON")) and rng.random() < 0.25
-        age = (vote - birth).days // 365
-        youth = age <= 30 and rng.random() < 0.8
+        age = full_months_between(birth, vote) // 12
+        youth = age < 30 and rng.random() < 0.8
         return dict(
             full_name=self._name(female), birth_date=birth, female=female,
             ethnicity="Mường" if minority else "Kinh", ethnic_minority=minority,
@@ -547,14 +547,17 @@ class DemoBuilder:
             reason = "Vi phạm tư cách đảng viên trong thời gian dự bị" if exit_ is Exit.REMOVED else "Chuyển sinh hoạt đảng đi tỉnh Ninh Bình"
             self._add(unit.org, dates, exit_=(exit_, add_months(dates[Stage.ADMITTED], 9), reason))
 
-        # High-school students in their last year, turning 18 before or after the next 03/02.
+        # High-school students: grade 12 (born 2008) turn 18 during their last school year,
+        # those born in December just before 03/02; grade 11 (born 2009) are the next source.
         for code in ("KB-THPTA", "KB-THPTB", "KB-THPTC", "KB-THPTLTK"):
             org = next(u.org for u in leaves if u.org.code == code)
-            for _ in range(rng.randint(2, 4)):
-                stage = rng.choice((Stage.SOURCE, Stage.OUTSTANDING, Stage.CLASS_DONE))
+            births = (date(2008, rng.randint(1, 11), rng.randint(1, 28)), date(2008, 12, rng.randint(1, 28)),
+                      date(2009, rng.randint(1, 12), rng.randint(1, 28)))
+            for birth in births:
+                stage = rng.choice((Stage.SOURCE, Stage.OUTSTANDING, Stage.CLASS_DONE)) if birth.year == 2008 else Stage.SOURCE
                 dates = self._history(org, stage=stage, stage_date=DEMO_TODAY - timedelta(days=rng.randint(10, 70)))
                 person = self._person(org, DEMO_TODAY)
-                person["birth_date"] = date(2008, 9, 1) + timedelta(days=rng.randint(0, 300))
+                person["birth_date"] = birth
                 self._add(org, dates, person=person)
 
     def users(self) -> int:

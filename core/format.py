@@ -42,6 +42,14 @@ def fmt_number(value: float | int | None, decimals: int = 0) -> str:
     return sign + _group(whole) + ("," + frac if frac else "")
 
 
+def fmt_compact(value: float | None, decimals: int = 1) -> str:
+    """Like fmt_number, without a decimal part that is all zeros: 3.0 -> "3"; 3.05 -> "3,1"."""
+    text = fmt_number(value, decimals)
+    if "," in text and set(text.split(",")[1]) == {"0"}:
+        text = text.split(",")[0]
+    return text
+
+
 def fmt_percent(value: float | None, decimals: int = 1) -> str:
     """A percentage already multiplied by 100: 102.0689 -> "102,1%"; 100.0 -> "100%".
 
@@ -49,10 +57,7 @@ def fmt_percent(value: float | None, decimals: int = 1) -> str:
     """
     if _missing(value):
         return "–"
-    text = fmt_number(value, decimals)
-    if "," in text and set(text.split(",")[1]) == {"0"}:
-        text = text.split(",")[0]
-    return text + "%"
+    return fmt_compact(value, decimals) + "%"
 
 
 def fmt_date(value: date | None) -> str:

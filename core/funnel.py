@@ -38,10 +38,10 @@ def _next_date(stage: Stage):
 
 def _median(session: Session, base, days) -> float | None:
     """Median of an integer SQL expression over `base`'s rows, without loading them all."""
-    n = session.exec(base.add_columns(func.count())).one()
+    n = session.execute(base.add_columns(func.count())).scalar_one()
     if not n:
         return None
-    values = session.exec(base.add_columns(days).order_by(days).offset((n - 1) // 2).limit(2 - n % 2)).all()
+    values = session.execute(base.add_columns(days).order_by(days).offset((n - 1) // 2).limit(2 - n % 2)).scalars().all()
     return sum(values) / len(values)
 
 
@@ -64,7 +64,7 @@ def funnel(
     for stage in STAGES:
         entered_in_year = and_(_date(stage) >= period.start, _date(stage) <= end)
         if stage is STAGES[-1]:
-            entered, moved = session.exec(scoped.add_columns(func.count()).where(entered_in_year)).one(), None
+            entered, moved = session.execute(scoped.add_columns(func.count()).where(entered_in_year)).scalar_one(), None
             median = None
         else:
             nxt = _next_date(stage)

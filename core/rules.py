@@ -73,6 +73,11 @@ def age_in_months(birth_date: date, on: date) -> int:
     return full_months_between(birth_date, on)
 
 
+def _years(months: int) -> str:
+    """A limit in months as years when whole ("18"), else as years and months."""
+    return str(months // 12) if months % 12 == 0 else f"{months // 12} năm {months % 12} tháng"
+
+
 def _years_months(months: int) -> dict[str, int]:
     return {"years": months // 12, "months": months % 12}
 
@@ -82,9 +87,9 @@ def vote_eligibility(facts: CandidateFacts, vote_date: date, rules: RuleSettings
     findings: list[Finding] = []
     age = age_in_months(facts.birth_date, vote_date)
     if age < rules.min_age_months:
-        findings.append(Finding("too_young", True, t("rule.too_young", **_years_months(age))))
+        findings.append(Finding("too_young", True, t("rule.too_young", min_years=_years(rules.min_age_months), **_years_months(age))))
     elif age > rules.max_age_months:
-        findings.append(Finding("over_age", False, t("rule.over_age", **_years_months(age))))
+        findings.append(Finding("over_age", False, t("rule.over_age", max_years=_years(rules.max_age_months), **_years_months(age))))
 
     if facts.general_education == Education.PRIMARY:
         if facts.education_exemption:
@@ -96,7 +101,10 @@ def vote_eligibility(facts: CandidateFacts, vote_date: date, rules: RuleSettings
     if cert is None:
         findings.append(Finding("no_certificate", True, t("rule.no_certificate")))
     elif vote_date > add_months(cert, rules.certificate_valid_months):
-        findings.append(Finding("certificate_expired", True, t("rule.certificate_expired", date=fmt_date(cert))))
+        findings.append(
+            Finding("certificate_expired", True,
+                    t("rule.certificate_expired", date=fmt_date(cert), months=rules.certificate_valid_months))
+        )
 
     findings.extend(_sponsor_findings(facts, vote_date, rules))
     return findings
@@ -107,7 +115,8 @@ def _sponsor_findings(facts: CandidateFacts, vote_date: date, rules: RuleSetting
     youth_route = (
         facts.youth_union_member
         and facts.youth_union_resolution_date is not None
-        and age_in_months(facts.birth_date, vote_date) < 12 * rules.youth_union_max_age_years
+        # Youth-union age runs to the end of the year of age `youth_union_max_age_years`.
+        and age_in_months(facts.birth_date, vote_date) < 12 * (rules.youth_union_max_age_years + 1)
     )
     needed = 1 if youth_route else 2
     if len(named) < needed:
@@ -117,7 +126,8 @@ def _sponsor_findings(facts: CandidateFacts, vote_date: date, rules: RuleSetting
         months = full_months_between(sponsor.since, vote_date) if sponsor.since else 0
         if months < rules.sponsor_min_months:
             findings.append(
-                Finding("sponsor_too_recent", True, t("rule.sponsor_too_recent", name=sponsor.name, months=max(months, 0)))
+                Finding("sponsor_too_recent", True,
+                        t("rule.sponsor_too_recent", name=sponsor.name, months=max(months, 0), min=rules.sponsor_min_months))
             )
     return findings
 
@@ -129,7 +139,11 @@ def vote_findings(votes_for: int | None, votes_total: int | None, rules: RuleSet
     if votes_total <= 0 or votes_for < 0 or votes_for > votes_total:
         return [Finding("vote_invalid", True, t("rule.vote_invalid", votes_for=votes_for, votes_total=votes_total))]
     if votes_for * rules.vote_min_denominator < votes_total * rules.vote_min_numerator:
-        return [Finding("vote_short", True, t("rule.vote_short", votes_for=votes_for, votes_total=votes_total))]
+        return [
+            Finding("vote_short", True,
+                    t("rule.vote_short", votes_for=votes_for, votes_total=votes_total,
+                      numerator=rules.vote_min_numerator, denominator=rules.vote_min_denominator))
+        ]
     return []
 
 
@@ -182,7 +196,10 @@ def check_stage(
         if admitted is not None:
             probation_end = add_months(admitted, rules.probation_months)
             if event_date < probation_end:
-                findings.append(Finding("probation_not_over", True, t("rule.probation_not_over", date=fmt_date(probation_end))))
+                findings.append(
+                    Finding("probation_not_over", True,
+                            t("rule.probation_not_over", date=fmt_date(probation_end), months=rules.probation_months))
+                )
         if facts.new_member_class_date is None:
             findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
     return findings

@@ -16,16 +16,20 @@ from core.scope import Actor, root_organization
 from core.stages import Role
 
 
-@st.cache_resource(show_spinner=False)
 def settings() -> Settings:
-    """The settings, read once per server process."""
+    """The settings (environment and secrets file: cheap to read on each rerun)."""
     return load_settings()
 
 
 @st.cache_resource(show_spinner=False)
-def engine() -> Engine:
-    """The database, migrated (and in demo mode filled) once per server process."""
+def _ready_engine(database_url: str, demo_mode: bool) -> Engine:
     return ensure_database(settings())
+
+
+def engine() -> Engine:
+    """The database, migrated (and in demo mode filled) once per server process and URL."""
+    current = settings()
+    return _ready_engine(current.database_url, current.demo_mode)
 
 
 def aggregate_actor() -> Actor:

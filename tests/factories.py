@@ -1,0 +1,74 @@
+"""Small hand-made trees and candidates for database tests."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from core.models import Candidate, Organization, StageEvent, YearPlan
+from core.pipeline import EventRow, derive_state
+from core.stages import Education, OrgKind, Sector, Stage
+from core.tree import child_path
+
+
+def add_org(session: Session, code: str, parent: Organization | None = None, *, kind: OrgKind = OrgKind.CELL,
+            sector: Sector = Sector.RURAL, name: str | None = None) -> Organization:
+    org = Organization(code=code, name=name or f"Tổ chức {code}", parent_id=parent.id if parent else None, path="/",
+                       depth=parent.depth + 1 if parent else 0, kind=kind.value, sector=sector.value)
+    session.add(org)
+    session.flush()
+    org.path = child_path(parent.path if parent else None, org.id)
+    session.flush()
+    return org
+
+
+def add_plan(session: Session, org: Organization, year: int, target: int, members: int | None = None) -> None:
+    session.add(YearPlan(organization_id=org.id, year=year, target=target, members_start=members))
+    session.flush()
+
+
+def add_candidate(session: Session, org: Organization, stages: dict[Stage, date], *, exit_: tuple[str, date] | None = None,
+                  birth: date = date(1995, 6, 15), **fields) -> Candidate:
+    """A candidate with the given stage dates (events written, derived columns set)."""
+    candidate = Candidate(organization_id=org.id, full_name=fields.pop("full_name", "Nguyễn Văn A"), birth_date=birth,
+                          general_education=Education.UPPER_SECONDARY.value, **fields)
+    session.add(candidate)
+    session.flush()
+    events = [StageEvent(candidate_id=candidate.id, stage=s.value, event_date=d, recorded_by="test") for s, d in stages.items()]
+    if exit_:
+        events.append(StageEvent(candidate_id=candidate.id, stage=exit_[0], event_date=exit_[1], recorded_by="test"))
+    session.add_all(events)
+    session.flush()
+    for column, value in derive_state(EventRow(e.id, e.stage, e.event_date) for e in events).items():
+        setattr(candidate, column, value)
+    session.flush()
+    return candidate
+
+
+def admitted_on(decision: date, *, ceremony: date | None = None, grassroots_cell: bool = False) -> dict[Stage, date]:
+    """Stage dates of a candidate whose admission decision was signed on `decision`."""
+    stages = {
+        Stage.SOURCE: date(decision.year - 2, 3, 1),
+        Stage.OUTSTANDING: date(decision.year - 2, 9, 1),
+        Stage.CLASS_DONE: date(decision.year - 1, 3, 1),
+        Stage.DOSSIER: date(decision.year - 1, 6, 1),
+        Stage.BRANCH_RESOLUTION: date(decision.year - 1, 9, 1),
+    }
+    if not grassroots_cell:
+        stages[Stage.COMMITTEE_RESOLUTION] = date(decision.year - 1, 10, 1)
+    stages[Stage.DECISION] = decision
+    if ceremony:
+        stages[Stage.ADMITTED] = ceremony
+    return stages
+
+
+def district(session: Session) -> dict[str, Organization]:
+    """A small tree: D (district) → C1, C2 (communes) → cells; S (school, grassroots cell)."""
+    d = add_org(session, "D", kind=OrgKind.UPPER_COMMITTEE, sector=Sector.OTHER, name="Huyện ủy D")
+    c1 = add_org(session, "C1", d, kind=OrgKind.GRASSROOTS_COMMITTEE, name="Đảng bộ xã C1")
+    c2 = add_org(session, "C2", d, kind=OrgKind.GRASSROOTS_COMMITTEE, name="Đảng bộ xã C2")
+    a = add_org(session, "C1-A", c1, name="Chi bộ thôn A")
+    b = add_org(session, "C1-B", c1, name="Chi bộ thôn B")
+    c = add_org(session, "C2-C", c2, name="Chi bộ thôn C")
+    s = add_org(session, "S", d, kind=OrgKind.GRASSROOTS_CELL, sector=Sector.SCHOOL, name="Chi bộ Trường THPT S")
+    return {o.code: o for o in (d, c1, c2, a, b, c, s)}
