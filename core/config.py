@@ -10,6 +10,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Literal
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -111,9 +112,7 @@ def _read_secrets(path: Path) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-def load_settings(
-    environ: dict[str, str] | None = None, secrets_path: Path = SECRETS_FILE
-) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None, secrets_path: Path = SECRETS_FILE) -> Settings:
     """Build the settings: defaults, then `.streamlit/secrets.toml`, then `PTDV_*` variables.
 
     `DATABASE_URL` is also read without the prefix, as hosting platforms set it that way.
@@ -121,30 +120,23 @@ def load_settings(
     """
     env = os.environ if environ is None else environ
     secrets = _read_secrets(secrets_path)
-    base = Settings()
-    values: dict[str, Any] = {}
-    for f in fields(Settings):
-        if f.name == "rules":
-            continue
-        raw = secrets.get(f.name)
-        raw = env.get(f"PTDV_{f.name.upper()}", raw)
-        if raw is not None:
-            try:
-                values[f.name] = _coerce(raw, getattr(base, f.name))
-            except ValueError as exc:
-                raise SettingsError(f"setting {f.name}: {exc}") from exc
+    values = _read_group(Settings(), secrets, env, "PTDV_")
+    values.pop("rules", None)
     if env.get("DATABASE_URL"):
         values["database_url"] = env["DATABASE_URL"]
+    rules = _read_group(RuleSettings(), secrets.get("rules", {}), env, "PTDV_RULE_")
+    return replace(Settings(), **values, rules=RuleSettings(**rules))
 
-    rule_values: dict[str, Any] = {}
-    rule_defaults = RuleSettings()
-    secret_rules = secrets.get("rules", {})
-    for f in fields(RuleSettings):
-        raw = secret_rules.get(f.name)
-        raw = env.get(f"PTDV_RULE_{f.name.upper()}", raw)
-        if raw is not None:
-            try:
-                rule_values[f.name] = _coerce(raw, getattr(rule_defaults, f.name))
-            except ValueError as exc:
-                raise SettingsError(f"rule {f.name}: {exc}") from exc
-    return replace(base, **values, rules=RuleSettings(**rule_values))
+
+def _read_group(defaults: Any, section: dict[str, Any], env: Mapping[str, str], prefix: str) -> dict[str, Any]:
+    """The fields of a settings dataclass that the secrets section or the environment set."""
+    values: dict[str, Any] = {}
+    for f in fields(defaults):
+        raw = env.get(f"{prefix}{f.name.upper()}", section.get(f.name))
+        if raw is None or isinstance(getattr(defaults, f.name), RuleSettings):
+            continue
+        try:
+            values[f.name] = _coerce(raw, getattr(defaults, f.name))
+        except ValueError as exc:
+            raise SettingsError(f"{f.name} ({prefix}{f.name.upper()}): {exc}") from exc
+    return values
