@@ -7,6 +7,7 @@ optional, and the defaults are the rules in force in 2025 (see shared/domain.md)
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -83,6 +84,9 @@ class Settings:
     cookie_key: str = ""
     cookie_name: str = "ptdv_auth"
     cookie_expiry_days: float = 1.0
+    session_inactivity_minutes: int = 30
+    max_failed_sign_ins: int = 5
+    lockout_minutes: int = 15
     rules: RuleSettings = field(default_factory=RuleSettings)
 
 
@@ -140,3 +144,33 @@ def _read_group(defaults: Any, section: dict[str, Any], env: Mapping[str, str], 
         except ValueError as exc:
             raise SettingsError(f"{f.name} ({prefix}{f.name.upper()}): {exc}") from exc
     return values
+
+
+DEMO_COOKIE_KEY_FILE = DATA_DIR / ".cookie_key"
+MIN_COOKIE_KEY_LENGTH = 32
+# Keys seen in examples and tutorials: a cookie signed with one of these can be forged.
+KNOWN_DEFAULT_KEYS = frozenset({"some_key", "random_signature_key", "changeme", "change-me", "secret", "abcdef"})
+
+
+def cookie_key_for(settings: Settings, demo_key_file: Path = DEMO_COOKIE_KEY_FILE) -> str:
+    """The key that signs sign-in cookies, or SettingsError saying why the app cannot start.
+
+    Outside demo mode the key must be set, not a known default, and at least 32 characters.
+    In demo mode a missing key is made at random on first start and kept in data/ (git-ignored).
+    """
+    from core.i18n import t  # the catalog imports nothing from here; keep config importable alone
+
+    key = settings.cookie_key.strip()
+    if not key:
+        if not settings.demo_mode:
+            raise SettingsError(t("error.cookie_key_missing"))
+        if not demo_key_file.exists():
+            demo_key_file.parent.mkdir(parents=True, exist_ok=True)
+            demo_key_file.write_text(secrets.token_urlsafe(48))
+            demo_key_file.chmod(0o600)
+        return demo_key_file.read_text().strip()
+    if key.lower() in KNOWN_DEFAULT_KEYS:
+        raise SettingsError(t("error.cookie_key_default"))
+    if len(key) < MIN_COOKIE_KEY_LENGTH:
+        raise SettingsError(t("error.cookie_key_short", min=MIN_COOKIE_KEY_LENGTH))
+    return key

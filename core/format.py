@@ -5,7 +5,7 @@ The only place that formats a figure for people; pages, the CLI and reports all 
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.i18n import t
@@ -63,6 +63,18 @@ def fmt_percent(value: float | None, decimals: int = 1) -> str:
 def fmt_date(value: date | None) -> str:
     """19/01/2024; None -> "–"."""
     return value.strftime("%d/%m/%Y") if value else "–"
+
+
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # no daylight saving in Vietnam
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    """A stored UTC time in Vietnam time: "14:05 22/11/2026"; None -> "–"."""
+    if value is None:
+        return "–"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(VIETNAM_TIME).strftime("%H:%M %d/%m/%Y")
 
 
 def fmt_long_date(value: date, place: str) -> str:

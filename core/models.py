@@ -153,6 +153,8 @@ class User(SQLModel, table=True):
     failed_attempts: int = 0
     locked_until: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     last_seen_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # Signing out ends every session and cookie issued before this moment, on every device.
+    sessions_revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     version: int = 1
 

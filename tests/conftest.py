@@ -9,13 +9,18 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
+import core.users
 from core.db import make_engine, migrate, session_scope
 from core.demo import load_demo
+
+# Tests hash many passwords; the cheapest bcrypt cost keeps them fast (the app uses 12).
+core.users.BCRYPT_ROUNDS = 4
 
 BACKENDS = ("sqlite", "postgresql")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -83,3 +88,15 @@ def demo_engine(request, tmp_path_factory) -> Iterator[Engine]:
         load_demo(session)
     yield engine
     drop()
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory) -> Path:
+    """An SQLite file holding the demo district; page tests work on copies of it."""
+    path = tmp_path_factory.mktemp("demo-file") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with session_scope(engine) as session:
+        load_demo(session)
+    engine.dispose()
+    return path

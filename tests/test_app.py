@@ -1,24 +1,41 @@
-"""The app starts on a fresh database: migrated, demo data loaded, the district's progress shown."""
+"""Starting the app: a fresh database is migrated and filled in demo mode; outside demo mode a
+missing or weak cookie key stops it with a message saying why."""
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
-from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from tests.apptest import app, sign_in, texts
 
 
-def test_app_starts_on_an_empty_database_and_shows_the_district(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/app.db")
+def test_first_start_on_an_empty_database_loads_the_demo(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/fresh.db")
     monkeypatch.setenv("PTDV_DEMO_MODE", "true")
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    monkeypatch.setenv("PTDV_COOKIE_KEY", "k" * 48)
+    at = app().run()
     assert not at.exception
-    assert at.title[0].value == "Phát triển đảng viên"
-    at.selectbox(key="year").set_value(2023).run()
-    assert at.subheader[0].value == "Huyện ủy Kim Bảng"
-    assert at.metric[0].value == "148/145, đạt 102,1% kế hoạch"
-    table = at.dataframe[0].value
-    hdnd = table[table["Tổ chức đảng"] == "Đảng bộ HĐND & UBND huyện"].iloc[0]
-    assert hdnd["Kết nạp/Chỉ tiêu"] == "5/5" and hdnd["% kế hoạch"] == "100%"
-    # Aggregates only: one row per organization, no column about a person.
-    assert list(table.columns) == ["Tổ chức đảng", "Kết nạp/Chỉ tiêu", "% kế hoạch", "Tình trạng"]
+    at = sign_in(at, "lanhdao")
+    at.query_params["year"] = "2023"
+    at.run()
+    assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
+    assert "148/145, đạt 102,1% kế hoạch" in texts(at)
+
+
+@pytest.mark.parametrize(
+    "key, message",
+    [
+        (None, "Chưa đặt khóa ký cookie"),
+        ("some_key", "giá trị mặc định"),
+        ("ngan-qua", "quá ngắn"),
+    ],
+)
+def test_outside_demo_mode_a_bad_cookie_key_stops_the_app(tmp_path, monkeypatch, key, message):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
+    monkeypatch.setenv("PTDV_DEMO_MODE", "false")
+    if key is None:
+        monkeypatch.delenv("PTDV_COOKIE_KEY", raising=False)
+    else:
+        monkeypatch.setenv("PTDV_COOKIE_KEY", key)
+    at = app().run()
+    assert not at.exception
+    assert message in at.error[0].value
+    assert not at.text_input  # no sign-in form either

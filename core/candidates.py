@@ -1,0 +1,77 @@
+"""Read side of candidates: lists, one candidate, its history. Personal data never leaves
+the subtree of the caller, and never reaches the projector role."""
+from __future__ import annotations
+
+import json
+import pandas as pd
+from sqlmodel import Session, select
+
+from core.i18n import t
+from core.models import AuditEntry, Candidate, Organization, StageEvent
+from core.scope import Actor, NotFoundError, ScopeError, org_in_scope
+from core.tree import in_subtree
+
+LIST_COLUMNS = ["id", "full_name", "birth_date", "female", "org_code", "org_name", "stage", "stage_date", "exit", "version"]
+
+
+def _personal(actor: Actor, what: str) -> None:
+    if not actor.sees_personal_data:
+        raise ScopeError(t("error.no_personal_data", what=what))
+
+
+def candidates_in_scope(
+    session: Session, actor: Actor, *, org_code: str | None, include_exited: bool = False
+) -> pd.DataFrame:
+    """The candidates of an organization's subtree (the caller's own by default)."""
+    _personal(actor, org_code or "")
+    root = org_in_scope(session, actor, org_code)
+    stmt = (
+        select(Candidate.id, Candidate.full_name, Candidate.birth_date, Candidate.female, Organization.code,
+               Organization.name, Candidate.stage, Candidate.stage_date, Candidate.exit, Candidate.version)
+        .join(Organization, Organization.id == Candidate.organization_id)
+        .where(in_subtree(root.path))
+        .order_by(Organization.path, Candidate.full_name)
+    )
+    if not include_exited:
+        stmt = stmt.where(Candidate.exit.is_(None))
+    return pd.DataFrame(session.exec(stmt).all(), columns=LIST_COLUMNS)
+
+
+def candidate_detail(session: Session, actor: Actor, candidate_id: int) -> tuple[Candidate, Organization]:
+    """One candidate and its organization, if the caller may see it."""
+    _personal(actor, str(candidate_id))
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFoundError(t("error.not_found"))
+    org = session.get(Organization, candidate.organization_id)
+    if not actor.covers(org.path):
+        raise ScopeError(t("error.out_of_scope", code=org.code))
+    return candidate, org
+
+
+def candidate_history(session: Session, actor: Actor, candidate_id: int) -> pd.DataFrame:
+    """Every event of a candidate, in the order recorded, corrections included.
+
+    Columns: id, stage, event_date, document_number, note, votes_for, votes_total,
+    acknowledged, replaces_event_id, voids, recorded_by, recorded_at.
+    """
+    candidate, _org = candidate_detail(session, actor, candidate_id)
+    events = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id).order_by(StageEvent.id)).all()
+    return pd.DataFrame([e.model_dump(exclude={"candidate_id"}) for e in events])
+
+
+def candidate_audit(session: Session, actor: Actor, candidate_id: int) -> pd.DataFrame:
+    """The audit entries of one candidate (who changed what, before and after)."""
+    candidate, _org = candidate_detail(session, actor, candidate_id)
+    entries = session.exec(
+        select(AuditEntry).where(AuditEntry.entity == "candidate", AuditEntry.entity_id == candidate.id).order_by(AuditEntry.id)
+    ).all()
+    return pd.DataFrame(
+        [{"at": e.at, "username": e.username, "action": e.action, "before": _json(e.before), "after": _json(e.after)}
+         for e in entries],
+        columns=["at", "username", "action", "before", "after"],
+    )
+
+
+def _json(text: str) -> dict:
+    return json.loads(text) if text else {}

@@ -1,0 +1,33 @@
+"""Tài khoản: who is signed in, and changing one's own password (required after a temporary one)."""
+import streamlit as st
+
+from core import auth, web
+from core.db import session_scope
+from core.i18n import label, t
+from core.users import UserError, change_password
+
+actor = auth.guard(temporary_password_ok=True)
+account = auth.current_account()
+
+st.title(t("page.account"))
+st.write(t("account.who", name=account.display_name, role=label("role", actor.role), org=account.org_name))
+if changed := st.session_state.pop("ptdv_password_changed", None):
+    st.success(changed)
+elif account.must_change_password:
+    st.warning(t("auth.must_change"))
+
+with st.form("change_password", clear_on_submit=True):
+    st.subheader(t("account.change_password"))
+    current = st.text_input(t("account.current_password"), type="password", key="current_password")
+    new = st.text_input(t("account.new_password"), type="password", key="new_password")
+    confirm = st.text_input(t("account.confirm_password"), type="password", key="confirm_password")
+    submitted = st.form_submit_button(t("account.save"))
+if submitted:
+    try:
+        with session_scope(web.engine()) as session:
+            change_password(session, username=actor.username, current=current, new=new, confirm=confirm)
+    except UserError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["ptdv_password_changed"] = t("account.changed")
+        auth.refresh_account()

@@ -1,0 +1,44 @@
+"""Helpers for AppTest page tests: a demo database per test and signing in through the form."""
+from __future__ import annotations
+
+import secrets
+import shutil
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PASSWORD = "KimBang@2024"
+SUBMIT = "FormSubmitter:sign_in-Đăng nhập"
+
+
+def use_demo_copy(template: Path, tmp_path: Path, monkeypatch) -> Path:
+    """Point the app at a private copy of the demo database, with a cookie key of its own."""
+    db = tmp_path / "demo.db"
+    shutil.copy(template, db)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("PTDV_DEMO_MODE", "true")
+    monkeypatch.setenv("PTDV_COOKIE_KEY", secrets.token_urlsafe(48))
+    return db
+
+
+def app(script: str = APP) -> AppTest:
+    return AppTest.from_file(script, default_timeout=60)
+
+
+def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    """Fill the sign-in form and submit it."""
+    fields = {box.label: box for box in at.text_input}
+    fields["Tên đăng nhập"].input(username)
+    fields["Mật khẩu"].input(password)
+    return at.button(key=SUBMIT).click().run()
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page shows as text (titles, markdown, metrics, messages, tables)."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
+                                  "success") for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [df.value.to_string() for df in at.dataframe]
+    return "\n".join(str(p) for p in parts)

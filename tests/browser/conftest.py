@@ -1,0 +1,115 @@
+"""Real-browser fixtures: a Streamlit server on a private copy of the demo database, and
+Playwright driving Debian's Chromium (never a downloaded browser). Without Chromium these
+tests are skipped locally and fail in CI (CI=true)."""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.apptest import ROOT
+from tests.conftest import IN_CI
+
+CHROMIUM = os.environ.get("PTDV_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = ROOT / "test-artifacts"
+START_TIMEOUT_S = 60
+
+
+@dataclass
+class Server:
+    """A running app: its base URL and its database file."""
+
+    url: str
+    db: Path
+    process: subprocess.Popen
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(template: Path, workdir: Path) -> Server:
+    """Start `streamlit run app.py` on a copy of the demo database and wait until it answers."""
+    db = workdir / "demo.db"
+    shutil.copy(template, db)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "PTDV_DEMO_MODE": "true",
+           "PTDV_COOKIE_KEY": secrets.token_urlsafe(48)}
+    log = (workdir / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return Server(url, db, process)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"the app did not start within {START_TIMEOUT_S} s; see {workdir / 'server.log'}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(demo_db_file, tmp_path_factory) -> Iterator[Server]:
+    """One app server for a test module."""
+    running = start_server(demo_db_file, tmp_path_factory.mktemp("server"))
+    yield running
+    stop_server(running)
+
+
+def settle(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the app has finished its current run (its "running" indicator is gone), so a
+    click is not lost in a rerun. Bounded, and a condition rather than a sleep."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"],"
+        " [data-testid=\"stStatusWidgetRunningManIcon\"]')",
+        timeout=timeout_ms,
+    )
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a screenshot for people to look at (test-artifacts/ is git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)

@@ -1,0 +1,115 @@
+"""Sign-in in a real browser: wrong and right passwords, lockout, the cookie in a new tab,
+sign-out, and anonymous visits to every page URL of a freshly started server."""
+from __future__ import annotations
+
+import pytest
+
+from core.navigation import PAGES
+from tests.browser.conftest import screenshot, settle, start_server, stop_server
+
+PASSWORD = "KimBang@2024"
+WAIT_MS = 30_000
+DEMO_FIGURES = ("148", "117/150", "Huyện ủy Kim Bảng", "Đảng bộ HĐND", "Chi bộ thôn")
+
+
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(base_url)
+    page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    settle(page)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def body_text(page) -> str:
+    return page.locator("body").inner_text()
+
+
+def test_every_page_url_of_a_fresh_server_shows_only_the_sign_in_form(browser, demo_db_file, tmp_path):
+    fresh = start_server(demo_db_file, tmp_path)  # nobody has run app.py on this server yet
+    try:
+        context = browser.new_context()
+        for spec in PAGES:
+            page = context.new_page()
+            page.goto(f"{fresh.url}/{spec.url_path}")
+            page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+            page.wait_for_load_state("networkidle")
+            shown = body_text(page)
+            assert not [figure for figure in DEMO_FIGURES if figure in shown], spec.url_path
+            if spec.url_path == "quan-tri":
+                screenshot(page, "anonymous-quan-tri")
+            page.close()
+        context.close()
+    finally:
+        stop_server(fresh)
+
+
+def test_wrong_password_then_right_password(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server.url, "lanhdao", "sai-mat-khau")
+    page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").wait_for(timeout=WAIT_MS)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Huyện ủy Kim Bảng – năm").wait_for(timeout=WAIT_MS)
+    assert page.get_by_label("Tên đăng nhập").count() == 0
+    screenshot(page, "signed-in-lanhdao")
+    context.close()
+
+
+def test_lockout_survives_a_new_browser(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    for attempt in range(5):
+        sign_in(page, server.url, "bithu.thanhson", f"sai-{attempt}")
+        page.locator("[data-testid='stAlertContentError']").wait_for(timeout=WAIT_MS)
+    page.get_by_text("tạm khóa").wait_for(timeout=WAIT_MS)
+    context.close()
+    other = browser.new_context().new_page()
+    sign_in(other, server.url, "bithu.thanhson")
+    other.get_by_text("tạm khóa").wait_for(timeout=WAIT_MS)
+    assert other.get_by_role("heading", name="Tổng quan").count() == 0
+    screenshot(other, "locked-out")
+
+
+def test_cookie_signs_in_a_new_tab_and_sign_out_ends_it(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server.url, "admin")
+    page.get_by_role("heading", name="Tổng quan").wait_for(timeout=WAIT_MS)
+    # The cookie is written by a component once the page has drawn: wait for it, bounded.
+    page.wait_for_function("() => document.cookie.includes('ptdv_auth=')", timeout=WAIT_MS)
+
+    tab = context.new_page()
+    tab.goto(f"{server.url}/canh-bao")
+    tab.get_by_role("heading", name="Cảnh báo").wait_for(timeout=WAIT_MS)
+    settle(tab)
+    assert tab.get_by_label("Tên đăng nhập").count() == 0
+
+    tab.get_by_role("button", name="Đăng xuất").click()
+    tab.get_by_text("Đã đăng xuất.").wait_for(timeout=WAIT_MS)
+    settle(tab)
+    assert tab.get_by_label("Tên đăng nhập").count() == 1
+    # Signing out ends the cookie on the server, whether or not the browser has dropped it yet:
+    # a new tab, and the first tab on its next action, get the sign-in form.
+    again = context.new_page()
+    again.goto(f"{server.url}/tong-quan")
+    again.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    assert again.get_by_text("Huyện ủy Kim Bảng – năm").count() == 0
+    settle(page)
+    page.get_by_role("link", name="Cảnh báo").click()
+    page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    context.close()
+
+
+@pytest.mark.parametrize("width, height, name", [(1920, 1080, "desktop"), (390, 844, "phone")])
+def test_sign_in_form_fits_desktop_and_phone(browser, server, width, height, name):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(server.url)
+    field = page.get_by_label("Tên đăng nhập")
+    field.wait_for(timeout=WAIT_MS)
+    box = field.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    screenshot(page, f"sign-in-{name}")
+    context.close()
