@@ -16,4 +16,11 @@ pages = [
     st.Page(spec.file, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path)
     for spec in pages_for(account.actor.role, must_change_password=account.must_change_password)
 ]
-st.navigation(pages).run()
+# Our own menu: Streamlit's automatic one would list the files of pages/ before app.py has run.
+current = st.navigation(pages, position="hidden")
+with st.sidebar:
+    st.markdown(f"**{t('app.title')}**")
+    for page in pages:
+        st.page_link(page)
+auth.sign_out_box(account)
+current.run()

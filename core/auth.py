@@ -172,7 +172,7 @@ def _request_sign_out() -> None:
     st.session_state[SIGN_OUT_KEY] = True
 
 
-def signed_in(*, sidebar_sign_out: bool = True) -> Account | None:
+def signed_in() -> Account | None:
     """Make this run's authenticator; sign in by cookie or form. Returns the account, or None
     after drawing the sign-in form (the caller stops)."""
     settings = web.settings()
@@ -197,11 +197,14 @@ def signed_in(*, sidebar_sign_out: bool = True) -> Account | None:
         account = _form_sign_in(authenticator, directory, settings)
         if account is None:
             return None
-    if sidebar_sign_out:
-        with st.sidebar:
-            st.caption(t("auth.signed_in_as", name=account.display_name, org=account.org_name))
-            st.button(t("auth.sign_out"), key="sign_out", width="stretch", on_click=_request_sign_out)
     return account
+
+
+def sign_out_box(account: Account) -> None:
+    """Who is signed in, and the button that signs out (handled at the start of the next run)."""
+    with st.sidebar:
+        st.caption(t("auth.signed_in_as", name=account.display_name, org=account.org_name))
+        st.button(t("auth.sign_out"), key="sign_out", width="stretch", on_click=_request_sign_out)
 
 
 def _form_sign_in(authenticator: stauth.Authenticate, directory: dict[str, dict], settings: Settings) -> Account | None:
@@ -243,7 +246,7 @@ def guard(*roles: Role, temporary_password_ok: bool = False) -> Actor:
     """
     account: Account | None = st.session_state.get(ACCOUNT_KEY)
     if account is None or not st.session_state.get("authentication_status"):
-        account = signed_in(sidebar_sign_out=False)
+        account = signed_in()
         if account is None:
             st.stop()
     if roles and account.actor.role not in roles:

@@ -19,9 +19,9 @@ st.title(t("page.admin"))
 users_tab, audit_tab = st.tabs([t("admin.users"), t("admin.audit")])
 
 with users_tab:
+    table = st.container()  # filled last, so it shows the result of an action just taken
     with session_scope(web.engine()) as session:
         users = list_users(session, actor)
-    st.dataframe(users_table(users), hide_index=True, width="stretch")
 
     with st.form("create_user", clear_on_submit=True):
         st.subheader(t("admin.create_user"))
@@ -61,6 +61,8 @@ with users_tab:
             st.error(str(exc))
         else:
             st.success(t("admin.applied", username=chosen))
+    with session_scope(web.engine()) as session:
+        table.dataframe(users_table(list_users(session, actor)), hide_index=True, width="stretch")
 
 with audit_tab:
     left, middle, right = st.columns(3)

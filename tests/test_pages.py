@@ -142,3 +142,16 @@ def test_temporary_password_leads_to_the_account_page_only(demo):
     user.button(key="FormSubmitter:change_password-Lưu mật khẩu mới").click().run()
     assert "Đã đổi mật khẩu." in texts(user)
     assert offered_pages(user) == OFFERED["bithu.hdnd"]
+
+
+def test_admin_disables_a_user_who_then_cannot_sign_in(demo):
+    admin = sign_in(app().run(), "admin")
+    admin.switch_page("pages/admin.py").run()
+    admin.selectbox(key="manage_username").select("bithu.thanhson")
+    admin.radio(key="manage_action").set_value("disable")
+    admin.button(key="FormSubmitter:manage_user-Thực hiện").click().run()
+    assert "Đã cập nhật tài khoản bithu.thanhson." in texts(admin)
+    assert "Đã khóa" in texts(admin)
+    refused = sign_in(app().run(), "bithu.thanhson")
+    assert refused.error[0].value == "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert not refused.metric

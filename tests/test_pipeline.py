@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
+from core.candidates import candidate_audit, candidate_history
 from core.config import RuleSettings
 from core.db import data_version, session_scope
 from core.models import AuditEntry, Candidate, StageEvent
@@ -174,3 +175,18 @@ def test_a_wrong_event_is_voided_by_a_new_one_and_history_keeps_both(setup):
         ("branch_resolution", date(2024, 1, 17), False),
     ]
     assert history[-2].replaces_event_id == wrong.id
+
+
+def test_a_candidates_history_shows_its_audit_trail(setup):
+    engine, ids, actors = setup
+    with session_scope(engine) as s:
+        record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1,
+                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES,
+                     votes_for=9, votes_total=12)
+    with session_scope(engine) as s:
+        trail = candidate_audit(s, actors["leader"], ids["ready"])
+        history = candidate_history(s, actors["leader"], ids["ready"])
+    assert list(trail["username"]) == ["bithu.c1"] and list(trail["action"]) == ["record_stage"]
+    assert trail.iloc[0]["before"]["stage"] == "dossier"
+    assert trail.iloc[0]["after"]["event"]["votes_for"] == 9
+    assert list(history["stage"]) == ["source", "outstanding", "class_done", "dossier", "branch_resolution"]

@@ -8,6 +8,7 @@ import bcrypt
 import pytest
 from sqlmodel import select
 
+from core.audit import audit_log
 from core.config import Settings
 from core.db import session_scope
 from core.models import AuditEntry, User, utcnow
@@ -166,3 +167,21 @@ def test_inactivity_limit():
     assert not inactive_too_long(now - timedelta(minutes=29), SETTINGS, now)
     assert inactive_too_long(now - timedelta(minutes=31), SETTINGS, now)
     assert inactive_too_long(None, SETTINGS, now)
+
+
+def test_the_audit_log_filters_by_user_entity_and_date(accounts):
+    engine, admins = accounts
+    with session_scope(engine) as s:
+        set_temporary_password(s, admins["district"], username="bithu.c1", password="TamThoi@123", expected_version=1)
+        record_failed_sign_in(s, "bithu.c1", SETTINGS)
+    today = utcnow().date()
+    with session_scope(engine) as s:
+        by_admin = audit_log(s, admins["district"], username="admin")
+        by_secretary = audit_log(s, admins["district"], username="BITHU.C1")
+        users = audit_log(s, admins["district"], entity="user", since=today, until=today)
+        none_yet = audit_log(s, admins["district"], since=today + timedelta(days=1))
+        commune = audit_log(s, admins["commune"])  # an admin of C2 sees nothing about C1 or D
+    assert list(by_admin["action"]) == ["set_temporary_password"]
+    assert list(by_secretary["action"]) == ["failed_sign_in"]
+    assert set(users["action"]) == {"create_user", "set_temporary_password", "failed_sign_in"}
+    assert none_yet.empty and commune.empty
