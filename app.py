@@ -12,12 +12,15 @@ account = auth.signed_in()
 if account is None:
     st.stop()
 
-pages = [
-    st.Page(spec.file, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path)
-    for spec in pages_for(account.actor.role, must_change_password=account.must_change_password)
-]
+specs = pages_for(account.actor.role, must_change_password=account.must_change_password)
+pages = [st.Page(spec.file, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path) for spec in specs]
+# "/" shows the role's first page too. Streamlit serves its default page only at "/" and answers
+# that page's own URL with "page not found"; registering the file a second time as the default
+# keeps every page at its fixed URL (/tong-quan, /trinh-chieu...).
+home = st.Page(specs[0].file, title=t(specs[0].title_key), icon=specs[0].icon, default=True)
+
 # Our own menu: Streamlit's automatic one would list the files of pages/ before app.py has run.
-current = st.navigation(pages, position="hidden")
+current = st.navigation([home, *pages], position="hidden")
 with st.sidebar:
     st.markdown(f"**{t('app.title')}**")
     for page in pages:

@@ -169,7 +169,8 @@ def _pipeline_clocks(session: Session, root: Organization, today: date, rules: R
 
 
 def candidate_clocks_list(
-    session: Session, actor: Actor, *, org_code: str | None, today: date, rules: RuleSettings
+    session: Session, actor: Actor, *, org_code: str | None, today: date, rules: RuleSettings,
+    kinds: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Every overdue or soon-due clock of the subtree's candidates, most urgent first.
 
@@ -186,7 +187,7 @@ def candidate_clocks_list(
             "state": clock.state, "days_left": clock.days_left,
         }
         for candidate, org, clock in _pipeline_clocks(session, root, today, rules)
-        if clock.state != "ok"
+        if clock.state != "ok" and (kinds is None or clock.kind in kinds)
     ]
     frame = pd.DataFrame(rows, columns=["candidate_id", "full_name", "org_code", "org_name", "stage", "clock", "due", "state", "days_left"])
     if frame.empty:
@@ -218,7 +219,13 @@ def clock_alerts(
 def all_alerts(
     session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
 ) -> list[Alert]:
-    """Organization and clock alerts together, worst first."""
+    """Organization and clock alerts together, grouped by organization: the organizations with
+    the worst alert first (then the most alerts), each organization's alerts worst first."""
     alerts = organization_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
     alerts += clock_alerts(session, actor, org_code=org_code, today=as_of, rules=rules)
-    return sorted(alerts, key=lambda a: (a.severity, a.org_name))
+    worst: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for a in alerts:
+        worst[a.org_code] = min(worst.get(a.org_code, a.severity), a.severity)
+        count[a.org_code] = count.get(a.org_code, 0) + 1
+    return sorted(alerts, key=lambda a: (worst[a.org_code], -count[a.org_code], a.org_name, a.severity))

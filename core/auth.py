@@ -245,7 +245,12 @@ def guard(*roles: Role, temporary_password_ok: bool = False) -> Actor:
     still on a temporary password gets only the account page.
     """
     account: Account | None = st.session_state.get(ACCOUNT_KEY)
-    if account is None or not st.session_state.get("authentication_status"):
+    if account is not None and st.session_state.get("authentication_status") and not st.session_state.get(SIGN_OUT_KEY):
+        # Also checked here: a page can run without app.py (served by URL, or a rerun).
+        account = _keep_alive(account, web.settings())
+    else:
+        account = None
+    if account is None:
         account = signed_in()
         if account is None:
             st.stop()

@@ -136,10 +136,13 @@ def trend_by_year(
             select(YearPlan.year, YearPlan.target).where(YearPlan.organization_id == root.id, YearPlan.year.in_(list(years)))
         ).all()
     )
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "year": list(years),
             "admitted": [int(admitted.get(y, 0)) for y in years],
             "target": [int(targets.get(y, 0)) for y in years],
         }
     )
+    # Years before the first with a plan or an admission say nothing: leave them out.
+    recorded = frame.index[(frame["admitted"] > 0) | (frame["target"] > 0)]
+    return frame.loc[recorded.min():].reset_index(drop=True) if len(recorded) else frame.iloc[-1:].reset_index(drop=True)

@@ -3,13 +3,17 @@ the subtree of the caller, and never reaches the projector role."""
 from __future__ import annotations
 
 import json
+from datetime import date
+
 import pandas as pd
 from sqlmodel import Session, select
 
 from core.i18n import t
 from core.models import AuditEntry, Candidate, Organization, StageEvent
 from core.scope import Actor, NotFoundError, ScopeError, org_in_scope
+from core.stages import Occupation
 from core.tree import in_subtree
+from core.workdays import add_years
 
 LIST_COLUMNS = ["id", "full_name", "birth_date", "female", "org_code", "org_name", "stage", "stage_date", "exit", "version"]
 
@@ -75,3 +79,36 @@ def candidate_audit(session: Session, actor: Actor, candidate_id: int) -> pd.Dat
 
 def _json(text: str) -> dict:
     return json.loads(text) if text else {}
+
+
+def next_anniversary(today: date) -> date:
+    """The next 03/02 (founding of the Party) on or after today: the date dossiers aim for."""
+    this_year = date(today.year, 2, 3)
+    return this_year if today <= this_year else date(today.year + 1, 2, 3)
+
+
+def students_turning_18(
+    session: Session, actor: Actor, *, org_code: str | None, today: date, min_age_years: int = 18
+) -> pd.DataFrame:
+    """High-school students not yet voted on who are of age by the next 03/02, so schools can
+    prepare them before they graduate. Columns: id, full_name, birth_date, org_name, stage,
+    of_age_on (the day they turn 18)."""
+    _personal(actor, org_code or "")
+    root = org_in_scope(session, actor, org_code)
+    deadline = next_anniversary(today)
+    rows = session.exec(
+        select(Candidate.id, Candidate.full_name, Candidate.birth_date, Organization.name, Candidate.stage)
+        .join(Organization, Organization.id == Candidate.organization_id)
+        .where(
+            in_subtree(root.path),
+            Candidate.occupation == Occupation.HIGH_SCHOOL_STUDENT.value,
+            Candidate.exit.is_(None),
+            Candidate.branch_resolution_date.is_(None),
+            Candidate.stage.is_not(None),
+            Candidate.birth_date <= add_years(deadline, -min_age_years),
+        )
+        .order_by(Candidate.birth_date.desc())
+    ).all()
+    frame = pd.DataFrame(rows, columns=["id", "full_name", "birth_date", "org_name", "stage"])
+    frame["of_age_on"] = [add_years(b, min_age_years) for b in frame["birth_date"]]
+    return frame

@@ -50,6 +50,7 @@ class RuleSettings:
     under_age_years: int = 30
     band_low_percent: float = 3.0
     band_high_percent: float = 4.0
+    commendation_percent: float = 120.0
     count_admission_by: CountBy = "decision"
     # Twelve weights (one a month) for the expected pace through the year; empty means linear.
     pace_monthly_weights: tuple[float, ...] = ()

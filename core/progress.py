@@ -210,7 +210,8 @@ def org_figures(
         org_status(target=int(t), admitted=int(a), expected=e, late_pipeline=int(lp), year_over=period.is_over)
         for t, a, e, lp in zip(orgs["target"], orgs["admitted"], orgs["expected"], orgs["late_pipeline"])
     ]
-    orgs.attrs.update(year=year, as_of=as_of)
+    # The share of the plan expected by the as-of date, the same for every organization.
+    orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights))
     return orgs
 
 
@@ -269,3 +270,12 @@ def headline(figures: pd.DataFrame, *, org_code: str | None = None) -> Headline:
         grassroots_total=len(grassroots),
         status_counts={s: int((children["status"] == s).sum()) for s in STATUSES},
     )
+
+
+def year_end_lists(rows: pd.DataFrame, rules: RuleSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Among organizations with a target: those well above plan (commendation, at least
+    `commendation_percent`), and those below 100 % (correction), best and worst first."""
+    planned = rows[rows["target"] > 0]
+    commend = planned[planned["percent_plan"] >= rules.commendation_percent].sort_values("percent_plan", ascending=False)
+    correct = planned[planned["percent_plan"] < 100].sort_values("percent_plan")
+    return commend, correct

@@ -65,6 +65,14 @@ def org_in_scope(session: Session, actor: Actor, code: str | None) -> Organizati
     return org
 
 
+def ancestors(session: Session, actor: Actor, org: Organization) -> list[Organization]:
+    """The organizations from the actor's own down to `org` (included), for a breadcrumb."""
+    ids = [int(part) for part in org.path.strip("/").split("/")]
+    rows = session.exec(select(Organization).where(Organization.id.in_(ids))).all()
+    by_id = {o.id: o for o in rows}
+    return [by_id[i] for i in ids if actor.covers(by_id[i].path)]
+
+
 def root_organization(session: Session) -> Organization:
     """The top of the tree (the first root), for operators working on the whole database."""
     org = session.exec(select(Organization).where(Organization.parent_id.is_(None)).order_by(Organization.id)).first()

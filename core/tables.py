@@ -4,32 +4,99 @@ from __future__ import annotations
 
 import pandas as pd
 
+from urllib.parse import quote
+
 from core.alerts import Alert
+from core.breakdowns import Mix
 from core.format import fmt_date, fmt_datetime, fmt_number, fmt_percent
 from core.i18n import has, label, t
-from core.stages import STAGE_ORDER
+from core.stages import STAGE_ORDER, STAGES, Qualification
+from core.style import status_text
+
+SHOWN_QUALIFICATIONS = (Qualification.UNIVERSITY, Qualification.COLLEGE, Qualification.INTERMEDIATE)
 
 
 def progress_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """One line per organization: admitted/target, % of plan, % of members, status."""
+    """One line per organization: admitted/target, % of plan, expected by now, % of members,
+    status (with its symbol, so it reads in greyscale)."""
     return pd.DataFrame(
         {
             t("col.organization"): rows["name"].tolist(),
             t("col.admitted_target"): [f"{fmt_number(a)}/{fmt_number(b)}" for a, b in zip(rows["admitted"], rows["target"])],
             t("col.percent_plan"): [fmt_percent(p) for p in rows["percent_plan"]],
+            t("col.expected"): [fmt_number(e, 1) for e in rows["expected"]],
             t("col.percent_members"): [fmt_percent(p, 2) for p in rows["percent_members"]],
-            t("col.status"): [label("status", s) for s in rows["status"]],
+            t("col.status"): [status_text(s) for s in rows["status"]],
         }
     )
 
 
-def alerts_table(alerts: list[Alert]) -> pd.DataFrame:
-    """One line per alert, worst first as given."""
+def mix_table(mix: Mix) -> pd.DataFrame:
+    """The mix of the admitted: each group's count and share of the total."""
+    def share(n: int) -> str:
+        return fmt_percent(100 * n / mix.total) if mix.total else "–"
+
+    groups = [(label("mix", k), n) for k, n in mix.flags.items()]
+    groups += [(label("qualification", k), n) for k, n in mix.qualification.items() if k in SHOWN_QUALIFICATIONS]
+    groups += [(label("occupation", k), n) for k, n in mix.occupation.items() if n]
     return pd.DataFrame(
         {
+            t("col.group"): [name for name, _ in groups],
+            t("col.count"): [fmt_number(n) for _, n in groups],
+            t("col.share"): [share(n) for _, n in groups],
+        }
+    )
+
+
+def sector_table(standing: pd.DataFrame) -> pd.DataFrame:
+    """Candidates standing at each stage (columns) per sector (rows)."""
+    if standing.empty:
+        return pd.DataFrame()
+    pivot = standing.pivot_table(index="sector", columns="stage", values="count", aggfunc="sum", fill_value=0)
+    pivot = pivot.reindex(columns=[s.value for s in STAGES if s.value in pivot.columns])
+    table = pd.DataFrame({t("col.sector"): [label("sector", s) for s in pivot.index]})
+    for stage in pivot.columns:
+        table[label("stage", stage)] = [fmt_number(n) for n in pivot[stage]]
+    return table
+
+
+def clocks_table(clocks: pd.DataFrame) -> pd.DataFrame:
+    """Candidates' clocks: who, where, what is due, by when, how late."""
+    return pd.DataFrame(
+        {
+            t("col.full_name"): clocks["full_name"].tolist(),
+            t("col.organization"): clocks["org_name"].tolist(),
+            t("col.clock"): [label("clock", c) for c in clocks["clock"]],
+            t("col.due"): [fmt_date(d) for d in clocks["due"]],
+            t("col.clock_state"): [label("clock_state", s) for s in clocks["state"]],
+            t("col.days_left"): [fmt_number(d) for d in clocks["days_left"]],
+        }
+    )
+
+
+def students_table(students: pd.DataFrame) -> pd.DataFrame:
+    """Students of age by the next 03/02: name, school, stage, the day they turn 18."""
+    return pd.DataFrame(
+        {
+            t("col.full_name"): students["full_name"].tolist(),
+            t("col.birth_date"): [fmt_date(d) for d in students["birth_date"]],
+            t("col.organization"): students["org_name"].tolist(),
+            t("col.current_stage"): [label("stage", s) for s in students["stage"]],
+            t("col.of_age_on"): [fmt_date(d) for d in students["of_age_on"]],
+        }
+    )
+
+
+def alerts_table(alerts: list[Alert], *, year: int) -> pd.DataFrame:
+    """One line per alert, worst first as given, with where to act: the branch page of the
+    organization for the year (a relative link, so it stays on this server)."""
+    # The sentence (which names the organization) first, so it reads on a phone too.
+    return pd.DataFrame(
+        {
+            t("col.message"): [a.message for a in alerts],
+            t("col.act"): [f"chi-bo?org={quote(a.org_code)}&year={year}" for a in alerts],
             t("col.alert_kind"): [label("alert_kind", a.kind) for a in alerts],
             t("col.organization"): [a.org_name for a in alerts],
-            t("col.message"): [a.message for a in alerts],
         }
     )
 

@@ -9,16 +9,16 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from core.alerts import Alert, all_alerts
+from core.alerts import Alert, all_alerts, candidate_clocks_list
 from core.bootstrap import ensure_database
-from core.candidates import candidates_in_scope
+from core.breakdowns import Mix, admissions_by_month, admitted_mix, trend_by_year
+from core.candidates import candidates_in_scope, students_turning_18
 from core.config import Settings, load_settings
 from core.db import data_version, session_scope
 from core.filters import View, parse_view
-from core.funnel import funnel
-from core.i18n import t
+from core.funnel import funnel, standing_by_sector
 from core.progress import org_figures
-from core.scope import Actor
+from core.scope import Actor, ancestors, org_in_scope
 
 
 def settings() -> Settings:
@@ -52,21 +52,6 @@ def view_from_url(actor: Actor) -> View:
     return view
 
 
-def year_select(view: View) -> int:
-    """A year picker (the last five years one click away) kept in step with ?year= in the URL,
-    which stays the source of truth so a link or bookmark opens the same view."""
-    this_year = date.today().year
-    years = sorted({*range(this_year, this_year - 5, -1), view.year}, reverse=True)
-    if st.session_state.get("year") != view.year:
-        st.session_state["year"] = view.year
-
-    def to_url() -> None:
-        if st.session_state.get("year") is not None:
-            st.query_params["year"] = str(st.session_state["year"])
-
-    return st.pills(t("filter.year"), years, key="year", on_change=to_url) or view.year
-
-
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def cached_org_figures(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
     """org_figures, cached per (data version, caller, organization, year, as-of date)."""
@@ -97,3 +82,63 @@ def cached_candidates(version: int, actor: Actor, org_code: str | None) -> pd.Da
     del version
     with session_scope(engine()) as session:
         return candidates_in_scope(session, actor, org_code=org_code)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def cached_ancestors(version: int, actor: Actor, org_code: str | None) -> list[tuple[str, str]]:
+    """(code, name) from the caller's own organization down to `org_code`."""
+    del version
+    with session_scope(engine()) as session:
+        org = org_in_scope(session, actor, org_code)
+        return [(o.code, o.name) for o in ancestors(session, actor, org)]
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_mix(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> Mix:
+    """admitted_mix, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return admitted_mix(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_months(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+    """admissions_by_month, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return admissions_by_month(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_trend(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+    """trend_by_year over the five years up to `year`, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return trend_by_year(session, actor, org_code=org_code, years=range(year - 4, year + 1), as_of=as_of,
+                             rules=settings().rules)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_clocks(version: int, actor: Actor, org_code: str | None, today: date, kinds: tuple[str, ...] | None = None
+                  ) -> pd.DataFrame:
+    """candidate_clocks_list (names: refused for roles without personal data)."""
+    del version
+    with session_scope(engine()) as session:
+        return candidate_clocks_list(session, actor, org_code=org_code, today=today, rules=settings().rules, kinds=kinds)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_sectors(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+    """standing_by_sector, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return standing_by_sector(session, actor, org_code=org_code, year=year, as_of=as_of)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_students(version: int, actor: Actor, org_code: str | None, today: date) -> pd.DataFrame:
+    """students_turning_18 (names: refused for roles without personal data)."""
+    del version
+    with session_scope(engine()) as session:
+        return students_turning_18(session, actor, org_code=org_code, today=today,
+                                   min_age_years=settings().rules.min_age_months // 12)

@@ -1,18 +1,41 @@
-"""Cảnh báo: lagging organizations and procedure clocks running out, worst first."""
+"""Cảnh báo: lagging organizations and procedure clocks running out, worst first, each with
+where to act; candidates' names only for the roles allowed to see them."""
 import streamlit as st
 
-from core import auth, web
-from core.i18n import t
+from core import auth, web, widgets
+from core.alerts import ALERT_KINDS
+from core.format import fmt_number
+from core.i18n import label, t
 from core.stages import Role
-from core.tables import alerts_table
+from core.tables import alerts_table, clocks_table
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
-view = web.view_from_url(actor)
-
 st.title(t("page.alerts"))
-year = web.year_select(view)
-alerts = web.cached_alerts(web.current_version(), actor, view.org_code, year, view.as_of)
-if alerts:
-    st.dataframe(alerts_table(alerts), hide_index=True, width="stretch")
+view = widgets.view_controls(actor, compare=False)
+version = web.current_version()
+widgets.breadcrumb(actor, view.org_code)
+alerts = web.cached_alerts(version, actor, view.org_code, view.year, view.as_of)
+
+counts = {kind: sum(1 for a in alerts if a.kind == kind) for kind in ALERT_KINDS}
+present = [kind for kind in ALERT_KINDS if counts[kind]]
+chosen = st.pills(t("alerts.filter"), present, selection_mode="multi", default=present, key="f_alert_kinds",
+                  format_func=lambda k: f"{label('alert_kind', k)} ({fmt_number(counts[k])})")
+shown = [a for a in alerts if a.kind in chosen]
+st.caption(t("alerts.count", shown=fmt_number(len(shown)), total=fmt_number(len(alerts)),
+             orgs=fmt_number(len({a.org_code for a in shown}))))
+if shown:
+    st.dataframe(
+        alerts_table(shown, year=view.year), hide_index=True, width="stretch",
+        column_config={t("col.message"): st.column_config.TextColumn(width="large"),
+                       t("col.act"): st.column_config.LinkColumn(display_text=t("alerts.open"), width="small")},
+    )
 else:
     st.success(t("alerts.none"))
+
+if actor.sees_personal_data:
+    st.subheader(t("alerts.candidates"))
+    clocks = web.cached_clocks(version, actor, view.org_code, view.as_of)
+    if clocks.empty:
+        st.caption(t("alerts.no_clocks"))
+    else:
+        st.dataframe(clocks_table(clocks), hide_index=True, width="stretch")

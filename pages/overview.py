@@ -1,21 +1,53 @@
-"""Tổng quan: progress of an organization and of each organization under it, for a year."""
+"""Tổng quan: how far the organization is this year, who is behind, the mix and the trend."""
 import streamlit as st
 
-from core import auth, web
-from core.format import fmt_progress
+from core import auth, web, widgets
+from core.charts import months_chart, progress_chart, trend_chart
+from core.format import fmt_percent
 from core.i18n import t
-from core.progress import children_of, headline
+from core.progress import Period, children_of, headline, year_end_lists
 from core.stages import Role
-from core.tables import progress_table
+from core.tables import mix_table
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
-view = web.view_from_url(actor)
-
 st.title(t("page.overview"))
-year = web.year_select(view)
-figures = web.cached_org_figures(web.current_version(), actor, view.org_code, year, view.as_of)
+view = widgets.view_controls(actor)
+version = web.current_version()
+figures = web.cached_org_figures(version, actor, view.org_code, view.year, view.as_of)
+before = web.cached_org_figures(version, actor, view.org_code, view.year, view.compare)
 head = headline(figures)
-st.subheader(t("overview.heading", org=head.name, year=year))
-st.metric(t("col.admitted_target"), fmt_progress(head.admitted, head.target))
-st.caption(t("grassroots.phrase", count=head.grassroots_admitting, total=head.grassroots_total))
-st.dataframe(progress_table(children_of(figures)), hide_index=True, width="stretch")
+
+widgets.breadcrumb(actor, view.org_code)
+st.header(t("overview.heading", org=head.name, year=view.year))
+widgets.headline_metrics(head, headline(before))
+
+children = children_of(figures)
+if not children.empty:
+    st.subheader(t("overview.children"))
+    key = f"progress_{head.code}_{view.year}"
+    chart = progress_chart(children, pace_percent=figures.attrs["pace_percent"])
+    widgets.drilled_from_chart(st.altair_chart(chart, key=key, on_select="rerun", width="stretch"), key)
+    widgets.drill_down(children)
+    widgets.progress_dataframe(children)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("overview.months"))
+    months = web.cached_months(version, actor, view.org_code, view.year, view.as_of)
+    st.altair_chart(months_chart(months), width="stretch")
+with right:
+    st.subheader(t("overview.trend"))
+    st.altair_chart(trend_chart(web.cached_trend(version, actor, view.org_code, view.year, view.as_of)), width="stretch")
+
+st.subheader(t("overview.mix"))
+st.dataframe(mix_table(web.cached_mix(version, actor, view.org_code, view.year, view.as_of)), hide_index=True)
+
+if Period(view.year, view.as_of).is_over and not children.empty:
+    rules = web.settings().rules
+    commend, correct = year_end_lists(children, rules)
+    left, right = st.columns(2)
+    for column, title, rows in ((left, t("overview.commend", percent=fmt_percent(rules.commendation_percent)), commend),
+                                (right, t("overview.correct"), correct)):
+        with column:
+            st.subheader(title)
+            widgets.progress_dataframe(rows)

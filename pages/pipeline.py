@@ -1,15 +1,41 @@
-"""Nguồn & quy trình: the candidate funnel by stage for a year."""
+"""Nguồn & quy trình: the funnel by stage, conversion and time in each stage, by sector;
+candidates stuck in a stage and students of age before the next 03/02 (names only for the
+roles allowed to see them)."""
 import streamlit as st
 
-from core import auth, web
+from core import auth, web, widgets
+from core.candidates import next_anniversary
+from core.charts import funnel_chart
+from core.format import fmt_date, fmt_number
 from core.i18n import t
 from core.stages import Role
-from core.tables import funnel_table
+from core.tables import clocks_table, funnel_table, sector_table, students_table
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
-view = web.view_from_url(actor)
-
 st.title(t("page.pipeline"))
-year = web.year_select(view)
-stages = web.cached_funnel(web.current_version(), actor, view.org_code, year, view.as_of)
-st.dataframe(funnel_table(stages), hide_index=True, width="stretch")
+view = widgets.view_controls(actor, compare=False)
+version = web.current_version()
+widgets.breadcrumb(actor, view.org_code)
+
+stages = web.cached_funnel(version, actor, view.org_code, view.year, view.as_of)
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(t("pipeline.standing", date=fmt_date(view.as_of)))
+    st.altair_chart(funnel_chart(stages), width="stretch")
+with right:
+    st.subheader(t("pipeline.flow", year=view.year))
+    st.dataframe(funnel_table(stages), hide_index=True, width="stretch")
+
+st.subheader(t("pipeline.by_sector"))
+st.dataframe(sector_table(web.cached_sectors(version, actor, view.org_code, view.year, view.as_of)), hide_index=True,
+             width="stretch")
+
+if actor.sees_personal_data:
+    stuck = web.cached_clocks(version, actor, view.org_code, view.as_of, ("stuck",))
+    st.subheader(t("pipeline.stuck", days=fmt_number(web.settings().rules.stuck_days), count=fmt_number(len(stuck))))
+    if not stuck.empty:
+        st.dataframe(clocks_table(stuck), hide_index=True, width="stretch")
+    students = web.cached_students(version, actor, view.org_code, view.as_of)
+    st.subheader(t("pipeline.students", date=fmt_date(next_anniversary(view.as_of)), count=fmt_number(len(students))))
+    if not students.empty:
+        st.dataframe(students_table(students), hide_index=True, width="stretch")

@@ -26,14 +26,9 @@ def demo(demo_db_file, tmp_path, monkeypatch):
 
 
 def offered_pages(at) -> set[str]:
-    offered = set()
-    for page in ALL_PAGES:
-        try:
-            at.switch_page(page)
-        except ValueError:
-            continue
-        offered.add(page)
-    return offered
+    """The pages of the menu drawn for the signed-in role."""
+    by_url = {spec.url_path: spec.file for spec in PAGES}
+    return {by_url[link.proto.page] for link in at.get("page_link")}
 
 
 def test_anonymous_visitor_gets_only_the_sign_in_form(demo):
@@ -85,14 +80,14 @@ def test_secretary_sees_its_branch_and_is_refused_other_organizations_by_url(dem
     shown = texts(at)
     assert "Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem." in shown
     assert "Đảng bộ xã Thanh Sơn" not in shown
-    assert "Đảng bộ HĐND & UBND huyện – năm 2023" in shown and "5/5, đạt 100% kế hoạch" in shown
+    assert "Đảng bộ HĐND & UBND huyện – năm 2023" in shown and "Đạt 100% kế hoạch" in shown
 
 
 def test_leader_sees_the_district_figures_for_2023(demo):
     at = sign_in(app().run(), "lanhdao")
     at.query_params["year"] = "2023"
     at.run()
-    assert "148/145, đạt 102,1% kế hoạch" in texts(at)
+    assert "148/145" in texts(at) and "Đạt 102,1% kế hoạch" in texts(at)
 
 
 def test_projector_sees_aggregates_and_no_names(demo, demo_db_file):
@@ -141,7 +136,8 @@ def test_temporary_password_leads_to_the_account_page_only(demo):
     user.text_input(key="confirm_password").input("QueHuong@2026")
     user.button(key="FormSubmitter:change_password-Lưu mật khẩu mới").click().run()
     assert "Đã đổi mật khẩu." in texts(user)
-    assert offered_pages(user) == OFFERED["bithu.hdnd"]
+    again = sign_in(app().run(), "bithu.que", "QueHuong@2026")
+    assert offered_pages(again) == OFFERED["bithu.hdnd"]
 
 
 def test_admin_disables_a_user_who_then_cannot_sign_in(demo):

@@ -71,7 +71,7 @@ def test_a_url_parameter_out_of_scope_is_refused_with_a_message(demo):
         assert view.org_code == "KB-HDND-01" and notices == []
         view, notices = parse_view(s, actors["lanhdao"], {"org": "KHONG-CO", "year": "20x3", "asof": "2027-01-01"},
                                    today=TODAY)
-        assert view == type(view)(year=2026, org_code=None, as_of=TODAY)
+        assert view == type(view)(year=2026, org_code=None, as_of=TODAY, compare=date(2026, 10, 21))  # a month before the as-of date
         assert len(notices) == 3
 
 

@@ -51,7 +51,8 @@ def test_wrong_password_then_right_password(browser, server):
     page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").wait_for(timeout=WAIT_MS)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_text("Huyện ủy Kim Bảng – năm").wait_for(timeout=WAIT_MS)
+    page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    settle(page)
     assert page.get_by_label("Tên đăng nhập").count() == 0
     screenshot(page, "signed-in-lanhdao")
     context.close()
@@ -76,7 +77,8 @@ def test_cookie_signs_in_a_new_tab_and_sign_out_ends_it(browser, server):
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, server.url, "admin")
-    page.get_by_role("heading", name="Tổng quan").wait_for(timeout=WAIT_MS)
+    page.get_by_role("heading", name="Tổng quan").first.wait_for(timeout=WAIT_MS)
+    settle(page)
     # The cookie is written by a component once the page has drawn: wait for it, bounded.
     page.wait_for_function("() => document.cookie.includes('ptdv_auth=')", timeout=WAIT_MS)
 
@@ -96,8 +98,9 @@ def test_cookie_signs_in_a_new_tab_and_sign_out_ends_it(browser, server):
     again.goto(f"{server.url}/tong-quan")
     again.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
     assert again.get_by_text("Huyện ủy Kim Bảng – năm").count() == 0
+    page.bring_to_front()  # a background tab is throttled by Chromium
     settle(page)
-    page.get_by_role("link", name="Cảnh báo").click()
+    page.get_by_role("link", name="Cảnh báo").first.click()
     page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
     context.close()
 

@@ -1,0 +1,144 @@
+"""The leadership screens through AppTest on the demo district: the published figures, URL
+parameters (and their refusal out of scope), drill-down, alerts and the pipeline."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+from tests.apptest import app, sign_in, texts, use_demo_copy
+
+
+@pytest.fixture
+def demo(demo_db_file, tmp_path, monkeypatch):
+    return use_demo_copy(demo_db_file, tmp_path, monkeypatch)
+
+
+def open_page(username: str, page: str, **params: str):
+    at = sign_in(app().run(), username)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def metric(at, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def charts(at) -> list[tuple[dict, dict]]:
+    """Each Altair chart on the page: its Vega-Lite spec and its datasets by name."""
+    found = []
+    for element in at.get("vega_lite_chart"):
+        datasets = {d.name: convert_arrow_bytes_to_pandas_df(d.data.data) for d in element.proto.datasets}
+        found.append((json.loads(element.proto.spec), datasets))
+    return found
+
+
+def test_overview_2023_shows_the_published_district_figures(demo):
+    at = open_page("lanhdao", "pages/overview.py", year="2023")
+    assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
+    assert metric(at, "Kết nạp / chỉ tiêu").value == "148/145"
+    assert "Đạt 102,1% kế hoạch" in texts(at)
+    assert metric(at, "Tỷ lệ so với đảng viên đầu năm").value == "3,05%"
+    assert "Trong mức khuyến nghị – 4.850 đảng viên đầu năm" in texts(at)
+    assert metric(at, "Tổ chức cơ sở đảng kết nạp được").value == "27/32"
+    # The year is over: the lists for commendation and for correction are shown.
+    assert "Đề nghị biểu dương, khen thưởng (từ 120% kế hoạch)" in texts(at)
+    assert "Cần chấn chỉnh (chưa đạt kế hoạch)" in texts(at)
+
+
+def test_overview_of_hdnd_2023(demo):
+    at = open_page("lanhdao", "pages/overview.py", year="2023", org="KB-HDND")
+    assert "Đảng bộ HĐND & UBND huyện – năm 2023" in texts(at)
+    assert metric(at, "Kết nạp / chỉ tiêu").value == "5/5"
+    assert "Đạt 100% kế hoạch" in texts(at)
+    assert "146 đảng viên đầu năm" in texts(at)
+    table = at.dataframe[0].value
+    assert len(table) == 18  # its 18 chi bộ
+
+
+def test_progress_chart_encodes_target_and_pace(demo):
+    at = open_page("lanhdao", "pages/overview.py", year="2026", asof="2026-07-02")
+    spec, datasets = next((s, d) for s, d in charts(at) if any(p["name"] == "drill" for p in s.get("params", [])))
+    rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
+    rule_values = sorted(float(datasets[layer["data"]["name"]]["x"].iloc[0]) for layer in rules)
+    assert rule_values[1] == 100.0  # the target
+    assert rule_values[0] == pytest.approx(100 * 183 / 365)  # expected by 02/07: 183 days of 365
+    bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
+    assert bars["encoding"]["x"]["field"] == "percent"
+    shown = datasets[bars["data"]["name"]]
+    assert list(shown.columns[:3]) == ["code", "name", "percent"] and len(shown) == 32
+
+
+def test_drill_down_and_back_up(demo):
+    at = open_page("lanhdao", "pages/overview.py", year="2023")
+    at.selectbox(key="f_drill").select("KB-HDND").run()
+    assert at.query_params["org"] == "KB-HDND"
+    assert "Đảng bộ HĐND & UBND huyện – năm 2023" in texts(at)
+    assert at.pills(key="f_crumb").options == ["Huyện ủy Kim Bảng", "Đảng bộ HĐND & UBND huyện"]
+    at.pills(key="f_crumb").set_value("KB").run()
+    assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
+
+
+def test_parameters_out_of_scope_or_invalid_get_a_message_and_the_default(demo):
+    at = open_page("bithu.hdnd", "pages/overview.py", org="KB-THANHSON", year="hai-nghin", asof="31/02/2026")
+    shown = texts(at)
+    assert "Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem." in shown
+    assert "Năm không hợp lệ: «hai-nghin»." in shown
+    assert "Ngày không hợp lệ: «31/02/2026»" in shown
+    assert "Đảng bộ HĐND & UBND huyện – năm 2026" in shown
+    assert "Thanh Sơn" not in shown
+
+
+def test_as_of_a_meeting_day(demo):
+    at = open_page("lanhdao", "pages/overview.py", year="2023", asof="2023-06-30", cmp="2023-05-31")
+    value = metric(at, "Kết nạp / chỉ tiêu").value
+    admitted = int(value.split("/")[0])
+    assert 0 < admitted < 148
+    assert "Thay đổi so với ngày 31/05/2023" in texts(at)
+
+
+def test_alerts_grouped_by_organization_with_names_for_the_leader(demo):
+    at = open_page("lanhdao", "pages/alerts.py")
+    shown = texts(at)
+    assert "chưa kết nạp được đảng viên nào trong" in shown
+    table = at.dataframe[0].value
+    orgs = list(table["Tổ chức đảng"])
+    first_seen = {org: orgs.index(org) for org in orgs}
+    assert all(first_seen[org] <= i for i, org in enumerate(orgs))  # each organization's alerts together
+    assert all(link.startswith("chi-bo?org=") for link in table["Xử lý"])
+    assert "Hồ sơ quá hạn và sắp đến hạn" in shown and "Họ và tên" in at.dataframe[1].value.columns
+
+
+def test_alerts_of_a_secretary_stay_in_its_branch(demo):
+    with sqlite3.connect(demo) as conn:
+        hdnd = {name for (name,) in conn.execute("SELECT name FROM organization WHERE code LIKE 'KB-HDND%'")}
+    at = open_page("bithu.hdnd", "pages/alerts.py")
+    alert_orgs = set(at.dataframe[0].value["Tổ chức đảng"])
+    clock_orgs = set(at.dataframe[1].value["Tổ chức đảng"])
+    assert alert_orgs and alert_orgs <= hdnd
+    assert clock_orgs <= hdnd
+
+
+def test_alert_kind_filter(demo):
+    at = open_page("lanhdao", "pages/alerts.py")
+    at.pills(key="f_alert_kinds").set_value(["no_admission_years"]).run()
+    kinds = set(at.dataframe[0].value["Loại cảnh báo"])
+    assert kinds == {"Nhiều năm không kết nạp"}
+
+
+def test_pipeline_funnel_sector_stuck_and_students(demo):
+    at = open_page("lanhdao", "pages/pipeline.py", year="2023", asof="2023-12-31")
+    funnel = at.dataframe[0].value
+    assert list(funnel["Bước"])[:2] == ["Quần chúng trong diện tạo nguồn", "Quần chúng ưu tú (cảm tình Đảng)"]
+    decided = funnel[funnel["Bước"] == "Có quyết định kết nạp"].iloc[0]
+    assert decided["Vào bước trong năm"] == "148"  # the year's decisions
+    assert "Theo khối" in texts(at)
+    shown = texts(at)
+    assert "Dừng quá 180 ngày ở một bước" in shown
+    today = open_page("lanhdao", "pages/pipeline.py")
+    assert "Học sinh đủ 18 tuổi trước ngày 03/02/2027" in texts(today)
