@@ -90,18 +90,20 @@ def test_cookie_signs_in_a_new_tab_and_sign_out_ends_it(browser, server):
 
     tab.get_by_role("button", name="Đăng xuất").click()
     tab.get_by_text("Đã đăng xuất.").wait_for(timeout=WAIT_MS)
-    settle(tab)
-    assert tab.get_by_label("Tên đăng nhập").count() == 1
+    tab.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
     # Signing out ends the cookie on the server, whether or not the browser has dropped it yet:
     # a new tab, and the first tab on its next action, get the sign-in form.
     again = context.new_page()
     again.goto(f"{server.url}/tong-quan")
-    again.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    again.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
     assert again.get_by_text("Huyện ủy Kim Bảng – năm").count() == 0
     page.bring_to_front()  # a background tab is throttled by Chromium
     settle(page)
-    page.get_by_role("link", name="Cảnh báo").first.click()
-    page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    link = page.get_by_role("link", name="Cảnh báo")
+    if link.count():  # unless it has already rerun (on reconnecting) and shows the form
+        link.first.click()
+    page.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Huyện ủy Kim Bảng – năm").count() == 0
     context.close()
 
 
