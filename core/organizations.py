@@ -3,16 +3,16 @@ its candidates and their events; only paths and depths change, in one statement.
 from __future__ import annotations
 
 from sqlalchemy import func, update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core.audit import record_audit, snapshot
 from core.db import bump_data_version
 from core.i18n import t
 from core.models import Organization
-from core.pipeline import StaleEditError
+from core.pipeline import FormError, StaleEditError
 from core.scope import Actor, ScopeError, org_by_code
-from core.stages import Role
-from core.tree import in_subtree, is_within
+from core.stages import OrgKind, Role, Sector
+from core.tree import child_path, in_subtree, is_within
 
 
 class TreeError(ValueError):
@@ -51,3 +51,72 @@ def move_organization(
                  entity_id=org.id, before=before, after=snapshot(moved))
     bump_data_version(session)
     return moved
+
+
+CODE_ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+def _admin_org(session: Session, actor: Actor, code: str, expected_version: int | None) -> Organization:
+    org = org_by_code(session, code)
+    if actor.role is not Role.ADMIN or not actor.covers(org.path):
+        raise ScopeError(t("error.out_of_scope", code=code))
+    if expected_version is not None and org.version != expected_version:
+        raise StaleEditError()
+    return org
+
+
+def _saved(session: Session, actor: Actor, org: Organization, action: str, before: dict | None) -> Organization:
+    org.version += 1
+    session.add(org)
+    session.flush()
+    record_audit(session, username=actor.username, action=action, entity="organization", entity_id=org.id,
+                 before=before, after=snapshot(org))
+    bump_data_version(session)
+    return org
+
+
+def add_organization(
+    session: Session, actor: Actor, *, parent_code: str, code: str, name: str, kind: str, sector: str
+) -> Organization:
+    """Add an organization under a parent of the admin's subtree."""
+    parent = _admin_org(session, actor, parent_code, None)
+    code = code.strip().upper()
+    errors = []
+    if not code or len(code) > 64 or not set(code) <= CODE_ALLOWED:
+        errors.append(t("form.code_required"))
+    elif session.exec(select(Organization).where(Organization.code == code)).first() is not None:
+        errors.append(t("form.code_exists", code=code))
+    if not name.strip():
+        errors.append(t("form.org_name_required"))
+    if kind not in OrgKind._value2member_map_ or sector not in Sector._value2member_map_:
+        errors.append(t("form.bad_choice", field=t("col.organization")))
+    if errors:
+        raise FormError(errors)
+    org = Organization(code=code, name=name.strip(), parent_id=parent.id, path="/", depth=parent.depth + 1,
+                       kind=kind, sector=sector, version=0)
+    session.add(org)
+    session.flush()
+    org.path = child_path(parent.path, org.id)
+    return _saved(session, actor, org, "add_organization", None)
+
+
+def rename_organization(
+    session: Session, actor: Actor, *, org_code: str, name: str, expected_version: int | None
+) -> Organization:
+    """Give an organization a new name."""
+    org = _admin_org(session, actor, org_code, expected_version)
+    if not name.strip():
+        raise FormError([t("form.org_name_required")])
+    before = snapshot(org)
+    org.name = name.strip()
+    return _saved(session, actor, org, "rename_organization", before)
+
+
+def set_organization_active(
+    session: Session, actor: Actor, *, org_code: str, active: bool, expected_version: int | None
+) -> Organization:
+    """Deactivate (or reactivate) an organization; its candidates and events stay as they are."""
+    org = _admin_org(session, actor, org_code, expected_version)
+    before = snapshot(org)
+    org.active = active
+    return _saved(session, actor, org, "activate_organization" if active else "deactivate_organization", before)

@@ -17,8 +17,19 @@ from core.db import bump_data_version
 from core.i18n import t
 from core.models import Candidate, Organization, StageEvent, utcnow
 from core.rules import CandidateFacts, Finding, Sponsor, blocking, check_exit, check_stage, current_stage, exceptions
-from core.scope import Actor, NotFoundError, ScopeError
-from core.stages import STAGES, Exit, OrgKind, Stage, stage_date_column
+from core.scope import Actor, NotFoundError, ScopeError, org_in_scope
+from core.stages import (
+    CELL_KINDS,
+    STAGES,
+    Education,
+    Exit,
+    Occupation,
+    OrgKind,
+    Qualification,
+    Stage,
+    stage_date_column,
+)
+from core.workdays import add_years
 
 
 class RuleViolation(ValueError):
@@ -29,6 +40,14 @@ class RuleViolation(ValueError):
         self.needs_ack = needs_ack
         key = "error.needs_ack" if needs_ack else "error.rule_blocked"
         super().__init__(t(key, reasons=" ".join(f.message for f in findings)))
+
+
+class FormError(ValueError):
+    """Input that cannot be saved; `errors` holds one Vietnamese message per problem."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__(" ".join(errors))
 
 
 class StaleEditError(RuntimeError):
@@ -244,3 +263,109 @@ def void_event(
         recorded_by=actor.username,
     )
     return _append_event(session, actor, candidate, event, "void_event")
+
+
+@dataclass(frozen=True)
+class CandidateInput:
+    """The fields of a candidate as a form or an import gives them."""
+
+    full_name: str
+    birth_date: date
+    female: bool = False
+    ethnicity: str = "Kinh"
+    religion: str = ""
+    general_education: str = Education.UPPER_SECONDARY.value
+    qualification: str = Qualification.NONE.value
+    occupation: str = Occupation.OTHER.value
+    youth_union_member: bool = False
+    village_head: bool = False
+    education_exemption: bool = False
+    helper_name: str = ""
+    sponsor1_name: str = ""
+    sponsor1_since: date | None = None
+    sponsor2_name: str = ""
+    sponsor2_since: date | None = None
+    youth_union_resolution_date: date | None = None
+    new_member_class_date: date | None = None
+
+
+MIN_BIRTH_YEAR = 1900
+MIN_AGE_TO_LIST_YEARS = 14  # younger people are not listed as a source
+
+
+def check_candidate_input(data: CandidateInput, *, today: date) -> list[str]:
+    """Vietnamese messages for every field that is wrong; empty when all is well."""
+    errors = []
+    if not data.full_name.strip() or len(data.full_name) > 255:
+        errors.append(t("form.name_required"))
+    if data.birth_date.year < MIN_BIRTH_YEAR or data.birth_date > add_years(today, -MIN_AGE_TO_LIST_YEARS):
+        errors.append(t("form.birth_date_range", min_age=MIN_AGE_TO_LIST_YEARS))
+    choices = {"general_education": Education, "qualification": Qualification, "occupation": Occupation}
+    for name, codes in choices.items():
+        if getattr(data, name) not in codes._value2member_map_:
+            errors.append(t("form.bad_choice", field=t(f"field.{name}")))
+    for name in ("sponsor1_since", "sponsor2_since", "youth_union_resolution_date", "new_member_class_date"):
+        value = getattr(data, name)
+        if value is not None and (value > today or value < data.birth_date):
+            errors.append(t("form.bad_field_date", field=t(f"field.{name}")))
+    return errors
+
+
+def _apply(candidate: Candidate, data: CandidateInput) -> None:
+    for name, value in vars(data).items():
+        setattr(candidate, name, value.strip() if isinstance(value, str) else value)
+    candidate.ethnic_minority = candidate.ethnicity.strip().lower() not in ("", "kinh")
+
+
+def add_candidate(
+    session: Session,
+    actor: Actor,
+    *,
+    org_code: str,
+    data: CandidateInput,
+    source_date: date,
+    today: date,
+    rules: RuleSettings,
+    note: str = "",
+) -> Candidate:
+    """List a new candidate as a source (Quần chúng trong diện tạo nguồn) in a chi bộ of the
+    caller's subtree; nothing is written when a field or the date is wrong."""
+    org = org_in_scope(session, actor, org_code)
+    if not actor.edits_candidates:
+        raise ScopeError(t("error.out_of_scope", code=org.code))
+    if org.kind not in CELL_KINDS or not org.active:
+        raise FormError([t("form.not_a_cell", org=org.name)])
+    errors = check_candidate_input(data, today=today)
+    errors += [f.message for f in blocking(check_stage(CandidateFacts(birth_date=data.birth_date), Stage.SOURCE,
+                                                       source_date, today=today, rules=rules))]
+    if errors:
+        raise FormError(errors)
+    candidate = Candidate(organization_id=org.id, full_name="", birth_date=data.birth_date)
+    _apply(candidate, data)
+    candidate.version = 0  # the first event makes it 1
+    session.add(candidate)
+    session.flush()
+    event = StageEvent(candidate_id=candidate.id, stage=Stage.SOURCE.value, event_date=source_date, note=note.strip(),
+                       recorded_by=actor.username)
+    _append_event(session, actor, candidate, event, "add_candidate")
+    return candidate
+
+
+def edit_candidate(
+    session: Session, actor: Actor, *, candidate_id: int, expected_version: int, data: CandidateInput, today: date
+) -> Candidate:
+    """Change a candidate's details (not its stages), if nobody changed it meanwhile."""
+    candidate, _org = _editable_candidate(session, actor, candidate_id, expected_version)
+    errors = check_candidate_input(data, today=today)
+    if errors:
+        raise FormError(errors)
+    before = snapshot(candidate)
+    _apply(candidate, data)
+    candidate.version += 1
+    candidate.updated_at = utcnow()
+    session.add(candidate)
+    session.flush()
+    record_audit(session, username=actor.username, action="edit_candidate", entity="candidate", entity_id=candidate.id,
+                 before=before, after=snapshot(candidate))
+    bump_data_version(session)
+    return candidate
