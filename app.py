@@ -23,7 +23,8 @@ home = st.Page(specs[0].file, title=t(specs[0].title_key), icon=specs[0].icon, d
 current = st.navigation([home, *pages], position="hidden")
 with st.sidebar:
     st.markdown(f"**{t('app.title')}**")
-    for page in pages:
-        st.page_link(page)
+    for spec, page in zip(specs, pages):
+        if spec.in_menu:
+            st.page_link(page)
 auth.sign_out_box(account)
 current.run()

@@ -20,6 +20,7 @@ from core.config import RuleSettings
 from core.format import fmt_date, fmt_number
 from core.i18n import label, t
 from core.models import Candidate, Organization, YearPlan
+from core.candidates import next_stages
 from core.pipeline import facts_of
 from core.progress import Period, roll_up, counted_date_column, org_figures
 from core.scope import Actor, ScopeError, org_in_scope
@@ -229,3 +230,36 @@ def all_alerts(
         worst[a.org_code] = min(worst.get(a.org_code, a.severity), a.severity)
         count[a.org_code] = count.get(a.org_code, 0) + 1
     return sorted(alerts, key=lambda a: (worst[a.org_code], -count[a.org_code], a.org_name, a.severity))
+
+
+def branch_worklist(
+    session: Session, actor: Actor, *, org_code: str | None, today: date, rules: RuleSettings
+) -> pd.DataFrame:
+    """The candidates still in the procedure in the subtree, each with its next step and the
+    nearest deadline (any state), the most urgent first. Refused without personal data.
+    Columns: candidate_id, full_name, org_name, stage, stage_date, next_stage, due, state."""
+    if not actor.sees_personal_data:
+        raise ScopeError(t("error.no_personal_data", what=org_code or ""))
+    root = org_in_scope(session, actor, org_code)
+    rows = session.exec(
+        select(Candidate, Organization)
+        .join(Organization, Organization.id == Candidate.organization_id)
+        .where(in_subtree(root.path), Candidate.exit.is_(None), Candidate.official_date.is_(None),
+               Candidate.stage.is_not(None))
+        .order_by(Organization.path, Candidate.full_name)
+    ).all()
+    records = []
+    for candidate, org in rows:
+        clocks = candidate_clocks(facts_of(candidate, org), today, rules)
+        nearest = clocks[0] if clocks else None
+        following = next_stages(candidate, org)
+        records.append({
+            "candidate_id": candidate.id, "full_name": candidate.full_name, "org_name": org.name,
+            "stage": candidate.stage, "stage_date": candidate.stage_date,
+            "next_stage": following[0].value if following else None,
+            "due": nearest.due if nearest else None, "state": nearest.state if nearest else None,
+        })
+    frame = pd.DataFrame(records, columns=["candidate_id", "full_name", "org_name", "stage", "stage_date",
+                                           "next_stage", "due", "state"])
+    frame["rank"] = frame["state"].map(STATE_RANK).fillna(len(STATE_RANK))
+    return frame.sort_values(["rank", "due"], na_position="last").drop(columns="rank").reset_index(drop=True)

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from core.i18n import t
 from core.models import AuditEntry, Candidate, Organization, StageEvent
 from core.scope import Actor, NotFoundError, ScopeError, org_in_scope
-from core.stages import Occupation
+from core.stages import Occupation, OrgKind, Stage, required_stages
 from core.tree import in_subtree
 from core.workdays import add_years
 
@@ -112,3 +112,14 @@ def students_turning_18(
     frame = pd.DataFrame(rows, columns=["id", "full_name", "birth_date", "org_name", "stage"])
     frame["of_age_on"] = [add_years(b, min_age_years) for b in frame["birth_date"]]
     return frame
+
+
+def next_stages(candidate: Candidate, org: Organization) -> list[Stage]:
+    """The stage that may be entered next (none once left or official)."""
+    if candidate.exit or candidate.official_date:
+        return []
+    order = required_stages(grassroots_cell=org.kind == OrgKind.GRASSROOTS_CELL)
+    if candidate.stage is None:
+        return [order[0]]
+    index = order.index(Stage(candidate.stage))
+    return list(order[index + 1 : index + 2])

@@ -383,8 +383,10 @@ class DemoBuilder:
         rng = self.rng
         since1 = add_months(vote, -rng.randint(14, 60))
         if person["youth_union_member"] and rng.random() < 0.35:
+            # The Đoàn resolution comes just before the chi bộ vote; none yet when the vote is ahead.
+            resolution = vote - timedelta(days=rng.randint(5, 30))
             return dict(sponsor1_name=person["helper_name"], sponsor1_since=since1,
-                        youth_union_resolution_date=vote - timedelta(days=rng.randint(5, 30)))
+                        youth_union_resolution_date=resolution if resolution <= DEMO_TODAY else None)
         return dict(sponsor1_name=person["helper_name"], sponsor1_since=since1,
                     sponsor2_name=self._name(rng.random() < 0.4), sponsor2_since=add_months(vote, -rng.randint(13, 48)))
 

@@ -15,6 +15,7 @@ class PageSpec:
     title_key: str
     icon: str
     roles: frozenset[Role]
+    in_menu: bool = True
 
 
 _READERS = frozenset({Role.ADMIN, Role.LEADER, Role.SECRETARY})
@@ -28,6 +29,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin.py", "quan-tri", "page.admin", ":material/settings:", frozenset({Role.ADMIN})),
     PageSpec("pages/reports.py", "bao-cao", "page.reports", ":material/description:", _READERS),
     PageSpec("pages/account.py", "tai-khoan", "page.account", ":material/person:", frozenset(Role)),
+    # A candidate's record, opened from the branch page's lists (?id=), not from the menu.
+    PageSpec("pages/candidate.py", "ho-so", "page.candidate", ":material/badge:", _READERS, in_menu=False),
 )
 
 

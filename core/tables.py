@@ -60,8 +60,29 @@ def sector_table(standing: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def record_link(candidate_id: int) -> str:
+    """The relative link to a candidate's record page."""
+    return f"ho-so?id={int(candidate_id)}"
+
+
+def worklist_table(work: pd.DataFrame) -> pd.DataFrame:
+    """A branch's candidates: stage and since when, next step, its nearest deadline, the record."""
+    return pd.DataFrame(
+        {
+            t("col.full_name"): work["full_name"].tolist(),
+            t("col.organization"): work["org_name"].tolist(),
+            t("col.current_stage"): [label("stage", s) for s in work["stage"]],
+            t("col.since"): [fmt_date(d) for d in work["stage_date"]],
+            t("col.next_step"): ["–" if pd.isna(s) else label("stage", s) for s in work["next_stage"]],
+            t("col.due"): ["–" if pd.isna(d) else fmt_date(d) for d in work["due"]],
+            t("col.clock_state"): ["–" if pd.isna(s) else label("clock_state", s) for s in work["state"]],
+            t("col.record"): [record_link(i) for i in work["candidate_id"]],
+        }
+    )
+
+
 def clocks_table(clocks: pd.DataFrame) -> pd.DataFrame:
-    """Candidates' clocks: who, where, what is due, by when, how late."""
+    """Candidates' clocks: who, where, what is due, by when, how late, and the record."""
     return pd.DataFrame(
         {
             t("col.full_name"): clocks["full_name"].tolist(),
@@ -70,6 +91,7 @@ def clocks_table(clocks: pd.DataFrame) -> pd.DataFrame:
             t("col.due"): [fmt_date(d) for d in clocks["due"]],
             t("col.clock_state"): [label("clock_state", s) for s in clocks["state"]],
             t("col.days_left"): [fmt_number(d) for d in clocks["days_left"]],
+            t("col.record"): [record_link(i) for i in clocks["candidate_id"]],
         }
     )
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from core.alerts import Alert, all_alerts, candidate_clocks_list
+from core.alerts import Alert, all_alerts, branch_worklist, candidate_clocks_list
 from core.bootstrap import ensure_database
 from core.breakdowns import Mix, admissions_by_month, admitted_mix, trend_by_year
 from core.candidates import candidates_in_scope, students_turning_18
@@ -142,3 +142,11 @@ def cached_students(version: int, actor: Actor, org_code: str | None, today: dat
     with session_scope(engine()) as session:
         return students_turning_18(session, actor, org_code=org_code, today=today,
                                    min_age_years=settings().rules.min_age_months // 12)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_worklist(version: int, actor: Actor, org_code: str | None, today: date) -> pd.DataFrame:
+    """branch_worklist (names: refused for roles without personal data)."""
+    del version
+    with session_scope(engine()) as session:
+        return branch_worklist(session, actor, org_code=org_code, today=today, rules=settings().rules)

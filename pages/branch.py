@@ -1,19 +1,58 @@
-"""Chi bộ: a branch's own progress and its candidates (names for the roles allowed to see them)."""
+"""Chi bộ: a branch's plan and progress, what is due, its candidates with their next step, and
+adding a candidate. Secretaries and the admin edit; a leader reads."""
+from datetime import date
+
 import streamlit as st
 
-from core import auth, web
-from core.format import fmt_progress
+from core import auth, forms, web, widgets
+from core.db import session_scope
+from core.format import fmt_number
 from core.i18n import t
-from core.progress import headline
-from core.stages import Role
-from core.tables import candidates_table
+from core.pipeline import add_candidate
+from core.progress import children_of, headline
+from core.stages import CELL_KINDS, Role
+from core.tables import clocks_table, worklist_table
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
-view = web.view_from_url(actor)
-
 st.title(t("page.branch"))
-figures = web.cached_org_figures(web.current_version(), actor, view.org_code, view.year, view.as_of)
+view = widgets.view_controls(actor, compare=False)
+version = web.current_version()
+widgets.breadcrumb(actor, view.org_code)
+figures = web.cached_org_figures(version, actor, view.org_code, view.year, view.as_of)
 head = headline(figures)
-st.subheader(t("overview.heading", org=head.name, year=view.year))
-st.metric(t("col.admitted_target"), fmt_progress(head.admitted, head.target))
-st.dataframe(candidates_table(web.cached_candidates(web.current_version(), actor, view.org_code)), hide_index=True, width="stretch")
+st.header(t("overview.heading", org=head.name, year=view.year))
+widgets.headline_metrics(head, headline(web.cached_org_figures(version, actor, view.org_code, view.year, view.compare)))
+widgets.drill_down(children_of(figures))
+
+links = {t("col.record"): st.column_config.LinkColumn(display_text=t("branch.open"), width="small")}
+due_days = web.settings().rules.due_soon_days
+st.subheader(t("branch.todo", days=fmt_number(due_days)))
+todo = web.cached_clocks(version, actor, view.org_code, date.today())
+if todo.empty:
+    st.success(t("branch.nothing_due"))
+else:
+    st.dataframe(clocks_table(todo), hide_index=True, width="stretch", column_config=links)
+
+st.subheader(t("branch.candidates"))
+work = web.cached_worklist(version, actor, view.org_code, date.today())
+st.dataframe(worklist_table(work), hide_index=True, width="stretch", column_config=links)
+
+if not actor.edits_candidates:
+    st.info(t("branch.read_only"))
+    st.stop()
+cells = figures[figures["kind"].isin(list(CELL_KINDS)) & figures["active"]]
+with st.expander(t("branch.add"), expanded=False), st.form("add_candidate", clear_on_submit=True):
+    names = dict(zip(cells["code"], cells["name"]))
+    cell = st.selectbox(t("branch.cell"), list(names), format_func=names.get, key="add_cell")
+    listed_on = st.date_input(t("branch.source_date"), value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
+                              key="add_source_date")
+    data = forms.candidate_fields("add")
+    if st.form_submit_button(t("branch.add")):
+        try:
+            with session_scope(web.engine()) as session:
+                add_candidate(session, actor, org_code=cell or "", data=data, source_date=listed_on, today=date.today(),
+                              rules=web.settings().rules)
+        except forms.REFUSALS as exc:
+            forms.show_refusal(exc)
+        else:
+            st.success(t("branch.added", name=data.full_name.strip()))

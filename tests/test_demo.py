@@ -157,3 +157,11 @@ def test_demo_refuses_a_database_that_has_data(admin_of):
         load_demo(s)
     with session_scope(engine) as s:
         assert s.exec(select(func.count()).select_from(Organization)).one() == count
+
+
+def test_no_demo_date_lies_after_the_demo_day(admin_of):
+    engine, _actor = admin_of
+    with session_scope(engine) as s:
+        for column in ("sponsor1_since", "sponsor2_since", "youth_union_resolution_date", "new_member_class_date"):
+            latest = s.exec(select(func.max(getattr(Candidate, column)))).one()
+            assert latest is None or latest <= DEMO_TODAY, column

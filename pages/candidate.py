@@ -1,0 +1,101 @@
+"""Hồ sơ quần chúng (?id=): one candidate's details, whole history and audit trail; for the
+secretary and the admin, the forms to record the next stage, an exit or a correction, or to
+edit the details. Each form carries the version the user saw, so a change made meanwhile by
+someone else is refused instead of overwritten."""
+from datetime import date
+
+import streamlit as st
+
+from core import auth, forms, web
+from core.candidates import candidate_audit, candidate_detail, candidate_history, next_stages
+from core.db import session_scope
+from core.format import fmt_date
+from core.i18n import label, t
+from core.pipeline import edit_candidate, record_exit, record_stage, void_event
+from core.scope import NotFoundError, ScopeError
+from core.stages import Exit, Role, Stage
+from core.tables import audit_table, history_table
+
+actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
+try:
+    with session_scope(web.engine()) as session:
+        candidate, org = candidate_detail(session, actor, int(st.query_params.get("id", "")))
+        history = candidate_history(session, actor, candidate.id)
+        trail = candidate_audit(session, actor, candidate.id)
+except ValueError:
+    st.error(t("candidate.bad_id", value=st.query_params.get("id", "")))
+    st.stop()
+except (ScopeError, NotFoundError) as exc:
+    st.error(str(exc))
+    st.stop()
+
+seen_key = f"seen_version_{candidate.id}"
+seen = st.session_state.setdefault(seen_key, candidate.version)  # the version the forms were filled on
+stage_now = label("exit", candidate.exit) if candidate.exit else label("stage", candidate.stage)
+st.title(candidate.full_name)
+st.caption(t("candidate.where", org=org.name, stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
+st.page_link("pages/branch.py", label=t("candidate.back"), query_params={"org": org.code})
+st.subheader(t("candidate.history"))
+st.dataframe(history_table(history), hide_index=True, width="stretch")
+
+
+def write(action) -> None:
+    """Run a write; on success show the record again, fresh; on refusal say why."""
+    try:
+        with session_scope(web.engine()) as session:
+            action(session)
+    except forms.REFUSALS as exc:
+        forms.show_refusal(exc)
+        st.session_state[seen_key] = candidate.version
+    else:
+        st.session_state.pop(seen_key, None)
+        st.rerun()
+
+
+if actor.edits_candidates:
+    today = date.today()
+    step, leave, undo, details = st.tabs([t("candidate.tab_step"), t("candidate.tab_exit"), t("candidate.tab_void"),
+                                          t("candidate.tab_edit")])
+    with step, st.form("record_stage", clear_on_submit=False):
+        options = next_stages(candidate, org)
+        stage = st.selectbox(t("candidate.next_stage"), [s.value for s in options], format_func=lambda s: label("stage", s))
+        when = st.date_input(t("candidate.date"), value=today, max_value=today, format="DD/MM/YYYY", key="step_date")
+        document = st.text_input(t("candidate.document"), key="step_document")
+        note = st.text_area(t("candidate.note"), key="step_note")
+        left, right = st.columns(2)
+        votes_for = left.number_input(t("candidate.votes_for"), min_value=0, step=1, value=None, key="step_for")
+        votes_total = right.number_input(t("candidate.votes_total"), min_value=0, step=1, value=None, key="step_total")
+        acknowledged = st.checkbox(t("candidate.acknowledge"), key="step_ack")
+        if st.form_submit_button(t("candidate.save_step"), disabled=not options):
+            write(lambda s: record_stage(
+                s, actor, candidate_id=candidate.id, expected_version=seen, stage=Stage(stage), event_date=when,
+                today=today, rules=web.settings().rules, document_number=document, note=note,
+                votes_for=None if votes_for is None else int(votes_for),
+                votes_total=None if votes_total is None else int(votes_total), acknowledge_exceptions=acknowledged))
+    with leave, st.form("record_exit"):
+        exit_kind = st.selectbox(t("candidate.exit_kind"), [e.value for e in Exit], format_func=lambda e: label("exit", e))
+        exit_date = st.date_input(t("candidate.date"), value=today, max_value=today, format="DD/MM/YYYY", key="exit_date")
+        reason = st.text_area(t("candidate.reason"), key="exit_reason")
+        exit_document = st.text_input(t("candidate.document"), key="exit_document")
+        if st.form_submit_button(t("candidate.save_exit")):
+            write(lambda s: record_exit(s, actor, candidate_id=candidate.id, expected_version=seen, exit_=Exit(exit_kind),
+                                        event_date=exit_date, today=today, reason=reason, document_number=exit_document))
+    with undo, st.form("void_event"):
+        in_force = history[~history["voids"] & ~history["id"].isin(history["replaces_event_id"].dropna())]
+        latest = in_force.iloc[-1] if not in_force.empty else None
+        if latest is not None:
+            step_name = label("stage", latest["stage"]) if latest["stage"] in Stage._value2member_map_ else label(
+                "exit", latest["stage"])
+            st.write(t("candidate.void_what", stage=step_name, date=fmt_date(latest["event_date"])))
+        void_reason = st.text_area(t("candidate.reason"), key="void_reason")
+        if st.form_submit_button(t("candidate.save_void"), disabled=latest is None):
+            write(lambda s: void_event(s, actor, candidate_id=candidate.id, expected_version=seen,
+                                       event_id=int(latest["id"]), reason=void_reason))
+    with details, st.form("edit_candidate"):
+        data = forms.candidate_fields("edit", candidate)
+        if st.form_submit_button(t("candidate.save_edit")):
+            write(lambda s: edit_candidate(s, actor, candidate_id=candidate.id, expected_version=seen, data=data,
+                                           today=today))
+
+st.subheader(t("candidate.audit"))
+st.dataframe(audit_table(trail.assign(entity="candidate", entity_id=candidate.id)), hide_index=True, width="stretch")
