@@ -120,3 +120,8 @@ def set_organization_active(
     before = snapshot(org)
     org.active = active
     return _saved(session, actor, org, "activate_organization" if active else "deactivate_organization", before)
+
+
+def organization_tree(session: Session, actor: Actor) -> list[Organization]:
+    """Every organization of the caller's subtree, in tree order (a parent before its children)."""
+    return list(session.exec(select(Organization).where(in_subtree(actor.root_path)).order_by(Organization.path)).all())

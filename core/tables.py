@@ -187,6 +187,20 @@ def users_table(users: list[dict]) -> pd.DataFrame:
     )
 
 
+def organizations_table(tree: list) -> pd.DataFrame:
+    """The organization tree, indented by depth, with kind, sector and state."""
+    top = min((o.depth for o in tree), default=0)
+    return pd.DataFrame(
+        {
+            t("col.organization"): ["\u2003" * (o.depth - top) + o.name for o in tree],
+            t("org.code"): [o.code for o in tree],
+            t("org.kind"): [label("kind", o.kind) for o in tree],
+            t("col.sector"): [label("sector", o.sector) for o in tree],
+            t("org.state"): [t(f"org.active_{o.active}") for o in tree],
+        }
+    )
+
+
 def audit_table(entries: pd.DataFrame) -> pd.DataFrame:
     """The audit log: when, who, what, on which record, before and after."""
     return pd.DataFrame(
