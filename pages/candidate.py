@@ -58,7 +58,8 @@ if actor.edits_candidates:
                                           t("candidate.tab_edit")])
     with step, st.form("record_stage", clear_on_submit=False):
         options = next_stages(candidate, org)
-        stage = st.selectbox(t("candidate.next_stage"), [s.value for s in options], format_func=lambda s: label("stage", s))
+        stage = st.selectbox(t("candidate.next_stage"), [s.value for s in options], format_func=lambda s: label("stage", s),
+                             key="step_stage")
         when = st.date_input(t("candidate.date"), value=today, max_value=today, format="DD/MM/YYYY", key="step_date")
         document = st.text_input(t("candidate.document"), key="step_document")
         note = st.text_area(t("candidate.note"), key="step_note")
@@ -73,7 +74,8 @@ if actor.edits_candidates:
                 votes_for=None if votes_for is None else int(votes_for),
                 votes_total=None if votes_total is None else int(votes_total), acknowledge_exceptions=acknowledged))
     with leave, st.form("record_exit"):
-        exit_kind = st.selectbox(t("candidate.exit_kind"), [e.value for e in Exit], format_func=lambda e: label("exit", e))
+        exit_kind = st.selectbox(t("candidate.exit_kind"), [e.value for e in Exit], format_func=lambda e: label("exit", e),
+                                 key="exit_kind")
         exit_date = st.date_input(t("candidate.date"), value=today, max_value=today, format="DD/MM/YYYY", key="exit_date")
         reason = st.text_area(t("candidate.reason"), key="exit_reason")
         exit_document = st.text_input(t("candidate.document"), key="exit_document")

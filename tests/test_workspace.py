@@ -94,7 +94,7 @@ def test_exit_needs_a_reason_then_void_puts_it_right(demo):
     assert [e.value for e in at.error] == ["Không thể ghi: Cần ghi rõ lý do."]
     assert totals(demo) == before
     at.text_area(key="exit_reason").input("Chuyển công tác về tỉnh khác")
-    at.selectbox(key=[s.key for s in at.selectbox if s.label == "Loại"][0]).select("transferred")
+    at.selectbox(key="exit_kind").select("transferred")
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
     assert query(demo, "SELECT exit FROM candidate WHERE id = ?", cid) == [("transferred",)]
     at.text_area(key="void_reason").input("Ghi nhầm người")
