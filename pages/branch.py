@@ -41,7 +41,8 @@ if not actor.edits_candidates:
     st.info(t("branch.read_only"))
     st.stop()
 cells = figures[figures["kind"].isin(list(CELL_KINDS)) & figures["active"]]
-with st.expander(t("branch.add"), expanded=False), st.form("add_candidate", clear_on_submit=True):
+st.subheader(t("branch.add"))
+with st.form("add_candidate", clear_on_submit=True):
     names = dict(zip(cells["code"], cells["name"]))
     cell = st.selectbox(t("branch.cell"), list(names), format_func=names.get, key="add_cell")
     listed_on = st.date_input(t("branch.source_date"), value=date.today(), max_value=date.today(), format="DD/MM/YYYY",

@@ -49,6 +49,8 @@ def write(action) -> None:
         st.session_state[seen_key] = candidate.version
     else:
         st.session_state.pop(seen_key, None)
+        for key in [k for k in st.session_state if str(k).startswith(("step_", "exit_", "void_", "edit_"))]:
+            del st.session_state[key]  # the forms start empty again, the details from the fresh record
         st.rerun()
 
 

@@ -1,0 +1,81 @@
+"""A secretary's minute in a real browser: bithu.hdnd lists a new candidate, takes the dossier
+through to admission with correct dates, and sees the branch's figures move; the district's
+total moves for the leadership too."""
+from __future__ import annotations
+
+import sqlite3
+
+from tests.browser.conftest import screenshot, settle
+from tests.browser.test_sign_in import WAIT_MS, sign_in
+
+NAME = "Đào Minh Châu"
+STEPS = [  # stage label, date, votes for / total official members
+    ("Quần chúng ưu tú (cảm tình Đảng)", "02/03/2026", None),
+    ("Đã học lớp bồi dưỡng nhận thức về Đảng", "06/04/2026", None),
+    ("Hoàn thiện hồ sơ", "04/05/2026", None),
+    ("Chi bộ đề nghị kết nạp", "01/06/2026", ("9", "12")),
+    ("Đảng ủy cơ sở đề nghị", "15/06/2026", ("10", "12")),
+    ("Có quyết định kết nạp", "01/07/2026", None),
+    ("Đã kết nạp (đảng viên dự bị)", "15/07/2026", None),
+]
+
+
+def set_date(page, scope, label: str, text: str) -> None:
+    """Type a date into Streamlit's segmented date field (day, month, year)."""
+    day, month, year = text.split("/")
+    scope.get_by_role("spinbutton", name=f"day, {label}").click()
+    for part in (day, month, year):
+        page.keyboard.type(part)
+
+
+def admitted_figure(page) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Kết nạp / chỉ tiêu").first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_secretary_takes_a_candidate_to_admission(browser, server):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sign_in(page, server.url, "bithu.hdnd")
+    page.get_by_text("Đảng bộ HĐND & UBND huyện – năm").first.wait_for(timeout=WAIT_MS)
+    page.goto(f"{server.url}/chi-bo")
+    page.get_by_text("Quần chúng đang trong quy trình").wait_for(timeout=WAIT_MS)
+    settle(page)
+    assert admitted_figure(page) == "4/5"
+
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Ngày đưa vào diện tạo nguồn")
+    form.get_by_label("Họ và tên").fill(NAME)
+    set_date(page, form, "Ngày sinh", "02/04/1998")
+    set_date(page, form, "Ngày đưa vào diện tạo nguồn", "05/01/2026")
+    form.get_by_label("Người giới thiệu 1", exact=True).fill("Nguyễn Văn Sơn")
+    set_date(page, form, "Người giới thiệu 1 – công tác cùng từ ngày", "01/01/2024")
+    form.get_by_label("Người giới thiệu 2", exact=True).fill("Trần Thị Hiền")
+    set_date(page, form, "Người giới thiệu 2 – công tác cùng từ ngày", "01/06/2024")
+    form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn").click()
+    page.get_by_text(f"Đã thêm {NAME}.").wait_for(timeout=WAIT_MS)
+    screenshot(page, "workspace-added")
+
+    with sqlite3.connect(server.db) as conn:
+        (candidate_id,) = conn.execute("SELECT id FROM candidate WHERE full_name = ?", (NAME,)).fetchone()
+    page.goto(f"{server.url}/ho-so?id={candidate_id}")
+    page.get_by_role("heading", name=NAME).wait_for(timeout=WAIT_MS)
+    for stage, when, votes in STEPS:
+        settle(page)
+        step = page.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
+        set_date(page, step, "Ngày", when)
+        if votes:
+            step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
+            step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
+        step.get_by_role("button", name="Ghi bước").click()
+        page.get_by_text(f"{stage} từ {when}").wait_for(timeout=WAIT_MS)
+    screenshot(page, "workspace-admitted")
+
+    page.goto(f"{server.url}/chi-bo")
+    page.get_by_text("Quần chúng đang trong quy trình").wait_for(timeout=WAIT_MS)
+    settle(page)
+    assert admitted_figure(page) == "5/5"  # counted on the decision date, 01/07/2026
+
+    leader = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sign_in(leader, server.url, "lanhdao")
+    leader.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    settle(leader)
+    assert admitted_figure(leader) == "118/150"  # 117 before
