@@ -42,3 +42,13 @@ def texts(at: AppTest) -> str:
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [df.value.to_string() for df in at.dataframe]
     return "\n".join(str(p) for p in parts)
+
+
+def open_page(username: str, page: str, **params: str) -> AppTest:
+    """Sign in, set the URL parameters, open a page; the run must not raise."""
+    at = sign_in(app().run(), username)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(page).run()
+    assert not at.exception
+    return at

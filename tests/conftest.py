@@ -100,3 +100,11 @@ def demo_db_file(tmp_path_factory) -> Path:
         load_demo(session)
     engine.dispose()
     return path
+
+
+@pytest.fixture
+def demo_app(demo_db_file, tmp_path, monkeypatch) -> Path:
+    """The app pointed at a private copy of the demo database (returned: its file)."""
+    from tests.apptest import use_demo_copy
+
+    return use_demo_copy(demo_db_file, tmp_path, monkeypatch)

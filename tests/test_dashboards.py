@@ -8,21 +8,7 @@ import sqlite3
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
-from tests.apptest import app, sign_in, texts, use_demo_copy
-
-
-@pytest.fixture
-def demo(demo_db_file, tmp_path, monkeypatch):
-    return use_demo_copy(demo_db_file, tmp_path, monkeypatch)
-
-
-def open_page(username: str, page: str, **params: str):
-    at = sign_in(app().run(), username)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
+from tests.apptest import open_page, texts
 
 
 def metric(at, label: str):
@@ -38,7 +24,7 @@ def charts(at) -> list[tuple[dict, dict]]:
     return found
 
 
-def test_overview_2023_shows_the_published_district_figures(demo):
+def test_overview_2023_shows_the_published_district_figures(demo_app):
     at = open_page("lanhdao", "pages/overview.py", year="2023")
     assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
     assert metric(at, "Kết nạp / chỉ tiêu").value == "148/145"
@@ -51,7 +37,7 @@ def test_overview_2023_shows_the_published_district_figures(demo):
     assert "Cần chấn chỉnh (chưa đạt kế hoạch)" in texts(at)
 
 
-def test_overview_of_hdnd_2023(demo):
+def test_overview_of_hdnd_2023(demo_app):
     at = open_page("lanhdao", "pages/overview.py", year="2023", org="KB-HDND")
     assert "Đảng bộ HĐND & UBND huyện – năm 2023" in texts(at)
     assert metric(at, "Kết nạp / chỉ tiêu").value == "5/5"
@@ -61,7 +47,7 @@ def test_overview_of_hdnd_2023(demo):
     assert len(table) == 18  # its 18 chi bộ
 
 
-def test_progress_chart_encodes_target_and_pace(demo):
+def test_progress_chart_encodes_target_and_pace(demo_app):
     at = open_page("lanhdao", "pages/overview.py", year="2026", asof="2026-07-02")
     spec, datasets = next((s, d) for s, d in charts(at) if any(p["name"] == "drill" for p in s.get("params", [])))
     rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
@@ -74,7 +60,7 @@ def test_progress_chart_encodes_target_and_pace(demo):
     assert list(shown.columns[:3]) == ["code", "name", "percent"] and len(shown) == 32
 
 
-def test_drill_down_and_back_up(demo):
+def test_drill_down_and_back_up(demo_app):
     at = open_page("lanhdao", "pages/overview.py", year="2023")
     at.selectbox(key="f_drill").select("KB-HDND").run()
     assert at.query_params["org"] == "KB-HDND"
@@ -84,7 +70,7 @@ def test_drill_down_and_back_up(demo):
     assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
 
 
-def test_parameters_out_of_scope_or_invalid_get_a_message_and_the_default(demo):
+def test_parameters_out_of_scope_or_invalid_get_a_message_and_the_default(demo_app):
     at = open_page("bithu.hdnd", "pages/overview.py", org="KB-THANHSON", year="hai-nghin", asof="31/02/2026")
     shown = texts(at)
     assert "Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem." in shown
@@ -94,7 +80,7 @@ def test_parameters_out_of_scope_or_invalid_get_a_message_and_the_default(demo):
     assert "Thanh Sơn" not in shown
 
 
-def test_as_of_a_meeting_day(demo):
+def test_as_of_a_meeting_day(demo_app):
     at = open_page("lanhdao", "pages/overview.py", year="2023", asof="2023-06-30", cmp="2023-05-31")
     value = metric(at, "Kết nạp / chỉ tiêu").value
     admitted = int(value.split("/")[0])
@@ -102,7 +88,7 @@ def test_as_of_a_meeting_day(demo):
     assert "Thay đổi so với ngày 31/05/2023" in texts(at)
 
 
-def test_alerts_grouped_by_organization_with_names_for_the_leader(demo):
+def test_alerts_grouped_by_organization_with_names_for_the_leader(demo_app):
     at = open_page("lanhdao", "pages/alerts.py")
     shown = texts(at)
     assert "chưa kết nạp được đảng viên nào trong" in shown
@@ -114,8 +100,8 @@ def test_alerts_grouped_by_organization_with_names_for_the_leader(demo):
     assert "Hồ sơ quá hạn và sắp đến hạn" in shown and "Họ và tên" in at.dataframe[1].value.columns
 
 
-def test_alerts_of_a_secretary_stay_in_its_branch(demo):
-    with sqlite3.connect(demo) as conn:
+def test_alerts_of_a_secretary_stay_in_its_branch(demo_app):
+    with sqlite3.connect(demo_app) as conn:
         hdnd = {name for (name,) in conn.execute("SELECT name FROM organization WHERE code LIKE 'KB-HDND%'")}
     at = open_page("bithu.hdnd", "pages/alerts.py")
     alert_orgs = set(at.dataframe[0].value["Tổ chức đảng"])
@@ -124,14 +110,14 @@ def test_alerts_of_a_secretary_stay_in_its_branch(demo):
     assert clock_orgs <= hdnd
 
 
-def test_alert_kind_filter(demo):
+def test_alert_kind_filter(demo_app):
     at = open_page("lanhdao", "pages/alerts.py")
     at.pills(key="f_alert_kinds").set_value(["no_admission_years"]).run()
     kinds = set(at.dataframe[0].value["Loại cảnh báo"])
     assert kinds == {"Nhiều năm không kết nạp"}
 
 
-def test_pipeline_funnel_sector_stuck_and_students(demo):
+def test_pipeline_funnel_sector_stuck_and_students(demo_app):
     at = open_page("lanhdao", "pages/pipeline.py", year="2023", asof="2023-12-31")
     funnel = at.dataframe[0].value
     assert list(funnel["Bước"])[:2] == ["Quần chúng trong diện tạo nguồn", "Quần chúng ưu tú (cảm tình Đảng)"]

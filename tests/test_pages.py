@@ -9,7 +9,7 @@ import pytest
 from core.auth import ACTIVITY_KEY
 from core.models import utcnow
 from core.navigation import PAGES
-from tests.apptest import APP, ROOT, app, sign_in, texts, use_demo_copy
+from tests.apptest import ROOT, app, sign_in, texts
 
 ALL_PAGES = [spec.file for spec in PAGES if spec.in_menu]
 OFFERED = {
@@ -20,18 +20,13 @@ OFFERED = {
 }
 
 
-@pytest.fixture
-def demo(demo_db_file, tmp_path, monkeypatch):
-    return use_demo_copy(demo_db_file, tmp_path, monkeypatch)
-
-
 def offered_pages(at) -> set[str]:
     """The pages of the menu drawn for the signed-in role."""
     by_url = {spec.url_path: spec.file for spec in PAGES}
     return {by_url[link.proto.page] for link in at.get("page_link")}
 
 
-def test_anonymous_visitor_gets_only_the_sign_in_form(demo):
+def test_anonymous_visitor_gets_only_the_sign_in_form(demo_app):
     at = app().run()
     assert not at.exception
     assert [box.label for box in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
@@ -39,7 +34,7 @@ def test_anonymous_visitor_gets_only_the_sign_in_form(demo):
 
 
 @pytest.mark.parametrize("page", [spec.file for spec in PAGES])
-def test_a_page_served_without_app_py_asks_for_sign_in_and_shows_no_data(demo, page):
+def test_a_page_served_without_app_py_asks_for_sign_in_and_shows_no_data(demo_app, page):
     at = app(str(ROOT / page)).run()
     assert not at.exception
     assert [box.label for box in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
@@ -48,13 +43,13 @@ def test_a_page_served_without_app_py_asks_for_sign_in_and_shows_no_data(demo, p
 
 
 @pytest.mark.parametrize("username", sorted(OFFERED))
-def test_each_role_is_offered_its_pages(demo, username):
+def test_each_role_is_offered_its_pages(demo_app, username):
     at = sign_in(app().run(), username)
     assert not at.exception
     assert offered_pages(at) == OFFERED[username]
 
 
-def test_wrong_password_then_lockout_then_right_password_still_refused(demo):
+def test_wrong_password_then_lockout_then_right_password_still_refused(demo_app):
     at = app().run()
     at = sign_in(at, "bithu.hdnd", "sai-mat-khau")
     assert "Còn 4 lần thử" in at.error[0].value
@@ -66,12 +61,12 @@ def test_wrong_password_then_lockout_then_right_password_still_refused(demo):
     assert not fresh.metric
 
 
-def test_unknown_user_gets_the_generic_message(demo):
+def test_unknown_user_gets_the_generic_message(demo_app):
     at = sign_in(app().run(), "khongco", "gi-cung-duoc")
     assert at.error[0].value == "Tên đăng nhập hoặc mật khẩu không đúng."
 
 
-def test_secretary_sees_its_branch_and_is_refused_other_organizations_by_url(demo):
+def test_secretary_sees_its_branch_and_is_refused_other_organizations_by_url(demo_app):
     at = sign_in(app().run(), "bithu.hdnd")
     assert "Đảng bộ HĐND & UBND huyện – năm 2026" in texts(at)
     at.query_params["org"] = "KB-THANHSON"
@@ -83,14 +78,14 @@ def test_secretary_sees_its_branch_and_is_refused_other_organizations_by_url(dem
     assert "Đảng bộ HĐND & UBND huyện – năm 2023" in shown and "Đạt 100% kế hoạch" in shown
 
 
-def test_leader_sees_the_district_figures_for_2023(demo):
+def test_leader_sees_the_district_figures_for_2023(demo_app):
     at = sign_in(app().run(), "lanhdao")
     at.query_params["year"] = "2023"
     at.run()
     assert "148/145" in texts(at) and "Đạt 102,1% kế hoạch" in texts(at)
 
 
-def test_projector_sees_aggregates_and_no_names(demo, demo_db_file):
+def test_projector_sees_aggregates_and_no_names(demo_app, demo_db_file):
     import sqlite3
 
     with sqlite3.connect(demo_db_file) as conn:
@@ -102,14 +97,14 @@ def test_projector_sees_aggregates_and_no_names(demo, demo_db_file):
     assert not any(name in shown for name in names)
 
 
-def test_sign_out_returns_to_the_form(demo):
+def test_sign_out_returns_to_the_form(demo_app):
     at = sign_in(app().run(), "lanhdao")
     at.button(key="sign_out").click().run()
     assert [box.label for box in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
     assert not at.metric
 
 
-def test_an_idle_session_expires(demo):
+def test_an_idle_session_expires(demo_app):
     at = sign_in(app().run(), "lanhdao")
     at.session_state[ACTIVITY_KEY] = utcnow() - timedelta(minutes=31)
     at.run()
@@ -117,7 +112,7 @@ def test_an_idle_session_expires(demo):
     assert not at.metric
 
 
-def test_temporary_password_leads_to_the_account_page_only(demo):
+def test_temporary_password_leads_to_the_account_page_only(demo_app):
     admin = sign_in(app().run(), "admin")
     admin.switch_page("pages/admin.py").run()
     admin.text_input(key="new_username").input("bithu.que")
@@ -140,7 +135,7 @@ def test_temporary_password_leads_to_the_account_page_only(demo):
     assert offered_pages(again) == OFFERED["bithu.hdnd"]
 
 
-def test_admin_disables_a_user_who_then_cannot_sign_in(demo):
+def test_admin_disables_a_user_who_then_cannot_sign_in(demo_app):
     admin = sign_in(app().run(), "admin")
     admin.switch_page("pages/admin.py").run()
     admin.selectbox(key="manage_username").select("bithu.thanhson")

@@ -5,163 +5,134 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-import pytest
-
-from tests.apptest import app, sign_in, texts, use_demo_copy
-
-
-@pytest.fixture
-def demo(demo_db_file, tmp_path, monkeypatch):
-    return use_demo_copy(demo_db_file, tmp_path, monkeypatch)
+from tests.apptest import open_page, texts
 
 
 def query(db, sql: str, *args):
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, args).fetchall()
 
-
 def totals(db) -> tuple:
     return tuple(query(db, f"SELECT count(*) FROM {table}")[0][0]
                  for table in ("candidate", "stage_event", "year_plan", "organization", "audit_entry"))
-
-
-def open_page(username: str, page: str, **params: str):
-    at = sign_in(app().run(), username)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(page).run()
-    assert not at.exception
-    return at
-
 
 def hdnd_candidate(db, stage: str) -> int:
     return query(db, "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
                      "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = ? AND c.exit IS NULL ORDER BY c.id", stage)[0][0]
 
-
 def fill_candidate(at, prefix: str, name: str) -> None:
     at.text_input(key=f"{prefix}_name").input(name)
     at.date_input(key=f"{prefix}_birth").set_value(date(1998, 4, 2))
 
-
-def test_secretary_adds_a_candidate_and_a_bad_one_writes_nothing(demo):
+def test_secretary_adds_a_candidate_and_a_bad_one_writes_nothing(demo_app):
     at = open_page("bithu.hdnd", "pages/branch.py")
     assert "Việc cần làm" in texts(at) and "Quần chúng đang trong quy trình" in texts(at)
-    before = totals(demo)
+    before = totals(demo_app)
     at.selectbox(key="add_cell").select("KB-HDND-02")
     fill_candidate(at, "add", "   ")
     at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
     assert "Cần ghi họ và tên" in at.error[0].value
-    assert totals(demo) == before
+    assert totals(demo_app) == before
     at.selectbox(key="add_cell").select("KB-HDND-02")
     fill_candidate(at, "add", "Vũ Thị Lan Anh")
     at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
     assert "Đã thêm Vũ Thị Lan Anh." in texts(at)
-    rows = query(demo, "SELECT c.stage, c.version, o.code FROM candidate c JOIN organization o "
+    rows = query(demo_app, "SELECT c.stage, c.version, o.code FROM candidate c JOIN organization o "
                        "ON o.id = c.organization_id WHERE c.full_name = 'Vũ Thị Lan Anh'")
     assert rows == [("source", 1, "KB-HDND-02")]
 
-
-def test_a_leader_reads_the_branch_without_forms(demo):
+def test_a_leader_reads_the_branch_without_forms(demo_app):
     at = open_page("lanhdao", "pages/branch.py", org="KB-HDND")
     assert "Chỉ xem: vai trò lãnh đạo không sửa hồ sơ." in texts(at)
     assert not [f for f in at.text_input if f.key == "add_name"]
-    record = open_page("lanhdao", "pages/candidate.py", id=str(hdnd_candidate(demo, "source")))
+    record = open_page("lanhdao", "pages/candidate.py", id=str(hdnd_candidate(demo_app, "source")))
     assert "Quá trình (kể cả các lần sửa)" in texts(record) and not record.tabs
 
-
-def test_record_the_next_stage_and_a_refused_date(demo):
-    cid = hdnd_candidate(demo, "source")
-    source_date = date.fromisoformat(query(demo, "SELECT source_date FROM candidate WHERE id = ?", cid)[0][0])
+def test_record_the_next_stage_and_a_refused_date(demo_app):
+    cid = hdnd_candidate(demo_app, "source")
+    source_date = date.fromisoformat(query(demo_app, "SELECT source_date FROM candidate WHERE id = ?", cid)[0][0])
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
-    before = totals(demo)
+    before = totals(demo_app)
     at.date_input(key="step_date").set_value(date(source_date.year - 1, 1, 2))
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert "sớm hơn ngày của bước trước" in at.error[0].value
-    assert totals(demo) == before
+    assert totals(demo_app) == before
     at.date_input(key="step_date").set_value(date.today())
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
-    assert query(demo, "SELECT stage, outstanding_date FROM candidate WHERE id = ?", cid) == [
+    assert query(demo_app, "SELECT stage, outstanding_date FROM candidate WHERE id = ?", cid) == [
         ("outstanding", date.today().isoformat())]
     assert "Quần chúng ưu tú (cảm tình Đảng)" in texts(at)
 
-
-def test_exit_needs_a_reason_then_void_puts_it_right(demo):
-    cid = hdnd_candidate(demo, "outstanding")
+def test_exit_needs_a_reason_then_void_puts_it_right(demo_app):
+    cid = hdnd_candidate(demo_app, "outstanding")
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
-    before = totals(demo)
+    before = totals(demo_app)
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
     assert [e.value for e in at.error] == ["Không thể ghi: Cần ghi rõ lý do."]
-    assert totals(demo) == before
+    assert totals(demo_app) == before
     at.text_area(key="exit_reason").input("Chuyển công tác về tỉnh khác")
     at.selectbox(key="exit_kind").select("transferred")
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
-    assert query(demo, "SELECT exit FROM candidate WHERE id = ?", cid) == [("transferred",)]
+    assert query(demo_app, "SELECT exit FROM candidate WHERE id = ?", cid) == [("transferred",)]
     at.text_area(key="void_reason").input("Ghi nhầm người")
     at.button(key="FormSubmitter:void_event-Hủy bước này").click().run()
-    assert query(demo, "SELECT exit, stage FROM candidate WHERE id = ?", cid) == [(None, "outstanding")]
-    events = query(demo, "SELECT stage, voids FROM stage_event WHERE candidate_id = ? ORDER BY id", cid)
+    assert query(demo_app, "SELECT exit, stage FROM candidate WHERE id = ?", cid) == [(None, "outstanding")]
+    events = query(demo_app, "SELECT stage, voids FROM stage_event WHERE candidate_id = ? ORDER BY id", cid)
     assert events[-2:] == [("transferred", 0), ("transferred", 1)]  # both stay in the history
 
-
-def test_a_stale_edit_between_two_sessions_overwrites_nothing(demo):
-    cid = hdnd_candidate(demo, "class_done")
+def test_a_stale_edit_between_two_sessions_overwrites_nothing(demo_app):
+    cid = hdnd_candidate(demo_app, "class_done")
     first = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     second = open_page("admin", "pages/candidate.py", id=str(cid))
     first.text_input(key="edit_name").set_value("Tên sửa ở phiên thứ nhất")
     first.button(key="FormSubmitter:edit_candidate-Lưu thông tin").click().run()
-    assert query(demo, "SELECT full_name, version FROM candidate WHERE id = ?", cid)[0][0] == "Tên sửa ở phiên thứ nhất"
-    version = query(demo, "SELECT version FROM candidate WHERE id = ?", cid)[0][0]
+    assert query(demo_app, "SELECT full_name, version FROM candidate WHERE id = ?", cid)[0][0] == "Tên sửa ở phiên thứ nhất"
+    version = query(demo_app, "SELECT version FROM candidate WHERE id = ?", cid)[0][0]
     second.text_input(key="edit_name").set_value("Tên sửa ở phiên thứ hai")
     second.button(key="FormSubmitter:edit_candidate-Lưu thông tin").click().run()
     assert any("người khác thay đổi" in e.value for e in second.error)
-    assert query(demo, "SELECT full_name, version FROM candidate WHERE id = ?", cid) == [
+    assert query(demo_app, "SELECT full_name, version FROM candidate WHERE id = ?", cid) == [
         ("Tên sửa ở phiên thứ nhất", version)]
 
-
-def test_candidate_page_refuses_bad_and_foreign_ids(demo):
-    foreign = query(demo, "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
+def test_candidate_page_refuses_bad_and_foreign_ids(demo_app):
+    foreign = query(demo_app, "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
                           "WHERE o.code LIKE 'KB-THANHSON-%' LIMIT 1")[0][0]
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(foreign))
     assert "nằm ngoài phạm vi" in at.error[0].value and not at.dataframe
     at = open_page("bithu.hdnd", "pages/candidate.py", id="abc")
     assert at.error[0].value == "Mã hồ sơ không hợp lệ: «abc»."
 
-
 def admin_tab(at, label: str):
     return next(tab for tab in at.tabs if tab.label == label)
 
-
-def test_admin_plans_grid_saves_and_refuses_bad_numbers(demo):
+def test_admin_plans_grid_saves_and_refuses_bad_numbers(demo_app):
     at = open_page("admin", "pages/admin.py")
     at.selectbox(key="plans_parent").select("KB-HDND")
     at.number_input(key="plans_year").set_value(2027).run()
     assert "Tổng chỉ tiêu giao cho các tổ chức trực thuộc: 0" in texts(at)
     editor = "plans_editor_KB-HDND_2027"
-    before = totals(demo)
+    before = totals(demo_app)
     at.session_state[editor] = {"edited_rows": {0: {"target": -2}}, "added_rows": [], "deleted_rows": []}
     at.button(key="plans_save").click().run()
     assert any("số nguyên không âm" in e.value for e in at.error)
-    assert totals(demo) == before
+    assert totals(demo_app) == before
     at.session_state[editor] = {"edited_rows": {0: {"target": 2}, 1: {"target": 3, "members_start": 12}},
                                 "added_rows": [], "deleted_rows": []}
     at.button(key="plans_save").click().run()
     assert "Đã lưu kế hoạch." in texts(at)
-    saved = query(demo, "SELECT sum(target), count(*) FROM year_plan WHERE year = 2027")
+    saved = query(demo_app, "SELECT sum(target), count(*) FROM year_plan WHERE year = 2027")
     assert saved == [(5, 18)]
 
-
-def test_admin_copies_last_years_plans(demo):
+def test_admin_copies_last_years_plans(demo_app):
     at = open_page("admin", "pages/admin.py")
     at.selectbox(key="plans_parent").select("KB-HDND")
     at.number_input(key="plans_year").set_value(2027).run()
     at.button(key="plans_copy").click().run()
     assert "Tổng chỉ tiêu giao cho các tổ chức trực thuộc: 5; chỉ tiêu của cấp trên: 0" in texts(at)
     at.button(key="plans_save").click().run()
-    assert query(demo, "SELECT sum(target) FROM year_plan WHERE year = 2027") == [(5,)]
+    assert query(demo_app, "SELECT sum(target) FROM year_plan WHERE year = 2027") == [(5,)]
 
-
-def test_admin_adds_renames_moves_and_deactivates_an_organization(demo):
+def test_admin_adds_renames_moves_and_deactivates_an_organization(demo_app):
     at = open_page("admin", "pages/admin.py")
     at.selectbox(key="org_parent").select("KB-THANHSON")
     at.text_input(key="org_code").input("KB-THANHSON-99")
@@ -169,25 +140,25 @@ def test_admin_adds_renames_moves_and_deactivates_an_organization(demo):
     at.selectbox(key="org_kind").select("cell")
     at.selectbox(key="org_sector").select("rural")
     at.button(key="FormSubmitter:add_org-Thêm tổ chức").click().run()
-    assert query(demo, "SELECT name, kind FROM organization WHERE code = 'KB-THANHSON-99'") == [("Chi bộ thôn Mới", "cell")]
-    before = totals(demo)
+    assert query(demo_app, "SELECT name, kind FROM organization WHERE code = 'KB-THANHSON-99'") == [("Chi bộ thôn Mới", "cell")]
+    before = totals(demo_app)
     at.selectbox(key="org_parent").select("KB-THANHSON")
     at.text_input(key="org_code").input("KB-THANHSON-99")
     at.text_input(key="org_name").input("Trùng mã")
     at.button(key="FormSubmitter:add_org-Thêm tổ chức").click().run()
-    assert any("đã có" in e.value for e in at.error) and totals(demo) == before
+    assert any("đã có" in e.value for e in at.error) and totals(demo_app) == before
 
-    candidates = query(demo, "SELECT count(*) FROM candidate c JOIN organization o ON o.id = c.organization_id "
+    candidates = query(demo_app, "SELECT count(*) FROM candidate c JOIN organization o ON o.id = c.organization_id "
                              "WHERE o.code = 'KB-THANHSON-01'")
     at.selectbox(key="move_code").select("KB-THANHSON-01")
     at.selectbox(key="move_parent").select("KB-QUE")
     at.button(key="FormSubmitter:move_org-Chuyển sang tổ chức khác").click().run()
-    moved = query(demo, "SELECT p.code FROM organization o JOIN organization p ON p.id = o.parent_id "
+    moved = query(demo_app, "SELECT p.code FROM organization o JOIN organization p ON p.id = o.parent_id "
                         "WHERE o.code = 'KB-THANHSON-01'")
     assert moved == [("KB-QUE",)]
-    assert query(demo, "SELECT count(*) FROM candidate c JOIN organization o ON o.id = c.organization_id "
+    assert query(demo_app, "SELECT count(*) FROM candidate c JOIN organization o ON o.id = c.organization_id "
                        "WHERE o.code = 'KB-THANHSON-01'") == candidates  # every candidate kept
     at.selectbox(key="state_code").select("KB-THANHSON-99")
     at.radio(key="state_active").set_value(False)
     at.button(key="FormSubmitter:activate_org-Thực hiện").click().run()
-    assert query(demo, "SELECT active FROM organization WHERE code = 'KB-THANHSON-99'") == [(0,)]
+    assert query(demo_app, "SELECT active FROM organization WHERE code = 'KB-THANHSON-99'") == [(0,)]
