@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import forms, web
+from core import forms, web, widgets
 from core.audit import audit_log
 from core.db import session_scope
 from core.format import fmt_number, parse_date
@@ -162,4 +162,4 @@ def audit_tab(actor: Actor) -> None:
         since = None
     with session_scope(web.engine()) as session:
         entries = audit_log(session, actor, username=who or None, entity=entity or None, since=since)
-    st.dataframe(audit_table(entries), hide_index=True, width="stretch")
+    widgets.table(audit_table(entries))

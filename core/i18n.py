@@ -74,6 +74,7 @@ VI: dict[str, str] = {
     "overview.commend": "Đề nghị biểu dương, khen thưởng (từ {percent} kế hoạch)",
     "overview.correct": "Cần chấn chỉnh (chưa đạt kế hoạch)",
     "overview.none": "Không có tổ chức nào.",
+    "table.empty": "Chưa có dòng nào.",
     "projector.heading": "{org} – năm {year}",
     "alerts.none": "Không có cảnh báo nào.",
     "alerts.filter": "Loại cảnh báo",

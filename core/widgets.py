@@ -133,3 +133,11 @@ def progress_dataframe(rows: pd.DataFrame) -> None:
         table, hide_index=True, width="stretch",
         column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
     )
+
+
+def table(frame: pd.DataFrame, **options) -> None:
+    """A table, or one line saying there is nothing to show (Streamlit would write "empty")."""
+    if frame.empty:
+        st.caption(t("table.empty"))
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", **options)

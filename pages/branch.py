@@ -35,7 +35,7 @@ else:
 
 st.subheader(t("branch.candidates"))
 work = web.cached_worklist(version, actor, view.org_code, date.today())
-st.dataframe(worklist_table(work), hide_index=True, width="stretch", column_config=links)
+widgets.table(worklist_table(work), column_config=links)
 
 if not actor.edits_candidates:
     st.info(t("branch.read_only"))

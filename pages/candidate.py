@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from core import auth, forms, web
+from core import auth, forms, web, widgets
 from core.candidates import candidate_audit, candidate_detail, candidate_history, next_stages
 from core.db import session_scope
 from core.format import fmt_date
@@ -102,4 +102,4 @@ if actor.edits_candidates:
                                            today=today))
 
 st.subheader(t("candidate.audit"))
-st.dataframe(audit_table(trail.assign(entity="candidate", entity_id=candidate.id)), hide_index=True, width="stretch")
+widgets.table(audit_table(trail.assign(entity="candidate", entity_id=candidate.id)))

@@ -27,8 +27,7 @@ with right:
     st.dataframe(funnel_table(stages), hide_index=True, width="stretch")
 
 st.subheader(t("pipeline.by_sector"))
-st.dataframe(sector_table(web.cached_sectors(version, actor, view.org_code, view.year, view.as_of)), hide_index=True,
-             width="stretch")
+widgets.table(sector_table(web.cached_sectors(version, actor, view.org_code, view.year, view.as_of)))
 
 if actor.sees_personal_data:
     stuck = web.cached_clocks(version, actor, view.org_code, view.as_of, ("stuck",))
