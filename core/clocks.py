@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from core.config import RuleSettings
-from core.rules import CandidateFacts, current_stage
+from core.rules import CandidateFacts, current_stage, sponsor_findings
 from core.stages import MEMBER_STAGES, Stage
 from core.workdays import add_months, add_working_days, add_years
 
@@ -70,6 +70,10 @@ def candidate_clocks(facts: CandidateFacts, today: date, rules: RuleSettings) ->
     stage = current_stage(d)
     if stage is not None and stage not in MEMBER_STAGES:
         due["stuck"] = d[stage] + timedelta(days=rules.stuck_days)
+    if stage in (Stage.CLASS_DONE, Stage.DOSSIER) and any(
+        f.code == "sponsors_missing" for f in sponsor_findings(facts, today, rules)
+    ):
+        due["sponsors_missing"] = today  # a to-do now: the dossier cannot go to the vote without them
 
     clocks = []
     for kind, when in due.items():

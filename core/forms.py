@@ -19,7 +19,10 @@ OLDEST = date(1900, 1, 1)
 
 
 def show_refusal(exc: Exception) -> None:
-    """One error line per problem found."""
+    """One error line per problem found; an exception waiting for acknowledgement is a warning."""
+    if isinstance(exc, RuleViolation) and exc.needs_ack:
+        st.warning(str(exc) + " " + t("candidate.ack_hint"))
+        return
     for message in getattr(exc, "errors", None) or [str(exc)]:
         st.error(message)
 

@@ -106,11 +106,13 @@ def vote_eligibility(facts: CandidateFacts, vote_date: date, rules: RuleSettings
                     t("rule.certificate_expired", date=fmt_date(cert), months=rules.certificate_valid_months))
         )
 
-    findings.extend(_sponsor_findings(facts, vote_date, rules))
+    findings.extend(sponsor_findings(facts, vote_date, rules))
     return findings
 
 
-def _sponsor_findings(facts: CandidateFacts, vote_date: date, rules: RuleSettings) -> list[Finding]:
+def sponsor_findings(facts: CandidateFacts, vote_date: date, rules: RuleSettings) -> list[Finding]:
+    """Two official members who have known the candidate long enough, or, for a Đoàn member
+    of youth age, the Đoàn's resolution and one."""
     named = [s for s in facts.sponsors if s.name.strip()]
     youth_route = (
         facts.youth_union_member

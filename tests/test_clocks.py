@@ -7,7 +7,7 @@ import pytest
 
 from core.clocks import Clock, candidate_clocks, clock_state
 from core.config import RuleSettings
-from core.rules import CandidateFacts
+from core.rules import CandidateFacts, Sponsor
 from core.stages import Exit, Stage
 
 RULES = RuleSettings()
@@ -31,7 +31,12 @@ TO_BRANCH = {
 DECISION_DUE = date(2024, 4, 5)
 
 
+# Two sponsors known for years, so a dossier is complete unless a test says otherwise.
+SPONSORS = (Sponsor("Lê Văn B", date(2015, 1, 1)), Sponsor("Lê Thị C", date(2015, 1, 1)))
+
+
 def candidate(stage_dates, *, birth_date=date(1995, 6, 1), **changes) -> CandidateFacts:
+    changes.setdefault("sponsors", SPONSORS)
     return CandidateFacts(birth_date=birth_date, stage_dates=dict(stage_dates), **changes)
 
 
@@ -209,3 +214,13 @@ def test_an_exited_candidate_has_no_clocks():
 def test_an_official_member_has_no_clocks():
     facts = candidate({**ADMITTED, S.OFFICIAL: date(2025, 3, 20)}, new_member_class_date=None)
     assert candidate_clocks(facts, date(2025, 4, 1), RULES) == []
+
+
+def test_a_dossier_without_enough_sponsors_is_a_to_do_now():
+    dossier = {S.SOURCE: date(2023, 1, 5), S.OUTSTANDING: date(2023, 3, 1), S.CLASS_DONE: date(2023, 6, 1),
+               S.DOSSIER: date(2023, 11, 1)}
+    one_sponsor = candidate(dossier, sponsors=(Sponsor("Lê Văn B", date(2020, 1, 1)),))
+    two_sponsors = candidate(dossier, sponsors=(Sponsor("Lê Văn B", date(2020, 1, 1)), Sponsor("Lê Thị C", date(2021, 1, 1))))
+    today = date(2023, 12, 1)
+    assert Clock("sponsors_missing", today, "due_soon", 0) in candidate_clocks(one_sponsor, today, RULES)
+    assert "sponsors_missing" not in kinds(candidate_clocks(two_sponsors, today, RULES))

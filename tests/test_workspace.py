@@ -162,3 +162,22 @@ def test_admin_adds_renames_moves_and_deactivates_an_organization(demo_app):
     at.radio(key="state_active").set_value(False)
     at.button(key="FormSubmitter:activate_org-Thực hiện").click().run()
     assert query(demo_app, "SELECT active FROM organization WHERE code = 'KB-THANHSON-99'") == [(0,)]
+
+
+def test_an_exception_is_a_warning_until_acknowledged(demo_app):
+
+    with sqlite3.connect(demo_app) as conn:  # a dossier whose candidate is past 60 at the vote
+        (cid,) = conn.execute("SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
+                              "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'dossier' AND c.exit IS NULL").fetchone()
+        conn.execute("UPDATE candidate SET birth_date = '1960-01-01', sponsor1_name = 'A', sponsor1_since = '2020-01-01',"
+                     " sponsor2_name = 'B', sponsor2_since = '2020-01-01' WHERE id = ?", (cid,))
+    at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
+    before = totals(demo_app)
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    assert "Cần xác nhận ngoại lệ" in at.warning[0].value and not at.error
+    assert totals(demo_app) == before
+    at.checkbox(key="step_ack").check()
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    acknowledged = query(demo_app, "SELECT acknowledged FROM stage_event WHERE candidate_id = ? ORDER BY id DESC LIMIT 1",
+                         cid)
+    assert acknowledged == [("over_age",)]
