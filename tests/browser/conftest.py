@@ -99,14 +99,21 @@ def server(demo_db_file, tmp_path_factory) -> Iterator[Server]:
     stop_server(running)
 
 
+# True once the app has shown no "running" indicator for half a second.
+_IDLE_FOR_HALF_A_SECOND = """() => {
+  const running = document.querySelector(
+    '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]');
+  if (running) { window.__ptdvIdleSince = null; return false; }
+  window.__ptdvIdleSince = window.__ptdvIdleSince || Date.now();
+  return Date.now() - window.__ptdvIdleSince > 500;
+}"""
+
+
 def settle(page, timeout_ms: int = 30_000) -> None:
-    """Wait until the app has finished its current run (its "running" indicator is gone), so a
-    click is not lost in a rerun. Bounded, and a condition rather than a sleep."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"],"
-        " [data-testid=\"stStatusWidgetRunningManIcon\"]')",
-        timeout=timeout_ms,
-    )
+    """Wait until the app has finished its runs (no "running" indicator for half a second), so
+    a click is not lost in a rerun and no stale copy of an element lingers. Bounded, and a
+    condition rather than a sleep."""
+    page.wait_for_function(_IDLE_FOR_HALF_A_SECOND, timeout=timeout_ms, polling=100)
 
 
 def screenshot(page, name: str) -> None:
