@@ -104,3 +104,11 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(t("error.bad_date", value=text)) from None
+
+
+_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~"
+
+
+def md_escape(text: str) -> str:
+    """Text (an organization's name, say) shown literally inside Markdown."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)

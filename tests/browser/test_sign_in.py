@@ -12,13 +12,17 @@ WAIT_MS = 30_000
 DEMO_FIGURES = ("148", "117/150", "Huyện ủy Kim Bảng", "Đảng bộ HĐND", "Chi bộ thôn")
 
 
-def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD, *, expect_cookie: bool = True) -> None:
+    """Sign in through the form; with the right password, wait until the cookie is written
+    (a component writes it once the page has drawn), so other URLs open signed in."""
     page.goto(base_url)
     page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
     settle(page)
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+    if expect_cookie and password == PASSWORD:
+        page.wait_for_function("() => document.cookie.includes('ptdv_auth=')", timeout=WAIT_MS)
 
 
 def body_text(page) -> str:
@@ -67,7 +71,7 @@ def test_lockout_survives_a_new_browser(browser, server):
     page.get_by_text("tạm khóa").wait_for(timeout=WAIT_MS)
     context.close()
     other = browser.new_context().new_page()
-    sign_in(other, server.url, "bithu.thanhson")
+    sign_in(other, server.url, "bithu.thanhson", expect_cookie=False)
     other.get_by_text("tạm khóa").wait_for(timeout=WAIT_MS)
     assert other.get_by_role("heading", name="Tổng quan").count() == 0
     screenshot(other, "locked-out")

@@ -1,0 +1,63 @@
+"""The meeting-room screen in a real browser: large enough to read across a room, and live:
+a secretary's admission shows within one refresh interval, without reloading the page."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from tests.browser.conftest import screenshot, settle
+from tests.browser.test_sign_in import WAIT_MS, sign_in
+
+SECONDS = 5
+HEADLINE = '[data-testid="stMetricValue"]'
+
+
+def open_projector(browser, server, width: int, height: int):
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    sign_in(page, server.url, "trinhchieu")
+    page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    page.goto(f"{server.url}/trinh-chieu?panels=headline&seconds={SECONDS}")
+    page.locator(HEADLINE).first.wait_for(timeout=WAIT_MS)
+    settle(page)
+    return page
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720)])
+def test_headline_is_large_and_the_chrome_is_hidden(browser, server, width, height):
+    page = open_projector(browser, server, width, height)
+    size = page.evaluate(f"() => parseFloat(getComputedStyle(document.querySelector('{HEADLINE}')).fontSize)")
+    assert size >= 96  # px: about 2,5 cm on a 2 m wide picture of 1920 px, readable from the back of a room
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    assert page.locator('[data-testid="stHeader"]').is_hidden()
+    screenshot(page, f"projector-{width}x{height}")
+
+
+def test_an_admission_appears_within_one_interval_without_reload(browser, server):
+    projector = open_projector(browser, server, 1920, 1080)
+    assert projector.locator(HEADLINE).first.inner_text() == "117/150"
+    projector.evaluate("() => { window.__ptdvSamePage = true; }")  # lost if the page reloads
+
+    with sqlite3.connect(server.db) as conn:
+        (candidate_id,) = conn.execute(
+            "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
+            "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'branch_resolution' AND c.exit IS NULL").fetchone()
+    today = date.today().strftime("%d/%m/%Y")  # both steps dated today, the form's default
+    secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sign_in(secretary, server.url, "bithu.hdnd")
+    secretary.goto(f"{server.url}/ho-so?id={candidate_id}")
+    for stage, votes in (("Đảng ủy cơ sở đề nghị", ("10", "12")), ("Có quyết định kết nạp", None)):
+        secretary.get_by_role("button", name="Ghi bước").wait_for(timeout=WAIT_MS)
+        settle(secretary)
+        step = secretary.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
+        if votes:
+            step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
+            step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
+        step.get_by_role("button", name="Ghi bước").click()
+        secretary.get_by_text(f"{stage} từ {today}").wait_for(timeout=WAIT_MS)
+
+    # One refresh interval (plus the run itself): the projector shows 118 without a reload.
+    projector.wait_for_function(
+        f"() => document.querySelector('{HEADLINE}').innerText === '118/150'", timeout=(SECONDS + 5) * 1000)
+    assert projector.evaluate("() => window.__ptdvSamePage === true")
