@@ -70,7 +70,7 @@ def _ranking(figures: pd.DataFrame, theme: str) -> None:
 
 def _lagging(figures: pd.DataFrame) -> None:
     lagging = children_of(figures)
-    lagging = lagging[lagging["status"].isin(["missed", "at_risk", "behind"])].head(10)
+    lagging = lagging[lagging["status"].isin(["missed", "at_risk", "behind"])].head(7)  # fits 1280×720
     if lagging.empty:
         st.markdown(t("projector.no_lagging"))
         return
