@@ -181,8 +181,9 @@ def signed_in() -> Account | None:
     if account is not None and st.session_state.get("authentication_status") and not signing_out:
         account = _keep_alive(account, settings)
         if account is not None:
+            # Made on every run all the same: its cookie component must stay on the page.
             entry = {"name": account.display_name, "password": "", "roles": [account.actor.role.value]}
-            authenticator = _authenticator(settings, {account.actor.username: entry})
+            _authenticator(settings, {account.actor.username: entry})
     else:
         account = None
     if account is None:
