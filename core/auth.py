@@ -21,7 +21,7 @@ from streamlit_authenticator.utilities import LoginError
 from core import web
 from core.config import Settings, SettingsError, cookie_key_for
 from core.db import session_scope
-from core.format import fmt_datetime
+from core.format import fmt_datetime, md_escape
 from core.i18n import t
 from core.models import utcnow
 from core.scope import Actor
@@ -204,7 +204,7 @@ def signed_in() -> Account | None:
 def sign_out_box(account: Account) -> None:
     """Who is signed in, and the button that signs out (handled at the start of the next run)."""
     with st.sidebar:
-        st.caption(t("auth.signed_in_as", name=account.display_name, org=account.org_name))
+        st.caption(t("auth.signed_in_as", name=md_escape(account.display_name), org=md_escape(account.org_name)))
         st.button(t("auth.sign_out"), key="sign_out", width="stretch", on_click=_request_sign_out)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from datetime import date, datetime
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -137,7 +136,7 @@ def show(actor: Actor) -> None:
             state["index"], state["shown_at"] = (state["index"] + 1) % len(pv.panels), time.monotonic()
         version = web.current_version()  # an edit anywhere shows at the next interval
         figures = web.cached_org_figures(version, actor, pv.view.org_code, pv.view.year, pv.view.as_of)
-        st.title(t("projector.heading", org=headline(figures).name, year=pv.view.year))
+        st.title(t("projector.heading", org=md_escape(headline(figures).name), year=pv.view.year))
         _panel(pv.panels[state["index"]], actor, pv, version, pv.theme)
         controls(pv, state)
 

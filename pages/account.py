@@ -3,6 +3,7 @@ import streamlit as st
 
 from core import auth, web
 from core.db import session_scope
+from core.format import md_escape
 from core.i18n import label, t
 from core.users import UserError, change_password
 
@@ -10,7 +11,8 @@ actor = auth.guard(temporary_password_ok=True)
 account = auth.current_account()
 
 st.title(t("page.account"))
-st.write(t("account.who", name=account.display_name, role=label("role", actor.role), org=account.org_name))
+st.write(t("account.who", name=md_escape(account.display_name), role=label("role", actor.role),
+           org=md_escape(account.org_name)))
 if changed := st.session_state.pop("ptdv_password_changed", None):
     st.success(changed)
 elif account.must_change_password:

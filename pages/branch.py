@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import auth, forms, web, widgets
 from core.db import session_scope
-from core.format import fmt_number
+from core.format import fmt_number, md_escape
 from core.i18n import t
 from core.pipeline import add_candidate
 from core.progress import children_of, headline
@@ -20,7 +20,7 @@ version = web.current_version()
 widgets.breadcrumb(actor, view.org_code)
 figures = web.cached_org_figures(version, actor, view.org_code, view.year, view.as_of)
 head = headline(figures)
-st.header(t("overview.heading", org=head.name, year=view.year))
+st.header(t("overview.heading", org=md_escape(head.name), year=view.year))
 widgets.headline_metrics(head, headline(web.cached_org_figures(version, actor, view.org_code, view.year, view.compare)))
 widgets.drill_down(children_of(figures))
 
@@ -56,4 +56,4 @@ with st.form("add_candidate", clear_on_submit=True):
         except forms.REFUSALS as exc:
             forms.show_refusal(exc)
         else:
-            st.success(t("branch.added", name=data.full_name.strip()))
+            st.success(t("branch.added", name=md_escape(data.full_name.strip())))

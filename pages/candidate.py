@@ -9,7 +9,7 @@ import streamlit as st
 from core import auth, forms, web, widgets
 from core.candidates import candidate_audit, candidate_detail, candidate_history, next_stages
 from core.db import session_scope
-from core.format import fmt_date
+from core.format import fmt_date, md_escape
 from core.i18n import label, t
 from core.pipeline import edit_candidate, record_exit, record_stage, void_event
 from core.scope import NotFoundError, ScopeError
@@ -32,8 +32,8 @@ except (ScopeError, NotFoundError) as exc:
 seen_key = f"seen_version_{candidate.id}"
 seen = st.session_state.setdefault(seen_key, candidate.version)  # the version the forms were filled on
 stage_now = label("exit", candidate.exit) if candidate.exit else label("stage", candidate.stage)
-st.title(candidate.full_name)
-st.caption(t("candidate.where", org=org.name, stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
+st.title(md_escape(candidate.full_name))
+st.caption(t("candidate.where", org=md_escape(org.name), stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
 st.page_link("pages/branch.py", label=t("candidate.back"), query_params={"org": org.code})
 st.subheader(t("candidate.history"))
 st.dataframe(history_table(history), hide_index=True, width="stretch")

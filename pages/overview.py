@@ -3,7 +3,7 @@ import streamlit as st
 
 from core import auth, web, widgets
 from core.charts import months_chart, progress_chart, trend_chart
-from core.format import fmt_percent
+from core.format import fmt_percent, md_escape
 from core.i18n import t
 from core.progress import Period, children_of, headline, year_end_lists
 from core.stages import Role
@@ -18,7 +18,7 @@ before = web.cached_org_figures(version, actor, view.org_code, view.year, view.c
 head = headline(figures)
 
 widgets.breadcrumb(actor, view.org_code)
-st.header(t("overview.heading", org=head.name, year=view.year))
+st.header(t("overview.heading", org=md_escape(head.name), year=view.year))
 widgets.headline_metrics(head, headline(before))
 
 children = children_of(figures)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.format import fmt_date, fmt_long_date, fmt_number, fmt_percent, fmt_progress, parse_date
+from core.format import fmt_date, fmt_long_date, fmt_number, fmt_percent, fmt_progress, md_escape, parse_date
 
 
 @pytest.mark.parametrize(
@@ -153,3 +153,8 @@ def test_fmt_number_only_adds_thousands_dots(n):
     groups = text.lstrip("-").split(".")
     assert 1 <= len(groups[0]) <= 3
     assert all(len(g) == 3 for g in groups[1:])
+
+
+def test_md_escape_shows_names_literally():
+    assert md_escape("Chi bộ *A* [x](y) #1") == "Chi bộ \\*A\\* \\[x\\]\\(y\\) \\#1"
+    assert md_escape("Đảng bộ xã Thanh Sơn") == "Đảng bộ xã Thanh Sơn"
