@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy.engine import make_url
 
 from core.config import SettingsError, load_settings
@@ -19,6 +20,7 @@ from core.demo import load_demo
 from core.format import fmt_compact, fmt_date, fmt_number, fmt_percent, parse_date
 from core.i18n import label, t
 from core.progress import Period, children_of, headline, org_figures
+from core.tables import progress_table
 from core.scope import NotFoundError, ScopeError, operator, org_by_code
 from core.stages import Role
 from core.users import UserError, create_user
@@ -102,19 +104,12 @@ def cmd_summary(args) -> str:
         except (NotFoundError, ScopeError) as exc:
             raise CliError(str(exc)) from None
     head = headline(figures)
-    root = figures.iloc[0]
 
-    def row(r, indent: str = "") -> list[str]:
-        return [
-            indent + r["name"],
-            f"{fmt_number(r['admitted'])}/{fmt_number(r['target'])}",
-            fmt_percent(r["percent_plan"]),
-            fmt_percent(r["percent_members"], 2),
-            label("status", r["status"]),
-        ]
-
-    header = [t("col.organization"), t("col.admitted_target"), t("col.percent_plan"), t("col.percent_members"), t("col.status")]
-    rows = [header, row(root)] + [row(r, "  ") for _, r in children_of(figures).iterrows()]
+    children = children_of(figures)
+    table = progress_table(pd.concat([figures.iloc[[0]], children])).drop(columns=t("col.expected"))
+    names = t("col.organization")
+    table[names] = [table[names].iloc[0], *("  " + n for n in table[names].iloc[1:])]  # children indented
+    rows = [list(table.columns), *table.astype(str).values.tolist()]
     period = Period(args.year, as_of)
     lines = [
         t("cli.summary_title", year=args.year, org=head.name, as_of=fmt_date(period.end)),

@@ -103,7 +103,8 @@ def _percent(part: float, whole: float | None) -> float | None:
     return 100.0 * part / whole if whole else None
 
 
-def _subtree_orgs(session: Session, root: Organization) -> pd.DataFrame:
+def subtree_orgs(session: Session, root: Organization) -> pd.DataFrame:
+    """The organizations of a subtree (indexed by id), the root first."""
     rows = session.exec(
         select(
             Organization.id, Organization.code, Organization.name, Organization.parent_id, Organization.path,
@@ -186,7 +187,7 @@ def org_figures(
     """
     root = org_in_scope(session, actor, org_code)
     period = Period(year, as_of)
-    orgs = _subtree_orgs(session, root)
+    orgs = subtree_orgs(session, root)
     counts = _candidate_counts(session, root, period, rules)
     plans = _plans(session, root, year)
 

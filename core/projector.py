@@ -14,7 +14,7 @@ from core.config import RuleSettings
 from core.filters import View, parse_view
 from core.i18n import t
 from core.models import Candidate, Organization
-from core.progress import counted_date_column, roll_up
+from core.progress import counted_date_column, roll_up, subtree_orgs
 from core.scope import Actor, org_in_scope
 from core.tree import in_subtree
 
@@ -71,11 +71,7 @@ def admitted_between(
     up from their subtrees, most first. Columns: code, name, admitted."""
     root = org_in_scope(session, actor, org_code)
     counted = counted_date_column(rules)
-    orgs = pd.DataFrame(
-        session.exec(select(Organization.id, Organization.code, Organization.name, Organization.parent_id,
-                            Organization.depth).where(in_subtree(root.path))).all(),
-        columns=["id", "code", "name", "parent_id", "depth"],
-    ).set_index("id", drop=False)
+    orgs = subtree_orgs(session, root)
     own = pd.Series(dict(session.exec(
         select(Candidate.organization_id, func.count())
         .join(Organization, Organization.id == Candidate.organization_id)

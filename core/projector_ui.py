@@ -86,9 +86,8 @@ def _movers(rows: pd.DataFrame, column: str) -> None:
     st.markdown("\n".join(f"- {md_escape(n)} — **+{fmt_number(v)}**" for n, v in zip(shown["name"], shown[column])))
 
 
-def _panel(name: str, actor: Actor, pv: ProjectorView, version: int, theme: str) -> None:
+def _panel(name: str, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, version: int, theme: str) -> None:
     view = pv.view
-    figures = web.cached_org_figures(version, actor, view.org_code, view.year, view.as_of)
     st.header(t(f"projector.panel.{name}"))
     if name == "headline":
         _headline(figures)
@@ -137,7 +136,7 @@ def show(actor: Actor) -> None:
         version = web.current_version()  # an edit anywhere shows at the next interval
         figures = web.cached_org_figures(version, actor, pv.view.org_code, pv.view.year, pv.view.as_of)
         st.title(t("projector.heading", org=md_escape(headline(figures).name), year=pv.view.year))
-        _panel(pv.panels[state["index"]], actor, pv, version, pv.theme)
+        _panel(pv.panels[state["index"]], figures, actor, pv, version, pv.theme)
         controls(pv, state)
 
     rotating()
