@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 
 from core.i18n import t
 from core.models import AuditEntry, Candidate, Organization, StageEvent
+from core.pipeline import effective_events
 from core.scope import Actor, NotFoundError, ScopeError, org_in_scope
-from core.stages import Occupation, OrgKind, Stage, required_stages
+from core.stages import STAGES, Exit, Occupation, OrgKind, Stage, required_stages, stage_date_column
 from core.tree import in_subtree
 from core.workdays import add_years
 
@@ -39,6 +40,43 @@ def candidates_in_scope(
     if not include_exited:
         stmt = stmt.where(Candidate.exit.is_(None))
     return pd.DataFrame(session.exec(stmt).all(), columns=LIST_COLUMNS)
+
+
+RECORD_COLUMNS = [
+    "org_code", "org_name", "full_name", "birth_date", "female", "ethnicity", "religion", "general_education",
+    "qualification", "occupation", "youth_union_member", "village_head", "education_exemption", "helper_name",
+    "sponsor1_name", "sponsor1_since", "sponsor2_name", "sponsor2_since", "youth_union_resolution_date",
+    "new_member_class_date", *[stage_date_column(s) for s in STAGES], "stage", "exceptions_acknowledged", "exit",
+    "exit_date", "exit_reason",
+]
+
+
+def candidate_records(session: Session, actor: Actor, *, org_code: str | None) -> pd.DataFrame:
+    """Every candidate of the subtree, exits included, with all its personal fields, the date
+    of each stage, whether an exception was acknowledged and the reason for an exit: the
+    candidate list as exported (and imported back). Columns: RECORD_COLUMNS."""
+    _personal(actor, org_code or "")
+    root = org_in_scope(session, actor, org_code)
+    rows = session.exec(
+        select(Candidate, Organization.code, Organization.name)
+        .join(Organization, Organization.id == Candidate.organization_id)
+        .where(in_subtree(root.path))
+        .order_by(Organization.path, Candidate.full_name, Candidate.birth_date, Candidate.id)
+    ).all()
+    ids = [candidate.id for candidate, _code, _name in rows]
+    acknowledged: set[int] = set()
+    reasons: dict[int, str] = {}
+    for chunk in (ids[i : i + 1000] for i in range(0, len(ids), 1000)):  # bound the IN list
+        events = session.exec(select(StageEvent).where(StageEvent.candidate_id.in_(chunk))).all()
+        in_force = effective_events(events)  # a StageEvent has what an EventRow has
+        acknowledged |= {e.candidate_id for e in in_force if e.acknowledged}
+        reasons |= {e.candidate_id: e.note for e in in_force if e.stage in Exit._value2member_map_}
+    records = [
+        {**candidate.model_dump(), "org_code": code, "org_name": name,
+         "exceptions_acknowledged": candidate.id in acknowledged, "exit_reason": reasons.get(candidate.id, "")}
+        for candidate, code, name in rows
+    ]
+    return pd.DataFrame(records, columns=RECORD_COLUMNS)
 
 
 def candidate_detail(session: Session, actor: Actor, candidate_id: int) -> tuple[Candidate, Organization]:

@@ -88,6 +88,7 @@ class Settings:
     session_inactivity_minutes: int = 30
     max_failed_sign_ins: int = 5
     lockout_minutes: int = 15
+    import_max_megabytes: float = 5.0
     rules: RuleSettings = field(default_factory=RuleSettings)
 
 

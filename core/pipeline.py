@@ -293,28 +293,72 @@ MIN_BIRTH_YEAR = 1900
 MIN_AGE_TO_LIST_YEARS = 14  # younger people are not listed as a source
 
 
-def check_candidate_input(data: CandidateInput, *, today: date) -> list[str]:
-    """Vietnamese messages for every field that is wrong; empty when all is well."""
+def candidate_input_errors(data: CandidateInput, *, today: date) -> list[tuple[str, str]]:
+    """(field, Vietnamese message) for every field that is wrong; empty when all is well."""
     errors = []
     if not data.full_name.strip() or len(data.full_name) > 255:
-        errors.append(t("form.name_required"))
+        errors.append(("full_name", t("form.name_required")))
     if data.birth_date.year < MIN_BIRTH_YEAR or data.birth_date > add_years(today, -MIN_AGE_TO_LIST_YEARS):
-        errors.append(t("form.birth_date_range", min_age=MIN_AGE_TO_LIST_YEARS))
+        errors.append(("birth_date", t("form.birth_date_range", min_age=MIN_AGE_TO_LIST_YEARS)))
     choices = {"general_education": Education, "qualification": Qualification, "occupation": Occupation}
     for name, codes in choices.items():
         if getattr(data, name) not in codes._value2member_map_:
-            errors.append(t("form.bad_choice", field=t(f"field.{name}")))
+            errors.append((name, t("form.bad_choice", field=t(f"field.{name}"))))
     for name in ("sponsor1_since", "sponsor2_since", "youth_union_resolution_date", "new_member_class_date"):
         value = getattr(data, name)
         if value is not None and (value > today or value < data.birth_date):
-            errors.append(t("form.bad_field_date", field=t(f"field.{name}")))
+            errors.append((name, t("form.bad_field_date", field=t(f"field.{name}"))))
     return errors
+
+
+def check_candidate_input(data: CandidateInput, *, today: date) -> list[str]:
+    """Vietnamese messages for every field that is wrong; empty when all is well."""
+    return [message for _field, message in candidate_input_errors(data, today=today)]
 
 
 def _apply(candidate: Candidate, data: CandidateInput) -> None:
     for name, value in vars(data).items():
         setattr(candidate, name, value.strip() if isinstance(value, str) else value)
     candidate.ethnic_minority = candidate.ethnicity.strip().lower() not in ("", "kinh")
+
+
+def candidate_cell(session: Session, actor: Actor, org_code: str) -> Organization:
+    """The chi bộ a new candidate is listed in: in the caller's subtree, the caller allowed to
+    edit candidates, and an active cell (FormError or ScopeError otherwise)."""
+    org = org_in_scope(session, actor, org_code)
+    if not actor.edits_candidates:
+        raise ScopeError(t("error.out_of_scope", code=org.code))
+    if org.kind not in CELL_KINDS or not org.active:
+        raise FormError([t("form.not_a_cell", org=org.name)])
+    return org
+
+
+def source_errors(data: CandidateInput, source_date: date, *, today: date, rules: RuleSettings) -> list[str]:
+    """What forbids listing this person as a source on `source_date` (the date rules)."""
+    facts = CandidateFacts(birth_date=data.birth_date)
+    return [f.message for f in blocking(check_stage(facts, Stage.SOURCE, source_date, today=today, rules=rules))]
+
+
+def create_candidate(
+    session: Session, actor: Actor, *, org: Organization, data: CandidateInput, events: list[StageEvent], action: str
+) -> Candidate:
+    """Write a checked new candidate with its (checked) events, derive its columns and audit
+    it, in the caller's transaction; the caller bumps the data version."""
+    candidate = Candidate(organization_id=org.id, full_name="", birth_date=data.birth_date)
+    _apply(candidate, data)
+    candidate.version = 0  # deriving the columns from the events makes it 1
+    session.add(candidate)
+    session.flush()
+    for event in events:
+        event.candidate_id = candidate.id
+        event.recorded_by = actor.username
+        session.add(event)
+    session.flush()
+    _refresh_derived(session, candidate)
+    session.flush()
+    record_audit(session, username=actor.username, action=action, entity="candidate", entity_id=candidate.id,
+                 before=None, after={**snapshot(candidate), "events": [snapshot(e) for e in events]})
+    return candidate
 
 
 def add_candidate(
@@ -330,24 +374,14 @@ def add_candidate(
 ) -> Candidate:
     """List a new candidate as a source (Quần chúng trong diện tạo nguồn) in a chi bộ of the
     caller's subtree; nothing is written when a field or the date is wrong."""
-    org = org_in_scope(session, actor, org_code)
-    if not actor.edits_candidates:
-        raise ScopeError(t("error.out_of_scope", code=org.code))
-    if org.kind not in CELL_KINDS or not org.active:
-        raise FormError([t("form.not_a_cell", org=org.name)])
-    errors = check_candidate_input(data, today=today)
-    errors += [f.message for f in blocking(check_stage(CandidateFacts(birth_date=data.birth_date), Stage.SOURCE,
-                                                       source_date, today=today, rules=rules))]
+    org = candidate_cell(session, actor, org_code)
+    errors = check_candidate_input(data, today=today) + source_errors(data, source_date, today=today, rules=rules)
     if errors:
         raise FormError(errors)
-    candidate = Candidate(organization_id=org.id, full_name="", birth_date=data.birth_date)
-    _apply(candidate, data)
-    candidate.version = 0  # the first event makes it 1
-    session.add(candidate)
-    session.flush()
-    event = StageEvent(candidate_id=candidate.id, stage=Stage.SOURCE.value, event_date=source_date, note=note.strip(),
+    event = StageEvent(candidate_id=0, stage=Stage.SOURCE.value, event_date=source_date, note=note.strip(),
                        recorded_by=actor.username)
-    _append_event(session, actor, candidate, event, "add_candidate")
+    candidate = create_candidate(session, actor, org=org, data=data, events=[event], action="add_candidate")
+    bump_data_version(session)
     return candidate
 
 

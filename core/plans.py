@@ -63,20 +63,49 @@ def copy_of_year(grid: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     return copied
 
 
-def _whole(value: object, org: str, field: str, errors: list[str], *, optional: bool = False) -> int | None:
+def _whole(value: object, org: str, field: str, errors: list[tuple[str, str]], *, optional: bool = False) -> int | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value == "":
         if optional:
             return None
-        errors.append(t("form.whole_number", org=org, field=t(f"field.{field}")))
+        errors.append((field, t("form.whole_number", org=org, field=t(f"field.{field}"))))
         return None
     try:
         number = float(str(value).replace(".", "").replace(",", ".")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         number = -1.0
     if number < 0 or number != int(number):
-        errors.append(t("form.whole_number", org=org, field=t(f"field.{field}")))
+        errors.append((field, t("form.whole_number", org=org, field=t(f"field.{field}"))))
         return None
     return int(number)
+
+
+def checked_plan(org_name: str, target: object, members_start: object) -> tuple[int | None, int | None, list[tuple[str, str]]]:
+    """The target and the members at the start of the year as whole numbers ≥ 0 (members may
+    be left empty), with (field, Vietnamese message) for each value that is not."""
+    errors: list[tuple[str, str]] = []
+    whole_target = _whole(target, org_name, "target", errors)
+    members = _whole(members_start, org_name, "members_start", errors, optional=True)
+    return whole_target, members, errors
+
+
+def write_plan(
+    session: Session, actor: Actor, *, org: Organization, year: int, target: int, members_start: int | None,
+    plan: YearPlan | None, action: str = "save_plans",
+) -> bool:
+    """Create or change one checked plan and audit it, in the caller's transaction (the caller
+    bumps the data version). False when the plan already holds these figures."""
+    if plan is not None and (plan.target, plan.members_start) == (target, members_start):
+        return False
+    before = snapshot(plan)
+    if plan is None:
+        plan = YearPlan(organization_id=org.id, year=year, target=target, members_start=members_start)
+    else:
+        plan.target, plan.members_start, plan.version = target, members_start, plan.version + 1
+    session.add(plan)
+    session.flush()
+    record_audit(session, username=actor.username, action=action, entity="organization", entity_id=org.id,
+                 before=before, after=snapshot(plan))
+    return True
 
 
 def save_plans(session: Session, actor: Actor, *, parent_code: str | None, year: int, rows: list[PlanRow]) -> int:
@@ -97,29 +126,18 @@ def save_plans(session: Session, actor: Actor, *, parent_code: str | None, year:
         if org is None:
             errors.append(t("form.not_a_child", code=row.code, parent=parent.name))
             continue
-        target = _whole(row.target, org.name, "target", errors)
-        members = _whole(row.members_start, org.name, "members_start", errors, optional=True)
+        target, members, problems = checked_plan(org.name, row.target, row.members_start)
+        errors += [message for _field, message in problems]
         checked.append((org, target, members))
         stale = stale or (plans[org.id].version if org.id in plans else 0) != row.version
     if errors:
         raise FormError(errors)
     if stale:
         raise StaleEditError()
-    changed = 0
-    for org, target, members in checked:
-        plan = plans.get(org.id)
-        if plan is not None and (plan.target, plan.members_start) == (target, members):
-            continue
-        before = snapshot(plan)
-        if plan is None:
-            plan = YearPlan(organization_id=org.id, year=year, target=target, members_start=members)
-        else:
-            plan.target, plan.members_start, plan.version = target, members, plan.version + 1
-        session.add(plan)
-        session.flush()
-        record_audit(session, username=actor.username, action="save_plans", entity="organization", entity_id=org.id,
-                     before=before, after=snapshot(plan))
-        changed += 1
+    changed = sum(
+        write_plan(session, actor, org=org, year=year, target=target, members_start=members, plan=plans.get(org.id))
+        for org, target, members in checked
+    )
     if changed:
         bump_data_version(session)
     return changed
