@@ -177,11 +177,9 @@ def candidate_key(org_code: str, full_name: str, birth_date: date) -> tuple[str,
 
 
 def _input(values: dict[str, object]) -> CandidateInput:
+    """The form's input from a row; an empty cell takes the form's default (Kinh, Khác...)."""
     names = CandidateInput.__dataclass_fields__
-    given = {k: v for k, v in values.items() if k in names}
-    if not given.get("ethnicity"):
-        given["ethnicity"] = "Kinh"
-    return CandidateInput(**given)
+    return CandidateInput(**{k: v for k, v in values.items() if k in names and v not in ("", None)})
 
 
 def _check_candidate(

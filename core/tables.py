@@ -214,3 +214,14 @@ def audit_table(entries: pd.DataFrame) -> pd.DataFrame:
         }
     )
 
+
+
+def import_errors_table(errors: list) -> pd.DataFrame:
+    """The problems of a refused import: Excel row (or the file as a whole), column, what is wrong."""
+    return pd.DataFrame(
+        {
+            t("import.col.row"): [str(e.row) if e.row else t("import.file_level") for e in errors],
+            t("import.col.column"): [e.column for e in errors],
+            t("import.col.message"): [e.message for e in errors],
+        }
+    )

@@ -1,8 +1,10 @@
-"""Báo cáo: the year's summary table of an organization and the organizations under it."""
+"""Báo cáo: the year's summary of an organization and the organizations under it, the official
+report (.docx), the Excel exports, and, for the roles that write, importing from Excel."""
 import pandas as pd
 import streamlit as st
 
-from core import auth, web, widgets
+from core import auth, reports_ui, web, widgets
+from core.format import md_escape
 from core.i18n import t
 from core.progress import children_of
 from core.stages import Role
@@ -10,5 +12,19 @@ from core.stages import Role
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.reports"))
 view = widgets.view_controls(actor, compare=False)
+widgets.breadcrumb(actor, view.org_code)
 figures = web.cached_org_figures(web.current_version(), actor, view.org_code, view.year, view.as_of)
+st.subheader(t("reports.summary", year=view.year, org=md_escape(figures.iloc[0]["name"])))
 widgets.progress_dataframe(pd.concat([figures.iloc[[0]], children_of(figures)]))
+
+st.subheader(t("reports.official"))
+reports_ui.report_section(actor, view)
+
+st.subheader(t("reports.exports"))
+for column, kind in zip(st.columns(len(reports_ui.EXPORTS)), reports_ui.EXPORTS):
+    with column:
+        reports_ui.export_button(actor, kind, view)
+
+if actor.edits_candidates:
+    st.subheader(t("reports.imports"))
+    reports_ui.import_section(actor)
