@@ -2,7 +2,7 @@
 where to act; candidates' names only for the roles allowed to see them."""
 import streamlit as st
 
-from core import auth, web, widgets
+from core import auth, reports_ui, web, widgets
 from core.alerts import ALERT_KINDS
 from core.format import fmt_number
 from core.i18n import label, t
@@ -31,6 +31,7 @@ if shown:
     )
 else:
     st.success(t("alerts.none"))
+reports_ui.export_button(actor, "alerts", view)
 
 if actor.sees_personal_data:
     st.subheader(t("alerts.candidates"))

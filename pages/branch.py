@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from core import auth, forms, web, widgets
+from core import auth, forms, reports_ui, web, widgets
 from core.db import session_scope
 from core.format import fmt_number, md_escape
 from core.i18n import t
@@ -36,6 +36,7 @@ else:
 st.subheader(t("branch.candidates"))
 work = web.cached_worklist(version, actor, view.org_code, date.today())
 widgets.table(worklist_table(work), column_config=links)
+reports_ui.export_button(actor, "candidates", view)
 
 if not actor.edits_candidates:
     st.info(t("branch.read_only"))

@@ -1,7 +1,7 @@
 """Tổng quan: how far the organization is this year, who is behind, the mix and the trend."""
 import streamlit as st
 
-from core import auth, web, widgets
+from core import auth, reports_ui, web, widgets
 from core.charts import months_chart, progress_chart, trend_chart
 from core.format import fmt_percent, md_escape
 from core.i18n import t
@@ -29,6 +29,7 @@ if not children.empty:
     widgets.drilled_from_chart(st.altair_chart(chart, key=key, on_select="rerun", width="stretch"), key)
     widgets.drill_down(children)
     widgets.progress_dataframe(children)
+    reports_ui.export_button(actor, "progress", view)
 
 left, right = st.columns(2)
 with left:

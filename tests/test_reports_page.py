@@ -1,0 +1,121 @@
+"""The Báo cáo page and the export buttons through AppTest, for each role: what is offered,
+what the downloaded files hold, and an import from the page."""
+from __future__ import annotations
+
+import io
+import sqlite3
+from datetime import date
+
+import pytest
+from docx import Document
+from openpyxl import Workbook, load_workbook
+from streamlit.runtime.media_file_manager import MediaFileManager
+
+from tests.apptest import ROOT, app, open_page, sign_in, texts
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """The files behind the page's download buttons, by label: a click builds them (deferred),
+    here each is built on demand, as the click would."""
+    made: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        made[file_id] = (file_name, data_callable)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return made
+
+
+def download(at, downloads: dict, label: str) -> tuple[str, bytes]:
+    """(file name, content) of the download button with this label."""
+    button = next(b for b in at.get("download_button") if b.proto.label == label)
+    file_name, build = downloads[button.proto.deferred_file_id]
+    return file_name, build()
+
+
+def labels(at) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+EXPORTS = ["Tải bảng tiến độ (.xlsx)", "Tải danh sách cảnh báo (.xlsx)", "Tải danh sách quần chúng (.xlsx)",
+           "Tải kế hoạch các năm (.xlsx)"]
+
+
+def test_the_leader_downloads_the_report_of_kim_bang_2023(demo_app, downloads):
+    at = open_page("lanhdao", "pages/reports.py", year="2023", asof="2023-12-31")
+    assert "Kết quả năm 2023 của Huyện ủy Kim Bảng và các tổ chức trực thuộc" in texts(at)
+    assert labels(at) == ["Tải báo cáo (.docx)", *EXPORTS]
+    assert not at.file_uploader  # a leader does not write
+    at.text_input(key="rep_number_KB").set_value("141-BC/HU")
+    at.text_input(key="rep_signer_name").set_value("Nguyễn Văn Đoàn")
+    at.run()
+    _name, data = download(at, downloads, "Tải báo cáo (.docx)")
+    document = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "kết nạp được 148 đảng viên mới, đạt 102,1% kế hoạch năm (148/145)" in text
+    heading = [p.text for p in document.tables[0].rows[0].cells[0].paragraphs]
+    assert heading[1:] == ["HUYỆN ỦY KIM BẢNG", "*", "Số 141-BC/HU"]
+    assert "Nguyễn Văn Đoàn" in [p.text for p in document.tables[-1].rows[0].cells[1].paragraphs]
+    _name, progress = download(at, downloads, "Tải bảng tiến độ (.xlsx)")
+    sheet = load_workbook(io.BytesIO(progress)).active
+    assert [sheet["A2"].value, sheet["I2"].value, sheet["G2"].value] == ["KB", 148, 145]
+
+
+def test_a_secretarys_exports_hold_only_its_subtree(demo_app, downloads):
+    at = open_page("bithu.hdnd", "pages/reports.py", year="2023")
+    assert labels(at)[:5] == ["Tải báo cáo (.docx)", *EXPORTS]
+    with sqlite3.connect(demo_app) as conn:
+        hdnd = {code for (code,) in conn.execute("SELECT code FROM organization WHERE code LIKE 'KB-HDND%'")}
+    for label in EXPORTS:
+        name, data = download(at, downloads, label)
+        assert "KB-HDND" in name
+        for sheet in load_workbook(io.BytesIO(data)).worksheets:
+            header = [c.value for c in sheet[1]]
+            codes = {row[header.index("Mã tổ chức")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+            assert codes <= hdnd, (label, codes - hdnd)
+    assert [tab.label for tab in at.tabs] == ["Nhập danh sách quần chúng"]  # plans are the admin's
+
+
+def test_the_admin_imports_plans_from_the_page_and_a_bad_file_changes_nothing(demo_app):
+    at = open_page("admin", "pages/reports.py")
+    assert [tab.label for tab in at.tabs] == ["Nhập danh sách quần chúng", "Nhập kế hoạch năm"]
+    count = lambda: sqlite3.connect(demo_app).execute("SELECT count(*), sum(target) FROM year_plan").fetchone()  # noqa: E731
+    before = count()
+    uploader = next(u for u in at.file_uploader if u.key == "upload_plans")
+    uploader.set_value(("ke-hoach.xlsx", b"day khong phai excel", "application/octet-stream")).run()
+    at.button(key="run_plans").click().run()
+    assert "Chưa nhập gì: tệp có 1 lỗi" in at.error[0].value
+    assert "«ke-hoach.xlsx» không phải tệp Excel (.xlsx)" in at.dataframe[-1].value.to_string()
+    assert count() == before
+    book = Workbook()
+    book.active.append(["Mã tổ chức", "Năm", "Chỉ tiêu kết nạp", "Đảng viên đầu năm"])
+    book.active.append(["KB-HDND", date.today().year + 1, 6, 150])
+    out = io.BytesIO()
+    book.save(out)
+    uploader = next(u for u in at.file_uploader if u.key == "upload_plans")
+    uploader.set_value(("ke-hoach.xlsx", out.getvalue(), "application/vnd.ms-excel")).run()
+    at.button(key="run_plans").click().run()
+    assert "Đã lưu kế hoạch: 1 kế hoạch mới, 0 kế hoạch thay đổi, 0 giữ nguyên." in texts(at)
+    assert count() == (before[0] + 1, before[1] + 6)
+
+
+def test_the_projector_cannot_reach_the_reports(demo_app):
+    at = sign_in(app().run(), "trinhchieu")
+    with pytest.raises(ValueError):
+        at.switch_page("pages/reports.py")
+    direct = app(str(ROOT / "pages" / "reports.py")).run()
+    assert [box.label for box in direct.text_input] == ["Tên đăng nhập", "Mật khẩu"] and not direct.get("download_button")
+
+
+@pytest.mark.parametrize(("page", "label"), [("pages/overview.py", "Tải bảng tiến độ (.xlsx)"),
+                                             ("pages/alerts.py", "Tải danh sách cảnh báo (.xlsx)"),
+                                             ("pages/branch.py", "Tải danh sách quần chúng (.xlsx)")])
+def test_the_tables_have_their_export_where_they_are(demo_app, downloads, page, label):
+    at = open_page("bithu.hdnd", page)
+    name, data = download(at, downloads, label)
+    assert name.endswith(".xlsx") and "KB-HDND" in name
+    assert load_workbook(io.BytesIO(data)).active.max_row > 1
