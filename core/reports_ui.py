@@ -78,13 +78,16 @@ def report_section(actor: Actor, view: View) -> None:
     with session_scope(web.engine()) as session:
         default = default_heading(session, actor, org_code=code, today=date.today())
     st.caption(t("reports.official_help"))
+    # One row of columns per line, so that on a phone the fields stack in reading order.
     left, middle, right = st.columns(3)
     number = left.text_input(t("reports.number"), default.number, key=f"rep_number_{code}")
     place = middle.text_input(t("reports.place"), default.place, key="rep_place")
     signed_on = right.date_input(t("reports.signed_on"), default.signed_on, format="DD/MM/YYYY", key="rep_signed_on")
+    left, middle, right = st.columns(3)
     upper = left.text_input(t("reports.upper_body"), default.upper_body, key=f"rep_upper_{code}")
     issuing = middle.text_input(t("reports.issuing_body"), default.issuing_body, key=f"rep_issuing_{code}")
     on_behalf = right.text_input(t("reports.on_behalf"), default.on_behalf, key="rep_on_behalf")
+    left, middle, right = st.columns(3)
     title = left.text_input(t("reports.signer_title"), default.signer_title, key="rep_signer_title")
     signer = middle.text_input(t("reports.signer_name"), default.signer_name, key="rep_signer_name")
     recipients = right.text_area(t("reports.recipients"), "\n".join(default.recipients), key="rep_recipients")
@@ -105,6 +108,7 @@ def _import_form(actor: Actor, kind: str) -> None:
     limit = settings.import_max_megabytes
     st.caption(t(f"import.{kind}_help"))
     st.download_button(t("import.template"), data=template_workbook(kind), mime=XLSX_MIME, on_click="ignore",
+                       icon=":material/download:",
                        file_name=export_file_name(f"template_{kind}", None), key=f"template_{kind}")
     uploaded = st.file_uploader(t("import.upload", limit=fmt_compact(limit)), type=["xlsx"], key=f"upload_{kind}",
                                 max_upload_size=math.ceil(limit))
