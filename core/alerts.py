@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import or_
+from sqlalchemy import extract, func, or_
 from sqlmodel import Session, select
 
 from core.clocks import STATE_RANK, candidate_clocks
@@ -22,9 +22,9 @@ from core.i18n import label, t
 from core.models import Candidate, Organization, YearPlan
 from core.candidates import next_stages
 from core.pipeline import facts_of
-from core.progress import Period, roll_up, counted_date_column, org_figures
+from core.progress import Period, counted_date_column, org_figures, roll_to_screen
 from core.scope import Actor, ScopeError, org_in_scope
-from core.sqlfuncs import ymd
+from core.sqlfuncs import path_prefix
 from core.stages import CELL_KINDS
 from core.tree import in_subtree
 
@@ -58,45 +58,46 @@ class Alert:
 
 
 def _streaks(
-    session: Session, orgs: pd.DataFrame, root_path: str, year: int, as_of: date, rules: RuleSettings
+    session: Session, orgs: pd.DataFrame, root: Organization, levels: int, year: int, as_of: date, rules: RuleSettings
 ) -> tuple[dict[int, int], dict[int, int]]:
-    """Per organization: years in a row with no admission (cells), and completed years in a
-    row with the target missed, counted back from the chosen year."""
+    """Per organization on screen: years in a row with no admission (cells), and completed
+    years in a row with the target missed, counted back from the chosen year."""
     lookback = max(rules.no_admission_years, rules.missed_target_years) + 3
     first_year = year - lookback + 1
     counted = counted_date_column(rules)
-    year_of = ymd(counted) // 10000
     end = min(as_of, date(year, 12, 31))
+    prefix, year_of = path_prefix(Candidate.org_path, root.path, levels), extract("year", counted)
     rows = session.exec(
-        select(Candidate.organization_id, year_of)
-        .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root_path), counted >= date(first_year, 1, 1), counted <= end)
+        select(prefix, year_of, func.count())
+        .where(in_subtree(root.path, Candidate.org_path), counted >= date(first_year, 1, 1), counted <= end)
+        .group_by(prefix, year_of)
     ).all()
-    admitted = pd.DataFrame(rows, columns=["org", "year"]).value_counts().rename("n").reset_index()
-    plans = pd.DataFrame(
-        session.exec(
+    admitted = pd.DataFrame.from_records([tuple(r) for r in rows], columns=["prefix", "year", "n"])
+    plans = pd.DataFrame.from_records(
+        [tuple(r) for r in session.exec(
             select(YearPlan.organization_id, YearPlan.year, YearPlan.target)
-            .join(Organization, Organization.id == YearPlan.organization_id)
-            .where(in_subtree(root_path), YearPlan.year >= first_year, YearPlan.year <= year)
-        ).all(),
+            .where(YearPlan.organization_id.in_(orgs.index.tolist()), YearPlan.year >= first_year, YearPlan.year <= year)
+        ).all()],
         columns=["org", "year", "target"],
     )
     first_plan_year = int(plans["year"].min()) if not plans.empty else year
+    rolled = {
+        y: roll_to_screen(orgs, admitted[admitted["year"] == y].set_index("prefix")[["n"]])["n"]
+        for y in range(first_year, year + 1)
+    }
     cells = orgs[orgs["kind"].isin(list(CELL_KINDS)) & orgs["active"]].index
 
     no_admission: dict[int, int] = {}
-    own_by_year = {y: admitted[admitted["year"] == y].set_index("org")["n"] for y in range(first_year, year + 1)}
     for org in cells:
         streak = 0
         for y in range(year, max(first_year, first_plan_year) - 1, -1):
-            if own_by_year[y].get(org, 0):
+            if rolled[y].get(org, 0):
                 break
             streak += 1
         no_admission[org] = streak
 
     missed: dict[int, int] = {}
     last_complete = year if as_of >= date(year, 12, 31) else year - 1
-    rolled = {y: roll_up(orgs, own_by_year[y]) for y in range(first_year, last_complete + 1)}
     targets = {y: plans[plans["year"] == y].set_index("org")["target"] for y in range(first_year, last_complete + 1)}
     for org in orgs.index:
         streak = 0
@@ -109,14 +110,20 @@ def _streaks(
     return no_admission, missed
 
 
+# Lagging organizations are looked for this far below the one chosen (a district sees its
+# communes and their chi bộ; the whole Party its provinces and their districts): deeper
+# ones show when one drills down, so the list stays one that a meeting can act on.
+ALERT_LEVELS = 2
+
+
 def organization_alerts(
     session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
 ) -> list[Alert]:
-    """Lagging organizations in the subtree, worst first."""
-    figures = org_figures(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
-    root_path = figures.iloc[0]["path"]
+    """Lagging organizations down to ALERT_LEVELS below the chosen one, worst first."""
+    root = org_in_scope(session, actor, org_code)
+    figures = org_figures(session, actor, org_code=root.code, year=year, as_of=as_of, rules=rules, levels=ALERT_LEVELS)
     period = Period(year, as_of)
-    no_admission, missed = _streaks(session, figures, root_path, year, as_of, rules)
+    no_admission, missed = _streaks(session, figures, root, ALERT_LEVELS, year, as_of, rules)
     alerts: list[Alert] = []
     for org_id, row in figures[figures["active"]].iterrows():
         name, code = row["name"], row["code"]

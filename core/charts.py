@@ -13,6 +13,25 @@ from core.style import STATUS_COLORS, status_text
 DRILL = "drill"  # name of the selection that drills into an organization
 
 
+def vega_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a Vega-Lite spec with its data inline, ready for `st.vega_lite_chart`.
+
+    Building and validating an Altair chart takes tens of milliseconds; the pages cache this
+    spec per data version instead of rebuilding the chart on every rerun. Altair's default
+    view size is dropped, as `st.altair_chart` does, so the chart fills its column.
+    """
+    spec = chart.to_dict()
+    config = spec.get("config", {})
+    view = config.get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        view.pop(key, None)
+    if "view" in config and not view:
+        del config["view"]
+    if "config" in spec and not config:
+        del spec["config"]
+    return spec
+
+
 def _status_scale() -> alt.Scale:
     statuses = list(STATUS_COLORS)
     return alt.Scale(domain=[label("status", s) for s in statuses], range=[STATUS_COLORS[s] for s in statuses])

@@ -1,4 +1,4 @@
-"""Command line: `python -m core.cli init | demo | create-user | summary | backup`.
+"""Command line: `python -m core.cli init | demo | synth | create-user | summary | backup`.
 
 Bad arguments get a Vietnamese message on stderr and exit code 2; nothing is written then.
 """
@@ -8,6 +8,7 @@ import argparse
 import getpass
 import sqlite3
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from core.progress import Period, children_of, headline, org_figures
 from core.tables import progress_table
 from core.scope import NotFoundError, ScopeError, operator, org_by_code
 from core.stages import Role
+from core.synth import TIERS, load_synth
 from core.users import UserError, create_user
 
 
@@ -68,6 +70,23 @@ def cmd_demo(_args) -> str:
             raise CliError(str(exc)) from None
     return t("cli.demo_loaded", orgs=fmt_number(summary.organizations), candidates=fmt_number(summary.candidates),
              events=fmt_number(summary.events), users=summary.users)
+
+
+def cmd_synth(args) -> str:
+    _settings, engine = _engine()
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        try:
+            summary = load_synth(session, args.tier, progress=lambda message: print(message, file=sys.stderr))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    with engine.connect() as connection:  # fresh statistics, or the query planners guess at this size
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+    return t("cli.synth_loaded", tier=summary.tier, orgs=fmt_number(summary.organizations),
+             candidates=fmt_number(summary.candidates), events=fmt_number(summary.events),
+             plans=fmt_number(summary.plans), users=summary.users,
+             seconds=fmt_compact(time.perf_counter() - started))
 
 
 def cmd_create_user(args) -> str:
@@ -151,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu").set_defaults(func=cmd_init)
     sub.add_parser("demo", help="nạp dữ liệu mẫu vào cơ sở dữ liệu trống").set_defaults(func=cmd_demo)
+    synth = sub.add_parser("synth", help="nạp dữ liệu tổng hợp cỡ huyện, tỉnh hoặc toàn quốc vào cơ sở dữ liệu trống")
+    synth.add_argument("--tier", required=True, choices=list(TIERS))
+    synth.set_defaults(func=cmd_synth)
     user = sub.add_parser("create-user", help="tạo tài khoản")
     user.add_argument("--username", required=True)
     user.add_argument("--name", default="")

@@ -442,7 +442,7 @@ class DemoBuilder:
                 fields["new_member_class_date"] = class_date
         if Stage.OFFICIAL in dates and not fields.get("new_member_class_date"):
             fields["new_member_class_date"] = add_months(admitted, 2)
-        candidate = Candidate(organization_id=org.id, **fields)
+        candidate = Candidate(organization_id=org.id, org_path=org.path, **fields)
         self.session.add(candidate)
         self.session.flush()
         events = []

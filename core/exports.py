@@ -162,8 +162,9 @@ PROGRESS_COLUMNS = (
 def progress_workbook(
     session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
 ) -> bytes:
-    """Every organization of the subtree (tree order) with its plan and figures for the year."""
-    figures = org_figures(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
+    """The organization and two levels below it (a district: down to every chi bộ), in tree
+    order, each with its plan and its figures for the year over its whole subtree."""
+    figures = org_figures(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules, levels=2)
     codes = figures["code"].to_dict()
     rows = [
         [r["code"], r["name"], codes.get(r["parent_id"]), label("kind", r["kind"]), label("sector", r["sector"]),

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from core.audit import record_audit, snapshot
 from core.db import bump_data_version
 from core.i18n import t
-from core.models import Organization
+from core.models import Candidate, Organization
 from core.pipeline import FormError, StaleEditError
 from core.scope import Actor, ScopeError, org_by_code
 from core.stages import OrgKind, Role, Sector
@@ -44,6 +44,12 @@ def move_organization(
     )
     session.execute(
         update(Organization).where(Organization.id == org.id).values(parent_id=parent.id, version=Organization.version + 1)
+    )
+    session.execute(  # the candidates carry their organization's path too
+        update(Candidate)
+        .where(in_subtree(old_path, Candidate.org_path))
+        .values(org_path=new_path + func.substr(Candidate.org_path, len(old_path) + 1))
+        .execution_options(synchronize_session=False)
     )
     session.expire_all()
     moved = session.get(Organization, org.id)

@@ -15,7 +15,7 @@ from core.audit import record_audit, snapshot
 from core.config import RuleSettings
 from core.db import bump_data_version
 from core.i18n import t
-from core.models import Candidate, Organization, StageEvent, utcnow
+from core.models import NOT_SETTLED, Candidate, Organization, StageEvent, utcnow
 from core.rules import CandidateFacts, Finding, Sponsor, blocking, check_exit, check_stage, current_stage, exceptions
 from core.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.stages import (
@@ -76,7 +76,7 @@ def effective_events(events: Iterable[EventRow]) -> list[EventRow]:
 
 
 def derive_state(events: Iterable[EventRow]) -> dict[str, object]:
-    """The derived candidate columns (stage dates, current stage, exit) from its events."""
+    """The derived candidate columns (stage dates, current stage, exit, settled date) from its events."""
     state: dict[str, object] = {stage_date_column(s): None for s in STAGES}
     state.update(stage=None, stage_date=None, exit=None, exit_date=None)
     stage_dates: dict[Stage, date] = {}
@@ -89,6 +89,8 @@ def derive_state(events: Iterable[EventRow]) -> dict[str, object]:
     stage = current_stage(stage_dates)
     if stage is not None:
         state["stage"], state["stage_date"] = stage.value, stage_dates[stage]
+    ends = [d for d in (stage_dates.get(Stage.ADMITTED), state["exit_date"]) if d is not None]
+    state["settled_date"] = min(ends) if ends else NOT_SETTLED
     return state
 
 
@@ -344,7 +346,7 @@ def create_candidate(
 ) -> Candidate:
     """Write a checked new candidate with its (checked) events, derive its columns and audit
     it, in the caller's transaction; the caller bumps the data version."""
-    candidate = Candidate(organization_id=org.id, full_name="", birth_date=data.birth_date)
+    candidate = Candidate(organization_id=org.id, org_path=org.path, full_name="", birth_date=data.birth_date)
     _apply(candidate, data)
     candidate.version = 0  # deriving the columns from the events makes it 1
     session.add(candidate)

@@ -1,7 +1,10 @@
 """Progress against the yearly plan, computed in SQL over one subtree, one year, one as-of date.
 
-Candidates are never loaded: every figure is an aggregate grouped by organization, and the
-roll-up to ancestors adds those per-organization counts along the materialized paths.
+Only the organizations on screen are read: the root and one (or two) levels below it. Their
+figures cover their whole subtrees all the same: candidates are never loaded, but counted in
+the database grouped by their organization's path cut at the screen's lowest level, and
+those few groups are added up along the paths. The work grows with what is shown and with
+the candidates of the year, not with the size of the tree.
 """
 from __future__ import annotations
 
@@ -11,11 +14,13 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, case, func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from core.config import RuleSettings
 from core.models import Candidate, Organization, YearPlan
 from core.scope import Actor, org_in_scope
+from core.sqlfuncs import path_prefix
 from core.stages import GRASSROOTS_KINDS, LATE_STAGES, Stage, counting_stage, stage_date_column
 from core.tree import in_subtree
 
@@ -103,104 +108,157 @@ def _percent(part: float, whole: float | None) -> float | None:
     return 100.0 * part / whole if whole else None
 
 
-def subtree_orgs(session: Session, root: Organization) -> pd.DataFrame:
-    """The organizations of a subtree (indexed by id), the root first."""
-    rows = session.exec(
-        select(
-            Organization.id, Organization.code, Organization.name, Organization.parent_id, Organization.path,
-            Organization.depth, Organization.kind, Organization.sector, Organization.active,
-        ).where(in_subtree(root.path))
-    ).all()
-    frame = pd.DataFrame(rows, columns=["id", "code", "name", "parent_id", "path", "depth", "kind", "sector", "active"])
-    # The root's path is a prefix of every other, so it sorts first.
-    return frame.sort_values("path").set_index("id", drop=False)
+ORG_COLUMNS = ["id", "code", "name", "parent_id", "path", "depth", "kind", "sector", "active"]
 
 
-def _candidate_counts(session: Session, root: Organization, period: Period, rules: RuleSettings) -> pd.DataFrame:
-    """Per organization: admitted in the period, late-stage and active pipeline as of its end."""
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, slowly.
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+
+
+def orgs_on_screen(session: Session, root: Organization, levels: int = 1) -> pd.DataFrame:
+    """The root and the organizations down to `levels` below it (indexed by id), root first.
+
+    Level by level through the parent index: what a screen shows, never the whole subtree."""
+    fields = [getattr(Organization, c) for c in ORG_COLUMNS]
+    rows = [tuple(getattr(root, c) for c in ORG_COLUMNS)]
+    parents = [root.id]
+    for _ in range(levels):
+        if not parents:
+            break
+        level = session.exec(select(*fields).where(Organization.parent_id.in_(parents))).all()
+        rows += level
+        parents = [r[0] for r in level]
+    return _frame(rows, ORG_COLUMNS).sort_values("path").set_index("id", drop=False)
+
+
+def counts_by_prefix(session: Session, root: Organization, levels: int, columns: dict, *conditions) -> pd.DataFrame:
+    """Aggregates over the candidates of the subtree, grouped by their organization's path cut
+    `levels` below the root (one row per organization on screen that has any), in SQL."""
+    prefix = path_prefix(Candidate.org_path, root.path, levels)
+    stmt = (
+        select(prefix, *columns.values())
+        .where(in_subtree(root.path, Candidate.org_path), *conditions)
+        .group_by(prefix)
+    )
+    return _frame(session.exec(stmt).all(), ["prefix", *columns]).set_index("prefix")
+
+
+def roll_to_screen(orgs: pd.DataFrame, by_prefix: pd.DataFrame) -> pd.DataFrame:
+    """Each organization on screen gets the sum of the rows whose prefix lies in its subtree."""
+    totals = pd.DataFrame(0, index=orgs.index, columns=by_prefix.columns, dtype="int64")
+    id_of_path = dict(zip(orgs["path"], orgs.index))
+    root_len = len(orgs.iloc[0]["path"])
+    for prefix, values in zip(by_prefix.index, by_prefix.itertuples(index=False)):
+        cut = root_len
+        while cut <= len(prefix):  # the root, then each organization on the way down to the prefix
+            org_id = id_of_path.get(prefix[:cut])
+            if org_id is not None:
+                totals.loc[org_id] += [int(v or 0) for v in values]
+            slash = prefix.find("/", cut)
+            if slash < 0:
+                break
+            cut = slash + 1
+    return totals
+
+
+def _candidate_counts(session: Session, root: Organization, period: Period, rules: RuleSettings,
+                      levels: int) -> pd.DataFrame:
+    """Per organization on screen, over its subtree: admitted in the period, late-stage and
+    active pipeline as of its end. Two index ranges: the counted date, and settled_date."""
     counted = counted_date_column(rules)
     end = period.end
-    not_counted = or_(counted.is_(None), counted > end)
-    not_exited = or_(Candidate.exit_date.is_(None), Candidate.exit_date > end)
+    admitted = counts_by_prefix(session, root, levels, {"admitted": func.count()},
+                                counted >= period.start, counted <= end)
     late_started = or_(*[getattr(Candidate, stage_date_column(s)) <= end for s in LATE_STAGES])
-    first_date = func.coalesce(Candidate.source_date, Candidate.outstanding_date, Candidate.class_done_date, Candidate.dossier_date)
     if counting_stage(rules.count_admission_by) is Stage.ADMITTED:
         late_started = or_(late_started, Candidate.decision_date <= end)
-    stmt = (
-        select(
-            Candidate.organization_id,
-            func.sum(case((and_(counted >= period.start, counted <= end), 1), else_=0)),
-            func.sum(case((and_(late_started, not_counted, not_exited), 1), else_=0)),
-            func.sum(case((and_(first_date <= end, not_counted, not_exited), 1), else_=0)),
-        )
-        .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path))
-        .group_by(Candidate.organization_id)
+    first_date = func.coalesce(Candidate.source_date, Candidate.outstanding_date, Candidate.class_done_date,
+                               Candidate.dossier_date)
+    pipeline = counts_by_prefix(
+        session, root, levels,
+        {"late_pipeline": func.sum(case((late_started, 1), else_=0)), "active_pipeline": func.count()},
+        Candidate.settled_date > end, or_(counted.is_(None), counted > end), first_date <= end,
     )
-    frame = pd.DataFrame(session.exec(stmt).all(), columns=["id", "admitted", "late_pipeline", "active_pipeline"])
-    return frame.set_index("id")
+    return pd.concat([admitted, pipeline], axis=1).fillna(0)
 
 
-def _plans(session: Session, root: Organization, year: int) -> pd.DataFrame:
+def _plans(session: Session, org_ids: list[int], year: int) -> pd.DataFrame:
+    stmt = select(YearPlan.organization_id, YearPlan.target, YearPlan.members_start).where(
+        YearPlan.organization_id.in_(org_ids), YearPlan.year == year)
+    return _frame(session.exec(stmt).all(), ["id", "target", "members_start"]).set_index("id")
+
+
+def _children_plans(session: Session, parent_ids: list[int], year: int) -> pd.DataFrame:
+    """Per parent: its children's summed targets and recorded members (for the bottom row of a screen)."""
     stmt = (
-        select(YearPlan.organization_id, YearPlan.target, YearPlan.members_start)
-        .join(Organization, Organization.id == YearPlan.organization_id)
-        .where(in_subtree(root.path), YearPlan.year == year)
+        select(Organization.parent_id, func.sum(YearPlan.target), func.sum(YearPlan.members_start))
+        .join(YearPlan, YearPlan.organization_id == Organization.id)
+        .where(Organization.parent_id.in_(parent_ids), YearPlan.year == year)
+        .group_by(Organization.parent_id)
     )
-    frame = pd.DataFrame(session.exec(stmt).all(), columns=["id", "target", "members_start"])
-    return frame.set_index("id")
+    return _frame(session.exec(stmt).all(), ["id", "children_target", "children_members"]).set_index("id")
 
 
-def roll_up(orgs: pd.DataFrame, own: pd.Series) -> pd.Series:
-    """Each organization's value plus every descendant's, by walking the tree bottom-up."""
-    total = own.reindex(orgs.index, fill_value=0).astype("int64").copy()
-    for depth in sorted(orgs["depth"].unique(), reverse=True):
-        level = orgs[(orgs["depth"] == depth) & orgs["parent_id"].isin(orgs.index)]
-        if level.empty:
-            continue
-        sums = total.loc[level.index].groupby(level["parent_id"].astype("int64")).sum()
-        total.loc[sums.index] += sums
-    return total
-
-
-def _fill_members(orgs: pd.DataFrame, own: pd.Series) -> pd.Series:
-    """Members at the start of the year: the recorded figure, else the sum over the children."""
-    members = own.reindex(orgs.index).astype("Float64")
-    for depth in sorted(orgs["depth"].unique(), reverse=True):
-        level = orgs[(orgs["depth"] == depth) & orgs["parent_id"].isin(orgs.index)]
-        if level.empty:
-            continue
-        sums = members.loc[level.index].groupby(level["parent_id"].astype("int64")).sum(min_count=1)
-        missing = sums.index[members.loc[sums.index].isna()]
-        members.loc[missing] = sums.loc[missing]
-    return members
+def _grassroots(session: Session, root: Organization, period: Period, rules: RuleSettings) -> tuple[int, int]:
+    """(grassroots organizations of the subtree that admitted someone in the period, all of them),
+    active ones only. A candidate's grassroots organization is its chi bộ cơ sở, or its chi bộ's parent."""
+    grassroots_kinds = [k.value for k in GRASSROOTS_KINDS]
+    total = session.exec(select(func.count()).select_from(Organization).where(
+        in_subtree(root.path), Organization.kind.in_(grassroots_kinds), Organization.active)).one()
+    counted = counted_date_column(rules)
+    cell = aliased(Organization)
+    grassroots = aliased(Organization)
+    grassroots_id = case((cell.kind.in_(grassroots_kinds), cell.id), else_=cell.parent_id)
+    admitting = session.exec(
+        select(func.count(func.distinct(grassroots.id)))
+        .select_from(Candidate)
+        .join(cell, cell.id == Candidate.organization_id)
+        .join(grassroots, grassroots.id == grassroots_id)
+        .where(in_subtree(root.path, Candidate.org_path), counted >= period.start, counted <= period.end,
+               in_subtree(root.path, grassroots.path), grassroots.kind.in_(grassroots_kinds), grassroots.active)
+    ).one()
+    return int(admitting), int(total)
 
 
 def org_figures(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings,
+    levels: int = 1,
 ) -> pd.DataFrame:
-    """Every organization of the subtree with its plan and rolled-up figures for the year.
+    """The organization and those down to `levels` below it, each with its plan and its figures
+    for the year summed over its whole subtree: what one screen shows, at any size of tree.
 
     Columns: code, name, parent_id, path, depth, kind, sector, active, target, members_start,
-    admitted_own, admitted, late_pipeline, active_pipeline, children_target, expected,
-    percent_plan, percent_members, band, status.
+    admitted, late_pipeline, active_pipeline, children_target, expected, percent_plan,
+    percent_members, band, status. attrs: year, as_of, pace_percent, grassroots_admitting and
+    grassroots_total (of the root's subtree).
+
+    Members at the start of the year are the recorded figure, else the sum over the children.
     """
     root = org_in_scope(session, actor, org_code)
     period = Period(year, as_of)
-    orgs = subtree_orgs(session, root)
-    counts = _candidate_counts(session, root, period, rules)
-    plans = _plans(session, root, year)
+    orgs = orgs_on_screen(session, root, levels)
+    counts = roll_to_screen(orgs, _candidate_counts(session, root, period, rules, levels))
+    plans = _plans(session, orgs.index.tolist(), year)
+    bottom = orgs.index[orgs["depth"] == orgs["depth"].max()].tolist()
+    below = _children_plans(session, bottom, year)
 
     orgs["target"] = plans["target"].reindex(orgs.index).fillna(0).astype("int64")
-    orgs["members_start"] = _fill_members(orgs, plans["members_start"])
-    orgs["admitted_own"] = counts["admitted"].reindex(orgs.index).fillna(0).astype("int64")
+    members = plans["members_start"].reindex(orgs.index).astype("Float64")
+    children_target = below["children_target"].reindex(orgs.index).astype("Float64")
+    children_members = below["children_members"].reindex(orgs.index).astype("Float64")
+    # Upwards through the screen: each organization's children are on it (bar the bottom row's).
+    for depth in sorted(orgs["depth"].unique(), reverse=True)[:-1]:
+        level = orgs[orgs["depth"] == depth]
+        by_parent = level.groupby(level["parent_id"].astype("int64"))
+        children_target.loc[by_parent.groups.keys()] = orgs.loc[level.index, "target"].groupby(
+            level["parent_id"].astype("int64")).sum().astype("Float64")
+        filled = members.loc[level.index].fillna(children_members.loc[level.index])
+        children_members.loc[by_parent.groups.keys()] = filled.groupby(level["parent_id"].astype("int64")).sum(min_count=1)
+    orgs["members_start"] = members.fillna(children_members)
+    orgs["children_target"] = children_target.fillna(0).astype("int64")
     for column in ("admitted", "late_pipeline", "active_pipeline"):
-        own = counts[column].reindex(orgs.index).fillna(0).astype("int64")
-        orgs[column] = roll_up(orgs, own)
-    children = orgs[orgs["parent_id"].isin(orgs.index)]
-    orgs["children_target"] = (
-        children.groupby(children["parent_id"].astype("int64"))["target"].sum().reindex(orgs.index).fillna(0).astype("int64")
-    )
+        orgs[column] = counts[column]
     orgs["expected"] = [expected_by(int(t), period, rules.pace_monthly_weights) for t in orgs["target"]]
     orgs["percent_plan"] = [_percent(a, t) for a, t in zip(orgs["admitted"], orgs["target"])]
     orgs["percent_members"] = [
@@ -211,8 +269,10 @@ def org_figures(
         org_status(target=int(t), admitted=int(a), expected=e, late_pipeline=int(lp), year_over=period.is_over)
         for t, a, e, lp in zip(orgs["target"], orgs["admitted"], orgs["expected"], orgs["late_pipeline"])
     ]
+    admitting, total = _grassroots(session, root, period, rules)
     # The share of the plan expected by the as-of date, the same for every organization.
-    orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights))
+    orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights),
+                      grassroots_admitting=admitting, grassroots_total=total)
     return orgs
 
 
@@ -246,11 +306,9 @@ class Headline:
     status_counts: dict[str, int]
 
 
-def headline(figures: pd.DataFrame, *, org_code: str | None = None) -> Headline:
-    """The headline of the subtree's root (or of `org_code` inside the figures)."""
-    row = figures.iloc[0] if org_code is None else figures[figures["code"] == org_code].iloc[0]
-    subtree = figures[figures["path"].str.startswith(row["path"])]
-    grassroots = subtree[subtree["kind"].isin(list(GRASSROOTS_KINDS)) & subtree["active"]]
+def headline(figures: pd.DataFrame) -> Headline:
+    """The headline of the figures' root organization."""
+    row = figures.iloc[0]
     children = figures[figures["parent_id"] == row["id"]]
     members = row["members_start"]
     return Headline(
@@ -267,8 +325,8 @@ def headline(figures: pd.DataFrame, *, org_code: str | None = None) -> Headline:
         band=row["band"],
         expected=float(row["expected"]),
         status=row["status"],
-        grassroots_admitting=int((grassroots["admitted"] > 0).sum()),
-        grassroots_total=len(grassroots),
+        grassroots_admitting=figures.attrs["grassroots_admitting"],
+        grassroots_total=figures.attrs["grassroots_total"],
         status_counts={s: int((children["status"] == s).sum()) for s in STATUSES},
     )
 

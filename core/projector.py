@@ -7,16 +7,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, func
-from sqlmodel import Session, select
+from sqlalchemy import func
 
 from core.config import RuleSettings
 from core.filters import View, parse_view
 from core.i18n import t
-from core.models import Candidate, Organization
-from core.progress import counted_date_column, roll_up, subtree_orgs
+
+from core.progress import counted_date_column, counts_by_prefix, orgs_on_screen, roll_to_screen
 from core.scope import Actor, org_in_scope
-from core.tree import in_subtree
 
 PANELS = ("headline", "ranking", "funnel", "lagging", "month", "change")
 THEMES = ("dark", "light")
@@ -71,13 +69,8 @@ def admitted_between(
     up from their subtrees, most first. Columns: code, name, admitted."""
     root = org_in_scope(session, actor, org_code)
     counted = counted_date_column(rules)
-    orgs = subtree_orgs(session, root)
-    own = pd.Series(dict(session.exec(
-        select(Candidate.organization_id, func.count())
-        .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path), and_(counted >= start, counted <= end))
-        .group_by(Candidate.organization_id)
-    ).all()), dtype="int64")
-    orgs["admitted"] = roll_up(orgs, own)
+    orgs = orgs_on_screen(session, root)
+    counts = counts_by_prefix(session, root, 1, {"admitted": func.count()}, counted >= start, counted <= end)
+    orgs["admitted"] = roll_to_screen(orgs, counts)["admitted"]
     children = orgs[orgs["parent_id"] == root.id]
     return children.sort_values(["admitted", "name"], ascending=[False, True])[["code", "name", "admitted"]]

@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from core import web
-from core.charts import funnel_chart, progress_chart
+from core.charts import funnel_chart, progress_chart, vega_spec
 from core.db import session_scope
 from core.format import VIETNAM_TIME, fmt_date, fmt_number, fmt_percent, md_escape
 from core.i18n import label, t
+from core.filters import View
 from core.progress import children_of, headline
 from core.projector import ProjectorView, admitted_between, parse_projector
 from core.scope import Actor
@@ -61,10 +62,18 @@ def _headline(figures: pd.DataFrame) -> None:
                 + (f" – {label('band', head.band)}" if head.band else ""))
 
 
-def _ranking(figures: pd.DataFrame, theme: str) -> None:
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def _ranking_spec(version: int, actor: Actor, view: View, theme: str) -> dict:
+    figures = web.cached_org_figures(version, actor, view.org_code, view.year, view.as_of)
     ranked = children_of(figures).sort_values("percent_plan", ascending=False, na_position="last").head(14)
     chart = progress_chart(ranked, pace_percent=figures.attrs["pace_percent"]).properties(height=52 * len(ranked))
-    st.altair_chart(_big(chart, theme), width="stretch")
+    return vega_spec(_big(chart, theme))
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def _funnel_spec(version: int, actor: Actor, view: View, theme: str) -> dict:
+    stages = web.cached_funnel(version, actor, view.org_code, view.year, view.as_of)
+    return vega_spec(_big(funnel_chart(stages).properties(height=60 * 8), theme))
 
 
 def _lagging(figures: pd.DataFrame) -> None:
@@ -92,10 +101,9 @@ def _panel(name: str, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, ve
     if name == "headline":
         _headline(figures)
     elif name == "ranking":
-        _ranking(figures, theme)
+        st.vega_lite_chart(_ranking_spec(version, actor, view, theme), width="stretch")
     elif name == "funnel":
-        stages = web.cached_funnel(version, actor, view.org_code, view.year, view.as_of)
-        st.altair_chart(_big(funnel_chart(stages).properties(height=60 * 8), theme), width="stretch")
+        st.vega_lite_chart(_funnel_spec(version, actor, view, theme), width="stretch")
     elif name == "lagging":
         _lagging(figures)
     elif name == "month":

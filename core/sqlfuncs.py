@@ -1,7 +1,7 @@
 """Small SQL expressions that SQLite and PostgreSQL spell differently."""
 from __future__ import annotations
 
-from sqlalchemy import Integer
+from sqlalchemy import Integer, func, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -45,3 +45,34 @@ def _days_postgresql(element, compiler, **kw):
 def age_years(birth: ColumnElement, on: ColumnElement) -> ColumnElement[int]:
     """Age in full years on a date, in SQL (integer division of the YYYYMMDD difference)."""
     return (ymd(on) - ymd(birth)) // 10000
+
+
+class position(FunctionElement):
+    """1-based position of the first `needle` in `text` (0 when absent): instr / strpos."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(position, "sqlite")
+def _position_sqlite(element, compiler, **kw):
+    text, needle = list(element.clauses)
+    return f"instr({compiler.process(text, **kw)}, {compiler.process(needle, **kw)})"
+
+
+@compiles(position, "postgresql")
+def _position_postgresql(element, compiler, **kw):
+    text, needle = list(element.clauses)
+    return f"strpos({compiler.process(text, **kw)}, {compiler.process(needle, **kw)})"
+
+
+def path_prefix(path: ColumnElement[str], root_path: str, levels: int) -> ColumnElement[str]:
+    """SQL: a materialized path cut `levels` organizations below `root_path`: with root "/1/"
+    and one level, "/1/5/23/" gives "/1/5/" and "/1/" gives "/1/". Grouping a subtree's rows
+    by it sums each organization on screen over everything below it, in the database."""
+    # Constants inline, not bound: PostgreSQL must see the GROUP BY expression as the selected one.
+    one, slash = literal_column("1"), literal_column("'/'")
+    end = literal_column(str(int(len(root_path))))
+    for _ in range(levels):
+        end = end + position(func.substr(path, end + one), slash)
+    return func.substr(path, one, end)

@@ -13,11 +13,12 @@ from core.alerts import Alert, all_alerts, branch_worklist, candidate_clocks_lis
 from core.bootstrap import ensure_database
 from core.breakdowns import Mix, admissions_by_month, admitted_mix, trend_by_year
 from core.candidates import candidates_in_scope, students_turning_18
+from core.charts import funnel_chart, months_chart, progress_chart, trend_chart, vega_spec
 from core.config import Settings, load_settings
 from core.db import data_version, session_scope
 from core.filters import View, parse_view
 from core.funnel import funnel, standing_by_sector
-from core.progress import org_figures
+from core.progress import children_of, org_figures
 from core.scope import Actor, ancestors, org_in_scope
 
 
@@ -150,3 +151,29 @@ def cached_worklist(version: int, actor: Actor, org_code: str | None, today: dat
     del version
     with session_scope(engine()) as session:
         return branch_worklist(session, actor, org_code=org_code, today=today, rules=settings().rules)
+
+
+# Chart specs, cached like the figures they draw: a warm rerun draws them without Altair.
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_progress_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+    """The children's progress chart (worst first) of cached_org_figures."""
+    figures = cached_org_figures(version, actor, org_code, year, as_of)
+    return vega_spec(progress_chart(children_of(figures), pace_percent=figures.attrs["pace_percent"]))
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_months_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+    """The admissions-by-month chart of cached_months."""
+    return vega_spec(months_chart(cached_months(version, actor, org_code, year, as_of)))
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_trend_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+    """The five-year trend chart of cached_trend."""
+    return vega_spec(trend_chart(cached_trend(version, actor, org_code, year, as_of)))
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_funnel_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+    """The funnel chart of cached_funnel."""
+    return vega_spec(funnel_chart(cached_funnel(version, actor, org_code, year, as_of)))

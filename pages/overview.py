@@ -2,7 +2,6 @@
 import streamlit as st
 
 from core import auth, reports_ui, web, widgets
-from core.charts import months_chart, progress_chart, trend_chart
 from core.format import fmt_percent, md_escape
 from core.i18n import t
 from core.progress import Period, children_of, headline, year_end_lists
@@ -25,8 +24,8 @@ children = children_of(figures)
 if not children.empty:
     st.subheader(t("overview.children"))
     key = f"progress_{head.code}_{view.year}"
-    chart = progress_chart(children, pace_percent=figures.attrs["pace_percent"])
-    widgets.drilled_from_chart(st.altair_chart(chart, key=key, on_select="rerun", width="stretch"), key)
+    spec = web.cached_progress_spec(version, actor, view.org_code, view.year, view.as_of)
+    widgets.drilled_from_chart(st.vega_lite_chart(spec, key=key, on_select="rerun", width="stretch"), key)
     widgets.drill_down(children)
     widgets.progress_dataframe(children)
     reports_ui.export_button(actor, "progress", view)
@@ -34,11 +33,10 @@ if not children.empty:
 left, right = st.columns(2)
 with left:
     st.subheader(t("overview.months"))
-    months = web.cached_months(version, actor, view.org_code, view.year, view.as_of)
-    st.altair_chart(months_chart(months), width="stretch")
+    st.vega_lite_chart(web.cached_months_spec(version, actor, view.org_code, view.year, view.as_of), width="stretch")
 with right:
     st.subheader(t("overview.trend"))
-    st.altair_chart(trend_chart(web.cached_trend(version, actor, view.org_code, view.year, view.as_of)), width="stretch")
+    st.vega_lite_chart(web.cached_trend_spec(version, actor, view.org_code, view.year, view.as_of), width="stretch")
 
 st.subheader(t("overview.mix"))
 st.dataframe(mix_table(web.cached_mix(version, actor, view.org_code, view.year, view.as_of)), hide_index=True)

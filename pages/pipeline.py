@@ -5,7 +5,6 @@ import streamlit as st
 
 from core import auth, web, widgets
 from core.candidates import next_anniversary
-from core.charts import funnel_chart
 from core.format import fmt_date, fmt_number
 from core.i18n import t
 from core.stages import Role
@@ -21,7 +20,7 @@ stages = web.cached_funnel(version, actor, view.org_code, view.year, view.as_of)
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("pipeline.standing", date=fmt_date(view.as_of)))
-    st.altair_chart(funnel_chart(stages), width="stretch")
+    st.vega_lite_chart(web.cached_funnel_spec(version, actor, view.org_code, view.year, view.as_of), width="stretch")
 with right:
     st.subheader(t("pipeline.flow", year=view.year))
     st.dataframe(funnel_table(stages), hide_index=True, width="stretch")

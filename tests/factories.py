@@ -30,7 +30,7 @@ def add_plan(session: Session, org: Organization, year: int, target: int, member
 def add_candidate(session: Session, org: Organization, stages: dict[Stage, date], *, exit_: tuple[str, date] | None = None,
                   birth: date = date(1995, 6, 15), **fields) -> Candidate:
     """A candidate with the given stage dates (events written, derived columns set)."""
-    candidate = Candidate(organization_id=org.id, full_name=fields.pop("full_name", "Nguyễn Văn A"), birth_date=birth,
+    candidate = Candidate(organization_id=org.id, org_path=org.path, full_name=fields.pop("full_name", "Nguyễn Văn A"), birth_date=birth,
                           general_education=Education.UPPER_SECONDARY.value, **fields)
     session.add(candidate)
     session.flush()

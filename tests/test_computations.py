@@ -51,10 +51,20 @@ def tree(engine):
     return engine, Actor("t", Role.ADMIN, root_path)
 
 
-def _figures(tree, as_of=END_2023, rules=RULES, org_code=None, year=2023):
+def _figures(tree, as_of=END_2023, rules=RULES, org_code=None, year=2023, levels=2):
+    """The figures down to two levels below the root: the whole of this small tree."""
     engine, actor = tree
     with session_scope(engine) as s:
-        return org_figures(s, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
+        return org_figures(s, actor, org_code=org_code, year=year, as_of=as_of, rules=rules, levels=levels)
+
+
+def test_one_level_shows_the_root_and_its_children_with_their_whole_subtrees_counted(tree):
+    whole = _figures(tree).set_index("code")
+    screen = _figures(tree, levels=1).set_index("code")
+    assert list(screen.index) == ["D", "C1", "C2", "S"]
+    columns = ["admitted", "late_pipeline", "active_pipeline", "target", "members_start", "children_target", "status"]
+    assert screen[columns].equals(whole.loc[screen.index, columns])
+    assert screen.attrs["grassroots_total"] == whole.attrs["grassroots_total"] == 3
 
 
 def test_admitted_rolls_up_to_every_ancestor(tree):

@@ -31,10 +31,11 @@ def admin_of(demo_engine):
         return demo_engine, Actor("admin", Role.ADMIN, root_organization(s).path)
 
 
-def _figures(admin_of, year, as_of, org_code=None):
+def _figures(admin_of, year, as_of, org_code=None, levels=2):
+    """Down to the chi bộ: the district's whole tree is two levels deep."""
     engine, actor = admin_of
     with session_scope(engine) as s:
-        return org_figures(s, actor, org_code=org_code, year=year, as_of=as_of, rules=RULES)
+        return org_figures(s, actor, org_code=org_code, year=year, as_of=as_of, rules=RULES, levels=levels)
 
 
 def test_district_2023_matches_the_published_report(admin_of):

@@ -1,0 +1,155 @@
+"""One measurement, in a process of its own so that its peak memory is its own.
+
+    python -m benchmarks.probe app   --url URL   core computations and page reruns (AppTest)
+    python -m benchmarks.probe naive --url URL   the baseline: read the tables into pandas
+
+Prints one JSON object on a line of its own, after RESULT_PREFIX. Times are in milliseconds, the median of several rounds.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import secrets
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PASSWORD = "KimBang@2024"  # the synthetic tiers' accounts share the demo's password
+SIGN_IN = "FormSubmitter:sign_in-Đăng nhập"
+# Dashboard pages as the admin at the top of the tree; the branch page as a grassroots
+# secretary (its real user); the account page is the floor: signed in, no figures.
+PAGES = (
+    ("admin", "pages/account.py"),
+    ("admin", "pages/overview.py"),
+    ("admin", "pages/alerts.py"),
+    ("admin", "pages/pipeline.py"),
+    ("admin", "pages/projector.py"),
+    ("admin", "pages/reports.py"),
+    ("bithu.coso", "pages/account.py"),
+    ("bithu.coso", "pages/branch.py"),
+)
+RESULT_PREFIX = "RESULT "  # the line to read: libraries may print their own
+
+
+def _median_ms(fn: Callable[[], object], rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def measure_core(url: str, year: int, as_of: date, rounds: int) -> dict[str, float]:
+    """The three computations behind the dashboards, for the whole tree, uncached."""
+    from core.alerts import all_alerts
+    from core.config import load_settings
+    from core.db import get_engine, session_scope
+    from core.funnel import funnel
+    from core.progress import org_figures
+    from core.scope import operator
+
+    rules = load_settings().rules
+    engine = get_engine(url)
+    results = {}
+    with session_scope(engine) as session:
+        actor = operator(session)
+        for name, fn in (
+            ("progress", lambda: org_figures(session, actor, org_code=None, year=year, as_of=as_of, rules=rules)),
+            ("funnel", lambda: funnel(session, actor, org_code=None, year=year, as_of=as_of, rules=rules)),
+            ("alerts", lambda: all_alerts(session, actor, org_code=None, year=year, as_of=as_of, rules=rules)),
+        ):
+            results[name] = _median_ms(fn, rounds)
+    return results
+
+
+def _edit(url: str, round_no: int) -> None:
+    """A real write, as a form would make it: bumps the data version, so every cache misses."""
+    from dataclasses import fields, replace
+
+    from core.db import get_engine, session_scope
+    from core.models import Candidate
+    from core.pipeline import CandidateInput, edit_candidate
+    from core.scope import operator
+
+    with session_scope(get_engine(url)) as session:
+        candidate = session.get(Candidate, 1)
+        data = CandidateInput(**{f.name: getattr(candidate, f.name) for f in fields(CandidateInput)})
+        data = replace(data, helper_name=f"Người giúp đỡ {round_no}")
+        edit_candidate(session, operator(session), candidate_id=candidate.id, data=data,
+                       expected_version=candidate.version, today=date.today())
+
+
+def measure_pages(url: str, rounds: int) -> list[dict[str, object]]:
+    """Each page's server-side rerun, signed in: warm (nothing changed) and cold (after an edit)."""
+    from streamlit.testing.v1 import AppTest
+
+    rows = []
+    sessions: dict[str, AppTest] = {}
+    for username, page in PAGES:
+        at = sessions.get(username)
+        if at is None:
+            at = AppTest.from_file(APP, default_timeout=600).run()
+            fields = {box.label: box for box in at.text_input}
+            fields["Tên đăng nhập"].input(username)
+            fields["Mật khẩu"].input(PASSWORD)
+            at.button(key=SIGN_IN).click().run()
+            sessions[username] = at
+        started = time.perf_counter()
+        at.switch_page(page).run()
+        first = (time.perf_counter() - started) * 1000
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].message}")
+        warm = _median_ms(at.run, rounds)
+        cold_times = []
+        for n in range(rounds):
+            _edit(url, n)
+            cold_times.append(_median_ms(at.run, 1))
+        rows.append({"user": username, "page": page, "first_ms": first, "warm_ms": warm,
+                     "cold_ms": statistics.median(cold_times)})
+    return rows
+
+
+def run_app(url: str, rounds: int) -> dict[str, object]:
+    os.environ.update(DATABASE_URL=url, PTDV_DEMO_MODE="false", PTDV_COOKIE_KEY=secrets.token_urlsafe(48))
+    today = date.today()
+    return {
+        "core": measure_core(url, today.year, today, rounds),
+        "pages": measure_pages(url, rounds),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def run_naive(url: str, rounds: int) -> dict[str, object]:
+    """Progress and funnel the naive way: every table into pandas, computed there."""
+    from benchmarks.naive import naive_dashboard
+
+    today = date.today()
+    return {"naive_ms": _median_ms(lambda: naive_dashboard(url, today.year, today), rounds), "peak_mb": _peak_mb()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.probe")
+    parser.add_argument("part", choices=("app", "naive"))
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    result = (run_app if args.part == "app" else run_naive)(args.url, args.rounds)
+    print(RESULT_PREFIX + json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
