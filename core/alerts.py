@@ -225,12 +225,15 @@ def clock_alerts(
 
 
 def all_alerts(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings,
+    with_clocks: bool = True,
 ) -> list[Alert]:
-    """Organization and clock alerts together, grouped by organization: the organizations with
-    the worst alert first (then the most alerts), each organization's alerts worst first."""
+    """Organization and (unless told not to) clock alerts together, grouped by organization:
+    the organizations with the worst alert first (then the most alerts), each organization's
+    alerts worst first."""
     alerts = organization_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
-    alerts += clock_alerts(session, actor, org_code=org_code, today=as_of, rules=rules)
+    if with_clocks:
+        alerts += clock_alerts(session, actor, org_code=org_code, today=as_of, rules=rules)
     worst: dict[str, int] = {}
     count: dict[str, int] = {}
     for a in alerts:

@@ -1,18 +1,19 @@
 """The pipeline as a funnel: how many stand at each stage, how many move on, how long they wait.
 
-Computed in SQL from the stage dates kept on each candidate, over one subtree and one year.
+Computed in SQL from the stage dates kept on each candidate, over one subtree and one year,
+in a fixed number of passes over the subtree's candidates (found by their organization's path).
 """
 from __future__ import annotations
 
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, case, func, literal_column, or_, union_all
 from sqlmodel import Session, select
 
 from core.config import RuleSettings
 from core.models import Candidate, Organization
-from core.progress import Period
+from core.progress import Period, candidate_scope
 from core.scope import Actor, org_in_scope
 from core.sqlfuncs import days_between
 from core.stages import STAGES, Stage, stage_date_column
@@ -30,19 +31,71 @@ def stage_as_of(end: date):
     return case((left, None), *whens, else_=None)
 
 
+def _standing(session: Session, scope, end: date) -> dict[str, int]:
+    """How many stand at each stage on `end`: those still in the procedure by their stage (one
+    range of the settled-date index), the probationary and the official members by two
+    counts (index ranges too) instead of a pass over every member ever admitted."""
+    current = stage_as_of(end)
+    standing = dict(session.exec(select(current, func.count()).where(scope, Candidate.settled_date > end)
+                                 .group_by(current)).all())
+    stayed = or_(Candidate.exit_date.is_(None), Candidate.exit_date > end)
+    admitted, official = session.exec(select(
+        select(func.count()).where(scope, Candidate.admitted_date <= end, stayed).scalar_subquery(),
+        select(func.count()).where(scope, Candidate.official_date <= end, stayed).scalar_subquery(),
+    )).one()
+    standing[Stage.ADMITTED.value], standing[Stage.OFFICIAL.value] = admitted - official, official
+    return standing
+
+
 def _next_date(stage: Stage):
     """SQL: the date the candidate entered the stage after `stage` (a skipped one passed over)."""
     later = [_date(s) for s in STAGES[STAGES.index(stage) + 1 :]]
     return func.coalesce(*later) if len(later) > 1 else later[0]
 
 
-def _median(session: Session, base, days) -> float | None:
-    """Median of an integer SQL expression over `base`'s rows, without loading them all."""
-    n = session.execute(base.add_columns(func.count())).scalar_one()
-    if not n:
+def _medians(session: Session, scope, period: Period) -> dict[Stage, float | None]:
+    """Per stage, the median days spent in it by those who left it (for the next stage) during
+    the period, in one pass: PostgreSQL's percentile_cont per stage; on SQLite (which has
+    none) a count of (stage, days) pairs, the median read off those counts."""
+    if session.get_bind().dialect.name == "postgresql":
+        medians = []
+        for stage in STAGES[:-1]:
+            left = _next_date(stage)
+            medians.append(func.percentile_cont(0.5).within_group(days_between(_date(stage), left)).filter(
+                and_(_date(stage).is_not(None), left >= period.start, left <= period.end)))
+        values = session.execute(select(*medians).where(scope)).one()
+        return {stage: None if v is None else float(v) for stage, v in zip(STAGES[:-1], values)}
+    stage_no = union_all(*[select(literal_column(str(i)).label("n")) for i in range(len(STAGES) - 1)]).subquery()
+    nth = [(stage_no.c.n == i, _date(stage)) for i, stage in enumerate(STAGES[:-1])]
+    nxt = [(stage_no.c.n == i, _next_date(stage)) for i, stage in enumerate(STAGES[:-1])]
+    entered, left = case(*nth), case(*nxt)
+    days = days_between(entered, left)
+    rows = session.execute(
+        select(stage_no.c.n, days, func.count())
+        .select_from(Candidate)
+        .join(stage_no, literal_column("1") == literal_column("1"))
+        .where(scope, entered.is_not(None), left >= period.start, left <= period.end)
+        .group_by(stage_no.c.n, days)
+    ).all()
+    counts: dict[int, dict[int, int]] = {}
+    for n, d, c in rows:
+        counts.setdefault(int(n), {})[int(d)] = int(c)
+    return {stage: median_of_counts(counts.get(i, {})) for i, stage in enumerate(STAGES[:-1])}
+
+
+def median_of_counts(counts: dict[int, int]) -> float | None:
+    """The median of whole numbers given as {value: how many times}; the mean of the two
+    middle values when there is an even number of them."""
+    total = sum(counts.values())
+    if not total:
         return None
-    values = session.execute(base.add_columns(days).order_by(days).offset((n - 1) // 2).limit(2 - n % 2)).scalars().all()
-    return sum(values) / len(values)
+    middle = [(total - 1) // 2, total // 2]
+    found, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and middle[len(found)] < seen:
+            found.append(value)
+    return sum(found) / 2
 
 
 def funnel(
@@ -50,39 +103,37 @@ def funnel(
 ) -> pd.DataFrame:
     """One row per stage: standing on the as-of date, entered during the year, moved on to the
     next stage by the as-of date, conversion (%), and median days spent in the stage by those
-    who left it during the year."""
+    who left it during the year. Three passes over the subtree's candidates, whatever its size."""
     root = org_in_scope(session, actor, org_code)
     period = Period(year, as_of)
     end = period.end
-    base = select().select_from(Candidate).join(Organization, Organization.id == Candidate.organization_id)
-    scoped = base.where(in_subtree(root.path))
+    scope = candidate_scope(session, root)
+    standing = _standing(session, scope, end)
+    # Only a candidate with a stage date in the year can enter or leave a stage in it: one still
+    # in the procedure (or admitted) since the year began, or recognized as official in it.
+    in_year = and_(scope, or_(Candidate.settled_date >= period.start, Candidate.official_date >= period.start))
 
-    current = stage_as_of(end)
-    standing = dict(session.exec(scoped.add_columns(current, func.count()).group_by(current)).all())
+    flows = []
+    for stage in STAGES:
+        entered_in_year = and_(_date(stage) >= period.start, _date(stage) <= end)
+        flows.append(func.sum(case((entered_in_year, 1), else_=0)))
+        if stage is not STAGES[-1]:
+            flows.append(func.sum(case((and_(entered_in_year, _next_date(stage) <= end), 1), else_=0)))
+    totals = iter(int(v or 0) for v in session.execute(select(*flows).where(in_year)).one())
+    medians = _medians(session, in_year, period)
 
     rows = []
     for stage in STAGES:
-        entered_in_year = and_(_date(stage) >= period.start, _date(stage) <= end)
-        if stage is STAGES[-1]:
-            entered, moved = session.execute(scoped.add_columns(func.count()).where(entered_in_year)).scalar_one(), None
-            median = None
-        else:
-            nxt = _next_date(stage)
-            entered, moved = session.exec(
-                scoped.add_columns(func.count(), func.coalesce(func.sum(case((nxt <= end, 1), else_=0)), 0)).where(
-                    entered_in_year
-                )
-            ).one()
-            left_in_year = scoped.where(_date(stage).is_not(None), nxt >= period.start, nxt <= end)
-            median = _median(session, left_in_year, days_between(_date(stage), nxt))
+        entered = next(totals)
+        moved = next(totals) if stage is not STAGES[-1] else None
         rows.append(
             {
                 "stage": stage.value,
                 "standing": int(standing.get(stage.value, 0)),
-                "entered": int(entered),
-                "moved_on": None if moved is None else int(moved),
+                "entered": entered,
+                "moved_on": moved,
                 "conversion": (100.0 * moved / entered) if moved is not None and entered else None,
-                "median_days": median,
+                "median_days": medians.get(stage),
             }
         )
     return pd.DataFrame(rows)
@@ -98,8 +149,8 @@ def standing_by_sector(
         select(Organization.sector, current, func.count())
         .select_from(Candidate)
         .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path))
+        .where(in_subtree(root.path, Candidate.org_path))
         .group_by(Organization.sector, current)
     )
-    frame = pd.DataFrame(session.exec(stmt).all(), columns=["sector", "stage", "count"])
+    frame = pd.DataFrame.from_records([tuple(r) for r in session.exec(stmt).all()], columns=["sector", "stage", "count"])
     return frame.dropna(subset=["stage"]).reset_index(drop=True)

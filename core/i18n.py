@@ -103,6 +103,7 @@ VI: dict[str, str] = {
     "alerts.count": "{shown}/{total} cảnh báo, ở {orgs} tổ chức",
     "alerts.open": "Mở",
     "alerts.candidates": "Hồ sơ quá hạn và sắp đến hạn",
+    "scope.lists_further_down": "Danh sách từng quần chúng và thời hạn thủ tục được hiển thị khi tổ chức có không quá {limit} quần chúng: hãy chọn một tổ chức trực thuộc.",
     "alerts.no_clocks": "Không có hồ sơ nào quá hạn hay sắp đến hạn.",
     "pipeline.standing": "Đang ở mỗi bước (ngày {date})",
     "pipeline.flow": "Chuyển bước trong năm {year}",

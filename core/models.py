@@ -23,6 +23,10 @@ from sqlmodel import Field, SQLModel
 PATH_TYPE = String(400).with_variant(String(400, collation="C"), "postgresql")
 
 
+SETTLED_INDEX_COLUMNS = (
+    "settled_date", "org_path", "decision_date", "admitted_date", "source_date", "outstanding_date",
+    "class_done_date", "dossier_date", "branch_resolution_date", "committee_resolution_date",
+)
 # `settled_date` of a candidate still in the procedure: after every date a query asks about,
 # so "in the procedure on day D" is the index range settled_date > D.
 NOT_SETTLED = date(9999, 12, 31)
@@ -41,6 +45,8 @@ class Organization(SQLModel, table=True):
     """A Party organization: a node of the tree, of any depth."""
 
     __tablename__ = "organization"
+    # The grassroots organizations of a subtree, read from the index alone.
+    __table_args__ = (Index("ix_organization_kind_path", "kind", "path", "active"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True, index=True)
@@ -82,10 +88,15 @@ class Candidate(SQLModel, table=True):
         Index("ix_candidate_org_decision", "organization_id", "decision_date"),
         Index("ix_candidate_org_admitted", "organization_id", "admitted_date"),
         Index("ix_candidate_org_stage", "organization_id", "stage"),
-        Index("ix_candidate_path", "org_path"),
+        # A subtree's candidates, with their counted dates: small subtrees, and per-organization probes.
+        Index("ix_candidate_path", "org_path", "decision_date", "admitted_date"),
+        # Those counted in a period, anywhere in a large subtree.
         Index("ix_candidate_decision_path", "decision_date", "org_path"),
-        Index("ix_candidate_admitted_path", "admitted_date", "org_path"),
-        Index("ix_candidate_settled_path", "settled_date", "org_path"),
+        Index("ix_candidate_admitted_path", "admitted_date", "exit_date", "org_path"),
+        # Those still in the procedure on a date, with the stage dates the pipeline counts read.
+        Index("ix_candidate_settled_path", *SETTLED_INDEX_COLUMNS),
+        # Those recognized as official members by a date, and not gone since.
+        Index("ix_candidate_official_path", "official_date", "exit_date", "org_path"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

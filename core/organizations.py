@@ -10,8 +10,8 @@ from core.db import bump_data_version
 from core.i18n import t
 from core.models import Candidate, Organization
 from core.pipeline import FormError, StaleEditError
-from core.scope import Actor, ScopeError, org_by_code
-from core.stages import OrgKind, Role, Sector
+from core.scope import Actor, ScopeError, org_by_code, org_in_scope
+from core.stages import CELL_KINDS, OrgKind, Role, Sector
 from core.tree import child_path, in_subtree, is_within
 
 
@@ -131,3 +131,14 @@ def set_organization_active(
 def organization_tree(session: Session, actor: Actor) -> list[Organization]:
     """Every organization of the caller's subtree, in tree order (a parent before its children)."""
     return list(session.exec(select(Organization).where(in_subtree(actor.root_path)).order_by(Organization.path)).all())
+
+
+def active_cells(session: Session, actor: Actor, *, org_code: str | None) -> dict[str, str]:
+    """{code: name} of the active chi bộ (where candidates are listed) in the subtree, in tree order."""
+    root = org_in_scope(session, actor, org_code)
+    rows = session.exec(
+        select(Organization.code, Organization.name)
+        .where(in_subtree(root.path), Organization.kind.in_([k.value for k in CELL_KINDS]), Organization.active)
+        .order_by(Organization.path)
+    ).all()
+    return dict(rows)

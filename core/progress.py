@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, case, func, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from core.config import RuleSettings
@@ -132,15 +132,35 @@ def orgs_on_screen(session: Session, root: Organization, levels: int = 1) -> pd.
     return _frame(rows, ORG_COLUMNS).sort_values("path").set_index("id", drop=False)
 
 
-def counts_by_prefix(session: Session, root: Organization, levels: int, columns: dict, *conditions) -> pd.DataFrame:
-    """Aggregates over the candidates of the subtree, grouped by their organization's path cut
-    `levels` below the root (one row per organization on screen that has any), in SQL."""
+# Above this many candidates, a subtree's candidates are found through a date index rather
+# than the path index (SQLite keeps no statistics that would tell it so).
+LARGE_SUBTREE = 20_000
+
+
+def candidate_scope(session: Session, root: Organization) -> ColumnElement[bool]:
+    """SQL: the candidate belongs to the root's subtree. A small subtree is a range of the
+    path index; a large one is written as a prefix test that no index serves, so that the
+    query goes through the narrower date index (those counted in a period, or still in the
+    procedure) instead of visiting every candidate of the subtree. Telling the two apart
+    reads at most LARGE_SUBTREE entries of the path index."""
+    if is_large_subtree(session, root):
+        return func.substr(Candidate.org_path, 1, len(root.path)) == root.path
+    return in_subtree(root.path, Candidate.org_path)
+
+
+def is_large_subtree(session: Session, root: Organization) -> bool:
+    """More than LARGE_SUBTREE candidates below the organization (reading no more than that)."""
+    sample = select(Candidate.org_path).where(in_subtree(root.path, Candidate.org_path)).limit(LARGE_SUBTREE + 1)
+    return session.exec(select(func.count()).select_from(sample.subquery())).one() > LARGE_SUBTREE
+
+
+def counts_by_prefix(session: Session, root: Organization, levels: int, columns: dict, scope: ColumnElement[bool],
+                     *conditions) -> pd.DataFrame:
+    """Aggregates over the candidates of the subtree (`scope`, from candidate_scope), grouped
+    by their organization's path cut `levels` below the root: one row per organization on
+    screen that has any, computed in the database."""
     prefix = path_prefix(Candidate.org_path, root.path, levels)
-    stmt = (
-        select(prefix, *columns.values())
-        .where(in_subtree(root.path, Candidate.org_path), *conditions)
-        .group_by(prefix)
-    )
+    stmt = select(prefix, *columns.values()).where(scope, *conditions).group_by(prefix)
     return _frame(session.exec(stmt).all(), ["prefix", *columns]).set_index("prefix")
 
 
@@ -163,12 +183,12 @@ def roll_to_screen(orgs: pd.DataFrame, by_prefix: pd.DataFrame) -> pd.DataFrame:
 
 
 def _candidate_counts(session: Session, root: Organization, period: Period, rules: RuleSettings,
-                      levels: int) -> pd.DataFrame:
+                      levels: int, scope: ColumnElement[bool]) -> pd.DataFrame:
     """Per organization on screen, over its subtree: admitted in the period, late-stage and
     active pipeline as of its end. Two index ranges: the counted date, and settled_date."""
     counted = counted_date_column(rules)
     end = period.end
-    admitted = counts_by_prefix(session, root, levels, {"admitted": func.count()},
+    admitted = counts_by_prefix(session, root, levels, {"admitted": func.count()}, scope,
                                 counted >= period.start, counted <= end)
     late_started = or_(*[getattr(Candidate, stage_date_column(s)) <= end for s in LATE_STAGES])
     if counting_stage(rules.count_admission_by) is Stage.ADMITTED:
@@ -177,7 +197,7 @@ def _candidate_counts(session: Session, root: Organization, period: Period, rule
                                Candidate.dossier_date)
     pipeline = counts_by_prefix(
         session, root, levels,
-        {"late_pipeline": func.sum(case((late_started, 1), else_=0)), "active_pipeline": func.count()},
+        {"late_pipeline": func.sum(case((late_started, 1), else_=0)), "active_pipeline": func.count()}, scope,
         Candidate.settled_date > end, or_(counted.is_(None), counted > end), first_date <= end,
     )
     return pd.concat([admitted, pipeline], axis=1).fillna(0)
@@ -200,25 +220,25 @@ def _children_plans(session: Session, parent_ids: list[int], year: int) -> pd.Da
     return _frame(session.exec(stmt).all(), ["id", "children_target", "children_members"]).set_index("id")
 
 
-def _grassroots(session: Session, root: Organization, period: Period, rules: RuleSettings) -> tuple[int, int]:
-    """(grassroots organizations of the subtree that admitted someone in the period, all of them),
-    active ones only. A candidate's grassroots organization is its chi bộ cơ sở, or its chi bộ's parent."""
-    grassroots_kinds = [k.value for k in GRASSROOTS_KINDS]
-    total = session.exec(select(func.count()).select_from(Organization).where(
-        in_subtree(root.path), Organization.kind.in_(grassroots_kinds), Organization.active)).one()
+def _grassroots(session: Session, root: Organization, period: Period, rules: RuleSettings,
+                scope: ColumnElement[bool]) -> tuple[int, int]:
+    """(grassroots organizations of the subtree that admitted someone in the period, all of
+    them), active ones only. The paths where someone was admitted are matched against the
+    grassroots paths here: both lists are short next to the candidates, and no query planner
+    has to guess how to range over two indexes at once."""
+    grassroots = set(session.exec(select(Organization.path).where(
+        in_subtree(root.path), Organization.kind.in_([k.value for k in GRASSROOTS_KINDS]), Organization.active)).all())
     counted = counted_date_column(rules)
-    cell = aliased(Organization)
-    grassroots = aliased(Organization)
-    grassroots_id = case((cell.kind.in_(grassroots_kinds), cell.id), else_=cell.parent_id)
-    admitting = session.exec(
-        select(func.count(func.distinct(grassroots.id)))
-        .select_from(Candidate)
-        .join(cell, cell.id == Candidate.organization_id)
-        .join(grassroots, grassroots.id == grassroots_id)
-        .where(in_subtree(root.path, Candidate.org_path), counted >= period.start, counted <= period.end,
-               in_subtree(root.path, grassroots.path), grassroots.kind.in_(grassroots_kinds), grassroots.active)
-    ).one()
-    return int(admitting), int(total)
+    admitted_paths = session.exec(select(Candidate.org_path).distinct().where(
+        scope, counted >= period.start, counted <= period.end)).all()
+    admitting = set()
+    for path in admitted_paths:
+        cut = path.find("/", 1)
+        while cut > 0:  # every organization on the path, top down
+            if path[: cut + 1] in grassroots:
+                admitting.add(path[: cut + 1])
+            cut = path.find("/", cut + 1)
+    return len(admitting), len(grassroots)
 
 
 def org_figures(
@@ -238,7 +258,8 @@ def org_figures(
     root = org_in_scope(session, actor, org_code)
     period = Period(year, as_of)
     orgs = orgs_on_screen(session, root, levels)
-    counts = roll_to_screen(orgs, _candidate_counts(session, root, period, rules, levels))
+    scope = candidate_scope(session, root)
+    counts = roll_to_screen(orgs, _candidate_counts(session, root, period, rules, levels, scope))
     plans = _plans(session, orgs.index.tolist(), year)
     bottom = orgs.index[orgs["depth"] == orgs["depth"].max()].tolist()
     below = _children_plans(session, bottom, year)
@@ -269,7 +290,7 @@ def org_figures(
         org_status(target=int(t), admitted=int(a), expected=e, late_pipeline=int(lp), year_over=period.is_over)
         for t, a, e, lp in zip(orgs["target"], orgs["admitted"], orgs["expected"], orgs["late_pipeline"])
     ]
-    admitting, total = _grassroots(session, root, period, rules)
+    admitting, total = _grassroots(session, root, period, rules, scope)
     # The share of the plan expected by the as-of date, the same for every organization.
     orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights),
                       grassroots_admitting=admitting, grassroots_total=total)

@@ -13,7 +13,7 @@ from core.config import RuleSettings
 from core.filters import View, parse_view
 from core.i18n import t
 
-from core.progress import counted_date_column, counts_by_prefix, orgs_on_screen, roll_to_screen
+from core.progress import candidate_scope, counted_date_column, counts_by_prefix, orgs_on_screen, roll_to_screen
 from core.scope import Actor, org_in_scope
 
 PANELS = ("headline", "ranking", "funnel", "lagging", "month", "change")
@@ -70,7 +70,8 @@ def admitted_between(
     root = org_in_scope(session, actor, org_code)
     counted = counted_date_column(rules)
     orgs = orgs_on_screen(session, root)
-    counts = counts_by_prefix(session, root, 1, {"admitted": func.count()}, counted >= start, counted <= end)
+    counts = counts_by_prefix(session, root, 1, {"admitted": func.count()}, candidate_scope(session, root),
+                              counted >= start, counted <= end)
     orgs["admitted"] = roll_to_screen(orgs, counts)["admitted"]
     children = orgs[orgs["parent_id"] == root.id]
     return children.sort_values(["admitted", "name"], ascending=[False, True])[["code", "name", "admitted"]]

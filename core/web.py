@@ -17,8 +17,9 @@ from core.charts import funnel_chart, months_chart, progress_chart, trend_chart,
 from core.config import Settings, load_settings
 from core.db import data_version, session_scope
 from core.filters import View, parse_view
+from core.organizations import active_cells
 from core.funnel import funnel, standing_by_sector
-from core.progress import children_of, org_figures
+from core.progress import children_of, is_large_subtree, org_figures
 from core.scope import Actor, ancestors, org_in_scope
 
 
@@ -62,11 +63,30 @@ def cached_org_figures(version: int, actor: Actor, org_code: str | None, year: i
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_alerts(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> list[Alert]:
+def cached_alerts(version: int, actor: Actor, org_code: str | None, year: int, as_of: date,
+                  with_clocks: bool = True) -> list[Alert]:
     """all_alerts, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
-        return all_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+        return all_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules,
+                          with_clocks=with_clocks)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def cached_cells(version: int, actor: Actor, org_code: str | None) -> dict[str, str]:
+    """active_cells: the chi bộ a candidate can be listed in."""
+    del version
+    with session_scope(engine()) as session:
+        return active_cells(session, actor, org_code=org_code)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def cached_lists_candidates(version: int, actor: Actor, org_code: str | None) -> bool:
+    """Whether the organization is small enough for lists of single candidates and their
+    clocks (above that, they show once one chooses an organization further down)."""
+    del version
+    with session_scope(engine()) as session:
+        return not is_large_subtree(session, org_in_scope(session, actor, org_code))
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)

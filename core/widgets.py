@@ -12,7 +12,7 @@ from core.charts import DRILL
 from core.filters import View
 from core.format import fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
-from core.progress import Headline
+from core.progress import LARGE_SUBTREE, Headline
 from core.scope import Actor
 from core.tables import progress_table
 
@@ -79,6 +79,11 @@ def drill_down(children: pd.DataFrame) -> None:
 
     st.selectbox(t("filter.drill"), list(names), format_func=names.get, key="f_drill",
                  placeholder=t("filter.drill_placeholder"), on_change=open_chosen)
+
+
+def lists_further_down() -> None:
+    """Why lists of single candidates are not shown for a large organization."""
+    st.info(t("scope.lists_further_down", limit=fmt_number(LARGE_SUBTREE)))
 
 
 def drilled_from_chart(event, key: str) -> None:

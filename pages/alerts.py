@@ -14,7 +14,8 @@ st.title(t("page.alerts"))
 view = widgets.view_controls(actor, compare=False)
 version = web.current_version()
 widgets.breadcrumb(actor, view.org_code)
-alerts = web.cached_alerts(version, actor, view.org_code, view.year, view.as_of)
+lists = web.cached_lists_candidates(version, actor, view.org_code)
+alerts = web.cached_alerts(version, actor, view.org_code, view.year, view.as_of, lists)
 
 counts = {kind: sum(1 for a in alerts if a.kind == kind) for kind in ALERT_KINDS}
 present = [kind for kind in ALERT_KINDS if counts[kind]]
@@ -33,7 +34,9 @@ else:
     st.success(t("alerts.none"))
 reports_ui.export_button(actor, "alerts", view)
 
-if actor.sees_personal_data:
+if not lists:
+    widgets.lists_further_down()
+elif actor.sees_personal_data:
     st.subheader(t("alerts.candidates"))
     clocks = web.cached_clocks(version, actor, view.org_code, view.as_of)
     if clocks.empty:

@@ -10,7 +10,7 @@ from core.format import fmt_number, md_escape
 from core.i18n import t
 from core.pipeline import add_candidate
 from core.progress import children_of, headline
-from core.stages import CELL_KINDS, Role
+from core.stages import Role
 from core.tables import clocks_table, worklist_table
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
@@ -25,6 +25,9 @@ widgets.headline_metrics(head, headline(web.cached_org_figures(version, actor, v
 widgets.drill_down(children_of(figures))
 
 links = {t("col.record"): st.column_config.LinkColumn(display_text=t("branch.open"), width="small")}
+if not web.cached_lists_candidates(version, actor, view.org_code):
+    widgets.lists_further_down()
+    st.stop()
 due_days = web.settings().rules.due_soon_days
 st.subheader(t("branch.todo", days=fmt_number(due_days)))
 todo = web.cached_clocks(version, actor, view.org_code, date.today())
@@ -41,10 +44,9 @@ reports_ui.export_button(actor, "candidates", view)
 if not actor.edits_candidates:
     st.info(t("branch.read_only"))
     st.stop()
-cells = figures[figures["kind"].isin(list(CELL_KINDS)) & figures["active"]]
+names = web.cached_cells(version, actor, view.org_code)
 st.subheader(t("branch.add"))
 with st.form("add_candidate", clear_on_submit=True):
-    names = dict(zip(cells["code"], cells["name"]))
     cell = st.selectbox(t("branch.cell"), list(names), format_func=names.get, key="add_cell")
     listed_on = st.date_input(t("branch.source_date"), value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
                               key="add_source_date")

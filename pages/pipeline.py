@@ -28,7 +28,9 @@ with right:
 st.subheader(t("pipeline.by_sector"))
 widgets.table(sector_table(web.cached_sectors(version, actor, view.org_code, view.year, view.as_of)))
 
-if actor.sees_personal_data:
+if not web.cached_lists_candidates(version, actor, view.org_code):
+    widgets.lists_further_down()
+elif actor.sees_personal_data:
     stuck = web.cached_clocks(version, actor, view.org_code, view.as_of, ("stuck",))
     st.subheader(t("pipeline.stuck", days=fmt_number(web.settings().rules.stuck_days), count=fmt_number(len(stuck))))
     if not stuck.empty:

@@ -6,16 +6,19 @@ D → C2 (3, 80 members) → C (no plan); D → S (grassroots cell, 1, 20 member
 """
 from __future__ import annotations
 
+import statistics
 from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.alerts import clock_alerts, organization_alerts
 from core.breakdowns import admissions_by_month, admitted_mix, trend_by_year
 from core.config import RuleSettings
 from core.db import session_scope
-from core.funnel import funnel
+from core.funnel import funnel, median_of_counts
 from core.organizations import TreeError, move_organization
 from core.progress import children_of, headline, org_figures
 from core.scope import Actor, ScopeError
@@ -249,3 +252,9 @@ def test_clock_alerts_count_overdue_dossiers_without_names(engine):
     assert [(a.org_code, a.count) for a in overdue] == [("C1-A", 2)]
     assert "2 hồ sơ quá hạn" in overdue[0].message
     assert all("Bí Mật" not in a.message and "Riêng" not in a.message for a in late)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=400), max_size=60))
+def test_median_of_counts_is_the_median_of_the_values(values):
+    counts = {v: values.count(v) for v in set(values)}
+    assert median_of_counts(counts) == (statistics.median(values) if values else None)
