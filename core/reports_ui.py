@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -107,7 +108,7 @@ def _import_form(actor: Actor, kind: str) -> None:
     settings = web.settings()
     limit = settings.import_max_megabytes
     st.caption(t(f"import.{kind}_help"))
-    st.download_button(t("import.template"), data=template_workbook(kind), mime=XLSX_MIME, on_click="ignore",
+    st.download_button(t("import.template"), data=partial(template_workbook, kind), mime=XLSX_MIME, on_click="ignore",
                        icon=":material/download:",
                        file_name=export_file_name(f"template_{kind}", None), key=f"template_{kind}")
     uploaded = st.file_uploader(t("import.upload", limit=fmt_compact(limit)), type=["xlsx"], key=f"upload_{kind}",

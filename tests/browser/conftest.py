@@ -29,10 +29,10 @@ START_TIMEOUT_S = 60
 
 @dataclass
 class Server:
-    """A running app: its base URL and its database file."""
+    """A running app: its base URL and its database file (None for PostgreSQL)."""
 
     url: str
-    db: Path
+    db: Path | None
     process: subprocess.Popen
 
 
@@ -46,9 +46,14 @@ def start_server(template: Path, workdir: Path) -> Server:
     """Start `streamlit run app.py` on a copy of the demo database and wait until it answers."""
     db = workdir / "demo.db"
     shutil.copy(template, db)
+    return start_app(f"sqlite:///{db}", workdir, demo_mode=True, cookie_key=secrets.token_urlsafe(48), db=db)
+
+
+def start_app(database_url: str, workdir: Path, *, demo_mode: bool, cookie_key: str, db: Path | None = None) -> Server:
+    """Start `streamlit run app.py` on a database and wait until it answers its health check."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "PTDV_DEMO_MODE": "true",
-           "PTDV_COOKIE_KEY": secrets.token_urlsafe(48)}
+    env = {**os.environ, "DATABASE_URL": database_url, "PTDV_DEMO_MODE": str(demo_mode).lower(),
+           "PTDV_COOKIE_KEY": cookie_key}
     log = (workdir / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),

@@ -1,0 +1,78 @@
+"""Two app servers on one PostgreSQL database, as behind a load balancer: an admission
+recorded through one server shows on the other at its next rerun. Caches are keyed by the
+data version kept in the database, so no server serves figures older than the last write."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from core.db import session_scope
+from core.demo import load_demo
+from tests.browser.conftest import Server, screenshot, settle, start_app, stop_server
+from tests.browser.test_sign_in import WAIT_MS, sign_in
+from tests.conftest import _new_database
+
+HEADLINE = '[data-testid="stMetricValue"]'
+
+
+@pytest.fixture(scope="module")
+def shared_database(tmp_path_factory):
+    """A PostgreSQL schema holding the demo district (loaded once, before any server starts)."""
+    engine, drop = _new_database("postgresql", tmp_path_factory.mktemp("shared"))
+    with session_scope(engine) as session:
+        load_demo(session)
+    yield engine
+    drop()
+
+
+@pytest.fixture(scope="module")
+def two_servers(shared_database, tmp_path_factory) -> Iterator[tuple[Server, Server]]:
+    url = shared_database.url.render_as_string(hide_password=False)
+    cookie_key = secrets.token_urlsafe(48)  # shared, as on real servers behind one address
+    first = start_app(url, tmp_path_factory.mktemp("server_a"), demo_mode=False, cookie_key=cookie_key)
+    second = start_app(url, tmp_path_factory.mktemp("server_b"), demo_mode=False, cookie_key=cookie_key)
+    yield first, second
+    stop_server(first)
+    stop_server(second)
+
+
+def test_an_edit_through_one_server_shows_on_the_other(browser, shared_database, two_servers):
+    server_a, server_b = two_servers
+    assert server_a.url != server_b.url
+
+    leader = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    sign_in(leader, server_b.url, "lanhdao")
+    leader.goto(f"{server_b.url}/tong-quan")
+    leader.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    settle(leader)
+    assert leader.locator(HEADLINE).first.inner_text() == "117/150"  # now cached on server B
+
+    with shared_database.connect() as conn:
+        candidate_id = conn.execute(text(
+            "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
+            "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'branch_resolution' AND c.exit IS NULL "
+            "ORDER BY c.id LIMIT 1")).scalar_one()
+    today = date.today().strftime("%d/%m/%Y")
+    secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sign_in(secretary, server_a.url, "bithu.hdnd")
+    secretary.goto(f"{server_a.url}/ho-so?id={candidate_id}")
+    for stage, votes in (("Đảng ủy cơ sở đề nghị", ("10", "12")), ("Có quyết định kết nạp", None)):
+        secretary.get_by_role("button", name="Ghi bước").wait_for(timeout=WAIT_MS)
+        settle(secretary)
+        step = secretary.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
+        if votes:
+            step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
+            step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
+        step.get_by_role("button", name="Ghi bước").click()
+        secretary.get_by_text(f"{stage} từ {today}").wait_for(timeout=WAIT_MS)
+
+    # The next run on server B, which never saw the edit, shows it.
+    leader.reload()
+    leader.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    settle(leader)
+    assert leader.locator(HEADLINE).first.inner_text() == "118/150"
+    screenshot(leader, "two-servers-leader-on-b")
