@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import and_, case, func, or_
 from sqlalchemy.sql.elements import ColumnElement
@@ -166,20 +167,21 @@ def counts_by_prefix(session: Session, root: Organization, levels: int, columns:
 
 def roll_to_screen(orgs: pd.DataFrame, by_prefix: pd.DataFrame) -> pd.DataFrame:
     """Each organization on screen gets the sum of the rows whose prefix lies in its subtree."""
-    totals = pd.DataFrame(0, index=orgs.index, columns=by_prefix.columns, dtype="int64")
-    id_of_path = dict(zip(orgs["path"], orgs.index))
+    totals = np.zeros((len(orgs), len(by_prefix.columns)), dtype="int64")
+    row_of_path = {path: row for row, path in enumerate(orgs["path"])}
     root_len = len(orgs.iloc[0]["path"])
-    for prefix, values in zip(by_prefix.index, by_prefix.itertuples(index=False)):
+    values = by_prefix.fillna(0).to_numpy(dtype="int64")
+    for prefix, own in zip(by_prefix.index, values):
         cut = root_len
         while cut <= len(prefix):  # the root, then each organization on the way down to the prefix
-            org_id = id_of_path.get(prefix[:cut])
-            if org_id is not None:
-                totals.loc[org_id] += [int(v or 0) for v in values]
+            row = row_of_path.get(prefix[:cut])
+            if row is not None:
+                totals[row] += own
             slash = prefix.find("/", cut)
             if slash < 0:
                 break
             cut = slash + 1
-    return totals
+    return pd.DataFrame(totals, index=orgs.index, columns=by_prefix.columns)
 
 
 def _candidate_counts(session: Session, root: Organization, period: Period, rules: RuleSettings,
