@@ -332,7 +332,7 @@ class Headline:
 def headline(figures: pd.DataFrame) -> Headline:
     """The headline of the figures' root organization."""
     row = figures.iloc[0]
-    children = figures[figures["parent_id"] == row["id"]]
+    counts = figures.loc[figures["parent_id"] == row["id"], "status"].value_counts()
     members = row["members_start"]
     return Headline(
         code=row["code"],
@@ -350,7 +350,7 @@ def headline(figures: pd.DataFrame) -> Headline:
         status=row["status"],
         grassroots_admitting=figures.attrs["grassroots_admitting"],
         grassroots_total=figures.attrs["grassroots_total"],
-        status_counts={s: int((children["status"] == s).sum()) for s in STATUSES},
+        status_counts={s: int(counts.get(s, 0)) for s in STATUSES},
     )
 
 

@@ -3,7 +3,9 @@ view read from the URL, and cached reads keyed by (data version, caller, filters
 anywhere shows at the next rerun and an unchanged rerun costs one tiny query."""
 from __future__ import annotations
 
+import os
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
@@ -14,7 +16,7 @@ from core.bootstrap import ensure_database
 from core.breakdowns import Mix, admissions_by_month, admitted_mix, trend_by_year
 from core.candidates import candidates_in_scope, students_turning_18
 from core.charts import funnel_chart, months_chart, progress_chart, trend_chart, vega_spec
-from core.config import Settings, load_settings
+from core.config import SECRETS_FILE, Settings, load_settings
 from core.db import data_version, session_scope
 from core.filters import View, parse_view
 from core.organizations import active_cells
@@ -24,7 +26,15 @@ from core.scope import Actor, ancestors, org_in_scope
 
 
 def settings() -> Settings:
-    """The settings (environment and secrets file: cheap to read on each rerun)."""
+    """The settings, read again whenever the environment or the secrets file changes (pages
+    ask for them many times per rerun; reading the file each time showed in the profile)."""
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PTDV_") or k == "DATABASE_URL"))
+    secrets = SECRETS_FILE.stat().st_mtime_ns if SECRETS_FILE.exists() else None
+    return _settings(env, secrets)
+
+
+@lru_cache(maxsize=8)
+def _settings(_env: tuple, _secrets_mtime: int | None) -> Settings:
     return load_settings()
 
 
