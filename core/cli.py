@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu").set_defaults(func=cmd_init)
     sub.add_parser("demo", help="nạp dữ liệu mẫu vào cơ sở dữ liệu trống").set_defaults(func=cmd_demo)
     synth = sub.add_parser("synth", help="nạp dữ liệu tổng hợp cỡ huyện, tỉnh hoặc toàn quốc vào cơ sở dữ liệu trống")
-    synth.add_argument("--tier", required=True, choices=list(TIERS))
+    synth.add_argument("--tier", required=True, help=" | ".join(TIERS))
     synth.set_defaults(func=cmd_synth)
     user = sub.add_parser("create-user", help="tạo tài khoản")
     user.add_argument("--username", required=True)
