@@ -73,6 +73,7 @@ def cmd_demo(_args) -> str:
 
 
 def cmd_synth(args) -> str:
+    """Bulk-load a synthetic tier into the (empty) configured database, then refresh statistics."""
     _settings, engine = _engine()
     started = time.perf_counter()
     with session_scope(engine) as session:

@@ -71,7 +71,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def _alembic_config() -> Config:
+def alembic_config() -> Config:
+    """The Alembic configuration of our migrations (for the CLI's init and for tests)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
@@ -79,7 +80,7 @@ def _alembic_config() -> Config:
 
 def migrate(engine: Engine) -> None:
     """Create the schema or upgrade it to the newest migration; a no-op when up to date."""
-    cfg = _alembic_config()
+    cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
@@ -87,7 +88,7 @@ def migrate(engine: Engine) -> None:
 
 def schema_is_current(engine: Engine) -> bool:
     """True when the database is at the newest migration."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head
 

@@ -16,11 +16,11 @@ from sqlmodel import Session, select
 from core.alerts import all_alerts, candidate_clocks_list
 from core.candidates import candidate_records
 from core.config import RuleSettings
-from core.format import fmt_date
+from core.format import fmt_date, fmt_number
 from core.i18n import label, t
 from core.models import Organization, YearPlan
-from core.progress import Period, org_figures
-from core.scope import Actor, org_in_scope
+from core.progress import LARGE_SUBTREE, Period, is_large_subtree, org_figures
+from core.scope import Actor, ScopeError, org_in_scope
 from core.stages import STAGES, Education, Exit, Occupation, Qualification, stage_date_column
 from core.tree import in_subtree
 from core.xlsx import Column, Sheet, workbook_bytes
@@ -104,7 +104,10 @@ def _sheet(title: str, fields: tuple[Field, ...], records: list[dict]) -> Sheet:
 
 def candidates_workbook(session: Session, actor: Actor, *, org_code: str | None) -> bytes:
     """The candidates of the subtree, exits included, with every field and stage date
-    (refused for roles that may not see personal data)."""
+    (refused for roles that may not see personal data, and above LARGE_SUBTREE candidates:
+    a file that size is a database dump, not a list to work from)."""
+    if is_large_subtree(session, org_in_scope(session, actor, org_code)):
+        raise ScopeError(t("scope.lists_further_down", limit=fmt_number(LARGE_SUBTREE)))
     frame = candidate_records(session, actor, org_code=org_code)
     records = frame.to_dict("records")
     for record in records:
@@ -180,15 +183,17 @@ def alerts_workbook(
     session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
 ) -> bytes:
     """The alerts, worst first; for roles that may see names, a second sheet of the
-    candidates' overdue and soon-due items."""
-    alerts = all_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
+    candidates' overdue and soon-due items. Above LARGE_SUBTREE candidates, as on the alerts
+    page, the organizations' alerts only."""
+    with_clocks = not is_large_subtree(session, org_in_scope(session, actor, org_code))
+    alerts = all_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules, with_clocks=with_clocks)
     sheets = [Sheet(
         t("xlsx.sheet.alerts"),
         [Column(t("col.alert_kind")), Column(t("xlsx.col.org_code")), Column(t("col.organization")),
          Column(t("col.message")), Column(t("xlsx.col.cases"), "int")],
         [[label("alert_kind", a.kind), a.org_code, a.org_name, a.message, a.count] for a in alerts],
     )]
-    if actor.sees_personal_data:
+    if actor.sees_personal_data and with_clocks:
         clocks = candidate_clocks_list(session, actor, org_code=org_code, today=as_of, rules=rules)
         sheets.append(Sheet(
             t("xlsx.sheet.clocks"),

@@ -20,19 +20,19 @@ def _group(digits: str) -> str:
     return ".".join(out)
 
 
-def _missing(value: object) -> bool:
-    """None, NaN and pandas' NA all mean "no figure"."""
+def is_missing(value: object) -> bool:
+    """None, NaN and pandas' NA all mean "no figure"; any other value, text included, is one."""
     if value is None:
         return True
     try:
-        return math.isnan(value)  # type: ignore[arg-type]
-    except TypeError:
+        return bool(value != value)  # NaN is the only value unequal to itself
+    except TypeError:  # pandas' NA, whose truth is ambiguous
         return True
 
 
 def fmt_number(value: float | int | None, decimals: int = 0) -> str:
     """4850 -> "4.850"; 3.05 with decimals=2 -> "3,05"; None or NaN -> "–"."""
-    if _missing(value):
+    if is_missing(value):
         return "–"
     quantum = Decimal(1).scaleb(-decimals)
     rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
@@ -55,7 +55,7 @@ def fmt_percent(value: float | None, decimals: int = 1) -> str:
 
     A whole number is shown without decimals, as Party reports write "đạt 100% kế hoạch".
     """
-    if _missing(value):
+    if is_missing(value):
         return "–"
     return fmt_compact(value, decimals) + "%"
 

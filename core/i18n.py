@@ -531,7 +531,6 @@ VI: dict[str, str] = {
     "reports.signer_title": "Chức vụ người ký",
     "reports.signer_name": "Họ tên người ký",
     "reports.recipients": "Nơi nhận (mỗi dòng một nơi)",
-    "reports.make": "Tạo báo cáo",
     "reports.download_docx": "Tải báo cáo (.docx)",
     "reports.exports": "Xuất Excel",
     "reports.imports": "Nhập từ Excel",

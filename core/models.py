@@ -101,7 +101,7 @@ class Candidate(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id")
-    org_path: str = Field(default="", sa_type=PATH_TYPE)
+    org_path: str = Field(sa_type=PATH_TYPE)  # required: a candidate without it would count nowhere
     full_name: str = Field(max_length=255)
     birth_date: date
     female: bool = False

@@ -255,7 +255,8 @@ def org_figures(
     percent_members, band, status. attrs: year, as_of, pace_percent, grassroots_admitting and
     grassroots_total (of the root's subtree).
 
-    Members at the start of the year are the recorded figure, else the sum over the children.
+    Members at the start of the year are the recorded figure, else the sum of the children's
+    recorded figures (the same whatever `levels` is).
     """
     root = org_in_scope(session, actor, org_code)
     period = Period(year, as_of)
@@ -276,8 +277,8 @@ def org_figures(
         by_parent = level.groupby(level["parent_id"].astype("int64"))
         children_target.loc[by_parent.groups.keys()] = orgs.loc[level.index, "target"].groupby(
             level["parent_id"].astype("int64")).sum().astype("Float64")
-        filled = members.loc[level.index].fillna(children_members.loc[level.index])
-        children_members.loc[by_parent.groups.keys()] = filled.groupby(level["parent_id"].astype("int64")).sum(min_count=1)
+        recorded = members.loc[level.index]
+        children_members.loc[by_parent.groups.keys()] = recorded.groupby(level["parent_id"].astype("int64")).sum(min_count=1)
     orgs["members_start"] = members.fillna(children_members)
     orgs["children_target"] = children_target.fillna(0).astype("int64")
     for column in ("admitted", "late_pipeline", "active_pipeline"):

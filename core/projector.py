@@ -12,7 +12,6 @@ from sqlalchemy import func
 from core.config import RuleSettings
 from core.filters import View, parse_view
 from core.i18n import t
-
 from core.progress import candidate_scope, counted_date_column, counts_by_prefix, orgs_on_screen, roll_to_screen
 from core.scope import Actor, org_in_scope
 

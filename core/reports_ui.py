@@ -56,8 +56,9 @@ def _deferred(build: Callable) -> Callable[[], bytes]:
 
 def export_button(actor: Actor, kind: str, view: View) -> None:
     """The download button of one export of the view's organization ("progress", "alerts",
-    "candidates" (only for roles that see names), "plans")."""
-    if kind == "candidates" and not actor.sees_personal_data:
+    "candidates" (only for roles that see names, and organizations small enough to list them), "plans")."""
+    if kind == "candidates" and not (actor.sees_personal_data
+                                     and web.cached_lists_candidates(web.current_version(), actor, view.org_code)):
         return
     code, year, as_of = view.org_code, view.year, view.as_of
     builders = {

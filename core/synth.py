@@ -206,6 +206,7 @@ class _Writer:
         return v
 
     def write(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+        """Write the rows (tuples in `columns` order) and return how many."""
         count = 0
         if self.postgres:
             raw = self.connection.connection.driver_connection
@@ -242,6 +243,7 @@ class _People:
         self.events = 0
 
     def chunk(self, first_id: int, count: int) -> tuple[list[tuple], list[tuple]]:
+        """`count` candidates from id `first_id` on, and their events, as row tuples."""
         rng, tree = self.rng, self.tree
         leaf_idx = self.np_rng.choice(len(tree.leaves), size=count, p=self.weights / self.weights.sum())
         span = (DEMO_TODAY - HISTORY_START).days

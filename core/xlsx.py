@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.format import fmt_number
+from core.format import fmt_number, is_missing
 from core.i18n import t
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,18 +61,9 @@ class Sheet:
     rows: Sequence[Sequence[object]]
 
 
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return value != value  # NaN and pandas' NA
-    except TypeError:
-        return True
-
-
 def _cell_value(value: object, kind: Kind) -> object:
     """The value as Excel should hold it: numbers and dates stay numbers and dates."""
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if kind == "percent":
         return float(value) / 100  # the figures are percentages already multiplied by 100

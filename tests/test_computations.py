@@ -258,3 +258,15 @@ def test_clock_alerts_count_overdue_dossiers_without_names(engine):
 def test_median_of_counts_is_the_median_of_the_values(values):
     counts = {v: values.count(v) for v in set(values)}
     assert median_of_counts(counts) == (statistics.median(values) if values else None)
+
+
+def test_a_large_subtree_read_through_the_date_indexes_gives_the_same_figures(tree, monkeypatch):
+    engine, actor = tree
+    with session_scope(engine) as s:
+        small = _figures(tree), funnel(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES)
+    monkeypatch.setattr("core.progress.LARGE_SUBTREE", 0)  # every subtree counts as large now
+    with session_scope(engine) as s:
+        large = _figures(tree), funnel(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES)
+    assert large[0].equals(small[0])
+    assert large[0].attrs == small[0].attrs
+    assert large[1].equals(small[1])

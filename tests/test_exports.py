@@ -166,3 +166,14 @@ def test_plans_export_and_templates(engine):
 def test_file_names_say_what_whose_and_which_year():
     assert export_file_name("progress", "KB", 2023) == "tien-do_KB_2023.xlsx"
     assert export_file_name("template_candidates", None) == "mau-nhap-quan-chung.xlsx"
+
+
+def test_organizations_without_a_members_figure_export_with_an_empty_cell(engine):
+    with session_scope(engine) as s:
+        orgs = district(s)
+        add_plan(s, orgs["D"], 2023, 10)  # a target, no members figure anywhere
+        add_candidate(s, orgs["C1-A"], admitted_on(date(2023, 3, 1)))
+        data = progress_workbook(s, operator(s), org_code="D", year=2023, as_of=date(2023, 12, 31), rules=RULES)
+    rows = {r["Mã tổ chức"].value: r for r in sheet_rows(data)}
+    assert rows["D"]["Đảng viên đầu năm"].value is None
+    assert rows["D"]["Đã kết nạp"].value == 1 and rows["C1"]["Đã kết nạp"].value == 1
