@@ -22,7 +22,7 @@ from core.i18n import label, t
 from core.models import Candidate, Organization, YearPlan
 from core.candidates import next_stages
 from core.pipeline import facts_of
-from core.progress import Period, counted_date_column, org_figures, roll_to_screen
+from core.progress import Period, candidate_scope, counted_date_column, org_figures, roll_to_screen
 from core.scope import Actor, ScopeError, org_in_scope
 from core.sqlfuncs import path_prefix
 from core.stages import CELL_KINDS
@@ -69,7 +69,7 @@ def _streaks(
     prefix, year_of = path_prefix(Candidate.org_path, root.path, levels), extract("year", counted)
     rows = session.exec(
         select(prefix, year_of, func.count())
-        .where(in_subtree(root.path, Candidate.org_path), counted >= date(first_year, 1, 1), counted <= end)
+        .where(candidate_scope(session, root), counted >= date(first_year, 1, 1), counted <= end)
         .group_by(prefix, year_of)
     ).all()
     admitted = pd.DataFrame.from_records([tuple(r) for r in rows], columns=["prefix", "year", "n"])
@@ -164,7 +164,7 @@ def _pipeline_clocks(session: Session, root: Organization, today: date, rules: R
         select(Candidate, Organization)
         .join(Organization, Organization.id == Candidate.organization_id)
         .where(
-            in_subtree(root.path),
+            in_subtree(root.path, Candidate.org_path),
             Organization.active,
             or_(Candidate.exit_date.is_(None), Candidate.exit_date > today),
             or_(Candidate.official_date.is_(None), Candidate.official_date > today),
@@ -254,7 +254,7 @@ def branch_worklist(
     rows = session.exec(
         select(Candidate, Organization)
         .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path), Candidate.exit.is_(None), Candidate.official_date.is_(None),
+        .where(in_subtree(root.path, Candidate.org_path), Candidate.exit.is_(None), Candidate.official_date.is_(None),
                Candidate.stage.is_not(None))
         .order_by(Organization.path, Candidate.full_name)
     ).all()

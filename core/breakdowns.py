@@ -14,11 +14,10 @@ from sqlmodel import Session, select
 
 from core.config import RuleSettings
 from core.models import Candidate, Organization, YearPlan
-from core.progress import Period, counted_date_column, expected_by
+from core.progress import Period, candidate_scope, counted_date_column, expected_by
 from core.scope import Actor, org_in_scope
 from core.sqlfuncs import age_years, ymd
 from core.stages import Occupation, Qualification, Sector
-from core.tree import in_subtree
 
 
 @dataclass(frozen=True)
@@ -32,9 +31,9 @@ class Mix:
     sector: dict[str, int]
 
 
-def _admitted_in(root: Organization, period: Period, rules: RuleSettings):
+def _admitted_in(session: Session, root: Organization, period: Period, rules: RuleSettings):
     counted = counted_date_column(rules)
-    return counted, and_(in_subtree(root.path), counted >= period.start, counted <= period.end)
+    return counted, and_(candidate_scope(session, root), counted >= period.start, counted <= period.end)
 
 
 def admitted_mix(
@@ -42,7 +41,7 @@ def admitted_mix(
 ) -> Mix:
     """The mix of those admitted in the year up to `as_of`, in the organization's subtree."""
     root = org_in_scope(session, actor, org_code)
-    counted, where = _admitted_in(root, Period(year, as_of), rules)
+    counted, where = _admitted_in(session, root, Period(year, as_of), rules)
 
     def flag(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -90,12 +89,11 @@ def admissions_by_month(
     """
     root = org_in_scope(session, actor, org_code)
     period = Period(year, as_of)
-    counted, where = _admitted_in(root, period, rules)
+    counted, where = _admitted_in(session, root, period, rules)
     month = (ymd(counted) // 100) % 100
     rows = dict(
         session.exec(
             select(month, func.count(Candidate.id))
-            .join(Organization, Organization.id == Candidate.organization_id)
             .where(where)
             .group_by(month)
         ).all()
@@ -126,8 +124,7 @@ def trend_by_year(
     admitted = dict(
         session.exec(
             select(year_of, func.count(Candidate.id))
-            .join(Organization, Organization.id == Candidate.organization_id)
-            .where(in_subtree(root.path), counted >= start, counted <= end)
+            .where(candidate_scope(session, root), counted >= start, counted <= end)
             .group_by(year_of)
         ).all()
     )

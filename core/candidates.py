@@ -34,7 +34,7 @@ def candidates_in_scope(
         select(Candidate.id, Candidate.full_name, Candidate.birth_date, Candidate.female, Organization.code,
                Organization.name, Candidate.stage, Candidate.stage_date, Candidate.exit, Candidate.version)
         .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path))
+        .where(in_subtree(root.path, Candidate.org_path))
         .order_by(Organization.path, Candidate.full_name)
     )
     if not include_exited:
@@ -60,7 +60,7 @@ def candidate_records(session: Session, actor: Actor, *, org_code: str | None) -
     rows = session.exec(
         select(Candidate, Organization.code, Organization.name)
         .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path))
+        .where(in_subtree(root.path, Candidate.org_path))
         .order_by(Organization.path, Candidate.full_name, Candidate.birth_date, Candidate.id)
     ).all()
     ids = [candidate.id for candidate, _code, _name in rows]
@@ -138,7 +138,7 @@ def students_turning_18(
         select(Candidate.id, Candidate.full_name, Candidate.birth_date, Organization.name, Candidate.stage)
         .join(Organization, Organization.id == Candidate.organization_id)
         .where(
-            in_subtree(root.path),
+            in_subtree(root.path, Candidate.org_path),
             Candidate.occupation == Occupation.HIGH_SCHOOL_STUDENT.value,
             Candidate.exit.is_(None),
             Candidate.branch_resolution_date.is_(None),
