@@ -44,38 +44,38 @@ def admitted_mix(
     counted, where = _admitted_in(session, root, Period(year, as_of), rules)
 
     def flag(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+        return func.sum(case((condition, 1), else_=0))
 
-    base = select().select_from(Candidate).join(Organization, Organization.id == Candidate.organization_id).where(where)
-    total, female, minority, religious, youth, under_30, village_head = session.exec(
-        base.add_columns(
-            func.count(Candidate.id),
-            flag(Candidate.female),
-            flag(Candidate.ethnic_minority),
-            flag(Candidate.religion != ""),
-            flag(Candidate.youth_union_member),
-            flag(age_years(Candidate.birth_date, counted) < rules.under_age_years),
-            flag(Candidate.village_head),
-        )
-    ).one()
+    # One pass over those admitted: counted by (qualification, occupation, sector), with the
+    # flags summed in each group; the totals are added up here.
+    groups = (Candidate.qualification, Candidate.occupation, Organization.sector)
+    flags = {
+        "female": flag(Candidate.female),
+        "ethnic_minority": flag(Candidate.ethnic_minority),
+        "religious": flag(Candidate.religion != ""),
+        "youth_union": flag(Candidate.youth_union_member),
+        "under_30": flag(age_years(Candidate.birth_date, counted) < rules.under_age_years),
+        "village_head": flag(Candidate.village_head),
+    }
+    rows = pd.DataFrame.from_records(
+        [tuple(r) for r in session.exec(
+            select(*groups, func.count(Candidate.id), *flags.values())
+            .select_from(Candidate).join(Organization, Organization.id == Candidate.organization_id)
+            .where(where).group_by(*groups)
+        ).all()],
+        columns=["qualification", "occupation", "sector", "total", *flags],
+    )
 
-    def grouped(column, codes) -> dict[str, int]:
-        rows = dict(session.exec(base.add_columns(column, func.count(Candidate.id)).group_by(column)).all())
-        return {code.value: int(rows.get(code.value, 0)) for code in codes}
+    def grouped(column: str, codes) -> dict[str, int]:
+        sums = rows.groupby(column)["total"].sum()
+        return {code.value: int(sums.get(code.value, 0)) for code in codes}
 
     return Mix(
-        total=int(total),
-        flags={
-            "female": int(female),
-            "ethnic_minority": int(minority),
-            "religious": int(religious),
-            "youth_union": int(youth),
-            "under_30": int(under_30),
-            "village_head": int(village_head),
-        },
-        qualification=grouped(Candidate.qualification, Qualification),
-        occupation=grouped(Candidate.occupation, Occupation),
-        sector=grouped(Organization.sector, Sector),
+        total=int(rows["total"].sum()),
+        flags={name: int(rows[name].sum()) for name in flags},
+        qualification=grouped("qualification", Qualification),
+        occupation=grouped("occupation", Occupation),
+        sector=grouped("sector", Sector),
     )
 
 
