@@ -35,7 +35,9 @@ def _standing(session: Session, scope, end: date) -> dict[str, int]:
     """How many stand at each stage on `end`: those still in the procedure by their stage (one
     range of the settled-date index), the probationary and the official members by two
     counts (index ranges too) instead of a pass over every member ever admitted."""
-    current = stage_as_of(end)
+    # Not admitted and not gone by `end`: the stage is the last entered before admission, read
+    # from the settled-date index alone (it holds those dates).
+    current = case(*[(_date(s) <= end, s.value) for s in reversed(STAGES[: STAGES.index(Stage.ADMITTED)])], else_=None)
     standing = dict(session.exec(select(current, func.count()).where(scope, Candidate.settled_date > end)
                                  .group_by(current)).all())
     stayed = or_(Candidate.exit_date.is_(None), Candidate.exit_date > end)
