@@ -128,6 +128,7 @@ def report(tier: str, database: str, loaded: dict, app: dict, naive: dict) -> li
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Load (if needed) and measure each chosen tier on each chosen database, printing as it goes."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--tiers", nargs="+", choices=TIERS, default=list(TIERS))
     parser.add_argument("--databases", nargs="+", choices=DATABASES, default=list(DATABASES))

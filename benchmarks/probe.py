@@ -19,6 +19,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from core.demo import DEMO_TODAY
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PASSWORD = "KimBang@2024"  # the synthetic tiers' accounts share the demo's password
@@ -108,6 +110,8 @@ def measure_pages(url: str, rounds: int) -> list[dict[str, object]]:
             fields["Mật khẩu"].input(PASSWORD)
             at.button(key=SIGN_IN).click().run()
             sessions[username] = at
+        # The synthetic data ends on DEMO_TODAY: look at that day, whatever today is.
+        at.query_params.update(year=str(DEMO_TODAY.year), asof=DEMO_TODAY.isoformat())
         started = time.perf_counter()
         at.switch_page(page).run()
         first = (time.perf_counter() - started) * 1000
@@ -124,8 +128,9 @@ def measure_pages(url: str, rounds: int) -> list[dict[str, object]]:
 
 
 def run_app(url: str, rounds: int) -> dict[str, object]:
+    """Core computations, then page reruns, then this process's peak memory."""
     os.environ.update(DATABASE_URL=url, PTDV_DEMO_MODE="false", PTDV_COOKIE_KEY=secrets.token_urlsafe(48))
-    today = date.today()
+    today = DEMO_TODAY  # the synthetic data's last day
     return {
         "core": measure_core(url, today.year, today, rounds),
         "pages": measure_pages(url, rounds),
@@ -137,17 +142,17 @@ def run_naive(url: str, rounds: int) -> dict[str, object]:
     """Progress and funnel the naive way: every table into pandas, computed there."""
     from benchmarks.naive import naive_dashboard
 
-    today = date.today()
+    today = DEMO_TODAY
     return {"naive_ms": _median_ms(lambda: naive_dashboard(url, today.year, today), rounds), "peak_mb": _peak_mb()}
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one probe and print its result line."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.probe")
     parser.add_argument("part", choices=("app", "naive"))
     parser.add_argument("--url", required=True)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
     result = (run_app if args.part == "app" else run_naive)(args.url, args.rounds)
     print(RESULT_PREFIX + json.dumps(result))
     return 0
