@@ -4,7 +4,6 @@ The only place that formats a figure for people; pages, the CLI and reports all 
 """
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 

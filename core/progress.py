@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import case, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import func
+from sqlmodel import Session
 
 from core.config import RuleSettings
 from core.filters import View, parse_view

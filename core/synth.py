@@ -244,7 +244,7 @@ class _People:
 
     def chunk(self, first_id: int, count: int) -> tuple[list[tuple], list[tuple]]:
         """`count` candidates from id `first_id` on, and their events, as row tuples."""
-        rng, tree = self.rng, self.tree
+        tree = self.tree
         leaf_idx = self.np_rng.choice(len(tree.leaves), size=count, p=self.weights / self.weights.sum())
         span = (DEMO_TODAY - HISTORY_START).days
         starts = self.np_rng.integers(0, span, size=count)
