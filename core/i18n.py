@@ -490,6 +490,7 @@ VI: dict[str, str] = {
     "xlsx.file.plans": "ke-hoach",
     "xlsx.file.template_candidates": "mau-nhap-quan-chung",
     "xlsx.file.template_plans": "mau-nhap-ke-hoach",
+    "import.unpacks_too_large": "Tệp «{name}» giải nén ra {size} MB, vượt giới hạn {limit} MB của một bảng tính để nhập.",
     "import.too_large": "Tệp «{name}» nặng {size} MB, vượt giới hạn {limit} MB.",
     "import.old_excel": "Tệp «{name}» là Excel kiểu cũ (.xls): hãy mở bằng Excel và lưu lại dưới dạng .xlsx.",
     "import.not_excel": "Tệp «{name}» không phải tệp Excel (.xlsx).",

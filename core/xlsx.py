@@ -36,8 +36,10 @@ NUMBER_FORMATS: dict[str, str] = {
 }
 FORMULA_STARTS = ("=", "+", "-", "@")
 MIN_WIDTH, MAX_WIDTH = 8, 60
-# A sheet unpacks to far more than the file weighs, but not a thousand times more.
+# A sheet unpacks to far more than the file weighs, but not a thousand times more; and never,
+# whatever the upload limit is set to, to more than a server should hold for one import.
 MAX_UNPACKED_RATIO = 100
+MAX_UNPACKED_BYTES = 60_000_000
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 
 
@@ -180,8 +182,10 @@ def read_first_sheet(data: bytes, *, file_name: str, max_bytes: int) -> list[tup
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise WorkbookError(t("import.not_excel", name=file_name)) from None
-    if unpacked > MAX_UNPACKED_RATIO * max_bytes:
-        raise WorkbookError(t("import.too_large", name=file_name, size=_megabytes(unpacked), limit=_megabytes(max_bytes)))
+    unpacked_limit = min(MAX_UNPACKED_RATIO * max_bytes, MAX_UNPACKED_BYTES)
+    if unpacked > unpacked_limit:
+        raise WorkbookError(t("import.unpacks_too_large", name=file_name, size=_megabytes(unpacked),
+                              limit=_megabytes(unpacked_limit)))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a zip that is not a workbook

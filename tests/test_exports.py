@@ -177,3 +177,18 @@ def test_organizations_without_a_members_figure_export_with_an_empty_cell(engine
     rows = {r["Mã tổ chức"].value: r for r in sheet_rows(data)}
     assert rows["D"]["Đảng viên đầu năm"].value is None
     assert rows["D"]["Đã kết nạp"].value == 1 and rows["C1"]["Đã kết nạp"].value == 1
+
+
+def test_a_small_file_that_unpacks_to_too_much_is_refused_before_it_is_read():
+    from core.xlsx import MAX_UNPACKED_BYTES, WorkbookError, read_first_sheet
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(io.BytesIO(workbook_bytes([Sheet("T", [Column("A")], [["x"]])]))) as book:
+            for info in book.infolist():
+                archive.writestr(info, book.read(info))
+        archive.writestr("xl/padding.bin", b"\0" * (MAX_UNPACKED_BYTES + 10_000_000))
+    data = buffer.getvalue()
+    assert len(data) < 1_000_000  # well under any upload limit
+    with pytest.raises(WorkbookError, match="«bom.xlsx» giải nén ra 70,0 MB, vượt giới hạn 60,0 MB"):
+        read_first_sheet(data, file_name="bom.xlsx", max_bytes=1_000_000_000)
