@@ -81,9 +81,11 @@ def cmd_synth(args) -> str:
             summary = load_synth(session, args.tier, progress=lambda message: print(message, file=sys.stderr))
         except ValueError as exc:
             raise CliError(str(exc)) from None
-    with engine.connect() as connection:  # fresh statistics, or the query planners guess at this size
-        connection.exec_driver_sql("ANALYZE")
-        connection.commit()
+    # Fresh statistics, or the query planners guess at this size; on PostgreSQL also the
+    # visibility map, without which the date indexes cannot be read without the table.
+    refresh = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(refresh)
     return t("cli.synth_loaded", tier=summary.tier, orgs=fmt_number(summary.organizations),
              candidates=fmt_number(summary.candidates), events=fmt_number(summary.events),
              plans=fmt_number(summary.plans), users=summary.users,

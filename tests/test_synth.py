@@ -92,9 +92,9 @@ def test_the_naive_baseline_computes_the_dashboards_figures(district_tier):
     assert naive["standing"] == {stage: int(stages.loc[stage, "standing"]) for stage in stages.index}
 
 
-def test_the_cli_loads_a_tier_and_refuses_a_bad_one(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'synth.db'}")
+def test_the_cli_loads_a_tier_and_refuses_a_bad_one(engine, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     assert main(["synth", "--tier", "huyen"]) == 2
     assert "Cấp dữ liệu không hợp lệ: «huyen». Chọn một trong: district, province, national." in capsys.readouterr().err
-    assert main(["synth", "--tier", "district"]) == 0
+    assert main(["synth", "--tier", "district"]) == 0  # then VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite)
     assert "Đã nạp dữ liệu tổng hợp cấp «district»: 105 tổ chức, 2.000 quần chúng" in capsys.readouterr().out
