@@ -57,7 +57,7 @@ def _headline(figures: pd.DataFrame) -> None:
     left, middle, right = st.columns(3)
     left.metric(t("projector.admitted"), f"{fmt_number(head.admitted)}/{fmt_number(head.target)}")
     middle.metric(t("projector.percent_plan"), fmt_percent(head.percent_plan))
-    right.metric(t("projector.grassroots"), f"{head.grassroots_admitting}/{head.grassroots_total}")
+    right.metric(t("projector.grassroots"), f"{fmt_number(head.grassroots_admitting)}/{fmt_number(head.grassroots_total)}")
     st.markdown(f"{t('projector.percent_members')}: **{fmt_percent(head.percent_members, 2)}**"
                 + (f" – {label('band', head.band)}" if head.band else ""))
 

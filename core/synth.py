@@ -170,8 +170,10 @@ def _build_tree(tier: Tier, rng: random.Random) -> _Tree:
                 sector = p_sector if kind is OrgKind.CELL else (
                     rng.choices(SECTORS, SECTOR_WEIGHTS)[0].value if kind is not OrgKind.UPPER_COMMITTEE
                     else Sector.OTHER.value)
-                name = level.name.format(n=n) if kind is not OrgKind.GRASSROOTS_CELL else f"Chi bộ cơ sở số {n}"
-                rows.append((org_id, f"{p_code}-{n:02d}", name, p + 1, child_path(p_path, org_id), depth,
+                code = f"{p_code}-{n:02d}"
+                number = ".".join(code.split("-")[1:])  # "TW-22-01" -> "22.01": unique, unlike n alone
+                name = (level.name if kind is not OrgKind.GRASSROOTS_CELL else "Chi bộ cơ sở số {n}").format(n=number)
+                rows.append((org_id, code, name, p + 1, child_path(p_path, org_id), depth,
                              kind.value, sector, True, 1))
                 parent.append(p)
                 grassroots_cell.append(kind is OrgKind.GRASSROOTS_CELL)

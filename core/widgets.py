@@ -122,7 +122,7 @@ def headline_metrics(now: Headline, before: Headline) -> None:
                  delta=_delta(now.status_counts["done"], before.status_counts["done"]), help=since)
     third.caption(t("metric.statuses", on_pace=now.status_counts["on_pace"], behind=now.status_counts["behind"],
                     at_risk=now.status_counts["at_risk"] + now.status_counts["missed"]))
-    fourth.metric(t("metric.grassroots"), f"{now.grassroots_admitting}/{now.grassroots_total}",
+    fourth.metric(t("metric.grassroots"), f"{fmt_number(now.grassroots_admitting)}/{fmt_number(now.grassroots_total)}",
                   delta=_delta(now.grassroots_admitting, before.grassroots_admitting), help=since)
     fourth.caption(since)
 
