@@ -3,12 +3,11 @@ a secretary's admission shows within one refresh interval, without reloading the
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 
 import pytest
 
 from tests.browser.conftest import screenshot, settle
-from tests.browser.test_sign_in import WAIT_MS, sign_in
+from tests.browser.test_sign_in import HDND_CANDIDATE_AT_BRANCH_RESOLUTION, WAIT_MS, record_admission, sign_in
 
 SECONDS = 5
 HEADLINE = '[data-testid="stMetricValue"]'
@@ -40,22 +39,8 @@ def test_an_admission_appears_within_one_interval_without_reload(browser, server
     projector.evaluate("() => { window.__ptdvSamePage = true; }")  # lost if the page reloads
 
     with sqlite3.connect(server.db) as conn:
-        (candidate_id,) = conn.execute(
-            "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
-            "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'branch_resolution' AND c.exit IS NULL").fetchone()
-    today = date.today().strftime("%d/%m/%Y")  # both steps dated today, the form's default
-    secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    sign_in(secretary, server.url, "bithu.hdnd")
-    secretary.goto(f"{server.url}/ho-so?id={candidate_id}")
-    for stage, votes in (("Đảng ủy cơ sở đề nghị", ("10", "12")), ("Có quyết định kết nạp", None)):
-        secretary.get_by_role("button", name="Ghi bước").wait_for(timeout=WAIT_MS)
-        settle(secretary)
-        step = secretary.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
-        if votes:
-            step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
-            step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
-        step.get_by_role("button", name="Ghi bước").click()
-        secretary.get_by_text(f"{stage} từ {today}").wait_for(timeout=WAIT_MS)
+        (candidate_id,) = conn.execute(HDND_CANDIDATE_AT_BRANCH_RESOLUTION).fetchone()
+    record_admission(browser, server.url, candidate_id)
 
     # One refresh interval (plus the run itself): the projector shows 118 without a reload.
     projector.wait_for_function(

@@ -2,6 +2,8 @@
 sign-out, and anonymous visits to every page URL of a freshly started server."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from core.navigation import PAGES
@@ -10,6 +12,30 @@ from tests.browser.conftest import screenshot, settle, start_server, stop_server
 PASSWORD = "KimBang@2024"
 WAIT_MS = 30_000
 DEMO_FIGURES = ("148", "117/150", "Huyện ủy Kim Bảng", "Đảng bộ HĐND", "Chi bộ thôn")
+
+
+# A chi bộ of Đảng bộ HĐND & UBND huyện whose candidate waits for the committee's resolution.
+HDND_CANDIDATE_AT_BRANCH_RESOLUTION = (
+    "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
+    "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'branch_resolution' AND c.exit IS NULL ORDER BY c.id LIMIT 1")
+
+
+def record_admission(browser, base_url: str, candidate_id: int) -> None:
+    """As bithu.hdnd, on the candidate's record page: the committee's resolution, then the
+    admission decision, both dated today (the form's default)."""
+    today = date.today().strftime("%d/%m/%Y")
+    secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sign_in(secretary, base_url, "bithu.hdnd")
+    secretary.goto(f"{base_url}/ho-so?id={candidate_id}")
+    for stage, votes in (("Đảng ủy cơ sở đề nghị", ("10", "12")), ("Có quyết định kết nạp", None)):
+        secretary.get_by_role("button", name="Ghi bước").wait_for(timeout=WAIT_MS)
+        settle(secretary)
+        step = secretary.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
+        if votes:
+            step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
+            step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
+        step.get_by_role("button", name="Ghi bước").click()
+        secretary.get_by_text(f"{stage} từ {today}").wait_for(timeout=WAIT_MS)
 
 
 def sign_in(page, base_url: str, username: str, password: str = PASSWORD, *, expect_cookie: bool = True) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -13,7 +12,7 @@ from sqlalchemy import text
 from core.db import session_scope
 from core.demo import load_demo
 from tests.browser.conftest import Server, screenshot, settle, start_app, stop_server
-from tests.browser.test_sign_in import WAIT_MS, sign_in
+from tests.browser.test_sign_in import HDND_CANDIDATE_AT_BRANCH_RESOLUTION, WAIT_MS, record_admission, sign_in
 from tests.conftest import _new_database
 
 HEADLINE = '[data-testid="stMetricValue"]'
@@ -52,23 +51,8 @@ def test_an_edit_through_one_server_shows_on_the_other(browser, shared_database,
     assert leader.locator(HEADLINE).first.inner_text() == "117/150"  # now cached on server B
 
     with shared_database.connect() as conn:
-        candidate_id = conn.execute(text(
-            "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
-            "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'branch_resolution' AND c.exit IS NULL "
-            "ORDER BY c.id LIMIT 1")).scalar_one()
-    today = date.today().strftime("%d/%m/%Y")
-    secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    sign_in(secretary, server_a.url, "bithu.hdnd")
-    secretary.goto(f"{server_a.url}/ho-so?id={candidate_id}")
-    for stage, votes in (("Đảng ủy cơ sở đề nghị", ("10", "12")), ("Có quyết định kết nạp", None)):
-        secretary.get_by_role("button", name="Ghi bước").wait_for(timeout=WAIT_MS)
-        settle(secretary)
-        step = secretary.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
-        if votes:
-            step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
-            step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
-        step.get_by_role("button", name="Ghi bước").click()
-        secretary.get_by_text(f"{stage} từ {today}").wait_for(timeout=WAIT_MS)
+        candidate_id = conn.execute(text(HDND_CANDIDATE_AT_BRANCH_RESOLUTION)).scalar_one()
+    record_admission(browser, server_a.url, candidate_id)  # through server A
 
     # The next run on server B, which never saw the edit, shows it.
     leader.reload()
