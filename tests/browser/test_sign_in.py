@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from core.navigation import PAGES
 from tests.browser.conftest import screenshot, settle, start_server, stop_server
@@ -31,6 +32,8 @@ def record_admission(browser, base_url: str, candidate_id: int) -> None:
         secretary.get_by_role("button", name="Ghi bước").wait_for(timeout=WAIT_MS)
         settle(secretary)
         step = secretary.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
+        # A rerun can leave the old form beside the new one for a moment (seen: "resolved to 2 elements").
+        expect(step).to_have_count(1, timeout=WAIT_MS)
         if votes:
             step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
             step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
