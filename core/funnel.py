@@ -24,11 +24,15 @@ def _date(stage: Stage):
     return getattr(Candidate, stage_date_column(stage))
 
 
+def _latest_stage(end: date, stages: tuple[Stage, ...] = STAGES):
+    """SQL: the last of `stages` entered by `end` (NULL when none was)."""
+    return case(*[(_date(s) <= end, s.value) for s in reversed(stages)], else_=None)
+
+
 def stage_as_of(end: date):
     """SQL: the stage a candidate stood at on `end` (NULL before the first, or after leaving)."""
-    whens = [(_date(s) <= end, s.value) for s in reversed(STAGES)]
     left = and_(Candidate.exit_date.is_not(None), Candidate.exit_date <= end)
-    return case((left, None), *whens, else_=None)
+    return case((left, None), else_=_latest_stage(end))
 
 
 def _standing(session: Session, scope, end: date) -> dict[str, int]:
@@ -37,7 +41,7 @@ def _standing(session: Session, scope, end: date) -> dict[str, int]:
     counts (index ranges too) instead of a pass over every member ever admitted."""
     # Not admitted and not gone by `end`: the stage is the last entered before admission, read
     # from the settled-date index alone (it holds those dates).
-    current = case(*[(_date(s) <= end, s.value) for s in reversed(STAGES[: STAGES.index(Stage.ADMITTED)])], else_=None)
+    current = _latest_stage(end, STAGES[: STAGES.index(Stage.ADMITTED)])
     standing = dict(session.exec(select(current, func.count()).where(scope, Candidate.settled_date > end)
                                  .group_by(current)).all())
     stayed = or_(Candidate.exit_date.is_(None), Candidate.exit_date > end)

@@ -274,11 +274,10 @@ def org_figures(
     # Upwards through the screen: each organization's children are on it (bar the bottom row's).
     for depth in sorted(orgs["depth"].unique(), reverse=True)[:-1]:
         level = orgs[orgs["depth"] == depth]
-        by_parent = level.groupby(level["parent_id"].astype("int64"))
-        children_target.loc[by_parent.groups.keys()] = orgs.loc[level.index, "target"].groupby(
-            level["parent_id"].astype("int64")).sum().astype("Float64")
-        recorded = members.loc[level.index]
-        children_members.loc[by_parent.groups.keys()] = recorded.groupby(level["parent_id"].astype("int64")).sum(min_count=1)
+        parent = level["parent_id"].astype("int64")
+        targets = orgs.loc[level.index, "target"].groupby(parent).sum()
+        children_target.loc[targets.index] = targets.astype("Float64")
+        children_members.loc[targets.index] = members.loc[level.index].groupby(parent).sum(min_count=1)
     orgs["members_start"] = members.fillna(children_members)
     orgs["children_target"] = children_target.fillna(0).astype("int64")
     for column in ("admitted", "late_pipeline", "active_pipeline"):
