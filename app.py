@@ -1,9 +1,9 @@
 """Entry point: page config, database ready, sign-in, then the pages the user's role may open."""
 import streamlit as st
 
-from core import auth, web
+from core.access.navigation import pages_for
 from core.i18n import t
-from core.navigation import pages_for
+from ui import auth, web
 
 st.set_page_config(page_title=t("app.title"), page_icon="🚩", layout="wide")
 web.engine()

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import create_engine
 
-from core.stages import STAGES, stage_date_column
+from core.procedure.stages import STAGES, stage_date_column
 
 
 def naive_dashboard(url: str, year: int, as_of: date) -> dict[str, object]:

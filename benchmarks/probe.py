@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from core.demo import DEMO_TODAY
+from core.cli.demo import DEMO_TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -55,12 +55,12 @@ def _peak_mb() -> float:
 
 def measure_core(url: str, year: int, as_of: date, rounds: int) -> dict[str, float]:
     """The three computations behind the dashboards, for the top of the tree, uncached."""
-    from core.alerts import all_alerts
+    from core.access.scope import operator, org_in_scope
     from core.config import load_settings
-    from core.db import get_engine, session_scope
-    from core.funnel import funnel
-    from core.progress import is_large_subtree, org_figures
-    from core.scope import operator, org_in_scope
+    from core.figures.alerts import all_alerts
+    from core.figures.funnel import funnel
+    from core.figures.progress import is_large_subtree, org_figures
+    from core.storage.db import get_engine, session_scope
 
     rules = load_settings().rules
     engine = get_engine(url)
@@ -82,10 +82,10 @@ def _edit(url: str, round_no: int) -> None:
     """A real write, as a form would make it: bumps the data version, so every cache misses."""
     from dataclasses import fields, replace
 
-    from core.db import get_engine, session_scope
-    from core.models import Candidate
-    from core.pipeline import CandidateInput, edit_candidate
-    from core.scope import operator
+    from core.access.scope import operator
+    from core.procedure.pipeline import CandidateInput, edit_candidate
+    from core.storage.db import get_engine, session_scope
+    from core.storage.models import Candidate
 
     with session_scope(get_engine(url)) as session:
         candidate = session.get(Candidate, 1)

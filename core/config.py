@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any, Literal
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -160,7 +160,9 @@ def cookie_key_for(settings: Settings, demo_key_file: Path = DEMO_COOKIE_KEY_FIL
     Outside demo mode the key must be set, not a known default, and at least 32 characters.
     In demo mode a missing key is made at random on first start and kept in data/ (git-ignored).
     """
-    from core.i18n import t  # the catalog imports nothing from here; keep config importable alone
+    from core.i18n import (
+        t,  # the catalog imports nothing from here; keep config importable alone
+    )
 
     key = settings.cookie_key.strip()
     if not key:

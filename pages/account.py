@@ -1,11 +1,11 @@
 """Tài khoản: who is signed in, and changing one's own password (required after a temporary one)."""
 import streamlit as st
 
-from core import auth, web
-from core.db import session_scope
+from core.access.users import UserError, change_password
 from core.format import md_escape
 from core.i18n import label, t
-from core.users import UserError, change_password
+from core.storage.db import session_scope
+from ui import auth, web
 
 actor = auth.guard(temporary_password_ok=True)
 account = auth.current_account()

@@ -2,12 +2,12 @@
 where to act; candidates' names only for the roles allowed to see them."""
 import streamlit as st
 
-from core import auth, reports_ui, web, widgets
-from core.alerts import ALERT_KINDS
+from core.figures.alerts import ALERT_KINDS
+from core.figures.tables import alerts_table, clocks_table
 from core.format import fmt_number
 from core.i18n import label, t
-from core.stages import Role
-from core.tables import alerts_table, clocks_table
+from core.procedure.stages import Role
+from ui import auth, reports, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.alerts"))
@@ -32,7 +32,7 @@ if shown:
     )
 else:
     st.success(t("alerts.none"))
-reports_ui.export_button(actor, "alerts", view)
+reports.export_button(actor, "alerts", view)
 
 if not lists:
     widgets.lists_further_down()

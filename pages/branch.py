@@ -4,14 +4,14 @@ from datetime import date
 
 import streamlit as st
 
-from core import auth, forms, reports_ui, web, widgets
-from core.db import session_scope
+from core.figures.progress import children_of, headline
+from core.figures.tables import clocks_table, worklist_table
 from core.format import fmt_number, md_escape
 from core.i18n import t
-from core.pipeline import add_candidate
-from core.progress import children_of, headline
-from core.stages import Role
-from core.tables import clocks_table, worklist_table
+from core.procedure.pipeline import add_candidate
+from core.procedure.stages import Role
+from core.storage.db import session_scope
+from ui import auth, forms, reports, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.branch"))
@@ -39,7 +39,7 @@ else:
 st.subheader(t("branch.candidates"))
 work = web.cached_worklist(version, actor, view.org_code, date.today())
 widgets.table(worklist_table(work), column_config=links)
-reports_ui.export_button(actor, "candidates", view)
+reports.export_button(actor, "candidates", view)
 
 if not actor.edits_candidates:
     st.info(t("branch.read_only"))

@@ -6,15 +6,25 @@ from datetime import date
 
 import streamlit as st
 
-from core import auth, forms, web, widgets
-from core.candidates import candidate_audit, candidate_detail, candidate_history, next_stages
-from core.db import session_scope
+from core.access.scope import NotFoundError, ScopeError
+from core.figures.tables import audit_table, history_table
 from core.format import fmt_date, md_escape
 from core.i18n import label, t
-from core.pipeline import edit_candidate, record_exit, record_stage, void_event
-from core.scope import NotFoundError, ScopeError
-from core.stages import Exit, Role, Stage
-from core.tables import audit_table, history_table
+from core.procedure.candidates import (
+    candidate_audit,
+    candidate_detail,
+    candidate_history,
+    next_stages,
+)
+from core.procedure.pipeline import (
+    edit_candidate,
+    record_exit,
+    record_stage,
+    void_event,
+)
+from core.procedure.stages import Exit, Role, Stage
+from core.storage.db import session_scope
+from ui import auth, forms, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 try:

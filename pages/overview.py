@@ -1,12 +1,12 @@
 """Tổng quan: how far the organization is this year, who is behind, the mix and the trend."""
 import streamlit as st
 
-from core import auth, reports_ui, web, widgets
+from core.figures.progress import Period, children_of, headline, year_end_lists
+from core.figures.tables import mix_table
 from core.format import fmt_percent, md_escape
 from core.i18n import t
-from core.progress import Period, children_of, headline, year_end_lists
-from core.stages import Role
-from core.tables import mix_table
+from core.procedure.stages import Role
+from ui import auth, reports, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.overview"))
@@ -28,7 +28,7 @@ if not children.empty:
     widgets.drilled_from_chart(st.vega_lite_chart(spec, key=key, on_select="rerun", width="stretch"), key)
     widgets.drill_down(children)
     widgets.progress_dataframe(children)
-    reports_ui.export_button(actor, "progress", view)
+    reports.export_button(actor, "progress", view)
 
 left, right = st.columns(2)
 with left:

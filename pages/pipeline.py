@@ -3,12 +3,12 @@ candidates stuck in a stage and students of age before the next 03/02 (names onl
 roles allowed to see them)."""
 import streamlit as st
 
-from core import auth, web, widgets
-from core.candidates import next_anniversary
+from core.figures.tables import clocks_table, funnel_table, sector_table, students_table
 from core.format import fmt_date, fmt_number
 from core.i18n import t
-from core.stages import Role
-from core.tables import clocks_table, funnel_table, sector_table, students_table
+from core.procedure.candidates import next_anniversary
+from core.procedure.stages import Role
+from ui import auth, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.pipeline"))

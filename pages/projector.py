@@ -1,6 +1,6 @@
 """Trình chiếu: the meeting-room view; full screen, rotating panels, live, aggregates only."""
-from core import auth, projector_ui
-from core.stages import Role
+from core.procedure.stages import Role
+from ui import auth, projector
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.PROJECTOR)
-projector_ui.show(actor)
+projector.show(actor)

@@ -3,11 +3,11 @@ report (.docx), the Excel exports, and, for the roles that write, importing from
 import pandas as pd
 import streamlit as st
 
-from core import auth, reports_ui, web, widgets
+from core.figures.progress import children_of
 from core.format import md_escape
 from core.i18n import t
-from core.progress import children_of
-from core.stages import Role
+from core.procedure.stages import Role
+from ui import auth, reports, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.reports"))
@@ -18,13 +18,13 @@ st.subheader(t("reports.summary", year=view.year, org=md_escape(figures.iloc[0][
 widgets.progress_dataframe(pd.concat([figures.iloc[[0]], children_of(figures)]))
 
 st.subheader(t("reports.official"))
-reports_ui.report_section(actor, view)
+reports.report_section(actor, view)
 
 st.subheader(t("reports.exports"))
-for column, kind in zip(st.columns(len(reports_ui.EXPORTS)), reports_ui.EXPORTS):
+for column, kind in zip(st.columns(len(reports.EXPORTS)), reports.EXPORTS):
     with column:
-        reports_ui.export_button(actor, kind, view)
+        reports.export_button(actor, kind, view)
 
 if actor.edits_candidates:
     st.subheader(t("reports.imports"))
-    reports_ui.import_section(actor)
+    reports.import_section(actor)

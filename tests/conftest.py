@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
-import core.users
-from core.db import make_engine, migrate, session_scope
-from core.demo import load_demo
+import core.access.users
+from core.cli.demo import load_demo
+from core.storage.db import make_engine, migrate, session_scope
 
 # Tests hash many passwords; the cheapest bcrypt cost keeps them fast (the app uses 12).
-core.users.BCRYPT_ROUNDS = 4
+core.access.users.BCRYPT_ROUNDS = 4
 
 BACKENDS = ("sqlite", "postgresql")
 IN_CI = os.environ.get("CI", "").lower() == "true"

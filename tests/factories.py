@@ -5,10 +5,10 @@ from datetime import date
 
 from sqlmodel import Session
 
-from core.models import Candidate, Organization, StageEvent, YearPlan
-from core.pipeline import EventRow, derive_state
-from core.stages import Education, OrgKind, Sector, Stage
-from core.tree import child_path
+from core.procedure.pipeline import EventRow, derive_state
+from core.procedure.stages import Education, OrgKind, Sector, Stage
+from core.storage.models import Candidate, Organization, StageEvent, YearPlan
+from core.structure.tree import child_path
 
 
 def add_org(session: Session, code: str, parent: Organization | None = None, *, kind: OrgKind = OrgKind.CELL,

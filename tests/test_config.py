@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from core.config import DEFAULT_DATABASE_URL, RuleSettings, Settings, SettingsError, load_settings
+from core.config import (
+    DEFAULT_DATABASE_URL,
+    RuleSettings,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 
 @pytest.fixture

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.format import fmt_date, fmt_long_date, fmt_number, fmt_percent, fmt_progress, md_escape, parse_date
+from core.format import (
+    fmt_date,
+    fmt_long_date,
+    fmt_number,
+    fmt_percent,
+    fmt_progress,
+    md_escape,
+    parse_date,
+)
 
 
 @pytest.mark.parametrize(

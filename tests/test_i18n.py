@@ -5,11 +5,20 @@ import re
 
 import pytest
 
-from core.alerts import ALERT_KINDS
-from core.clocks import STATE_RANK
+from core.figures.alerts import ALERT_KINDS
+from core.figures.progress import STATUSES
 from core.i18n import CATALOG, DEFAULT_LANGUAGE, label, t
-from core.progress import STATUSES
-from core.stages import Education, Exit, Occupation, OrgKind, Qualification, Role, Sector, Stage
+from core.procedure.clocks import STATE_RANK
+from core.procedure.stages import (
+    Education,
+    Exit,
+    Occupation,
+    OrgKind,
+    Qualification,
+    Role,
+    Sector,
+    Stage,
+)
 
 ENUM_GROUPS = [
     (Stage, "stage"),

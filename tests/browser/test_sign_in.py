@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from core.navigation import PAGES
+from core.access.navigation import PAGES
 from tests.browser.conftest import screenshot, settle, start_server, stop_server
 
 PASSWORD = "KimBang@2024"

@@ -9,10 +9,15 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
-from core.db import session_scope
-from core.demo import load_demo
+from core.cli.demo import load_demo
+from core.storage.db import session_scope
 from tests.browser.conftest import Server, screenshot, settle, start_app, stop_server
-from tests.browser.test_sign_in import HDND_CANDIDATE_AT_BRANCH_RESOLUTION, WAIT_MS, record_admission, sign_in
+from tests.browser.test_sign_in import (
+    HDND_CANDIDATE_AT_BRANCH_RESOLUTION,
+    WAIT_MS,
+    record_admission,
+    sign_in,
+)
 from tests.conftest import _new_database
 
 HEADLINE = '[data-testid="stMetricValue"]'

@@ -1,0 +1,65 @@
+"""The view a page shows, read from URL parameters (?year=2023&org=CODE&asof=2023-12-31&cmp=2023-11-30):
+validated here, so a bad or out-of-scope value gets a clear message and the default view."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
+from core.format import fmt_date, parse_date
+from core.i18n import t
+
+FIRST_YEAR = 1930
+DEFAULT_COMPARE_DAYS = 30  # deltas against the figures a month earlier, unless ?cmp= says otherwise
+
+
+@dataclass(frozen=True)
+class View:
+    """What a dashboard page shows: a year, an organization (None: the caller's own), an as-of
+    date, and the date the deltas compare against."""
+
+    year: int
+    org_code: str | None
+    as_of: date
+    compare: date
+
+
+def parse_view(session: Session, actor: Actor, params: Mapping[str, str], *, today: date) -> tuple[View, list[str]]:
+    """The view the parameters ask for, and a Vietnamese message for each one refused."""
+    notices: list[str] = []
+    year = today.year
+    raw_year = params.get("year")
+    if raw_year:
+        if raw_year.isdigit() and FIRST_YEAR <= int(raw_year) <= today.year + 1:
+            year = int(raw_year)
+        else:
+            notices.append(t("error.bad_year", value=raw_year))
+    as_of = _date_param(params.get("asof"), today, today, notices)
+    period_end = min(as_of, date(year, 12, 31))
+    compare = _date_param(params.get("cmp"), period_end - timedelta(days=DEFAULT_COMPARE_DAYS), as_of, notices)
+    org_code = params.get("org") or None
+    if org_code:
+        try:
+            org_in_scope(session, actor, org_code)
+        except (NotFoundError, ScopeError) as exc:
+            notices.append(str(exc))
+            org_code = None
+    return View(year=year, org_code=org_code, as_of=as_of, compare=compare), notices
+
+
+def _date_param(raw: str | None, default: date, latest: date, notices: list[str]) -> date:
+    """A date parameter, its default when absent or bad, and never later than `latest`."""
+    if not raw:
+        return default
+    try:
+        value = parse_date(raw)
+    except ValueError as exc:
+        notices.append(str(exc))
+        return default
+    if value > latest:
+        notices.append(t("error.date_too_late", value=raw, latest=fmt_date(latest)))
+        return latest
+    return value

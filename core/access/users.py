@@ -1,0 +1,319 @@
+"""Accounts: creation with a bcrypt hash, sign-in bookkeeping kept in the database (failed
+attempts, lockout, last activity), password changes, and what the admin does to users.
+
+Plain Python over a Session: the Streamlit sign-in (ui.auth) calls these functions.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import bcrypt
+from sqlmodel import Session, select
+
+from core.access.audit import record_audit, snapshot
+from core.access.scope import Actor, NotFoundError, ScopeError
+from core.config import Settings
+from core.i18n import t
+from core.procedure.pipeline import StaleEditError
+from core.procedure.stages import Role
+from core.storage.db import bump_data_version
+from core.storage.models import Organization, User, utcnow
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt refuses more
+BCRYPT_ROUNDS = 12  # cost of a hash: about 0,25 s on these machines
+
+
+class UserError(ValueError):
+    """A user could not be created or changed; the message says why, in Vietnamese."""
+
+
+def check_password(password: str) -> None:
+    """Refuse a password bcrypt cannot take, or one too short to be safe."""
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise UserError(t("error.password_too_long"))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(t("error.password_too_short", min=MIN_PASSWORD_LENGTH))
+
+
+def hash_password(password: str) -> str:
+    """A bcrypt hash of the password (checked first)."""
+    check_password(password)
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode("ascii")
+
+
+def password_matches(password: str, password_hash: str) -> bool:
+    """True when the password matches the hash; never raises on odd input."""
+    try:
+        return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))
+    except ValueError:
+        return False
+
+
+@lru_cache(maxsize=1)
+def unmatchable_hash() -> str:
+    """A valid bcrypt hash of a random secret nobody knows: what the sign-in form sees for a
+    locked account, so every password fails and the failure is still counted."""
+    return bcrypt.hashpw(secrets.token_bytes(32), bcrypt.gensalt(rounds=4)).decode("ascii")
+
+
+def _admin_over(actor: Actor, org: Organization) -> None:
+    if actor.role is not Role.ADMIN or not actor.covers(org.path):
+        raise ScopeError(t("error.out_of_scope", code=org.code))
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFoundError(t("error.unknown_user", username=username))
+    return user
+
+
+def _managed_user(session: Session, actor: Actor, username: str, expected_version: int | None) -> User:
+    user = _user(session, username)
+    _admin_over(actor, session.get(Organization, user.organization_id))
+    if expected_version is not None and user.version != expected_version:
+        raise StaleEditError()
+    return user
+
+
+def _save(session: Session, user: User, *, by: str, action: str, before: dict) -> User:
+    user.version += 1
+    session.add(user)
+    session.flush()
+    record_audit(session, username=by, action=action, entity="user", entity_id=user.id, before=before, after=snapshot(user))
+    bump_data_version(session)
+    return user
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    organization: Organization,
+    created_by: str,
+    must_change_password: bool = False,
+) -> User:
+    """Add a user in the caller's transaction, audited; refuses duplicates and bad roles."""
+    username = username.strip().lower()
+    if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
+        raise UserError(t("error.bad_username", username=username))
+    if role not in Role._value2member_map_:
+        raise UserError(t("error.bad_role", role=role, roles=", ".join(r.value for r in Role)))
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise UserError(t("error.user_exists", username=username))
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        password_hash=hash_password(password),
+        role=role,
+        organization_id=organization.id,
+        must_change_password=must_change_password,
+    )
+    session.add(user)
+    session.flush()
+    record_audit(session, username=created_by, action="create_user", entity="user", entity_id=user.id, after=snapshot(user))
+    bump_data_version(session)
+    return user
+
+
+def admin_create_user(
+    session: Session, actor: Actor, *, username: str, display_name: str, role: str, org_code: str, temporary_password: str
+) -> User:
+    """The admin adds a user in its subtree, with a temporary password to change at first sign-in."""
+    org = session.exec(select(Organization).where(Organization.code == org_code)).first()
+    if org is None:
+        raise NotFoundError(t("error.unknown_org", code=org_code))
+    _admin_over(actor, org)
+    return create_user(session, username=username, display_name=display_name, password=temporary_password, role=role,
+                       organization=org, created_by=actor.username, must_change_password=True)
+
+
+def set_active(session: Session, actor: Actor, *, username: str, active: bool, expected_version: int | None) -> User:
+    """Disable or re-enable a user (an admin cannot disable itself)."""
+    user = _managed_user(session, actor, username, expected_version)
+    if user.username == actor.username and not active:
+        raise UserError(t("error.cannot_disable_self"))
+    before = snapshot(user)
+    user.active = active
+    if active:
+        user.failed_attempts, user.locked_until = 0, None
+    return _save(session, user, by=actor.username, action="enable_user" if active else "disable_user", before=before)
+
+
+def set_temporary_password(
+    session: Session, actor: Actor, *, username: str, password: str, expected_version: int | None
+) -> User:
+    """The admin sets a temporary password; the user must change it at the next sign-in."""
+    user = _managed_user(session, actor, username, expected_version)
+    before = snapshot(user)
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.failed_attempts, user.locked_until = 0, None
+    return _save(session, user, by=actor.username, action="set_temporary_password", before=before)
+
+
+def change_password(session: Session, *, username: str, current: str, new: str, confirm: str) -> User:
+    """A user changes its own password; the current one is checked first."""
+    user = _user(session, username)
+    if not password_matches(current, user.password_hash):
+        raise UserError(t("error.wrong_current_password"))
+    if new != confirm:
+        raise UserError(t("error.password_mismatch"))
+    if new == current:
+        raise UserError(t("error.password_unchanged"))
+    before = snapshot(user)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    return _save(session, user, by=username, action="change_password", before=before)
+
+
+@dataclass(frozen=True)
+class SignInState:
+    """Where an account stands after a failed sign-in."""
+
+    locked_until: datetime | None
+    attempts_left: int
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """True while a lockout is running."""
+    locked_until = _aware(user.locked_until)
+    return locked_until is not None and locked_until > now
+
+
+def record_failed_sign_in(session: Session, username: str, settings: Settings, now: datetime | None = None) -> SignInState:
+    """Count a wrong password; lock the account after too many in a row. Kept in the database,
+    so a new tab or a restarted server does not reset the count."""
+    now = now or utcnow()
+    user = _user(session, username)
+    if is_locked(user, now):
+        return SignInState(_aware(user.locked_until), 0)
+    before = snapshot(user)
+    user.failed_attempts += 1
+    if user.failed_attempts >= settings.max_failed_sign_ins:
+        user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+        user.failed_attempts = 0
+        action = "lock_user"
+    else:
+        action = "failed_sign_in"
+    session.add(user)
+    session.flush()
+    record_audit(session, username=username, action=action, entity="user", entity_id=user.id, before=before,
+                 after=snapshot(user))
+    left = 0 if user.locked_until and _aware(user.locked_until) > now else settings.max_failed_sign_ins - user.failed_attempts
+    return SignInState(_aware(user.locked_until) if action == "lock_user" else None, left)
+
+
+def record_sign_in(session: Session, username: str, now: datetime | None = None) -> None:
+    """A successful sign-in: the failure count starts again, activity is noted."""
+    user = _user(session, username)
+    user.failed_attempts = 0
+    user.locked_until = None
+    user.last_seen_at = now or utcnow()
+    session.add(user)
+    record_audit(session, username=username, action="sign_in", entity="user", entity_id=user.id)
+
+
+def revoke_sessions(session: Session, username: str, now: datetime | None = None) -> None:
+    """Sign out everywhere: every session and cookie of the user issued before now ends."""
+    user = _user(session, username)
+    user.sessions_revoked_at = now or utcnow()
+    session.add(user)
+    record_audit(session, username=username, action="sign_out", entity="user", entity_id=user.id)
+
+
+def issued_before_revocation(issued_at: datetime, revoked_at: datetime | None) -> bool:
+    """True when a session or cookie was issued before the user last signed out."""
+    revoked_at = _aware(revoked_at)
+    return revoked_at is not None and issued_at <= revoked_at
+
+
+def note_activity(session: Session, username: str, now: datetime | None = None) -> None:
+    """Remember the last activity (for the inactivity expiry across tabs)."""
+    user = _user(session, username)
+    user.last_seen_at = now or utcnow()
+    session.add(user)
+
+
+def inactive_too_long(last_seen_at: datetime | None, settings: Settings, now: datetime) -> bool:
+    """True when nothing was done for longer than the inactivity limit."""
+    last = _aware(last_seen_at)
+    return last is None or now - last > timedelta(minutes=settings.session_inactivity_minutes)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A signed-in user as the app needs it on every run."""
+
+    actor: Actor
+    display_name: str
+    org_code: str
+    org_name: str
+    must_change_password: bool
+    last_seen_at: datetime | None
+    sessions_revoked_at: datetime | None
+
+
+def account_of(session: Session, username: str) -> Account | None:
+    """The account of an active user (role and subtree read fresh from the database), else None."""
+    row = session.exec(
+        select(User, Organization).join(Organization, Organization.id == User.organization_id).where(User.username == username)
+    ).first()
+    if row is None or not row[0].active:
+        return None
+    user, org = row
+    return Account(
+        actor=Actor(username=user.username, role=Role(user.role), root_path=org.path),
+        display_name=user.display_name, org_code=org.code, org_name=org.name,
+        must_change_password=user.must_change_password, last_seen_at=_aware(user.last_seen_at),
+        sessions_revoked_at=_aware(user.sessions_revoked_at),
+    )
+
+
+def sign_in_directory(session: Session, now: datetime | None = None) -> dict[str, dict]:
+    """The credentials streamlit-authenticator checks: every active user, with an unmatchable
+    hash while locked. Disabled users are absent, so neither password nor cookie lets them in."""
+    now = now or utcnow()
+    users = session.exec(select(User).where(User.active)).all()
+    return {
+        u.username: {
+            "name": u.display_name,
+            "password": unmatchable_hash() if is_locked(u, now) else u.password_hash,
+            "roles": [u.role],
+            "email": "",
+        }
+        for u in users
+    }
+
+
+def list_users(session: Session, actor: Actor) -> list[dict]:
+    """Users of the admin's subtree, for the admin screen (no hashes)."""
+    if actor.role is not Role.ADMIN:
+        raise ScopeError(t("error.out_of_scope", code=""))
+    rows = session.exec(
+        select(User, Organization).join(Organization, Organization.id == User.organization_id).order_by(User.username)
+    ).all()
+    now = utcnow()
+    return [
+        {
+            "username": u.username, "display_name": u.display_name, "role": u.role, "org_code": o.code,
+            "org_name": o.name, "active": u.active, "locked": is_locked(u, now),
+            "must_change_password": u.must_change_password, "last_seen_at": _aware(u.last_seen_at), "version": u.version,
+        }
+        for u, o in rows
+        if actor.covers(o.path)
+    ]

@@ -1,0 +1,206 @@
+"""Command line: `python -m core.cli init | demo | synth | create-user | summary | backup`.
+
+Bad arguments get a Vietnamese message on stderr and exit code 2; nothing is written then.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sqlite3
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.engine import make_url
+
+from core.access.scope import NotFoundError, ScopeError, operator, org_by_code
+from core.access.users import UserError, create_user
+from core.cli.demo import load_demo
+from core.cli.synth import TIERS, load_synth
+from core.config import SettingsError, load_settings
+from core.figures.progress import Period, children_of, headline, org_figures
+from core.figures.tables import progress_table
+from core.format import fmt_compact, fmt_date, fmt_number, fmt_percent, parse_date
+from core.i18n import label, t
+from core.procedure.stages import Role
+from core.storage.db import get_engine, migrate, session_scope
+
+
+class CliError(Exception):
+    """A problem to report to the operator, already in Vietnamese."""
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("error.bad_year", value=text)) from None
+    if not 1930 <= year <= 2100:
+        raise argparse.ArgumentTypeError(t("error.bad_year", value=text))
+    return year
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _engine():
+    settings = load_settings()
+    engine = get_engine(settings.database_url)
+    migrate(engine)
+    return settings, engine
+
+
+def cmd_init(_args) -> str:
+    settings, engine = _engine()
+    return t("cli.initialised", url=engine.url.render_as_string(hide_password=True))
+
+
+def cmd_demo(_args) -> str:
+    _settings, engine = _engine()
+    with session_scope(engine) as session:
+        try:
+            summary = load_demo(session)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    return t("cli.demo_loaded", orgs=fmt_number(summary.organizations), candidates=fmt_number(summary.candidates),
+             events=fmt_number(summary.events), users=summary.users)
+
+
+def cmd_synth(args) -> str:
+    """Bulk-load a synthetic tier into the (empty) configured database, then refresh statistics."""
+    _settings, engine = _engine()
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        try:
+            summary = load_synth(session, args.tier, progress=lambda message: print(message, file=sys.stderr))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    # Fresh statistics, or the query planners guess at this size; on PostgreSQL also the
+    # visibility map, without which the date indexes cannot be read without the table.
+    refresh = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(refresh)
+    return t("cli.synth_loaded", tier=summary.tier, orgs=fmt_number(summary.organizations),
+             candidates=fmt_number(summary.candidates), events=fmt_number(summary.events),
+             plans=fmt_number(summary.plans), users=summary.users,
+             seconds=fmt_compact(time.perf_counter() - started))
+
+
+def cmd_create_user(args) -> str:
+    _settings, engine = _engine()
+    password = args.password if args.password is not None else getpass.getpass("Mật khẩu: ")
+    with session_scope(engine) as session:
+        try:
+            org = org_by_code(session, args.org)
+            create_user(session, username=args.username, display_name=args.name or args.username, password=password,
+                        role=args.role, organization=org, created_by="cli", must_change_password=args.temporary)
+        except (UserError, NotFoundError) as exc:
+            raise CliError(str(exc)) from None
+    return t("cli.user_created", username=args.username, role=label("role", args.role))
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:-1], widths[1:-1])] + [row[-1]]
+        lines.append("  ".join(cells))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_summary(args) -> str:
+    settings, engine = _engine()
+    as_of = args.as_of or date.today()
+    with session_scope(engine) as session:
+        try:
+            actor = operator(session)
+            figures = org_figures(session, actor, org_code=args.org, year=args.year, as_of=as_of, rules=settings.rules)
+        except (NotFoundError, ScopeError) as exc:
+            raise CliError(str(exc)) from None
+    head = headline(figures)
+
+    children = children_of(figures)
+    table = progress_table(pd.concat([figures.iloc[[0]], children])).drop(columns=t("col.expected"))
+    names = t("col.organization")
+    table[names] = [table[names].iloc[0], *("  " + n for n in table[names].iloc[1:])]  # children indented
+    rows = [list(table.columns), *table.astype(str).values.tolist()]
+    period = Period(args.year, as_of)
+    lines = [
+        t("cli.summary_title", year=args.year, org=head.name, as_of=fmt_date(period.end)),
+        "",
+        _table(rows),
+        "",
+        t("cli.grassroots", count=head.grassroots_admitting, total=head.grassroots_total),
+    ]
+    if head.members_start:
+        lines.append(t("cli.members_line", members=fmt_number(head.members_start), percent=fmt_percent(head.percent_members, 2),
+                       band=label("band", head.band), low=fmt_compact(settings.rules.band_low_percent),
+                       high=fmt_compact(settings.rules.band_high_percent)))
+    return "\n".join(lines)
+
+
+def cmd_backup(args) -> str:
+    settings = load_settings()
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        raise CliError(t("error.backup_postgres"))
+    target = Path(args.path)
+    if target.exists():
+        raise CliError(t("error.backup_exists", path=target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # SQLite's online backup copies a consistent snapshot while the app keeps writing.
+    with sqlite3.connect(url.database) as source, sqlite3.connect(target) as dest:
+        source.backup(dest)
+    return t("cli.backup_done", path=target)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages are English; ours are not
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m core.cli", description="Quản lý cơ sở dữ liệu phát triển đảng viên.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu").set_defaults(func=cmd_init)
+    sub.add_parser("demo", help="nạp dữ liệu mẫu vào cơ sở dữ liệu trống").set_defaults(func=cmd_demo)
+    synth = sub.add_parser("synth", help="nạp dữ liệu tổng hợp cỡ huyện, tỉnh hoặc toàn quốc vào cơ sở dữ liệu trống")
+    synth.add_argument("--tier", required=True, help=" | ".join(TIERS))
+    synth.set_defaults(func=cmd_synth)
+    user = sub.add_parser("create-user", help="tạo tài khoản")
+    user.add_argument("--username", required=True)
+    user.add_argument("--name", default="")
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--org", required=True, help="mã tổ chức đảng của tài khoản")
+    user.add_argument("--password", help="bỏ trống để nhập khi được hỏi")
+    user.add_argument("--temporary", action="store_true", help="buộc đổi mật khẩu ở lần đăng nhập đầu")
+    user.set_defaults(func=cmd_create_user)
+    summary = sub.add_parser("summary", help="bảng tiến độ kết nạp của một tổ chức và các tổ chức trực thuộc")
+    summary.add_argument("--year", required=True, type=_year)
+    summary.add_argument("--org", default=None, help="mã tổ chức đảng (mặc định: cấp cao nhất)")
+    summary.add_argument("--as-of", dest="as_of", type=_date, default=None, help="số liệu đến ngày (mặc định: hôm nay)")
+    summary.set_defaults(func=cmd_summary)
+    backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu SQLite khi ứng dụng đang chạy")
+    backup.add_argument("path")
+    backup.set_defaults(func=cmd_backup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        print(args.func(args))
+    except (CliError, SettingsError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    return 0
+

@@ -1,0 +1,281 @@
+"""Lagging organizations and statutory clocks running out, worst first, each with one
+Vietnamese sentence saying why.
+
+Organization alerts come from `org_figures` (and, for the streaks, one grouped query over
+the previous years); clock alerts from the pipeline candidates of the subtree, whose clocks
+are computed by core.procedure.clocks. Candidate names appear only in `candidate_clocks_list`, and
+only for roles that may see them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import extract, func, or_
+from sqlmodel import Session, select
+
+from core.access.scope import Actor, ScopeError, org_in_scope
+from core.config import RuleSettings
+from core.figures.progress import (
+    Period,
+    candidate_scope,
+    counted_date_column,
+    org_figures,
+    roll_to_screen,
+)
+from core.format import fmt_date, fmt_number
+from core.i18n import label, t
+from core.procedure.candidates import next_stages
+from core.procedure.clocks import STATE_RANK, candidate_clocks
+from core.procedure.pipeline import facts_of
+from core.procedure.stages import CELL_KINDS
+from core.storage.models import Candidate, Organization, YearPlan
+from core.storage.sqlfuncs import path_prefix
+from core.structure.tree import in_subtree
+
+# Order of severity, worst first.
+ALERT_KINDS = (
+    "clock_overdue",
+    "no_source",
+    "pipeline_short",
+    "behind_pace",
+    "missed_target_years",
+    "no_admission_years",
+    "children_short",
+    "clock_due_soon",
+)
+SEVERITY = {kind: rank for rank, kind in enumerate(ALERT_KINDS)}
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert about one organization."""
+
+    kind: str
+    org_code: str
+    org_name: str
+    message: str
+    count: int = 1
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.kind]
+
+
+def _streaks(
+    session: Session, orgs: pd.DataFrame, root: Organization, levels: int, year: int, as_of: date, rules: RuleSettings
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Per organization on screen: years in a row with no admission (cells), and completed
+    years in a row with the target missed, counted back from the chosen year."""
+    lookback = max(rules.no_admission_years, rules.missed_target_years) + 3
+    first_year = year - lookback + 1
+    counted = counted_date_column(rules)
+    end = min(as_of, date(year, 12, 31))
+    prefix, year_of = path_prefix(Candidate.org_path, root.path, levels), extract("year", counted)
+    rows = session.exec(
+        select(prefix, year_of, func.count())
+        .where(candidate_scope(session, root), counted >= date(first_year, 1, 1), counted <= end)
+        .group_by(prefix, year_of)
+    ).all()
+    admitted = pd.DataFrame.from_records([tuple(r) for r in rows], columns=["prefix", "year", "n"])
+    plans = pd.DataFrame.from_records(
+        [tuple(r) for r in session.exec(
+            select(YearPlan.organization_id, YearPlan.year, YearPlan.target)
+            .where(YearPlan.organization_id.in_(orgs.index.tolist()), YearPlan.year >= first_year, YearPlan.year <= year)
+        ).all()],
+        columns=["org", "year", "target"],
+    )
+    first_plan_year = int(plans["year"].min()) if not plans.empty else year
+    rolled = {
+        y: roll_to_screen(orgs, admitted[admitted["year"] == y].set_index("prefix")[["n"]])["n"]
+        for y in range(first_year, year + 1)
+    }
+    cells = orgs[orgs["kind"].isin(list(CELL_KINDS)) & orgs["active"]].index
+
+    no_admission: dict[int, int] = {}
+    for org in cells:
+        streak = 0
+        for y in range(year, max(first_year, first_plan_year) - 1, -1):
+            if rolled[y].get(org, 0):
+                break
+            streak += 1
+        no_admission[org] = streak
+
+    missed: dict[int, int] = {}
+    last_complete = year if as_of >= date(year, 12, 31) else year - 1
+    targets = {y: plans[plans["year"] == y].set_index("org")["target"] for y in range(first_year, last_complete + 1)}
+    for org in orgs.index:
+        streak = 0
+        for y in range(last_complete, first_year - 1, -1):
+            target = int(targets[y].get(org, 0))
+            if target <= 0 or rolled[y].get(org, 0) >= target:
+                break
+            streak += 1
+        missed[org] = streak
+    return no_admission, missed
+
+
+# Lagging organizations are looked for this far below the one chosen (a district sees its
+# communes and their chi bộ; the whole Party its provinces and their districts): deeper
+# ones show when one drills down, so the list stays one that a meeting can act on.
+ALERT_LEVELS = 2
+
+
+def organization_alerts(
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+) -> list[Alert]:
+    """Lagging organizations down to ALERT_LEVELS below the chosen one, worst first."""
+    root = org_in_scope(session, actor, org_code)
+    figures = org_figures(session, actor, org_code=root.code, year=year, as_of=as_of, rules=rules, levels=ALERT_LEVELS)
+    period = Period(year, as_of)
+    no_admission, missed = _streaks(session, figures, root, ALERT_LEVELS, year, as_of, rules)
+    alerts: list[Alert] = []
+    for org_id, row in figures[figures["active"]].iterrows():
+        name, code = row["name"], row["code"]
+        target, admitted = int(row["target"]), int(row["admitted"])
+        remaining = target - admitted
+        if target > 0 and remaining > 0 and not period.is_over:
+            if row["active_pipeline"] == 0:
+                alerts.append(Alert("no_source", code, name, t("alert.no_source", org=name, target=target)))
+            elif row["late_pipeline"] < remaining:
+                alerts.append(
+                    Alert("pipeline_short", code, name,
+                          t("alert.pipeline_short", org=name, remaining=remaining, late=int(row["late_pipeline"])))
+                )
+            if row["status"] in ("behind", "at_risk"):
+                alerts.append(
+                    Alert("behind_pace", code, name,
+                          t("alert.behind_pace", org=name, admitted=admitted, target=target,
+                            expected=fmt_number(row["expected"], 1), as_of=fmt_date(period.end)))
+                )
+        if row["children_target"] and row["children_target"] < target:
+            alerts.append(
+                Alert("children_short", code, name,
+                      t("alert.children_short", org=name, children=int(row["children_target"]), target=target))
+            )
+        if no_admission.get(org_id, 0) >= rules.no_admission_years:
+            alerts.append(Alert("no_admission_years", code, name,
+                                t("alert.no_admission_years", org=name, years=no_admission[org_id])))
+        if missed.get(org_id, 0) >= rules.missed_target_years:
+            alerts.append(Alert("missed_target_years", code, name,
+                                t("alert.missed_target_years", org=name, years=missed[org_id])))
+    return sorted(alerts, key=lambda a: (a.severity, a.org_name))
+
+
+def _pipeline_clocks(session: Session, root: Organization, today: date, rules: RuleSettings):
+    """(candidate, organization, clock) for every clock of the subtree's candidates that were
+    still in the procedure on `today` (not left, not yet official), as the events stood then."""
+    rows = session.exec(
+        select(Candidate, Organization)
+        .join(Organization, Organization.id == Candidate.organization_id)
+        .where(
+            in_subtree(root.path, Candidate.org_path),
+            Organization.active,
+            or_(Candidate.exit_date.is_(None), Candidate.exit_date > today),
+            or_(Candidate.official_date.is_(None), Candidate.official_date > today),
+            Candidate.source_date <= today,
+        )
+    ).all()
+    for candidate, org in rows:
+        for clock in candidate_clocks(facts_of(candidate, org, as_of=today), today, rules):
+            yield candidate, org, clock
+
+
+def candidate_clocks_list(
+    session: Session, actor: Actor, *, org_code: str | None, today: date, rules: RuleSettings,
+    kinds: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Every overdue or soon-due clock of the subtree's candidates, most urgent first.
+
+    Refused for roles that may not see personal data. Columns: candidate_id, full_name,
+    org_code, org_name, stage, clock, due, state, days_left.
+    """
+    if not actor.sees_personal_data:
+        raise ScopeError(t("error.out_of_scope", code=org_code or ""))
+    root = org_in_scope(session, actor, org_code)
+    rows = [
+        {
+            "candidate_id": candidate.id, "full_name": candidate.full_name, "org_code": org.code,
+            "org_name": org.name, "stage": candidate.stage, "clock": clock.kind, "due": clock.due,
+            "state": clock.state, "days_left": clock.days_left,
+        }
+        for candidate, org, clock in _pipeline_clocks(session, root, today, rules)
+        if clock.state != "ok" and (kinds is None or clock.kind in kinds)
+    ]
+    frame = pd.DataFrame(rows, columns=["candidate_id", "full_name", "org_code", "org_name", "stage", "clock", "due", "state", "days_left"])
+    if frame.empty:
+        return frame
+    frame["rank"] = frame["state"].map(STATE_RANK)
+    return frame.sort_values(["rank", "due"]).drop(columns="rank").reset_index(drop=True)
+
+
+def clock_alerts(
+    session: Session, actor: Actor, *, org_code: str | None, today: date, rules: RuleSettings
+) -> list[Alert]:
+    """Overdue and soon-due clocks counted per organization and kind: no names, any role."""
+    root = org_in_scope(session, actor, org_code)
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for _candidate, org, clock in _pipeline_clocks(session, root, today, rules):
+        if clock.state != "ok":
+            key = (org.code, org.name, clock.kind, clock.state)
+            counts[key] = counts.get(key, 0) + 1
+    alerts = [
+        Alert(
+            f"clock_{state}", code, name,
+            t(f"alert.clock_{state}", org=name, count=n, clock=label("clock", kind)), count=n,
+        )
+        for (code, name, kind, state), n in counts.items()
+    ]
+    return sorted(alerts, key=lambda a: (a.severity, -a.count, a.org_name))
+
+
+def all_alerts(
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings,
+    with_clocks: bool = True,
+) -> list[Alert]:
+    """Organization and (unless told not to) clock alerts together, grouped by organization:
+    the organizations with the worst alert first (then the most alerts), each organization's
+    alerts worst first."""
+    alerts = organization_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
+    if with_clocks:
+        alerts += clock_alerts(session, actor, org_code=org_code, today=as_of, rules=rules)
+    worst: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for a in alerts:
+        worst[a.org_code] = min(worst.get(a.org_code, a.severity), a.severity)
+        count[a.org_code] = count.get(a.org_code, 0) + 1
+    return sorted(alerts, key=lambda a: (worst[a.org_code], -count[a.org_code], a.org_name, a.severity))
+
+
+def branch_worklist(
+    session: Session, actor: Actor, *, org_code: str | None, today: date, rules: RuleSettings
+) -> pd.DataFrame:
+    """The candidates still in the procedure in the subtree, each with its next step and the
+    nearest deadline (any state), the most urgent first. Refused without personal data.
+    Columns: candidate_id, full_name, org_name, stage, stage_date, next_stage, due, state."""
+    if not actor.sees_personal_data:
+        raise ScopeError(t("error.no_personal_data", what=org_code or ""))
+    root = org_in_scope(session, actor, org_code)
+    rows = session.exec(
+        select(Candidate, Organization)
+        .join(Organization, Organization.id == Candidate.organization_id)
+        .where(in_subtree(root.path, Candidate.org_path), Candidate.exit.is_(None), Candidate.official_date.is_(None),
+               Candidate.stage.is_not(None))
+        .order_by(Organization.path, Candidate.full_name)
+    ).all()
+    records = []
+    for candidate, org in rows:
+        clocks = candidate_clocks(facts_of(candidate, org), today, rules)
+        nearest = clocks[0] if clocks else None
+        following = next_stages(candidate, org)
+        records.append({
+            "candidate_id": candidate.id, "full_name": candidate.full_name, "org_name": org.name,
+            "stage": candidate.stage, "stage_date": candidate.stage_date,
+            "next_stage": following[0].value if following else None,
+            "due": nearest.due if nearest else None, "state": nearest.state if nearest else None,
+        })
+    frame = pd.DataFrame(records, columns=["candidate_id", "full_name", "org_name", "stage", "stage_date",
+                                           "next_stage", "due", "state"])
+    frame["rank"] = frame["state"].map(STATE_RANK).fillna(len(STATE_RANK))
+    return frame.sort_values(["rank", "due"], na_position="last").drop(columns="rank").reset_index(drop=True)

@@ -1,0 +1,162 @@
+"""The pipeline as a funnel: how many stand at each stage, how many move on, how long they wait.
+
+Computed in SQL from the stage dates kept on each candidate, over one subtree and one year,
+in a fixed number of passes over the subtree's candidates (found by their organization's path).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, case, func, literal_column, or_, union_all
+from sqlmodel import Session, select
+
+from core.access.scope import Actor, org_in_scope
+from core.config import RuleSettings
+from core.figures.progress import Period, candidate_scope
+from core.procedure.stages import STAGES, Stage, stage_date_column
+from core.storage.models import Candidate, Organization
+from core.storage.sqlfuncs import days_between
+from core.structure.tree import in_subtree
+
+
+def _date(stage: Stage):
+    return getattr(Candidate, stage_date_column(stage))
+
+
+def _latest_stage(end: date, stages: tuple[Stage, ...] = STAGES):
+    """SQL: the last of `stages` entered by `end` (NULL when none was)."""
+    return case(*[(_date(s) <= end, s.value) for s in reversed(stages)], else_=None)
+
+
+def stage_as_of(end: date):
+    """SQL: the stage a candidate stood at on `end` (NULL before the first, or after leaving)."""
+    left = and_(Candidate.exit_date.is_not(None), Candidate.exit_date <= end)
+    return case((left, None), else_=_latest_stage(end))
+
+
+def _standing(session: Session, scope, end: date) -> dict[str, int]:
+    """How many stand at each stage on `end`: those still in the procedure by their stage (one
+    range of the settled-date index), the probationary and the official members by two
+    counts (index ranges too) instead of a pass over every member ever admitted."""
+    # Not admitted and not gone by `end`: the stage is the last entered before admission, read
+    # from the settled-date index alone (it holds those dates).
+    current = _latest_stage(end, STAGES[: STAGES.index(Stage.ADMITTED)])
+    standing = dict(session.exec(select(current, func.count()).where(scope, Candidate.settled_date > end)
+                                 .group_by(current)).all())
+    stayed = or_(Candidate.exit_date.is_(None), Candidate.exit_date > end)
+    admitted, official = session.exec(select(
+        select(func.count()).where(scope, Candidate.admitted_date <= end, stayed).scalar_subquery(),
+        select(func.count()).where(scope, Candidate.official_date <= end, stayed).scalar_subquery(),
+    )).one()
+    standing[Stage.ADMITTED.value], standing[Stage.OFFICIAL.value] = admitted - official, official
+    return standing
+
+
+def _next_date(stage: Stage):
+    """SQL: the date the candidate entered the stage after `stage` (a skipped one passed over)."""
+    later = [_date(s) for s in STAGES[STAGES.index(stage) + 1 :]]
+    return func.coalesce(*later) if len(later) > 1 else later[0]
+
+
+def _medians(session: Session, scope, period: Period) -> dict[Stage, float | None]:
+    """Per stage, the median days spent in it by those who left it (for the next stage) during
+    the period, in one pass: PostgreSQL's percentile_cont per stage; on SQLite (which has
+    none) a count of (stage, days) pairs, the median read off those counts."""
+    if session.get_bind().dialect.name == "postgresql":
+        medians = []
+        for stage in STAGES[:-1]:
+            left = _next_date(stage)
+            medians.append(func.percentile_cont(0.5).within_group(days_between(_date(stage), left)).filter(
+                and_(_date(stage).is_not(None), left >= period.start, left <= period.end)))
+        values = session.execute(select(*medians).where(scope)).one()
+        return {stage: None if v is None else float(v) for stage, v in zip(STAGES[:-1], values)}
+    stage_no = union_all(*[select(literal_column(str(i)).label("n")) for i in range(len(STAGES) - 1)]).subquery()
+    nth = [(stage_no.c.n == i, _date(stage)) for i, stage in enumerate(STAGES[:-1])]
+    nxt = [(stage_no.c.n == i, _next_date(stage)) for i, stage in enumerate(STAGES[:-1])]
+    entered, left = case(*nth), case(*nxt)
+    days = days_between(entered, left)
+    rows = session.execute(
+        select(stage_no.c.n, days, func.count())
+        .select_from(Candidate)
+        .join(stage_no, literal_column("1") == literal_column("1"))
+        .where(scope, entered.is_not(None), left >= period.start, left <= period.end)
+        .group_by(stage_no.c.n, days)
+    ).all()
+    counts: dict[int, dict[int, int]] = {}
+    for n, d, c in rows:
+        counts.setdefault(int(n), {})[int(d)] = int(c)
+    return {stage: median_of_counts(counts.get(i, {})) for i, stage in enumerate(STAGES[:-1])}
+
+
+def median_of_counts(counts: dict[int, int]) -> float | None:
+    """The median of whole numbers given as {value: how many times}; the mean of the two
+    middle values when there is an even number of them."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]
+    found, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and middle[len(found)] < seen:
+            found.append(value)
+    return sum(found) / 2
+
+
+def funnel(
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+) -> pd.DataFrame:
+    """One row per stage: standing on the as-of date, entered during the year, moved on to the
+    next stage by the as-of date, conversion (%), and median days spent in the stage by those
+    who left it during the year. Three passes over the subtree's candidates, whatever its size."""
+    root = org_in_scope(session, actor, org_code)
+    period = Period(year, as_of)
+    end = period.end
+    scope = candidate_scope(session, root)
+    standing = _standing(session, scope, end)
+    # Only a candidate with a stage date in the year can enter or leave a stage in it: one still
+    # in the procedure (or admitted) since the year began, or recognized as official in it.
+    in_year = and_(scope, or_(Candidate.settled_date >= period.start, Candidate.official_date >= period.start))
+
+    flows = []
+    for stage in STAGES:
+        entered_in_year = and_(_date(stage) >= period.start, _date(stage) <= end)
+        flows.append(func.sum(case((entered_in_year, 1), else_=0)))
+        if stage is not STAGES[-1]:
+            flows.append(func.sum(case((and_(entered_in_year, _next_date(stage) <= end), 1), else_=0)))
+    totals = iter(int(v or 0) for v in session.execute(select(*flows).where(in_year)).one())
+    medians = _medians(session, in_year, period)
+
+    rows = []
+    for stage in STAGES:
+        entered = next(totals)
+        moved = next(totals) if stage is not STAGES[-1] else None
+        rows.append(
+            {
+                "stage": stage.value,
+                "standing": int(standing.get(stage.value, 0)),
+                "entered": entered,
+                "moved_on": moved,
+                "conversion": (100.0 * moved / entered) if moved is not None and entered else None,
+                "median_days": medians.get(stage),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def standing_by_sector(
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date
+) -> pd.DataFrame:
+    """Candidates standing at each stage on the as-of date, by sector: one row per (sector, stage)."""
+    root = org_in_scope(session, actor, org_code)
+    current = stage_as_of(Period(year, as_of).end)
+    stmt = (
+        select(Organization.sector, current, func.count())
+        .select_from(Candidate)
+        .join(Organization, Organization.id == Candidate.organization_id)
+        .where(in_subtree(root.path, Candidate.org_path))
+        .group_by(Organization.sector, current)
+    )
+    frame = pd.DataFrame.from_records([tuple(r) for r in session.exec(stmt).all()], columns=["sector", "stage", "count"])
+    return frame.dropna(subset=["stage"]).reset_index(drop=True)

@@ -1,0 +1,83 @@
+"""Projector mode: which panels, how fast they rotate, which theme, compared with which day,
+read from the URL; and the aggregates the panels show (never a person)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import func
+from sqlmodel import Session
+
+from core.access.filters import View, parse_view
+from core.access.scope import Actor, org_in_scope
+from core.config import RuleSettings
+from core.figures.progress import (
+    candidate_scope,
+    counted_date_column,
+    counts_by_prefix,
+    orgs_on_screen,
+    roll_to_screen,
+)
+from core.i18n import t
+
+PANELS = ("headline", "ranking", "funnel", "lagging", "month", "change")
+THEMES = ("dark", "light")
+DEFAULT_SECONDS = 20
+MIN_SECONDS, MAX_SECONDS = 5, 600
+DEFAULT_SINCE_DAYS = 30  # "since the last meeting": a month earlier unless ?since= says otherwise
+
+
+@dataclass(frozen=True)
+class ProjectorView:
+    """Everything the meeting-room bookmark fixes."""
+
+    view: View
+    panels: tuple[str, ...]
+    seconds: int
+    theme: str
+
+
+def parse_projector(
+    session: Session, actor: Actor, params: Mapping[str, str], *, today: date
+) -> tuple[ProjectorView, list[str]]:
+    """The projector view the URL asks for; each bad parameter gets a notice and its default."""
+    since = params.get("since")
+    view, notices = parse_view(session, actor, {**params, **({"cmp": since} if since else {})}, today=today)
+    if not since:
+        view = View(view.year, view.org_code, view.as_of, view.as_of - timedelta(days=DEFAULT_SINCE_DAYS))
+    panels = PANELS
+    if params.get("panels"):
+        asked = tuple(p.strip() for p in params["panels"].split(",") if p.strip())
+        if asked and all(p in PANELS for p in asked):
+            panels = asked
+        else:
+            notices.append(t("projector.bad_panels", value=params["panels"], panels=",".join(PANELS)))
+    seconds = DEFAULT_SECONDS
+    if params.get("seconds"):
+        raw = params["seconds"]
+        if raw.isdigit() and MIN_SECONDS <= int(raw) <= MAX_SECONDS:
+            seconds = int(raw)
+        else:
+            notices.append(t("projector.bad_seconds", value=raw, low=MIN_SECONDS, high=MAX_SECONDS))
+    theme = params.get("theme") or THEMES[0]
+    if theme not in THEMES:
+        notices.append(t("projector.bad_theme", value=theme))
+        theme = THEMES[0]
+    return ProjectorView(view, panels, seconds, theme), notices
+
+
+def admitted_between(
+    session: Session, actor: Actor, *, org_code: str | None, start: date, end: date, rules: RuleSettings
+) -> pd.DataFrame:
+    """Admissions between two dates for each organization directly under `org_code`, rolled
+    up from their subtrees, most first. Columns: code, name, admitted."""
+    root = org_in_scope(session, actor, org_code)
+    counted = counted_date_column(rules)
+    orgs = orgs_on_screen(session, root)
+    counts = counts_by_prefix(session, root, 1, {"admitted": func.count()}, candidate_scope(session, root),
+                              counted >= start, counted <= end)
+    orgs["admitted"] = roll_to_screen(orgs, counts)["admitted"]
+    children = orgs[orgs["parent_id"] == root.id]
+    return children.sort_values(["admitted", "name"], ascending=[False, True])[["code", "name", "admitted"]]

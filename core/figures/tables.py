@@ -1,0 +1,227 @@
+"""Tables as people read them: Vietnamese headers from the catalog, figures formatted by
+core.format. Pages, the command line and exports show these, never raw frames."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pandas as pd
+
+from core.figures.alerts import Alert
+from core.figures.breakdowns import Mix
+from core.figures.style import status_text
+from core.format import fmt_date, fmt_datetime, fmt_number, fmt_percent
+from core.i18n import has, label, t
+from core.procedure.stages import STAGE_ORDER, STAGES, Qualification
+
+SHOWN_QUALIFICATIONS = (Qualification.UNIVERSITY, Qualification.COLLEGE, Qualification.INTERMEDIATE)
+
+
+def progress_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """One line per organization: admitted/target, % of plan, expected by now, % of members,
+    status (with its symbol, so it reads in greyscale)."""
+    return pd.DataFrame(
+        {
+            t("col.organization"): rows["name"].tolist(),
+            t("col.admitted_target"): [f"{fmt_number(a)}/{fmt_number(b)}" for a, b in zip(rows["admitted"], rows["target"])],
+            t("col.percent_plan"): [fmt_percent(p) for p in rows["percent_plan"]],
+            t("col.expected"): [fmt_number(e, 1) for e in rows["expected"]],
+            t("col.percent_members"): [fmt_percent(p, 2) for p in rows["percent_members"]],
+            t("col.status"): [status_text(s) for s in rows["status"]],
+        }
+    )
+
+
+def mix_table(mix: Mix) -> pd.DataFrame:
+    """The mix of the admitted: each group's count and share of the total."""
+    def share(n: int) -> str:
+        return fmt_percent(100 * n / mix.total) if mix.total else "–"
+
+    groups = [(label("mix", k), n) for k, n in mix.flags.items()]
+    groups += [(label("qualification", k), n) for k, n in mix.qualification.items() if k in SHOWN_QUALIFICATIONS]
+    groups += [(label("occupation", k), n) for k, n in mix.occupation.items() if n]
+    return pd.DataFrame(
+        {
+            t("col.group"): [name for name, _ in groups],
+            t("col.count"): [fmt_number(n) for _, n in groups],
+            t("col.share"): [share(n) for _, n in groups],
+        }
+    )
+
+
+def sector_table(standing: pd.DataFrame) -> pd.DataFrame:
+    """Candidates standing at each stage (columns) per sector (rows)."""
+    if standing.empty:
+        return pd.DataFrame()
+    pivot = standing.pivot_table(index="sector", columns="stage", values="count", aggfunc="sum", fill_value=0)
+    pivot = pivot.reindex(columns=[s.value for s in STAGES if s.value in pivot.columns])
+    table = pd.DataFrame({t("col.sector"): [label("sector", s) for s in pivot.index]})
+    for stage in pivot.columns:
+        table[label("stage", stage)] = [fmt_number(n) for n in pivot[stage]]
+    return table
+
+
+def record_link(candidate_id: int) -> str:
+    """The relative link to a candidate's record page."""
+    return f"ho-so?id={int(candidate_id)}"
+
+
+def worklist_table(work: pd.DataFrame) -> pd.DataFrame:
+    """A branch's candidates: stage and since when, next step, its nearest deadline, the record."""
+    return pd.DataFrame(
+        {
+            t("col.full_name"): work["full_name"].tolist(),
+            t("col.organization"): work["org_name"].tolist(),
+            t("col.current_stage"): [label("stage", s) for s in work["stage"]],
+            t("col.since"): [fmt_date(d) for d in work["stage_date"]],
+            t("col.next_step"): ["–" if pd.isna(s) else label("stage", s) for s in work["next_stage"]],
+            t("col.due"): ["–" if pd.isna(d) else fmt_date(d) for d in work["due"]],
+            t("col.clock_state"): ["–" if pd.isna(s) else label("clock_state", s) for s in work["state"]],
+            t("col.record"): [record_link(i) for i in work["candidate_id"]],
+        }
+    )
+
+
+def clocks_table(clocks: pd.DataFrame) -> pd.DataFrame:
+    """Candidates' clocks: who, where, what is due, by when, how late, and the record."""
+    return pd.DataFrame(
+        {
+            t("col.full_name"): clocks["full_name"].tolist(),
+            t("col.organization"): clocks["org_name"].tolist(),
+            t("col.clock"): [label("clock", c) for c in clocks["clock"]],
+            t("col.due"): [fmt_date(d) for d in clocks["due"]],
+            t("col.clock_state"): [label("clock_state", s) for s in clocks["state"]],
+            t("col.days_left"): [fmt_number(d) for d in clocks["days_left"]],
+            t("col.record"): [record_link(i) for i in clocks["candidate_id"]],
+        }
+    )
+
+
+def students_table(students: pd.DataFrame) -> pd.DataFrame:
+    """Students of age by the next 03/02: name, school, stage, the day they turn 18."""
+    return pd.DataFrame(
+        {
+            t("col.full_name"): students["full_name"].tolist(),
+            t("col.birth_date"): [fmt_date(d) for d in students["birth_date"]],
+            t("col.organization"): students["org_name"].tolist(),
+            t("col.current_stage"): [label("stage", s) for s in students["stage"]],
+            t("col.of_age_on"): [fmt_date(d) for d in students["of_age_on"]],
+        }
+    )
+
+
+def alerts_table(alerts: list[Alert], *, year: int) -> pd.DataFrame:
+    """One line per alert, worst first as given, with where to act: the branch page of the
+    organization for the year (a relative link, so it stays on this server)."""
+    # The sentence (which names the organization) first, so it reads on a phone too.
+    return pd.DataFrame(
+        {
+            t("col.message"): [a.message for a in alerts],
+            t("col.act"): [f"chi-bo?org={quote(a.org_code)}&year={year}" for a in alerts],
+            t("col.alert_kind"): [label("alert_kind", a.kind) for a in alerts],
+            t("col.organization"): [a.org_name for a in alerts],
+        }
+    )
+
+
+def funnel_table(stages: pd.DataFrame) -> pd.DataFrame:
+    """The funnel: standing, entered in the year, moved on, conversion, median days."""
+    return pd.DataFrame(
+        {
+            t("col.stage"): [label("stage", s) for s in stages["stage"]],
+            t("col.standing"): [fmt_number(n) for n in stages["standing"]],
+            t("col.entered"): [fmt_number(n) for n in stages["entered"]],
+            t("col.moved_on"): [fmt_number(n) for n in stages["moved_on"]],
+            t("col.conversion"): [fmt_percent(p) for p in stages["conversion"]],
+            t("col.median_days"): [fmt_number(d) for d in stages["median_days"]],
+        }
+    )
+
+
+def candidates_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Candidates of a branch: name, birth date, organization, current stage and since when."""
+    return pd.DataFrame(
+        {
+            t("col.full_name"): frame["full_name"].tolist(),
+            t("col.birth_date"): [fmt_date(d) for d in frame["birth_date"]],
+            t("col.organization"): frame["org_name"].tolist(),
+            t("col.current_stage"): [label("exit", e) if e else label("stage", s) for s, e in zip(frame["stage"], frame["exit"])],
+            t("col.since"): [fmt_date(d) for d in frame["stage_date"]],
+        }
+    )
+
+
+def history_table(events: pd.DataFrame) -> pd.DataFrame:
+    """A candidate's events as recorded, corrections shown as such."""
+    if events.empty:
+        return pd.DataFrame(columns=[t("col.event_date"), t("col.stage"), t("col.document"), t("col.note"), t("col.recorded")])
+    stage_or_exit = [label("stage", s) if s in STAGE_ORDER else label("exit", s) for s in events["stage"]]
+    return pd.DataFrame(
+        {
+            t("col.event_date"): [fmt_date(d) for d in events["event_date"]],
+            t("col.stage"): [t("history.voided", stage=s) if v else s for s, v in zip(stage_or_exit, events["voids"])],
+            t("col.document"): events["document_number"].tolist(),
+            t("col.note"): events["note"].tolist(),
+            t("col.recorded"): [f"{u} – {fmt_datetime(at)}" for u, at in zip(events["recorded_by"], events["recorded_at"])],
+        }
+    )
+
+
+def users_table(users: list[dict]) -> pd.DataFrame:
+    """Users for the admin: name, role, organization, state, last activity."""
+    def state(u: dict) -> str:
+        if not u["active"]:
+            return t("user.disabled")
+        if u["locked"]:
+            return t("user.locked")
+        return t("user.must_change") if u["must_change_password"] else t("user.active")
+
+    return pd.DataFrame(
+        {
+            t("col.username"): [u["username"] for u in users],
+            t("col.display_name"): [u["display_name"] for u in users],
+            t("col.role"): [label("role", u["role"]) for u in users],
+            t("col.organization"): [u["org_name"] for u in users],
+            t("col.user_state"): [state(u) for u in users],
+            t("col.last_seen"): [fmt_datetime(u["last_seen_at"]) for u in users],
+        }
+    )
+
+
+def organizations_table(tree: list) -> pd.DataFrame:
+    """The organization tree, indented by depth, with kind, sector and state."""
+    top = min((o.depth for o in tree), default=0)
+    return pd.DataFrame(
+        {
+            t("col.organization"): ["\u2003" * (o.depth - top) + o.name for o in tree],
+            t("org.code"): [o.code for o in tree],
+            t("org.kind"): [label("kind", o.kind) for o in tree],
+            t("col.sector"): [label("sector", o.sector) for o in tree],
+            t("org.state"): [t(f"org.active_{o.active}") for o in tree],
+        }
+    )
+
+
+def audit_table(entries: pd.DataFrame) -> pd.DataFrame:
+    """The audit log: when, who, what, on which record, before and after."""
+    return pd.DataFrame(
+        {
+            t("col.at"): [fmt_datetime(a) for a in entries["at"]],
+            t("col.username"): entries["username"].tolist(),
+            t("col.action"): [t(f"action.{a}") if has(f"action.{a}") else a for a in entries["action"]],
+            t("col.entity"): [e if pd.isna(i) else f"{e} #{int(i)}" for e, i in zip(entries["entity"], entries["entity_id"])],
+            t("col.before"): entries["before"].tolist(),
+            t("col.after"): entries["after"].tolist(),
+        }
+    )
+
+
+
+def import_errors_table(errors: list) -> pd.DataFrame:
+    """The problems of a refused import: Excel row (or the file as a whole), column, what is wrong."""
+    return pd.DataFrame(
+        {
+            t("import.col.row"): [str(e.row) if e.row else t("import.file_level") for e in errors],
+            t("import.col.column"): [e.column for e in errors],
+            t("import.col.message"): [e.message for e in errors],
+        }
+    )

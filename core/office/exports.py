@@ -1,0 +1,221 @@
+"""Excel exports of what the screens show: the progress table, the alerts and the candidate
+list of the caller's subtree, and the yearly plans; plus the empty templates for importing
+candidates and plans, which have exactly the columns of those exports (so an export can be
+imported back).
+
+Figures stay numbers and dates stay dates in the workbook (core.office.xlsx); labels come from the
+catalog. Candidate lists are refused for roles that may not see personal data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from core.access.scope import Actor, ScopeError, org_in_scope
+from core.config import RuleSettings
+from core.figures.alerts import all_alerts, candidate_clocks_list
+from core.figures.progress import LARGE_SUBTREE, Period, is_large_subtree, org_figures
+from core.format import fmt_date, fmt_number
+from core.i18n import label, t
+from core.office.xlsx import Column, Sheet, workbook_bytes
+from core.procedure.candidates import candidate_records
+from core.procedure.stages import (
+    STAGES,
+    Education,
+    Exit,
+    Occupation,
+    Qualification,
+    stage_date_column,
+)
+from core.storage.models import Organization, YearPlan
+from core.structure.tree import in_subtree
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of an importable sheet: the record's field, its column, whether an import
+    needs it, and (for a choice) the codes whose labels are offered."""
+
+    name: str
+    column: Column
+    required: bool = False
+    codes: tuple[str, ...] = ()  # the choice's codes, shown by their labels
+    group: str = ""  # the catalog group of those labels
+    informative: bool = False  # shown in exports, ignored by imports
+
+
+def _choice(name: str, group: str, codes: tuple[str, ...], *, required: bool = False) -> Field:
+    return Field(name, Column(t(f"xlsx.col.{name}"), choices=tuple(label(group, c) for c in codes)), required,
+                 codes, group)
+
+
+def _field(name: str, kind: str = "text", *, required: bool = False, informative: bool = False) -> Field:
+    return Field(name, Column(t(f"xlsx.col.{name}"), kind), required, informative=informative)
+
+
+def candidate_fields() -> tuple[Field, ...]:
+    """The columns of the candidate list, in order (built on call: labels come from the catalog)."""
+    return (
+        _field("org_code", required=True),
+        _field("org_name", informative=True),
+        _field("full_name", required=True),
+        _field("birth_date", "date", required=True),
+        _field("female", "bool"),
+        _field("ethnicity"),
+        _field("religion"),
+        _choice("general_education", "education", tuple(e.value for e in Education), required=True),
+        _choice("qualification", "qualification", tuple(q.value for q in Qualification)),
+        _choice("occupation", "occupation", tuple(o.value for o in Occupation)),
+        _field("youth_union_member", "bool"),
+        _field("village_head", "bool"),
+        _field("education_exemption", "bool"),
+        _field("helper_name"),
+        _field("sponsor1_name"),
+        _field("sponsor1_since", "date"),
+        _field("sponsor2_name"),
+        _field("sponsor2_since", "date"),
+        _field("youth_union_resolution_date", "date"),
+        _field("new_member_class_date", "date"),
+        *[_field(stage_date_column(s), "date", required=s is STAGES[0]) for s in STAGES],
+        _field("stage", informative=True),
+        _field("exceptions_acknowledged", "bool"),
+        _choice("exit", "exit", tuple(e.value for e in Exit)),
+        _field("exit_date", "date"),
+        _field("exit_reason"),
+    )
+
+
+def plan_fields() -> tuple[Field, ...]:
+    """The columns of the yearly plans sheet, in order."""
+    return (
+        _field("org_code", required=True),
+        _field("org_name", informative=True),
+        _field("year", "int", required=True),
+        _field("target", "int", required=True),
+        _field("members_start", "int"),
+    )
+
+
+def _shown(field: Field, value: object) -> object:
+    """A record's value as the sheet shows it: a choice by its label."""
+    if field.group and isinstance(value, str) and value:
+        return label(field.group, value)
+    return value
+
+
+def _sheet(title: str, fields: tuple[Field, ...], records: list[dict]) -> Sheet:
+    return Sheet(title, [f.column for f in fields], [[_shown(f, r.get(f.name)) for f in fields] for r in records])
+
+
+def candidates_workbook(session: Session, actor: Actor, *, org_code: str | None) -> bytes:
+    """The candidates of the subtree, exits included, with every field and stage date
+    (refused for roles that may not see personal data, and above LARGE_SUBTREE candidates:
+    a file that size is a database dump, not a list to work from)."""
+    if is_large_subtree(session, org_in_scope(session, actor, org_code)):
+        raise ScopeError(t("scope.lists_further_down", limit=fmt_number(LARGE_SUBTREE)))
+    frame = candidate_records(session, actor, org_code=org_code)
+    records = frame.to_dict("records")
+    for record in records:
+        record["stage"] = label("stage", record["stage"]) if isinstance(record["stage"], str) else None
+    root = org_in_scope(session, actor, org_code)
+    return workbook_bytes([_sheet(t("xlsx.sheet.candidates"), candidate_fields(), records)],
+                          title=t("xlsx.title.candidates", org=root.name))
+
+
+def plans_workbook(session: Session, actor: Actor, *, org_code: str | None) -> bytes:
+    """The yearly plans of every organization of the subtree, all years, by year then tree order."""
+    root = org_in_scope(session, actor, org_code)
+    rows = session.exec(
+        select(Organization.code, Organization.name, YearPlan.year, YearPlan.target, YearPlan.members_start)
+        .join(Organization, Organization.id == YearPlan.organization_id)
+        .where(in_subtree(root.path))
+        .order_by(YearPlan.year, Organization.path)
+    ).all()
+    records = [dict(zip(("org_code", "org_name", "year", "target", "members_start"), row)) for row in rows]
+    return workbook_bytes([_sheet(t("xlsx.sheet.plans"), plan_fields(), records)],
+                          title=t("xlsx.title.plans", org=root.name))
+
+
+def template_workbook(kind: str) -> bytes:
+    """The empty sheet to fill for an import ("candidates" or "plans"), with drop-down lists
+    for the choices and a sheet of explanations."""
+    fields = candidate_fields() if kind == "candidates" else plan_fields()
+    title = t("xlsx.sheet.candidates") if kind == "candidates" else t("xlsx.sheet.plans")
+    notes = [[f.column.header, t("xlsx.required") if f.required else t("xlsx.informative") if f.informative else "",
+              t(f"xlsx.help.{f.column.kind}") if not f.group else t("xlsx.help.choice")] for f in fields]
+    notes_sheet = Sheet(t("xlsx.sheet.help"), [Column(t("xlsx.col.column")), Column(t("xlsx.col.need")),
+                                               Column(t("xlsx.col.how"))], notes)
+    return workbook_bytes([Sheet(title, [f.column for f in fields], []), notes_sheet], lists_title=t("xlsx.sheet.lists"))
+
+
+PROGRESS_COLUMNS = (
+    Column(t("xlsx.col.org_code")),
+    Column(t("col.organization")),
+    Column(t("xlsx.col.parent")),
+    Column(t("org.kind")),
+    Column(t("col.sector")),
+    Column(t("field.members_start"), "int"),
+    Column(t("field.target"), "int"),
+    Column(t("xlsx.col.children_target"), "int"),
+    Column(t("xlsx.col.admitted"), "int"),
+    Column(t("col.percent_plan"), "percent"),
+    Column(t("col.expected"), "decimal"),
+    Column(t("col.percent_members"), "percent", number_format="0.00%"),
+    Column(t("xlsx.col.late_pipeline"), "int"),
+    Column(t("xlsx.col.active_pipeline"), "int"),
+    Column(t("col.status")),
+)
+
+
+def progress_workbook(
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+) -> bytes:
+    """The organization and two levels below it (a district: down to every chi bộ), in tree
+    order, each with its plan and its figures for the year over its whole subtree."""
+    figures = org_figures(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules, levels=2)
+    codes = figures["code"].to_dict()
+    rows = [
+        [r["code"], r["name"], codes.get(r["parent_id"]), label("kind", r["kind"]), label("sector", r["sector"]),
+         r["members_start"], r["target"], r["children_target"], r["admitted"], r["percent_plan"], r["expected"],
+         r["percent_members"], r["late_pipeline"], r["active_pipeline"], label("status", r["status"])]
+        for _, r in figures.iterrows()
+    ]
+    title = t("xlsx.title.progress", year=year, org=figures.iloc[0]["name"], as_of=fmt_date(Period(year, as_of).end))
+    return workbook_bytes([Sheet(t("xlsx.sheet.progress", year=year), PROGRESS_COLUMNS, rows)], title=title)
+
+
+def alerts_workbook(
+    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+) -> bytes:
+    """The alerts, worst first; for roles that may see names, a second sheet of the
+    candidates' overdue and soon-due items. Above LARGE_SUBTREE candidates, as on the alerts
+    page, the organizations' alerts only."""
+    with_clocks = not is_large_subtree(session, org_in_scope(session, actor, org_code))
+    alerts = all_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules, with_clocks=with_clocks)
+    sheets = [Sheet(
+        t("xlsx.sheet.alerts"),
+        [Column(t("col.alert_kind")), Column(t("xlsx.col.org_code")), Column(t("col.organization")),
+         Column(t("col.message")), Column(t("xlsx.col.cases"), "int")],
+        [[label("alert_kind", a.kind), a.org_code, a.org_name, a.message, a.count] for a in alerts],
+    )]
+    if actor.sees_personal_data and with_clocks:
+        clocks = candidate_clocks_list(session, actor, org_code=org_code, today=as_of, rules=rules)
+        sheets.append(Sheet(
+            t("xlsx.sheet.clocks"),
+            [Column(t("col.full_name")), Column(t("xlsx.col.org_code")), Column(t("col.organization")),
+             Column(t("col.current_stage")), Column(t("col.clock")), Column(t("col.due"), "date"),
+             Column(t("col.clock_state")), Column(t("col.days_left"), "int")],
+            [[r["full_name"], r["org_code"], r["org_name"], label("stage", r["stage"]), label("clock", r["clock"]),
+              r["due"], label("clock_state", r["state"]), r["days_left"]] for r in clocks.to_dict("records")],
+        ))
+    root = org_in_scope(session, actor, org_code)
+    return workbook_bytes(sheets, title=t("xlsx.title.alerts", year=year, org=root.name,
+                                          as_of=fmt_date(Period(year, as_of).end)))
+
+
+def export_file_name(kind: str, org_code: str | None, year: int | None = None) -> str:
+    """ "tien-do_KB_2023.xlsx": what, whose, which year."""
+    parts = [t(f"xlsx.file.{kind}"), org_code or "", str(year) if year else ""]
+    return "_".join(p for p in parts if p) + ".xlsx"

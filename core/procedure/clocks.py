@@ -1,0 +1,88 @@
+"""Statutory clocks of a candidate: what is due, by when, and whether it is late.
+
+Pure functions over CandidateFacts; working-day deadlines use core.procedure.workdays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from core.config import RuleSettings
+from core.procedure.rules import CandidateFacts, current_stage, sponsor_findings
+from core.procedure.stages import MEMBER_STAGES, Stage
+from core.procedure.workdays import add_months, add_working_days, add_years
+
+ClockState = Literal["ok", "due_soon", "overdue"]
+STATE_RANK: dict[str, int] = {"overdue": 0, "due_soon": 1, "ok": 2}
+
+# Deadlines that exist in law; the others are reminders that can only come up, never be late.
+REMINDERS = frozenset({"probation_end", "turns_18"})
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One deadline of one candidate."""
+
+    kind: str
+    due: date
+    state: ClockState
+    days_left: int
+
+
+def clock_state(due: date, today: date, due_soon_days: int) -> ClockState:
+    """Overdue after the due date; due soon within `due_soon_days` calendar days of it."""
+    if today > due:
+        return "overdue"
+    if (due - today).days <= due_soon_days:
+        return "due_soon"
+    return "ok"
+
+
+def candidate_clocks(facts: CandidateFacts, today: date, rules: RuleSettings) -> list[Clock]:
+    """Every clock that applies to the candidate today, most urgent first."""
+    if facts.exit or facts.stage_dates.get(Stage.OFFICIAL):
+        return []
+    d = facts.stage_dates
+    due: dict[str, date] = {}
+    branch, decision, admitted = d.get(Stage.BRANCH_RESOLUTION), d.get(Stage.DECISION), d.get(Stage.ADMITTED)
+    if branch and not decision:
+        due["decision"] = add_working_days(branch, rules.decision_working_days)
+    if decision and not admitted:
+        due["ceremony"] = add_working_days(decision, rules.ceremony_working_days)
+    if admitted:
+        probation_end = add_months(admitted, rules.probation_months)
+        if today <= probation_end:
+            due["probation_end"] = probation_end
+        else:
+            due["recognition_review"] = add_working_days(probation_end, rules.recognition_review_working_days)
+        if facts.new_member_class_date is None:
+            due["new_member_class"] = probation_end
+    if not branch:
+        if d.get(Stage.CLASS_DONE):
+            due["certificate_expiry"] = add_months(d[Stage.CLASS_DONE], rules.certificate_valid_months)
+        turns_18 = add_years(facts.birth_date, rules.min_age_months // 12)
+        if today < turns_18:
+            due["turns_18"] = turns_18
+        turns_60 = add_years(facts.birth_date, rules.max_age_months // 12)
+        if today >= add_months(turns_60, -rules.near_max_age_months):
+            due["turns_60"] = turns_60
+    stage = current_stage(d)
+    if stage is not None and stage not in MEMBER_STAGES:
+        due["stuck"] = d[stage] + timedelta(days=rules.stuck_days)
+    if stage in (Stage.CLASS_DONE, Stage.DOSSIER) and any(
+        f.code == "sponsors_missing" for f in sponsor_findings(facts, today, rules)
+    ):
+        due["sponsors_missing"] = today  # a to-do now: the dossier cannot go to the vote without them
+
+    clocks = []
+    for kind, when in due.items():
+        # Turning 60 is only listed once it is near, and is then worth a warning straight away.
+        soon = rules.near_max_age_months * 31 if kind == "turns_60" else rules.due_soon_days
+        state = clock_state(when, today, soon)
+        if kind == "stuck" and state != "overdue":
+            continue  # only a stay past the limit is worth a line
+        if kind in REMINDERS and state == "overdue":
+            continue
+        clocks.append(Clock(kind, when, state, (when - today).days))
+    return sorted(clocks, key=lambda c: (STATE_RANK[c.state], c.due))

@@ -1,0 +1,416 @@
+"""The write side of the candidate pipeline: add a candidate, record a stage, an exit, a
+correction. Each function checks the caller's scope, the rules and the record's version,
+then writes in the caller's transaction (events, the derived candidate columns, an audit
+entry, the data version), or raises and writes nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from core.access.audit import record_audit, snapshot
+from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
+from core.config import RuleSettings
+from core.i18n import t
+from core.procedure.rules import (
+    CandidateFacts,
+    Finding,
+    Sponsor,
+    blocking,
+    check_exit,
+    check_stage,
+    current_stage,
+    exceptions,
+)
+from core.procedure.stages import (
+    CELL_KINDS,
+    STAGES,
+    Education,
+    Exit,
+    Occupation,
+    OrgKind,
+    Qualification,
+    Stage,
+    stage_date_column,
+)
+from core.procedure.workdays import add_years
+from core.storage.db import bump_data_version
+from core.storage.models import NOT_SETTLED, Candidate, Organization, StageEvent, utcnow
+
+
+class RuleViolation(ValueError):
+    """A step the rules forbid, or that needs an exception nobody acknowledged."""
+
+    def __init__(self, findings: list[Finding], *, needs_ack: bool = False):
+        self.findings = findings
+        self.needs_ack = needs_ack
+        key = "error.needs_ack" if needs_ack else "error.rule_blocked"
+        super().__init__(t(key, reasons=" ".join(f.message for f in findings)))
+
+
+class FormError(ValueError):
+    """Input that cannot be saved; `errors` holds one Vietnamese message per problem."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__(" ".join(errors))
+
+
+class StaleEditError(RuntimeError):
+    """The record changed since the form was opened."""
+
+    def __init__(self) -> None:
+        super().__init__(t("error.stale"))
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """The part of a stage event that decides a candidate's state."""
+
+    id: int
+    stage: str
+    event_date: date
+    replaces_event_id: int | None = None
+    voids: bool = False
+
+
+def effective_events(events: Iterable[EventRow]) -> list[EventRow]:
+    """The events still in force: not replaced by a correction, and not voiding ones."""
+    events = list(events)
+    replaced = {e.replaces_event_id for e in events if e.replaces_event_id is not None}
+    return [e for e in events if e.id not in replaced and not e.voids]
+
+
+def derive_state(events: Iterable[EventRow]) -> dict[str, object]:
+    """The derived candidate columns (stage dates, current stage, exit, settled date) from its events."""
+    state: dict[str, object] = {stage_date_column(s): None for s in STAGES}
+    state.update(stage=None, stage_date=None, exit=None, exit_date=None)
+    stage_dates: dict[Stage, date] = {}
+    for e in effective_events(events):
+        if e.stage in Stage._value2member_map_:
+            stage_dates[Stage(e.stage)] = e.event_date
+            state[stage_date_column(e.stage)] = e.event_date
+        else:
+            state["exit"], state["exit_date"] = e.stage, e.event_date
+    stage = current_stage(stage_dates)
+    if stage is not None:
+        state["stage"], state["stage_date"] = stage.value, stage_dates[stage]
+    ends = [d for d in (stage_dates.get(Stage.ADMITTED), state["exit_date"]) if d is not None]
+    state["settled_date"] = min(ends) if ends else NOT_SETTLED
+    return state
+
+
+def stage_dates_of(candidate: Candidate, as_of: date | None = None) -> dict[Stage, date]:
+    """The stage dates held on a candidate row (those on or before `as_of`, when given)."""
+    dates = {s: getattr(candidate, stage_date_column(s)) for s in STAGES}
+    return {s: d for s, d in dates.items() if d is not None and (as_of is None or d <= as_of)}
+
+
+def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None) -> CandidateFacts:
+    """The rule inputs of a candidate in its organization (as they stood on `as_of`, when given)."""
+    left = candidate.exit is not None and (as_of is None or candidate.exit_date <= as_of)
+    return CandidateFacts(
+        birth_date=candidate.birth_date,
+        general_education=candidate.general_education,
+        education_exemption=candidate.education_exemption,
+        youth_union_member=candidate.youth_union_member,
+        youth_union_resolution_date=candidate.youth_union_resolution_date,
+        sponsors=(
+            Sponsor(candidate.sponsor1_name, candidate.sponsor1_since),
+            Sponsor(candidate.sponsor2_name, candidate.sponsor2_since),
+        ),
+        new_member_class_date=candidate.new_member_class_date,
+        grassroots_cell=org.kind == OrgKind.GRASSROOTS_CELL,
+        stage_dates=stage_dates_of(candidate, as_of),
+        exit=candidate.exit if left else None,
+        exit_date=candidate.exit_date if left else None,
+    )
+
+
+def _editable_candidate(session: Session, actor: Actor, candidate_id: int, expected_version: int | None):
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFoundError(t("error.not_found"))
+    org = session.get(Organization, candidate.organization_id)
+    if not actor.edits_candidates or not actor.covers(org.path):
+        raise ScopeError(t("error.out_of_scope", code=org.code))
+    if expected_version is not None and candidate.version != expected_version:
+        raise StaleEditError()
+    return candidate, org
+
+
+def _refresh_derived(session: Session, candidate: Candidate) -> None:
+    rows = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id).order_by(StageEvent.id)).all()
+    state = derive_state(EventRow(e.id, e.stage, e.event_date, e.replaces_event_id, e.voids) for e in rows)
+    for column, value in state.items():
+        setattr(candidate, column, value)
+    candidate.version += 1
+    candidate.updated_at = utcnow()
+    session.add(candidate)
+
+
+def _append_event(session: Session, actor: Actor, candidate: Candidate, event: StageEvent, action: str) -> StageEvent:
+    before = snapshot(candidate)
+    session.add(event)
+    session.flush()
+    _refresh_derived(session, candidate)
+    session.flush()
+    record_audit(
+        session,
+        username=actor.username,
+        action=action,
+        entity="candidate",
+        entity_id=candidate.id,
+        before=before,
+        after={**snapshot(candidate), "event": snapshot(event)},
+    )
+    bump_data_version(session)
+    return event
+
+
+def record_stage(
+    session: Session,
+    actor: Actor,
+    *,
+    candidate_id: int,
+    expected_version: int | None,
+    stage: Stage,
+    event_date: date,
+    today: date,
+    rules: RuleSettings,
+    document_number: str = "",
+    note: str = "",
+    votes_for: int | None = None,
+    votes_total: int | None = None,
+    acknowledge_exceptions: bool = False,
+) -> StageEvent:
+    """Record that the candidate entered `stage` on `event_date`, after every rule is checked."""
+    candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
+    findings = check_stage(
+        facts_of(candidate, org), stage, event_date, today=today, rules=rules, votes_for=votes_for, votes_total=votes_total
+    )
+    if blocking(findings):
+        raise RuleViolation(blocking(findings))
+    acked = exceptions(findings)
+    if acked and not acknowledge_exceptions:
+        raise RuleViolation(acked, needs_ack=True)
+    event = StageEvent(
+        candidate_id=candidate.id,
+        stage=stage.value,
+        event_date=event_date,
+        document_number=document_number.strip(),
+        note=note.strip(),
+        votes_for=votes_for,
+        votes_total=votes_total,
+        acknowledged=",".join(f.code for f in acked),
+        recorded_by=actor.username,
+    )
+    return _append_event(session, actor, candidate, event, "record_stage")
+
+
+def record_exit(
+    session: Session,
+    actor: Actor,
+    *,
+    candidate_id: int,
+    expected_version: int | None,
+    exit_: Exit,
+    event_date: date,
+    today: date,
+    reason: str,
+    document_number: str = "",
+) -> StageEvent:
+    """Record a stop, a removal after failed probation, or a transfer; a reason is required."""
+    candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
+    findings = check_exit(facts_of(candidate, org), exit_, event_date, today=today)
+    if not reason.strip():
+        findings.append(Finding("reason_missing", True, t("rule.reason_missing")))
+    if blocking(findings):
+        raise RuleViolation(blocking(findings))
+    event = StageEvent(
+        candidate_id=candidate.id,
+        stage=exit_.value,
+        event_date=event_date,
+        document_number=document_number.strip(),
+        note=reason.strip(),
+        recorded_by=actor.username,
+    )
+    return _append_event(session, actor, candidate, event, "record_exit")
+
+
+def void_event(
+    session: Session,
+    actor: Actor,
+    *,
+    candidate_id: int,
+    expected_version: int | None,
+    event_id: int,
+    reason: str,
+) -> StageEvent:
+    """Cancel a wrongly recorded event with a new one; the history keeps both.
+
+    Only the latest event in force can be voided, so the remaining history stays in order;
+    a wrong date is put right by voiding and recording the stage again.
+    """
+    candidate, _org = _editable_candidate(session, actor, candidate_id, expected_version)
+    rows = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id)).all()
+    in_force = effective_events(EventRow(e.id, e.stage, e.event_date, e.replaces_event_id, e.voids) for e in rows)
+    latest = max(in_force, key=lambda e: (e.event_date, e.id), default=None)
+    if latest is None or latest.id != event_id:
+        raise RuleViolation([Finding("not_latest", True, t("rule.void_not_latest"))])
+    if not reason.strip():
+        raise RuleViolation([Finding("reason_missing", True, t("rule.reason_missing"))])
+    original = next(e for e in rows if e.id == event_id)
+    event = StageEvent(
+        candidate_id=candidate.id,
+        stage=original.stage,
+        event_date=original.event_date,
+        note=reason.strip(),
+        replaces_event_id=event_id,
+        voids=True,
+        recorded_by=actor.username,
+    )
+    return _append_event(session, actor, candidate, event, "void_event")
+
+
+@dataclass(frozen=True)
+class CandidateInput:
+    """The fields of a candidate as a form or an import gives them."""
+
+    full_name: str
+    birth_date: date
+    female: bool = False
+    ethnicity: str = "Kinh"
+    religion: str = ""
+    general_education: str = Education.UPPER_SECONDARY.value
+    qualification: str = Qualification.NONE.value
+    occupation: str = Occupation.OTHER.value
+    youth_union_member: bool = False
+    village_head: bool = False
+    education_exemption: bool = False
+    helper_name: str = ""
+    sponsor1_name: str = ""
+    sponsor1_since: date | None = None
+    sponsor2_name: str = ""
+    sponsor2_since: date | None = None
+    youth_union_resolution_date: date | None = None
+    new_member_class_date: date | None = None
+
+
+MIN_BIRTH_YEAR = 1900
+MIN_AGE_TO_LIST_YEARS = 14  # younger people are not listed as a source
+
+
+def candidate_input_errors(data: CandidateInput, *, today: date) -> list[tuple[str, str]]:
+    """(field, Vietnamese message) for every field that is wrong; empty when all is well."""
+    errors = []
+    if not data.full_name.strip() or len(data.full_name) > 255:
+        errors.append(("full_name", t("form.name_required")))
+    if data.birth_date.year < MIN_BIRTH_YEAR or data.birth_date > add_years(today, -MIN_AGE_TO_LIST_YEARS):
+        errors.append(("birth_date", t("form.birth_date_range", min_age=MIN_AGE_TO_LIST_YEARS)))
+    choices = {"general_education": Education, "qualification": Qualification, "occupation": Occupation}
+    for name, codes in choices.items():
+        if getattr(data, name) not in codes._value2member_map_:
+            errors.append((name, t("form.bad_choice", field=t(f"field.{name}"))))
+    for name in ("sponsor1_since", "sponsor2_since", "youth_union_resolution_date", "new_member_class_date"):
+        value = getattr(data, name)
+        if value is not None and (value > today or value < data.birth_date):
+            errors.append((name, t("form.bad_field_date", field=t(f"field.{name}"))))
+    return errors
+
+
+def check_candidate_input(data: CandidateInput, *, today: date) -> list[str]:
+    """Vietnamese messages for every field that is wrong; empty when all is well."""
+    return [message for _field, message in candidate_input_errors(data, today=today)]
+
+
+def _apply(candidate: Candidate, data: CandidateInput) -> None:
+    for name, value in vars(data).items():
+        setattr(candidate, name, value.strip() if isinstance(value, str) else value)
+    candidate.ethnic_minority = candidate.ethnicity.strip().lower() not in ("", "kinh")
+
+
+def candidate_cell(session: Session, actor: Actor, org_code: str) -> Organization:
+    """The chi bộ a new candidate is listed in: in the caller's subtree, the caller allowed to
+    edit candidates, and an active cell (FormError or ScopeError otherwise)."""
+    org = org_in_scope(session, actor, org_code)
+    if not actor.edits_candidates:
+        raise ScopeError(t("error.out_of_scope", code=org.code))
+    if org.kind not in CELL_KINDS or not org.active:
+        raise FormError([t("form.not_a_cell", org=org.name)])
+    return org
+
+
+def source_errors(data: CandidateInput, source_date: date, *, today: date, rules: RuleSettings) -> list[str]:
+    """What forbids listing this person as a source on `source_date` (the date rules)."""
+    facts = CandidateFacts(birth_date=data.birth_date)
+    return [f.message for f in blocking(check_stage(facts, Stage.SOURCE, source_date, today=today, rules=rules))]
+
+
+def create_candidate(
+    session: Session, actor: Actor, *, org: Organization, data: CandidateInput, events: list[StageEvent], action: str
+) -> Candidate:
+    """Write a checked new candidate with its (checked) events, derive its columns and audit
+    it, in the caller's transaction; the caller bumps the data version."""
+    candidate = Candidate(organization_id=org.id, org_path=org.path, full_name="", birth_date=data.birth_date)
+    _apply(candidate, data)
+    candidate.version = 0  # deriving the columns from the events makes it 1
+    session.add(candidate)
+    session.flush()
+    for event in events:
+        event.candidate_id = candidate.id
+        event.recorded_by = actor.username
+        session.add(event)
+    session.flush()
+    _refresh_derived(session, candidate)
+    session.flush()
+    record_audit(session, username=actor.username, action=action, entity="candidate", entity_id=candidate.id,
+                 before=None, after={**snapshot(candidate), "events": [snapshot(e) for e in events]})
+    return candidate
+
+
+def add_candidate(
+    session: Session,
+    actor: Actor,
+    *,
+    org_code: str,
+    data: CandidateInput,
+    source_date: date,
+    today: date,
+    rules: RuleSettings,
+    note: str = "",
+) -> Candidate:
+    """List a new candidate as a source (Quần chúng trong diện tạo nguồn) in a chi bộ of the
+    caller's subtree; nothing is written when a field or the date is wrong."""
+    org = candidate_cell(session, actor, org_code)
+    errors = check_candidate_input(data, today=today) + source_errors(data, source_date, today=today, rules=rules)
+    if errors:
+        raise FormError(errors)
+    event = StageEvent(candidate_id=0, stage=Stage.SOURCE.value, event_date=source_date, note=note.strip(),
+                       recorded_by=actor.username)
+    candidate = create_candidate(session, actor, org=org, data=data, events=[event], action="add_candidate")
+    bump_data_version(session)
+    return candidate
+
+
+def edit_candidate(
+    session: Session, actor: Actor, *, candidate_id: int, expected_version: int, data: CandidateInput, today: date
+) -> Candidate:
+    """Change a candidate's details (not its stages), if nobody changed it meanwhile."""
+    candidate, _org = _editable_candidate(session, actor, candidate_id, expected_version)
+    errors = check_candidate_input(data, today=today)
+    if errors:
+        raise FormError(errors)
+    before = snapshot(candidate)
+    _apply(candidate, data)
+    candidate.version += 1
+    candidate.updated_at = utcnow()
+    session.add(candidate)
+    session.flush()
+    record_audit(session, username=actor.username, action="edit_candidate", entity="candidate", entity_id=candidate.id,
+                 before=before, after=snapshot(candidate))
+    bump_data_version(session)
+    return candidate

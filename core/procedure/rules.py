@@ -1,0 +1,249 @@
+"""Rules of the admission procedure, as pure functions over plain values.
+
+Each check returns Findings: a blocking one forbids the step; a non-blocking one (over 60,
+education exemption) is an exception that a person must acknowledge, and that is recorded.
+Every number comes from `RuleSettings`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from core.config import RuleSettings
+from core.format import fmt_date
+from core.i18n import label, t
+from core.procedure.stages import (
+    EXIT_ALLOWED_FROM,
+    STAGE_ORDER,
+    Education,
+    Exit,
+    Stage,
+    previous_stage,
+    required_stages,
+)
+from core.procedure.workdays import add_months, full_months_between
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a rule check."""
+
+    code: str
+    blocking: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class Sponsor:
+    """A member who sponsors the candidate, and since when they have worked with them."""
+
+    name: str
+    since: date | None
+
+
+@dataclass(frozen=True)
+class CandidateFacts:
+    """What the rules need to know about a candidate (no name, nothing else personal)."""
+
+    birth_date: date
+    general_education: str = Education.UPPER_SECONDARY
+    education_exemption: bool = False
+    youth_union_member: bool = False
+    youth_union_resolution_date: date | None = None
+    sponsors: tuple[Sponsor, ...] = ()
+    new_member_class_date: date | None = None
+    grassroots_cell: bool = False
+    stage_dates: dict[Stage, date] = field(default_factory=dict)
+    exit: str | None = None
+    exit_date: date | None = None
+
+    @property
+    def certificate_date(self) -> date | None:
+        return self.stage_dates.get(Stage.CLASS_DONE)
+
+
+def current_stage(stage_dates: dict[Stage, date]) -> Stage | None:
+    """The furthest stage entered, or None before the first."""
+    entered = [s for s in stage_dates if stage_dates[s] is not None]
+    return max(entered, key=lambda s: STAGE_ORDER[s]) if entered else None
+
+
+def age_in_months(birth_date: date, on: date) -> int:
+    """Age in full months on a date."""
+    return full_months_between(birth_date, on)
+
+
+def _years(months: int) -> str:
+    """A limit in months as years when whole ("18"), else as years and months."""
+    return str(months // 12) if months % 12 == 0 else f"{months // 12} năm {months % 12} tháng"
+
+
+def _years_months(months: int) -> dict[str, int]:
+    return {"years": months // 12, "months": months % 12}
+
+
+def vote_eligibility(facts: CandidateFacts, vote_date: date, rules: RuleSettings) -> list[Finding]:
+    """Conditions at the chi bộ vote: age, education, awareness certificate, sponsors."""
+    findings: list[Finding] = []
+    age = age_in_months(facts.birth_date, vote_date)
+    if age < rules.min_age_months:
+        findings.append(Finding("too_young", True, t("rule.too_young", min_years=_years(rules.min_age_months), **_years_months(age))))
+    elif age > rules.max_age_months:
+        findings.append(Finding("over_age", False, t("rule.over_age", max_years=_years(rules.max_age_months), **_years_months(age))))
+
+    if facts.general_education == Education.PRIMARY:
+        if facts.education_exemption:
+            findings.append(Finding("education_exemption", False, t("rule.education_exemption")))
+        else:
+            findings.append(Finding("education_missing", True, t("rule.education_missing")))
+
+    cert = facts.certificate_date
+    if cert is None:
+        findings.append(Finding("no_certificate", True, t("rule.no_certificate")))
+    elif vote_date > add_months(cert, rules.certificate_valid_months):
+        findings.append(
+            Finding("certificate_expired", True,
+                    t("rule.certificate_expired", date=fmt_date(cert), months=rules.certificate_valid_months))
+        )
+
+    findings.extend(sponsor_findings(facts, vote_date, rules))
+    return findings
+
+
+def sponsor_findings(facts: CandidateFacts, vote_date: date, rules: RuleSettings) -> list[Finding]:
+    """Two official members who have known the candidate long enough, or, for a Đoàn member
+    of youth age, the Đoàn's resolution and one."""
+    named = [s for s in facts.sponsors if s.name.strip()]
+    youth_route = (
+        facts.youth_union_member
+        and facts.youth_union_resolution_date is not None
+        # Youth-union age runs to the end of the year of age `youth_union_max_age_years`.
+        and age_in_months(facts.birth_date, vote_date) < 12 * (rules.youth_union_max_age_years + 1)
+    )
+    needed = 1 if youth_route else 2
+    if len(named) < needed:
+        return [Finding("sponsors_missing", True, t("rule.sponsors_missing"))]
+    findings = []
+    for sponsor in named[:needed]:
+        months = full_months_between(sponsor.since, vote_date) if sponsor.since else 0
+        if months < rules.sponsor_min_months:
+            findings.append(
+                Finding("sponsor_too_recent", True,
+                        t("rule.sponsor_too_recent", name=sponsor.name, months=max(months, 0), min=rules.sponsor_min_months))
+            )
+    return findings
+
+
+def vote_findings(votes_for: int | None, votes_total: int | None, rules: RuleSettings) -> list[Finding]:
+    """A resolution needs at least two thirds of the official members in favour."""
+    if votes_for is None or votes_total is None:
+        return []
+    if votes_total <= 0 or votes_for < 0 or votes_for > votes_total:
+        return [Finding("vote_invalid", True, t("rule.vote_invalid", votes_for=votes_for, votes_total=votes_total))]
+    if votes_for * rules.vote_min_denominator < votes_total * rules.vote_min_numerator:
+        return [
+            Finding("vote_short", True,
+                    t("rule.vote_short", votes_for=votes_for, votes_total=votes_total,
+                      numerator=rules.vote_min_numerator, denominator=rules.vote_min_denominator))
+        ]
+    return []
+
+
+def check_stage(
+    facts: CandidateFacts,
+    stage: Stage,
+    event_date: date,
+    *,
+    today: date,
+    rules: RuleSettings,
+    votes_for: int | None = None,
+    votes_total: int | None = None,
+) -> list[Finding]:
+    """May `stage` be entered on `event_date`? Order, dates, and the stage's own conditions."""
+    findings = _date_findings(event_date, today)
+    if facts.exit:
+        findings.append(Finding("exited", True, t("rule.exited", exit=label("exit", facts.exit))))
+        return findings
+    if stage not in required_stages(grassroots_cell=facts.grassroots_cell):
+        findings.append(Finding("not_applicable", True, t("rule.not_applicable", stage=label("stage", stage))))
+        return findings
+    if facts.stage_dates.get(stage):
+        findings.append(Finding("already_entered", True, t("rule.already_entered", stage=label("stage", stage))))
+        return findings
+    prev = previous_stage(stage, grassroots_cell=facts.grassroots_cell)
+    if prev is not None:
+        prev_date = facts.stage_dates.get(prev)
+        if prev_date is None:
+            findings.append(Finding("missing_previous", True, t("rule.missing_previous", previous=label("stage", prev))))
+            return findings
+        if event_date < prev_date:
+            findings.append(
+                Finding(
+                    "before_previous",
+                    True,
+                    t(
+                        "rule.before_previous",
+                        date=fmt_date(event_date),
+                        previous=label("stage", prev),
+                        previous_date=fmt_date(prev_date),
+                    ),
+                )
+            )
+    if stage is Stage.BRANCH_RESOLUTION:
+        findings.extend(vote_eligibility(facts, event_date, rules))
+    if stage in (Stage.BRANCH_RESOLUTION, Stage.COMMITTEE_RESOLUTION):
+        findings.extend(vote_findings(votes_for, votes_total, rules))
+    if stage is Stage.OFFICIAL:
+        admitted = facts.stage_dates.get(Stage.ADMITTED)
+        if admitted is not None:
+            probation_end = add_months(admitted, rules.probation_months)
+            if event_date < probation_end:
+                findings.append(
+                    Finding("probation_not_over", True,
+                            t("rule.probation_not_over", date=fmt_date(probation_end), months=rules.probation_months))
+                )
+        if facts.new_member_class_date is None:
+            findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
+    return findings
+
+
+def check_exit(facts: CandidateFacts, exit_: Exit, event_date: date, *, today: date) -> list[Finding]:
+    """May the candidate leave the pipeline this way, on this date?"""
+    findings = _date_findings(event_date, today)
+    if facts.exit:
+        findings.append(Finding("exited", True, t("rule.exited", exit=label("exit", facts.exit))))
+        return findings
+    stage = current_stage(facts.stage_dates)
+    if stage is None:
+        findings.append(Finding("no_stage_yet", True, t("rule.no_stage_yet", exit=label("exit", exit_))))
+        return findings
+    if stage not in EXIT_ALLOWED_FROM[exit_]:
+        findings.append(
+            Finding("exit_not_allowed", True, t("rule.exit_not_allowed", exit=label("exit", exit_), stage=label("stage", stage)))
+        )
+    stage_date = facts.stage_dates[stage]
+    if event_date < stage_date:
+        findings.append(
+            Finding(
+                "before_previous",
+                True,
+                t("rule.before_previous", date=fmt_date(event_date), previous=label("stage", stage), previous_date=fmt_date(stage_date)),
+            )
+        )
+    return findings
+
+
+def _date_findings(event_date: date, today: date) -> list[Finding]:
+    if event_date > today:
+        return [Finding("future_date", True, t("rule.future_date", date=fmt_date(event_date)))]
+    return []
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    """The findings that forbid the step."""
+    return [f for f in findings if f.blocking]
+
+
+def exceptions(findings: list[Finding]) -> list[Finding]:
+    """The findings that need an acknowledged exception."""
+    return [f for f in findings if not f.blocking]

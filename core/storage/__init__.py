@@ -1,0 +1,1 @@
+"""The database: every table, the engine and sessions, migrations and portable SQL helpers."""

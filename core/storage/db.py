@@ -1,0 +1,103 @@
+"""The database: one Engine per URL, sessions per unit of work, migrations, the data version.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on; PostgreSQL goes
+through psycopg 3. The schema always comes from the Alembic migrations in core/storage/migrations,
+never from `create_all`, so an existing database upgrades in place.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, update
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine, select
+
+from core.storage.models import DataVersion
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _normalise_url(url: str) -> str:
+    """Use psycopg 3 for a bare postgresql:// URL (SQLAlchemy would pick psycopg2)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """A new Engine for a database URL (tests make one per temporary database)."""
+    url = _normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+@lru_cache(maxsize=4)
+def get_engine(url: str) -> Engine:
+    """The Engine for a database URL, made once per process (Engines are thread-safe)."""
+    return make_engine(url)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config() -> Config:
+    """The Alembic configuration of our migrations (for the CLI's init and for tests)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Create the schema or upgrade it to the newest migration; a no-op when up to date."""
+    cfg = alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database is at the newest migration."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def data_version(session: Session) -> int:
+    """The current data version (one tiny query; caches key on it)."""
+    return session.exec(select(DataVersion.version).where(DataVersion.id == 1)).one()
+
+
+def bump_data_version(session: Session) -> None:
+    """Increase the data version inside the caller's transaction."""
+    session.execute(update(DataVersion).where(DataVersion.id == 1).values(version=DataVersion.version + 1))

@@ -1,0 +1,213 @@
+"""All database tables, in one module (SQLModel re-defining a table raises an error).
+
+Organizations form a tree through `parent_id`, and carry a materialized `path` ("/1/5/23/")
+so that a whole subtree is one indexed range query (see `core.structure.tree`). Stage events are the
+history of a candidate and are append-only; the candidate row keeps the date each stage was
+entered, derived from the events in the same transaction, so that every figure is one
+aggregate over candidates instead of a walk through events.
+
+At the scale of the whole Party (300.000 organizations, a million candidates) the candidate
+row also carries its organization's path and the date it settled (admitted or left), so a
+subtree's candidates are one index range without a join, and "still in the procedure on a
+date" is one range on `settled_date` instead of a scan.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Byte-wise ordering on PostgreSQL too, so "path >= '/1/' AND path < '/10'" is a subtree scan
+# whatever the database's locale is. SQLite compares strings byte-wise already.
+PATH_TYPE = String(400).with_variant(String(400, collation="C"), "postgresql")
+
+
+SETTLED_INDEX_COLUMNS = (
+    "settled_date", "org_path", "decision_date", "admitted_date", "source_date", "outstanding_date",
+    "class_done_date", "dossier_date", "branch_resolution_date", "committee_resolution_date",
+)
+# `settled_date` of a candidate still in the procedure: after every date a query asks about,
+# so "in the procedure on day D" is the index range settled_date > D.
+NOT_SETTLED = date(9999, 12, 31)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC (the only kind of timestamp stored)."""
+    return datetime.now(timezone.utc)
+
+
+def _utc_column(*, nullable: bool = False, index: bool = False) -> Column:
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)
+
+
+class Organization(SQLModel, table=True):
+    """A Party organization: a node of the tree, of any depth."""
+
+    __tablename__ = "organization"
+    # The grassroots organizations of a subtree, read from the index alone.
+    __table_args__ = (Index("ix_organization_kind_path", "kind", "path", "active"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=255)
+    parent_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    path: str = Field(sa_type=PATH_TYPE, index=True)
+    depth: int = 0
+    kind: str = Field(max_length=32)
+    sector: str = Field(max_length=32)
+    active: bool = True
+    version: int = 1
+
+
+class YearPlan(SQLModel, table=True):
+    """An organization's plan for one year: target admissions and members at the start."""
+
+    __tablename__ = "year_plan"
+    __table_args__ = (UniqueConstraint("organization_id", "year", name="uq_year_plan_org_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    year: int = Field(index=True)
+    target: int = 0
+    members_start: int | None = None
+    version: int = 1
+
+
+class Candidate(SQLModel, table=True):
+    """A person on the way to membership, with what eligibility and the breakdowns need.
+
+    The `<stage>_date` columns, `stage`, `exit`, `exit_date` and `settled_date` are derived
+    from the stage events (core.procedure.pipeline keeps them in step); `org_path` is the organization's
+    path (core.structure.organizations keeps it in step when a subtree moves); `version` guards against
+    stale edits.
+    """
+
+    __tablename__ = "candidate"
+    __table_args__ = (
+        Index("ix_candidate_org_decision", "organization_id", "decision_date"),
+        Index("ix_candidate_org_admitted", "organization_id", "admitted_date"),
+        Index("ix_candidate_org_stage", "organization_id", "stage"),
+        # A subtree's candidates, with their counted dates: small subtrees, and per-organization probes.
+        Index("ix_candidate_path", "org_path", "decision_date", "admitted_date"),
+        # Those counted in a period, anywhere in a large subtree.
+        Index("ix_candidate_decision_path", "decision_date", "org_path"),
+        Index("ix_candidate_admitted_path", "admitted_date", "exit_date", "org_path"),
+        # Those still in the procedure on a date, with the stage dates the pipeline counts read.
+        Index("ix_candidate_settled_path", *SETTLED_INDEX_COLUMNS),
+        # Those recognized as official members by a date, and not gone since.
+        Index("ix_candidate_official_path", "official_date", "exit_date", "org_path"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id")
+    org_path: str = Field(sa_type=PATH_TYPE)  # required: a candidate without it would count nowhere
+    full_name: str = Field(max_length=255)
+    birth_date: date
+    female: bool = False
+    ethnicity: str = Field(default="Kinh", max_length=64)
+    ethnic_minority: bool = False
+    religion: str = Field(default="", max_length=64)
+    general_education: str = Field(max_length=32)
+    qualification: str = Field(default="none", max_length=32)
+    occupation: str = Field(default="other", max_length=32)
+    youth_union_member: bool = False
+    village_head: bool = False
+    education_exemption: bool = False
+    helper_name: str = Field(default="", max_length=255)
+    sponsor1_name: str = Field(default="", max_length=255)
+    sponsor1_since: date | None = None
+    sponsor2_name: str = Field(default="", max_length=255)
+    sponsor2_since: date | None = None
+    youth_union_resolution_date: date | None = None
+    new_member_class_date: date | None = None
+
+    stage: str | None = Field(default=None, max_length=32)
+    stage_date: date | None = None
+    exit: str | None = Field(default=None, max_length=32)
+    exit_date: date | None = None
+    source_date: date | None = None
+    outstanding_date: date | None = None
+    class_done_date: date | None = None
+    dossier_date: date | None = None
+    branch_resolution_date: date | None = None
+    committee_resolution_date: date | None = None
+    decision_date: date | None = None
+    admitted_date: date | None = None
+    official_date: date | None = None
+    # The day of admission or of leaving, whichever came first; NOT_SETTLED while neither.
+    settled_date: date = NOT_SETTLED
+
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class StageEvent(SQLModel, table=True):
+    """One step of a candidate's history. Never updated or deleted.
+
+    A correction is a new event with `replaces_event_id` set: it takes the place of the
+    earlier one (or, with `voids`, cancels it).
+    """
+
+    __tablename__ = "stage_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    stage: str = Field(max_length=32)
+    event_date: date
+    document_number: str = Field(default="", max_length=64)
+    note: str = Field(default="", sa_type=Text)
+    votes_for: int | None = None
+    votes_total: int | None = None
+    acknowledged: str = Field(default="", max_length=255)
+    replaces_event_id: int | None = Field(default=None, foreign_key="stage_event.id", index=True)
+    voids: bool = False
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class User(SQLModel, table=True):
+    """A person who signs in, scoped to one organization's subtree."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(max_length=255)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=16)
+    organization_id: int = Field(foreign_key="organization.id")
+    active: bool = True
+    must_change_password: bool = False
+    failed_attempts: int = 0
+    locked_until: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    last_seen_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # Signing out ends every session and cookie issued before this moment, on every device.
+    sessions_revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    version: int = 1
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, with the values before and after (JSON)."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+    username: str = Field(max_length=64, index=True)
+    action: str = Field(max_length=32)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = Field(default=None, index=True)
+    before: str = Field(default="", sa_type=Text)
+    after: str = Field(default="", sa_type=Text)
+
+
+class DataVersion(SQLModel, table=True):
+    """One counter, bumped in the same transaction as every write; caches key on it."""
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0

@@ -1,0 +1,1 @@
+"""The tree of organizations: materialized paths, restructuring, and the yearly plans."""

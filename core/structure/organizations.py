@@ -1,0 +1,144 @@
+"""Write side of the organization tree: moving an organization keeps its whole subtree,
+its candidates and their events; only paths and depths change, in one statement."""
+from __future__ import annotations
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from core.access.audit import record_audit, snapshot
+from core.access.scope import Actor, ScopeError, org_by_code, org_in_scope
+from core.i18n import t
+from core.procedure.pipeline import FormError, StaleEditError
+from core.procedure.stages import CELL_KINDS, OrgKind, Role, Sector
+from core.storage.db import bump_data_version
+from core.storage.models import Candidate, Organization
+from core.structure.tree import child_path, in_subtree, is_within
+
+
+class TreeError(ValueError):
+    """A change the tree cannot take (a cycle, an unknown parent...)."""
+
+
+def move_organization(
+    session: Session, actor: Actor, *, org_code: str, new_parent_code: str, expected_version: int | None
+) -> Organization:
+    """Put an organization (and everything under it) under another parent."""
+    if actor.role is not Role.ADMIN:
+        raise ScopeError(t("error.out_of_scope", code=org_code))
+    org = org_by_code(session, org_code)
+    parent = org_by_code(session, new_parent_code)
+    if not actor.covers(org.path) or not actor.covers(parent.path):
+        raise ScopeError(t("error.out_of_scope", code=org_code))
+    if expected_version is not None and org.version != expected_version:
+        raise StaleEditError()
+    if is_within(parent.path, org.path):
+        raise TreeError(t("error.move_cycle", org=org.name, parent=parent.name))
+    before = snapshot(org)
+    old_path, new_path = org.path, f"{parent.path}{org.id}/"
+    depth_change = parent.depth + 1 - org.depth
+    session.execute(
+        update(Organization)
+        .where(in_subtree(old_path))
+        .values(path=new_path + func.substr(Organization.path, len(old_path) + 1), depth=Organization.depth + depth_change)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Organization).where(Organization.id == org.id).values(parent_id=parent.id, version=Organization.version + 1)
+    )
+    session.execute(  # the candidates carry their organization's path too
+        update(Candidate)
+        .where(in_subtree(old_path, Candidate.org_path))
+        .values(org_path=new_path + func.substr(Candidate.org_path, len(old_path) + 1))
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    moved = session.get(Organization, org.id)
+    record_audit(session, username=actor.username, action="move_organization", entity="organization",
+                 entity_id=org.id, before=before, after=snapshot(moved))
+    bump_data_version(session)
+    return moved
+
+
+CODE_ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+def _admin_org(session: Session, actor: Actor, code: str, expected_version: int | None) -> Organization:
+    org = org_by_code(session, code)
+    if actor.role is not Role.ADMIN or not actor.covers(org.path):
+        raise ScopeError(t("error.out_of_scope", code=code))
+    if expected_version is not None and org.version != expected_version:
+        raise StaleEditError()
+    return org
+
+
+def _saved(session: Session, actor: Actor, org: Organization, action: str, before: dict | None) -> Organization:
+    org.version += 1
+    session.add(org)
+    session.flush()
+    record_audit(session, username=actor.username, action=action, entity="organization", entity_id=org.id,
+                 before=before, after=snapshot(org))
+    bump_data_version(session)
+    return org
+
+
+def add_organization(
+    session: Session, actor: Actor, *, parent_code: str, code: str, name: str, kind: str, sector: str
+) -> Organization:
+    """Add an organization under a parent of the admin's subtree."""
+    parent = _admin_org(session, actor, parent_code, None)
+    code = code.strip().upper()
+    errors = []
+    if not code or len(code) > 64 or not set(code) <= CODE_ALLOWED:
+        errors.append(t("form.code_required"))
+    elif session.exec(select(Organization).where(Organization.code == code)).first() is not None:
+        errors.append(t("form.code_exists", code=code))
+    if not name.strip():
+        errors.append(t("form.org_name_required"))
+    if kind not in OrgKind._value2member_map_ or sector not in Sector._value2member_map_:
+        errors.append(t("form.bad_choice", field=t("col.organization")))
+    if errors:
+        raise FormError(errors)
+    org = Organization(code=code, name=name.strip(), parent_id=parent.id, path="/", depth=parent.depth + 1,
+                       kind=kind, sector=sector, version=0)
+    session.add(org)
+    session.flush()
+    org.path = child_path(parent.path, org.id)
+    return _saved(session, actor, org, "add_organization", None)
+
+
+def rename_organization(
+    session: Session, actor: Actor, *, org_code: str, name: str, expected_version: int | None
+) -> Organization:
+    """Give an organization a new name."""
+    org = _admin_org(session, actor, org_code, expected_version)
+    if not name.strip():
+        raise FormError([t("form.org_name_required")])
+    before = snapshot(org)
+    org.name = name.strip()
+    return _saved(session, actor, org, "rename_organization", before)
+
+
+def set_organization_active(
+    session: Session, actor: Actor, *, org_code: str, active: bool, expected_version: int | None
+) -> Organization:
+    """Deactivate (or reactivate) an organization; its candidates and events stay as they are."""
+    org = _admin_org(session, actor, org_code, expected_version)
+    before = snapshot(org)
+    org.active = active
+    return _saved(session, actor, org, "activate_organization" if active else "deactivate_organization", before)
+
+
+def organization_tree(session: Session, actor: Actor) -> list[Organization]:
+    """Every organization of the caller's subtree, in tree order (a parent before its children)."""
+    return list(session.exec(select(Organization).where(in_subtree(actor.root_path)).order_by(Organization.path)).all())
+
+
+def active_cells(session: Session, actor: Actor, *, org_code: str | None) -> dict[str, str]:
+    """{code: name} of the active chi bộ (where candidates are listed) in the subtree, in tree order."""
+    root = org_in_scope(session, actor, org_code)
+    rows = session.exec(
+        select(Organization.code, Organization.name)
+        .where(in_subtree(root.path), Organization.kind.in_([k.value for k in CELL_KINDS]), Organization.active)
+        .order_by(Organization.path)
+    ).all()
+    return dict(rows)

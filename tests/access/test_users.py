@@ -1,0 +1,187 @@
+"""Accounts in the database: lockout that survives new tabs and restarts, password changes,
+and what the admin does to users, each within its scope and audited."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import bcrypt
+import pytest
+from sqlmodel import select
+
+from core.access.audit import audit_log
+from core.access.scope import Actor, ScopeError
+from core.access.users import (
+    UserError,
+    account_of,
+    admin_create_user,
+    change_password,
+    create_user,
+    inactive_too_long,
+    is_locked,
+    record_failed_sign_in,
+    record_sign_in,
+    set_active,
+    set_temporary_password,
+    sign_in_directory,
+)
+from core.config import Settings
+from core.procedure.pipeline import StaleEditError
+from core.procedure.stages import Role
+from core.storage.db import session_scope
+from core.storage.models import AuditEntry, User, utcnow
+from tests.factories import district
+
+SETTINGS = Settings(max_failed_sign_ins=3, lockout_minutes=15, session_inactivity_minutes=30)
+PASSWORD = "MatKhau@2024"
+
+
+@pytest.fixture
+def accounts(engine):
+    with session_scope(engine) as s:
+        orgs = district(s)
+        create_user(s, username="admin", display_name="Ban Tổ chức", password=PASSWORD, role="admin",
+                    organization=orgs["D"], created_by="test")
+        create_user(s, username="bithu.c1", display_name="Bí thư C1", password=PASSWORD, role="secretary",
+                    organization=orgs["C1"], created_by="test")
+        admins = {
+            "district": Actor("admin", Role.ADMIN, orgs["D"].path),
+            "commune": Actor("admin.c2", Role.ADMIN, orgs["C2"].path),
+        }
+    return engine, admins
+
+
+def _user(engine, username):
+    with session_scope(engine) as s:
+        return s.exec(select(User).where(User.username == username)).one()
+
+
+def test_lockout_after_repeated_failures_is_kept_in_the_database(accounts):
+    engine, _ = accounts
+    now = utcnow()
+    with session_scope(engine) as s:
+        first = record_failed_sign_in(s, "bithu.c1", SETTINGS, now)
+        assert (first.locked_until, first.attempts_left) == (None, 2)
+        record_failed_sign_in(s, "bithu.c1", SETTINGS, now)
+    with session_scope(engine) as s:  # a new session: the count went on in the database
+        third = record_failed_sign_in(s, "bithu.c1", SETTINGS, now)
+    assert third.locked_until == now + timedelta(minutes=15)
+    user = _user(engine, "bithu.c1")
+    assert is_locked(user, now + timedelta(minutes=14))
+    assert not is_locked(user, now + timedelta(minutes=16))
+    with session_scope(engine) as s:
+        directory = sign_in_directory(s, now + timedelta(minutes=1))
+        later = sign_in_directory(s, now + timedelta(minutes=16))
+    # While locked, no password matches, the right one included.
+    assert not bcrypt.checkpw(PASSWORD.encode(), directory["bithu.c1"]["password"].encode())
+    assert bcrypt.checkpw(PASSWORD.encode(), later["bithu.c1"]["password"].encode())
+    with session_scope(engine) as s:
+        actions = s.exec(select(AuditEntry.action).where(AuditEntry.entity == "user")).all()
+    assert actions.count("failed_sign_in") == 2 and actions.count("lock_user") == 1
+
+
+def test_a_successful_sign_in_resets_the_count(accounts):
+    engine, _ = accounts
+    with session_scope(engine) as s:
+        record_failed_sign_in(s, "bithu.c1", SETTINGS)
+        record_failed_sign_in(s, "bithu.c1", SETTINGS)
+        record_sign_in(s, "bithu.c1")
+    user = _user(engine, "bithu.c1")
+    assert user.failed_attempts == 0 and user.last_seen_at is not None
+
+
+def test_disabled_users_are_absent_from_the_sign_in_directory(accounts):
+    engine, admins = accounts
+    with session_scope(engine) as s:
+        set_active(s, admins["district"], username="bithu.c1", active=False, expected_version=1)
+    with session_scope(engine) as s:
+        assert "bithu.c1" not in sign_in_directory(s)
+        assert account_of(s, "bithu.c1") is None
+        set_active(s, admins["district"], username="bithu.c1", active=True, expected_version=2)
+    with session_scope(engine) as s:
+        assert account_of(s, "bithu.c1").actor == Actor("bithu.c1", Role.SECRETARY, _org_path(s, "C1"))
+
+
+def _org_path(session, code):
+    from core.access.scope import org_by_code
+
+    return org_by_code(session, code).path
+
+
+def test_admin_cannot_disable_itself_nor_act_outside_its_subtree(accounts):
+    engine, admins = accounts
+    with session_scope(engine) as s, pytest.raises(UserError, match="chính mình"):
+        set_active(s, admins["district"], username="admin", active=False, expected_version=None)
+    with session_scope(engine) as s, pytest.raises(ScopeError):
+        set_active(s, admins["commune"], username="bithu.c1", active=False, expected_version=None)
+    with session_scope(engine) as s, pytest.raises(ScopeError):
+        admin_create_user(s, admins["commune"], username="x.y", display_name="X", role="secretary", org_code="C1",
+                          temporary_password=PASSWORD)
+    assert _user(engine, "bithu.c1").active
+
+
+def test_stale_user_edit_is_refused(accounts):
+    engine, admins = accounts
+    with session_scope(engine) as s:
+        set_temporary_password(s, admins["district"], username="bithu.c1", password="TamThoi@123", expected_version=1)
+    with session_scope(engine) as s, pytest.raises(StaleEditError):
+        set_active(s, admins["district"], username="bithu.c1", active=False, expected_version=1)
+    assert _user(engine, "bithu.c1").active
+
+
+def test_temporary_password_must_be_changed(accounts):
+    engine, admins = accounts
+    with session_scope(engine) as s:
+        admin_create_user(s, admins["district"], username="Bithu.C2", display_name="Bí thư C2", role="secretary",
+                          org_code="C2", temporary_password="TamThoi@123")
+    user = _user(engine, "bithu.c2")  # usernames are kept in lower case, as the sign-in form reads them
+    assert user.must_change_password
+    with session_scope(engine) as s:
+        with pytest.raises(UserError, match="hiện tại không đúng"):
+            change_password(s, username="bithu.c2", current="sai", new="MoiMoi@2024", confirm="MoiMoi@2024")
+        with pytest.raises(UserError, match="không khớp"):
+            change_password(s, username="bithu.c2", current="TamThoi@123", new="MoiMoi@2024", confirm="MoiMoi@2025")
+        with pytest.raises(UserError, match="72 byte"):
+            change_password(s, username="bithu.c2", current="TamThoi@123", new="ư" * 40, confirm="ư" * 40)
+        with pytest.raises(UserError, match="khác mật khẩu hiện tại"):
+            change_password(s, username="bithu.c2", current="TamThoi@123", new="TamThoi@123", confirm="TamThoi@123")
+    with session_scope(engine) as s:
+        change_password(s, username="bithu.c2", current="TamThoi@123", new="MoiMoi@2024", confirm="MoiMoi@2024")
+    user = _user(engine, "bithu.c2")
+    assert not user.must_change_password
+    assert bcrypt.checkpw(b"MoiMoi@2024", user.password_hash.encode())
+    with session_scope(engine) as s:
+        audit = s.exec(select(AuditEntry).where(AuditEntry.action == "change_password")).one()
+    assert "password_hash" not in audit.before and "password_hash" not in audit.after
+
+
+@pytest.mark.parametrize("username", ["", "có dấu", "a b", "x" * 65])
+def test_bad_usernames_are_refused(accounts, username):
+    engine, admins = accounts
+    with session_scope(engine) as s, pytest.raises(UserError, match="không hợp lệ"):
+        admin_create_user(s, admins["district"], username=username, display_name="X", role="leader", org_code="D",
+                          temporary_password=PASSWORD)
+
+
+def test_inactivity_limit():
+    now = utcnow()
+    assert not inactive_too_long(now - timedelta(minutes=29), SETTINGS, now)
+    assert inactive_too_long(now - timedelta(minutes=31), SETTINGS, now)
+    assert inactive_too_long(None, SETTINGS, now)
+
+
+def test_the_audit_log_filters_by_user_entity_and_date(accounts):
+    engine, admins = accounts
+    with session_scope(engine) as s:
+        set_temporary_password(s, admins["district"], username="bithu.c1", password="TamThoi@123", expected_version=1)
+        record_failed_sign_in(s, "bithu.c1", SETTINGS)
+    today = utcnow().date()
+    with session_scope(engine) as s:
+        by_admin = audit_log(s, admins["district"], username="admin")
+        by_secretary = audit_log(s, admins["district"], username="BITHU.C1")
+        users = audit_log(s, admins["district"], entity="user", since=today, until=today)
+        none_yet = audit_log(s, admins["district"], since=today + timedelta(days=1))
+        commune = audit_log(s, admins["commune"])  # an admin of C2 sees nothing about C1 or D
+    assert list(by_admin["action"]) == ["set_temporary_password"]
+    assert list(by_secretary["action"]) == ["failed_sign_in"]
+    assert set(users["action"]) == {"create_user", "set_temporary_password", "failed_sign_in"}
+    assert none_yet.empty and commune.empty

@@ -1,0 +1,168 @@
+"""The demo district reproduces the published figures and looks like a real district."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from core.access.scope import Actor, root_organization
+from core.cli.demo import DEMO_TODAY, DEMO_USERS, load_demo
+from core.config import RuleSettings
+from core.figures.alerts import clock_alerts, organization_alerts
+from core.figures.breakdowns import admissions_by_month
+from core.figures.progress import children_of, headline, org_figures
+from core.format import fmt_progress
+from core.procedure.pipeline import EventRow, derive_state, facts_of
+from core.procedure.rules import blocking, vote_eligibility
+from core.procedure.stages import Role, Stage, stage_date_column
+from core.procedure.workdays import add_years
+from core.storage.db import make_engine, migrate, session_scope
+from core.storage.models import Candidate, Organization, StageEvent, User
+
+RULES = RuleSettings()
+END_2023 = date(2023, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def admin_of(demo_engine):
+    with session_scope(demo_engine) as s:
+        return demo_engine, Actor("admin", Role.ADMIN, root_organization(s).path)
+
+
+def _figures(admin_of, year, as_of, org_code=None, levels=2):
+    """Down to the chi bộ: the district's whole tree is two levels deep."""
+    engine, actor = admin_of
+    with session_scope(engine) as s:
+        return org_figures(s, actor, org_code=org_code, year=year, as_of=as_of, rules=RULES, levels=levels)
+
+
+def test_district_2023_matches_the_published_report(admin_of):
+    h = headline(_figures(admin_of, 2023, END_2023))
+    assert h.name == "Huyện ủy Kim Bảng"
+    assert (h.admitted, h.target) == (148, 145)
+    assert fmt_progress(h.admitted, h.target) == "148/145, đạt 102,1% kế hoạch"
+    assert h.members_start == 4850
+    assert h.band == "within"  # 148 / 4.850 = 3,05 %
+
+
+def test_hdnd_2023_matches_the_published_article(admin_of):
+    figures = _figures(admin_of, 2023, END_2023, org_code="KB-HDND")
+    h = headline(figures)
+    assert (h.admitted, h.target, h.members_start) == (5, 5, 146)
+    assert fmt_progress(h.admitted, h.target) == "5/5, đạt 100% kế hoạch"
+    cells = children_of(figures)
+    assert len(cells) == 18 and set(cells["kind"]) == {"cell"}
+    admitting = set(cells[cells["admitted"] > 0]["name"])
+    assert {"Chi bộ Phòng NN&PTNT huyện", "Chi bộ Trung tâm Văn hóa, Truyền thông và Thể thao huyện"} <= admitting
+
+
+def test_weak_spots_of_the_seed_report_show(admin_of):
+    f = _figures(admin_of, 2023, END_2023).set_index("code")
+    for school in ("KB-THPTA", "KB-THPTB", "KB-THPTC", "KB-THPTLTK", "KB-GDNN"):
+        assert f.loc[school, "status"] == "missed"
+    assert f.loc["KB-MAYHN", "admitted"] == 0
+    villages = f[f["kind"] == "cell"]
+    assert villages["admitted"].min() == 0 and villages["admitted"].max() >= 2  # uneven village cells
+
+
+def test_admissions_peak_before_the_party_anniversary(admin_of):
+    engine, actor = admin_of
+    with session_scope(engine) as s:
+        months = admissions_by_month(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES)
+    assert months["admitted"].sum() == 148
+    assert months["admitted"].idxmax() == 0  # January, dossiers ready for 03/02
+
+
+def test_on_the_demo_day_there_is_something_to_act_on(admin_of):
+    engine, actor = admin_of
+    with session_scope(engine) as s:
+        lagging = organization_alerts(s, actor, org_code=None, year=2026, as_of=DEMO_TODAY, rules=RULES)
+        clocks = clock_alerts(s, actor, org_code=None, today=DEMO_TODAY, rules=RULES)
+    kinds = {a.kind for a in lagging}
+    assert {"no_admission_years", "behind_pace", "no_source", "pipeline_short"} <= kinds
+    overdue = " ".join(a.message for a in clocks if a.kind == "clock_overdue")
+    for clock in ("Ra quyết định kết nạp", "Tổ chức lễ kết nạp", "Chi bộ xét công nhận chính thức"):
+        assert clock in overdue
+    assert any(a.kind == "clock_due_soon" for a in clocks)
+
+
+def test_students_turn_18_in_their_last_school_year(admin_of):
+    engine, _actor = admin_of
+    next_anniversary = date(2027, 2, 3)
+    with session_scope(engine) as s:
+        students = s.exec(
+            select(Candidate.birth_date)
+            .join(Organization, Organization.id == Candidate.organization_id)
+            .where(Organization.code.startswith("KB-THPT"), Candidate.stage.in_(["source", "outstanding", "class_done"]))
+        ).all()
+    turning = [b for b in students if DEMO_TODAY < add_years(b, 18) <= next_anniversary]
+    assert turning, "some students turn 18 before the next 03/02"
+
+
+def test_every_demo_candidate_is_consistent_and_was_eligible_at_the_vote(admin_of):
+    engine, _actor = admin_of
+    with session_scope(engine) as s:
+        events: dict[int, list[EventRow]] = {}
+        for e in s.exec(select(StageEvent)).all():
+            events.setdefault(e.candidate_id, []).append(EventRow(e.id, e.stage, e.event_date, e.replaces_event_id, e.voids))
+        rows = s.exec(select(Candidate, Organization).join(Organization, Organization.id == Candidate.organization_id)).all()
+        for candidate, org in rows:
+            state = derive_state(events[candidate.id])
+            assert {k: getattr(candidate, k) for k in state} == state
+            dates = [getattr(candidate, stage_date_column(st)) for st in Stage]
+            present = [d for d in dates if d is not None]
+            assert present == sorted(present) and present[-1] <= DEMO_TODAY
+            if candidate.branch_resolution_date:
+                facts = facts_of(candidate, org)
+                assert blocking(vote_eligibility(facts, candidate.branch_resolution_date, RULES)) == []
+
+
+def test_demo_accounts_exist_with_their_roles_and_scopes(admin_of):
+    engine, _actor = admin_of
+    with session_scope(engine) as s:
+        users = {u.username: u for u in s.exec(select(User)).all()}
+        orgs = {o.id: o.code for o in s.exec(select(Organization)).all()}
+    assert {(u, r.value, code) for u, _n, r, code in DEMO_USERS} == {
+        (u.username, u.role, orgs[u.organization_id]) for u in users.values()
+    }
+    assert all(u.password_hash.startswith("$2") for u in users.values())
+
+
+def test_loading_twice_gives_the_same_data(tmp_path):
+    def fingerprint(n):
+        engine = make_engine(f"sqlite:///{tmp_path}/demo{n}.db")
+        migrate(engine)
+        with session_scope(engine) as s:
+            load_demo(s, with_users=False)
+            candidates = s.exec(select(Candidate).order_by(Candidate.id)).all()
+            events = s.exec(select(StageEvent).order_by(StageEvent.id)).all()
+            orgs = s.exec(select(Organization.code, Organization.path).order_by(Organization.id)).all()
+            result = (
+                [c.model_dump(exclude={"created_at", "updated_at"}) for c in candidates],
+                [e.model_dump(exclude={"recorded_at"}) for e in events],
+                [tuple(o) for o in orgs],
+            )
+        engine.dispose()
+        return result
+
+    assert fingerprint(1) == fingerprint(2)
+
+
+def test_demo_refuses_a_database_that_has_data(admin_of):
+    engine, _actor = admin_of
+    with session_scope(engine) as s:
+        count = s.exec(select(func.count()).select_from(Organization)).one()
+    with pytest.raises(ValueError, match="đã có dữ liệu"), session_scope(engine) as s:
+        load_demo(s)
+    with session_scope(engine) as s:
+        assert s.exec(select(func.count()).select_from(Organization)).one() == count
+
+
+def test_no_demo_date_lies_after_the_demo_day(admin_of):
+    engine, _actor = admin_of
+    with session_scope(engine) as s:
+        for column in ("sponsor1_since", "sponsor2_since", "youth_union_resolution_date", "new_member_class_date"):
+            latest = s.exec(select(func.max(getattr(Candidate, column)))).one()
+            assert latest is None or latest <= DEMO_TODAY, column

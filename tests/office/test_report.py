@@ -1,0 +1,168 @@
+"""The official report read back with python-docx: the Party document's heading, the figures
+of Huyện ủy Kim Bảng 2023, the table, the format; the template and how it is filled."""
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from docx import Document
+from docx.shared import Pt
+
+from core.access.scope import Actor, ScopeError, operator, org_by_code
+from core.config import RuleSettings
+from core.office.report import (
+    TEMPLATE_PATH,
+    default_heading,
+    render_report,
+    report_docx,
+    report_figures,
+    report_values,
+)
+from core.office.report_template import build_template
+from core.procedure.stages import Role
+from core.storage.db import session_scope
+
+RULES = RuleSettings()
+
+
+def all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    parts += [p.text for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def kim_bang_2023(demo_db_file):
+    from core.storage.db import make_engine
+
+    engine = make_engine(f"sqlite:///{demo_db_file}")
+    with session_scope(engine) as s:
+        actor = operator(s, "admin")
+        heading = replace(default_heading(s, actor, org_code="KB", today=date(2024, 1, 19)), number="141-BC/HU",
+                          upper_body="ĐẢNG BỘ TỈNH HÀ NAM", signer_title="PHÓ BÍ THƯ", signer_name="Nguyễn Văn Đoàn",
+                          recipients=("Ban Tổ chức Tỉnh ủy,", "Lưu VPHU."))
+        data = report_docx(s, actor, org_code="KB", year=2023, as_of=date(2023, 12, 31), rules=RULES, heading=heading)
+    engine.dispose()
+    return Document(io.BytesIO(data))
+
+
+def test_the_heading_is_that_of_a_party_document(kim_bang_2023):
+    left, right = kim_bang_2023.tables[0].rows[0].cells
+    assert [p.text for p in left.paragraphs] == ["ĐẢNG BỘ TỈNH HÀ NAM", "HUYỆN ỦY KIM BẢNG", "*", "Số 141-BC/HU"]
+    party = right.paragraphs[0].runs[0]
+    assert party.text == "ĐẢNG CỘNG SẢN VIỆT NAM" and party.bold and party.underline
+    place = right.paragraphs[-1].runs[0]
+    assert place.text == "Kim Bảng, ngày 19 tháng 01 năm 2024" and place.italic
+    texts = [p.text for p in kim_bang_2023.paragraphs]
+    assert texts[:3] == ["BÁO CÁO", "kết quả công tác phát triển đảng viên năm 2023", "(số liệu đến ngày 31/12/2023)"]
+
+
+def test_the_figures_are_those_published(kim_bang_2023):
+    text = all_text(kim_bang_2023)
+    assert ("Năm 2023, Huyện ủy Kim Bảng kết nạp được 148 đảng viên mới, đạt 102,1% kế hoạch năm (148/145); "
+            "tỷ lệ kết nạp bằng 3,05% tổng số đảng viên đầu năm (4.850 đảng viên), trong mức khuyến nghị (3–4%).") in text
+    assert "Có 27/32 tổ chức cơ sở đảng kết nạp được đảng viên" in text
+    assert "Đảng bộ thị trấn Quế (7/8, đạt 87,5%)" in text  # below plan, to be corrected
+    assert "Đề nghị biểu dương, khen thưởng" in text
+    assert "Chỉ tiêu kết nạp năm 2024: 150 đảng viên" in text
+    assert "{{" not in text
+
+
+def test_the_table_has_every_child_and_the_total(kim_bang_2023):
+    table = kim_bang_2023.tables[1]
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["TT", "Tổ chức đảng", "Đảng viên đầu năm", "Chỉ tiêu", "Kết nạp", "Đạt (% kế hoạch)",
+                      "So với đảng viên", "Đánh giá"]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert len(rows) == 33  # 32 organizations under the district, then the district
+    assert rows[-1] == ["", "Toàn Huyện ủy Kim Bảng", "4.850", "145", "148", "102,1%", "3,05%", "Hoàn thành"]
+    hdnd = next(r for r in rows if r[1] == "Đảng bộ HĐND & UBND huyện")
+    assert hdnd[2:] == ["146", "5", "5", "100%", "3,42%", "Hoàn thành"]
+    assert [r[0] for r in rows[:-1]] == [str(i) for i in range(1, 33)]
+    assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")  # repeated on every page
+
+
+def test_signature_recipients_and_the_page(kim_bang_2023):
+    recipients, signature = kim_bang_2023.tables[-1].rows[0].cells
+    assert [p.text for p in recipients.paragraphs] == ["Nơi nhận:", "- Ban Tổ chức Tỉnh ủy,", "- Lưu VPHU."]
+    signed = [p.text for p in signature.paragraphs if p.text]
+    assert signed == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Văn Đoàn"]
+    section = kim_bang_2023.sections[0]
+    sizes = [section.page_width, section.page_height, section.left_margin, section.right_margin]
+    assert [round(size.mm) for size in sizes] == [210, 297, 30, 15]  # A4, Hướng dẫn 36's margins
+    normal = kim_bang_2023.styles["Normal"].font
+    assert normal.name == "Times New Roman" and normal.size == Pt(14)
+    body = next(p for p in kim_bang_2023.paragraphs if p.text.startswith("Năm 2023"))
+    assert body.runs[0].font.size == Pt(13) and body.runs[0].font.name == "Times New Roman"
+
+
+def test_defaults_of_the_form(demo_engine):
+    with session_scope(demo_engine) as s:
+        district = default_heading(s, operator(s), org_code="KB", today=date(2024, 1, 19))
+        commune = default_heading(s, operator(s), org_code="KB-THANHSON", today=date(2024, 1, 19))
+    assert (district.issuing_body, district.upper_body, district.place) == ("HUYỆN ỦY KIM BẢNG", "", "Kim Bảng")
+    assert district.number.endswith("-BC/HU") and commune.number.endswith("-BC/ĐU")
+    assert (commune.issuing_body, commune.upper_body) == ("ĐẢNG BỘ XÃ THANH SƠN", "HUYỆN ỦY KIM BẢNG")
+    assert district.on_behalf == "T/M BAN THƯỜNG VỤ" and district.recipients
+
+
+def test_a_secretary_reports_on_its_own_subtree_only(demo_engine):
+    with session_scope(demo_engine) as s:
+        secretary = Actor("bithu", Role.SECRETARY, org_by_code(s, "KB-HDND").path)
+        heading = default_heading(s, secretary, org_code=None, today=date(2024, 1, 19))
+        figures = report_figures(s, secretary, org_code=None, year=2023, as_of=date(2023, 12, 31), rules=RULES)
+        with pytest.raises(ScopeError):
+            report_figures(s, secretary, org_code="KB", year=2023, as_of=date(2023, 12, 31), rules=RULES)
+    values = report_values(figures, heading, RULES)
+    assert values["ket_qua"][0].startswith("Năm 2023, Đảng bộ HĐND & UBND huyện kết nạp được 5 đảng viên mới, "
+                                          "đạt 100% kế hoạch năm (5/5)")
+    assert len(figures.rows) == 18 and heading.issuing_body == "ĐẢNG BỘ HĐND & UBND HUYỆN"
+
+
+def test_during_the_year_the_report_speaks_of_pace(demo_engine):
+    with session_scope(demo_engine) as s:
+        figures = report_figures(s, operator(s), org_code="KB", year=2026, as_of=date(2026, 11, 20), rules=RULES)
+        heading = default_heading(s, operator(s), org_code="KB", today=date(2026, 11, 20))
+    values = report_values(figures, heading, RULES)
+    assert values["ket_qua"][0].startswith("Từ đầu năm đến ngày 20/11/2026, Huyện ủy Kim Bảng kết nạp được 117")
+    assert "tiến độ dự kiến đến nay" in values["ket_qua"][0]
+
+
+def test_the_committed_template_is_the_one_the_script_makes():
+    committed = Document(str(TEMPLATE_PATH))
+    made = build_template()
+    assert all_text(committed) == all_text(made)
+    placeholders = {"cap_tren", "co_quan", "so_van_ban", "dia_danh_ngay", "nam", "ten_to_chuc", "so_lieu_den_ngay",
+                    "ket_qua", "bang_to_chuc", "to_chuc_chua_dat", "nguon", "thay_mat", "chuc_vu", "nguoi_ky", "noi_nhan"}
+    assert all("{{" + name + "}}" in all_text(committed) for name in placeholders)
+
+
+def _template(*paragraphs: list[tuple[str, dict]]) -> bytes:
+    """A small template; each paragraph is a list of runs (text, formatting)."""
+    document = Document()
+    for runs in paragraphs:
+        paragraph = document.add_paragraph()
+        for text, style in runs:
+            run = paragraph.add_run(text)
+            run.bold = style.get("bold")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_edited_template_is_filled_even_where_word_split_a_placeholder():
+    template = _template(
+        [("Số ", {}), ("{{so_", {"bold": True}), ("van_ban}}", {"bold": True}), (" – năm {{nam}}", {})],
+        [("{{noi_nhan}}", {"bold": True})],
+        [("{{bang_to_chuc}}", {})],
+        [("Giữ nguyên {{khong_co}}", {})],
+    )
+    values = {"so_van_ban": "12-BC/ĐU", "nam": "2023", "noi_nhan": ["- A,", "- B."]}
+    document = Document(io.BytesIO(render_report(template, values, [["1", "Chi bộ A", "10", "1", "1", "100%", "10%",
+                                                                      "Hoàn thành"]])))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[:4] == ["Số 12-BC/ĐU – năm 2023", "- A,", "- B.", "Giữ nguyên {{khong_co}}"]
+    assert document.paragraphs[1].runs[0].bold  # each recipient keeps the paragraph's formatting
+    assert [c.text for c in document.tables[0].rows[1].cells][:2] == ["1", "Chi bộ A"]

@@ -1,0 +1,189 @@
+"""Write functions behind the forms: each valid input is written whole, each bad or stale one
+writes nothing and says why in Vietnamese."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+
+from core.access.scope import Actor, ScopeError
+from core.config import RuleSettings
+from core.figures.progress import org_figures
+from core.procedure.pipeline import (
+    CandidateInput,
+    FormError,
+    StaleEditError,
+    add_candidate,
+    edit_candidate,
+)
+from core.procedure.stages import Role
+from core.storage.db import data_version, session_scope
+from core.storage.models import (
+    AuditEntry,
+    Candidate,
+    Organization,
+    StageEvent,
+    YearPlan,
+)
+from core.structure.organizations import (
+    add_organization,
+    rename_organization,
+    set_organization_active,
+)
+from core.structure.plans import PlanRow, copy_of_year, plans_grid, save_plans
+from tests.factories import add_plan, district
+
+RULES = RuleSettings()
+TODAY = date(2024, 3, 1)
+PERSON = CandidateInput(full_name="Nguyễn Thị Hoa", birth_date=date(2000, 5, 4), female=True, ethnicity="Mường")
+
+
+@pytest.fixture
+def tree(engine):
+    with session_scope(engine) as s:
+        orgs = district(s)
+        add_plan(s, orgs["C1"], 2024, 5)
+        add_plan(s, orgs["C1-A"], 2024, 3, 40)
+        actors = {
+            "admin": Actor("admin", Role.ADMIN, orgs["D"].path),
+            "secretary": Actor("bithu.c1", Role.SECRETARY, orgs["C1"].path),
+            "leader": Actor("lanhdao", Role.LEADER, orgs["D"].path),
+        }
+    return engine, actors
+
+
+def counts(engine):
+    with session_scope(engine) as s:
+        return tuple(s.exec(select(func.count()).select_from(m)).one() for m in (Candidate, StageEvent, YearPlan,
+                                                                              Organization, AuditEntry)) + (
+            data_version(s),)
+
+
+def test_add_candidate_as_a_source(tree):
+    engine, actors = tree
+    with session_scope(engine) as s:
+        added = add_candidate(s, actors["secretary"], org_code="C1-A", data=PERSON, source_date=date(2024, 2, 20),
+                              today=TODAY, rules=RULES)
+    with session_scope(engine) as s:
+        candidate = s.get(Candidate, added.id)
+        assert (candidate.stage, candidate.source_date, candidate.version) == ("source", date(2024, 2, 20), 1)
+        assert candidate.ethnic_minority and candidate.female
+
+
+@pytest.mark.parametrize(
+    "org, person, when, message",
+    [
+        ("C1-A", CandidateInput(full_name=" ", birth_date=date(2000, 1, 1)), date(2024, 2, 1), "họ và tên"),
+        ("C1-A", CandidateInput(full_name="A", birth_date=date(2015, 1, 1)), date(2024, 2, 1), "Ngày sinh"),
+        ("C1-A", CandidateInput(full_name="A", birth_date=date(2000, 1, 1), occupation="pilot"), date(2024, 2, 1),
+         "Nghề nghiệp"),
+        ("C1-A", CandidateInput(full_name="A", birth_date=date(2000, 1, 1), sponsor1_since=date(2025, 1, 1)),
+         date(2024, 2, 1), "Người giới thiệu 1"),
+        ("C1-A", PERSON, date(2024, 3, 2), "tương lai"),
+        ("C1", PERSON, date(2024, 2, 1), "không phải chi bộ"),
+    ],
+)
+def test_bad_candidate_input_writes_nothing(tree, org, person, when, message):
+    engine, actors = tree
+    before = counts(engine)
+    with session_scope(engine) as s, pytest.raises(FormError) as refused:
+        add_candidate(s, actors["secretary"], org_code=org, data=person, source_date=when, today=TODAY, rules=RULES)
+    assert message in str(refused.value)
+    assert counts(engine) == before
+
+
+def test_add_candidate_outside_scope_or_role_is_refused(tree):
+    engine, actors = tree
+    before = counts(engine)
+    for who, org in (("secretary", "C2-C"), ("leader", "C1-A")):
+        with session_scope(engine) as s, pytest.raises(ScopeError):
+            add_candidate(s, actors[who], org_code=org, data=PERSON, source_date=date(2024, 2, 1), today=TODAY,
+                          rules=RULES)
+    assert counts(engine) == before
+
+
+def test_edit_candidate_and_a_stale_edit(tree):
+    engine, actors = tree
+    with session_scope(engine) as s:
+        added = add_candidate(s, actors["secretary"], org_code="C1-A", data=PERSON, source_date=date(2024, 2, 20),
+                              today=TODAY, rules=RULES)
+    changed = CandidateInput(**{**vars(PERSON), "full_name": "Nguyễn Thị Hoa Mai", "ethnicity": "Kinh"})
+    with session_scope(engine) as s:
+        edit_candidate(s, actors["secretary"], candidate_id=added.id, expected_version=1, data=changed, today=TODAY)
+    before = counts(engine)
+    with session_scope(engine) as s, pytest.raises(StaleEditError):  # a second form opened at version 1
+        edit_candidate(s, actors["admin"], candidate_id=added.id, expected_version=1, data=PERSON, today=TODAY)
+    assert counts(engine) == before
+    with session_scope(engine) as s:
+        candidate = s.get(Candidate, added.id)
+        assert (candidate.full_name, candidate.ethnic_minority, candidate.version) == ("Nguyễn Thị Hoa Mai", False, 2)
+
+
+def test_plans_grid_saves_whole_numbers_only_and_all_or_nothing(tree):
+    engine, actors = tree
+    with session_scope(engine) as s:
+        grid = plans_grid(s, actors["admin"], parent_code="C1", year=2024).set_index("code")
+    assert grid.loc["C1-A", "target"] == 3 and grid.loc["C1-A", "version"] == 1
+    assert grid.loc["C1-B", "target"] == 0 and grid.loc["C1-B", "version"] == 0
+    before = counts(engine)
+    for bad in (-1, 1.5, "ba", None):
+        with session_scope(engine) as s, pytest.raises(FormError, match="số nguyên không âm"):
+            save_plans(s, actors["admin"], parent_code="C1", year=2024,
+                       rows=[PlanRow("C1-A", 4, 40, 1), PlanRow("C1-B", bad, None, 0)])
+    with session_scope(engine) as s, pytest.raises(FormError, match="không phải tổ chức trực thuộc"):
+        save_plans(s, actors["admin"], parent_code="C1", year=2024, rows=[PlanRow("C2-C", 1, None, 0)])
+    assert counts(engine) == before
+    with session_scope(engine) as s:
+        assert save_plans(s, actors["admin"], parent_code="C1", year=2024,
+                          rows=[PlanRow("C1-A", 4, 40, 1), PlanRow("C1-B", "2", "35", 0)]) == 2
+    with session_scope(engine) as s:
+        grid = plans_grid(s, actors["admin"], parent_code="C1", year=2024).set_index("code")
+        figures = org_figures(s, actors["admin"], org_code="C1", year=2024, as_of=TODAY, rules=RULES).set_index("code")
+    assert (grid.loc["C1-A", "target"], grid.loc["C1-A", "version"]) == (4, 2)
+    assert (grid.loc["C1-B", "target"], grid.loc["C1-B", "members_start"]) == (2, 35)
+    assert figures.loc["C1", "children_target"] == 6
+
+
+def test_stale_plans_are_refused(tree):
+    engine, actors = tree
+    with session_scope(engine) as s:
+        save_plans(s, actors["admin"], parent_code="C1", year=2024, rows=[PlanRow("C1-A", 4, 40, 1)])
+    before = counts(engine)
+    with session_scope(engine) as s, pytest.raises(StaleEditError):
+        save_plans(s, actors["admin"], parent_code="C1", year=2024,
+                   rows=[PlanRow("C1-B", 1, None, 0), PlanRow("C1-A", 9, 40, 1)])
+    assert counts(engine) == before
+
+
+def test_only_the_admin_saves_plans_and_copy_from_last_year(tree):
+    engine, actors = tree
+    with session_scope(engine) as s, pytest.raises(ScopeError):
+        save_plans(s, actors["secretary"], parent_code="C1", year=2024, rows=[PlanRow("C1-A", 4, 40, 1)])
+    with session_scope(engine) as s:
+        last = plans_grid(s, actors["admin"], parent_code="C1", year=2024)
+        this = plans_grid(s, actors["admin"], parent_code="C1", year=2025)
+    copied = copy_of_year(this, last).set_index("code")
+    assert copied.loc["C1-A", "target"] == 3 and copied.loc["C1-A", "members_start"] == 40
+    assert copied.loc["C1-A", "version"] == 0  # still a new plan for 2025
+
+
+def test_organizations_added_renamed_deactivated(tree):
+    engine, actors = tree
+    with session_scope(engine) as s:
+        new = add_organization(s, actors["admin"], parent_code="C2", code="c2-d", name="Chi bộ thôn D", kind="cell",
+                               sector="rural")
+        assert (new.code, new.depth, new.version) == ("C2-D", 2, 1)
+    before = counts(engine)
+    for code, name, message in (("C2-D", "X", "đã có"), ("có dấu", "X", "Mã tổ chức"), ("C2-E", " ", "tên tổ chức")):
+        with session_scope(engine) as s, pytest.raises(FormError, match=message):
+            add_organization(s, actors["admin"], parent_code="C2", code=code, name=name, kind="cell", sector="rural")
+    assert counts(engine) == before
+    with session_scope(engine) as s:
+        rename_organization(s, actors["admin"], org_code="C2-D", name="Chi bộ thôn Đông", expected_version=1)
+    with session_scope(engine) as s, pytest.raises(StaleEditError):
+        set_organization_active(s, actors["admin"], org_code="C2-D", active=False, expected_version=1)
+    with session_scope(engine) as s:
+        set_organization_active(s, actors["admin"], org_code="C2-D", active=False, expected_version=2)
+        grid = plans_grid(s, actors["admin"], parent_code="C2", year=2024)
+    assert "C2-D" not in set(grid["code"])  # a deactivated organization gets no plan

@@ -1,0 +1,60 @@
+"""Chart builders: what the specs encode (target, pace, status colours, order, labels)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.figures.style import STATUS_COLORS
+from ui.charts import funnel_chart, months_chart, progress_chart, trend_chart
+
+CHILDREN = pd.DataFrame(
+    {
+        "code": ["A", "B"],
+        "name": ["Chi bộ A", "Chi bộ B"],
+        "admitted": [0, 3],
+        "target": [2, 3],
+        "expected": [1.0, 1.5],
+        "percent_plan": [0.0, 100.0],
+        "status": ["at_risk", "done"],
+    }
+)
+
+
+def _layers(chart) -> list[dict]:
+    return chart.to_dict()["layer"]
+
+
+def test_progress_chart_marks_target_pace_and_status_colours():
+    spec = progress_chart(CHILDREN, pace_percent=50.0).to_dict()
+    layers = spec["layer"]
+    datasets = spec["datasets"]
+    rules = [layer for layer in layers if layer["mark"]["type"] == "rule"]
+    assert sorted(datasets[layer["data"]["name"]][0]["x"] for layer in rules) == [50.0, 100.0]
+    bars = next(layer for layer in layers if layer["mark"]["type"] == "bar")
+    scale = bars["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"]))["Hoàn thành"] == STATUS_COLORS["done"]
+    assert bars["encoding"]["y"]["sort"] == ["Chi bộ A", "Chi bộ B"]  # worst first, as given
+    labels = [row["label"] for row in datasets[bars["data"]["name"]]]
+    assert labels == ["✖ Có nguy cơ không đạt  0/2", "✔ Hoàn thành  3/3"]
+
+
+def test_months_chart_compares_actual_with_plan():
+    months = pd.DataFrame({"month": range(1, 13), "cumulative": [1.0] * 6 + [None] * 6,
+                           "expected_cumulative": [float(m) for m in range(1, 13)]})
+    spec = months_chart(months).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["series"] for r in rows} == {"Thực hiện (lũy kế)", "Kế hoạch (lũy kế)"}
+    assert sum(1 for r in rows if r["series"] == "Thực hiện (lũy kế)") == 6  # nothing drawn after the as-of month
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Thực hiện (lũy kế)", "Kế hoạch (lũy kế)"]
+
+
+def test_trend_chart_shows_target_ticks():
+    trend = pd.DataFrame({"year": [2022, 2023], "admitted": [141, 148], "target": [140, 145]})
+    ticks = next(layer for layer in _layers(trend_chart(trend)) if layer["mark"]["type"] == "tick")
+    assert ticks["encoding"]["y"]["field"] == "target"
+
+
+def test_funnel_chart_leaves_out_official_members():
+    stages = pd.DataFrame({"stage": ["source", "admitted", "official"], "standing": [5, 2, 500]})
+    spec = funnel_chart(stages).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [r["stage_label"] for r in rows] == ["Quần chúng trong diện tạo nguồn", "Đã kết nạp (đảng viên dự bị)"]

@@ -1,0 +1,219 @@
+"""The few Streamlit-bound helpers: the one Engine per server process and database URL, the
+view read from the URL, and cached reads keyed by (data version, caller, filters), so an edit
+anywhere shows at the next rerun and an unchanged rerun costs one tiny query."""
+from __future__ import annotations
+
+import os
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from core.access.filters import View, parse_view
+from core.access.scope import Actor, ancestors, org_in_scope
+from core.cli.bootstrap import ensure_database
+from core.config import SECRETS_FILE, Settings, load_settings
+from core.figures.alerts import (
+    Alert,
+    all_alerts,
+    branch_worklist,
+    candidate_clocks_list,
+)
+from core.figures.breakdowns import (
+    Mix,
+    admissions_by_month,
+    admitted_mix,
+    trend_by_year,
+)
+from core.figures.funnel import funnel, standing_by_sector
+from core.figures.progress import children_of, is_large_subtree, org_figures
+from core.procedure.candidates import candidates_in_scope, students_turning_18
+from core.storage.db import data_version, session_scope
+from core.structure.organizations import active_cells
+from ui.charts import funnel_chart, months_chart, progress_chart, trend_chart, vega_spec
+
+
+def settings() -> Settings:
+    """The settings, read again whenever the environment or the secrets file changes (pages
+    ask for them many times per rerun; reading the file each time showed in the profile)."""
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PTDV_") or k == "DATABASE_URL"))
+    secrets = SECRETS_FILE.stat().st_mtime_ns if SECRETS_FILE.exists() else None
+    return _settings(env, secrets)
+
+
+@lru_cache(maxsize=8)
+def _settings(_env: tuple, _secrets_mtime: int | None) -> Settings:
+    return load_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def _ready_engine(database_url: str, demo_mode: bool) -> Engine:
+    return ensure_database(settings())
+
+
+def engine() -> Engine:
+    """The database, migrated (and in demo mode filled) once per server process and URL."""
+    current = settings()
+    return _ready_engine(current.database_url, current.demo_mode)
+
+
+def current_version() -> int:
+    """The data version: one tiny query per rerun."""
+    with session_scope(engine()) as session:
+        return data_version(session)
+
+
+def view_from_url(actor: Actor) -> View:
+    """The view asked for in the URL; each refused parameter gets a message, then its default."""
+    with session_scope(engine()) as session:
+        view, notices = parse_view(session, actor, st.query_params.to_dict(), today=date.today())
+    for notice in notices:
+        st.warning(notice)
+    return view
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def cached_org_figures(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+    """org_figures, cached per (data version, caller, organization, year, as-of date)."""
+    del version  # part of the cache key only
+    with session_scope(engine()) as session:
+        return org_figures(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_alerts(version: int, actor: Actor, org_code: str | None, year: int, as_of: date,
+                  with_clocks: bool = True) -> list[Alert]:
+    """all_alerts, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return all_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules,
+                          with_clocks=with_clocks)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def cached_cells(version: int, actor: Actor, org_code: str | None) -> dict[str, str]:
+    """active_cells: the chi bộ a candidate can be listed in."""
+    del version
+    with session_scope(engine()) as session:
+        return active_cells(session, actor, org_code=org_code)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def cached_lists_candidates(version: int, actor: Actor, org_code: str | None) -> bool:
+    """Whether the organization is small enough for lists of single candidates and their
+    clocks (above that, they show once one chooses an organization further down)."""
+    del version
+    with session_scope(engine()) as session:
+        return not is_large_subtree(session, org_in_scope(session, actor, org_code))
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_funnel(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+    """funnel, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return funnel(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_candidates(version: int, actor: Actor, org_code: str | None) -> pd.DataFrame:
+    """The candidates of the caller's subtree (refused for roles without personal data)."""
+    del version
+    with session_scope(engine()) as session:
+        return candidates_in_scope(session, actor, org_code=org_code)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def cached_ancestors(version: int, actor: Actor, org_code: str | None) -> list[tuple[str, str]]:
+    """(code, name) from the caller's own organization down to `org_code`."""
+    del version
+    with session_scope(engine()) as session:
+        org = org_in_scope(session, actor, org_code)
+        return [(o.code, o.name) for o in ancestors(session, actor, org)]
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_mix(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> Mix:
+    """admitted_mix, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return admitted_mix(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_months(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+    """admissions_by_month, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return admissions_by_month(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_trend(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+    """trend_by_year over the five years up to `year`, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return trend_by_year(session, actor, org_code=org_code, years=range(year - 4, year + 1), as_of=as_of,
+                             rules=settings().rules)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_clocks(version: int, actor: Actor, org_code: str | None, today: date, kinds: tuple[str, ...] | None = None
+                  ) -> pd.DataFrame:
+    """candidate_clocks_list (names: refused for roles without personal data)."""
+    del version
+    with session_scope(engine()) as session:
+        return candidate_clocks_list(session, actor, org_code=org_code, today=today, rules=settings().rules, kinds=kinds)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_sectors(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+    """standing_by_sector, cached like cached_org_figures."""
+    del version
+    with session_scope(engine()) as session:
+        return standing_by_sector(session, actor, org_code=org_code, year=year, as_of=as_of)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_students(version: int, actor: Actor, org_code: str | None, today: date) -> pd.DataFrame:
+    """students_turning_18 (names: refused for roles without personal data)."""
+    del version
+    with session_scope(engine()) as session:
+        return students_turning_18(session, actor, org_code=org_code, today=today,
+                                   min_age_years=settings().rules.min_age_months // 12)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_worklist(version: int, actor: Actor, org_code: str | None, today: date) -> pd.DataFrame:
+    """branch_worklist (names: refused for roles without personal data)."""
+    del version
+    with session_scope(engine()) as session:
+        return branch_worklist(session, actor, org_code=org_code, today=today, rules=settings().rules)
+
+
+# Chart specs, cached like the figures they draw: a warm rerun draws them without Altair.
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_progress_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+    """The children's progress chart (worst first) of cached_org_figures."""
+    figures = cached_org_figures(version, actor, org_code, year, as_of)
+    return vega_spec(progress_chart(children_of(figures), pace_percent=figures.attrs["pace_percent"]))
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_months_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+    """The admissions-by-month chart of cached_months."""
+    return vega_spec(months_chart(cached_months(version, actor, org_code, year, as_of)))
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_trend_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+    """The five-year trend chart of cached_trend."""
+    return vega_spec(trend_chart(cached_trend(version, actor, org_code, year, as_of)))
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_funnel_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+    """The funnel chart of cached_funnel."""
+    return vega_spec(funnel_chart(cached_funnel(version, actor, org_code, year, as_of)))

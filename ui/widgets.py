@@ -1,0 +1,148 @@
+"""Pieces of screen shared by the dashboards: the filter bar kept in the URL, the breadcrumb
+and drill-down, the headline figures with their deltas. Streamlit-bound; no rules here."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core.access.filters import View
+from core.access.scope import Actor
+from core.figures.progress import LARGE_SUBTREE, Headline
+from core.figures.tables import progress_table
+from core.format import fmt_date, fmt_number, fmt_percent
+from core.i18n import label, t
+from ui import web
+from ui.charts import DRILL
+
+
+def _bound(key: str, url_value: object) -> None:
+    """Keep a widget's state equal to its URL parameter, which stays the source of truth
+    (a bookmark or a shared link opens the same view)."""
+    if st.session_state.get(key) != url_value:
+        st.session_state[key] = url_value
+
+
+def _to_url(name: str, key: str, encode=str) -> None:
+    value = st.session_state.get(key)
+    if value is not None:
+        st.query_params[name] = encode(value)
+
+
+def go_to(org_code: str) -> None:
+    """Open another organization of the subtree (drill down or back up)."""
+    st.query_params["org"] = org_code
+
+
+def view_controls(actor: Actor, *, compare: bool = True) -> View:
+    """The filter bar: year (the last five years one click away), as-of date ("as the figures
+    stood on the meeting day") and, where deltas are shown, the comparison date; each kept in
+    the URL (?year=&asof=&cmp=). Refused parameters get a message and their default."""
+    view = web.view_from_url(actor)
+    today = date.today()
+    years = sorted({*range(today.year, today.year - 5, -1), view.year}, reverse=True)
+    columns = st.columns([3, 1, 1] if compare else [4, 1])
+    _bound("f_year", view.year)
+    year = columns[0].pills(t("filter.year"), years, key="f_year", on_change=_to_url,
+                            args=("year", "f_year")) or view.year
+    _bound("f_asof", view.as_of)
+    as_of = columns[1].date_input(t("filter.as_of"), key="f_asof", max_value=today, format="DD/MM/YYYY",
+                                  on_change=_to_url, args=("asof", "f_asof", date.isoformat)) or view.as_of
+    compare_on = view.compare
+    if compare:
+        _bound("f_cmp", view.compare)
+        compare_on = columns[2].date_input(t("filter.compare"), key="f_cmp", max_value=as_of, format="DD/MM/YYYY",
+                                           on_change=_to_url, args=("cmp", "f_cmp", date.isoformat)) or view.compare
+    return View(year=year, org_code=view.org_code, as_of=as_of, compare=compare_on)
+
+
+def breadcrumb(actor: Actor, org_code: str | None) -> None:
+    """Where we are in the tree; a click on an organization above goes back up to it."""
+    crumbs = web.cached_ancestors(web.current_version(), actor, org_code)
+    names = dict(crumbs)
+    _bound("f_crumb", crumbs[-1][0])
+    st.pills(t("filter.tree"), list(names), format_func=names.get, key="f_crumb",
+             on_change=_to_url, args=("org", "f_crumb"))
+
+
+def drill_down(children: pd.DataFrame) -> None:
+    """A list of the organizations under this one; choosing one opens it."""
+    if children.empty:
+        return
+    names = dict(zip(children["code"], children["name"]))
+    st.session_state["f_drill"] = None
+
+    def open_chosen() -> None:
+        if st.session_state.get("f_drill"):
+            go_to(st.session_state["f_drill"])
+
+    st.selectbox(t("filter.drill"), list(names), format_func=names.get, key="f_drill",
+                 placeholder=t("filter.drill_placeholder"), on_change=open_chosen)
+
+
+def lists_further_down() -> None:
+    """Why lists of single candidates are not shown for a large organization."""
+    st.info(t("scope.lists_further_down", limit=fmt_number(LARGE_SUBTREE)))
+
+
+def drilled_from_chart(event, key: str) -> None:
+    """Open the organization whose bar was clicked, then forget the click (so coming back up
+    does not drill straight down again)."""
+    chosen = (event.selection or {}).get(DRILL) if event else None
+    if chosen:
+        del st.session_state[key]
+        go_to(chosen[0]["code"])
+        st.rerun()
+
+
+def _delta(now: float | None, before: float | None, decimals: int = 0, suffix: str = "") -> str | None:
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return None
+    change = round(now - before, decimals)
+    if change == 0:
+        return None  # unchanged: no arrow
+    sign = "+" if change > 0 else ""
+    return f"{sign}{fmt_number(change, decimals)}{suffix}"
+
+
+def headline_metrics(now: Headline, before: Headline) -> None:
+    """Four headline figures, each with its change since the comparison date."""
+    since = t("metric.since", date=fmt_date(before.as_of))
+    first, second, third, fourth = st.columns(4)
+    first.metric(t("metric.admitted"), f"{fmt_number(now.admitted)}/{fmt_number(now.target)}",
+                 delta=_delta(now.admitted, before.admitted), help=since)
+    first.caption(t("metric.percent_plan", percent=fmt_percent(now.percent_plan)))
+    second.metric(t("metric.percent_members"), fmt_percent(now.percent_members, 2),
+                  delta=_delta(now.percent_members, before.percent_members, 2, t("metric.points")), help=since)
+    if now.band:
+        second.caption(f"{label('band', now.band)} – {t('metric.members', members=fmt_number(now.members_start))}")
+    children = sum(now.status_counts.values())
+    third.metric(t("metric.done"), f"{now.status_counts['done']}/{children}",
+                 delta=_delta(now.status_counts["done"], before.status_counts["done"]), help=since)
+    third.caption(t("metric.statuses", on_pace=now.status_counts["on_pace"], behind=now.status_counts["behind"],
+                    at_risk=now.status_counts["at_risk"] + now.status_counts["missed"]))
+    fourth.metric(t("metric.grassroots"), f"{fmt_number(now.grassroots_admitting)}/{fmt_number(now.grassroots_total)}",
+                  delta=_delta(now.grassroots_admitting, before.grassroots_admitting), help=since)
+    fourth.caption(since)
+
+
+def progress_dataframe(rows: pd.DataFrame) -> None:
+    """The progress table, with a bar for the % of plan ("none" when there is no row)."""
+    if rows.empty:
+        st.caption(t("overview.none"))
+        return
+    table = progress_table(rows)
+    table.insert(2, t("col.progress"), [None if pd.isna(p) else round(float(p)) for p in rows["percent_plan"]])
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
+    )
+
+
+def table(frame: pd.DataFrame, **options) -> None:
+    """A table, or one line saying there is nothing to show (Streamlit would write "empty")."""
+    if frame.empty:
+        st.caption(t("table.empty"))
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", **options)
