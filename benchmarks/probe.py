@@ -55,7 +55,7 @@ def _peak_mb() -> float:
 
 def measure_core(url: str, year: int, as_of: date, rounds: int) -> dict[str, float]:
     """The three computations behind the dashboards, for the top of the tree, uncached."""
-    from core.access.scope import operator, org_in_scope
+    from core.access.scope import operator, resolve
     from core.config import load_settings
     from core.figures.alerts import all_alerts
     from core.figures.funnel import funnel
@@ -66,12 +66,12 @@ def measure_core(url: str, year: int, as_of: date, rounds: int) -> dict[str, flo
     engine = get_engine(url)
     results = {}
     with session_scope(engine) as session:
-        actor = operator(session)
-        with_clocks = not is_large_subtree(session, org_in_scope(session, actor, None))  # as the page decides
+        top = resolve(session, operator(session), None)
+        with_clocks = not is_large_subtree(session, top)  # as the page decides
         for name, fn in (
-            ("progress", lambda: org_figures(session, actor, org_code=None, year=year, as_of=as_of, rules=rules)),
-            ("funnel", lambda: funnel(session, actor, org_code=None, year=year, as_of=as_of, rules=rules)),
-            ("alerts", lambda: all_alerts(session, actor, org_code=None, year=year, as_of=as_of, rules=rules,
+            ("progress", lambda: org_figures(session, top, year=year, as_of=as_of, rules=rules)),
+            ("funnel", lambda: funnel(session, top, year=year, as_of=as_of, rules=rules)),
+            ("alerts", lambda: all_alerts(session, top, year=year, as_of=as_of, rules=rules,
                                           with_clocks=with_clocks)),
         ):
             results[name] = _median_ms(fn, rounds)

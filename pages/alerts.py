@@ -13,9 +13,9 @@ actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.alerts"))
 view = widgets.view_controls(actor, compare=False)
 version = web.current_version()
-widgets.breadcrumb(actor, view.org_code)
-lists = web.cached_lists_candidates(version, actor, view.org_code)
-alerts = web.cached_alerts(version, actor, view.org_code, view.year, view.as_of, lists)
+widgets.breadcrumb(view.subtree)
+lists = web.cached_lists_candidates(version, view.subtree)
+alerts = web.cached_alerts(version, view.subtree, view.year, view.as_of, lists)
 
 counts = {kind: sum(1 for a in alerts if a.kind == kind) for kind in ALERT_KINDS}
 present = [kind for kind in ALERT_KINDS if counts[kind]]
@@ -38,7 +38,7 @@ if not lists:
     widgets.lists_further_down()
 elif actor.sees_personal_data:
     st.subheader(t("alerts.candidates"))
-    clocks = web.cached_clocks(version, actor, view.org_code, view.as_of)
+    clocks = web.cached_clocks(version, view.subtree, view.as_of)
     if clocks.empty:
         st.caption(t("alerts.no_clocks"))
     else:

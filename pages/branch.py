@@ -17,34 +17,34 @@ actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.branch"))
 view = widgets.view_controls(actor, compare=False)
 version = web.current_version()
-widgets.breadcrumb(actor, view.org_code)
-figures = web.cached_org_figures(version, actor, view.org_code, view.year, view.as_of)
+widgets.breadcrumb(view.subtree)
+figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
 head = headline(figures)
 st.header(t("overview.heading", org=md_escape(head.name), year=view.year))
-widgets.headline_metrics(head, headline(web.cached_org_figures(version, actor, view.org_code, view.year, view.compare)))
+widgets.headline_metrics(head, headline(web.cached_org_figures(version, view.subtree, view.year, view.compare)))
 widgets.drill_down(children_of(figures))
 
 links = {t("col.record"): st.column_config.LinkColumn(display_text=t("branch.open"), width="small")}
-if not web.cached_lists_candidates(version, actor, view.org_code):
+if not web.cached_lists_candidates(version, view.subtree):
     widgets.lists_further_down()
     st.stop()
 due_days = web.settings().rules.due_soon_days
 st.subheader(t("branch.todo", days=fmt_number(due_days)))
-todo = web.cached_clocks(version, actor, view.org_code, date.today())
+todo = web.cached_clocks(version, view.subtree, date.today())
 if todo.empty:
     st.success(t("branch.nothing_due"))
 else:
     st.dataframe(clocks_table(todo), hide_index=True, width="stretch", column_config=links)
 
 st.subheader(t("branch.candidates"))
-work = web.cached_worklist(version, actor, view.org_code, date.today())
+work = web.cached_worklist(version, view.subtree, date.today())
 widgets.table(worklist_table(work), column_config=links)
 reports.export_button(actor, "candidates", view)
 
 if not actor.edits_candidates:
     st.info(t("branch.read_only"))
     st.stop()
-names = web.cached_cells(version, actor, view.org_code)
+names = web.cached_cells(version, view.subtree)
 st.subheader(t("branch.add"))
 with st.form("add_candidate", clear_on_submit=True):
     cell = st.selectbox(t("branch.cell"), list(names), format_func=names.get, key="add_cell")

@@ -12,11 +12,11 @@ actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.overview"))
 view = widgets.view_controls(actor)
 version = web.current_version()
-figures = web.cached_org_figures(version, actor, view.org_code, view.year, view.as_of)
-before = web.cached_org_figures(version, actor, view.org_code, view.year, view.compare)
+figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
+before = web.cached_org_figures(version, view.subtree, view.year, view.compare)
 head = headline(figures)
 
-widgets.breadcrumb(actor, view.org_code)
+widgets.breadcrumb(view.subtree)
 st.header(t("overview.heading", org=md_escape(head.name), year=view.year))
 widgets.headline_metrics(head, headline(before))
 
@@ -24,7 +24,7 @@ children = children_of(figures)
 if not children.empty:
     st.subheader(t("overview.children"))
     key = f"progress_{head.code}_{view.year}"
-    spec = web.cached_progress_spec(version, actor, view.org_code, view.year, view.as_of)
+    spec = web.cached_progress_spec(version, view.subtree, view.year, view.as_of)
     widgets.drilled_from_chart(st.vega_lite_chart(spec, key=key, on_select="rerun", width="stretch"), key)
     widgets.drill_down(children)
     widgets.progress_dataframe(children)
@@ -33,13 +33,13 @@ if not children.empty:
 left, right = st.columns(2)
 with left:
     st.subheader(t("overview.months"))
-    st.vega_lite_chart(web.cached_months_spec(version, actor, view.org_code, view.year, view.as_of), width="stretch")
+    st.vega_lite_chart(web.cached_months_spec(version, view.subtree, view.year, view.as_of), width="stretch")
 with right:
     st.subheader(t("overview.trend"))
-    st.vega_lite_chart(web.cached_trend_spec(version, actor, view.org_code, view.year, view.as_of), width="stretch")
+    st.vega_lite_chart(web.cached_trend_spec(version, view.subtree, view.year, view.as_of), width="stretch")
 
 st.subheader(t("overview.mix"))
-st.dataframe(mix_table(web.cached_mix(version, actor, view.org_code, view.year, view.as_of)), hide_index=True)
+st.dataframe(mix_table(web.cached_mix(version, view.subtree, view.year, view.as_of)), hide_index=True)
 
 if Period(view.year, view.as_of).is_over and not children.empty:
     rules = web.settings().rules

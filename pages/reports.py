@@ -12,8 +12,8 @@ from ui import auth, reports, web, widgets
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.reports"))
 view = widgets.view_controls(actor, compare=False)
-widgets.breadcrumb(actor, view.org_code)
-figures = web.cached_org_figures(web.current_version(), actor, view.org_code, view.year, view.as_of)
+widgets.breadcrumb(view.subtree)
+figures = web.cached_org_figures(web.current_version(), view.subtree, view.year, view.as_of)
 st.subheader(t("reports.summary", year=view.year, org=md_escape(figures.iloc[0]["name"])))
 widgets.progress_dataframe(pd.concat([figures.iloc[[0]], children_of(figures)]))
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.access.audit import audit_log
-from core.access.scope import Actor
+from core.access.scope import Actor, resolve
 from core.access.users import (
     admin_create_user,
     list_users,
@@ -133,11 +133,12 @@ def plans_tab(actor: Actor) -> None:
                               value=date.today().year, step=1, key="plans_year")
     base_key = f"plans_base_{parent}_{year}"
     with session_scope(web.engine()) as session:
+        subtree = resolve(session, actor, parent)
         if base_key not in st.session_state:  # the grid as read: its versions guard the save
-            st.session_state[base_key] = plans_grid(session, actor, parent_code=parent, year=int(year))
-        own_target = parent_target(session, actor, parent_code=parent, year=int(year))
+            st.session_state[base_key] = plans_grid(session, subtree, year=int(year))
+        own_target = parent_target(session, subtree, year=int(year))
         if st.button(t("plans.copy"), key="plans_copy"):
-            last = plans_grid(session, actor, parent_code=parent, year=int(year) - 1)
+            last = plans_grid(session, subtree, year=int(year) - 1)
             st.session_state[base_key] = copy_of_year(st.session_state[base_key], last)
     base: pd.DataFrame = st.session_state[base_key]
     edited = st.data_editor(

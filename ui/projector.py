@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.access.filters import View
-from core.access.scope import Actor
+from core.access.scope import Actor, Subtree
 from core.figures.progress import children_of, headline
 from core.figures.projector import ProjectorView, admitted_between, parse_projector
 from core.figures.style import STATUS_SYMBOLS
@@ -64,7 +64,7 @@ def _headline(figures: pd.DataFrame) -> None:
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
 def _ranking_spec(version: int, actor: Actor, view: View, theme: str) -> dict:
-    figures = web.cached_org_figures(version, actor, view.org_code, view.year, view.as_of)
+    figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
     ranked = children_of(figures).sort_values("percent_plan", ascending=False, na_position="last").head(14)
     chart = progress_chart(ranked, pace_percent=figures.attrs["pace_percent"]).properties(height=52 * len(ranked))
     return vega_spec(_big(chart, theme))
@@ -72,7 +72,7 @@ def _ranking_spec(version: int, actor: Actor, view: View, theme: str) -> dict:
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
 def _funnel_spec(version: int, actor: Actor, view: View, theme: str) -> dict:
-    stages = web.cached_funnel(version, actor, view.org_code, view.year, view.as_of)
+    stages = web.cached_funnel(version, view.subtree, view.year, view.as_of)
     return vega_spec(_big(funnel_chart(stages).properties(height=60 * 8), theme))
 
 
@@ -108,12 +108,12 @@ def _panel(name: str, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, ve
         _lagging(figures)
     elif name == "month":
         start = view.as_of.replace(day=1)
-        month = _month(version, actor, view.org_code, start, view.as_of)
+        month = _month(version, view.subtree, start, view.as_of)
         st.markdown(t("projector.month_heading", start=fmt_date(start), end=fmt_date(view.as_of),
                       total=fmt_number(int(month["admitted"].sum()))))
         _movers(month, "admitted")
     elif name == "change":
-        before = web.cached_org_figures(version, actor, view.org_code, view.year, view.compare)
+        before = web.cached_org_figures(version, view.subtree, view.year, view.compare)
         now, then = children_of(figures).set_index("code"), before.set_index("code")
         now["delta"] = now["admitted"] - then["admitted"].reindex(now.index).fillna(0).astype("int64")
         st.markdown(t("projector.change_heading", since=fmt_date(view.compare), end=fmt_date(view.as_of),
@@ -122,10 +122,10 @@ def _panel(name: str, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, ve
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
-def _month(version: int, actor: Actor, org_code: str | None, start: date, end: date) -> pd.DataFrame:
+def _month(version: int, subtree: Subtree, start: date, end: date) -> pd.DataFrame:
     del version
     with session_scope(web.engine()) as session:
-        return admitted_between(session, actor, org_code=org_code, start=start, end=end, rules=web.settings().rules)
+        return admitted_between(session, subtree, start=start, end=end, rules=web.settings().rules)
 
 
 def show(actor: Actor) -> None:
@@ -142,7 +142,7 @@ def show(actor: Actor) -> None:
         if not state["paused"] and time.monotonic() - state["shown_at"] >= pv.seconds - 0.5:
             state["index"], state["shown_at"] = (state["index"] + 1) % len(pv.panels), time.monotonic()
         version = web.current_version()  # an edit anywhere shows at the next interval
-        figures = web.cached_org_figures(version, actor, pv.view.org_code, pv.view.year, pv.view.as_of)
+        figures = web.cached_org_figures(version, pv.view.subtree, pv.view.year, pv.view.as_of)
         st.title(t("projector.heading", org=md_escape(headline(figures).name), year=pv.view.year))
         _panel(pv.panels[state["index"]], figures, actor, pv, version, pv.theme)
         controls(pv, state)

@@ -44,11 +44,6 @@ from ui import forms, web
 EXPORTS = ("progress", "alerts", "candidates", "plans")
 
 
-def current_code(actor: Actor, view: View) -> str:
-    """The code of the organization the view shows (the caller's own when none is chosen)."""
-    return web.cached_ancestors(web.current_version(), actor, view.org_code)[-1][0]
-
-
 def _deferred(build: Callable) -> Callable[[], bytes]:
     """A file built in its own transaction when the download is clicked."""
     engine, rules = web.engine(), web.settings().rules
@@ -64,27 +59,28 @@ def export_button(actor: Actor, kind: str, view: View) -> None:
     """The download button of one export of the view's organization ("progress", "alerts",
     "candidates" (only for roles that see names, and organizations small enough to list them), "plans")."""
     if kind == "candidates" and not (actor.sees_personal_data
-                                     and web.cached_lists_candidates(web.current_version(), actor, view.org_code)):
+                                     and web.cached_lists_candidates(web.current_version(), view.subtree)):
         return
-    code, year, as_of = view.org_code, view.year, view.as_of
+    subtree, year, as_of = view.subtree, view.year, view.as_of
     builders = {
-        "progress": lambda s, r: progress_workbook(s, actor, org_code=code, year=year, as_of=as_of, rules=r),
-        "alerts": lambda s, r: alerts_workbook(s, actor, org_code=code, year=year, as_of=as_of, rules=r),
-        "candidates": lambda s, r: candidates_workbook(s, actor, org_code=code),
-        "plans": lambda s, r: plans_workbook(s, actor, org_code=code),
+        "progress": lambda s, r: progress_workbook(s, subtree, year=year, as_of=as_of, rules=r),
+        "alerts": lambda s, r: alerts_workbook(s, subtree, year=year, as_of=as_of, rules=r),
+        "candidates": lambda s, r: candidates_workbook(s, subtree),
+        "plans": lambda s, r: plans_workbook(s, subtree),
     }
     dated = kind in ("progress", "alerts")
     st.download_button(
         t(f"export.{kind}"), data=_deferred(builders[kind]), mime=XLSX_MIME, on_click="ignore", icon=":material/download:",
-        file_name=export_file_name(kind, current_code(actor, view), year if dated else None), key=f"export_{kind}",
+        file_name=export_file_name(kind, subtree.code, year if dated else None), key=f"export_{kind}",
     )
 
 
 def report_section(actor: Actor, view: View) -> None:
     """The official report: the heading inputs (with defaults) and its download."""
-    code = current_code(actor, view)
+    subtree = view.subtree
+    code = subtree.code
     with session_scope(web.engine()) as session:
-        default = default_heading(session, actor, org_code=code, today=date.today())
+        default = default_heading(session, subtree, today=date.today())
     st.caption(t("reports.official_help"))
     # One row of columns per line, so that on a phone the fields stack in reading order.
     left, middle, right = st.columns(3)
@@ -105,7 +101,7 @@ def report_section(actor: Actor, view: View) -> None:
     year, as_of = view.year, view.as_of
     st.download_button(
         t("reports.download_docx"), mime=DOCX_MIME, on_click="ignore", type="primary", icon=":material/description:",
-        data=_deferred(lambda s, r: report_docx(s, actor, org_code=code, year=year, as_of=as_of, rules=r,
+        data=_deferred(lambda s, r: report_docx(s, subtree, year=year, as_of=as_of, rules=r,
                                                 heading=heading)),
         file_name=report_file_name(code, year), key="report_docx",
     )

@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from core.access.filters import View, parse_view
-from core.access.scope import Actor, ancestors, org_in_scope
+from core.access.scope import Actor, Subtree, ancestors
 from core.cli.bootstrap import ensure_database
 from core.config import SECRETS_FILE, Settings, load_settings
 from core.figures.alerts import (
@@ -75,145 +75,144 @@ def view_from_url(actor: Actor) -> View:
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def cached_org_figures(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+def cached_org_figures(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """org_figures, cached per (data version, caller, organization, year, as-of date)."""
     del version  # part of the cache key only
     with session_scope(engine()) as session:
-        return org_figures(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+        return org_figures(session, subtree, year=year, as_of=as_of, rules=settings().rules)
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_alerts(version: int, actor: Actor, org_code: str | None, year: int, as_of: date,
+def cached_alerts(version: int, subtree: Subtree, year: int, as_of: date,
                   with_clocks: bool = True) -> list[Alert]:
     """all_alerts, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
-        return all_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules,
+        return all_alerts(session, subtree, year=year, as_of=as_of, rules=settings().rules,
                           with_clocks=with_clocks)
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def cached_cells(version: int, actor: Actor, org_code: str | None) -> dict[str, str]:
+def cached_cells(version: int, subtree: Subtree) -> dict[str, str]:
     """active_cells: the chi bộ a candidate can be listed in."""
     del version
     with session_scope(engine()) as session:
-        return active_cells(session, actor, org_code=org_code)
+        return active_cells(session, subtree)
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def cached_lists_candidates(version: int, actor: Actor, org_code: str | None) -> bool:
+def cached_lists_candidates(version: int, subtree: Subtree) -> bool:
     """Whether the organization is small enough for lists of single candidates and their
     clocks (above that, they show once one chooses an organization further down)."""
     del version
     with session_scope(engine()) as session:
-        return not is_large_subtree(session, org_in_scope(session, actor, org_code))
+        return not is_large_subtree(session, subtree)
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_funnel(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+def cached_funnel(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """funnel, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
-        return funnel(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+        return funnel(session, subtree, year=year, as_of=as_of, rules=settings().rules)
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False)
-def cached_candidates(version: int, actor: Actor, org_code: str | None) -> pd.DataFrame:
+def cached_candidates(version: int, subtree: Subtree) -> pd.DataFrame:
     """The candidates of the caller's subtree (refused for roles without personal data)."""
     del version
     with session_scope(engine()) as session:
-        return candidates_in_scope(session, actor, org_code=org_code)
+        return candidates_in_scope(session, subtree)
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def cached_ancestors(version: int, actor: Actor, org_code: str | None) -> list[tuple[str, str]]:
-    """(code, name) from the caller's own organization down to `org_code`."""
+def cached_ancestors(version: int, subtree: Subtree) -> list[tuple[str, str]]:
+    """(code, name) from the caller's own organization down to the subtree's."""
     del version
     with session_scope(engine()) as session:
-        org = org_in_scope(session, actor, org_code)
-        return [(o.code, o.name) for o in ancestors(session, actor, org)]
+        return [(o.code, o.name) for o in ancestors(session, subtree)]
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_mix(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> Mix:
+def cached_mix(version: int, subtree: Subtree, year: int, as_of: date) -> Mix:
     """admitted_mix, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
-        return admitted_mix(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+        return admitted_mix(session, subtree, year=year, as_of=as_of, rules=settings().rules)
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_months(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+def cached_months(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """admissions_by_month, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
-        return admissions_by_month(session, actor, org_code=org_code, year=year, as_of=as_of, rules=settings().rules)
+        return admissions_by_month(session, subtree, year=year, as_of=as_of, rules=settings().rules)
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_trend(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+def cached_trend(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """trend_by_year over the five years up to `year`, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
-        return trend_by_year(session, actor, org_code=org_code, years=range(year - 4, year + 1), as_of=as_of,
+        return trend_by_year(session, subtree, years=range(year - 4, year + 1), as_of=as_of,
                              rules=settings().rules)
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False)
-def cached_clocks(version: int, actor: Actor, org_code: str | None, today: date, kinds: tuple[str, ...] | None = None
+def cached_clocks(version: int, subtree: Subtree, today: date, kinds: tuple[str, ...] | None = None
                   ) -> pd.DataFrame:
     """candidate_clocks_list (names: refused for roles without personal data)."""
     del version
     with session_scope(engine()) as session:
-        return candidate_clocks_list(session, actor, org_code=org_code, today=today, rules=settings().rules, kinds=kinds)
+        return candidate_clocks_list(session, subtree, today=today, rules=settings().rules, kinds=kinds)
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False)
-def cached_sectors(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> pd.DataFrame:
+def cached_sectors(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """standing_by_sector, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
-        return standing_by_sector(session, actor, org_code=org_code, year=year, as_of=as_of)
+        return standing_by_sector(session, subtree, year=year, as_of=as_of)
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False)
-def cached_students(version: int, actor: Actor, org_code: str | None, today: date) -> pd.DataFrame:
+def cached_students(version: int, subtree: Subtree, today: date) -> pd.DataFrame:
     """students_turning_18 (names: refused for roles without personal data)."""
     del version
     with session_scope(engine()) as session:
-        return students_turning_18(session, actor, org_code=org_code, today=today,
+        return students_turning_18(session, subtree, today=today,
                                    min_age_years=settings().rules.min_age_months // 12)
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False)
-def cached_worklist(version: int, actor: Actor, org_code: str | None, today: date) -> pd.DataFrame:
+def cached_worklist(version: int, subtree: Subtree, today: date) -> pd.DataFrame:
     """branch_worklist (names: refused for roles without personal data)."""
     del version
     with session_scope(engine()) as session:
-        return branch_worklist(session, actor, org_code=org_code, today=today, rules=settings().rules)
+        return branch_worklist(session, subtree, today=today, rules=settings().rules)
 
 
 # Chart specs, cached like the figures they draw: a warm rerun draws them without Altair.
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_progress_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+def cached_progress_spec(version: int, subtree: Subtree, year: int, as_of: date) -> dict:
     """The children's progress chart (worst first) of cached_org_figures."""
-    figures = cached_org_figures(version, actor, org_code, year, as_of)
+    figures = cached_org_figures(version, subtree, year, as_of)
     return vega_spec(progress_chart(children_of(figures), pace_percent=figures.attrs["pace_percent"]))
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_months_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+def cached_months_spec(version: int, subtree: Subtree, year: int, as_of: date) -> dict:
     """The admissions-by-month chart of cached_months."""
-    return vega_spec(months_chart(cached_months(version, actor, org_code, year, as_of)))
+    return vega_spec(months_chart(cached_months(version, subtree, year, as_of)))
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_trend_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+def cached_trend_spec(version: int, subtree: Subtree, year: int, as_of: date) -> dict:
     """The five-year trend chart of cached_trend."""
-    return vega_spec(trend_chart(cached_trend(version, actor, org_code, year, as_of)))
+    return vega_spec(trend_chart(cached_trend(version, subtree, year, as_of)))
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def cached_funnel_spec(version: int, actor: Actor, org_code: str | None, year: int, as_of: date) -> dict:
+def cached_funnel_spec(version: int, subtree: Subtree, year: int, as_of: date) -> dict:
     """The funnel chart of cached_funnel."""
-    return vega_spec(funnel_chart(cached_funnel(version, actor, org_code, year, as_of)))
+    return vega_spec(funnel_chart(cached_funnel(version, subtree, year, as_of)))

@@ -2,13 +2,14 @@
 and drill-down, the headline figures with their deltas. Streamlit-bound; no rules here."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from core.access.filters import View
-from core.access.scope import Actor
+from core.access.scope import Actor, Subtree
 from core.figures.progress import LARGE_SUBTREE, Headline
 from core.figures.tables import progress_table
 from core.format import fmt_date, fmt_number, fmt_percent
@@ -54,12 +55,12 @@ def view_controls(actor: Actor, *, compare: bool = True) -> View:
         _bound("f_cmp", view.compare)
         compare_on = columns[2].date_input(t("filter.compare"), key="f_cmp", max_value=as_of, format="DD/MM/YYYY",
                                            on_change=_to_url, args=("cmp", "f_cmp", date.isoformat)) or view.compare
-    return View(year=year, org_code=view.org_code, as_of=as_of, compare=compare_on)
+    return replace(view, year=year, as_of=as_of, compare=compare_on)
 
 
-def breadcrumb(actor: Actor, org_code: str | None) -> None:
+def breadcrumb(subtree: Subtree) -> None:
     """Where we are in the tree; a click on an organization above goes back up to it."""
-    crumbs = web.cached_ancestors(web.current_version(), actor, org_code)
+    crumbs = web.cached_ancestors(web.current_version(), subtree)
     names = dict(crumbs)
     _bound("f_crumb", crumbs[-1][0])
     st.pills(t("filter.tree"), list(names), format_func=names.get, key="f_crumb",

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
+from core.access.scope import Actor, NotFoundError, ScopeError, Subtree, resolve
 from core.format import fmt_date, parse_date
 from core.i18n import t
 
@@ -19,12 +19,14 @@ DEFAULT_COMPARE_DAYS = 30  # deltas against the figures a month earlier, unless 
 @dataclass(frozen=True)
 class View:
     """What a dashboard page shows: a year, an organization (None: the caller's own), an as-of
-    date, and the date the deltas compare against."""
+    date, and the date the deltas compare against; `subtree` is that organization, checked
+    against the caller's scope once for the whole request."""
 
     year: int
     org_code: str | None
     as_of: date
     compare: date
+    subtree: Subtree
 
 
 def parse_view(session: Session, actor: Actor, params: Mapping[str, str], *, today: date) -> tuple[View, list[str]]:
@@ -41,13 +43,16 @@ def parse_view(session: Session, actor: Actor, params: Mapping[str, str], *, tod
     period_end = min(as_of, date(year, 12, 31))
     compare = _date_param(params.get("cmp"), period_end - timedelta(days=DEFAULT_COMPARE_DAYS), as_of, notices)
     org_code = params.get("org") or None
+    subtree = None
     if org_code:
         try:
-            org_in_scope(session, actor, org_code)
+            subtree = resolve(session, actor, org_code)
         except (NotFoundError, ScopeError) as exc:
             notices.append(str(exc))
             org_code = None
-    return View(year=year, org_code=org_code, as_of=as_of, compare=compare), notices
+    if subtree is None:
+        subtree = resolve(session, actor, None)
+    return View(year=year, org_code=org_code, as_of=as_of, compare=compare, subtree=subtree), notices
 
 
 def _date_param(raw: str | None, default: date, latest: date, notices: list[str]) -> date:

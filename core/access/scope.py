@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from core.i18n import t
 from core.procedure.stages import Role
 from core.storage.models import Organization
-from core.structure.tree import is_within
+from core.structure.tree import is_within, path_ids
 
 
 class ScopeError(PermissionError):
@@ -65,12 +65,39 @@ def org_in_scope(session: Session, actor: Actor, code: str | None) -> Organizati
     return org
 
 
-def ancestors(session: Session, actor: Actor, org: Organization) -> list[Organization]:
-    """The organizations from the actor's own down to `org` (included), for a breadcrumb."""
-    ids = [int(part) for part in org.path.strip("/").split("/")]
+@dataclass(frozen=True)
+class Subtree:
+    """An organization whose subtree the caller was checked against, once per request: what
+    every read below takes, so none of them looks the organization or the scope up again.
+
+    A plain value (no database object), so it can be a cache key and cross sessions.
+    """
+
+    actor: Actor
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    path: str
+    depth: int
+    kind: str
+    sector: str
+    active: bool
+
+
+def resolve(session: Session, actor: Actor, code: str | None) -> Subtree:
+    """The subtree of `code` (the actor's own root when None), refused when out of scope."""
+    org = org_in_scope(session, actor, code)
+    return Subtree(actor=actor, id=org.id, code=org.code, name=org.name, parent_id=org.parent_id, path=org.path,
+                   depth=org.depth, kind=org.kind, sector=org.sector, active=org.active)
+
+
+def ancestors(session: Session, subtree: Subtree) -> list[Organization]:
+    """The organizations from the caller's own down to the subtree's (included), for a breadcrumb."""
+    ids = path_ids(subtree.path)
     rows = session.exec(select(Organization).where(Organization.id.in_(ids))).all()
     by_id = {o.id: o for o in rows}
-    return [by_id[i] for i in ids if actor.covers(by_id[i].path)]
+    return [by_id[i] for i in ids if subtree.actor.covers(by_id[i].path)]
 
 
 def root_organization(session: Session) -> Organization:

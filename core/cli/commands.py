@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import make_url
 
-from core.access.scope import NotFoundError, ScopeError, operator, org_by_code
+from core.access.scope import NotFoundError, ScopeError, operator, org_by_code, resolve
 from core.access.users import UserError, create_user
 from core.cli.demo import load_demo
 from core.cli.synth import TIERS, load_synth
@@ -122,7 +122,7 @@ def cmd_summary(args) -> str:
     with session_scope(engine) as session:
         try:
             actor = operator(session)
-            figures = org_figures(session, actor, org_code=args.org, year=args.year, as_of=as_of, rules=settings.rules)
+            figures = org_figures(session, resolve(session, actor, args.org), year=args.year, as_of=as_of, rules=settings.rules)
         except (NotFoundError, ScopeError) as exc:
             raise CliError(str(exc)) from None
     head = headline(figures)

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import extract, func, or_
 from sqlmodel import Session, select
 
-from core.access.scope import Actor, ScopeError, org_in_scope
+from core.access.scope import ScopeError, Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
     Period,
@@ -64,7 +64,7 @@ class Alert:
 
 
 def _streaks(
-    session: Session, orgs: pd.DataFrame, root: Organization, levels: int, year: int, as_of: date, rules: RuleSettings
+    session: Session, orgs: pd.DataFrame, root: Subtree, levels: int, year: int, as_of: date, rules: RuleSettings
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Per organization on screen: years in a row with no admission (cells), and completed
     years in a row with the target missed, counted back from the chosen year."""
@@ -123,13 +123,12 @@ ALERT_LEVELS = 2
 
 
 def organization_alerts(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> list[Alert]:
     """Lagging organizations down to ALERT_LEVELS below the chosen one, worst first."""
-    root = org_in_scope(session, actor, org_code)
-    figures = org_figures(session, actor, org_code=root.code, year=year, as_of=as_of, rules=rules, levels=ALERT_LEVELS)
+    figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules, levels=ALERT_LEVELS)
     period = Period(year, as_of)
-    no_admission, missed = _streaks(session, figures, root, ALERT_LEVELS, year, as_of, rules)
+    no_admission, missed = _streaks(session, figures, subtree, ALERT_LEVELS, year, as_of, rules)
     alerts: list[Alert] = []
     for org_id, row in figures[figures["active"]].iterrows():
         name, code = row["name"], row["code"]
@@ -163,7 +162,7 @@ def organization_alerts(
     return sorted(alerts, key=lambda a: (a.severity, a.org_name))
 
 
-def _pipeline_clocks(session: Session, root: Organization, today: date, rules: RuleSettings):
+def _pipeline_clocks(session: Session, root: Subtree, today: date, rules: RuleSettings):
     """(candidate, organization, clock) for every clock of the subtree's candidates that were
     still in the procedure on `today` (not left, not yet official), as the events stood then."""
     rows = session.exec(
@@ -183,7 +182,7 @@ def _pipeline_clocks(session: Session, root: Organization, today: date, rules: R
 
 
 def candidate_clocks_list(
-    session: Session, actor: Actor, *, org_code: str | None, today: date, rules: RuleSettings,
+    session: Session, subtree: Subtree, *, today: date, rules: RuleSettings,
     kinds: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Every overdue or soon-due clock of the subtree's candidates, most urgent first.
@@ -191,16 +190,15 @@ def candidate_clocks_list(
     Refused for roles that may not see personal data. Columns: candidate_id, full_name,
     org_code, org_name, stage, clock, due, state, days_left.
     """
-    if not actor.sees_personal_data:
-        raise ScopeError(t("error.out_of_scope", code=org_code or ""))
-    root = org_in_scope(session, actor, org_code)
+    if not subtree.actor.sees_personal_data:
+        raise ScopeError(t("error.out_of_scope", code=subtree.code))
     rows = [
         {
             "candidate_id": candidate.id, "full_name": candidate.full_name, "org_code": org.code,
             "org_name": org.name, "stage": candidate.stage, "clock": clock.kind, "due": clock.due,
             "state": clock.state, "days_left": clock.days_left,
         }
-        for candidate, org, clock in _pipeline_clocks(session, root, today, rules)
+        for candidate, org, clock in _pipeline_clocks(session, subtree, today, rules)
         if clock.state != "ok" and (kinds is None or clock.kind in kinds)
     ]
     frame = pd.DataFrame(rows, columns=["candidate_id", "full_name", "org_code", "org_name", "stage", "clock", "due", "state", "days_left"])
@@ -211,12 +209,11 @@ def candidate_clocks_list(
 
 
 def clock_alerts(
-    session: Session, actor: Actor, *, org_code: str | None, today: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, today: date, rules: RuleSettings
 ) -> list[Alert]:
     """Overdue and soon-due clocks counted per organization and kind: no names, any role."""
-    root = org_in_scope(session, actor, org_code)
     counts: dict[tuple[str, str, str, str], int] = {}
-    for _candidate, org, clock in _pipeline_clocks(session, root, today, rules):
+    for _candidate, org, clock in _pipeline_clocks(session, subtree, today, rules):
         if clock.state != "ok":
             key = (org.code, org.name, clock.kind, clock.state)
             counts[key] = counts.get(key, 0) + 1
@@ -231,15 +228,15 @@ def clock_alerts(
 
 
 def all_alerts(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings,
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings,
     with_clocks: bool = True,
 ) -> list[Alert]:
     """Organization and (unless told not to) clock alerts together, grouped by organization:
     the organizations with the worst alert first (then the most alerts), each organization's
     alerts worst first."""
-    alerts = organization_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
+    alerts = organization_alerts(session, subtree, year=year, as_of=as_of, rules=rules)
     if with_clocks:
-        alerts += clock_alerts(session, actor, org_code=org_code, today=as_of, rules=rules)
+        alerts += clock_alerts(session, subtree, today=as_of, rules=rules)
     worst: dict[str, int] = {}
     count: dict[str, int] = {}
     for a in alerts:
@@ -249,18 +246,17 @@ def all_alerts(
 
 
 def branch_worklist(
-    session: Session, actor: Actor, *, org_code: str | None, today: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, today: date, rules: RuleSettings
 ) -> pd.DataFrame:
     """The candidates still in the procedure in the subtree, each with its next step and the
     nearest deadline (any state), the most urgent first. Refused without personal data.
     Columns: candidate_id, full_name, org_name, stage, stage_date, next_stage, due, state."""
-    if not actor.sees_personal_data:
-        raise ScopeError(t("error.no_personal_data", what=org_code or ""))
-    root = org_in_scope(session, actor, org_code)
+    if not subtree.actor.sees_personal_data:
+        raise ScopeError(t("error.no_personal_data", what=subtree.code))
     rows = session.exec(
         select(Candidate, Organization)
         .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path, Candidate.org_path), Candidate.exit.is_(None), Candidate.official_date.is_(None),
+        .where(in_subtree(subtree.path, Candidate.org_path), Candidate.exit.is_(None), Candidate.official_date.is_(None),
                Candidate.stage.is_not(None))
         .order_by(Organization.path, Candidate.full_name)
     ).all()

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
-from core.access.scope import Actor, org_in_scope
+from core.access.scope import Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
     Period,
@@ -36,17 +36,16 @@ class Mix:
     sector: dict[str, int]
 
 
-def _admitted_in(session: Session, root: Organization, period: Period, rules: RuleSettings):
+def _admitted_in(session: Session, root: Subtree, period: Period, rules: RuleSettings):
     counted = counted_date_column(rules)
     return counted, and_(candidate_scope(session, root), counted >= period.start, counted <= period.end)
 
 
 def admitted_mix(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> Mix:
     """The mix of those admitted in the year up to `as_of`, in the organization's subtree."""
-    root = org_in_scope(session, actor, org_code)
-    counted, where = _admitted_in(session, root, Period(year, as_of), rules)
+    counted, where = _admitted_in(session, subtree, Period(year, as_of), rules)
 
     def flag(condition):
         return func.sum(case((condition, 1), else_=0))
@@ -85,16 +84,15 @@ def admitted_mix(
 
 
 def admissions_by_month(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> pd.DataFrame:
     """Admissions per month of the year against the plan's expected cumulative pace.
 
     Columns: month (1–12), admitted, cumulative, expected_cumulative (months after the
     as-of date have no admitted figures).
     """
-    root = org_in_scope(session, actor, org_code)
     period = Period(year, as_of)
-    counted, where = _admitted_in(session, root, period, rules)
+    counted, where = _admitted_in(session, subtree, period, rules)
     month = (ymd(counted) // 100) % 100
     rows = dict(
         session.exec(
@@ -104,7 +102,7 @@ def admissions_by_month(
         ).all()
     )
     target = session.exec(
-        select(YearPlan.target).where(YearPlan.organization_id == root.id, YearPlan.year == year)
+        select(YearPlan.target).where(YearPlan.organization_id == subtree.id, YearPlan.year == year)
     ).first() or 0
     frame = pd.DataFrame({"month": range(1, 13)})
     frame["admitted"] = [int(rows.get(m, 0)) for m in frame["month"]]
@@ -119,12 +117,11 @@ def admissions_by_month(
 
 
 def trend_by_year(
-    session: Session, actor: Actor, *, org_code: str | None, years: range, as_of: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, years: range, as_of: date, rules: RuleSettings
 ) -> pd.DataFrame:
     """Admitted and target per year for the organization's subtree. Columns: year, admitted, target."""
-    root = org_in_scope(session, actor, org_code)
     counted = counted_date_column(rules)
-    scope = candidate_scope(session, root)
+    scope = candidate_scope(session, subtree)
     # One count per year: each a plain range of the date index, no date arithmetic per row.
     admitted = {
         y: session.exec(select(func.count()).where(
@@ -133,7 +130,7 @@ def trend_by_year(
     }
     targets = dict(
         session.exec(
-            select(YearPlan.year, YearPlan.target).where(YearPlan.organization_id == root.id, YearPlan.year.in_(list(years)))
+            select(YearPlan.year, YearPlan.target).where(YearPlan.organization_id == subtree.id, YearPlan.year.in_(list(years)))
         ).all()
     )
     frame = pd.DataFrame(

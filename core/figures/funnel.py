@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, literal_column, or_, union_all
 from sqlmodel import Session, select
 
-from core.access.scope import Actor, org_in_scope
+from core.access.scope import Subtree
 from core.config import RuleSettings
 from core.figures.progress import Period, candidate_scope
 from core.procedure.stages import STAGES, Stage, stage_date_column
@@ -105,15 +105,14 @@ def median_of_counts(counts: dict[int, int]) -> float | None:
 
 
 def funnel(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> pd.DataFrame:
     """One row per stage: standing on the as-of date, entered during the year, moved on to the
     next stage by the as-of date, conversion (%), and median days spent in the stage by those
     who left it during the year. Three passes over the subtree's candidates, whatever its size."""
-    root = org_in_scope(session, actor, org_code)
     period = Period(year, as_of)
     end = period.end
-    scope = candidate_scope(session, root)
+    scope = candidate_scope(session, subtree)
     standing = _standing(session, scope, end)
     # Only a candidate with a stage date in the year can enter or leave a stage in it: one still
     # in the procedure (or admitted) since the year began, or recognized as official in it.
@@ -146,16 +145,15 @@ def funnel(
 
 
 def standing_by_sector(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date
+    session: Session, subtree: Subtree, *, year: int, as_of: date
 ) -> pd.DataFrame:
     """Candidates standing at each stage on the as-of date, by sector: one row per (sector, stage)."""
-    root = org_in_scope(session, actor, org_code)
     current = stage_as_of(Period(year, as_of).end)
     stmt = (
         select(Organization.sector, current, func.count())
         .select_from(Candidate)
         .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path, Candidate.org_path))
+        .where(in_subtree(subtree.path, Candidate.org_path))
         .group_by(Organization.sector, current)
     )
     frame = pd.DataFrame.from_records([tuple(r) for r in session.exec(stmt).all()], columns=["sector", "stage", "count"])

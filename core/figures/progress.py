@@ -18,7 +18,7 @@ from sqlalchemy import case, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
-from core.access.scope import Actor, org_in_scope
+from core.access.scope import Subtree
 from core.config import RuleSettings
 from core.procedure.stages import (
     GRASSROOTS_KINDS,
@@ -123,7 +123,7 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
 
 
-def orgs_on_screen(session: Session, root: Organization, levels: int = 1) -> pd.DataFrame:
+def orgs_on_screen(session: Session, root: Subtree, levels: int = 1) -> pd.DataFrame:
     """The root and the organizations down to `levels` below it (indexed by id), root first.
 
     Level by level through the parent index: what a screen shows, never the whole subtree."""
@@ -144,7 +144,7 @@ def orgs_on_screen(session: Session, root: Organization, levels: int = 1) -> pd.
 LARGE_SUBTREE = 20_000
 
 
-def candidate_scope(session: Session, root: Organization) -> ColumnElement[bool]:
+def candidate_scope(session: Session, root: Subtree) -> ColumnElement[bool]:
     """SQL: the candidate belongs to the root's subtree. A small subtree is a range of the
     path index; a large one is written as a prefix test that no index serves, so that the
     query goes through the narrower date index (those counted in a period, or still in the
@@ -155,13 +155,13 @@ def candidate_scope(session: Session, root: Organization) -> ColumnElement[bool]
     return in_subtree(root.path, Candidate.org_path)
 
 
-def is_large_subtree(session: Session, root: Organization) -> bool:
+def is_large_subtree(session: Session, root: Subtree) -> bool:
     """More than LARGE_SUBTREE candidates below the organization (reading no more than that)."""
     sample = select(Candidate.org_path).where(in_subtree(root.path, Candidate.org_path)).limit(LARGE_SUBTREE + 1)
     return session.exec(select(func.count()).select_from(sample.subquery())).one() > LARGE_SUBTREE
 
 
-def counts_by_prefix(session: Session, root: Organization, levels: int, columns: dict, scope: ColumnElement[bool],
+def counts_by_prefix(session: Session, root: Subtree, levels: int, columns: dict, scope: ColumnElement[bool],
                      *conditions) -> pd.DataFrame:
     """Aggregates over the candidates of the subtree (`scope`, from candidate_scope), grouped
     by their organization's path cut `levels` below the root: one row per organization on
@@ -190,7 +190,7 @@ def roll_to_screen(orgs: pd.DataFrame, by_prefix: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(totals, index=orgs.index, columns=by_prefix.columns)
 
 
-def _candidate_counts(session: Session, root: Organization, period: Period, rules: RuleSettings,
+def _candidate_counts(session: Session, root: Subtree, period: Period, rules: RuleSettings,
                       levels: int, scope: ColumnElement[bool]) -> pd.DataFrame:
     """Per organization on screen, over its subtree: admitted in the period, late-stage and
     active pipeline as of its end. Two index ranges: the counted date, and settled_date."""
@@ -228,7 +228,7 @@ def _children_plans(session: Session, parent_ids: list[int], year: int) -> pd.Da
     return _frame(session.exec(stmt).all(), ["id", "children_target", "children_members"]).set_index("id")
 
 
-def _grassroots(session: Session, root: Organization, period: Period, rules: RuleSettings,
+def _grassroots(session: Session, root: Subtree, period: Period, rules: RuleSettings,
                 scope: ColumnElement[bool]) -> tuple[int, int]:
     """(grassroots organizations of the subtree that admitted someone in the period, all of
     them), active ones only. The paths where someone was admitted are matched against the
@@ -250,7 +250,7 @@ def _grassroots(session: Session, root: Organization, period: Period, rules: Rul
 
 
 def org_figures(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings,
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings,
     levels: int = 1,
 ) -> pd.DataFrame:
     """The organization and those down to `levels` below it, each with its plan and its figures
@@ -259,16 +259,15 @@ def org_figures(
     Columns: code, name, parent_id, path, depth, kind, sector, active, target, members_start,
     admitted, late_pipeline, active_pipeline, children_target, expected, percent_plan,
     percent_members, band, status. attrs: year, as_of, pace_percent, grassroots_admitting and
-    grassroots_total (of the root's subtree).
+    grassroots_total (of the subtree's subtree).
 
     Members at the start of the year are the recorded figure, else the sum of the children's
     recorded figures (the same whatever `levels` is).
     """
-    root = org_in_scope(session, actor, org_code)
     period = Period(year, as_of)
-    orgs = orgs_on_screen(session, root, levels)
-    scope = candidate_scope(session, root)
-    counts = roll_to_screen(orgs, _candidate_counts(session, root, period, rules, levels, scope))
+    orgs = orgs_on_screen(session, subtree, levels)
+    scope = candidate_scope(session, subtree)
+    counts = roll_to_screen(orgs, _candidate_counts(session, subtree, period, rules, levels, scope))
     plans = _plans(session, orgs.index.tolist(), year)
     bottom = orgs.index[orgs["depth"] == orgs["depth"].max()].tolist()
     below = _children_plans(session, bottom, year)
@@ -298,7 +297,7 @@ def org_figures(
         org_status(target=int(t), admitted=int(a), expected=e, late_pipeline=int(lp), year_over=period.is_over)
         for t, a, e, lp in zip(orgs["target"], orgs["admitted"], orgs["expected"], orgs["late_pipeline"])
     ]
-    admitting, total = _grassroots(session, root, period, rules, scope)
+    admitting, total = _grassroots(session, subtree, period, rules, scope)
     # The share of the plan expected by the as-of date, the same for every organization.
     orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights),
                       grassroots_admitting=admitting, grassroots_total=total)

@@ -3,7 +3,7 @@ read from the URL; and the aggregates the panels show (never a person)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session
 
 from core.access.filters import View, parse_view
-from core.access.scope import Actor, org_in_scope
+from core.access.scope import Actor, Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
     candidate_scope,
@@ -46,7 +46,7 @@ def parse_projector(
     since = params.get("since")
     view, notices = parse_view(session, actor, {**params, **({"cmp": since} if since else {})}, today=today)
     if not since:
-        view = View(view.year, view.org_code, view.as_of, view.as_of - timedelta(days=DEFAULT_SINCE_DAYS))
+        view = replace(view, compare=view.as_of - timedelta(days=DEFAULT_SINCE_DAYS))
     panels = PANELS
     if params.get("panels"):
         asked = tuple(p.strip() for p in params["panels"].split(",") if p.strip())
@@ -69,15 +69,14 @@ def parse_projector(
 
 
 def admitted_between(
-    session: Session, actor: Actor, *, org_code: str | None, start: date, end: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, start: date, end: date, rules: RuleSettings
 ) -> pd.DataFrame:
-    """Admissions between two dates for each organization directly under `org_code`, rolled
+    """Admissions between two dates for each organization directly under the subtree's root, rolled
     up from their subtrees, most first. Columns: code, name, admitted."""
-    root = org_in_scope(session, actor, org_code)
     counted = counted_date_column(rules)
-    orgs = orgs_on_screen(session, root)
-    counts = counts_by_prefix(session, root, 1, {"admitted": func.count()}, candidate_scope(session, root),
+    orgs = orgs_on_screen(session, subtree)
+    counts = counts_by_prefix(session, subtree, 1, {"admitted": func.count()}, candidate_scope(session, subtree),
                               counted >= start, counted <= end)
     orgs["admitted"] = roll_to_screen(orgs, counts)["admitted"]
-    children = orgs[orgs["parent_id"] == root.id]
+    children = orgs[orgs["parent_id"] == subtree.id]
     return children.sort_values(["admitted", "name"], ascending=[False, True])[["code", "name", "admitted"]]

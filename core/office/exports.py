@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core.access.scope import Actor, ScopeError, org_in_scope
+from core.access.scope import ScopeError, Subtree
 from core.config import RuleSettings
 from core.figures.alerts import all_alerts, candidate_clocks_list
 from core.figures.progress import LARGE_SUBTREE, Period, is_large_subtree, org_figures
@@ -109,33 +109,31 @@ def _sheet(title: str, fields: tuple[Field, ...], records: list[dict]) -> Sheet:
     return Sheet(title, [f.column for f in fields], [[_shown(f, r.get(f.name)) for f in fields] for r in records])
 
 
-def candidates_workbook(session: Session, actor: Actor, *, org_code: str | None) -> bytes:
+def candidates_workbook(session: Session, subtree: Subtree) -> bytes:
     """The candidates of the subtree, exits included, with every field and stage date
     (refused for roles that may not see personal data, and above LARGE_SUBTREE candidates:
     a file that size is a database dump, not a list to work from)."""
-    if is_large_subtree(session, org_in_scope(session, actor, org_code)):
+    if is_large_subtree(session, subtree):
         raise ScopeError(t("scope.lists_further_down", limit=fmt_number(LARGE_SUBTREE)))
-    frame = candidate_records(session, actor, org_code=org_code)
+    frame = candidate_records(session, subtree)
     records = frame.to_dict("records")
     for record in records:
         record["stage"] = label("stage", record["stage"]) if isinstance(record["stage"], str) else None
-    root = org_in_scope(session, actor, org_code)
     return workbook_bytes([_sheet(t("xlsx.sheet.candidates"), candidate_fields(), records)],
-                          title=t("xlsx.title.candidates", org=root.name))
+                          title=t("xlsx.title.candidates", org=subtree.name))
 
 
-def plans_workbook(session: Session, actor: Actor, *, org_code: str | None) -> bytes:
+def plans_workbook(session: Session, subtree: Subtree) -> bytes:
     """The yearly plans of every organization of the subtree, all years, by year then tree order."""
-    root = org_in_scope(session, actor, org_code)
     rows = session.exec(
         select(Organization.code, Organization.name, YearPlan.year, YearPlan.target, YearPlan.members_start)
         .join(Organization, Organization.id == YearPlan.organization_id)
-        .where(in_subtree(root.path))
+        .where(in_subtree(subtree.path))
         .order_by(YearPlan.year, Organization.path)
     ).all()
     records = [dict(zip(("org_code", "org_name", "year", "target", "members_start"), row)) for row in rows]
     return workbook_bytes([_sheet(t("xlsx.sheet.plans"), plan_fields(), records)],
-                          title=t("xlsx.title.plans", org=root.name))
+                          title=t("xlsx.title.plans", org=subtree.name))
 
 
 def template_workbook(kind: str) -> bytes:
@@ -170,11 +168,11 @@ PROGRESS_COLUMNS = (
 
 
 def progress_workbook(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> bytes:
     """The organization and two levels below it (a district: down to every chi bộ), in tree
     order, each with its plan and its figures for the year over its whole subtree."""
-    figures = org_figures(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules, levels=2)
+    figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules, levels=2)
     codes = figures["code"].to_dict()
     rows = [
         [r["code"], r["name"], codes.get(r["parent_id"]), label("kind", r["kind"]), label("sector", r["sector"]),
@@ -187,21 +185,21 @@ def progress_workbook(
 
 
 def alerts_workbook(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> bytes:
     """The alerts, worst first; for roles that may see names, a second sheet of the
     candidates' overdue and soon-due items. Above LARGE_SUBTREE candidates, as on the alerts
     page, the organizations' alerts only."""
-    with_clocks = not is_large_subtree(session, org_in_scope(session, actor, org_code))
-    alerts = all_alerts(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules, with_clocks=with_clocks)
+    with_clocks = not is_large_subtree(session, subtree)
+    alerts = all_alerts(session, subtree, year=year, as_of=as_of, rules=rules, with_clocks=with_clocks)
     sheets = [Sheet(
         t("xlsx.sheet.alerts"),
         [Column(t("col.alert_kind")), Column(t("xlsx.col.org_code")), Column(t("col.organization")),
          Column(t("col.message")), Column(t("xlsx.col.cases"), "int")],
         [[label("alert_kind", a.kind), a.org_code, a.org_name, a.message, a.count] for a in alerts],
     )]
-    if actor.sees_personal_data and with_clocks:
-        clocks = candidate_clocks_list(session, actor, org_code=org_code, today=as_of, rules=rules)
+    if subtree.actor.sees_personal_data and with_clocks:
+        clocks = candidate_clocks_list(session, subtree, today=as_of, rules=rules)
         sheets.append(Sheet(
             t("xlsx.sheet.clocks"),
             [Column(t("col.full_name")), Column(t("xlsx.col.org_code")), Column(t("col.organization")),
@@ -210,8 +208,7 @@ def alerts_workbook(
             [[r["full_name"], r["org_code"], r["org_name"], label("stage", r["stage"]), label("clock", r["clock"]),
               r["due"], label("clock_state", r["state"]), r["days_left"]] for r in clocks.to_dict("records")],
         ))
-    root = org_in_scope(session, actor, org_code)
-    return workbook_bytes(sheets, title=t("xlsx.title.alerts", year=year, org=root.name,
+    return workbook_bytes(sheets, title=t("xlsx.title.alerts", year=year, org=subtree.name,
                                           as_of=fmt_date(Period(year, as_of).end)))
 
 

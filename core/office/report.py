@@ -28,7 +28,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from sqlmodel import Session
 
-from core.access.scope import Actor, org_in_scope, root_organization
+from core.access.scope import Subtree, root_organization
 from core.config import DATA_DIR, RuleSettings
 from core.figures.alerts import organization_alerts
 from core.figures.breakdowns import Mix, admitted_mix
@@ -43,6 +43,7 @@ from core.figures.progress import (
 from core.format import fmt_compact, fmt_date, fmt_long_date, fmt_number, fmt_percent
 from core.i18n import label, t
 from core.procedure.stages import OrgKind, Qualification
+from core.storage.models import Organization
 from core.structure.plans import parent_target
 
 TEMPLATE_PATH = DATA_DIR / "templates" / "bao_cao_ptdv.docx"
@@ -83,11 +84,11 @@ def _place(name: str) -> str:
     return name
 
 
-def default_heading(session: Session, actor: Actor, *, org_code: str | None, today: date) -> ReportHeading:
+def default_heading(session: Session, subtree: Subtree, *, today: date) -> ReportHeading:
     """Sensible defaults for the form: the organization and its parent in capitals, the place
     named after the top of the tree, a number to complete, the usual signature and recipients."""
-    org = org_in_scope(session, actor, org_code)
-    parent = session.get(type(org), org.parent_id) if org.parent_id else None
+    org = session.get(Organization, subtree.id)
+    parent = session.get(Organization, org.parent_id) if org.parent_id else None
     suffix = NUMBER_SUFFIX.get(OrgKind(org.kind), "CB")
     return ReportHeading(
         number=f"   -BC/{suffix}",
@@ -119,27 +120,26 @@ class ReportFigures:
 
 
 def report_figures(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> ReportFigures:
     """The figures of the report for an organization of the caller's subtree."""
-    figures = org_figures(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
+    figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules)
     head = headline(figures)
-    code = head.code
     rows = figures[figures["parent_id"] == figures.iloc[0]["id"]]
     period = Period(year, as_of)
     commend, correct = year_end_lists(rows, rules)
     lagging = correct if period.is_over else rows[rows["status"].isin(["behind", "at_risk"])].sort_values("percent_plan")
-    stages = funnel(session, actor, org_code=code, year=year, as_of=as_of, rules=rules)
-    alerts = organization_alerts(session, actor, org_code=code, year=year, as_of=as_of, rules=rules)
+    stages = funnel(session, subtree, year=year, as_of=as_of, rules=rules)
+    alerts = organization_alerts(session, subtree, year=year, as_of=as_of, rules=rules)
     counts: dict[str, set[str]] = {}
     for alert in alerts:
         counts.setdefault(alert.kind, set()).add(alert.org_code)
     return ReportFigures(
         head=head, rows=rows, commend=commend, lagging=lagging,
-        mix=admitted_mix(session, actor, org_code=code, year=year, as_of=as_of, rules=rules),
+        mix=admitted_mix(session, subtree, year=year, as_of=as_of, rules=rules),
         standing=dict(zip(stages["stage"], stages["standing"])),
         alert_counts={kind: len(orgs) for kind, orgs in counts.items()},
-        next_target=parent_target(session, actor, parent_code=code, year=year + 1),
+        next_target=parent_target(session, subtree, year=year + 1),
         year_over=period.is_over,
     )
 
@@ -382,11 +382,11 @@ def render_report(template: bytes, values: dict[str, str | list[str]], rows: lis
 
 
 def report_docx(
-    session: Session, actor: Actor, *, org_code: str | None, year: int, as_of: date, rules: RuleSettings,
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings,
     heading: ReportHeading, template_path: Path = TEMPLATE_PATH,
 ) -> bytes:
     """The report of an organization of the caller's subtree, as a Word file."""
-    figures = report_figures(session, actor, org_code=org_code, year=year, as_of=as_of, rules=rules)
+    figures = report_figures(session, subtree, year=year, as_of=as_of, rules=rules)
     return render_report(template_path.read_bytes(), report_values(figures, heading, rules), table_rows(figures))
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session, select
 
-from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
+from core.access.scope import Actor, NotFoundError, ScopeError, Subtree
 from core.i18n import t
 from core.procedure.pipeline import effective_events
 from core.procedure.stages import (
@@ -33,16 +33,15 @@ def _personal(actor: Actor, what: str) -> None:
 
 
 def candidates_in_scope(
-    session: Session, actor: Actor, *, org_code: str | None, include_exited: bool = False
+    session: Session, subtree: Subtree, *, include_exited: bool = False
 ) -> pd.DataFrame:
     """The candidates of an organization's subtree (the caller's own by default)."""
-    _personal(actor, org_code or "")
-    root = org_in_scope(session, actor, org_code)
+    _personal(subtree.actor, subtree.code)
     stmt = (
         select(Candidate.id, Candidate.full_name, Candidate.birth_date, Candidate.female, Organization.code,
                Organization.name, Candidate.stage, Candidate.stage_date, Candidate.exit, Candidate.version)
         .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path, Candidate.org_path))
+        .where(in_subtree(subtree.path, Candidate.org_path))
         .order_by(Organization.path, Candidate.full_name)
     )
     if not include_exited:
@@ -59,16 +58,15 @@ RECORD_COLUMNS = [
 ]
 
 
-def candidate_records(session: Session, actor: Actor, *, org_code: str | None) -> pd.DataFrame:
+def candidate_records(session: Session, subtree: Subtree) -> pd.DataFrame:
     """Every candidate of the subtree, exits included, with all its personal fields, the date
     of each stage, whether an exception was acknowledged and the reason for an exit: the
     candidate list as exported (and imported back). Columns: RECORD_COLUMNS."""
-    _personal(actor, org_code or "")
-    root = org_in_scope(session, actor, org_code)
+    _personal(subtree.actor, subtree.code)
     rows = session.exec(
         select(Candidate, Organization.code, Organization.name)
         .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(root.path, Candidate.org_path))
+        .where(in_subtree(subtree.path, Candidate.org_path))
         .order_by(Organization.path, Candidate.full_name, Candidate.birth_date, Candidate.id)
     ).all()
     ids = [candidate.id for candidate, _code, _name in rows]
@@ -134,19 +132,18 @@ def next_anniversary(today: date) -> date:
 
 
 def students_turning_18(
-    session: Session, actor: Actor, *, org_code: str | None, today: date, min_age_years: int = 18
+    session: Session, subtree: Subtree, *, today: date, min_age_years: int = 18
 ) -> pd.DataFrame:
     """High-school students not yet voted on who are of age by the next 03/02, so schools can
     prepare them before they graduate. Columns: id, full_name, birth_date, org_name, stage,
     of_age_on (the day they turn 18)."""
-    _personal(actor, org_code or "")
-    root = org_in_scope(session, actor, org_code)
+    _personal(subtree.actor, subtree.code)
     deadline = next_anniversary(today)
     rows = session.exec(
         select(Candidate.id, Candidate.full_name, Candidate.birth_date, Organization.name, Candidate.stage)
         .join(Organization, Organization.id == Candidate.organization_id)
         .where(
-            in_subtree(root.path, Candidate.org_path),
+            in_subtree(subtree.path, Candidate.org_path),
             Candidate.occupation == Occupation.HIGH_SCHOOL_STUDENT.value,
             Candidate.exit.is_(None),
             Candidate.branch_resolution_date.is_(None),

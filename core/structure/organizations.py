@@ -6,7 +6,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
-from core.access.scope import Actor, ScopeError, org_by_code, org_in_scope
+from core.access.scope import Actor, ScopeError, Subtree, org_by_code
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import CELL_KINDS, OrgKind, Role, Sector
@@ -133,12 +133,11 @@ def organization_tree(session: Session, actor: Actor) -> list[Organization]:
     return list(session.exec(select(Organization).where(in_subtree(actor.root_path)).order_by(Organization.path)).all())
 
 
-def active_cells(session: Session, actor: Actor, *, org_code: str | None) -> dict[str, str]:
+def active_cells(session: Session, subtree: Subtree) -> dict[str, str]:
     """{code: name} of the active chi bộ (where candidates are listed) in the subtree, in tree order."""
-    root = org_in_scope(session, actor, org_code)
     rows = session.exec(
         select(Organization.code, Organization.name)
-        .where(in_subtree(root.path), Organization.kind.in_([k.value for k in CELL_KINDS]), Organization.active)
+        .where(in_subtree(subtree.path), Organization.kind.in_([k.value for k in CELL_KINDS]), Organization.active)
         .order_by(Organization.path)
     ).all()
     return dict(rows)

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
-from core.access.scope import Actor, ScopeError, org_in_scope
+from core.access.scope import Actor, ScopeError, Subtree, org_in_scope
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
@@ -29,10 +29,9 @@ class PlanRow:
     version: int
 
 
-def plans_grid(session: Session, actor: Actor, *, parent_code: str | None, year: int) -> pd.DataFrame:
+def plans_grid(session: Session, parent: Subtree, *, year: int) -> pd.DataFrame:
     """The active children of an organization with their plan for the year (0 where none).
     Columns: code, name, target, members_start, version."""
-    parent = org_in_scope(session, actor, parent_code)
     rows = session.exec(
         select(Organization.code, Organization.name, YearPlan.target, YearPlan.members_start, YearPlan.version)
         .outerjoin(YearPlan, (YearPlan.organization_id == Organization.id) & (YearPlan.year == year))
@@ -46,9 +45,8 @@ def plans_grid(session: Session, actor: Actor, *, parent_code: str | None, year:
     return frame
 
 
-def parent_target(session: Session, actor: Actor, *, parent_code: str | None, year: int) -> int:
+def parent_target(session: Session, parent: Subtree, *, year: int) -> int:
     """The parent's own target for the year (0 when it has no plan)."""
-    parent = org_in_scope(session, actor, parent_code)
     plan = session.exec(select(YearPlan).where(YearPlan.organization_id == parent.id, YearPlan.year == year)).first()
     return plan.target if plan else 0
 

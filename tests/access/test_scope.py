@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from core.access.audit import audit_log
 from core.access.filters import parse_view
-from core.access.scope import ScopeError
+from core.access.scope import ScopeError, resolve
 from core.access.users import account_of, list_users
 from core.config import RuleSettings
 from core.figures.alerts import candidate_clocks_list, clock_alerts
@@ -44,18 +44,18 @@ def test_a_secretary_sees_only_its_own_subtree(demo):
     engine, actors, by_org = demo
     hdnd = actors["bithu.hdnd"]
     with session_scope(engine) as s:
-        own = candidates_in_scope(s, hdnd, org_code=None)
+        own = candidates_in_scope(s, resolve(s, hdnd, None))
         assert len(own) > 0 and all(code.startswith("KB-HDND") for code in own["org_code"])
-        assert len(candidates_in_scope(s, hdnd, org_code="KB-HDND-02")) <= len(own)
+        assert len(candidates_in_scope(s, resolve(s, hdnd, "KB-HDND-02"))) <= len(own)
         foreign = _candidate_of(by_org, "KB-THANHSON-")
         for refused in (
-            lambda: candidates_in_scope(s, hdnd, org_code="KB-THANHSON"),
-            lambda: candidates_in_scope(s, hdnd, org_code="KB"),
+            lambda: candidates_in_scope(s, resolve(s, hdnd, "KB-THANHSON")),
+            lambda: candidates_in_scope(s, resolve(s, hdnd, "KB")),
             lambda: candidate_detail(s, hdnd, foreign),
             lambda: candidate_history(s, hdnd, foreign),
             lambda: candidate_audit(s, hdnd, foreign),
-            lambda: org_figures(s, hdnd, org_code="KB", year=2023, as_of=TODAY, rules=RULES),
-            lambda: candidate_clocks_list(s, hdnd, org_code="KB-THANHSON", today=TODAY, rules=RULES),
+            lambda: org_figures(s, resolve(s, hdnd, "KB"), year=2023, as_of=TODAY, rules=RULES),
+            lambda: candidate_clocks_list(s, resolve(s, hdnd, "KB-THANHSON"), today=TODAY, rules=RULES),
             lambda: audit_log(s, hdnd),
             lambda: list_users(s, hdnd),
         ):
@@ -71,12 +71,15 @@ def test_a_url_parameter_out_of_scope_is_refused_with_a_message(demo):
     with session_scope(engine) as s:
         view, notices = parse_view(s, actors["bithu.hdnd"], {"org": "KB-THANHSON", "year": "2023"}, today=TODAY)
         assert view.org_code is None and view.year == 2023
+        assert view.subtree.code == "KB-HDND"  # the caller's own, resolved once for the request
         assert notices == ["Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem."]
         view, notices = parse_view(s, actors["bithu.hdnd"], {"org": "KB-HDND-01"}, today=TODAY)
         assert view.org_code == "KB-HDND-01" and notices == []
+        assert view.subtree == resolve(s, actors["bithu.hdnd"], "KB-HDND-01")
         view, notices = parse_view(s, actors["lanhdao"], {"org": "KHONG-CO", "year": "20x3", "asof": "2027-01-01"},
                                    today=TODAY)
-        assert view == type(view)(year=2026, org_code=None, as_of=TODAY, compare=date(2026, 10, 21))  # a month before the as-of date
+        assert view == type(view)(year=2026, org_code=None, as_of=TODAY, compare=date(2026, 10, 21),  # a month before
+                                  subtree=resolve(s, actors["lanhdao"], None))
         assert len(notices) == 3
 
 
@@ -84,17 +87,17 @@ def test_the_projector_role_gets_aggregates_and_nothing_personal(demo):
     engine, actors, by_org = demo
     projector = actors["trinhchieu"]
     with session_scope(engine) as s:
-        figures = org_figures(s, projector, org_code=None, year=2023, as_of=date(2023, 12, 31), rules=RULES)
+        figures = org_figures(s, resolve(s, projector, None), year=2023, as_of=date(2023, 12, 31), rules=RULES)
         assert int(figures.iloc[0]["admitted"]) == 148
-        alerts = clock_alerts(s, projector, org_code=None, today=TODAY, rules=RULES)
+        alerts = clock_alerts(s, resolve(s, projector, None), today=TODAY, rules=RULES)
         names = set(s.exec(select(Candidate.full_name)).all())
         assert alerts and not any(name in a.message for a in alerts for name in names)
         any_candidate = next(iter(by_org.values()))
         for refused in (
-            lambda: candidates_in_scope(s, projector, org_code=None),
+            lambda: candidates_in_scope(s, resolve(s, projector, None)),
             lambda: candidate_detail(s, projector, any_candidate),
             lambda: candidate_history(s, projector, any_candidate),
-            lambda: candidate_clocks_list(s, projector, org_code=None, today=TODAY, rules=RULES),
+            lambda: candidate_clocks_list(s, resolve(s, projector, None), today=TODAY, rules=RULES),
         ):
             with pytest.raises(ScopeError, match="dữ liệu cá nhân|ngoài phạm vi"):
                 refused()
@@ -103,7 +106,7 @@ def test_the_projector_role_gets_aggregates_and_nothing_personal(demo):
 def test_leader_reads_everything_and_admin_reads_the_audit_log(demo):
     engine, actors, by_org = demo
     with session_scope(engine) as s:
-        assert len(candidates_in_scope(s, actors["lanhdao"], org_code="KB-THANHSON")) > 0
+        assert len(candidates_in_scope(s, resolve(s, actors["lanhdao"], "KB-THANHSON"))) > 0
         history = candidate_history(s, actors["lanhdao"], _candidate_of(by_org, "KB-THANHSON-"))
         assert list(history["stage"])[0] == "source"
         log = audit_log(s, actors["admin"], entity="user")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.access.scope import Actor, root_organization
+from core.access.scope import Actor, resolve, root_organization
 from core.cli.demo import DEMO_TODAY, DEMO_USERS, load_demo
 from core.config import RuleSettings
 from core.figures.alerts import clock_alerts, organization_alerts
@@ -35,7 +35,7 @@ def _figures(admin_of, year, as_of, org_code=None, levels=2):
     """Down to the chi bộ: the district's whole tree is two levels deep."""
     engine, actor = admin_of
     with session_scope(engine) as s:
-        return org_figures(s, actor, org_code=org_code, year=year, as_of=as_of, rules=RULES, levels=levels)
+        return org_figures(s, resolve(s, actor, org_code), year=year, as_of=as_of, rules=RULES, levels=levels)
 
 
 def test_district_2023_matches_the_published_report(admin_of):
@@ -70,7 +70,7 @@ def test_weak_spots_of_the_seed_report_show(admin_of):
 def test_admissions_peak_before_the_party_anniversary(admin_of):
     engine, actor = admin_of
     with session_scope(engine) as s:
-        months = admissions_by_month(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES)
+        months = admissions_by_month(s, resolve(s, actor, None), year=2023, as_of=END_2023, rules=RULES)
     assert months["admitted"].sum() == 148
     assert months["admitted"].idxmax() == 0  # January, dossiers ready for 03/02
 
@@ -78,8 +78,8 @@ def test_admissions_peak_before_the_party_anniversary(admin_of):
 def test_on_the_demo_day_there_is_something_to_act_on(admin_of):
     engine, actor = admin_of
     with session_scope(engine) as s:
-        lagging = organization_alerts(s, actor, org_code=None, year=2026, as_of=DEMO_TODAY, rules=RULES)
-        clocks = clock_alerts(s, actor, org_code=None, today=DEMO_TODAY, rules=RULES)
+        lagging = organization_alerts(s, resolve(s, actor, None), year=2026, as_of=DEMO_TODAY, rules=RULES)
+        clocks = clock_alerts(s, resolve(s, actor, None), today=DEMO_TODAY, rules=RULES)
     kinds = {a.kind for a in lagging}
     assert {"no_admission_years", "behind_pace", "no_source", "pipeline_short"} <= kinds
     overdue = " ".join(a.message for a in clocks if a.kind == "clock_overdue")

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from benchmarks.naive import naive_dashboard
-from core.access.scope import operator
+from core.access.scope import operator, resolve
 from core.cli.commands import main
 from core.cli.demo import DEMO_TODAY
 from core.cli.synth import load_synth
@@ -90,8 +90,8 @@ def test_the_naive_baseline_computes_the_dashboards_figures(district_tier):
     naive = naive_dashboard(engine.url.render_as_string(hide_password=False), year, as_of)
     with session_scope(engine) as s:
         actor = operator(s)
-        figures = org_figures(s, actor, org_code=None, year=year, as_of=as_of, rules=RULES)
-        stages = funnel(s, actor, org_code=None, year=year, as_of=as_of, rules=RULES).set_index("stage")
+        figures = org_figures(s, resolve(s, actor, None), year=year, as_of=as_of, rules=RULES)
+        stages = funnel(s, resolve(s, actor, None), year=year, as_of=as_of, rules=RULES).set_index("stage")
     head = headline(figures)
     assert (naive["admitted"], naive["target"]) == (head.admitted, head.target)
     assert naive["admitted"] > 0

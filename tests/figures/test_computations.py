@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.access.scope import Actor, ScopeError
+from core.access.scope import Actor, ScopeError, resolve
 from core.config import RuleSettings
 from core.figures.alerts import clock_alerts, organization_alerts
 from core.figures.breakdowns import admissions_by_month, admitted_mix, trend_by_year
@@ -58,7 +58,7 @@ def _figures(tree, as_of=END_2023, rules=RULES, org_code=None, year=2023, levels
     """The figures down to two levels below the root: the whole of this small tree."""
     engine, actor = tree
     with session_scope(engine) as s:
-        return org_figures(s, actor, org_code=org_code, year=year, as_of=as_of, rules=rules, levels=levels)
+        return org_figures(s, resolve(s, actor, org_code), year=year, as_of=as_of, rules=rules, levels=levels)
 
 
 def test_one_level_shows_the_root_and_its_children_with_their_whole_subtrees_counted(tree):
@@ -135,12 +135,12 @@ def test_scope_is_enforced(tree):
     with session_scope(engine) as s:
         c1_path = next(p for p, c in zip(_figures(tree)["path"], _figures(tree)["code"]) if c == "C1")
         secretary = Actor("bt", Role.SECRETARY, c1_path)
-        own = org_figures(s, secretary, org_code=None, year=2023, as_of=END_2023, rules=RULES)
+        own = org_figures(s, resolve(s, secretary, None), year=2023, as_of=END_2023, rules=RULES)
         assert set(own["code"]) == {"C1", "C1-A", "C1-B"}
         with pytest.raises(ScopeError, match="ngoài phạm vi"):
-            org_figures(s, secretary, org_code="D", year=2023, as_of=END_2023, rules=RULES)
+            org_figures(s, resolve(s, secretary, "D"), year=2023, as_of=END_2023, rules=RULES)
         with pytest.raises(ScopeError):
-            org_figures(s, secretary, org_code="C2-C", year=2023, as_of=END_2023, rules=RULES)
+            org_figures(s, resolve(s, secretary, "C2-C"), year=2023, as_of=END_2023, rules=RULES)
 
 
 def test_moving_an_organization_moves_its_figures(tree):
@@ -159,7 +159,7 @@ def test_moving_an_organization_moves_its_figures(tree):
 def test_funnel_counts_conversion_and_median_days(tree):
     engine, actor = tree
     with session_scope(engine) as s:
-        fn = funnel(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES).set_index("stage")
+        fn = funnel(s, resolve(s, actor, None), year=2023, as_of=END_2023, rules=RULES).set_index("stage")
     assert fn.loc["admitted", "standing"] == 3
     assert fn.loc["decision", "standing"] == 1
     assert fn.loc["committee_resolution", "standing"] == 1
@@ -177,7 +177,7 @@ def test_funnel_counts_conversion_and_median_days(tree):
 def test_mix_of_the_admitted(tree):
     engine, actor = tree
     with session_scope(engine) as s:
-        mix = admitted_mix(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES)
+        mix = admitted_mix(s, resolve(s, actor, None), year=2023, as_of=END_2023, rules=RULES)
     assert mix.total == 3
     assert mix.flags == {"female": 1, "ethnic_minority": 1, "religious": 1, "youth_union": 1,
                          "under_30": 1,  # born 10/06/1993, decided 10/06/2023: exactly 30, not under
@@ -190,9 +190,9 @@ def test_mix_of_the_admitted(tree):
 def test_admissions_by_month_and_trend(tree):
     engine, actor = tree
     with session_scope(engine) as s:
-        months = admissions_by_month(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES)
-        trend = trend_by_year(s, actor, org_code=None, years=range(2022, 2025), as_of=END_2023, rules=RULES)
-        partial = admissions_by_month(s, actor, org_code=None, year=2023, as_of=MID_2023, rules=RULES)
+        months = admissions_by_month(s, resolve(s, actor, None), year=2023, as_of=END_2023, rules=RULES)
+        trend = trend_by_year(s, resolve(s, actor, None), years=range(2022, 2025), as_of=END_2023, rules=RULES)
+        partial = admissions_by_month(s, resolve(s, actor, None), year=2023, as_of=MID_2023, rules=RULES)
     assert list(months["admitted"]) == [1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]
     assert list(months["cumulative"])[-1] == 3
     assert months["expected_cumulative"].iloc[-1] == pytest.approx(10.0)
@@ -205,7 +205,7 @@ def test_admissions_by_month_and_trend(tree):
 def test_lagging_alerts_mid_year(tree):
     engine, actor = tree
     with session_scope(engine) as s:
-        alerts = organization_alerts(s, actor, org_code=None, year=2023, as_of=MID_2023, rules=RULES)
+        alerts = organization_alerts(s, resolve(s, actor, None), year=2023, as_of=MID_2023, rules=RULES)
     found = {(a.kind, a.org_code) for a in alerts}
     assert found == {
         ("no_source", "S"), ("no_source", "C1-A"),
@@ -226,7 +226,7 @@ def test_streak_alerts(engine):
             add_plan(s, orgs["C1-A"], y, 1)
         add_candidate(s, orgs["C1-A"], admitted_on(date(2022, 5, 5)))
         actor = Actor("t", Role.ADMIN, orgs["D"].path)
-        alerts = organization_alerts(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES)
+        alerts = organization_alerts(s, resolve(s, actor, None), year=2023, as_of=END_2023, rules=RULES)
     by_kind = {(a.kind, a.org_code): a for a in alerts}
     assert "3 năm liền" in by_kind[("no_admission_years", "C2-C")].message
     assert "3 năm liền" in by_kind[("missed_target_years", "C2-C")].message
@@ -245,8 +245,8 @@ def test_clock_alerts_count_overdue_dossiers_without_names(engine):
         actor = Actor("t", Role.PROJECTOR, orgs["D"].path)
         # 60 working days after 05/01/2023, Tết 20–26/01 skipped: 13 in January (06/01–31/01),
         # 20 in February, 23 in March, then 03–06/04: the decision is due on 06/04/2023.
-        on_time = clock_alerts(s, actor, org_code=None, today=date(2023, 4, 6), rules=RULES)
-        late = clock_alerts(s, actor, org_code=None, today=date(2023, 4, 7), rules=RULES)
+        on_time = clock_alerts(s, resolve(s, actor, None), today=date(2023, 4, 6), rules=RULES)
+        late = clock_alerts(s, resolve(s, actor, None), today=date(2023, 4, 7), rules=RULES)
     assert [(a.kind, a.count) for a in on_time if "quyết định" in a.message] == [("clock_due_soon", 2)]
     overdue = [a for a in late if a.kind == "clock_overdue"]
     assert [(a.org_code, a.count) for a in overdue] == [("C1-A", 2)]
@@ -263,10 +263,10 @@ def test_median_of_counts_is_the_median_of_the_values(values):
 def test_a_large_subtree_read_through_the_date_indexes_gives_the_same_figures(tree, monkeypatch):
     engine, actor = tree
     with session_scope(engine) as s:
-        small = _figures(tree), funnel(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES)
+        small = _figures(tree), funnel(s, resolve(s, actor, None), year=2023, as_of=END_2023, rules=RULES)
     monkeypatch.setattr("core.figures.progress.LARGE_SUBTREE", 0)  # every subtree counts as large now
     with session_scope(engine) as s:
-        large = _figures(tree), funnel(s, actor, org_code=None, year=2023, as_of=END_2023, rules=RULES)
+        large = _figures(tree), funnel(s, resolve(s, actor, None), year=2023, as_of=END_2023, rules=RULES)
     assert large[0].equals(small[0])
     assert large[0].attrs == small[0].attrs
     assert large[1].equals(small[1])

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from core.access.scope import Actor
+from core.access.scope import Actor, resolve
 from core.config import RuleSettings
 from core.figures.projector import (
     DEFAULT_SECONDS,
@@ -44,7 +44,7 @@ def test_admissions_between_two_dates_by_child(engine):
         add_candidate(s, orgs["C1-B"], admitted_on(date(2026, 11, 10)))
         add_candidate(s, orgs["C2-C"], admitted_on(date(2026, 10, 30)))
         actor = Actor("tc", Role.PROJECTOR, orgs["D"].path)
-        month = admitted_between(s, actor, org_code=None, start=date(2026, 11, 1), end=TODAY, rules=RuleSettings())
+        month = admitted_between(s, resolve(s, actor, None), start=date(2026, 11, 1), end=TODAY, rules=RuleSettings())
     assert list(zip(month["code"], month["admitted"])) == [("C1", 2), ("S", 0), ("C2", 0)]  # ties by name
 
 

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from core.access.scope import Actor, ScopeError, operator, org_by_code
+from core.access.scope import Actor, ScopeError, operator, org_by_code, resolve
 from core.config import RuleSettings
 from core.office.exports import (
     alerts_workbook,
@@ -76,7 +76,7 @@ def test_numbers_and_dates_stay_numbers_and_dates_with_vietnamese_headers():
 
 def test_progress_export_of_kim_bang_2023(demo_engine):
     with session_scope(demo_engine) as s:
-        data = progress_workbook(s, operator(s), org_code="KB", year=2023, as_of=date(2023, 12, 31), rules=RULES)
+        data = progress_workbook(s, resolve(s, operator(s), "KB"), year=2023, as_of=date(2023, 12, 31), rules=RULES)
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Tiến độ năm 2023"]
     assert book.properties.title == "Kết quả kết nạp đảng viên năm 2023 – Huyện ủy Kim Bảng (số liệu đến ngày 31/12/2023)"
@@ -99,12 +99,12 @@ def test_progress_export_of_kim_bang_2023(demo_engine):
 def test_a_secretary_exports_only_its_subtree(demo_engine):
     with session_scope(demo_engine) as s:
         secretary = actor_for(s, Role.SECRETARY, "KB-HDND")
-        progress = progress_workbook(s, secretary, org_code=None, year=2023, as_of=date(2023, 12, 31), rules=RULES)
-        alerts = alerts_workbook(s, secretary, org_code=None, year=2026, as_of=date(2026, 11, 20), rules=RULES)
-        candidates = candidates_workbook(s, secretary, org_code=None)
-        plans = plans_workbook(s, secretary, org_code=None)
+        progress = progress_workbook(s, resolve(s, secretary, None), year=2023, as_of=date(2023, 12, 31), rules=RULES)
+        alerts = alerts_workbook(s, resolve(s, secretary, None), year=2026, as_of=date(2026, 11, 20), rules=RULES)
+        candidates = candidates_workbook(s, resolve(s, secretary, None))
+        plans = plans_workbook(s, resolve(s, secretary, None))
         with pytest.raises(ScopeError):
-            candidates_workbook(s, secretary, org_code="KB-THANHSON")
+            candidates_workbook(s, resolve(s, secretary, "KB-THANHSON"))
     hdnd = lambda code: code == "KB-HDND" or code.startswith("KB-HDND-")  # noqa: E731
     assert all(hdnd(r["Mã tổ chức"].value) for r in sheet_rows(progress))
     assert all(hdnd(r["Mã tổ chức"].value) for r in sheet_rows(alerts)) and sheet_rows(alerts)
@@ -121,8 +121,8 @@ def test_the_projector_gets_no_candidate_and_no_names_in_alerts(demo_engine):
     with session_scope(demo_engine) as s:
         projector = actor_for(s, Role.PROJECTOR, "KB")
         with pytest.raises(ScopeError):
-            candidates_workbook(s, projector, org_code=None)
-        alerts = alerts_workbook(s, projector, org_code=None, year=2026, as_of=date(2026, 11, 20), rules=RULES)
+            candidates_workbook(s, resolve(s, projector, None))
+        alerts = alerts_workbook(s, resolve(s, projector, None), year=2026, as_of=date(2026, 11, 20), rules=RULES)
     assert load_workbook(io.BytesIO(alerts)).sheetnames == ["Cảnh báo"]
 
 
@@ -133,7 +133,7 @@ def test_candidate_list_has_every_field_stage_dates_and_exits(engine):
                       female=True, occupation="farmer")
         add_candidate(s, orgs["C1-B"], {Stage.SOURCE: date(2023, 1, 5)}, exit_=("stopped", date(2023, 6, 1)),
                       full_name="Lê Thị Dừng", birth=date(2001, 2, 3))
-        data = candidates_workbook(s, operator(s), org_code=None)
+        data = candidates_workbook(s, resolve(s, operator(s), None))
     rows = sheet_rows(data)
     assert [c.value for c in load_workbook(io.BytesIO(data)).active[1]] == [f.column.header for f in candidate_fields()]
     first, second = rows
@@ -152,7 +152,7 @@ def test_plans_export_and_templates(engine):
         orgs = district(s)
         add_plan(s, orgs["D"], 2023, 10, 400)
         add_plan(s, orgs["C1"], 2023, 4)
-        data = plans_workbook(s, operator(s), org_code=None)
+        data = plans_workbook(s, resolve(s, operator(s), None))
     rows = [[c.value for c in r.values()] for r in sheet_rows(data)]
     assert rows == [["D", "Huyện ủy D", 2023, 10, 400], ["C1", "Đảng bộ xã C1", 2023, 4, None]]
     template = load_workbook(io.BytesIO(template_workbook("candidates")))
@@ -173,7 +173,7 @@ def test_organizations_without_a_members_figure_export_with_an_empty_cell(engine
         orgs = district(s)
         add_plan(s, orgs["D"], 2023, 10)  # a target, no members figure anywhere
         add_candidate(s, orgs["C1-A"], admitted_on(date(2023, 3, 1)))
-        data = progress_workbook(s, operator(s), org_code="D", year=2023, as_of=date(2023, 12, 31), rules=RULES)
+        data = progress_workbook(s, resolve(s, operator(s), "D"), year=2023, as_of=date(2023, 12, 31), rules=RULES)
     rows = {r["Mã tổ chức"].value: r for r in sheet_rows(data)}
     assert rows["D"]["Đảng viên đầu năm"].value is None
     assert rows["D"]["Đã kết nạp"].value == 1 and rows["C1"]["Đã kết nạp"].value == 1

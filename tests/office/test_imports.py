@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from core.access.scope import Actor, ScopeError, operator, org_by_code
+from core.access.scope import Actor, ScopeError, operator, org_by_code, resolve
 from core.config import RuleSettings
 from core.figures.breakdowns import admitted_mix
 from core.figures.funnel import funnel
@@ -70,10 +70,10 @@ def figures(session) -> list:
     actor = operator(session)
     out = []
     for year, as_of in ((2023, date(2023, 12, 31)), (2026, TODAY)):
-        rows = org_figures(session, actor, org_code=None, year=year, as_of=as_of, rules=RULES)
+        rows = org_figures(session, resolve(session, actor, None), year=year, as_of=as_of, rules=RULES)
         out.append(rows.drop(columns=["id", "parent_id", "path"]).reset_index(drop=True))
-        out.append(funnel(session, actor, org_code=None, year=year, as_of=as_of, rules=RULES))
-        out.append(admitted_mix(session, actor, org_code=None, year=year, as_of=as_of, rules=RULES))
+        out.append(funnel(session, resolve(session, actor, None), year=year, as_of=as_of, rules=RULES))
+        out.append(admitted_mix(session, resolve(session, actor, None), year=year, as_of=as_of, rules=RULES))
     return out
 
 
@@ -112,7 +112,7 @@ def test_round_trip_export_then_import_into_an_empty_database_gives_the_same_fig
         small_district(s)
     with session_scope(engine) as s:
         before = figures(s)
-        candidates, plans = candidates_workbook(s, operator(s), org_code=None), plans_workbook(s, operator(s), org_code=None)
+        candidates, plans = candidates_workbook(s, resolve(s, operator(s), None)), plans_workbook(s, resolve(s, operator(s), None))
     with session_scope(engine) as s:  # keep the tree, empty everything else
         for table in ("stage_event", "candidate", "year_plan"):
             s.exec(text(f"DELETE FROM {table}"))
@@ -139,7 +139,7 @@ def test_the_demo_district_round_trips(demo_db_file, tmp_path):
     with session_scope(source) as s:
         actor = operator(s)
         before = figures(s)
-        candidates, plans = candidates_workbook(s, actor, org_code=None), plans_workbook(s, actor, org_code=None)
+        candidates, plans = candidates_workbook(s, resolve(s, actor, None)), plans_workbook(s, resolve(s, actor, None))
         tree = [o.model_dump() for o in s.exec(select(Organization).order_by(Organization.id)).all()]
     with session_scope(target) as s:
         s.add_all(Organization(**o) for o in tree)

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from docx.shared import Pt
 
-from core.access.scope import Actor, ScopeError, operator, org_by_code
+from core.access.scope import Actor, ScopeError, operator, org_by_code, resolve
 from core.config import RuleSettings
 from core.office.report import (
     TEMPLATE_PATH,
@@ -40,10 +40,10 @@ def kim_bang_2023(demo_db_file):
     engine = make_engine(f"sqlite:///{demo_db_file}")
     with session_scope(engine) as s:
         actor = operator(s, "admin")
-        heading = replace(default_heading(s, actor, org_code="KB", today=date(2024, 1, 19)), number="141-BC/HU",
+        heading = replace(default_heading(s, resolve(s, actor, "KB"), today=date(2024, 1, 19)), number="141-BC/HU",
                           upper_body="ĐẢNG BỘ TỈNH HÀ NAM", signer_title="PHÓ BÍ THƯ", signer_name="Nguyễn Văn Đoàn",
                           recipients=("Ban Tổ chức Tỉnh ủy,", "Lưu VPHU."))
-        data = report_docx(s, actor, org_code="KB", year=2023, as_of=date(2023, 12, 31), rules=RULES, heading=heading)
+        data = report_docx(s, resolve(s, actor, "KB"), year=2023, as_of=date(2023, 12, 31), rules=RULES, heading=heading)
     engine.dispose()
     return Document(io.BytesIO(data))
 
@@ -100,8 +100,8 @@ def test_signature_recipients_and_the_page(kim_bang_2023):
 
 def test_defaults_of_the_form(demo_engine):
     with session_scope(demo_engine) as s:
-        district = default_heading(s, operator(s), org_code="KB", today=date(2024, 1, 19))
-        commune = default_heading(s, operator(s), org_code="KB-THANHSON", today=date(2024, 1, 19))
+        district = default_heading(s, resolve(s, operator(s), "KB"), today=date(2024, 1, 19))
+        commune = default_heading(s, resolve(s, operator(s), "KB-THANHSON"), today=date(2024, 1, 19))
     assert (district.issuing_body, district.upper_body, district.place) == ("HUYỆN ỦY KIM BẢNG", "", "Kim Bảng")
     assert district.number.endswith("-BC/HU") and commune.number.endswith("-BC/ĐU")
     assert (commune.issuing_body, commune.upper_body) == ("ĐẢNG BỘ XÃ THANH SƠN", "HUYỆN ỦY KIM BẢNG")
@@ -111,10 +111,10 @@ def test_defaults_of_the_form(demo_engine):
 def test_a_secretary_reports_on_its_own_subtree_only(demo_engine):
     with session_scope(demo_engine) as s:
         secretary = Actor("bithu", Role.SECRETARY, org_by_code(s, "KB-HDND").path)
-        heading = default_heading(s, secretary, org_code=None, today=date(2024, 1, 19))
-        figures = report_figures(s, secretary, org_code=None, year=2023, as_of=date(2023, 12, 31), rules=RULES)
+        heading = default_heading(s, resolve(s, secretary, None), today=date(2024, 1, 19))
+        figures = report_figures(s, resolve(s, secretary, None), year=2023, as_of=date(2023, 12, 31), rules=RULES)
         with pytest.raises(ScopeError):
-            report_figures(s, secretary, org_code="KB", year=2023, as_of=date(2023, 12, 31), rules=RULES)
+            report_figures(s, resolve(s, secretary, "KB"), year=2023, as_of=date(2023, 12, 31), rules=RULES)
     values = report_values(figures, heading, RULES)
     assert values["ket_qua"][0].startswith("Năm 2023, Đảng bộ HĐND & UBND huyện kết nạp được 5 đảng viên mới, "
                                           "đạt 100% kế hoạch năm (5/5)")
@@ -123,8 +123,8 @@ def test_a_secretary_reports_on_its_own_subtree_only(demo_engine):
 
 def test_during_the_year_the_report_speaks_of_pace(demo_engine):
     with session_scope(demo_engine) as s:
-        figures = report_figures(s, operator(s), org_code="KB", year=2026, as_of=date(2026, 11, 20), rules=RULES)
-        heading = default_heading(s, operator(s), org_code="KB", today=date(2026, 11, 20))
+        figures = report_figures(s, resolve(s, operator(s), "KB"), year=2026, as_of=date(2026, 11, 20), rules=RULES)
+        heading = default_heading(s, resolve(s, operator(s), "KB"), today=date(2026, 11, 20))
     values = report_values(figures, heading, RULES)
     assert values["ket_qua"][0].startswith("Từ đầu năm đến ngày 20/11/2026, Huyện ủy Kim Bảng kết nạp được 117")
     assert "tiến độ dự kiến đến nay" in values["ket_qua"][0]
@@ -166,3 +166,27 @@ def test_an_edited_template_is_filled_even_where_word_split_a_placeholder():
     assert texts[:4] == ["Số 12-BC/ĐU – năm 2023", "- A,", "- B.", "Giữ nguyên {{khong_co}}"]
     assert document.paragraphs[1].runs[0].bold  # each recipient keeps the paragraph's formatting
     assert [c.text for c in document.tables[0].rows[1].cells][:2] == ["1", "Chi bộ A"]
+
+
+def test_the_report_checks_the_callers_scope_once(demo_engine, monkeypatch):
+    """Resolved once into a Subtree: none of the seven computations below looks it up again."""
+    import sys
+
+    import core.access.scope as scope
+
+    lookups = []
+    real = scope.org_in_scope
+
+    def counted(*args, **kwargs):
+        lookups.append(args[2])
+        return real(*args, **kwargs)
+
+    for module in [m for name, m in sys.modules.items() if name.startswith("core.") and hasattr(m, "org_in_scope")]:
+        monkeypatch.setattr(module, "org_in_scope", counted)
+    with session_scope(demo_engine) as s:
+        secretary = Actor("bithu", Role.SECRETARY, org_by_code(s, "KB-HDND").path)
+        subtree = resolve(s, secretary, "KB-HDND")
+        heading = default_heading(s, subtree, today=date(2024, 1, 19))
+        data = report_docx(s, subtree, year=2023, as_of=date(2023, 12, 31), rules=RULES, heading=heading)
+    assert lookups == ["KB-HDND"]
+    assert "Đảng bộ HĐND & UBND huyện kết nạp được 5 đảng viên mới" in all_text(Document(io.BytesIO(data)))

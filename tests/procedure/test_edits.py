@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
-from core.access.scope import Actor, ScopeError
+from core.access.scope import Actor, ScopeError, resolve
 from core.config import RuleSettings
 from core.figures.progress import org_figures
 from core.procedure.pipeline import (
@@ -123,7 +123,7 @@ def test_edit_candidate_and_a_stale_edit(tree):
 def test_plans_grid_saves_whole_numbers_only_and_all_or_nothing(tree):
     engine, actors = tree
     with session_scope(engine) as s:
-        grid = plans_grid(s, actors["admin"], parent_code="C1", year=2024).set_index("code")
+        grid = plans_grid(s, resolve(s, actors["admin"], "C1"), year=2024).set_index("code")
     assert grid.loc["C1-A", "target"] == 3 and grid.loc["C1-A", "version"] == 1
     assert grid.loc["C1-B", "target"] == 0 and grid.loc["C1-B", "version"] == 0
     before = counts(engine)
@@ -138,8 +138,8 @@ def test_plans_grid_saves_whole_numbers_only_and_all_or_nothing(tree):
         assert save_plans(s, actors["admin"], parent_code="C1", year=2024,
                           rows=[PlanRow("C1-A", 4, 40, 1), PlanRow("C1-B", "2", "35", 0)]) == 2
     with session_scope(engine) as s:
-        grid = plans_grid(s, actors["admin"], parent_code="C1", year=2024).set_index("code")
-        figures = org_figures(s, actors["admin"], org_code="C1", year=2024, as_of=TODAY, rules=RULES).set_index("code")
+        grid = plans_grid(s, resolve(s, actors["admin"], "C1"), year=2024).set_index("code")
+        figures = org_figures(s, resolve(s, actors["admin"], "C1"), year=2024, as_of=TODAY, rules=RULES).set_index("code")
     assert (grid.loc["C1-A", "target"], grid.loc["C1-A", "version"]) == (4, 2)
     assert (grid.loc["C1-B", "target"], grid.loc["C1-B", "members_start"]) == (2, 35)
     assert figures.loc["C1", "children_target"] == 6
@@ -161,8 +161,8 @@ def test_only_the_admin_saves_plans_and_copy_from_last_year(tree):
     with session_scope(engine) as s, pytest.raises(ScopeError):
         save_plans(s, actors["secretary"], parent_code="C1", year=2024, rows=[PlanRow("C1-A", 4, 40, 1)])
     with session_scope(engine) as s:
-        last = plans_grid(s, actors["admin"], parent_code="C1", year=2024)
-        this = plans_grid(s, actors["admin"], parent_code="C1", year=2025)
+        last = plans_grid(s, resolve(s, actors["admin"], "C1"), year=2024)
+        this = plans_grid(s, resolve(s, actors["admin"], "C1"), year=2025)
     copied = copy_of_year(this, last).set_index("code")
     assert copied.loc["C1-A", "target"] == 3 and copied.loc["C1-A", "members_start"] == 40
     assert copied.loc["C1-A", "version"] == 0  # still a new plan for 2025
@@ -185,5 +185,5 @@ def test_organizations_added_renamed_deactivated(tree):
         set_organization_active(s, actors["admin"], org_code="C2-D", active=False, expected_version=1)
     with session_scope(engine) as s:
         set_organization_active(s, actors["admin"], org_code="C2-D", active=False, expected_version=2)
-        grid = plans_grid(s, actors["admin"], parent_code="C2", year=2024)
+        grid = plans_grid(s, resolve(s, actors["admin"], "C2"), year=2024)
     assert "C2-D" not in set(grid["code"])  # a deactivated organization gets no plan
