@@ -33,7 +33,8 @@ TIERS = ("district", "province", "national")
 DATABASES = ("sqlite", "postgresql")
 POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # A tier is reloaded when the generator or the schema's first migration changes.
-FINGERPRINT_FILES = (ROOT / "core" / "synth.py", ROOT / "core" / "migrations" / "versions" / "0001_initial_schema.py")
+FINGERPRINT_FILES = (ROOT / "core" / "cli" / "synth.py",
+                     ROOT / "core" / "storage" / "migrations" / "versions" / "0001_initial_schema.py")
 
 
 def _fingerprint() -> str:
