@@ -15,6 +15,7 @@ from ui import auth, forms, reports, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.branch"))
+forms.show_done()
 view = widgets.view_controls(actor, compare=False)
 version = web.current_version()
 widgets.breadcrumb(view.subtree)
@@ -46,17 +47,19 @@ if not actor.edits_candidates:
     st.stop()
 names = web.cached_cells(version, view.subtree)
 st.subheader(t("branch.add"))
-with st.form("add_candidate", clear_on_submit=True):
-    cell = st.selectbox(t("branch.cell"), list(names), format_func=names.get, key="add_cell")
-    listed_on = st.date_input(t("branch.source_date"), value=date.today(), max_value=date.today(), format="DD/MM/YYYY",
-                              key="add_source_date")
+with st.form("add_candidate"):
+    # Nothing is chosen for the user, unless there is only one chi bộ to choose.
+    cell = st.selectbox(t("branch.cell"), list(names), format_func=names.get, key="add_cell",
+                        index=0 if len(names) == 1 else None, placeholder=t("form.choose"))
+    listed_on = forms.date_field(t("branch.source_date"), None, "add_source_date")
     data = forms.candidate_fields("add")
-    if st.form_submit_button(t("branch.add")):
+    if st.form_submit_button(t("branch.add"), type="primary"):
         try:
             with session_scope(web.engine()) as session:
-                add_candidate(session, actor, org_code=cell or "", data=data, source_date=listed_on, today=date.today(),
-                              rules=web.settings().rules)
+                added = add_candidate(session, actor, org_code=cell or "", data=data, source_date=listed_on,
+                                      today=date.today(), rules=web.settings().rules)
+                added_id = added.id
         except forms.REFUSALS as exc:
             forms.show_refusal(exc)
         else:
-            st.success(t("branch.added", name=md_escape(data.full_name.strip())))
+            forms.done(t("branch.added", name=data.full_name.strip()), prefix="add_", record_id=added_id)

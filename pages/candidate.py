@@ -17,6 +17,7 @@ from core.procedure.candidates import (
     next_stages,
 )
 from core.procedure.pipeline import (
+    StaleEditError,
     edit_candidate,
     record_exit,
     record_stage,
@@ -41,6 +42,7 @@ except (ScopeError, NotFoundError) as exc:
 
 seen_key = f"seen_version_{candidate.id}"
 seen = st.session_state.setdefault(seen_key, candidate.version)  # the version the forms were filled on
+forms.show_done()
 stage_now = label("exit", candidate.exit) if candidate.exit else label("stage", candidate.stage)
 st.title(md_escape(candidate.full_name))
 st.caption(t("candidate.where", org=md_escape(org.name), stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
@@ -49,67 +51,82 @@ st.subheader(t("candidate.history"))
 st.dataframe(history_table(history), hide_index=True, width="stretch")
 
 
-def write(action) -> None:
-    """Run a write; on success show the record again, fresh; on refusal say why."""
+def write(action, done_message: str) -> None:
+    """Run a write; on success confirm it and show the record again, fresh; on refusal say why.
+    A change made meanwhile by someone else reloads the forms from the current record, so the
+    next click can never overwrite it with what was read before."""
     try:
         with session_scope(web.engine()) as session:
             action(session)
+    except StaleEditError as exc:
+        st.session_state.pop(seen_key, None)
+        forms.reload_after(exc)
     except forms.REFUSALS as exc:
         forms.show_refusal(exc)
-        st.session_state[seen_key] = candidate.version
     else:
         st.session_state.pop(seen_key, None)
-        for key in [k for k in st.session_state if str(k).startswith(("step_", "exit_", "void_", "edit_"))]:
-            del st.session_state[key]  # the forms start empty again, the details from the fresh record
-        st.rerun()
+        forms.done(done_message, prefix=("step_", "exit_", "void_", "edit_"))
 
 
 if actor.edits_candidates:
     today = date.today()
+    name = candidate.full_name
+    # Every widget is keyed by the version the forms were filled on: after a write each form
+    # opens empty (the browser would otherwise keep, and send again, the last values typed).
+    v = seen
     step, leave, undo, details = st.tabs([t("candidate.tab_step"), t("candidate.tab_exit"), t("candidate.tab_void"),
                                           t("candidate.tab_edit")])
-    with step, st.form("record_stage", clear_on_submit=False):
+    with step, st.form("record_stage"):
         options = next_stages(candidate, org)
         stage = st.selectbox(t("candidate.next_stage"), [s.value for s in options], format_func=lambda s: label("stage", s),
-                             key="step_stage")
-        when = st.date_input(t("candidate.date"), value=today, max_value=today, format="DD/MM/YYYY", key="step_date")
-        document = st.text_input(t("candidate.document"), key="step_document")
-        note = st.text_area(t("candidate.note"), key="step_note")
+                             index=0 if len(options) == 1 else None, placeholder=t("form.choose"), key=f"step_stage_{v}")
+        when = forms.date_field(t("candidate.date"), None, f"step_date_{v}")
+        document = st.text_input(t("candidate.document"), key=f"step_document_{v}")
+        note = st.text_area(t("candidate.note"), key=f"step_note_{v}")
         left, right = st.columns(2)
-        votes_for = left.number_input(t("candidate.votes_for"), min_value=0, step=1, value=None, key="step_for")
-        votes_total = right.number_input(t("candidate.votes_total"), min_value=0, step=1, value=None, key="step_total")
-        acknowledged = st.checkbox(t("candidate.acknowledge"), key="step_ack")
-        if st.form_submit_button(t("candidate.save_step"), disabled=not options):
+        votes_for = left.number_input(t("candidate.votes_for"), min_value=0, step=1, value=None, key=f"step_for_{v}")
+        votes_total = right.number_input(t("candidate.votes_total"), min_value=0, step=1, value=None,
+                                         key=f"step_total_{v}")
+        acknowledged = st.checkbox(t("candidate.acknowledge"), key=f"step_ack_{v}")
+        if st.form_submit_button(t("candidate.save_step"), disabled=not options, type="primary"):
             write(lambda s: record_stage(
-                s, actor, candidate_id=candidate.id, expected_version=seen, stage=Stage(stage), event_date=when,
-                today=today, rules=web.settings().rules, document_number=document, note=note,
+                s, actor, candidate_id=candidate.id, expected_version=seen, stage=Stage(stage) if stage else None,
+                event_date=when, today=today, rules=web.settings().rules, document_number=document, note=note,
                 votes_for=None if votes_for is None else int(votes_for),
-                votes_total=None if votes_total is None else int(votes_total), acknowledge_exceptions=acknowledged))
+                votes_total=None if votes_total is None else int(votes_total), acknowledge_exceptions=acknowledged),
+                t("candidate.step_done", stage=label("stage", stage) if stage else "", date=fmt_date(when), name=name))
     with leave, st.form("record_exit"):
         exit_kind = st.selectbox(t("candidate.exit_kind"), [e.value for e in Exit], format_func=lambda e: label("exit", e),
-                                 key="exit_kind")
-        exit_date = st.date_input(t("candidate.date"), value=today, max_value=today, format="DD/MM/YYYY", key="exit_date")
-        reason = st.text_area(t("candidate.reason"), key="exit_reason")
-        exit_document = st.text_input(t("candidate.document"), key="exit_document")
+                                 index=None, placeholder=t("form.choose"), key=f"exit_kind_{v}")
+        exit_date = forms.date_field(t("candidate.date"), None, f"exit_date_{v}")
+        reason = st.text_area(t("candidate.reason"), key=f"exit_reason_{v}")
+        exit_document = st.text_input(t("candidate.document"), key=f"exit_document_{v}")
         if st.form_submit_button(t("candidate.save_exit")):
-            write(lambda s: record_exit(s, actor, candidate_id=candidate.id, expected_version=seen, exit_=Exit(exit_kind),
-                                        event_date=exit_date, today=today, reason=reason, document_number=exit_document))
+            write(lambda s: record_exit(s, actor, candidate_id=candidate.id, expected_version=seen,
+                                        exit_=Exit(exit_kind) if exit_kind else None, event_date=exit_date, today=today,
+                                        reason=reason, document_number=exit_document),
+                  t("candidate.exit_done", exit=label("exit", exit_kind) if exit_kind else "", date=fmt_date(exit_date),
+                    name=name))
     with undo, st.form("void_event"):
         in_force = history[~history["voids"] & ~history["id"].isin(history["replaces_event_id"].dropna())]
         latest = in_force.iloc[-1] if not in_force.empty else None
+        step_name = ""
         if latest is not None:
             step_name = label("stage", latest["stage"]) if latest["stage"] in Stage._value2member_map_ else label(
                 "exit", latest["stage"])
             st.write(t("candidate.void_what", stage=step_name, date=fmt_date(latest["event_date"])))
-        void_reason = st.text_area(t("candidate.reason"), key="void_reason")
+        void_reason = st.text_area(t("candidate.reason"), key=f"void_reason_{v}")
+        confirmed = st.checkbox(t("form.confirm_void"), key=f"void_confirm_{v}")
         if st.form_submit_button(t("candidate.save_void"), disabled=latest is None):
             write(lambda s: void_event(s, actor, candidate_id=candidate.id, expected_version=seen,
-                                       event_id=int(latest["id"]), reason=void_reason))
+                                       event_id=int(latest["id"]), reason=void_reason, confirmed=confirmed),
+                  t("candidate.void_done", stage=step_name, name=name))
     with details, st.form("edit_candidate"):
-        data = forms.candidate_fields("edit", candidate)
+        data = forms.candidate_fields(f"edit_{v}", candidate)
         if st.form_submit_button(t("candidate.save_edit")):
             write(lambda s: edit_candidate(s, actor, candidate_id=candidate.id, expected_version=seen, data=data,
-                                           today=today))
+                                           today=today),
+                  t("candidate.edit_done", name=data.full_name.strip()))
 
 st.subheader(t("candidate.audit"))
 widgets.table(audit_table(trail.assign(entity="candidate", entity_id=candidate.id)))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.access.scope import NotFoundError, ScopeError
 from core.access.users import UserError
+from core.format import md_escape
 from core.i18n import label, t
 from core.procedure.pipeline import (
     CandidateInput,
@@ -15,12 +16,48 @@ from core.procedure.pipeline import (
     RuleViolation,
     StaleEditError,
 )
-from core.procedure.stages import Education, Occupation, Qualification
+from core.procedure.stages import RELIGIONS, Education, Occupation, Qualification
 from core.storage.models import Candidate
 
 # What a write can answer instead of writing; each carries its Vietnamese message.
 REFUSALS = (FormError, RuleViolation, StaleEditError, ScopeError, NotFoundError, UserError, ValueError)
-OLDEST = date(1900, 1, 1)
+
+
+DONE_KEY = "ptdv_done"
+
+
+def done(message: str, *, prefix: str | tuple[str, ...], record_id: int | None = None) -> None:
+    """After a write: empty the form (its widgets' keys start with `prefix`), rerun so the page
+    shows the change, and confirm where the user is looking (`show_done` on the next run)."""
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+    st.session_state[DONE_KEY] = ("done", message, record_id)
+    st.rerun()
+
+
+def reload_after(exc: Exception) -> None:
+    """After a refusal because someone else changed the record: rerun, so the forms show the
+    record as it is now (never the values read before), and say why on top."""
+    st.session_state[DONE_KEY] = ("refused", str(exc), None)
+    st.rerun()
+
+
+def show_done() -> None:
+    """The outcome of the last write, once: a toast (seen at any scroll position, on a phone
+    too) and a line at the top of the page, with a link to the record written."""
+    pending = st.session_state.pop(DONE_KEY, None)
+    if pending is None:
+        return
+    outcome, message, record_id = pending
+    if outcome == "refused":
+        st.error(message)
+        st.toast(md_escape(message), icon=":material/error:")
+        return
+    st.toast(md_escape(message), icon=":material/check_circle:")
+    st.success(md_escape(message))
+    if record_id is not None:
+        st.page_link("pages/candidate.py", label=t("branch.open_added"), query_params={"id": str(record_id)},
+                     icon=":material/open_in_new:")
 
 
 def show_refusal(exc: Exception) -> None:
@@ -32,46 +69,65 @@ def show_refusal(exc: Exception) -> None:
         st.error(message)
 
 
-def _date(label_key: str, value: date | None, key: str, *, required: bool = False) -> date | None:
-    latest = max(date.today(), value) if value else date.today()  # a stored wrong date still shows
-    return st.date_input(t(label_key), value=value if (value or required) else None, min_value=OLDEST,
-                         max_value=latest, format="DD/MM/YYYY", key=key)
+# A date typed outside the widget's range is dropped by the browser, which keeps the previous
+# value without a word (and a form would save it): the range is wide, the checks are in core.
+OLDEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def date_field(label_text: str, value: date | None, key: str, container=st) -> date | None:
+    """A date typed day/month/year; empty unless a value is given. What it means (not in the
+    future, after the birth date...) is checked in core, with a Vietnamese message."""
+    return container.date_input(label_text, value=value, min_value=OLDEST, max_value=LATEST, format="DD/MM/YYYY",
+                                key=key)
+
+
+def _choice(label_text: str, options: list, current, key: str, format_func=str):
+    """A choice with nothing chosen until the user chooses (or the record's current value)."""
+    index = options.index(current) if current in options else None
+    return st.selectbox(label_text, options, index=index, format_func=format_func, key=key,
+                        placeholder=t("form.choose"))
 
 
 def candidate_fields(prefix: str, current: Candidate | None = None) -> CandidateInput:
-    """The candidate's fields inside the caller's form, filled with `current` when editing."""
+    """The candidate's fields inside the caller's form, filled with `current` when editing and
+    empty otherwise: birth date, gender, ethnicity, religion, education and occupation must be
+    given (core lists every one missing)."""
     c = current
     full_name = st.text_input(t("cand.full_name"), value=c.full_name if c else "", key=f"{prefix}_name")
     left, right = st.columns(2)
     with left:
-        birth = _date("cand.birth_date", c.birth_date if c else date(2000, 1, 1), f"{prefix}_birth", required=True)
-        female = st.checkbox(t("cand.female"), value=c.female if c else False, key=f"{prefix}_female")
-        ethnicity = st.text_input(t("cand.ethnicity"), value=c.ethnicity if c else "Kinh", key=f"{prefix}_ethnicity")
-        religion = st.text_input(t("cand.religion"), value=c.religion if c else "", key=f"{prefix}_religion")
-        education = st.selectbox(t("field.general_education"), [e.value for e in Education],
-                                 index=[e.value for e in Education].index(c.general_education) if c else 2,
-                                 format_func=lambda v: label("education", v), key=f"{prefix}_education")
-        qualification = st.selectbox(t("field.qualification"), [q.value for q in Qualification],
-                                     index=[q.value for q in Qualification].index(c.qualification) if c else 0,
-                                     format_func=lambda v: label("qualification", v), key=f"{prefix}_qualification")
-        occupation = st.selectbox(t("field.occupation"), [o.value for o in Occupation],
-                                  index=[o.value for o in Occupation].index(c.occupation) if c else 0,
-                                  format_func=lambda v: label("occupation", v), key=f"{prefix}_occupation")
+        birth = date_field(t("cand.birth_date"), c.birth_date if c else None, f"{prefix}_birth")
+        female = _choice(t("field.female"), [False, True], c.female if c else None, f"{prefix}_female",
+                         format_func=lambda v: t("form.gender_female") if v else t("form.gender_male"))
+        ethnicity = st.text_input(t("cand.ethnicity"), value=c.ethnicity if c else "", key=f"{prefix}_ethnicity",
+                                  placeholder=t("form.ethnicity_hint"))
+        religions = list(RELIGIONS) + ([c.religion] if c and c.religion not in RELIGIONS else [])
+        religion = _choice(t("field.religion"), religions, c.religion if c else None, f"{prefix}_religion",
+                           format_func=lambda v: v or t("form.religion_none"))
+        education = _choice(t("field.general_education"), [e.value for e in Education],
+                            c.general_education if c else None, f"{prefix}_education",
+                            format_func=lambda v: label("education", v))
+        qualification = _choice(t("field.qualification"), [q.value for q in Qualification],
+                                c.qualification if c else None, f"{prefix}_qualification",
+                                format_func=lambda v: label("qualification", v))
+        occupation = _choice(t("field.occupation"), [o.value for o in Occupation], c.occupation if c else None,
+                             f"{prefix}_occupation", format_func=lambda v: label("occupation", v))
     with right:
         youth = st.checkbox(t("cand.youth_union"), value=c.youth_union_member if c else False, key=f"{prefix}_youth")
         village_head = st.checkbox(t("cand.village_head"), value=c.village_head if c else False, key=f"{prefix}_head")
         exemption = st.checkbox(t("cand.exemption"), value=c.education_exemption if c else False, key=f"{prefix}_exempt")
         helper = st.text_input(t("cand.helper"), value=c.helper_name if c else "", key=f"{prefix}_helper")
         sponsor1 = st.text_input(t("cand.sponsor1"), value=c.sponsor1_name if c else "", key=f"{prefix}_s1")
-        sponsor1_since = _date("field.sponsor1_since", c.sponsor1_since if c else None, f"{prefix}_s1_since")
+        sponsor1_since = date_field(t("field.sponsor1_since"), c.sponsor1_since if c else None, f"{prefix}_s1_since")
         sponsor2 = st.text_input(t("cand.sponsor2"), value=c.sponsor2_name if c else "", key=f"{prefix}_s2")
-        sponsor2_since = _date("field.sponsor2_since", c.sponsor2_since if c else None, f"{prefix}_s2_since")
-        youth_resolution = _date("field.youth_union_resolution_date", c.youth_union_resolution_date if c else None,
-                                 f"{prefix}_youth_res")
-        new_member_class = _date("field.new_member_class_date", c.new_member_class_date if c else None,
-                                 f"{prefix}_nmc")
+        sponsor2_since = date_field(t("field.sponsor2_since"), c.sponsor2_since if c else None, f"{prefix}_s2_since")
+        youth_resolution = date_field(t("field.youth_union_resolution_date"),
+                                      c.youth_union_resolution_date if c else None, f"{prefix}_youth_res")
+        new_member_class = date_field(t("field.new_member_class_date"), c.new_member_class_date if c else None,
+                                      f"{prefix}_nmc")
     return CandidateInput(
-        full_name=full_name, birth_date=birth or date(2000, 1, 1), female=female, ethnicity=ethnicity,
+        full_name=full_name, birth_date=birth, female=female, ethnicity=ethnicity,
         religion=religion, general_education=education, qualification=qualification, occupation=occupation,
         youth_union_member=youth, village_head=village_head, education_exemption=exemption, helper_name=helper,
         sponsor1_name=sponsor1, sponsor1_since=sponsor1_since, sponsor2_name=sponsor2, sponsor2_since=sponsor2_since,

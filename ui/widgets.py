@@ -2,7 +2,6 @@
 and drill-down, the headline figures with their deltas. Streamlit-bound; no rules here."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -16,6 +15,7 @@ from core.format import fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
 from ui import web
 from ui.charts import DRILL
+from ui.forms import LATEST, OLDEST
 
 
 def _bound(key: str, url_value: object) -> None:
@@ -31,6 +31,14 @@ def _to_url(name: str, key: str, encode=str) -> None:
         st.query_params[name] = encode(value)
 
 
+def _year_to_url() -> None:
+    """Another year: its own default dates (a finished year is seen at its end), not the ones
+    chosen for the year before."""
+    _to_url("year", "f_year")
+    for name in ("asof", "cmp"):
+        st.query_params.pop(name, None)
+
+
 def go_to(org_code: str) -> None:
     """Open another organization of the subtree (drill down or back up)."""
     st.query_params["org"] = org_code
@@ -44,18 +52,19 @@ def view_controls(actor: Actor, *, compare: bool = True) -> View:
     today = date.today()
     years = sorted({*range(today.year, today.year - 5, -1), view.year}, reverse=True)
     columns = st.columns([3, 1, 1] if compare else [4, 1])
+    # The widgets write the URL (their callbacks run before the next run), and the view is
+    # what the URL says once checked: a refused value gets its message and the default.
     _bound("f_year", view.year)
-    year = columns[0].pills(t("filter.year"), years, key="f_year", on_change=_to_url,
-                            args=("year", "f_year")) or view.year
+    columns[0].pills(t("filter.year"), years, key="f_year", on_change=_year_to_url)
     _bound("f_asof", view.as_of)
-    as_of = columns[1].date_input(t("filter.as_of"), key="f_asof", max_value=today, format="DD/MM/YYYY",
-                                  on_change=_to_url, args=("asof", "f_asof", date.isoformat)) or view.as_of
-    compare_on = view.compare
+    # No upper limit in the widget: the browser would drop a later day without a word.
+    columns[1].date_input(t("filter.as_of"), key="f_asof", min_value=OLDEST, max_value=LATEST, format="DD/MM/YYYY",
+                          on_change=_to_url, args=("asof", "f_asof", date.isoformat))
     if compare:
         _bound("f_cmp", view.compare)
-        compare_on = columns[2].date_input(t("filter.compare"), key="f_cmp", max_value=as_of, format="DD/MM/YYYY",
-                                           on_change=_to_url, args=("cmp", "f_cmp", date.isoformat)) or view.compare
-    return replace(view, year=year, as_of=as_of, compare=compare_on)
+        columns[2].date_input(t("filter.compare"), key="f_cmp", min_value=OLDEST, max_value=LATEST, format="DD/MM/YYYY",
+                              on_change=_to_url, args=("cmp", "f_cmp", date.isoformat))
+    return view
 
 
 def breadcrumb(subtree: Subtree) -> None:

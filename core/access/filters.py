@@ -39,9 +39,11 @@ def parse_view(session: Session, actor: Actor, params: Mapping[str, str], *, tod
             year = int(raw_year)
         else:
             notices.append(t("error.bad_year", value=raw_year))
-    as_of = _date_param(params.get("asof"), today, today, notices)
-    period_end = min(as_of, date(year, 12, 31))
-    compare = _date_param(params.get("cmp"), period_end - timedelta(days=DEFAULT_COMPARE_DAYS), as_of, notices)
+    # A finished year is seen as it stood at its end (31/12), unless another day is asked for;
+    # a day after the year's end shows the same figures, so it is the year's end that is said.
+    year_end = date(year, 12, 31)
+    as_of = min(_date_param(params.get("asof"), min(today, year_end), today, notices), year_end)
+    compare = _date_param(params.get("cmp"), as_of - timedelta(days=DEFAULT_COMPARE_DAYS), as_of, notices)
     org_code = params.get("org") or None
     subtree = None
     if org_code:

@@ -62,12 +62,13 @@ def candidate_fields() -> tuple[Field, ...]:
         _field("org_name", informative=True),
         _field("full_name", required=True),
         _field("birth_date", "date", required=True),
-        _field("female", "bool"),
-        _field("ethnicity"),
-        _field("religion"),
+        # What the rules and the breakdowns read is required: an empty cell is never a default.
+        _field("female", "bool", required=True),
+        _field("ethnicity", required=True),
+        _field("religion", required=True),  # "Không" for none
         _choice("general_education", "education", tuple(e.value for e in Education), required=True),
-        _choice("qualification", "qualification", tuple(q.value for q in Qualification)),
-        _choice("occupation", "occupation", tuple(o.value for o in Occupation)),
+        _choice("qualification", "qualification", tuple(q.value for q in Qualification), required=True),
+        _choice("occupation", "occupation", tuple(o.value for o in Occupation), required=True),
         _field("youth_union_member", "bool"),
         _field("village_head", "bool"),
         _field("education_exemption", "bool"),
@@ -99,9 +100,11 @@ def plan_fields() -> tuple[Field, ...]:
 
 
 def _shown(field: Field, value: object) -> object:
-    """A record's value as the sheet shows it: a choice by its label."""
+    """A record's value as the sheet shows it: a choice by its label, no religion as "Không"."""
     if field.group and isinstance(value, str) and value:
         return label(field.group, value)
+    if field.name == "religion" and value == "":
+        return t("form.religion_none")
     return value
 
 

@@ -190,9 +190,13 @@ def candidate_key(org_code: str, full_name: str, birth_date: date) -> tuple[str,
 
 
 def _input(values: dict[str, object]) -> CandidateInput:
-    """The form's input from a row; an empty cell takes the form's default (Kinh, Khác...)."""
+    """The form's input from a row: every value as the file gives it ("Không" as religion is
+    none); an empty cell is never filled with a default."""
     names = CandidateInput.__dataclass_fields__
-    return CandidateInput(**{k: v for k, v in values.items() if k in names and v not in ("", None)})
+    given = {k: v for k, v in values.items() if k in names}
+    if _normal(given.get("religion")) in (_normal(t("form.religion_none")), "khong"):
+        given["religion"] = ""
+    return CandidateInput(**given)
 
 
 def _check_candidate(

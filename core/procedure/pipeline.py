@@ -177,8 +177,8 @@ def record_stage(
     *,
     candidate_id: int,
     expected_version: int | None,
-    stage: Stage,
-    event_date: date,
+    stage: Stage | None,
+    event_date: date | None,
     today: date,
     rules: RuleSettings,
     document_number: str = "",
@@ -187,8 +187,11 @@ def record_stage(
     votes_total: int | None = None,
     acknowledge_exceptions: bool = False,
 ) -> StageEvent:
-    """Record that the candidate entered `stage` on `event_date`, after every rule is checked."""
+    """Record that the candidate entered `stage` on `event_date`, after every rule is checked
+    (None for either: not given, refused with a message)."""
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
+    if stage is None:
+        raise FormError([t("form.stage_required")])
     findings = check_stage(
         facts_of(candidate, org), stage, event_date, today=today, rules=rules, votes_for=votes_for, votes_total=votes_total
     )
@@ -217,14 +220,16 @@ def record_exit(
     *,
     candidate_id: int,
     expected_version: int | None,
-    exit_: Exit,
-    event_date: date,
+    exit_: Exit | None,
+    event_date: date | None,
     today: date,
     reason: str,
     document_number: str = "",
 ) -> StageEvent:
     """Record a stop, a removal after failed probation, or a transfer; a reason is required."""
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
+    if exit_ is None:
+        raise FormError([t("form.exit_required")])
     findings = check_exit(facts_of(candidate, org), exit_, event_date, today=today)
     if not reason.strip():
         findings.append(Finding("reason_missing", True, t("rule.reason_missing")))
@@ -249,6 +254,7 @@ def void_event(
     expected_version: int | None,
     event_id: int,
     reason: str,
+    confirmed: bool = True,
 ) -> StageEvent:
     """Cancel a wrongly recorded event with a new one; the history keeps both.
 
@@ -263,6 +269,8 @@ def void_event(
         raise RuleViolation([Finding("not_latest", True, t("rule.void_not_latest"))])
     if not reason.strip():
         raise RuleViolation([Finding("reason_missing", True, t("rule.reason_missing"))])
+    if not confirmed:
+        raise FormError([t("form.confirm_void_required")])
     original = next(e for e in rows if e.id == event_id)
     event = StageEvent(
         candidate_id=candidate.id,
@@ -278,16 +286,20 @@ def void_event(
 
 @dataclass(frozen=True)
 class CandidateInput:
-    """The fields of a candidate as a form or an import gives them."""
+    """The fields of a candidate as a form or an import gives them.
+
+    None is "not given": the fields the rules and the breakdowns depend on have no default,
+    so nothing is ever recorded that nobody said (religion "" is "không theo tôn giáo",
+    a choice of its own)."""
 
     full_name: str
-    birth_date: date
-    female: bool = False
-    ethnicity: str = "Kinh"
-    religion: str = ""
-    general_education: str = Education.UPPER_SECONDARY.value
-    qualification: str = Qualification.NONE.value
-    occupation: str = Occupation.OTHER.value
+    birth_date: date | None = None
+    female: bool | None = None
+    ethnicity: str | None = None
+    religion: str | None = None
+    general_education: str | None = None
+    qualification: str | None = None
+    occupation: str | None = None
     youth_union_member: bool = False
     village_head: bool = False
     education_exemption: bool = False
@@ -300,6 +312,10 @@ class CandidateInput:
     new_member_class_date: date | None = None
 
 
+# Fields that must be given: the rules (age) and the breakdowns (mix of those admitted) use them.
+REQUIRED_FIELDS = ("birth_date", "female", "ethnicity", "religion", "general_education", "qualification", "occupation")
+
+
 MIN_BIRTH_YEAR = 1900
 MIN_AGE_TO_LIST_YEARS = 14  # younger people are not listed as a source
 
@@ -309,15 +325,20 @@ def candidate_input_errors(data: CandidateInput, *, today: date) -> list[tuple[s
     errors = []
     if not data.full_name.strip() or len(data.full_name) > 255:
         errors.append(("full_name", t("form.name_required")))
-    if data.birth_date.year < MIN_BIRTH_YEAR or data.birth_date > add_years(today, -MIN_AGE_TO_LIST_YEARS):
+    missing = [name for name in REQUIRED_FIELDS
+               if getattr(data, name) is None or (name == "ethnicity" and not data.ethnicity.strip())]
+    if missing:
+        errors.append((missing[0], t("form.missing", fields=", ".join(t(f"field.{name}") for name in missing))))
+    birth = data.birth_date
+    if birth is not None and (birth.year < MIN_BIRTH_YEAR or birth > add_years(today, -MIN_AGE_TO_LIST_YEARS)):
         errors.append(("birth_date", t("form.birth_date_range", min_age=MIN_AGE_TO_LIST_YEARS)))
     choices = {"general_education": Education, "qualification": Qualification, "occupation": Occupation}
     for name, codes in choices.items():
-        if getattr(data, name) not in codes._value2member_map_:
+        if getattr(data, name) is not None and getattr(data, name) not in codes._value2member_map_:
             errors.append((name, t("form.bad_choice", field=t(f"field.{name}"))))
     for name in ("sponsor1_since", "sponsor2_since", "youth_union_resolution_date", "new_member_class_date"):
         value = getattr(data, name)
-        if value is not None and (value > today or value < data.birth_date):
+        if value is not None and (value > today or (birth is not None and value < birth)):
             errors.append((name, t("form.bad_field_date", field=t(f"field.{name}"))))
     return errors
 
@@ -385,10 +406,16 @@ def add_candidate(
 ) -> Candidate:
     """List a new candidate as a source (Quần chúng trong diện tạo nguồn) in a chi bộ of the
     caller's subtree; nothing is written when a field or the date is wrong."""
-    org = candidate_cell(session, actor, org_code)
-    errors = check_candidate_input(data, today=today) + source_errors(data, source_date, today=today, rules=rules)
+    errors = check_candidate_input(data, today=today)
+    if not org_code:
+        errors.append(t("form.cell_required"))
+    if source_date is None:
+        errors.append(t("form.date_required", field=t("branch.source_date")))
+    elif data.birth_date is not None:
+        errors += source_errors(data, source_date, today=today, rules=rules)
     if errors:
         raise FormError(errors)
+    org = candidate_cell(session, actor, org_code)
     event = StageEvent(candidate_id=0, stage=Stage.SOURCE.value, event_date=source_date, note=note.strip(),
                        recorded_by=actor.username)
     candidate = create_candidate(session, actor, org=org, data=data, events=[event], action="add_candidate")

@@ -152,7 +152,7 @@ def vote_findings(votes_for: int | None, votes_total: int | None, rules: RuleSet
 def check_stage(
     facts: CandidateFacts,
     stage: Stage,
-    event_date: date,
+    event_date: date | None,
     *,
     today: date,
     rules: RuleSettings,
@@ -160,6 +160,8 @@ def check_stage(
     votes_total: int | None = None,
 ) -> list[Finding]:
     """May `stage` be entered on `event_date`? Order, dates, and the stage's own conditions."""
+    if event_date is None:
+        return [Finding("date_missing", True, t("rule.date_missing"))]
     findings = _date_findings(event_date, today)
     if facts.exit:
         findings.append(Finding("exited", True, t("rule.exited", exit=label("exit", facts.exit))))
@@ -207,8 +209,10 @@ def check_stage(
     return findings
 
 
-def check_exit(facts: CandidateFacts, exit_: Exit, event_date: date, *, today: date) -> list[Finding]:
+def check_exit(facts: CandidateFacts, exit_: Exit, event_date: date | None, *, today: date) -> list[Finding]:
     """May the candidate leave the pipeline this way, on this date?"""
+    if event_date is None:
+        return [Finding("date_missing", True, t("rule.date_missing"))]
     findings = _date_findings(event_date, today)
     if facts.exit:
         findings.append(Finding("exited", True, t("rule.exited", exit=label("exit", facts.exit))))

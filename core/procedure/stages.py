@@ -139,3 +139,8 @@ class Role(StrEnum):
     LEADER = "leader"
     SECRETARY = "secretary"
     PROJECTOR = "projector"
+
+
+# Religions the forms offer ("" is none: a choice of its own, never a default): the largest in
+# Viet Nam; a record holding another keeps it.
+RELIGIONS: tuple[str, ...] = ("", "Phật giáo", "Công giáo", "Tin lành", "Cao Đài", "Phật giáo Hòa Hảo", "Hồi giáo")

@@ -51,8 +51,10 @@ def workbook(rows: list[list[object]], headers: list[str] = HEADERS) -> bytes:
 
 def person(**cells: object) -> list[object]:
     """A row of the candidate sheet: a valid source by default, cells given by header."""
-    values = {"Mã tổ chức": "C1-A", "Họ và tên": "Phạm Văn Nguồn", "Ngày sinh": date(2000, 5, 6),
-              "Trình độ giáo dục phổ thông": "Trung học phổ thông", "Ngày vào diện tạo nguồn": date(2026, 3, 1)}
+    values = {"Mã tổ chức": "C1-A", "Họ và tên": "Phạm Văn Nguồn", "Ngày sinh": date(2000, 5, 6), "Nữ": "Không",
+              "Dân tộc": "Kinh", "Tôn giáo": "Không", "Trình độ giáo dục phổ thông": "Trung học phổ thông",
+              "Trình độ chuyên môn": "Chưa qua đào tạo", "Nghề nghiệp": "Nông dân",
+              "Ngày vào diện tạo nguồn": date(2026, 3, 1)}
     values.update(cells)
     return [values.get(h) for h in HEADERS]
 
@@ -189,7 +191,8 @@ BAD_FILES = {
     "zip that is no workbook": (_zip_of_text(), "không phải tệp Excel (.xlsx)"),
     "header only": (workbook([]), "không có dòng dữ liệu nào"),
     "missing columns": (workbook([["C1-A", "Tên"]], ["Mã tổ chức", "Họ và tên"]),
-                        "Thiếu cột bắt buộc: Ngày sinh, Trình độ giáo dục phổ thông, Ngày vào diện tạo nguồn."),
+                        "Thiếu cột bắt buộc: Ngày sinh, Nữ, Dân tộc, Tôn giáo, Trình độ giáo dục phổ thông, "
+                        "Trình độ chuyên môn, Nghề nghiệp, Ngày vào diện tạo nguồn."),
     "extra column": (workbook([person() + ["?"]], HEADERS + ["Số điện thoại"]), "Cột «Số điện thoại» không có trong mẫu"),
 }
 
@@ -236,6 +239,7 @@ def test_every_bad_row_is_listed_with_row_and_column_and_nothing_is_written(engi
         person(),  # row 11: the same person as row 2
         person(**{"Họ và tên": "Dừng Thiếu", "Ra khỏi quy trình": "Dừng xem xét", "Ngày ra khỏi quy trình": date(2026, 5, 1)}),
         person(**{"Họ và tên": ""}),
+        person(**{"Họ và tên": "Thiếu Dân Tộc", "Dân tộc": None, "Tôn giáo": None}),  # never "Kinh" by default
     ]
     with session_scope(engine) as s:
         before = counts(s)
@@ -254,6 +258,7 @@ def test_every_bad_row_is_listed_with_row_and_column_and_nothing_is_written(engi
     assert found[(11, "Họ và tên")] == "Trùng với dòng 2 trong tệp."
     assert found[(12, "Lý do ra khỏi quy trình")] == "Cần ghi rõ lý do."
     assert found[(13, "Họ và tên")] == "Ô này bắt buộc phải ghi."
+    assert found[(14, "Dân tộc")] == found[(14, "Tôn giáo")] == "Ô này bắt buộc phải ghi."
     assert not any(e.row == 2 for e in refused.value.errors)
     assert refused.value.errors == sorted(refused.value.errors, key=lambda e: e.row)
     with session_scope(engine) as s:

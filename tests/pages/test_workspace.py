@@ -2,6 +2,7 @@
 invalid input, and what the database holds afterwards (nothing new after a refusal)."""
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date
 
@@ -20,23 +21,40 @@ def hdnd_candidate(db, stage: str) -> int:
     return query(db, "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
                      "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = ? AND c.exit IS NULL ORDER BY c.id", stage)[0][0]
 
+def widget(widgets, prefix: str):
+    """The widget whose key is `prefix` with the version the form was filled on ("step_date_3";
+    the details form: "edit_3_name" for "edit_name")."""
+    form, _, field = prefix.partition("_")
+    found = [w for w in widgets if re.fullmatch(rf"{prefix}_\d+|{form}_\d+_{field}", str(w.key))]
+    assert len(found) == 1, [w.key for w in widgets]
+    return found[0]
+
+
 def fill_candidate(at, prefix: str, name: str) -> None:
+    """Every field the form requires (none has a default)."""
     at.text_input(key=f"{prefix}_name").input(name)
     at.date_input(key=f"{prefix}_birth").set_value(date(1998, 4, 2))
+    at.selectbox(key=f"{prefix}_female").select(True)
+    at.text_input(key=f"{prefix}_ethnicity").input("Kinh")
+    at.selectbox(key=f"{prefix}_religion").select("")
+    at.selectbox(key=f"{prefix}_education").select("upper_secondary")
+    at.selectbox(key=f"{prefix}_qualification").select("none")
+    at.selectbox(key=f"{prefix}_occupation").select("farmer")
 
 def test_secretary_adds_a_candidate_and_a_bad_one_writes_nothing(demo_app):
     at = open_page("bithu.hdnd", "pages/branch.py")
     assert "Việc cần làm" in texts(at) and "Quần chúng đang trong quy trình" in texts(at)
     before = totals(demo_app)
     at.selectbox(key="add_cell").select("KB-HDND-02")
+    at.date_input(key="add_source_date").set_value(date(2026, 3, 1))
     fill_candidate(at, "add", "   ")
     at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
     assert "Cần ghi họ và tên" in at.error[0].value
     assert totals(demo_app) == before
-    at.selectbox(key="add_cell").select("KB-HDND-02")
-    fill_candidate(at, "add", "Vũ Thị Lan Anh")
+    fill_candidate(at, "add", "Vũ Thị Lan Anh")  # what was typed is still there after the refusal
     at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
-    assert "Đã thêm Vũ Thị Lan Anh." in texts(at)
+    assert "Đã thêm Vũ Thị Lan Anh vào diện tạo nguồn" in texts(at)  # on top, and as a toast
+    assert [t.value for t in at.toast][0].startswith("Đã thêm Vũ Thị Lan Anh vào diện tạo nguồn")
     rows = query(demo_app, "SELECT c.stage, c.version, o.code FROM candidate c JOIN organization o "
                        "ON o.id = c.organization_id WHERE c.full_name = 'Vũ Thị Lan Anh'")
     assert rows == [("source", 1, "KB-HDND-02")]
@@ -53,11 +71,11 @@ def test_record_the_next_stage_and_a_refused_date(demo_app):
     source_date = date.fromisoformat(query(demo_app, "SELECT source_date FROM candidate WHERE id = ?", cid)[0][0])
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     before = totals(demo_app)
-    at.date_input(key="step_date").set_value(date(source_date.year - 1, 1, 2))
+    widget(at.date_input, "step_date").set_value(date(source_date.year - 1, 1, 2))
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert "sớm hơn ngày của bước trước" in at.error[0].value
     assert totals(demo_app) == before
-    at.date_input(key="step_date").set_value(date.today())
+    widget(at.date_input, "step_date").set_value(date.today())
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert query(demo_app, "SELECT stage, outstanding_date FROM candidate WHERE id = ?", cid) == [
         ("outstanding", date.today().isoformat())]
@@ -68,13 +86,22 @@ def test_exit_needs_a_reason_then_void_puts_it_right(demo_app):
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     before = totals(demo_app)
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
+    assert [e.value for e in at.error] == ["Cần chọn loại (dừng, chuyển đi hay xóa tên)."]
+    widget(at.selectbox, "exit_kind").select("transferred")
+    widget(at.date_input, "exit_date").set_value(date.today())
+    at.button(key="FormSubmitter:record_exit-Ghi").click().run()
     assert [e.value for e in at.error] == ["Không thể ghi: Cần ghi rõ lý do."]
     assert totals(demo_app) == before
-    at.text_area(key="exit_reason").input("Chuyển công tác về tỉnh khác")
-    at.selectbox(key="exit_kind").select("transferred")
+    widget(at.text_area, "exit_reason").input("Chuyển công tác về tỉnh khác")
+    widget(at.selectbox, "exit_kind").select("transferred")
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
     assert query(demo_app, "SELECT exit FROM candidate WHERE id = ?", cid) == [("transferred",)]
-    at.text_area(key="void_reason").input("Ghi nhầm người")
+    assert "Đã ghi «Chuyển đi» ngày" in texts(at)
+    widget(at.text_area, "void_reason").input("Ghi nhầm người")
+    at.button(key="FormSubmitter:void_event-Hủy bước này").click().run()
+    assert [e.value for e in at.error] == ["Cần đánh dấu xác nhận trước khi hủy một bước."]  # a void asks first
+    assert query(demo_app, "SELECT exit FROM candidate WHERE id = ?", cid) == [("transferred",)]
+    widget(at.checkbox, "void_confirm").check()
     at.button(key="FormSubmitter:void_event-Hủy bước này").click().run()
     assert query(demo_app, "SELECT exit, stage FROM candidate WHERE id = ?", cid) == [(None, "outstanding")]
     events = query(demo_app, "SELECT stage, voids FROM stage_event WHERE candidate_id = ? ORDER BY id", cid)
@@ -84,11 +111,11 @@ def test_a_stale_edit_between_two_sessions_overwrites_nothing(demo_app):
     cid = hdnd_candidate(demo_app, "class_done")
     first = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     second = open_page("admin", "pages/candidate.py", id=str(cid))
-    first.text_input(key="edit_name").set_value("Tên sửa ở phiên thứ nhất")
+    widget(first.text_input, "edit_name").set_value("Tên sửa ở phiên thứ nhất")
     first.button(key="FormSubmitter:edit_candidate-Lưu thông tin").click().run()
     assert query(demo_app, "SELECT full_name, version FROM candidate WHERE id = ?", cid)[0][0] == "Tên sửa ở phiên thứ nhất"
     version = query(demo_app, "SELECT version FROM candidate WHERE id = ?", cid)[0][0]
-    second.text_input(key="edit_name").set_value("Tên sửa ở phiên thứ hai")
+    widget(second.text_input, "edit_name").set_value("Tên sửa ở phiên thứ hai")
     second.button(key="FormSubmitter:edit_candidate-Lưu thông tin").click().run()
     assert any("người khác thay đổi" in e.value for e in second.error)
     assert query(demo_app, "SELECT full_name, version FROM candidate WHERE id = ?", cid) == [
@@ -174,10 +201,72 @@ def test_an_exception_is_a_warning_until_acknowledged(demo_app):
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     before = totals(demo_app)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    assert [e.value for e in at.error] == ["Không thể ghi: Cần ghi ngày (ngày/tháng/năm)."]  # the form opens empty
+    widget(at.date_input, "step_date").set_value(date.today())
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert "Cần xác nhận ngoại lệ" in at.warning[0].value and not at.error
     assert totals(demo_app) == before
-    at.checkbox(key="step_ack").check()
+    widget(at.checkbox, "step_ack").check()
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     acknowledged = query(demo_app, "SELECT acknowledged FROM stage_event WHERE candidate_id = ? ORDER BY id DESC LIMIT 1",
                          cid)
     assert acknowledged == [("over_age",)]
+
+
+def test_a_future_date_typed_is_refused_never_replaced(demo_app):
+    """The widgets take any day typed (the browser would otherwise keep the old one and the
+    form save it): a day after today is refused in Vietnamese and nothing is written."""
+    cid = hdnd_candidate(demo_app, "source")
+    at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
+    before = totals(demo_app)
+    future = date.today().replace(year=date.today().year + 1)
+    widget(at.date_input, "step_date").set_value(future)
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    assert any("tương lai" in e.value for e in at.error)
+    assert totals(demo_app) == before
+    branch = open_page("bithu.hdnd", "pages/branch.py")
+    before = totals(demo_app)  # (signing in again is audited)
+    branch.selectbox(key="add_cell").select("KB-HDND-02")
+    branch.date_input(key="add_source_date").set_value(future)
+    fill_candidate(branch, "add", "Ngày Mai Mới Vào")
+    branch.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
+    assert any("tương lai" in e.value for e in branch.error)
+    assert totals(demo_app) == before
+
+
+def test_a_candidate_with_only_a_name_is_refused_listing_everything_missing(demo_app):
+    at = open_page("bithu.hdnd", "pages/branch.py")
+    before = totals(demo_app)
+    at.text_input(key="add_name").input("Chỉ Có Tên")
+    at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
+    assert [e.value for e in at.error] == [
+        "Còn thiếu: Ngày sinh, Giới tính, Dân tộc, Tôn giáo, Trình độ giáo dục phổ thông, Trình độ chuyên môn, "
+        "Nghề nghiệp.",
+        "Cần chọn chi bộ.",
+        "Cần ghi «Ngày đưa vào diện tạo nguồn» (ngày/tháng/năm).",
+    ]
+    assert totals(demo_app) == before
+    assert query(demo_app, "SELECT count(*) FROM candidate WHERE full_name = 'Chỉ Có Tên'") == [(0,)]
+
+
+def test_each_step_form_opens_empty_after_a_step(demo_app):
+    cid = hdnd_candidate(demo_app, "source")
+    at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
+    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.text_input, "step_document").input("45-NQ/ĐU")
+    widget(at.number_input, "step_for").set_value(10)
+    widget(at.number_input, "step_total").set_value(12)
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    assert query(demo_app, "SELECT stage FROM candidate WHERE id = ?", cid) == [("outstanding",)]
+    assert [t.value for t in at.toast][0].startswith("Đã ghi bước «Quần chúng ưu tú")
+    # The next step's form holds nothing of the last one.
+    assert widget(at.date_input, "step_date").value is None
+    assert widget(at.text_input, "step_document").value == ""
+    assert widget(at.number_input, "step_for").value is None and widget(at.number_input, "step_total").value is None
+
+
+def test_a_finished_year_is_seen_at_its_end(demo_app):
+    at = open_page("lanhdao", "pages/overview.py", year="2023")
+    assert at.date_input(key="f_asof").value == date(2023, 12, 31)
+    later = open_page("lanhdao", "pages/overview.py", year="2023", asof=date.today().isoformat())
+    assert later.date_input(key="f_asof").value == date(2023, 12, 31)  # the same figures, said as they are

@@ -2,6 +2,7 @@
 writes nothing and says why in Vietnamese."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -36,7 +37,12 @@ from tests.factories import add_plan, district
 
 RULES = RuleSettings()
 TODAY = date(2024, 3, 1)
-PERSON = CandidateInput(full_name="Nguyễn Thị Hoa", birth_date=date(2000, 5, 4), female=True, ethnicity="Mường")
+PERSON = CandidateInput(full_name="Nguyễn Thị Hoa", birth_date=date(2000, 5, 4), female=True, ethnicity="Mường",
+                        religion="", general_education="upper_secondary", qualification="none", occupation="farmer")
+
+
+def person(**changes) -> CandidateInput:
+    return replace(PERSON, **changes)
 
 
 @pytest.fixture
@@ -74,12 +80,16 @@ def test_add_candidate_as_a_source(tree):
 @pytest.mark.parametrize(
     "org, person, when, message",
     [
-        ("C1-A", CandidateInput(full_name=" ", birth_date=date(2000, 1, 1)), date(2024, 2, 1), "họ và tên"),
-        ("C1-A", CandidateInput(full_name="A", birth_date=date(2015, 1, 1)), date(2024, 2, 1), "Ngày sinh"),
-        ("C1-A", CandidateInput(full_name="A", birth_date=date(2000, 1, 1), occupation="pilot"), date(2024, 2, 1),
-         "Nghề nghiệp"),
-        ("C1-A", CandidateInput(full_name="A", birth_date=date(2000, 1, 1), sponsor1_since=date(2025, 1, 1)),
-         date(2024, 2, 1), "Người giới thiệu 1"),
+        ("C1-A", person(full_name=" "), date(2024, 2, 1), "họ và tên"),
+        ("C1-A", person(birth_date=date(2015, 1, 1)), date(2024, 2, 1), "Ngày sinh"),
+        ("C1-A", person(occupation="pilot"), date(2024, 2, 1), "Nghề nghiệp"),
+        ("C1-A", person(sponsor1_since=date(2025, 1, 1)), date(2024, 2, 1), "Người giới thiệu 1"),
+        # Only a name: every field the rules and the breakdowns read is listed at once, none invented.
+        ("C1-A", CandidateInput(full_name="A"), date(2024, 2, 1),
+         "Còn thiếu: Ngày sinh, Giới tính, Dân tộc, Tôn giáo, Trình độ giáo dục phổ thông, Trình độ chuyên môn, "
+         "Nghề nghiệp."),
+        ("", PERSON, None, "Cần chọn chi bộ."),
+        ("C1-A", PERSON, None, "Cần ghi «Ngày đưa vào diện tạo nguồn»"),
         ("C1-A", PERSON, date(2024, 3, 2), "tương lai"),
         ("C1", PERSON, date(2024, 2, 1), "không phải chi bộ"),
     ],
