@@ -28,6 +28,13 @@ def set_date(page, scope, label: str, text: str) -> None:
         page.keyboard.type(part)
 
 
+def choose(page, scope, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox by typing it, as a user with a keyboard would."""
+    scope.get_by_role("combobox", name=label, exact=True).filter(visible=True).last.click()
+    page.keyboard.type(option)
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
 def admitted_figure(page) -> str:
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="Kết nạp / chỉ tiêu").first
     return metric.locator('[data-testid="stMetricValue"]').inner_text()
@@ -43,15 +50,22 @@ def test_secretary_takes_a_candidate_to_admission(browser, server):
     assert admitted_figure(page) == "4/5"
 
     form = page.locator('[data-testid="stForm"]').filter(has_text="Ngày đưa vào diện tạo nguồn")
+    choose(page, form, "Chi bộ", "Văn phòng HĐND")
     form.get_by_label("Họ và tên").fill(NAME)
     set_date(page, form, "Ngày sinh", "02/04/1998")
+    choose(page, form, "Giới tính", "Nữ")
+    form.get_by_role("textbox", name="Dân tộc").fill("Kinh")
+    choose(page, form, "Tôn giáo", "Không")
+    choose(page, form, "Trình độ giáo dục phổ thông", "Trung học phổ thông")
+    choose(page, form, "Trình độ chuyên môn", "Đại học")
+    choose(page, form, "Nghề nghiệp", "Cán bộ, công chức, viên chức")
     set_date(page, form, "Ngày đưa vào diện tạo nguồn", "05/01/2026")
     form.get_by_label("Người giới thiệu 1", exact=True).fill("Nguyễn Văn Sơn")
     set_date(page, form, "Người giới thiệu 1 – công tác cùng từ ngày", "01/01/2024")
     form.get_by_label("Người giới thiệu 2", exact=True).fill("Trần Thị Hiền")
     set_date(page, form, "Người giới thiệu 2 – công tác cùng từ ngày", "01/06/2024")
     form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn").click()
-    page.get_by_text(f"Đã thêm {NAME}.").wait_for(timeout=WAIT_MS)
+    page.get_by_text(f"Đã thêm {NAME} vào diện tạo nguồn").first.wait_for(timeout=WAIT_MS)
     screenshot(page, "workspace-added")
 
     with sqlite3.connect(server.db) as conn:
@@ -61,6 +75,10 @@ def test_secretary_takes_a_candidate_to_admission(browser, server):
     for stage, when, votes in STEPS:
         settle(page)
         step = page.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
+        combo = step.get_by_role("combobox", name="Bước", exact=True).filter(visible=True).last
+        if combo.input_value() != stage:  # preselected only where it is the one step possible
+            choose(page, step, "Bước", stage)
+            settle(page)
         set_date(page, step, "Ngày", when)
         if votes:
             step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
