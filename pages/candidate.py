@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from core.access.scope import NotFoundError, ScopeError
-from core.figures.tables import audit_table, history_table
+from core.figures.tables import audit_raw_table, audit_table, history_table
 from core.format import fmt_date, md_escape
 from core.i18n import label, t
 from core.procedure.candidates import (
@@ -129,4 +129,6 @@ if actor.edits_candidates:
                   t("candidate.edit_done", name=data.full_name.strip()))
 
 st.subheader(t("candidate.audit"))
-widgets.table(audit_table(trail.assign(entity="candidate", entity_id=candidate.id)))
+widgets.table(audit_table(trail))
+if actor.role is Role.ADMIN and not trail.empty and st.toggle(t("audit.show_raw"), key="audit_raw"):
+    widgets.table(audit_raw_table(trail))

@@ -15,7 +15,12 @@ from core.access.users import (
     set_active,
     set_temporary_password,
 )
-from core.figures.tables import audit_table, organizations_table, users_table
+from core.figures.tables import (
+    audit_raw_table,
+    audit_table,
+    organizations_table,
+    users_table,
+)
 from core.format import fmt_number, parse_date
 from core.i18n import label, t
 from core.procedure.stages import OrgKind, Role, Sector
@@ -23,6 +28,7 @@ from core.storage.db import session_scope
 from core.structure.organizations import (
     add_organization,
     move_organization,
+    organization_choices,
     organization_tree,
     rename_organization,
     set_organization_active,
@@ -48,21 +54,38 @@ def _run(write, success: str) -> bool:
     return True
 
 
+CREATE_USER_KEYS = ("new_username", "new_display_name", "new_role", "new_org", "new_password")
+CREATED_KEY = "admin_user_created"
+
+
 def users_tab(actor: Actor) -> None:
     table = st.container()  # filled last, so it shows the result of an action just taken
+    if CREATED_KEY in st.session_state:  # set before the rerun that emptied the form
+        st.success(st.session_state.pop(CREATED_KEY))
     with session_scope(web.engine()) as session:
         users = list_users(session, actor)
-    with st.form("create_user", clear_on_submit=True):
+        organizations = organization_choices(organization_tree(session, actor))
+    with st.form("create_user"):  # kept filled after a refusal; emptied after a success
         st.subheader(t("admin.create_user"))
         username = st.text_input(t("col.username"), key="new_username")
         display_name = st.text_input(t("col.display_name"), key="new_display_name")
-        role = st.selectbox(t("col.role"), [r.value for r in Role], format_func=lambda r: label("role", r), key="new_role")
-        org_code = st.text_input(t("admin.org_code"), key="new_org_code")
+        role = st.selectbox(t("col.role"), [r.value for r in Role], index=None, placeholder=t("admin.choose_role"),
+                            format_func=lambda r: label("role", r), key="new_role")
+        org_code = st.selectbox(t("admin.user_org"), list(organizations), index=None, placeholder=t("admin.choose_org"),
+                                format_func=organizations.get, key="new_org")
         temporary = st.text_input(t("admin.temporary_password"), type="password", key="new_password")
         if st.form_submit_button(t("admin.create")):
-            _run(lambda s: admin_create_user(s, actor, username=username, display_name=display_name, role=role,
-                                             org_code=org_code.strip(), temporary_password=temporary),
-                 t("admin.created", username=username.strip().lower()))
+            try:
+                with session_scope(web.engine()) as session:
+                    created = admin_create_user(session, actor, username=username, display_name=display_name,
+                                                role=role, org_code=org_code, temporary_password=temporary).username
+            except forms.REFUSALS as exc:
+                forms.show_refusal(exc)
+            else:
+                for key in CREATE_USER_KEYS:
+                    st.session_state.pop(key, None)
+                st.session_state[CREATED_KEY] = t("admin.created", username=created)
+                st.rerun()
     with st.form("manage_user"):
         st.subheader(t("admin.manage_user"))
         by_name = {u["username"]: u for u in users}
@@ -175,3 +198,5 @@ def audit_tab(actor: Actor) -> None:
     with session_scope(web.engine()) as session:
         entries = audit_log(session, actor, username=who or None, entity=entity or None, since=since)
     widgets.table(audit_table(entries))
+    if not entries.empty and st.toggle(t("audit.show_raw"), key="audit_raw"):
+        widgets.table(audit_raw_table(entries))

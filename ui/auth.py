@@ -24,6 +24,7 @@ from core.access.users import (
     account_of,
     inactive_too_long,
     issued_before_revocation,
+    lockout_end,
     note_activity,
     record_failed_sign_in,
     record_sign_in,
@@ -93,17 +94,16 @@ def _forget(notice: str | None = None) -> None:
 
 
 def _after_form_failure(directory: dict[str, dict], settings: Settings) -> None:
-    """streamlit-authenticator marks the account it checked; count the failure in the database."""
+    """streamlit-authenticator marks the account it checked; count the failure in the database.
+
+    The answer is the same whether the username exists, is locked or is unknown, so the form
+    tells nobody which accounts there are; a lock is told after the right password only."""
     tried = [name for name, entry in directory.items() if entry.get("failed_login_attempts")]
-    if not tried:
-        st.error(t("auth.wrong"))
-        return
-    with session_scope(web.engine()) as session:
-        state = record_failed_sign_in(session, tried[0], settings)
-    if state.locked_until:
-        st.error(t("auth.locked", until=fmt_datetime(state.locked_until)))
-    else:
-        st.error(t("auth.wrong_attempts_left", left=state.attempts_left))
+    if tried:
+        with session_scope(web.engine()) as session:
+            record_failed_sign_in(session, tried[0], settings)
+    st.error(t("auth.wrong"))
+    st.caption(t("auth.lockout_rule", attempts=settings.max_failed_sign_ins, minutes=settings.lockout_minutes))
 
 
 def _cookie_issued_at(settings: Settings) -> datetime | None:
@@ -228,6 +228,13 @@ def _form_sign_in(authenticator: stauth.Authenticate, directory: dict[str, dict]
     username = st.session_state["username"]
     # The library marks the entry it checked a password against: a form sign-in, not a cookie.
     from_form = "failed_login_attempts" in directory.get(username, {})
+    if from_form:
+        with session_scope(web.engine()) as session:
+            locked_until = lockout_end(session, username)
+        if locked_until is not None:  # the right password during a lockout: say so, and until when
+            _forget()
+            st.error(t("auth.locked", until=fmt_datetime(locked_until)))
+            return None
     account = _start_session(username, from_form=from_form, settings=settings)
     if account is None:  # signed out, idle too long or disabled since the cookie was written
         authenticator.logout(location="unrendered")

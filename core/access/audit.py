@@ -10,6 +10,7 @@ from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, select
 
+from core.access.audit_text import audit_names, audit_sentence, parsed
 from core.access.scope import Actor, ScopeError
 from core.i18n import t
 from core.procedure.stages import Role
@@ -62,7 +63,7 @@ def audit_log(
 ) -> pd.DataFrame:
     """The newest audit entries the admin may read (those about its subtree), filtered.
 
-    Columns: at, username, action, entity, entity_id, before, after.
+    Columns: see `audit_frame`.
     """
     if actor.role is not Role.ADMIN:
         raise ScopeError(t("error.out_of_scope", code=""))
@@ -87,8 +88,23 @@ def audit_log(
         stmt = stmt.where(AuditEntry.at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
     if until:
         stmt = stmt.where(AuditEntry.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=timezone.utc))
-    rows = session.exec(stmt).all()
+    return audit_frame(session, actor, session.exec(stmt).all())
+
+
+AUDIT_COLUMNS = ["at", "username", "action", "entity", "entity_id", "sentence", "before", "after"]
+
+
+def audit_frame(session: Session, actor: Actor, entries: list[AuditEntry]) -> pd.DataFrame:
+    """Entries the caller may read, each with its Vietnamese sentence (names looked up in bulk;
+    candidates' names only for a viewer allowed personal data) and its raw values before and
+    after as dicts ({} when none). Columns: at, username, action, entity, entity_id, sentence,
+    before, after."""
+    names = audit_names(session, entries, personal=actor.sees_personal_data)
     return pd.DataFrame(
-        [e.model_dump(exclude={"id"}) for e in rows],
-        columns=["at", "username", "action", "entity", "entity_id", "before", "after"],
+        [
+            {"at": e.at, "username": e.username, "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
+             "sentence": audit_sentence(e, names), "before": parsed(e.before), "after": parsed(e.after)}
+            for e in entries
+        ],
+        columns=AUDIT_COLUMNS,
     )

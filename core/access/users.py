@@ -5,10 +5,8 @@ Plain Python over a Session: the Streamlit sign-in (ui.auth) calls these functio
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 import bcrypt
 from sqlmodel import Session, select
@@ -17,7 +15,7 @@ from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, NotFoundError, ScopeError
 from core.config import Settings
 from core.i18n import t
-from core.procedure.pipeline import StaleEditError
+from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
 from core.storage.db import bump_data_version
 from core.storage.models import Organization, User, utcnow
@@ -53,13 +51,6 @@ def password_matches(password: str, password_hash: str) -> bool:
         return False
 
 
-@lru_cache(maxsize=1)
-def unmatchable_hash() -> str:
-    """A valid bcrypt hash of a random secret nobody knows: what the sign-in form sees for a
-    locked account, so every password fails and the failure is still counted."""
-    return bcrypt.hashpw(secrets.token_bytes(32), bcrypt.gensalt(rounds=4)).decode("ascii")
-
-
 def _admin_over(actor: Actor, org: Organization) -> None:
     if actor.role is not Role.ADMIN or not actor.covers(org.path):
         raise ScopeError(t("error.out_of_scope", code=org.code))
@@ -89,6 +80,11 @@ def _save(session: Session, user: User, *, by: str, action: str, before: dict) -
     return user
 
 
+def username_is_valid(username: str) -> bool:
+    """Letters without diacritics, digits and . _ -, at most 64 characters (already lower-cased)."""
+    return 0 < len(username) <= 64 and username.isascii() and all(c.isalnum() or c in "._-" for c in username)
+
+
 def create_user(
     session: Session,
     *,
@@ -102,7 +98,7 @@ def create_user(
 ) -> User:
     """Add a user in the caller's transaction, audited; refuses duplicates and bad roles."""
     username = username.strip().lower()
-    if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
+    if not username_is_valid(username):
         raise UserError(t("error.bad_username", username=username))
     if role not in Role._value2member_map_:
         raise UserError(t("error.bad_role", role=role, roles=", ".join(r.value for r in Role)))
@@ -124,14 +120,50 @@ def create_user(
 
 
 def admin_create_user(
-    session: Session, actor: Actor, *, username: str, display_name: str, role: str, org_code: str, temporary_password: str
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    display_name: str,
+    role: str | None,
+    org_code: str | None,
+    temporary_password: str,
 ) -> User:
-    """The admin adds a user in its subtree, with a temporary password to change at first sign-in."""
-    org = session.exec(select(Organization).where(Organization.code == org_code)).first()
-    if org is None:
-        raise NotFoundError(t("error.unknown_org", code=org_code))
-    _admin_over(actor, org)
-    return create_user(session, username=username, display_name=display_name, password=temporary_password, role=role,
+    """The admin adds a user in its subtree, with a temporary password to change at first sign-in.
+
+    Nothing is assumed: the role and the organization must be chosen. Every problem of the form
+    is listed at once (FormError), and nothing is written unless there is none."""
+    name = username.strip().lower()
+    errors = []
+    if not name:
+        errors.append(t("form.username_required"))
+    elif not username_is_valid(name):
+        errors.append(t("error.bad_username", username=name))
+    elif session.exec(select(User).where(User.username == name)).first() is not None:
+        errors.append(t("error.user_exists", username=name))
+    if not role:
+        errors.append(t("form.role_required"))
+    elif role not in Role._value2member_map_:
+        errors.append(t("error.bad_role", role=role, roles=", ".join(r.value for r in Role)))
+    org = None
+    if not org_code:
+        errors.append(t("form.user_org_required"))
+    else:
+        org = session.exec(select(Organization).where(Organization.code == org_code)).first()
+        if org is None:
+            errors.append(t("error.unknown_org", code=org_code))
+    if not temporary_password:
+        errors.append(t("form.temporary_password_required"))
+    else:
+        try:
+            check_password(temporary_password)
+        except UserError as exc:
+            errors.append(str(exc))
+    if org is not None:
+        _admin_over(actor, org)
+    if errors:
+        raise FormError(errors)
+    return create_user(session, username=name, display_name=display_name, password=temporary_password, role=role,
                        organization=org, created_by=actor.username, must_change_password=True)
 
 
@@ -195,9 +227,17 @@ def is_locked(user: User, now: datetime) -> bool:
     return locked_until is not None and locked_until > now
 
 
+def lockout_end(session: Session, username: str, now: datetime | None = None) -> datetime | None:
+    """When the running lockout of an account ends, or None when it is not locked. Asked only
+    after the right password was given, so only someone who knows it learns of the lock."""
+    user = _user(session, username)
+    return _aware(user.locked_until) if is_locked(user, now or utcnow()) else None
+
+
 def record_failed_sign_in(session: Session, username: str, settings: Settings, now: datetime | None = None) -> SignInState:
     """Count a wrong password; lock the account after too many in a row. Kept in the database,
-    so a new tab or a restarted server does not reset the count."""
+    so a new tab or a restarted server does not reset the count. While locked, nothing is
+    counted. What the person at the form is told does not depend on it (see ui.auth)."""
     now = now or utcnow()
     user = _user(session, username)
     if is_locked(user, now):
@@ -284,15 +324,16 @@ def account_of(session: Session, username: str) -> Account | None:
     )
 
 
-def sign_in_directory(session: Session, now: datetime | None = None) -> dict[str, dict]:
-    """The credentials streamlit-authenticator checks: every active user, with an unmatchable
-    hash while locked. Disabled users are absent, so neither password nor cookie lets them in."""
-    now = now or utcnow()
+def sign_in_directory(session: Session) -> dict[str, dict]:
+    """The credentials streamlit-authenticator checks: every active user with its hash, locked
+    ones included: the sign-in refuses a locked account after its password matched
+    (`lockout_end`), so the lock is told only to someone who knows the password. Disabled users
+    are absent, so neither password nor cookie lets them in."""
     users = session.exec(select(User).where(User.active)).all()
     return {
         u.username: {
             "name": u.display_name,
-            "password": unmatchable_hash() if is_locked(u, now) else u.password_hash,
+            "password": u.password_hash,
             "roles": [u.role],
             "email": "",
         }

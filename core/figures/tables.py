@@ -2,6 +2,7 @@
 core.format. Pages, the command line and exports show these, never raw frames."""
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pandas as pd
@@ -202,18 +203,27 @@ def organizations_table(tree: list) -> pd.DataFrame:
 
 
 def audit_table(entries: pd.DataFrame) -> pd.DataFrame:
-    """The audit log: when, who, what, on which record, before and after."""
+    """The audit log as people read it: one Vietnamese sentence per entry (core.access.audit_text)."""
+    return pd.DataFrame({t("audit.col_entry"): entries["sentence"].tolist()})
+
+
+def audit_raw_table(entries: pd.DataFrame) -> pd.DataFrame:
+    """The same entries with their raw values (the stored fields before and after, as JSON),
+    for the admin who needs to check a sentence; password hashes are never stored."""
+    def raw(values: dict) -> str:
+        return json.dumps(values, ensure_ascii=False, sort_keys=True) if values else ""
+
     return pd.DataFrame(
         {
             t("col.at"): [fmt_datetime(a) for a in entries["at"]],
             t("col.username"): entries["username"].tolist(),
-            t("col.action"): [t(f"action.{a}") if has(f"action.{a}") else a for a in entries["action"]],
-            t("col.entity"): [e if pd.isna(i) else f"{e} #{int(i)}" for e, i in zip(entries["entity"], entries["entity_id"])],
-            t("col.before"): entries["before"].tolist(),
-            t("col.after"): entries["after"].tolist(),
+            t("col.action"): [label("action", a) if has(f"action.{a}") else a for a in entries["action"]],
+            t("col.entity"): [label("entity", e) if has(f"entity.{e}") else e for e in entries["entity"]],
+            t("audit.col_record_id"): ["" if pd.isna(i) else str(int(i)) for i in entries["entity_id"]],
+            t("col.before"): [raw(b) for b in entries["before"]],
+            t("col.after"): [raw(a) for a in entries["after"]],
         }
     )
-
 
 
 def import_errors_table(errors: list) -> pd.DataFrame:

@@ -2,12 +2,12 @@
 the subtree of the caller, and never reaches the projector role."""
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pandas as pd
 from sqlmodel import Session, select
 
+from core.access.audit import audit_frame
 from core.access.scope import Actor, NotFoundError, ScopeError, Subtree
 from core.i18n import t
 from core.procedure.pipeline import effective_events
@@ -109,20 +109,13 @@ def candidate_history(session: Session, actor: Actor, candidate_id: int) -> pd.D
 
 
 def candidate_audit(session: Session, actor: Actor, candidate_id: int) -> pd.DataFrame:
-    """The audit entries of one candidate (who changed what, before and after)."""
+    """The audit entries of one candidate, oldest first, each with its sentence and its raw
+    values before and after (columns of core.access.audit.audit_frame)."""
     candidate, _org = candidate_detail(session, actor, candidate_id)
     entries = session.exec(
         select(AuditEntry).where(AuditEntry.entity == "candidate", AuditEntry.entity_id == candidate.id).order_by(AuditEntry.id)
     ).all()
-    return pd.DataFrame(
-        [{"at": e.at, "username": e.username, "action": e.action, "before": _json(e.before), "after": _json(e.after)}
-         for e in entries],
-        columns=["at", "username", "action", "before", "after"],
-    )
-
-
-def _json(text: str) -> dict:
-    return json.loads(text) if text else {}
+    return audit_frame(session, actor, list(entries))
 
 
 def next_anniversary(today: date) -> date:

@@ -2,6 +2,8 @@
 its candidates and their events; only paths and depths change, in one statement."""
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
@@ -131,6 +133,18 @@ def set_organization_active(
 def organization_tree(session: Session, actor: Actor) -> list[Organization]:
     """Every organization of the caller's subtree, in tree order (a parent before its children)."""
     return list(session.exec(select(Organization).where(in_subtree(actor.root_path)).order_by(Organization.path)).all())
+
+
+def organization_choices(tree: list[Organization]) -> dict[str, str]:
+    """{code: what a person picks} for the active organizations of a tree (organization_tree's
+    order): the name and its parent's name, so two "Chi bộ thôn 1" of different communes differ;
+    the code is added only where even that is the same twice."""
+    names = {o.id: o.name for o in tree}
+    shown = {o.code: t("admin.org_choice", name=o.name, parent=names[o.parent_id]) if o.parent_id in names else o.name
+             for o in tree if o.active}
+    repeated = {text for text, n in Counter(shown.values()).items() if n > 1}
+    return {code: t("admin.org_choice_code", name=text, code=code) if text in repeated else text
+            for code, text in shown.items()}
 
 
 def active_cells(session: Session, subtree: Subtree) -> dict[str, str]:

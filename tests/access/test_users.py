@@ -18,6 +18,7 @@ from core.access.users import (
     create_user,
     inactive_too_long,
     is_locked,
+    lockout_end,
     record_failed_sign_in,
     record_sign_in,
     set_active,
@@ -25,11 +26,12 @@ from core.access.users import (
     sign_in_directory,
 )
 from core.config import Settings
-from core.procedure.pipeline import StaleEditError
+from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
 from core.storage.db import session_scope
 from core.storage.models import AuditEntry, User, utcnow
-from tests.factories import district
+from core.structure.organizations import organization_choices, organization_tree
+from tests.factories import add_org, district
 
 SETTINGS = Settings(max_failed_sign_ins=3, lockout_minutes=15, session_inactivity_minutes=30)
 PASSWORD = "MatKhau@2024"
@@ -69,11 +71,17 @@ def test_lockout_after_repeated_failures_is_kept_in_the_database(accounts):
     assert is_locked(user, now + timedelta(minutes=14))
     assert not is_locked(user, now + timedelta(minutes=16))
     with session_scope(engine) as s:
-        directory = sign_in_directory(s, now + timedelta(minutes=1))
-        later = sign_in_directory(s, now + timedelta(minutes=16))
-    # While locked, no password matches, the right one included.
-    assert not bcrypt.checkpw(PASSWORD.encode(), directory["bithu.c1"]["password"].encode())
-    assert bcrypt.checkpw(PASSWORD.encode(), later["bithu.c1"]["password"].encode())
+        # The lock is asked after the right password: the directory keeps the real hash, and
+        # lockout_end says until when (nothing once it is over).
+        directory = sign_in_directory(s)
+        during = lockout_end(s, "bithu.c1", now + timedelta(minutes=1))
+        after = lockout_end(s, "bithu.c1", now + timedelta(minutes=16))
+        # While locked, another wrong password is not counted and moves nothing.
+        again = record_failed_sign_in(s, "bithu.c1", SETTINGS, now + timedelta(minutes=2))
+    assert bcrypt.checkpw(PASSWORD.encode(), directory["bithu.c1"]["password"].encode())
+    assert during == now + timedelta(minutes=15) and after is None
+    assert again.locked_until == now + timedelta(minutes=15)
+    assert _user(engine, "bithu.c1").locked_until is not None
     with session_scope(engine) as s:
         actions = s.exec(select(AuditEntry.action).where(AuditEntry.entity == "user")).all()
     assert actions.count("failed_sign_in") == 2 and actions.count("lock_user") == 1
@@ -154,12 +162,46 @@ def test_temporary_password_must_be_changed(accounts):
     assert "password_hash" not in audit.before and "password_hash" not in audit.after
 
 
-@pytest.mark.parametrize("username", ["", "có dấu", "a b", "x" * 65])
+@pytest.mark.parametrize("username", ["có", "có dấu", "a b", "x" * 65])
 def test_bad_usernames_are_refused(accounts, username):
     engine, admins = accounts
-    with session_scope(engine) as s, pytest.raises(UserError, match="không hợp lệ"):
+    with session_scope(engine) as s, pytest.raises(FormError, match="không hợp lệ"):
         admin_create_user(s, admins["district"], username=username, display_name="X", role="leader", org_code="D",
                           temporary_password=PASSWORD)
+
+
+def test_creating_a_user_assumes_nothing_and_lists_every_missing_field(accounts):
+    engine, admins = accounts
+    with session_scope(engine) as s:
+        before = len(s.exec(select(User)).all())
+    with session_scope(engine) as s, pytest.raises(FormError) as refused:
+        admin_create_user(s, admins["district"], username=" ", display_name="X", role=None, org_code=None,
+                          temporary_password="")
+    assert refused.value.errors == ["Cần nhập tên đăng nhập.", "Cần chọn vai trò.",
+                                    "Cần chọn tổ chức đảng của tài khoản.", "Cần đặt mật khẩu tạm."]
+    with session_scope(engine) as s, pytest.raises(FormError) as refused:
+        admin_create_user(s, admins["district"], username="bithu.c1", display_name="X", role="secretary",
+                          org_code="C1", temporary_password="ngan")
+    assert refused.value.errors == ["Tên đăng nhập «bithu.c1» đã có.", "Mật khẩu cần ít nhất 8 ký tự."]
+    with session_scope(engine) as s:
+        assert len(s.exec(select(User)).all()) == before
+
+
+def test_organization_choices_tell_namesakes_apart(engine):
+    with session_scope(engine) as s:
+        orgs = district(s)
+        add_org(s, "C1-T1", orgs["C1"], name="Chi bộ thôn 1")
+        add_org(s, "C2-T1", orgs["C2"], name="Chi bộ thôn 1")
+        add_org(s, "C2-T1B", orgs["C2"], name="Chi bộ thôn 1")  # the same name twice under one parent
+        closed = add_org(s, "C2-OLD", orgs["C2"], name="Chi bộ đã giải thể")
+        closed.active = False
+        choices = organization_choices(organization_tree(s, Actor("admin", Role.ADMIN, orgs["D"].path)))
+    assert choices["D"] == "Huyện ủy D"  # the root: its parent is outside the tree
+    assert choices["C1-A"] == "Chi bộ thôn A – Đảng bộ xã C1"
+    assert choices["C1-T1"] == "Chi bộ thôn 1 – Đảng bộ xã C1"
+    assert choices["C2-T1"] == "Chi bộ thôn 1 – Đảng bộ xã C2 (C2-T1)"
+    assert choices["C2-T1B"] == "Chi bộ thôn 1 – Đảng bộ xã C2 (C2-T1B)"
+    assert "C2-OLD" not in choices  # nobody is given an account in a deactivated organization
 
 
 def test_inactivity_limit():

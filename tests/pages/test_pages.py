@@ -2,11 +2,13 @@
 guards on pages served without app.py, URL parameters out of scope."""
 from __future__ import annotations
 
-from datetime import timedelta
+import sqlite3
+from datetime import datetime, timedelta
 
 import pytest
 
 from core.access.navigation import PAGES
+from core.format import fmt_datetime
 from core.storage.models import utcnow
 from tests.apptest import ROOT, app, sign_in, texts
 from ui.auth import ACTIVITY_KEY
@@ -49,21 +51,39 @@ def test_each_role_is_offered_its_pages(demo_app, username):
     assert offered_pages(at) == OFFERED[username]
 
 
-def test_wrong_password_then_lockout_then_right_password_still_refused(demo_app):
+WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+LOCKOUT_RULE = "Nhập sai mật khẩu 5 lần liên tiếp thì tài khoản bị tạm khóa 15 phút."
+
+
+def refusal(at) -> tuple[list[str], list[str]]:
+    """What the sign-in form answered: its error lines and its captions."""
+    return [e.value for e in at.error], [c.value for c in at.caption]
+
+
+def test_a_locked_account_is_told_until_when_only_after_the_right_password(demo_app):
     at = app().run()
-    at = sign_in(at, "bithu.hdnd", "sai-mat-khau")
-    assert "Còn 4 lần thử" in at.error[0].value
-    for _ in range(4):
+    for _ in range(5):
         at = sign_in(at, "bithu.hdnd", "sai-mat-khau")
-    assert "tạm khóa" in at.error[0].value
-    fresh = sign_in(app().run(), "bithu.hdnd")  # a new session: the lock is in the database
-    assert "tạm khóa" in fresh.error[0].value
-    assert not fresh.metric
+        # The same answer as for a name that does not exist: the form tells nobody who has an account.
+        assert refusal(at) == ([WRONG], [LOCKOUT_RULE])
+    at = sign_in(at, "bithu.hdnd", "sai-mat-khau")  # a wrong password during the lock: still the same answer
+    assert refusal(at) == ([WRONG], [LOCKOUT_RULE])
+    with sqlite3.connect(demo_app) as conn:
+        (locked_until,) = conn.execute("SELECT locked_until FROM app_user WHERE username = 'bithu.hdnd'").fetchone()
+    until = fmt_datetime(datetime.fromisoformat(locked_until))
+    fresh = sign_in(app().run(), "bithu.hdnd")  # the right password, in a new session: the lock is in the database
+    assert fresh.error[0].value.startswith(f"Tài khoản tạm khóa đến {until} do nhập sai mật khẩu nhiều lần")
+    assert not fresh.metric and [box.label for box in fresh.text_input] == ["Tên đăng nhập", "Mật khẩu"]
+    with sqlite3.connect(demo_app) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_entry WHERE action = 'sign_in' "
+                            "AND username = 'bithu.hdnd'").fetchone() == (0,)
 
 
 def test_unknown_user_gets_the_generic_message(demo_app):
-    at = sign_in(app().run(), "khongco", "gi-cung-duoc")
-    assert at.error[0].value == "Tên đăng nhập hoặc mật khẩu không đúng."
+    at = app().run()
+    for _ in range(6):
+        at = sign_in(at, "khongco", "gi-cung-duoc")
+        assert refusal(at) == ([WRONG], [LOCKOUT_RULE])
 
 
 def test_secretary_sees_its_branch_and_is_refused_other_organizations_by_url(demo_app):
@@ -86,8 +106,6 @@ def test_leader_sees_the_district_figures_for_2023(demo_app):
 
 
 def test_projector_sees_aggregates_and_no_names(demo_app, demo_db_file):
-    import sqlite3
-
     with sqlite3.connect(demo_db_file) as conn:
         names = [row[0] for row in conn.execute("SELECT full_name FROM candidate")]
     at = sign_in(app().run(), "trinhchieu")
@@ -117,11 +135,12 @@ def test_temporary_password_leads_to_the_account_page_only(demo_app):
     admin.switch_page("pages/admin.py").run()
     admin.text_input(key="new_username").input("bithu.que")
     admin.text_input(key="new_display_name").input("Bí thư Đảng ủy thị trấn Quế")
-    admin.text_input(key="new_org_code").input("KB-QUE")
+    pick(admin.selectbox(key="new_org"), "Đảng bộ thị trấn Quế – Huyện ủy Kim Bảng", "KB-QUE")
     admin.text_input(key="new_password").input("TamThoi@2026")
-    admin.selectbox(key="new_role").select("secretary")
+    pick(admin.selectbox(key="new_role"), "Bí thư", "secretary")
     admin.button(key="FormSubmitter:create_user-Tạo").click().run()
     assert "Đã tạo tài khoản bithu.que." in texts(admin)
+    assert admin.selectbox(key="new_role").value is None and admin.text_input(key="new_username").value == ""
 
     user = sign_in(app().run(), "bithu.que", "TamThoi@2026")
     assert offered_pages(user) == {"pages/account.py"}
@@ -133,6 +152,48 @@ def test_temporary_password_leads_to_the_account_page_only(demo_app):
     assert "Đã đổi mật khẩu." in texts(user)
     again = sign_in(app().run(), "bithu.que", "QueHuong@2026")
     assert offered_pages(again) == OFFERED["bithu.hdnd"]
+
+
+def pick(box, shown: str, value: str) -> None:
+    """Choose `value` in a selectbox, checking that the option a person sees (and types part of
+    to find it) is `shown`."""
+    assert shown in box.options
+    box.select(value)
+    assert box.options[box.index] == shown
+
+
+def test_creating_a_user_needs_a_role_and_an_organization_chosen(demo_app):
+    def users() -> int:
+        with sqlite3.connect(demo_app) as conn:
+            return conn.execute("SELECT count(*) FROM app_user").fetchone()[0]
+
+    admin = sign_in(app().run(), "admin")
+    admin.switch_page("pages/admin.py").run()
+    role, org = admin.selectbox(key="new_role"), admin.selectbox(key="new_org")
+    assert role.value is None and org.value is None  # nothing chosen for the admin
+    assert role.placeholder == "Chọn vai trò…" and org.placeholder == "Chọn tổ chức đảng…"
+    # Namesakes of two towns are told apart by their parent.
+    assert org.options.count("Chi bộ tổ dân phố số 1 – Đảng bộ thị trấn Quế") == 1
+    assert sum(o.startswith("Chi bộ tổ dân phố số 1 – ") for o in org.options) == 2
+    before = users()
+    admin.text_input(key="new_username").input("bithu.to1")
+    admin.text_input(key="new_password").input("TamThoi@2026")
+    admin.button(key="FormSubmitter:create_user-Tạo").click().run()
+    assert [e.value for e in admin.error] == ["Cần chọn vai trò.", "Cần chọn tổ chức đảng của tài khoản."]
+    assert users() == before
+    assert admin.text_input(key="new_username").value == "bithu.to1"  # what was typed stays for the correction
+    pick(admin.selectbox(key="new_role"), "Bí thư", "secretary")
+    with sqlite3.connect(demo_app) as conn:
+        (code,) = conn.execute("SELECT o.code FROM organization o JOIN organization p ON p.id = o.parent_id "
+                               "WHERE o.name = 'Chi bộ tổ dân phố số 1' AND p.name = 'Đảng bộ thị trấn Quế'").fetchone()
+    pick(admin.selectbox(key="new_org"), "Chi bộ tổ dân phố số 1 – Đảng bộ thị trấn Quế", code)
+    admin.text_input(key="new_password").input("TamThoi@2026")
+    admin.button(key="FormSubmitter:create_user-Tạo").click().run()
+    assert "Đã tạo tài khoản bithu.to1." in texts(admin)
+    with sqlite3.connect(demo_app) as conn:
+        row = conn.execute("SELECT u.role, o.name, p.name FROM app_user u JOIN organization o ON o.id = u.organization_id "
+                           "JOIN organization p ON p.id = o.parent_id WHERE u.username = 'bithu.to1'").fetchone()
+    assert row == ("secretary", "Chi bộ tổ dân phố số 1", "Đảng bộ thị trấn Quế")
 
 
 def test_admin_disables_a_user_who_then_cannot_sign_in(demo_app):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 
+from core.format import fmt_date, fmt_datetime
 from tests.apptest import open_page, texts
 
 
@@ -270,3 +271,53 @@ def test_a_finished_year_is_seen_at_its_end(demo_app):
     assert at.date_input(key="f_asof").value == date(2023, 12, 31)
     later = open_page("lanhdao", "pages/overview.py", year="2023", asof=date.today().isoformat())
     assert later.date_input(key="f_asof").value == date(2023, 12, 31)  # the same figures, said as they are
+
+
+def audit_sentences(at) -> list[str]:
+    """The sentences of the audit table shown (the one headed "Nội dung")."""
+    frames = [df.value for df in at.dataframe if list(df.value.columns) == ["Nội dung"]]
+    assert len(frames) == 1
+    return list(frames[0]["Nội dung"])
+
+
+RAW_WORDS = ("before", "after", "organization #", "candidate #", "entity", "{")
+
+
+def test_the_candidate_trail_reads_as_sentences(demo_app):
+    cid = hdnd_candidate(demo_app, "source")
+    name = query(demo_app, "SELECT full_name FROM candidate WHERE id = ?", cid)[0][0]
+    at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
+    at.date_input(key="step_date").set_value(date.today())
+    at.text_input(key="step_document").input("12-NQ/CB")
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    (recorded_at,) = query(demo_app, "SELECT at FROM audit_entry WHERE entity = 'candidate' AND entity_id = ? "
+                                     "AND action = 'record_stage'", cid)[0]
+    when = fmt_datetime(datetime.fromisoformat(recorded_at))
+    assert audit_sentences(at)[-1] == (f"{when} – bithu.hdnd ghi bước «Quần chúng ưu tú (cảm tình Đảng)» ngày "
+                                       f"{fmt_date(date.today())} cho {name}, số văn bản 12-NQ/CB")
+    shown = texts(at)
+    assert not any(word in shown for word in RAW_WORDS)
+    assert not [t for t in at.toggle if t.key == "audit_raw"]  # the raw values are the admin's
+    admin = open_page("admin", "pages/candidate.py", id=str(cid))
+    admin.toggle(key="audit_raw").set_value(True).run()
+    raw = next(df.value for df in admin.dataframe if "Sau" in df.value.columns)
+    assert '"document_number": "12-NQ/CB"' in raw["Sau"].iloc[-1] and "password_hash" not in raw.to_string()
+
+
+def test_the_admin_audit_log_reads_as_sentences_with_raw_values_one_click_away(demo_app):
+    at = open_page("admin", "pages/admin.py")
+    at.selectbox(key="manage_username").select("bithu.thanhson")
+    at.radio(key="manage_action").set_value("disable")
+    at.button(key="FormSubmitter:manage_user-Thực hiện").click().run()
+    sentences = audit_sentences(at)
+    (disabled_at,) = query(demo_app, "SELECT at FROM audit_entry WHERE action = 'disable_user'")[0]
+    assert sentences[0] == f"{fmt_datetime(datetime.fromisoformat(disabled_at))} – admin khóa tài khoản bithu.thanhson"
+    assert any("tạo tài khoản bithu.hdnd (" in s and "vai trò «Bí thư», thuộc Đảng bộ HĐND & UBND huyện" in s
+               for s in sentences)
+    assert any(s.endswith(" – demo nạp dữ liệu mẫu: 236 tổ chức, " + s.split("236 tổ chức, ")[-1]) for s in sentences)
+    assert not any(word in texts(at) for word in RAW_WORDS)
+    at.toggle(key="audit_raw").set_value(True).run()
+    raw = next(df.value for df in at.dataframe if "Trước" in df.value.columns)
+    assert list(raw.columns) == ["Thời điểm", "Tên đăng nhập", "Thao tác", "Đối tượng", "Số hiệu bản ghi", "Trước", "Sau"]
+    assert raw["Thao tác"].iloc[0] == "Khóa tài khoản" and '"active": false' in raw["Sau"].iloc[0]
+    assert "password_hash" not in raw.to_string()

@@ -1,0 +1,207 @@
+"""The audit trail as people read it: each entry one Vietnamese sentence with names
+("14:05 22/11/2026 – bithu.hdnd ghi bước «Chi bộ đề nghị kết nạp» ngày 19/01/2024 cho
+Nguyễn Văn A, số văn bản 12-NQ/CB").
+
+`audit_names` looks the names up in bulk (one query per kind for the entries shown);
+`audit_sentence` is a pure function of one entry and those names, so every action has a
+hand-written expected sentence in the tests. Values typed by users are quoted as typed;
+the caller shows the sentence as plain text (a table), never as Markdown.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from core.format import fmt_date, fmt_datetime, fmt_number
+from core.i18n import has, label, t
+from core.procedure.stages import Exit
+from core.storage.models import AuditEntry, Candidate, Organization, User
+
+# The candidate's fields a sentence names when they change, with how each value is read.
+_CANDIDATE_FIELDS = {
+    "full_name": "text", "birth_date": "date", "female": "bool", "ethnicity": "text", "religion": "text",
+    "general_education": "education", "qualification": "qualification", "occupation": "occupation",
+    "youth_union_member": "bool", "village_head": "bool", "education_exemption": "bool", "helper_name": "text",
+    "sponsor1_name": "text", "sponsor1_since": "date", "sponsor2_name": "text", "sponsor2_since": "date",
+    "youth_union_resolution_date": "date", "new_member_class_date": "date",
+}
+_PLAN_FIELDS = {"target": "number", "members_start": "number"}
+
+
+@dataclass(frozen=True)
+class AuditNames:
+    """Names of the records the entries are about, by id. `candidates` is empty for a viewer
+    who may not see personal data."""
+
+    candidates: dict[int, str] = field(default_factory=dict)
+    organizations: dict[int, str] = field(default_factory=dict)
+    users: dict[int, str] = field(default_factory=dict)
+
+
+def parsed(text: str) -> dict[str, Any]:
+    """The JSON of an entry's before or after; {} when there is none."""
+    return json.loads(text) if text else {}
+
+
+def audit_names(session: Session, entries: Iterable[AuditEntry], *, personal: bool) -> AuditNames:
+    """The names the sentences of `entries` need, one query per kind (candidates, users,
+    organizations); candidates' names only when `personal` (the viewer may see them)."""
+    candidate_ids, user_ids, org_ids = set(), set(), set()
+    for entry in entries:
+        before, after = parsed(entry.before), parsed(entry.after)
+        if entry.entity == "candidate" and entry.entity_id is not None:
+            candidate_ids.add(entry.entity_id)
+        elif entry.entity == "user" and entry.entity_id is not None:
+            user_ids.add(entry.entity_id)
+        elif entry.entity == "organization" and entry.entity_id is not None:
+            org_ids.add(entry.entity_id)
+        for values in (before, after):
+            for key in ("organization_id", "parent_id"):
+                if isinstance(values.get(key), int):
+                    org_ids.add(values[key])
+    candidates = {}
+    if personal and candidate_ids:
+        candidates = dict(session.exec(select(Candidate.id, Candidate.full_name).where(Candidate.id.in_(candidate_ids))).all())
+    users = dict(session.exec(select(User.id, User.username).where(User.id.in_(user_ids))).all()) if user_ids else {}
+    orgs = dict(session.exec(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all()) if org_ids else {}
+    return AuditNames(candidates=candidates, organizations=orgs, users=users)
+
+
+def _org(names: AuditNames, org_id: object, fallback: object = None) -> str:
+    if isinstance(org_id, int) and org_id in names.organizations:
+        return names.organizations[org_id]
+    return str(fallback) if fallback else t("audit.unknown_org")
+
+
+def _step(code: object) -> str:
+    code = str(code or "")
+    if code in Exit._value2member_map_:
+        return label("exit", code)
+    return label("stage", code) if has(f"stage.{code}") else code
+
+
+def _date(value: object) -> str:
+    if not value:
+        return t("audit.empty")
+    try:
+        return fmt_date(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
+
+
+def _value(kind: str, value: object) -> str:
+    if kind == "bool":
+        return t(f"audit.bool_{bool(value)}")
+    if kind == "date":
+        return _date(value)
+    if kind == "number":
+        return t("audit.empty") if value is None else fmt_number(value)
+    if kind in ("education", "qualification", "occupation"):
+        return label(kind, str(value)) if has(f"{kind}.{value}") else f"«{value}»"
+    return f"«{value}»" if value else t("audit.empty")
+
+
+def _changes(before: dict, after: dict, fields: dict[str, str]) -> str:
+    """ "ngày sinh 01/01/2000 → 02/04/1998; dân tộc «Kinh» → «Tày»" for the fields that changed;
+    a field new in `after` (a first plan) is shown with its value alone."""
+    parts = []
+    for name, kind in fields.items():
+        if name not in after or (name in before and before[name] == after[name]):
+            continue
+        what = t(f"audit.field.{name}")
+        if name in before:
+            parts.append(t("audit.change", field=what, old=_value(kind, before[name]), new=_value(kind, after[name])))
+        else:
+            parts.append(t("audit.value", field=what, new=_value(kind, after[name])))
+    return "; ".join(parts)
+
+
+def _event_details(event: dict) -> str:
+    parts = []
+    if event.get("document_number"):
+        parts.append(t("audit.document", number=event["document_number"]))
+    if event.get("votes_total") is not None:
+        parts.append(t("audit.votes", votes_for=fmt_number(event.get("votes_for")), votes_total=fmt_number(event["votes_total"])))
+    return "".join(", " + p for p in parts)
+
+
+def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
+    """One audit entry as a Vietnamese sentence: "{time} – {who does what to whom}", in
+    Vietnam time, with the names of the records (as they are called now) and the stage's label."""
+    before, after = parsed(entry.before), parsed(entry.after)
+    action, user = entry.action, entry.username
+    at = fmt_datetime(entry.at)
+    if entry.entity == "candidate":
+        name = names.candidates.get(entry.entity_id) or t("audit.someone")
+        org = _org(names, after.get("organization_id"))
+        event = after.get("event") or {}
+        if action == "add_candidate":
+            events = after.get("events") or [{}]
+            text = t("audit.add_candidate", user=user, name=name, org=org, date=_date(events[0].get("event_date")))
+        elif action == "import_candidate":
+            text = t("audit.import_candidate", user=user, name=name, org=org, stage=_step(after.get("stage")))
+        elif action == "edit_candidate":
+            changes = _changes(before, after, _CANDIDATE_FIELDS)
+            text = (t("audit.edit_candidate", user=user, name=name, changes=changes) if changes
+                    else t("audit.edit_candidate_unchanged", user=user, name=name))
+        elif action == "record_stage":
+            text = t("audit.record_stage", user=user, stage=_step(event.get("stage")), date=_date(event.get("event_date")),
+                     name=name) + _event_details(event)
+        elif action == "record_exit":
+            text = t("audit.record_exit", user=user, exit=_step(event.get("stage")), date=_date(event.get("event_date")),
+                     name=name, reason=event.get("note", "")) + _event_details(event)
+        elif action == "void_event":
+            text = t("audit.void_event", user=user, stage=_step(event.get("stage")), date=_date(event.get("event_date")),
+                     name=name, reason=event.get("note", ""))
+        else:
+            text = _other(user, action)
+    elif entry.entity == "user":
+        target = names.users.get(entry.entity_id) or after.get("username") or t("audit.unknown_user")
+        if action == "create_user":
+            text = t("audit.create_user", user=user, target=target, display=after.get("display_name", target),
+                     role=label("role", after["role"]) if has(f"role.{after.get('role')}") else after.get("role", ""),
+                     org=_org(names, after.get("organization_id")))
+        elif action == "failed_sign_in":
+            text = t("audit.failed_sign_in", target=target, count=after.get("failed_attempts", 1))
+        elif action == "lock_user":
+            until = after.get("locked_until")
+            text = t("audit.lock_user", target=target, until=fmt_datetime(datetime.fromisoformat(until)) if until else "–")
+        elif action in ("enable_user", "disable_user", "set_temporary_password", "change_password", "sign_in",
+                        "sign_out"):
+            text = t(f"audit.{action}", user=user, target=target)
+        else:
+            text = _other(user, action)
+    elif entry.entity == "organization":
+        org = _org(names, entry.entity_id, after.get("name"))
+        if action == "add_organization":
+            kind = label("kind", after["kind"]) if has(f"kind.{after.get('kind')}") else after.get("kind", "")
+            text = t("audit.add_organization", user=user, org=org, kind=kind, parent=_org(names, after.get("parent_id")))
+        elif action == "rename_organization":
+            text = t("audit.rename_organization", user=user, old=before.get("name", ""), new=after.get("name", ""))
+        elif action == "move_organization":
+            text = t("audit.move_organization", user=user, org=org, old_parent=_org(names, before.get("parent_id")),
+                     new_parent=_org(names, after.get("parent_id")))
+        elif action in ("activate_organization", "deactivate_organization"):
+            text = t(f"audit.{action}", user=user, org=org)
+        elif action in ("save_plans", "import_plans"):
+            changes = _changes(before, after, _PLAN_FIELDS) or t("audit.plan_unchanged")
+            text = t(f"audit.{action}", user=user, year=after.get("year", before.get("year", "")), org=org,
+                     changes=changes)
+        else:
+            text = _other(user, action)
+    elif action in ("load_demo", "load_synth"):
+        text = t(f"audit.{action}", user=user, tier=after.get("tier", ""), orgs=fmt_number(after.get("organizations")),
+                 candidates=fmt_number(after.get("candidates")), events=fmt_number(after.get("events")))
+    else:
+        text = _other(user, action)
+    return t("audit.line", at=at, text=text)
+
+
+def _other(user: str, action: str) -> str:
+    """An action this module has no sentence for yet: its label, never its code alone."""
+    return t("audit.other", user=user, action=label("action", action) if has(f"action.{action}") else action)

@@ -1,0 +1,187 @@
+"""Each audit entry as a Vietnamese sentence with names (core.access.audit_text): one
+hand-written sentence per action the product records, then the names looked up in bulk
+from the database, within the reader's scope."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlmodel import select
+
+from core.access.audit import audit_log
+from core.access.audit_text import AuditNames, audit_sentence
+from core.access.scope import Actor
+from core.config import RuleSettings
+from core.format import fmt_datetime
+from core.procedure.candidates import candidate_audit
+from core.procedure.pipeline import record_stage
+from core.procedure.stages import Role, Stage
+from core.storage.db import session_scope
+from core.storage.models import AuditEntry
+from core.structure.organizations import move_organization, rename_organization
+from tests.factories import add_candidate, district
+
+AT = datetime(2026, 11, 22, 7, 5, tzinfo=timezone.utc)  # 14:05 in Vietnam
+NAMES = AuditNames(
+    candidates={7: "Nguyễn Văn A"},
+    organizations={1: "Huyện ủy Kim Bảng", 2: "Đảng bộ HĐND & UBND huyện", 3: "Chi bộ Phòng Nội vụ",
+                   4: "Đảng bộ xã Thanh Sơn"},
+    users={9: "bithu.que", 5: "bithu.hdnd"},
+)
+CANDIDATE = {"organization_id": 3, "full_name": "Nguyễn Văn A", "birth_date": "1998-04-02", "female": False,
+             "ethnicity": "Kinh", "religion": "", "general_education": "upper_secondary", "qualification": "none",
+             "occupation": "farmer", "stage": "dossier", "version": 4}
+USER = {"id": 9, "username": "bithu.que", "display_name": "Bí thư Đảng ủy thị trấn Quế", "role": "secretary",
+        "organization_id": 2, "active": True, "failed_attempts": 0, "locked_until": None}
+
+
+def entry(action: str, entity: str, entity_id: int | None, before: dict | None = None, after: dict | None = None,
+          username: str = "bithu.hdnd") -> AuditEntry:
+    return AuditEntry(at=AT, username=username, action=action, entity=entity, entity_id=entity_id,
+                      before=json.dumps(before, ensure_ascii=False) if before is not None else "",
+                      after=json.dumps(after, ensure_ascii=False) if after is not None else "")
+
+
+def event(stage: str, when: str, **fields) -> dict:
+    return {"stage": stage, "event_date": when, "document_number": "", "note": "", "votes_for": None,
+            "votes_total": None, **fields}
+
+
+CASES = [
+    (entry("add_candidate", "candidate", 7, None,
+           {**CANDIDATE, "stage": "source", "events": [event("source", "2026-03-01")]}),
+     "14:05 22/11/2026 – bithu.hdnd thêm Nguyễn Văn A vào diện tạo nguồn của Chi bộ Phòng Nội vụ từ ngày 01/03/2026"),
+    (entry("import_candidate", "candidate", 7, None, {**CANDIDATE, "events": [event("source", "2025-03-01")]}),
+     "14:05 22/11/2026 – bithu.hdnd nhập từ Excel hồ sơ Nguyễn Văn A (Chi bộ Phòng Nội vụ), "
+     "đang ở bước «Hoàn thiện hồ sơ»"),
+    (entry("edit_candidate", "candidate", 7, CANDIDATE,
+           {**CANDIDATE, "birth_date": "1998-05-02", "ethnicity": "Tày", "female": True, "occupation": "worker",
+            "version": 5}),
+     "14:05 22/11/2026 – bithu.hdnd sửa thông tin của Nguyễn Văn A: ngày sinh 02/04/1998 → 02/05/1998; "
+     "nữ không → có; dân tộc «Kinh» → «Tày»; nghề nghiệp Nông dân → Công nhân"),
+    (entry("edit_candidate", "candidate", 7, CANDIDATE, {**CANDIDATE, "version": 5}),
+     "14:05 22/11/2026 – bithu.hdnd lưu thông tin của Nguyễn Văn A, không thay đổi gì"),
+    (entry("record_stage", "candidate", 7, CANDIDATE,
+           {**CANDIDATE, "stage": "branch_resolution",
+            "event": event("branch_resolution", "2024-01-19", document_number="12-NQ/CB", votes_for=10,
+                           votes_total=12)}),
+     "14:05 22/11/2026 – bithu.hdnd ghi bước «Chi bộ đề nghị kết nạp» ngày 19/01/2024 cho Nguyễn Văn A, "
+     "số văn bản 12-NQ/CB, 10/12 phiếu tán thành"),
+    (entry("record_exit", "candidate", 7, CANDIDATE,
+           {**CANDIDATE, "exit": "stopped", "event": event("stopped", "2026-11-20", note="Chuyển công tác *xa*")}),
+     "14:05 22/11/2026 – bithu.hdnd ghi «Dừng xem xét» ngày 20/11/2026 cho Nguyễn Văn A, "
+     "lý do: «Chuyển công tác *xa*»"),
+    (entry("void_event", "candidate", 7, CANDIDATE,
+           {**CANDIDATE, "event": event("branch_resolution", "2024-01-19", note="Ghi nhầm ngày", voids=True)}),
+     "14:05 22/11/2026 – bithu.hdnd hủy bước «Chi bộ đề nghị kết nạp» ngày 19/01/2024 của Nguyễn Văn A "
+     "(ghi nhầm), lý do: «Ghi nhầm ngày»"),
+    (entry("create_user", "user", 9, None, USER, username="admin"),
+     "14:05 22/11/2026 – admin tạo tài khoản bithu.que (Bí thư Đảng ủy thị trấn Quế), vai trò «Bí thư», "
+     "thuộc Đảng bộ HĐND & UBND huyện"),
+    (entry("disable_user", "user", 9, USER, {**USER, "active": False}, username="admin"),
+     "14:05 22/11/2026 – admin khóa tài khoản bithu.que"),
+    (entry("enable_user", "user", 9, {**USER, "active": False}, USER, username="admin"),
+     "14:05 22/11/2026 – admin mở lại tài khoản bithu.que"),
+    (entry("set_temporary_password", "user", 9, USER, USER, username="admin"),
+     "14:05 22/11/2026 – admin đặt mật khẩu tạm cho tài khoản bithu.que"),
+    (entry("change_password", "user", 9, USER, USER, username="bithu.que"),
+     "14:05 22/11/2026 – bithu.que đổi mật khẩu của tài khoản bithu.que"),
+    (entry("sign_in", "user", 5),
+     "14:05 22/11/2026 – bithu.hdnd đăng nhập"),
+    (entry("sign_out", "user", 5),
+     "14:05 22/11/2026 – bithu.hdnd đăng xuất (mọi phiên trên mọi thiết bị)"),
+    (entry("failed_sign_in", "user", 5, {**USER, "failed_attempts": 1}, {**USER, "failed_attempts": 2}),
+     "14:05 22/11/2026 – Đăng nhập sai mật khẩu vào tài khoản bithu.hdnd (lần thứ 2 liên tiếp)"),
+    (entry("lock_user", "user", 5, USER, {**USER, "locked_until": "2026-11-22 07:20:00+00:00"}),
+     "14:05 22/11/2026 – Tài khoản bithu.hdnd bị tạm khóa đến 14:20 22/11/2026 do nhập sai mật khẩu nhiều lần"),
+    (entry("add_organization", "organization", 3, None,
+           {"name": "Chi bộ Phòng Nội vụ", "parent_id": 2, "kind": "cell"}, username="admin"),
+     "14:05 22/11/2026 – admin thêm Chi bộ Phòng Nội vụ (Chi bộ trực thuộc) trực thuộc Đảng bộ HĐND & UBND huyện"),
+    (entry("rename_organization", "organization", 3, {"name": "Chi bộ Phòng Nội Vụ"},
+           {"name": "Chi bộ Phòng Nội vụ"}, username="admin"),
+     "14:05 22/11/2026 – admin đổi tên «Chi bộ Phòng Nội Vụ» thành «Chi bộ Phòng Nội vụ»"),
+    (entry("move_organization", "organization", 3, {"parent_id": 2}, {"parent_id": 4}, username="admin"),
+     "14:05 22/11/2026 – admin chuyển Chi bộ Phòng Nội vụ từ Đảng bộ HĐND & UBND huyện sang Đảng bộ xã Thanh Sơn"),
+    (entry("deactivate_organization", "organization", 3, {"active": True}, {"active": False}, username="admin"),
+     "14:05 22/11/2026 – admin cho Chi bộ Phòng Nội vụ ngừng hoạt động"),
+    (entry("activate_organization", "organization", 3, {"active": False}, {"active": True}, username="admin"),
+     "14:05 22/11/2026 – admin cho Chi bộ Phòng Nội vụ hoạt động trở lại"),
+    (entry("save_plans", "organization", 2, {"year": 2027, "target": 5, "members_start": 146},
+           {"year": 2027, "target": 6, "members_start": 146}, username="admin"),
+     "14:05 22/11/2026 – admin lưu kế hoạch năm 2027 của Đảng bộ HĐND & UBND huyện: chỉ tiêu 5 → 6"),
+    (entry("save_plans", "organization", 2, None, {"year": 2027, "target": 1200, "members_start": None},
+           username="admin"),
+     "14:05 22/11/2026 – admin lưu kế hoạch năm 2027 của Đảng bộ HĐND & UBND huyện: chỉ tiêu 1.200; "
+     "đảng viên đầu năm (trống)"),
+    (entry("import_plans", "organization", 2, None, {"year": 2027, "target": 6, "members_start": 150},
+           username="admin"),
+     "14:05 22/11/2026 – admin nhập từ Excel kế hoạch năm 2027 của Đảng bộ HĐND & UBND huyện: chỉ tiêu 6; "
+     "đảng viên đầu năm 150"),
+    (entry("load_demo", "database", None, None, {"organizations": 236, "candidates": 1100, "events": 4850},
+           username="demo"),
+     "14:05 22/11/2026 – demo nạp dữ liệu mẫu: 236 tổ chức, 1.100 quần chúng, 4.850 sự kiện"),
+    (entry("load_synth", "database", None, None,
+           {"tier": "province", "organizations": 5000, "candidates": 100000, "events": 600000}, username="synth"),
+     "14:05 22/11/2026 – synth nạp dữ liệu tổng hợp cấp «province»: 5.000 tổ chức, 100.000 quần chúng, "
+     "600.000 sự kiện"),
+]
+
+
+@pytest.mark.parametrize(("audit", "sentence"), CASES, ids=[f"{e.action}-{i}" for i, (e, _) in enumerate(CASES)])
+def test_each_action_reads_as_a_vietnamese_sentence(audit, sentence):
+    assert audit_sentence(audit, NAMES) == sentence
+
+
+def test_every_recorded_action_has_its_own_sentence():
+    """Each action written by a record_audit call in core has a case above (none falls back)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "core"
+    written = set()
+    for path in root.rglob("*.py"):
+        text = path.read_text()
+        if any(call in text for call in ("record_audit(", "create_candidate(", "write_plan(")):
+            written |= set(re.findall(r'action="(\w+)"', text))
+            written |= set(re.findall(r'"(\w+_organization)" if', text))
+            written |= set(re.findall(r'"((?:en|dis)able_user)"', text))
+    written |= {"record_stage", "record_exit", "void_event", "lock_user", "failed_sign_in", "import_plans"}
+    assert written <= {e.action for e, _ in CASES}
+
+
+def test_without_personal_data_a_candidate_is_not_named():
+    hidden = AuditNames(organizations=NAMES.organizations)
+    audit, _ = CASES[4]
+    assert audit_sentence(audit, hidden).startswith(
+        "14:05 22/11/2026 – bithu.hdnd ghi bước «Chi bộ đề nghị kết nạp» ngày 19/01/2024 cho một quần chúng")
+
+
+def test_an_unknown_action_reads_by_its_label():
+    assert audit_sentence(entry("future_thing", "database", None), NAMES) == "14:05 22/11/2026 – bithu.hdnd: future_thing"
+
+
+def test_the_log_and_the_trail_name_people_and_organizations_from_the_database(engine):
+    with session_scope(engine) as s:
+        orgs = district(s)
+        person = add_candidate(s, orgs["C1-A"], {Stage.SOURCE: date(2025, 3, 1)}, full_name="Trần Thị Bình")
+        person_id, path = person.id, orgs["D"].path
+        secretary = Actor("bithu.c1", Role.SECRETARY, orgs["C1"].path)
+        admin = Actor("admin", Role.ADMIN, path)
+    with session_scope(engine) as s:
+        record_stage(s, secretary, candidate_id=person_id, expected_version=None, stage=Stage.OUTSTANDING,
+                     event_date=date(2025, 9, 1), today=date(2026, 11, 22), rules=RuleSettings(),
+                     document_number="3-NQ/CB")
+        rename_organization(s, admin, org_code="C1-A", name="Chi bộ thôn An", expected_version=None)
+        move_organization(s, admin, org_code="C1-A", new_parent_code="C2", expected_version=None)
+    with session_scope(engine) as s:
+        log = audit_log(s, admin)
+        trail = candidate_audit(s, Actor("lanhdao", Role.LEADER, path), person_id)
+        ats = s.exec(select(AuditEntry.at).order_by(AuditEntry.id)).all()
+    stage_at, rename_at, move_at = (fmt_datetime(a) for a in ats)
+    assert list(log["sentence"]) == [
+        f"{move_at} – admin chuyển Chi bộ thôn An từ Đảng bộ xã C1 sang Đảng bộ xã C2",
+        f"{rename_at} – admin đổi tên «Chi bộ thôn A» thành «Chi bộ thôn An»",
+        f"{stage_at} – bithu.c1 ghi bước «Quần chúng ưu tú (cảm tình Đảng)» ngày 01/09/2025 cho Trần Thị Bình, số văn bản 3-NQ/CB",
+    ]
+    assert list(trail["sentence"]) == [log["sentence"].iloc[2]]
