@@ -287,8 +287,8 @@ def test_the_candidate_trail_reads_as_sentences(demo_app):
     cid = hdnd_candidate(demo_app, "source")
     name = query(demo_app, "SELECT full_name FROM candidate WHERE id = ?", cid)[0][0]
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
-    at.date_input(key="step_date").set_value(date.today())
-    at.text_input(key="step_document").input("12-NQ/CB")
+    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.text_input, "step_document").input("12-NQ/CB")
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     (recorded_at,) = query(demo_app, "SELECT at FROM audit_entry WHERE entity = 'candidate' AND entity_id = ? "
                                      "AND action = 'record_stage'", cid)[0]
