@@ -8,9 +8,11 @@ import streamlit as st
 
 from core.access.scope import NotFoundError, ScopeError
 from core.access.users import UserError
+from core.format import md_escape
 from core.i18n import label, t
 from core.procedure.pipeline import (
     CandidateInput,
+    DuplicateCandidateError,
     FormError,
     RuleViolation,
     StaleEditError,
@@ -24,12 +26,16 @@ OLDEST = date(1900, 1, 1)
 
 
 def show_refusal(exc: Exception) -> None:
-    """One error line per problem found; an exception waiting for acknowledgement is a warning."""
+    """One error line per problem found; an exception waiting for acknowledgement is a warning;
+    the same person already listed comes with a link to that record."""
     if isinstance(exc, RuleViolation) and exc.needs_ack:
         st.warning(str(exc) + " " + t("candidate.ack_hint"))
         return
     for message in getattr(exc, "errors", None) or [str(exc)]:
         st.error(message)
+    if isinstance(exc, DuplicateCandidateError):
+        st.page_link("pages/candidate.py", label=t("form.duplicate_open", name=md_escape(exc.full_name)),
+                     query_params={"id": exc.candidate_id})
 
 
 def _date(label_key: str, value: date | None, key: str, *, required: bool = False) -> date | None:

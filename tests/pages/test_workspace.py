@@ -41,6 +41,25 @@ def test_secretary_adds_a_candidate_and_a_bad_one_writes_nothing(demo_app):
                        "ON o.id = c.organization_id WHERE c.full_name = 'Vũ Thị Lan Anh'")
     assert rows == [("source", 1, "KB-HDND-02")]
 
+def test_the_same_candidate_twice_is_refused_with_a_link_to_the_record(demo_app):
+    at = open_page("bithu.hdnd", "pages/branch.py")
+    for attempt in range(2):
+        at.selectbox(key="add_cell").select("KB-HDND-02")
+        fill_candidate(at, "add", "Vũ Thị Lan Anh" if attempt == 0 else "  vũ thị  LAN ANH ")
+        at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
+        if attempt == 0:
+            [(record,)] = query(demo_app, "SELECT id FROM candidate WHERE full_name = 'Vũ Thị Lan Anh'")
+            before = totals(demo_app)
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"«Vũ Thị Lan Anh», sinh ngày 02/04/1998, đã có hồ sơ đang trong quy trình ở Chi bộ Phòng Nội vụ "
+        f"(hồ sơ số {record}): không ghi thêm hồ sơ thứ hai cho cùng một người. Hãy mở hồ sơ đã có."]
+    [link] = [p for p in at.page_link if p.value.startswith("Mở hồ sơ đã có")]
+    assert (link.value, link.proto.query_string) == ("Mở hồ sơ đã có của Vũ Thị Lan Anh", f"id={record}")
+    assert "Đã thêm" not in texts(at)
+    assert totals(demo_app) == before
+
+
 def test_a_leader_reads_the_branch_without_forms(demo_app):
     at = open_page("lanhdao", "pages/branch.py", org="KB-HDND")
     assert "Chỉ xem: vai trò lãnh đạo không sửa hồ sơ." in texts(at)
