@@ -364,10 +364,11 @@ def test_bad_plan_rows_use_the_grid_rules(engine):
             import_plans(s, operator(s), data=workbook(rows, headers), file_name="k.xlsx", today=TODAY, max_bytes=LIMIT)
         found = {(e.row, e.column): e.message for e in refused.value.errors}
         assert found == {
-            (3, "Chỉ tiêu kết nạp"): "Dòng «Đảng bộ xã C2»: «Chỉ tiêu» phải là số nguyên không âm.",
-            (4, "Chỉ tiêu kết nạp"): "Dòng «Chi bộ Trường THPT S»: «Chỉ tiêu» phải là số nguyên không âm.",
+            (3, "Chỉ tiêu kết nạp"): "Dòng «Đảng bộ xã C2», cột «Chỉ tiêu»: «-1» là số âm; chỉ ghi số nguyên không âm.",
+            (4, "Chỉ tiêu kết nạp"): "Dòng «Chi bộ Trường THPT S», cột «Chỉ tiêu»: «2,5» không phải số nguyên (dấu phẩy "
+                                     "là phần thập phân; hàng nghìn ngăn bằng dấu chấm, ví dụ 1.000).",
             (5, "Năm"): "Năm không hợp lệ: «hai nghìn».",
             (6, "Mã tổ chức"): "Trùng với dòng 2 trong tệp.",
-            (7, "Đảng viên đầu năm"): "Dòng «Chi bộ thôn B»: «Đảng viên đầu năm» phải là số nguyên không âm.",
+            (7, "Đảng viên đầu năm"): "Dòng «Chi bộ thôn B», cột «Đảng viên đầu năm»: «nhiều» không phải là số.",
         }
         assert counts(s) == before
