@@ -4,6 +4,7 @@ The only place that formats a figure for people; pages, the CLI and reports all 
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -103,6 +104,20 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(t("error.bad_date", value=text)) from None
+
+
+# Thousands grouped by dots in threes, or no grouping; a decimal part after a comma.
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+
+
+def parse_number(text: str) -> Decimal:
+    """Read a number written the Vietnamese way, as fmt_number writes it: "1.000" is one thousand,
+    "3,05" three and five hundredths, "-3" minus three. Anything else ("1.5", "1,000.5", "abc",
+    "") raises ValueError with a Vietnamese message; nothing is guessed."""
+    cleaned = text.strip().replace("\u2212", "-")  # the minus sign some keyboards type
+    if not _NUMBER.fullmatch(cleaned):
+        raise ValueError(t("error.bad_number", value=text.strip()))
+    return Decimal(cleaned.replace(".", "").replace(",", "."))
 
 
 _MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~"

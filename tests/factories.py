@@ -1,13 +1,20 @@
 """Small hand-made trees and candidates for database tests."""
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from sqlmodel import Session
 
 from core.procedure.pipeline import EventRow, derive_state
 from core.procedure.stages import Education, OrgKind, Sector, Stage
-from core.storage.models import Candidate, Organization, StageEvent, YearPlan
+from core.storage.models import (
+    Candidate,
+    Organization,
+    StageEvent,
+    YearPlan,
+    identity_key,
+)
 from core.structure.tree import child_path
 
 
@@ -27,11 +34,17 @@ def add_plan(session: Session, org: Organization, year: int, target: int, member
     session.flush()
 
 
+_numbers = itertools.count(1)
+
+
 def add_candidate(session: Session, org: Organization, stages: dict[Stage, date], *, exit_: tuple[str, date] | None = None,
                   birth: date = date(1995, 6, 15), **fields) -> Candidate:
-    """A candidate with the given stage dates (events written, derived columns set)."""
-    candidate = Candidate(organization_id=org.id, org_path=org.path, full_name=fields.pop("full_name", "Nguyễn Văn A"), birth_date=birth,
-                          general_education=Education.UPPER_SECONDARY.value, **fields)
+    """A candidate with the given stage dates (events written, derived columns set); without a
+    name, one no other candidate has (the same person twice in a chi bộ is refused)."""
+    full_name = fields.pop("full_name", None) or f"Nguyễn Văn Số {next(_numbers)}"
+    candidate = Candidate(organization_id=org.id, org_path=org.path, full_name=full_name, birth_date=birth,
+                          identity_key=identity_key(full_name, birth), general_education=Education.UPPER_SECONDARY.value,
+                          **fields)
     session.add(candidate)
     session.flush()
     events = [StageEvent(candidate_id=candidate.id, stage=s.value, event_date=d, recorded_by="test") for s, d in stages.items()]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from core.format import (
     fmt_progress,
     md_escape,
     parse_date,
+    parse_number,
 )
 
 
@@ -161,6 +163,30 @@ def test_fmt_number_only_adds_thousands_dots(n):
     groups = text.lstrip("-").split(".")
     assert 1 <= len(groups[0]) <= 3
     assert all(len(g) == 3 for g in groups[1:])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1.000", 1000), ("4.850", 4850), ("1.234.567", 1234567), ("12", 12), ("0", 0), (" 145 ", 145),
+     ("1,5", Decimal("1.5")), ("3,05", Decimal("3.05")), ("1.000,5", Decimal("1000.5")), ("-3", -3), ("−3", -3),
+     ("+7", 7)],
+)
+def test_parse_number_reads_vietnamese_numbers(text, expected):
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["1.5", "1,000.5", "1.00", "10.00.000", "1..000", "abc", "", "  ", "--3", "1,",
+                                  ",5", "1 000", "1e3", "None", "NaN"])
+def test_parse_number_refuses_what_is_no_vietnamese_number(text):
+    with pytest.raises(ValueError) as excinfo:
+        parse_number(text)
+    assert str(excinfo.value).startswith(f"«{text.strip()}» không phải là số (hàng nghìn ngăn bằng dấu chấm")
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12), st.integers(min_value=0, max_value=3))
+def test_parse_number_reads_back_what_fmt_number_writes(n, decimals):
+    value = Decimal(n).scaleb(-decimals)
+    assert parse_number(fmt_number(value, decimals)) == value
 
 
 def test_md_escape_shows_names_literally():

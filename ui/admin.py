@@ -21,7 +21,7 @@ from core.figures.tables import (
     organizations_table,
     users_table,
 )
-from core.format import fmt_number, parse_date
+from core.format import fmt_number, md_escape, parse_date
 from core.i18n import label, t
 from core.procedure.stages import OrgKind, Role, Sector
 from core.storage.db import session_scope
@@ -35,9 +35,12 @@ from core.structure.organizations import (
 )
 from core.structure.plans import (
     PlanRow,
+    children_total,
     copy_of_year,
-    parent_target,
+    own_plan,
     plans_grid,
+    plans_text,
+    save_own_plan,
     save_plans,
 )
 from ui import forms, web, widgets
@@ -154,15 +157,32 @@ def plans_tab(actor: Actor) -> None:
     parent = left.selectbox(t("plans.parent"), list(parents), format_func=parents.get, key="plans_parent")
     year = right.number_input(t("filter.year"), min_value=2000, max_value=date.today().year + 1,
                               value=date.today().year, step=1, key="plans_year")
-    base_key = f"plans_base_{parent}_{year}"
+    base_key, own_key = f"plans_base_{parent}_{year}", f"plans_own_{parent}_{year}"
     with session_scope(web.engine()) as session:
         subtree = resolve(session, actor, parent)
-        if base_key not in st.session_state:  # the grid as read: its versions guard the save
-            st.session_state[base_key] = plans_grid(session, subtree, year=int(year))
-        own_target = parent_target(session, subtree, year=int(year))
+        # The grid and the parent's own plan as read: their versions guard the saves. Figures are
+        # text, so what was typed ("1,5", "-3", "abc") reaches core's checks unchanged.
+        if base_key not in st.session_state:
+            st.session_state[base_key] = plans_text(plans_grid(session, subtree, year=int(year)))
+        if own_key not in st.session_state:
+            st.session_state[own_key] = own_plan(session, subtree, year=int(year))
         if st.button(t("plans.copy"), key="plans_copy"):
             last = plans_grid(session, subtree, year=int(year) - 1)
-            st.session_state[base_key] = copy_of_year(st.session_state[base_key], last)
+            st.session_state[base_key] = plans_text(copy_of_year(st.session_state[base_key], last))
+    own: PlanRow = st.session_state[own_key]
+    with st.form(f"plans_own_form_{parent}_{year}"):
+        st.markdown("**" + md_escape(t("plans.own", org=parents[parent], year=int(year))) + "**")
+        target_col, members_col = st.columns(2)
+        own_target = target_col.text_input(t("field.target"), value=fmt_number(own.target), key=f"{own_key}_target")
+        own_members = members_col.text_input(
+            t("field.members_start"), value="" if own.members_start is None else fmt_number(own.members_start),
+            key=f"{own_key}_members")
+        if st.form_submit_button(t("plans.save_own", org=parents[parent])):
+            row = PlanRow(parent, own_target, own_members, own.version)
+            if _run(lambda s: save_own_plan(s, actor, org_code=parent, year=int(year), row=row), t("plans.saved")):
+                del st.session_state[own_key]
+                with session_scope(web.engine()) as session:
+                    own = own_plan(session, subtree, year=int(year))
     base: pd.DataFrame = st.session_state[base_key]
     edited = st.data_editor(
         base.drop(columns="version"), hide_index=True, width="stretch", key=f"plans_editor_{parent}_{year}",
@@ -170,16 +190,19 @@ def plans_tab(actor: Actor) -> None:
         column_config={
             "code": st.column_config.TextColumn(t("org.code")),
             "name": st.column_config.TextColumn(t("col.organization")),
-            "target": st.column_config.NumberColumn(t("field.target"), min_value=0, step=1, format="%d"),
-            "members_start": st.column_config.NumberColumn(t("field.members_start"), min_value=0, step=1, format="%d"),
+            "target": st.column_config.TextColumn(t("field.target")),
+            "members_start": st.column_config.TextColumn(t("field.members_start")),
         },
     )
-    total = int(pd.to_numeric(edited["target"], errors="coerce").fillna(0).sum())
-    check = st.success if total >= own_target else st.warning
-    check(t("plans.coverage", children=fmt_number(total), parent=fmt_number(own_target)))
+    rows = [PlanRow(code, target, members, int(version)) for code, target, members, version in
+            zip(edited["code"], edited["target"], edited["members_start"], base["version"])]
+    total = children_total(rows)
+    if total is None:
+        st.warning(t("plans.coverage_unknown"))
+    else:
+        check = st.success if total >= own.target else st.warning
+        check(t("plans.coverage", children=fmt_number(total), parent=fmt_number(own.target)))
     if st.button(t("plans.save"), key="plans_save", type="primary"):
-        rows = [PlanRow(code, target, members, int(version)) for code, target, members, version in
-                zip(edited["code"], edited["target"], edited["members_start"], base["version"])]
         if _run(lambda s: save_plans(s, actor, parent_code=parent, year=int(year), rows=rows), t("plans.saved")):
             del st.session_state[base_key]
 

@@ -12,6 +12,7 @@ from core.format import md_escape
 from core.i18n import label, t
 from core.procedure.pipeline import (
     CandidateInput,
+    DuplicateCandidateError,
     FormError,
     RuleViolation,
     StaleEditError,
@@ -61,12 +62,16 @@ def show_done() -> None:
 
 
 def show_refusal(exc: Exception) -> None:
-    """One error line per problem found; an exception waiting for acknowledgement is a warning."""
+    """One error line per problem found; an exception waiting for acknowledgement is a warning;
+    the same person already listed comes with a link to that record."""
     if isinstance(exc, RuleViolation) and exc.needs_ack:
         st.warning(str(exc) + " " + t("candidate.ack_hint"))
         return
     for message in getattr(exc, "errors", None) or [str(exc)]:
         st.error(message)
+    if isinstance(exc, DuplicateCandidateError):
+        st.page_link("pages/candidate.py", label=t("form.duplicate_open", name=md_escape(exc.full_name)),
+                     query_params={"id": exc.candidate_id})
 
 
 # A date typed outside the widget's range is dropped by the browser, which keeps the previous

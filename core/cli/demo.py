@@ -40,7 +40,13 @@ from core.procedure.workdays import (
     full_months_between,
 )
 from core.storage.db import bump_data_version
-from core.storage.models import Candidate, Organization, StageEvent, YearPlan
+from core.storage.models import (
+    Candidate,
+    Organization,
+    StageEvent,
+    YearPlan,
+    identity_key,
+)
 from core.structure.tree import child_path
 
 SEED = 20240119  # the date of Công văn 141-CV/HU
@@ -447,7 +453,8 @@ class DemoBuilder:
                 fields["new_member_class_date"] = class_date
         if Stage.OFFICIAL in dates and not fields.get("new_member_class_date"):
             fields["new_member_class_date"] = add_months(admitted, 2)
-        candidate = Candidate(organization_id=org.id, org_path=org.path, **fields)
+        candidate = Candidate(organization_id=org.id, org_path=org.path,
+                              identity_key=identity_key(fields["full_name"], fields["birth_date"]), **fields)
         self.session.add(candidate)
         self.session.flush()
         events = []

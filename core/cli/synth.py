@@ -50,7 +50,7 @@ from core.procedure.stages import (
     stage_date_column,
 )
 from core.storage.db import bump_data_version
-from core.storage.models import NOT_SETTLED, Organization
+from core.storage.models import NOT_SETTLED, Organization, identity_key
 from core.structure.tree import child_path
 
 RECORDED_BY = "synth"
@@ -130,7 +130,7 @@ ORG_COLUMNS = ("id", "code", "name", "parent_id", "path", "depth", "kind", "sect
 PLAN_COLUMNS = ("organization_id", "year", "target", "members_start", "version")
 STAGE_DATE_COLUMNS = tuple(stage_date_column(s) for s in Stage)
 CANDIDATE_COLUMNS = (
-    "id", "organization_id", "org_path", "full_name", "birth_date", "female", "ethnicity", "ethnic_minority", "religion",
+    "id", "organization_id", "org_path", "full_name", "birth_date", "identity_key", "female", "ethnicity", "ethnic_minority", "religion",
     "general_education", "qualification", "occupation", "youth_union_member", "village_head", "education_exemption",
     "helper_name", "sponsor1_name", "sponsor1_since", "sponsor2_name", "sponsor2_since",
     "youth_union_resolution_date", "new_member_class_date", "stage", "stage_date", "exit", "exit_date",
@@ -252,6 +252,9 @@ class _People:
         self.admitted = np.zeros((len(tree.leaves), len(years)), dtype=np.int64)
         self.next_event_id = 1
         self.events = 0
+        # (organization, identity) of those without an exit, hashed: the same person twice in a chi bộ
+        # is refused by the database, so a generated name that would repeat one is drawn again.
+        self.listed: set[int] = set()
 
     def chunk(self, first_id: int, count: int) -> tuple[list[tuple], list[tuple]]:
         """`count` candidates from id `first_id` on, and their events, as row tuples."""
@@ -304,6 +307,12 @@ class _People:
         vote = dates.get(Stage.BRANCH_RESOLUTION, source + timedelta(days=300))
         female = rng.random() < (0.55 if sector in (Sector.SCHOOL, Sector.HEALTH) else 0.4)
         birth = date(vote.year - rng.randint(19, 40), rng.randint(1, 12), rng.randint(1, 28))
+        name = self._name(female)
+        while exit_ is None and hash((org_row[0], identity_key(name, birth))) in self.listed:
+            name = self._name(female)
+        key = identity_key(name, birth)
+        if exit_ is None:
+            self.listed.add(hash((org_row[0], key)))
         youth = vote.year - birth.year < 30 and rng.random() < 0.8
         last_stage = max(dates, key=STAGE_ORDER.__getitem__)
         admitted = dates.get(Stage.ADMITTED)
@@ -313,7 +322,7 @@ class _People:
         updated = max(dates.values()) if exit_ is None else exit_[1]
         settled = min(d for d in (dates.get(Stage.ADMITTED), exit_[1] if exit_ else None, NOT_SETTLED) if d)
         return (
-            candidate_id, org_row[0], org_row[4], self._name(female), birth, female, "Kinh", False, "",
+            candidate_id, org_row[0], org_row[4], name, birth, key, female, "Kinh", False, "",
             Education.UPPER_SECONDARY.value, rng.choice(QUALIFICATIONS).value, rng.choice(OCCUPATIONS[sector]).value,
             youth, False, False,
             self._name(rng.random() < 0.4), self._name(rng.random() < 0.4), sponsor_since,

@@ -8,9 +8,11 @@ stage and the exit (core.procedure.rules.check_stage / check_exit), the plan's f
 list of problems, each with its row and column. Otherwise everything is written in the caller's
 transaction, each record audited, the data version bumped once.
 
-Importing the same file twice adds nothing: a candidate is known by chi bộ, full name and date
-of birth (one already there is left as it is), and a plan is per organization and year (its
-figures are updated when they differ).
+Importing the same file twice adds nothing: a candidate is known by chi bộ and identity key
+(core.storage.models.identity_key: the normalised full name and the date of birth; one already
+there, in the procedure or not, is left as it is), and a plan is per organization and year (its
+figures are updated when they differ). The same person written in a chi bộ meanwhile by someone
+else (the database's unique index refuses the second) refuses the whole file, naming the row.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from core.office.exports import Field, candidate_fields, plan_fields
 from core.office.xlsx import WorkbookError, as_date, read_first_sheet
 from core.procedure.pipeline import (
     CandidateInput,
+    DuplicateCandidateError,
     FormError,
     candidate_cell,
     candidate_input_errors,
@@ -43,7 +46,13 @@ from core.procedure.rules import (
 )
 from core.procedure.stages import STAGES, Exit, OrgKind, Role, stage_date_column
 from core.storage.db import bump_data_version
-from core.storage.models import Candidate, Organization, StageEvent, YearPlan
+from core.storage.models import (
+    Candidate,
+    Organization,
+    StageEvent,
+    YearPlan,
+    identity_key,
+)
 from core.structure.plans import checked_plan, write_plan
 
 YES = frozenset({"có", "co", "x", "1", "true", "yes"})
@@ -184,9 +193,10 @@ def _headers(fields: tuple[Field, ...]) -> dict[str, str]:
     return {f.name: f.column.header for f in fields}
 
 
-def candidate_key(org_code: str, full_name: str, birth_date: date) -> tuple[str, str, date]:
-    """What makes a candidate the same person for an import: chi bộ, name, date of birth."""
-    return org_code.strip().casefold(), _normal(full_name), birth_date
+def candidate_key(org: Organization, full_name: str, birth_date: date) -> tuple[int, str]:
+    """What makes a candidate the same person for an import: chi bộ, name, date of birth (the
+    key the database holds unique)."""
+    return org.id, identity_key(full_name, birth_date)
 
 
 def _input(values: dict[str, object]) -> CandidateInput:
@@ -269,24 +279,27 @@ def import_candidates(
         if isinstance(org, str):
             errors.append(RowError(number, headers["org_code"], org))
             continue
-        key = candidate_key(org.code, str(values["full_name"]), values["birth_date"])
+        key = candidate_key(org, str(values["full_name"]), values["birth_date"])
         if key in seen:
             errors.append(RowError(number, headers["full_name"], t("import.duplicate_row", row=seen[key])))
             continue
         seen[key] = number
         problems, events = _check_candidate(values, org, today=today, rules=rules, headers=headers)
         errors += [RowError(number, column, message) for column, message in problems]
-        checked.append((key, org, values, events))
+        checked.append((number, key, org, values, events))
     if errors:
         raise ImportRefused(errors)
-    existing = _existing_candidates(session, [org for _key, org, _values, _events in checked])
+    existing = _existing_candidates(session, [org for _number, _key, org, _values, _events in checked])
     created = 0
-    for key, org, values, events in checked:
+    for number, key, org, values, events in checked:
         if key in existing:
             continue
         for event in events:
             event.note = event.note or t("import.note", name=file_name)
-        create_candidate(session, actor, org=org, data=_input(values), events=events, action="import_candidate")
+        try:
+            create_candidate(session, actor, org=org, data=_input(values), events=events, action="import_candidate")
+        except DuplicateCandidateError as exc:
+            raise ImportRefused([RowError(number, headers["full_name"], str(exc))]) from None
         created += 1
     if created:
         bump_data_version(session)
@@ -294,12 +307,11 @@ def import_candidates(
 
 
 def _existing_candidates(session: Session, orgs: list[Organization]) -> set[tuple]:
-    ids = {o.id: o.code for o in orgs}
     rows = session.exec(
-        select(Candidate.organization_id, Candidate.full_name, Candidate.birth_date)
-        .where(Candidate.organization_id.in_(list(ids)))
+        select(Candidate.organization_id, Candidate.identity_key)
+        .where(Candidate.organization_id.in_(list({o.id for o in orgs})))
     ).all()
-    return {candidate_key(ids[org_id], name, born) for org_id, name, born in rows}
+    return {(org_id, key) for org_id, key in rows}
 
 
 def _year(value: object, today: date) -> int:

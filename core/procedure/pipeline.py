@@ -5,15 +5,19 @@ entry, the data version), or raises and writes nothing.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.config import RuleSettings
+from core.format import fmt_date
 from core.i18n import t
 from core.procedure.rules import (
     CandidateFacts,
@@ -38,7 +42,15 @@ from core.procedure.stages import (
 )
 from core.procedure.workdays import add_years
 from core.storage.db import bump_data_version
-from core.storage.models import NOT_SETTLED, Candidate, Organization, StageEvent, utcnow
+from core.storage.models import (
+    NOT_SETTLED,
+    Candidate,
+    Organization,
+    StageEvent,
+    identity_key,
+    normal_name,
+    utcnow,
+)
 
 
 class RuleViolation(ValueError):
@@ -57,6 +69,17 @@ class FormError(ValueError):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__(" ".join(errors))
+
+
+class DuplicateCandidateError(FormError):
+    """The same person (chi bộ, name, date of birth) already has a record in the procedure;
+    `candidate_id` is that record, for a link to it."""
+
+    def __init__(self, existing: Candidate, org: Organization):
+        self.candidate_id = existing.id
+        self.full_name = existing.full_name
+        super().__init__([t("form.duplicate_candidate", name=existing.full_name, birth=fmt_date(existing.birth_date),
+                            org=org.name, id=existing.id)])
 
 
 class StaleEditError(RuntimeError):
@@ -140,6 +163,37 @@ def _editable_candidate(session: Session, actor: Actor, candidate_id: int, expec
     if expected_version is not None and candidate.version != expected_version:
         raise StaleEditError()
     return candidate, org
+
+
+def open_record(session: Session, *, organization_id: int, key: str, other_than: int | None = None) -> Candidate | None:
+    """The record of the person with this identity key in this chi bộ that has no exit (the
+    one the unique index allows), other than `other_than`; None when there is none."""
+    query = select(Candidate).where(Candidate.organization_id == organization_id, Candidate.identity_key == key,
+                                    Candidate.exit.is_(None))
+    if other_than is not None:
+        query = query.where(Candidate.id != other_than)
+    return session.exec(query.order_by(Candidate.id)).first()
+
+
+def _refuse_if_listed(session: Session, org: Organization, key: str, candidate_id: int | None = None) -> None:
+    existing = open_record(session, organization_id=org.id, key=key, other_than=candidate_id)
+    if existing is not None:
+        raise DuplicateCandidateError(existing, org)
+
+
+@contextmanager
+def same_person_refused(session: Session, org: Organization, key: str, candidate_id: int | None = None) -> Iterator[None]:
+    """Turn the unique index's refusal (someone else wrote the same person meanwhile, after our
+    own check) into DuplicateCandidateError naming their record. The transaction is rolled back
+    first: after a refused statement PostgreSQL keeps nothing of it anyway."""
+    try:
+        yield
+    except IntegrityError:
+        session.rollback()
+        existing = open_record(session, organization_id=org.id, key=key, other_than=candidate_id)
+        if existing is None:
+            raise
+        raise DuplicateCandidateError(existing, org) from None
 
 
 def _refresh_derived(session: Session, candidate: Candidate) -> None:
@@ -261,7 +315,7 @@ def void_event(
     Only the latest event in force can be voided, so the remaining history stays in order;
     a wrong date is put right by voiding and recording the stage again.
     """
-    candidate, _org = _editable_candidate(session, actor, candidate_id, expected_version)
+    candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     rows = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id)).all()
     in_force = effective_events(EventRow(e.id, e.stage, e.event_date, e.replaces_event_id, e.voids) for e in rows)
     latest = max(in_force, key=lambda e: (e.event_date, e.id), default=None)
@@ -272,6 +326,8 @@ def void_event(
     if not confirmed:
         raise FormError([t("form.confirm_void_required")])
     original = next(e for e in rows if e.id == event_id)
+    if original.stage in Exit._value2member_map_:  # back into the procedure, where the person may be listed again
+        _refuse_if_listed(session, org, candidate.identity_key, candidate.id)
     event = StageEvent(
         candidate_id=candidate.id,
         stage=original.stage,
@@ -281,7 +337,8 @@ def void_event(
         voids=True,
         recorded_by=actor.username,
     )
-    return _append_event(session, actor, candidate, event, "void_event")
+    with same_person_refused(session, org, candidate.identity_key, candidate.id):
+        return _append_event(session, actor, candidate, event, "void_event")
 
 
 @dataclass(frozen=True)
@@ -351,7 +408,13 @@ def check_candidate_input(data: CandidateInput, *, today: date) -> list[str]:
 def _apply(candidate: Candidate, data: CandidateInput) -> None:
     for name, value in vars(data).items():
         setattr(candidate, name, value.strip() if isinstance(value, str) else value)
+    candidate.full_name = unicodedata.normalize("NFC", candidate.full_name)  # the same text, one way of writing it
     candidate.ethnic_minority = candidate.ethnicity.strip().lower() not in ("", "kinh")
+
+
+def same_identity(candidate: Candidate, data: CandidateInput) -> bool:
+    """True when the input names the same person as the record (name as normalised, birth date)."""
+    return (normal_name(candidate.full_name), candidate.birth_date) == (normal_name(data.full_name), data.birth_date)
 
 
 def candidate_cell(session: Session, actor: Actor, org_code: str) -> Organization:
@@ -375,12 +438,16 @@ def create_candidate(
     session: Session, actor: Actor, *, org: Organization, data: CandidateInput, events: list[StageEvent], action: str
 ) -> Candidate:
     """Write a checked new candidate with its (checked) events, derive its columns and audit
-    it, in the caller's transaction; the caller bumps the data version."""
-    candidate = Candidate(organization_id=org.id, org_path=org.path, full_name="", birth_date=data.birth_date)
+    it, in the caller's transaction; the caller bumps the data version. DuplicateCandidateError
+    when the same person was written in the chi bộ meanwhile (the transaction is then rolled back)."""
+    key = identity_key(data.full_name, data.birth_date)
+    candidate = Candidate(organization_id=org.id, org_path=org.path, full_name="", birth_date=data.birth_date,
+                          identity_key=key)
     _apply(candidate, data)
     candidate.version = 0  # deriving the columns from the events makes it 1
     session.add(candidate)
-    session.flush()
+    with same_person_refused(session, org, key):
+        session.flush()
     for event in events:
         event.candidate_id = candidate.id
         event.recorded_by = actor.username
@@ -405,7 +472,8 @@ def add_candidate(
     note: str = "",
 ) -> Candidate:
     """List a new candidate as a source (Quần chúng trong diện tạo nguồn) in a chi bộ of the
-    caller's subtree; nothing is written when a field or the date is wrong."""
+    caller's subtree; nothing is written when a field or the date is wrong, or when the same
+    person (name and date of birth) is already in the procedure there (DuplicateCandidateError)."""
     errors = check_candidate_input(data, today=today)
     if not org_code:
         errors.append(t("form.cell_required"))
@@ -416,6 +484,7 @@ def add_candidate(
     if errors:
         raise FormError(errors)
     org = candidate_cell(session, actor, org_code)
+    _refuse_if_listed(session, org, identity_key(data.full_name, data.birth_date))
     event = StageEvent(candidate_id=0, stage=Stage.SOURCE.value, event_date=source_date, note=note.strip(),
                        recorded_by=actor.username)
     candidate = create_candidate(session, actor, org=org, data=data, events=[event], action="add_candidate")
@@ -426,17 +495,25 @@ def add_candidate(
 def edit_candidate(
     session: Session, actor: Actor, *, candidate_id: int, expected_version: int, data: CandidateInput, today: date
 ) -> Candidate:
-    """Change a candidate's details (not its stages), if nobody changed it meanwhile."""
-    candidate, _org = _editable_candidate(session, actor, candidate_id, expected_version)
+    """Change a candidate's details (not its stages), if nobody changed it meanwhile; a new name
+    or birth date that makes it the same person as another record in the procedure in its chi
+    bộ is refused (DuplicateCandidateError)."""
+    candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     errors = check_candidate_input(data, today=today)
     if errors:
         raise FormError(errors)
+    # An unchanged identity keeps its key, the "#id" a migration gave a duplicate found then included.
+    key = candidate.identity_key if same_identity(candidate, data) else identity_key(data.full_name, data.birth_date)
+    if candidate.exit is None and key != candidate.identity_key:
+        _refuse_if_listed(session, org, key, candidate.id)
     before = snapshot(candidate)
     _apply(candidate, data)
+    candidate.identity_key = key
     candidate.version += 1
     candidate.updated_at = utcnow()
     session.add(candidate)
-    session.flush()
+    with same_person_refused(session, org, key, candidate.id):
+        session.flush()
     record_audit(session, username=actor.username, action="edit_candidate", entity="candidate", entity_id=candidate.id,
                  before=before, after=snapshot(candidate))
     bump_data_version(session)

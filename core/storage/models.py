@@ -13,9 +13,10 @@ date" is one range on `settled_date` instead of a scan.
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Byte-wise ordering on PostgreSQL too, so "path >= '/1/' AND path < '/10'" is a subtree scan
@@ -30,6 +31,22 @@ SETTLED_INDEX_COLUMNS = (
 # `settled_date` of a candidate still in the procedure: after every date a query asks about,
 # so "in the procedure on day D" is the index range settled_date > D.
 NOT_SETTLED = date(9999, 12, 31)
+
+
+IDENTITY_KEY_LENGTH = 300  # a 255-character name, the birth date, room for a migration's "#id"
+
+
+def normal_name(full_name: str) -> str:
+    """A name as compared for identity: Unicode NFC (a name typed with combining accents is the
+    same name), case folded, runs of spaces made one."""
+    return unicodedata.normalize("NFC", " ".join(unicodedata.normalize("NFC", full_name).split()).casefold())
+
+
+def identity_key(full_name: str, birth_date: date) -> str:
+    """Who a candidate is, as stored in `candidate.identity_key`: the normalised full name and
+    the date of birth ("nguyễn văn an|1990-01-01"). Unique per chi bộ among candidates still
+    in the procedure (see Candidate)."""
+    return f"{normal_name(full_name)}|{birth_date.isoformat()}"
 
 
 def utcnow() -> datetime:
@@ -81,6 +98,13 @@ class Candidate(SQLModel, table=True):
     from the stage events (core.procedure.pipeline keeps them in step); `org_path` is the organization's
     path (core.structure.organizations keeps it in step when a subtree moves); `version` guards against
     stale edits.
+
+    `identity_key` (the function `identity_key` above) makes the same person impossible twice in one
+    chi bộ while in the procedure: a unique index over (organization_id, identity_key) among the
+    rows without an exit. A person who stopped, was removed or transferred keeps that record
+    as history and may be listed again; the chi bộ, not the tree, is the scope, because a
+    candidate's organization never changes (a restructuring moves the chi bộ with its people)
+    and the same name and birth date in two chi bộ of a large tree are usually two people.
     """
 
     __tablename__ = "candidate"
@@ -97,6 +121,9 @@ class Candidate(SQLModel, table=True):
         Index("ix_candidate_settled_path", *SETTLED_INDEX_COLUMNS),
         # Those recognized as official members by a date, and not gone since.
         Index("ix_candidate_official_path", "official_date", "exit_date", "org_path"),
+        # One record per person and chi bộ while in the procedure (and as a member).
+        Index("uq_candidate_identity_open", "organization_id", "identity_key", unique=True,
+              sqlite_where=text("exit IS NULL"), postgresql_where=text("exit IS NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -104,6 +131,7 @@ class Candidate(SQLModel, table=True):
     org_path: str = Field(sa_type=PATH_TYPE)  # required: a candidate without it would count nowhere
     full_name: str = Field(max_length=255)
     birth_date: date
+    identity_key: str = Field(max_length=IDENTITY_KEY_LENGTH)  # required: identity_key(full_name, birth_date)
     female: bool = False
     ethnicity: str = Field(default="Kinh", max_length=64)
     ethnic_minority: bool = False

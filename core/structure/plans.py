@@ -1,14 +1,18 @@
 """Yearly plans of the organizations under one parent, edited as one grid and saved all at
-once: whole numbers ≥ 0 only, each row checked against the version it was read at."""
+once, and the parent's own plan: whole numbers ≥ 0 only, read the Vietnamese way ("1.000" is
+one thousand, "1,5" a fraction, refused), cell by cell, each row checked against the version
+it was read at."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, ScopeError, Subtree, org_in_scope
+from core.format import fmt_number, is_missing, parse_number
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
@@ -45,6 +49,28 @@ def plans_grid(session: Session, parent: Subtree, *, year: int) -> pd.DataFrame:
     return frame
 
 
+def own_plan(session: Session, org: Subtree, *, year: int) -> PlanRow:
+    """The organization's own plan for the year, as the row its form starts from (target 0,
+    members empty and version 0 when it has none)."""
+    plan = session.exec(select(YearPlan).where(YearPlan.organization_id == org.id, YearPlan.year == year)).first()
+    if plan is None:
+        return PlanRow(org.code, 0, None, 0)
+    return PlanRow(org.code, plan.target, plan.members_start, plan.version)
+
+
+def children_total(rows: list[PlanRow]) -> int | None:
+    """The sum of the grid's targets as typed; None while any of them is not a whole number ≥ 0
+    (a coverage check over cells that will be refused would say nothing true)."""
+    total = 0
+    for row in rows:
+        errors: list[tuple[str, str]] = []
+        target = _whole(row.target, row.code, "target", errors)
+        if errors:
+            return None
+        total += target
+    return total
+
+
 def parent_target(session: Session, parent: Subtree, *, year: int) -> int:
     """The parent's own target for the year (0 when it has no plan)."""
     plan = session.exec(select(YearPlan).where(YearPlan.organization_id == parent.id, YearPlan.year == year)).first()
@@ -61,25 +87,48 @@ def copy_of_year(grid: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     return copied
 
 
+def plans_text(grid: pd.DataFrame) -> pd.DataFrame:
+    """The grid with its figures as people read and type them ("1.000"; members left empty
+    as ""), for an editor that hands back exactly what was typed."""
+    shown = grid.copy()
+    for column in ("target", "members_start"):
+        shown[column] = ["" if is_missing(v) else fmt_number(int(v)) for v in grid[column]]
+    return shown
+
+
 def _whole(value: object, org: str, field: str, errors: list[tuple[str, str]], *, optional: bool = False) -> int | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value == "":
-        if optional:
-            return None
-        errors.append((field, t("form.whole_number", org=org, field=t(f"field.{field}"))))
+    """A cell as a whole number ≥ 0: text read the Vietnamese way, a number as it is; None with
+    (field, message naming the organization, the column and the value) added otherwise."""
+    column = t(f"field.{field}")
+    if is_missing(value) or (isinstance(value, str) and not value.strip()):
+        if not optional:
+            errors.append((field, t("form.whole_number", org=org, field=column)))
         return None
+    shown = value.strip() if isinstance(value, str) else str(value)
     try:
-        number = float(str(value).replace(".", "").replace(",", ".")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        number = -1.0
-    if number < 0 or number != int(number):
-        errors.append((field, t("form.whole_number", org=org, field=t(f"field.{field}"))))
+        if isinstance(value, bool):
+            raise ValueError(value)
+        number = parse_number(value) if isinstance(value, str) else Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError(value)
+    except (ArithmeticError, TypeError, ValueError):
+        errors.append((field, t("form.bad_number", org=org, field=column, value=shown)))
+        return None
+    if not isinstance(value, str):
+        shown = fmt_number(number, max(0, -number.as_tuple().exponent))
+    if number != number.to_integral_value():
+        errors.append((field, t("form.fraction", org=org, field=column, value=shown)))
+        return None
+    if number < 0:
+        errors.append((field, t("form.negative", org=org, field=column, value=shown)))
         return None
     return int(number)
 
 
 def checked_plan(org_name: str, target: object, members_start: object) -> tuple[int | None, int | None, list[tuple[str, str]]]:
     """The target and the members at the start of the year as whole numbers ≥ 0 (members may
-    be left empty), with (field, Vietnamese message) for each value that is not."""
+    be left empty), with (field, Vietnamese message) for each value that is not. Text is read
+    the Vietnamese way (core.format.parse_number): "1.000" is 1000, "1,5" a fraction."""
     errors: list[tuple[str, str]] = []
     whole_target = _whole(target, org_name, "target", errors)
     members = _whole(members_start, org_name, "members_start", errors, optional=True)
@@ -136,6 +185,25 @@ def save_plans(session: Session, actor: Actor, *, parent_code: str | None, year:
         write_plan(session, actor, org=org, year=year, target=target, members_start=members, plan=plans.get(org.id))
         for org, target, members in checked
     )
+    if changed:
+        bump_data_version(session)
+    return changed
+
+
+def save_own_plan(session: Session, actor: Actor, *, org_code: str, year: int, row: PlanRow) -> bool:
+    """Write an organization's own plan for the year (the row above its children's grid: the
+    district's target, say) with the grid's checks, version guard and audit. False when it
+    already held these figures."""
+    if actor.role is not Role.ADMIN:
+        raise ScopeError(t("error.out_of_scope", code=org_code))
+    org = org_in_scope(session, actor, org_code)
+    plan = session.exec(select(YearPlan).where(YearPlan.organization_id == org.id, YearPlan.year == year)).first()
+    target, members, problems = checked_plan(org.name, row.target, row.members_start)
+    if problems:
+        raise FormError([message for _field, message in problems])
+    if (plan.version if plan else 0) != row.version:
+        raise StaleEditError()
+    changed = write_plan(session, actor, org=org, year=year, target=target, members_start=members, plan=plan)
     if changed:
         bump_data_version(session)
     return changed

@@ -3,6 +3,7 @@ same file twice, and bad files, each with its message and the database left as i
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from datetime import date
 
@@ -17,6 +18,7 @@ from core.config import RuleSettings
 from core.figures.breakdowns import admitted_mix
 from core.figures.funnel import funnel
 from core.figures.progress import org_figures
+from core.office import imports
 from core.office.exports import candidate_fields, candidates_workbook, plans_workbook
 from core.office.imports import ImportRefused, import_candidates, import_plans
 from core.procedure.stages import Role, Stage
@@ -178,6 +180,42 @@ def test_importing_the_same_file_twice_adds_nothing(engine):
         assert s.exec(select(func.sum(YearPlan.target))).one() == 6
 
 
+def test_a_name_typed_with_combining_accents_is_the_same_person(engine):
+    with session_scope(engine) as s:
+        district(s)
+    with session_scope(engine) as s:
+        import_candidates(s, operator(s), data=workbook([person()]), file_name="a.xlsx", today=TODAY, rules=RULES,
+                          max_bytes=LIMIT)
+    nfd = workbook([person(**{"Họ và tên": unicodedata.normalize("NFD", "PHẠM VĂN NGUỒN")})])
+    with session_scope(engine) as s:
+        before = counts(s)
+        again = import_candidates(s, operator(s), data=nfd, file_name="b.xlsx", today=TODAY, rules=RULES, max_bytes=LIMIT)
+        assert counts(s) == before
+    assert (again.created, again.unchanged) == (0, 1)
+
+
+def test_the_same_person_added_meanwhile_refuses_the_file_naming_the_row(engine, monkeypatch):
+    """Another import (or the form) wrote the person after this one looked: the database decides."""
+    with session_scope(engine) as s:
+        district(s)
+    with session_scope(engine) as s:
+        import_candidates(s, operator(s), data=workbook([person()]), file_name="a.xlsx", today=TODAY, rules=RULES,
+                          max_bytes=LIMIT)
+        existing = s.exec(select(Candidate.id)).one()
+    monkeypatch.setattr(imports, "_existing_candidates", lambda session, orgs: set())  # it looked before the other wrote
+    data = workbook([person(**{"Họ và tên": "Lê Văn Mới"}), person()])
+    with session_scope(engine) as s:
+        before = counts(s)
+    with session_scope(engine) as s, pytest.raises(ImportRefused) as refused:
+        import_candidates(s, operator(s), data=data, file_name="b.xlsx", today=TODAY, rules=RULES, max_bytes=LIMIT)
+    [error] = refused.value.errors
+    assert (error.row, error.column) == (3, "Họ và tên")
+    assert error.message.startswith(f"«Phạm Văn Nguồn», sinh ngày 06/05/2000, đã có hồ sơ đang trong quy trình ở "
+                                    f"Chi bộ thôn A (hồ sơ số {existing})")
+    with session_scope(engine) as s:
+        assert counts(s) == before  # not even the first row
+
+
 def _zip_of_text() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -331,10 +369,11 @@ def test_bad_plan_rows_use_the_grid_rules(engine):
             import_plans(s, operator(s), data=workbook(rows, headers), file_name="k.xlsx", today=TODAY, max_bytes=LIMIT)
         found = {(e.row, e.column): e.message for e in refused.value.errors}
         assert found == {
-            (3, "Chỉ tiêu kết nạp"): "Dòng «Đảng bộ xã C2»: «Chỉ tiêu» phải là số nguyên không âm.",
-            (4, "Chỉ tiêu kết nạp"): "Dòng «Chi bộ Trường THPT S»: «Chỉ tiêu» phải là số nguyên không âm.",
+            (3, "Chỉ tiêu kết nạp"): "Dòng «Đảng bộ xã C2», cột «Chỉ tiêu»: «-1» là số âm; chỉ ghi số nguyên không âm.",
+            (4, "Chỉ tiêu kết nạp"): "Dòng «Chi bộ Trường THPT S», cột «Chỉ tiêu»: «2,5» không phải số nguyên (dấu phẩy "
+                                     "là phần thập phân; hàng nghìn ngăn bằng dấu chấm, ví dụ 1.000).",
             (5, "Năm"): "Năm không hợp lệ: «hai nghìn».",
             (6, "Mã tổ chức"): "Trùng với dòng 2 trong tệp.",
-            (7, "Đảng viên đầu năm"): "Dòng «Chi bộ thôn B»: «Đảng viên đầu năm» phải là số nguyên không âm.",
+            (7, "Đảng viên đầu năm"): "Dòng «Chi bộ thôn B», cột «Đảng viên đầu năm»: «nhiều» không phải là số.",
         }
         assert counts(s) == before

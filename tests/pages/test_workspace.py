@@ -60,6 +60,25 @@ def test_secretary_adds_a_candidate_and_a_bad_one_writes_nothing(demo_app):
                        "ON o.id = c.organization_id WHERE c.full_name = 'Vũ Thị Lan Anh'")
     assert rows == [("source", 1, "KB-HDND-02")]
 
+def test_the_same_candidate_twice_is_refused_with_a_link_to_the_record(demo_app):
+    at = open_page("bithu.hdnd", "pages/branch.py")
+    for attempt in range(2):
+        at.selectbox(key="add_cell").select("KB-HDND-02")
+        fill_candidate(at, "add", "Vũ Thị Lan Anh" if attempt == 0 else "  vũ thị  LAN ANH ")
+        at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
+        if attempt == 0:
+            [(record,)] = query(demo_app, "SELECT id FROM candidate WHERE full_name = 'Vũ Thị Lan Anh'")
+            before = totals(demo_app)
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"«Vũ Thị Lan Anh», sinh ngày 02/04/1998, đã có hồ sơ đang trong quy trình ở Chi bộ Phòng Nội vụ "
+        f"(hồ sơ số {record}): không ghi thêm hồ sơ thứ hai cho cùng một người. Hãy mở hồ sơ đã có."]
+    [link] = [p for p in at.page_link if p.value.startswith("Mở hồ sơ đã có")]
+    assert (link.value, link.proto.query_string) == ("Mở hồ sơ đã có của Vũ Thị Lan Anh", f"id={record}")
+    assert "Đã thêm" not in texts(at)
+    assert totals(demo_app) == before
+
+
 def test_a_leader_reads_the_branch_without_forms(demo_app):
     at = open_page("lanhdao", "pages/branch.py", org="KB-HDND")
     assert "Chỉ xem: vai trò lãnh đạo không sửa hồ sơ." in texts(at)
@@ -133,23 +152,70 @@ def test_candidate_page_refuses_bad_and_foreign_ids(demo_app):
 def admin_tab(at, label: str):
     return next(tab for tab in at.tabs if tab.label == label)
 
-def test_admin_plans_grid_saves_and_refuses_bad_numbers(demo_app):
+def hdnd_children(db) -> list[str]:
+    return [name for (name,) in query(db, "SELECT c.name FROM organization c JOIN organization p ON p.id = c.parent_id "
+                                          "WHERE p.code = 'KB-HDND' AND c.active ORDER BY c.name")]
+
+def test_admin_plans_grid_reads_numbers_the_vietnamese_way_and_refuses_bad_cells(demo_app):
     at = open_page("admin", "pages/admin.py")
     at.selectbox(key="plans_parent").select("KB-HDND")
     at.number_input(key="plans_year").set_value(2027).run()
     assert "Tổng chỉ tiêu giao cho các tổ chức trực thuộc: 0" in texts(at)
     editor = "plans_editor_KB-HDND_2027"
+    names = hdnd_children(demo_app)
     before = totals(demo_app)
-    at.session_state[editor] = {"edited_rows": {0: {"target": -2}}, "added_rows": [], "deleted_rows": []}
-    at.button(key="plans_save").click().run()
-    assert any("số nguyên không âm" in e.value for e in at.error)
-    assert totals(demo_app) == before
-    at.session_state[editor] = {"edited_rows": {0: {"target": 2}, 1: {"target": 3, "members_start": 12}},
+    at.session_state[editor] = {"edited_rows": {0: {"target": "1,5"}, 1: {"target": "-3"}, 2: {"target": "abc"},
+                                                3: {"target": "2", "members_start": "1.5"}},
                                 "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert "Chưa tính được tổng chỉ tiêu" in texts(at) and "Tổng chỉ tiêu giao" not in texts(at)
     at.button(key="plans_save").click().run()
-    assert "Đã lưu kế hoạch." in texts(at)
-    saved = query(demo_app, "SELECT sum(target), count(*) FROM year_plan WHERE year = 2027")
-    assert saved == [(5, 18)]
+    assert not at.exception
+    assert [e.value.split(":")[0] + ": " + e.value.split(": ")[1].split("»")[0] + "»" for e in at.error] == [
+        f"Dòng «{names[0]}», cột «Chỉ tiêu»: «1,5»", f"Dòng «{names[1]}», cột «Chỉ tiêu»: «-3»",
+        f"Dòng «{names[2]}», cột «Chỉ tiêu»: «abc»", f"Dòng «{names[3]}», cột «Đảng viên đầu năm»: «1.5»"]
+    assert "không phải số nguyên" in at.error[0].value and "là số âm" in at.error[1].value
+    assert "không phải là số" in at.error[2].value and "không phải là số" in at.error[3].value
+    assert "Đã lưu kế hoạch." not in texts(at)
+    assert totals(demo_app) == before
+    at.session_state[editor] = {"edited_rows": {0: {"target": "1.000"}, 1: {"target": "3", "members_start": "12"}},
+                                "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert "Tổng chỉ tiêu giao cho các tổ chức trực thuộc: 1.003" in texts(at)
+    at.button(key="plans_save").click().run()
+    assert "Đã lưu kế hoạch." in texts(at) and not at.error
+    assert query(demo_app, "SELECT sum(target), max(target), sum(members_start), count(*) FROM year_plan "
+                           "WHERE year = 2027") == [(1003, 1000, 12, 18)]
+
+def own_target_form(at):
+    target = next(w for w in at.text_input if w.key == "plans_own_KB-HDND_2027_target")
+    members = next(w for w in at.text_input if w.key == "plans_own_KB-HDND_2027_members")
+    save = next(b for b in at.button if b.label.startswith("Lưu chỉ tiêu của"))
+    return target, members, save
+
+def test_admin_sets_the_organizations_own_target_on_screen(demo_app):
+    at = open_page("admin", "pages/admin.py")
+    at.selectbox(key="plans_parent").select("KB-HDND")
+    at.number_input(key="plans_year").set_value(2027).run()
+    assert "Chỉ tiêu của Đảng bộ HĐND & UBND huyện năm 2027" in texts(at)
+    before = totals(demo_app)
+    for typed, message in (("-3", "«-3» là số âm"), ("1,5", "«1,5» không phải số nguyên"), ("abc", "«abc» không phải là số")):
+        target, _members, save = own_target_form(at)
+        target.input(typed)
+        save.click().run()
+        assert [e.value for e in at.error] and all(message in e.value for e in at.error), typed
+        assert at.error[0].value.startswith("Dòng «Đảng bộ HĐND & UBND huyện», cột «Chỉ tiêu»")
+        assert totals(demo_app) == before
+    target, members, save = own_target_form(at)
+    target.input("1.000")
+    members.input("146")
+    save.click().run()
+    assert "Đã lưu kế hoạch." in texts(at) and not at.error
+    assert "chỉ tiêu của cấp trên: 1.000" in texts(at)
+    assert query(demo_app, "SELECT y.target, y.members_start, y.version FROM year_plan y JOIN organization o "
+                           "ON o.id = y.organization_id WHERE o.code = 'KB-HDND' AND y.year = 2027") == [(1000, 146, 1)]
+    assert query(demo_app, "SELECT action, entity FROM audit_entry ORDER BY id DESC LIMIT 1") == [
+        ("save_plans", "organization")]
 
 def test_admin_copies_last_years_plans(demo_app):
     at = open_page("admin", "pages/admin.py")

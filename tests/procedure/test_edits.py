@@ -32,7 +32,16 @@ from core.structure.organizations import (
     rename_organization,
     set_organization_active,
 )
-from core.structure.plans import PlanRow, copy_of_year, plans_grid, save_plans
+from core.structure.plans import (
+    PlanRow,
+    children_total,
+    copy_of_year,
+    own_plan,
+    plans_grid,
+    plans_text,
+    save_own_plan,
+    save_plans,
+)
 from tests.factories import add_plan, district
 
 RULES = RuleSettings()
@@ -137,22 +146,41 @@ def test_plans_grid_saves_whole_numbers_only_and_all_or_nothing(tree):
     assert grid.loc["C1-A", "target"] == 3 and grid.loc["C1-A", "version"] == 1
     assert grid.loc["C1-B", "target"] == 0 and grid.loc["C1-B", "version"] == 0
     before = counts(engine)
-    for bad in (-1, 1.5, "ba", None):
-        with session_scope(engine) as s, pytest.raises(FormError, match="số nguyên không âm"):
+    refusals = {
+        -1: "Dòng «Chi bộ thôn B», cột «Chỉ tiêu»: «-1» là số âm; chỉ ghi số nguyên không âm.",
+        "-3": "Dòng «Chi bộ thôn B», cột «Chỉ tiêu»: «-3» là số âm; chỉ ghi số nguyên không âm.",
+        1.5: "Dòng «Chi bộ thôn B», cột «Chỉ tiêu»: «1,5» không phải số nguyên",
+        "1,5": "Dòng «Chi bộ thôn B», cột «Chỉ tiêu»: «1,5» không phải số nguyên",
+        "1.5": "Dòng «Chi bộ thôn B», cột «Chỉ tiêu»: «1.5» không phải là số.",
+        "ba": "Dòng «Chi bộ thôn B», cột «Chỉ tiêu»: «ba» không phải là số.",
+        True: "Dòng «Chi bộ thôn B», cột «Chỉ tiêu»: «True» không phải là số.",
+        None: "Dòng «Chi bộ thôn B»: «Chỉ tiêu» phải là số nguyên không âm.",
+        " ": "Dòng «Chi bộ thôn B»: «Chỉ tiêu» phải là số nguyên không âm.",
+    }
+    for bad, message in refusals.items():
+        with session_scope(engine) as s, pytest.raises(FormError) as refused:
             save_plans(s, actors["admin"], parent_code="C1", year=2024,
                        rows=[PlanRow("C1-A", 4, 40, 1), PlanRow("C1-B", bad, None, 0)])
+        [error] = refused.value.errors
+        assert error.startswith(message), bad
+    with session_scope(engine) as s, pytest.raises(FormError) as refused:  # every bad cell, each named
+        save_plans(s, actors["admin"], parent_code="C1", year=2024,
+                   rows=[PlanRow("C1-A", "2,5", "abc", 1), PlanRow("C1-B", "-3", "1.000", 0)])
+    assert [e.split(":")[0] for e in refused.value.errors] == [
+        "Dòng «Chi bộ thôn A», cột «Chỉ tiêu»", "Dòng «Chi bộ thôn A», cột «Đảng viên đầu năm»",
+        "Dòng «Chi bộ thôn B», cột «Chỉ tiêu»"]
     with session_scope(engine) as s, pytest.raises(FormError, match="không phải tổ chức trực thuộc"):
         save_plans(s, actors["admin"], parent_code="C1", year=2024, rows=[PlanRow("C2-C", 1, None, 0)])
     assert counts(engine) == before
     with session_scope(engine) as s:
         assert save_plans(s, actors["admin"], parent_code="C1", year=2024,
-                          rows=[PlanRow("C1-A", 4, 40, 1), PlanRow("C1-B", "2", "35", 0)]) == 2
+                          rows=[PlanRow("C1-A", 4, 40, 1), PlanRow("C1-B", "1.000", " 35 ", 0)]) == 2
     with session_scope(engine) as s:
         grid = plans_grid(s, resolve(s, actors["admin"], "C1"), year=2024).set_index("code")
         figures = org_figures(s, resolve(s, actors["admin"], "C1"), year=2024, as_of=TODAY, rules=RULES).set_index("code")
     assert (grid.loc["C1-A", "target"], grid.loc["C1-A", "version"]) == (4, 2)
-    assert (grid.loc["C1-B", "target"], grid.loc["C1-B", "members_start"]) == (2, 35)
-    assert figures.loc["C1", "children_target"] == 6
+    assert (grid.loc["C1-B", "target"], grid.loc["C1-B", "members_start"]) == (1000, 35)
+    assert figures.loc["C1", "children_target"] == 1004
 
 
 def test_stale_plans_are_refused(tree):
@@ -176,6 +204,49 @@ def test_only_the_admin_saves_plans_and_copy_from_last_year(tree):
     copied = copy_of_year(this, last).set_index("code")
     assert copied.loc["C1-A", "target"] == 3 and copied.loc["C1-A", "members_start"] == 40
     assert copied.loc["C1-A", "version"] == 0  # still a new plan for 2025
+
+
+def test_the_grid_shows_figures_as_typed_and_sums_only_good_cells(tree):
+    engine, actors = tree
+    with session_scope(engine) as s:
+        save_plans(s, actors["admin"], parent_code="C1", year=2024, rows=[PlanRow("C1-B", "1.200", None, 0)])
+        shown = plans_text(plans_grid(s, resolve(s, actors["admin"], "C1"), year=2024)).set_index("code")
+    assert shown.loc["C1-A"].tolist()[1:3] == ["3", "40"] and shown.loc["C1-B"].tolist()[1:3] == ["1.200", ""]
+    assert children_total([PlanRow("A", "1.000", "", 1), PlanRow("B", 3, None, 0)]) == 1003
+    for bad in ("1,5", "-3", "abc", "", None):
+        assert children_total([PlanRow("A", "1.000", "", 1), PlanRow("B", bad, None, 0)]) is None
+
+
+def test_the_organizations_own_plan_is_saved_with_the_grids_checks(tree):
+    engine, actors = tree
+    with session_scope(engine) as s:
+        c1 = resolve(s, actors["admin"], "C1")
+        assert own_plan(s, c1, year=2024) == PlanRow("C1", 5, None, 1)
+        assert own_plan(s, c1, year=2027) == PlanRow("C1", 0, None, 0)
+    before = counts(engine)
+    for target, members, message in (
+        ("1,5", "", "Dòng «Đảng bộ xã C1», cột «Chỉ tiêu»: «1,5» không phải số nguyên"),
+        ("-3", "", "Dòng «Đảng bộ xã C1», cột «Chỉ tiêu»: «-3» là số âm"),
+        ("abc", "", "Dòng «Đảng bộ xã C1», cột «Chỉ tiêu»: «abc» không phải là số."),
+        ("", "", "Dòng «Đảng bộ xã C1»: «Chỉ tiêu» phải là số nguyên không âm."),
+        ("4", "nhiều", "Dòng «Đảng bộ xã C1», cột «Đảng viên đầu năm»: «nhiều» không phải là số."),
+    ):
+        with session_scope(engine) as s, pytest.raises(FormError) as refused:
+            save_own_plan(s, actors["admin"], org_code="C1", year=2027, row=PlanRow("C1", target, members, 0))
+        assert refused.value.errors[0].startswith(message)
+    with session_scope(engine) as s, pytest.raises(StaleEditError):  # someone saved 2024 since it was read
+        save_own_plan(s, actors["admin"], org_code="C1", year=2024, row=PlanRow("C1", "6", "", 0))
+    with session_scope(engine) as s, pytest.raises(ScopeError):
+        save_own_plan(s, actors["secretary"], org_code="C1", year=2027, row=PlanRow("C1", "6", "", 0))
+    assert counts(engine) == before
+    with session_scope(engine) as s:
+        assert save_own_plan(s, actors["admin"], org_code="C1", year=2027, row=PlanRow("C1", "1.000", " 140 ", 0))
+    with session_scope(engine) as s:
+        assert own_plan(s, resolve(s, actors["admin"], "C1"), year=2027) == PlanRow("C1", 1000, 140, 1)
+        entry = s.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.entity, entry.username) == ("save_plans", "organization", "admin")
+        assert not save_own_plan(s, actors["admin"], org_code="C1", year=2027, row=PlanRow("C1", "1.000", "140", 1))
+    assert tuple(a - b for a, b in zip(counts(engine), before)) == (0, 0, 1, 0, 1, 1)
 
 
 def test_organizations_added_renamed_deactivated(tree):

@@ -1,10 +1,18 @@
 """The database layer: migrations agree with the models, upgrade in place, SQLite pragmas, data version."""
 from __future__ import annotations
 
+import json
+import logging
+import shutil
+import unicodedata
+from datetime import date
+
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from core.storage.db import (
@@ -16,6 +24,7 @@ from core.storage.db import (
     schema_is_current,
     session_scope,
 )
+from core.storage.models import identity_key
 
 
 def test_migrations_and_models_agree(engine):
@@ -85,3 +94,87 @@ def test_migration_0003_fills_the_candidates_path_and_settled_date(engine):
         (3, "/1/2/", "2024-03-01"),  # admitted, removed later: settled at admission
         (4, "/1/2/", "9999-12-31"),  # still in the procedure
     ]
+
+
+CANDIDATE_0003_COLUMNS = (
+    "id, organization_id, org_path, full_name, birth_date, female, ethnicity, ethnic_minority, religion, "
+    "general_education, qualification, occupation, youth_union_member, village_head, education_exemption, "
+    "helper_name, sponsor1_name, sponsor2_name, version, created_at, updated_at, settled_date, exit, exit_date")
+
+
+def test_migration_0004_keys_every_candidate_and_reports_duplicates_without_losing_one(engine, caplog):
+    _to_revision(engine, "0003")
+    nfd = unicodedata.normalize("NFD", "NGUYỄN  Văn An")
+    people = (  # id, chi bộ, name, exit
+        (1, 2, "Nguyễn Văn An", None),
+        (2, 2, nfd, None),  # the same person as 1, typed otherwise: a duplicate
+        (3, 3, "Nguyễn Văn An", None),  # another chi bộ: another person
+        (4, 2, "Nguyễn Văn An", "stopped"),  # left: history, not a duplicate
+        (5, 2, "Lê Thị Bình", None),
+    )
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO organization (id, code, name, path, depth, kind, sector, active, version) "
+                          "VALUES (1, 'D', 'Huyện ủy', '/1/', 0, 'upper_committee', 'other', true, 1), "
+                          "(2, 'D-A', 'Chi bộ A', '/1/2/', 1, 'grassroots_cell', 'rural', true, 1), "
+                          "(3, 'D-B', 'Chi bộ B', '/1/3/', 1, 'grassroots_cell', 'rural', true, 1)"))
+        for cid, org, name, left in people:
+            conn.execute(text(f"INSERT INTO candidate ({CANDIDATE_0003_COLUMNS}) VALUES (:id, :org, :path, :name, "
+                              "'1990-01-01', false, 'Kinh', false, '', 'upper_secondary', 'none', 'other', false, false, "
+                              "false, '', '', '', 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00', "
+                              "'9999-12-31', :exit, :exit_date)"),
+                         {"id": cid, "org": org, "path": f"/1/{org}/", "name": name, "exit": left,
+                          "exit_date": "2024-05-01" if left else None})
+    with caplog.at_level(logging.WARNING):
+        migrate(engine)
+    with engine.connect() as conn:
+        keys = dict(conn.execute(text("SELECT id, identity_key FROM candidate")).all())
+        reported = conn.execute(text("SELECT entity_id, after FROM audit_entry WHERE action = 'identity_duplicate'")).all()
+    an = "nguyễn văn an|1990-01-01"
+    assert keys == {1: an, 2: f"{an}#2", 3: an, 4: an, 5: "lê thị bình|1990-01-01"}
+    assert [(entity_id, json.loads(after)["same_as"]) for entity_id, after in reported] == [(2, 1)]
+    assert "candidate 2 is the same person as candidate 1" in caplog.text
+    with engine.begin() as conn, pytest.raises(IntegrityError):  # from now on the database refuses a third
+        conn.execute(text(f"INSERT INTO candidate ({CANDIDATE_0003_COLUMNS}, identity_key) SELECT 6, organization_id, "
+                          "org_path, full_name, birth_date, female, ethnicity, ethnic_minority, religion, "
+                          "general_education, qualification, occupation, youth_union_member, village_head, "
+                          "education_exemption, helper_name, sponsor1_name, sponsor2_name, version, created_at, "
+                          "updated_at, settled_date, exit, exit_date, identity_key FROM candidate WHERE id = 1"))
+
+
+def _demo_at_0003(demo_db_file, tmp_path):
+    """A copy of the demo district as the previous release held it (schema 0003, no identity key)."""
+    path = tmp_path / "previous.db"
+    shutil.copy(demo_db_file, path)
+    engine = make_engine(f"sqlite:///{path}")
+    _to_revision(engine, "0003")
+    with engine.connect() as conn:
+        assert "identity_key" not in {c["name"] for c in inspect(conn).get_columns("candidate")}
+    return engine
+
+
+@pytest.mark.parametrize("with_duplicate", [False, True])
+def test_the_previous_releases_demo_database_upgrades_without_losing_a_row(demo_db_file, tmp_path, with_duplicate):
+    engine = _demo_at_0003(demo_db_file, tmp_path)
+    with engine.begin() as conn:
+        if with_duplicate:  # the same person entered twice in a chi bộ, as the old form allowed
+            copied = CANDIDATE_0003_COLUMNS.replace("id, ", "", 1)
+            twin = conn.execute(text("SELECT min(id) FROM candidate WHERE exit IS NULL")).scalar()
+            conn.execute(text(f"INSERT INTO candidate ({copied}) SELECT {copied} FROM candidate WHERE id = :id"),
+                         {"id": twin})
+        rows_before = conn.execute(text("SELECT id, full_name, birth_date FROM candidate ORDER BY id")).all()
+        events_before = conn.execute(text("SELECT count(*) FROM stage_event")).scalar()
+    migrate(engine)
+    assert schema_is_current(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, full_name, birth_date, identity_key FROM candidate ORDER BY id")).all()
+        events = conn.execute(text("SELECT count(*) FROM stage_event")).scalar()
+        reported = conn.execute(text("SELECT entity_id, after FROM audit_entry WHERE action = 'identity_duplicate'")).all()
+    engine.dispose()
+    assert [tuple(r[:3]) for r in rows] == [tuple(r) for r in rows_before] and events == events_before
+    plain = {cid: identity_key(name, date.fromisoformat(born)) for cid, name, born, _key in rows}
+    if not with_duplicate:
+        assert {cid: key for cid, _n, _b, key in rows} == plain and reported == []
+        return
+    duplicate = rows[-1][0]
+    assert {cid: key for cid, _n, _b, key in rows} == {**plain, duplicate: f"{plain[duplicate]}#{duplicate}"}
+    assert [(entity_id, json.loads(after)["same_as"]) for entity_id, after in reported] == [(duplicate, twin)]
