@@ -64,6 +64,7 @@ def test_the_same_candidate_twice_is_refused_with_a_link_to_the_record(demo_app)
     at = open_page("bithu.hdnd", "pages/branch.py")
     for attempt in range(2):
         at.selectbox(key="add_cell").select("KB-HDND-02")
+        at.date_input(key="add_source_date").set_value(date(2026, 3, 1))
         fill_candidate(at, "add", "Vũ Thị Lan Anh" if attempt == 0 else "  vũ thị  LAN ANH ")
         at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
         if attempt == 0:

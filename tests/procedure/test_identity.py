@@ -30,7 +30,9 @@ from tests.factories import district
 RULES = RuleSettings()
 TODAY = date(2024, 3, 1)
 LISTED = date(2024, 2, 1)
-PERSON = CandidateInput(full_name="Nguyễn Thị Hoa", birth_date=date(2000, 5, 4), female=True)
+GIVEN = dict(female=True, ethnicity="Kinh", religion="", general_education="upper_secondary", qualification="none",
+             occupation="farmer")
+PERSON = CandidateInput(full_name="Nguyễn Thị Hoa", birth_date=date(2000, 5, 4), **GIVEN)
 DUPLICATE = "«Nguyễn Thị Hoa», sinh ngày 04/05/2000, đã có hồ sơ đang trong quy trình ở Chi bộ thôn A (hồ sơ số {id})"
 
 
@@ -65,7 +67,7 @@ def test_the_same_person_twice_in_a_chi_bo_is_refused_naming_the_record(tree):
     engine, actor = tree
     first = add(engine, actor)
     before = counts(engine)
-    typed_otherwise = CandidateInput(full_name="  " + unicodedata.normalize("NFD", "NGUYỄN  thị HOA"),
+    typed_otherwise = CandidateInput(**GIVEN, full_name="  " + unicodedata.normalize("NFD", "NGUYỄN  thị HOA"),
                                      birth_date=date(2000, 5, 4))
     for data in (PERSON, typed_otherwise):
         with pytest.raises(DuplicateCandidateError) as refused:
@@ -77,7 +79,7 @@ def test_the_same_person_twice_in_a_chi_bo_is_refused_naming_the_record(tree):
 
 def test_a_name_typed_with_combining_accents_is_stored_as_typed_looks(tree):
     engine, actor = tree
-    candidate_id = add(engine, actor, CandidateInput(full_name=unicodedata.normalize("NFD", "Đỗ Thị Ánh"),
+    candidate_id = add(engine, actor, CandidateInput(**GIVEN, full_name=unicodedata.normalize("NFD", "Đỗ Thị Ánh"),
                                                      birth_date=date(1999, 1, 2)))
     with session_scope(engine) as s:
         stored = s.get(Candidate, candidate_id)
@@ -88,7 +90,7 @@ def test_another_chi_bo_or_another_birth_date_is_another_person(tree):
     engine, actor = tree
     add(engine, actor)
     add(engine, actor, org_code="C1-B")
-    add(engine, actor, CandidateInput(full_name="Nguyễn Thị Hoa", birth_date=date(2001, 5, 4)))
+    add(engine, actor, CandidateInput(**GIVEN, full_name="Nguyễn Thị Hoa", birth_date=date(2001, 5, 4)))
     with session_scope(engine) as s:
         assert s.exec(select(func.count()).select_from(Candidate)).one() == 3
 
@@ -112,15 +114,15 @@ def test_after_an_exit_the_person_may_be_listed_again_and_the_old_exit_then_stay
 def test_an_edit_that_makes_two_records_one_person_is_refused(tree):
     engine, actor = tree
     add(engine, actor)
-    other = add(engine, actor, CandidateInput(full_name="Nguyễn Thị Hòa", birth_date=date(2000, 5, 4)))
+    other = add(engine, actor, CandidateInput(**GIVEN, full_name="Nguyễn Thị Hòa", birth_date=date(2000, 5, 4)))
     before = counts(engine)
     with session_scope(engine) as s, pytest.raises(DuplicateCandidateError):
         edit_candidate(s, actor, candidate_id=other, expected_version=1, data=PERSON, today=TODAY)
     assert counts(engine) == before
     with session_scope(engine) as s:
         edited = edit_candidate(s, actor, candidate_id=other, expected_version=1, today=TODAY,
-                                data=CandidateInput(full_name="Nguyễn Thị Hòa", birth_date=date(2000, 5, 4),
-                                                    religion="Phật giáo"))
+                                data=CandidateInput(**{**GIVEN, "religion": "Phật giáo"}, full_name="Nguyễn Thị Hòa",
+                                                    birth_date=date(2000, 5, 4)))
         assert (edited.identity_key, edited.religion, edited.version) == ("nguyễn thị hòa|2000-05-04", "Phật giáo", 2)
 
 
