@@ -21,9 +21,24 @@ HDND_CANDIDATE_AT_BRANCH_RESOLUTION = (
     "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'branch_resolution' AND c.exit IS NULL ORDER BY c.id LIMIT 1")
 
 
+def set_date(page, scope, label: str, text: str) -> None:
+    """Type a date into Streamlit's segmented date field (day, month, year)."""
+    day, month, year = text.split("/")
+    scope.get_by_role("spinbutton", name=f"day, {label}").click()
+    for part in (day, month, year):
+        page.keyboard.type(part)
+
+
+def choose(page, scope, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox by typing it, as a user with a keyboard would."""
+    scope.get_by_role("combobox", name=label, exact=True).filter(visible=True).last.click()
+    page.keyboard.type(option)
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
 def record_admission(browser, base_url: str, candidate_id: int) -> None:
     """As bithu.hdnd, on the candidate's record page: the committee's resolution, then the
-    admission decision, both dated today (the form's default)."""
+    admission decision, both dated today (typed: the form has no default date)."""
     today = date.today().strftime("%d/%m/%Y")
     secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(secretary, base_url, "bithu.hdnd")
@@ -34,6 +49,11 @@ def record_admission(browser, base_url: str, candidate_id: int) -> None:
         step = secretary.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
         # A rerun can leave the old form beside the new one for a moment (seen: "resolved to 2 elements").
         expect(step).to_have_count(1, timeout=WAIT_MS)
+        combo = step.get_by_role("combobox", name="Bước", exact=True).filter(visible=True).last
+        if combo.input_value() != stage:
+            choose(secretary, step, "Bước", stage)
+            settle(secretary)
+        set_date(secretary, step, "Ngày", today)
         if votes:
             step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
             step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])

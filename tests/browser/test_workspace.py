@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from tests.browser.conftest import screenshot, settle
-from tests.browser.test_sign_in import WAIT_MS, sign_in
+from tests.browser.test_sign_in import WAIT_MS, choose, set_date, sign_in
 
 NAME = "Đào Minh Châu"
 STEPS = [  # stage label, date, votes for / total official members
@@ -18,21 +18,6 @@ STEPS = [  # stage label, date, votes for / total official members
     ("Có quyết định kết nạp", "01/07/2026", None),
     ("Đã kết nạp (đảng viên dự bị)", "15/07/2026", None),
 ]
-
-
-def set_date(page, scope, label: str, text: str) -> None:
-    """Type a date into Streamlit's segmented date field (day, month, year)."""
-    day, month, year = text.split("/")
-    scope.get_by_role("spinbutton", name=f"day, {label}").click()
-    for part in (day, month, year):
-        page.keyboard.type(part)
-
-
-def choose(page, scope, label: str, option: str) -> None:
-    """Pick an option of a Streamlit selectbox by typing it, as a user with a keyboard would."""
-    scope.get_by_role("combobox", name=label, exact=True).filter(visible=True).last.click()
-    page.keyboard.type(option)
-    page.get_by_role("option").filter(has_text=option).first.click()
 
 
 def admitted_figure(page) -> str:
