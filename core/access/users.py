@@ -85,25 +85,25 @@ def username_is_valid(username: str) -> bool:
     return 0 < len(username) <= 64 and username.isascii() and all(c.isalnum() or c in "._-" for c in username)
 
 
-def create_user(
-    session: Session,
-    *,
-    username: str,
-    display_name: str,
-    password: str,
-    role: str,
-    organization: Organization,
-    created_by: str,
-    must_change_password: bool = False,
-) -> User:
-    """Add a user in the caller's transaction, audited; refuses duplicates and bad roles."""
-    username = username.strip().lower()
+def _username_problem(session: Session, username: str) -> str | None:
+    """Why a new user cannot have this (normalised) username, or None."""
     if not username_is_valid(username):
-        raise UserError(t("error.bad_username", username=username))
-    if role not in Role._value2member_map_:
-        raise UserError(t("error.bad_role", role=role, roles=", ".join(r.value for r in Role)))
+        return t("error.bad_username", username=username)
     if session.exec(select(User).where(User.username == username)).first() is not None:
-        raise UserError(t("error.user_exists", username=username))
+        return t("error.user_exists", username=username)
+    return None
+
+
+def _role_problem(role: str) -> str | None:
+    """Why a new user cannot have this role, or None."""
+    if role not in Role._value2member_map_:
+        return t("error.bad_role", role=role, roles=", ".join(r.value for r in Role))
+    return None
+
+
+def _insert_user(session: Session, *, username: str, display_name: str, password: str, role: str,
+                 organization: Organization, created_by: str, must_change_password: bool) -> User:
+    """Write a checked new user in the caller's transaction, audited."""
     user = User(
         username=username,
         display_name=display_name.strip() or username,
@@ -117,6 +117,26 @@ def create_user(
     record_audit(session, username=created_by, action="create_user", entity="user", entity_id=user.id, after=snapshot(user))
     bump_data_version(session)
     return user
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    organization: Organization,
+    created_by: str,
+    must_change_password: bool = False,
+) -> User:
+    """Add a user in the caller's transaction, audited; refuses duplicates and bad roles."""
+    username = username.strip().lower()
+    for problem in (_username_problem(session, username), _role_problem(role)):
+        if problem:
+            raise UserError(problem)
+    return _insert_user(session, username=username, display_name=display_name, password=password, role=role,
+                        organization=organization, created_by=created_by, must_change_password=must_change_password)
 
 
 def admin_create_user(
@@ -134,17 +154,9 @@ def admin_create_user(
     Nothing is assumed: the role and the organization must be chosen. Every problem of the form
     is listed at once (FormError), and nothing is written unless there is none."""
     name = username.strip().lower()
-    errors = []
-    if not name:
-        errors.append(t("form.username_required"))
-    elif not username_is_valid(name):
-        errors.append(t("error.bad_username", username=name))
-    elif session.exec(select(User).where(User.username == name)).first() is not None:
-        errors.append(t("error.user_exists", username=name))
-    if not role:
-        errors.append(t("form.role_required"))
-    elif role not in Role._value2member_map_:
-        errors.append(t("error.bad_role", role=role, roles=", ".join(r.value for r in Role)))
+    name_problem = _username_problem(session, name) if name else t("form.username_required")
+    role_problem = _role_problem(role) if role else t("form.role_required")
+    errors = [problem for problem in (name_problem, role_problem) if problem]
     org = None
     if not org_code:
         errors.append(t("form.user_org_required"))
@@ -163,8 +175,8 @@ def admin_create_user(
         _admin_over(actor, org)
     if errors:
         raise FormError(errors)
-    return create_user(session, username=name, display_name=display_name, password=temporary_password, role=role,
-                       organization=org, created_by=actor.username, must_change_password=True)
+    return _insert_user(session, username=name, display_name=display_name, password=temporary_password, role=role,
+                        organization=org, created_by=actor.username, must_change_password=True)
 
 
 def set_active(session: Session, actor: Actor, *, username: str, active: bool, expected_version: int | None) -> User:

@@ -210,10 +210,11 @@ def _input(values: dict[str, object]) -> CandidateInput:
 
 
 def _check_candidate(
-    values: dict[str, object], org: Organization, *, today: date, rules: RuleSettings, headers: dict[str, str]
+    data: CandidateInput, values: dict[str, object], org: Organization, *, today: date, rules: RuleSettings,
+    headers: dict[str, str],
 ) -> tuple[list[tuple[str, str]], list[StageEvent]]:
-    """(column, message) for each problem of one row, and the events it would write."""
-    data = _input(values)
+    """(column, message) for each problem of one row (its fields `data`, its stage dates and exit
+    in `values`), and the events it would write."""
     problems = [(headers[f], m) for f, m in candidate_input_errors(data, today=today)]
     facts = CandidateFacts(
         birth_date=data.birth_date, general_education=data.general_education,
@@ -284,20 +285,21 @@ def import_candidates(
             errors.append(RowError(number, headers["full_name"], t("import.duplicate_row", row=seen[key])))
             continue
         seen[key] = number
-        problems, events = _check_candidate(values, org, today=today, rules=rules, headers=headers)
+        data = _input(values)
+        problems, events = _check_candidate(data, values, org, today=today, rules=rules, headers=headers)
         errors += [RowError(number, column, message) for column, message in problems]
-        checked.append((number, key, org, values, events))
+        checked.append((number, key, org, data, events))
     if errors:
         raise ImportRefused(errors)
-    existing = _existing_candidates(session, [org for _number, _key, org, _values, _events in checked])
+    existing = _existing_candidates(session, [org for _number, _key, org, _data, _events in checked])
     created = 0
-    for number, key, org, values, events in checked:
+    for number, key, org, data, events in checked:
         if key in existing:
             continue
         for event in events:
             event.note = event.note or t("import.note", name=file_name)
         try:
-            create_candidate(session, actor, org=org, data=_input(values), events=events, action="import_candidate")
+            create_candidate(session, actor, org=org, data=data, events=events, action="import_candidate")
         except DuplicateCandidateError as exc:
             raise ImportRefused([RowError(number, headers["full_name"], str(exc))]) from None
         created += 1

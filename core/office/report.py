@@ -44,7 +44,7 @@ from core.format import fmt_compact, fmt_date, fmt_long_date, fmt_number, fmt_pe
 from core.i18n import label, t
 from core.procedure.stages import OrgKind, Qualification
 from core.storage.models import Organization
-from core.structure.plans import parent_target
+from core.structure.plans import own_plan
 
 TEMPLATE_PATH = DATA_DIR / "templates" / "bao_cao_ptdv.docx"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -139,7 +139,7 @@ def report_figures(
         mix=admitted_mix(session, subtree, year=year, as_of=as_of, rules=rules),
         standing=dict(zip(stages["stage"], stages["standing"])),
         alert_counts={kind: len(orgs) for kind, orgs in counts.items()},
-        next_target=parent_target(session, subtree, year=year + 1),
+        next_target=own_plan(session, subtree, year=year + 1).target,
         year_over=period.is_over,
     )
 

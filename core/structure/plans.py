@@ -71,12 +71,6 @@ def children_total(rows: list[PlanRow]) -> int | None:
     return total
 
 
-def parent_target(session: Session, parent: Subtree, *, year: int) -> int:
-    """The parent's own target for the year (0 when it has no plan)."""
-    plan = session.exec(select(YearPlan).where(YearPlan.organization_id == parent.id, YearPlan.year == year)).first()
-    return plan.target if plan else 0
-
-
 def copy_of_year(grid: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """The grid with last year's targets and members filled in (versions kept: saving still
     checks nobody changed this year's plans meanwhile)."""
