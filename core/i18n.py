@@ -266,6 +266,7 @@ VI: dict[str, str] = {
     "form.name_required": "Cần ghi họ và tên (tối đa 255 ký tự).",
     "form.missing": "Còn thiếu: {fields}.",
     "form.cell_required": "Cần chọn chi bộ.",
+    "form.refused_toast": "Chưa ghi gì: xem lý do ngay dưới nút ghi.",
     "form.date_required": "Cần ghi «{field}» (ngày/tháng/năm).",
     "form.choose": "Chọn…",
     "form.religion_none": "Không",

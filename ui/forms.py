@@ -62,8 +62,12 @@ def show_done() -> None:
 
 
 def show_refusal(exc: Exception) -> None:
-    """One error line per problem found; an exception waiting for acknowledgement is a warning;
-    the same person already listed comes with a link to that record."""
+    """One error line per problem found, and a toast saying nothing was written; an exception
+    waiting for acknowledgement is a warning; the same person already listed comes with a link
+    to that record."""
+    # On a phone the lines below the button can be off the screen: a short toast is seen where
+    # the user is (a long one would be cut, behind Streamlit's English "view more").
+    st.toast(t("form.refused_toast"), icon=":material/error:")
     if isinstance(exc, RuleViolation) and exc.needs_ack:
         st.warning(str(exc) + " " + t("candidate.ack_hint"))
         return

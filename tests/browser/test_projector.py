@@ -6,13 +6,13 @@ import sqlite3
 
 import pytest
 
-from tests.browser.conftest import screenshot, settle
-from tests.browser.test_sign_in import (
+from tests.browser.actions import (
     HDND_CANDIDATE_AT_BRANCH_RESOLUTION,
     WAIT_MS,
     record_admission,
     sign_in,
 )
+from tests.browser.conftest import screenshot, settle
 
 SECONDS = 5
 HEADLINE = '[data-testid="stMetricValue"]'

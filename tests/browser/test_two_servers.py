@@ -11,13 +11,13 @@ from sqlalchemy import text
 
 from core.cli.demo import load_demo
 from core.storage.db import session_scope
-from tests.browser.conftest import Server, screenshot, settle, start_app, stop_server
-from tests.browser.test_sign_in import (
+from tests.browser.actions import (
     HDND_CANDIDATE_AT_BRANCH_RESOLUTION,
     WAIT_MS,
     record_admission,
     sign_in,
 )
+from tests.browser.conftest import Server, screenshot, settle, start_app, stop_server
 from tests.conftest import _new_database
 
 HEADLINE = '[data-testid="stMetricValue"]'

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.browser.actions import WAIT_MS, choose, set_date, sign_in
 from tests.browser.conftest import screenshot, settle
-from tests.browser.test_sign_in import WAIT_MS, choose, set_date, sign_in
 
 NAME = "Đào Minh Châu"
 STEPS = [  # stage label, date, votes for / total official members

@@ -1,0 +1,75 @@
+"""What a user does in the browser, shared by the browser tests: sign in, type a date into
+Streamlit's segmented date field, pick a choice, record a candidate's admission."""
+from __future__ import annotations
+
+from datetime import date
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import settle
+
+PASSWORD = "KimBang@2024"
+WAIT_MS = 30_000
+
+
+# A chi bộ of Đảng bộ HĐND & UBND huyện whose candidate waits for the committee's resolution.
+HDND_CANDIDATE_AT_BRANCH_RESOLUTION = (
+    "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
+    "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'branch_resolution' AND c.exit IS NULL ORDER BY c.id LIMIT 1")
+
+
+def set_date(page, scope, label: str, text: str) -> None:
+    """Type a date into Streamlit's segmented date field (day, month, year)."""
+    day, month, year = text.split("/")
+    scope.get_by_role("spinbutton", name=f"day, {label}").click()
+    for part in (day, month, year):
+        page.keyboard.type(part)
+
+
+def choose(page, scope, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox by typing it, as a user with a keyboard would."""
+    scope.get_by_role("combobox", name=label, exact=True).filter(visible=True).last.click()
+    page.keyboard.type(option)
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
+def record_admission(browser, base_url: str, candidate_id: int) -> None:
+    """As bithu.hdnd, on the candidate's record page: the committee's resolution, then the
+    admission decision, both dated today (typed: the form has no default date)."""
+    today = date.today().strftime("%d/%m/%Y")
+    secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    sign_in(secretary, base_url, "bithu.hdnd")
+    secretary.goto(f"{base_url}/ho-so?id={candidate_id}")
+    for stage, votes in (("Đảng ủy cơ sở đề nghị", ("10", "12")), ("Có quyết định kết nạp", None)):
+        secretary.get_by_role("button", name="Ghi bước").wait_for(timeout=WAIT_MS)
+        settle(secretary)
+        step = secretary.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
+        # A rerun can leave the old form beside the new one for a moment (seen: "resolved to 2 elements").
+        expect(step).to_have_count(1, timeout=WAIT_MS)
+        combo = step.get_by_role("combobox", name="Bước", exact=True).filter(visible=True).last
+        if combo.input_value() != stage:
+            choose(secretary, step, "Bước", stage)
+            settle(secretary)
+        set_date(secretary, step, "Ngày", today)
+        if votes:
+            step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
+            step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
+        step.get_by_role("button", name="Ghi bước").click()
+        secretary.get_by_text(f"{stage} từ {today}").wait_for(timeout=WAIT_MS)
+
+
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD, *, expect_cookie: bool = True) -> None:
+    """Sign in through the form; with the right password, wait until the cookie is written
+    (a component writes it once the page has drawn), so other URLs open signed in."""
+    page.goto(base_url)
+    page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    settle(page)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    if expect_cookie and password == PASSWORD:
+        page.wait_for_function("() => document.cookie.includes('ptdv_auth=')", timeout=WAIT_MS)
+
+
+def body_text(page) -> str:
+    return page.locator("body").inner_text()

@@ -1,0 +1,104 @@
+"""The add-candidate form on a phone (390×844, touch), as bithu.hdnd: a date in the future, a
+candidate with only a name, and a person already listed are each refused with a Vietnamese
+message on screen, and the database holds no new candidate after any of them."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+from core.format import fmt_date
+from tests.browser.actions import WAIT_MS, choose, set_date, sign_in
+from tests.browser.conftest import screenshot, settle
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+CELL = "Văn phòng HĐND"
+FORM = '[data-testid="stForm"]'
+
+# A person already listed in that chi bộ, still in the procedure.
+LISTED = ("SELECT c.full_name, c.birth_date FROM candidate c JOIN organization o ON o.id = c.organization_id "
+          "WHERE o.name LIKE ? AND c.exit IS NULL ORDER BY c.id LIMIT 1")
+
+
+def candidate_count(db) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM candidate").fetchone()[0]
+
+
+def open_form(page, base_url: str):
+    page.goto(f"{base_url}/chi-bo")
+    page.get_by_text("Quần chúng đang trong quy trình").wait_for(timeout=WAIT_MS)
+    settle(page)
+    return page.locator(FORM).filter(has_text="Ngày đưa vào diện tạo nguồn")
+
+
+def fill_person(page, form, name: str, birth: str, listed_on: str) -> None:
+    """Every field the form asks for, as the secretary types them."""
+    choose(page, form, "Chi bộ", CELL)
+    form.get_by_label("Họ và tên").fill(name)
+    set_date(page, form, "Ngày sinh", birth)
+    choose(page, form, "Giới tính", "Nam")
+    form.get_by_role("textbox", name="Dân tộc").fill("Kinh")
+    choose(page, form, "Tôn giáo", "Không")
+    choose(page, form, "Trình độ giáo dục phổ thông", "Trung học phổ thông")
+    choose(page, form, "Trình độ chuyên môn", "Đại học")
+    choose(page, form, "Nghề nghiệp", "Cán bộ, công chức, viên chức")
+    set_date(page, form, "Ngày đưa vào diện tạo nguồn", listed_on)
+
+
+def submit(form) -> None:
+    form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn").tap()
+
+
+def told_on_screen(page) -> None:
+    """A toast inside the phone's screen says nothing was written, wherever the form was
+    scrolled to (the reasons are under the button)."""
+    toast = page.get_by_test_id("stToast").filter(has_text="Chưa ghi gì: xem lý do ngay dưới nút ghi.").first
+    expect(toast).to_be_in_viewport(timeout=WAIT_MS)
+
+
+def test_phone_refuses_a_future_date_a_bare_name_and_the_same_person_twice(browser, server):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, server.url, "bithu.hdnd")
+    page.get_by_text("Đảng bộ HĐND & UBND huyện – năm").first.wait_for(timeout=WAIT_MS)
+    before = candidate_count(server.db)
+
+    # 1. A date in the future: refused as typed, never replaced by today's.
+    future = fmt_date(date.today() + timedelta(days=9))
+    form = open_form(page, server.url)
+    fill_person(page, form, "Lê Thị Thu Trang", "14/02/1999", future)
+    submit(form)
+    told_on_screen(page)
+    expect(page.get_by_text(f"Ngày {future} ở tương lai: chỉ ghi việc đã diễn ra.").first).to_be_visible(
+        timeout=WAIT_MS)
+    screenshot(page, "phone-future-date")
+    assert candidate_count(server.db) == before
+
+    # 2. Only a name: every missing field listed at once, nothing invented.
+    form = open_form(page, server.url)
+    form.get_by_label("Họ và tên").fill("Phạm Văn Hùng")
+    submit(form)
+    told_on_screen(page)
+    missing = page.get_by_text("Còn thiếu:").first
+    expect(missing).to_be_visible(timeout=WAIT_MS)
+    for field in ("Ngày sinh", "Giới tính", "Dân tộc", "Tôn giáo", "Nghề nghiệp"):
+        assert field in missing.inner_text()
+    expect(page.get_by_text("Cần chọn chi bộ.").first).to_be_visible()
+    expect(page.get_by_text("Cần ghi «Ngày đưa vào diện tạo nguồn»").first).to_be_visible()
+    screenshot(page, "phone-name-only")
+    assert candidate_count(server.db) == before
+
+    # 3. A person already listed: refused, with a link to the record that exists.
+    with sqlite3.connect(server.db) as conn:
+        name, birth = conn.execute(LISTED, (f"%{CELL}%",)).fetchone()
+    form = open_form(page, server.url)
+    fill_person(page, form, name, fmt_date(date.fromisoformat(birth)), "05/01/2026")
+    submit(form)
+    told_on_screen(page)
+    expect(page.get_by_text("đã có hồ sơ đang trong quy trình").first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("link", name=f"Mở hồ sơ đã có của {name}")).to_be_visible(timeout=WAIT_MS)
+    screenshot(page, "phone-same-person")
+    assert candidate_count(server.db) == before
+    context.close()
