@@ -3,10 +3,11 @@ import streamlit as st
 
 from core.i18n import t
 from core.procedure.stages import Role
-from ui import admin, auth
+from ui import admin, auth, forms
 
 actor = auth.guard(Role.ADMIN)
 st.title(t("page.admin"))
+forms.show_done()
 users, organizations, plans, audit = st.tabs([t("admin.users"), t("admin.organizations"), t("admin.plans"),
                                               t("admin.audit")])
 with users:

@@ -7,13 +7,24 @@ from datetime import date
 import streamlit as st
 
 from core.access.scope import NotFoundError, ScopeError
-from core.figures.tables import audit_raw_table, audit_table, history_table
+from core.figures.tables import (
+    audit_raw_table,
+    audit_table,
+    candidate_texts,
+    exit_texts,
+    field_texts,
+    history_table,
+    step_texts,
+    void_target,
+    void_texts,
+)
 from core.format import fmt_date, md_escape
 from core.i18n import label, t
 from core.procedure.candidates import (
     candidate_audit,
     candidate_detail,
     candidate_history,
+    latest_in_force,
     next_stages,
 )
 from core.procedure.pipeline import (
@@ -41,6 +52,7 @@ except (ScopeError, NotFoundError) as exc:
     st.stop()
 
 seen_key = f"seen_version_{candidate.id}"
+FORM_KEYS = ("step_", "exit_", "void_", "edit_")
 seen = st.session_state.setdefault(seen_key, candidate.version)  # the version the forms were filled on
 forms.show_done()
 stage_now = label("exit", candidate.exit) if candidate.exit else label("stage", candidate.stage)
@@ -51,21 +63,25 @@ st.subheader(t("candidate.history"))
 st.dataframe(history_table(history), hide_index=True, width="stretch")
 
 
-def write(action, done_message: str) -> None:
+def write(action, done_message: str, typed: dict[str, str], current, *, only_differences: bool = False) -> None:
     """Run a write; on success confirm it and show the record again, fresh; on refusal say why.
     A change made meanwhile by someone else reloads the forms from the current record, so the
-    next click can never overwrite it with what was read before."""
+    next click can never overwrite it with what was read before; what the user typed is shown
+    beside the record now (`current` reads it: fresh record and history -> texts)."""
     try:
         with session_scope(web.engine()) as session:
             action(session)
     except StaleEditError as exc:
         st.session_state.pop(seen_key, None)
-        forms.reload_after(exc)
+        with session_scope(web.engine()) as session:
+            fresh, _org = candidate_detail(session, actor, candidate.id)
+            now = current(fresh, candidate_history(session, actor, candidate.id))
+        forms.reload_after(exc, typed=typed, current=now, only_differences=only_differences, prefix=FORM_KEYS)
     except forms.REFUSALS as exc:
         forms.show_refusal(exc)
     else:
         st.session_state.pop(seen_key, None)
-        forms.done(done_message, prefix=("step_", "exit_", "void_", "edit_"))
+        forms.done(done_message, prefix=FORM_KEYS)
 
 
 if actor.edits_candidates:
@@ -77,8 +93,11 @@ if actor.edits_candidates:
     step, leave, undo, details = st.tabs([t("candidate.tab_step"), t("candidate.tab_exit"), t("candidate.tab_void"),
                                           t("candidate.tab_edit")])
     with step, st.form("record_stage"):
-        options = next_stages(candidate, org)
-        stage = st.selectbox(t("candidate.next_stage"), [s.value for s in options], format_func=lambda s: label("stage", s),
+        # The steps possible on the record as the form was filled (not as someone else has made
+        # it since): what the user chose stays what is shown beside the record after a refusal.
+        options = st.session_state.setdefault(f"step_options_{candidate.id}_{v}",
+                                              [s.value for s in next_stages(candidate, org)])
+        stage = st.selectbox(t("candidate.next_stage"), options, format_func=lambda s: label("stage", s),
                              index=0 if len(options) == 1 else None, placeholder=t("form.choose"), key=f"step_stage_{v}")
         when = forms.date_field(t("candidate.date"), None, f"step_date_{v}")
         document = st.text_input(t("candidate.document"), key=f"step_document_{v}")
@@ -94,7 +113,12 @@ if actor.edits_candidates:
                 event_date=when, today=today, rules=web.settings().rules, document_number=document, note=note,
                 votes_for=None if votes_for is None else int(votes_for),
                 votes_total=None if votes_total is None else int(votes_total), acknowledge_exceptions=acknowledged),
-                t("candidate.step_done", stage=label("stage", stage) if stage else "", date=fmt_date(when), name=name))
+                t("candidate.step_done", stage=label("stage", stage) if stage else "", date=fmt_date(when), name=name),
+                field_texts({t("candidate.next_stage"): label("stage", stage) if stage else None,
+                             t("candidate.date"): when, t("candidate.document"): document, t("candidate.note"): note,
+                             t("candidate.votes_for"): None if votes_for is None else int(votes_for),
+                             t("candidate.votes_total"): None if votes_total is None else int(votes_total)}),
+                step_texts)
     with leave, st.form("record_exit"):
         exit_kind = st.selectbox(t("candidate.exit_kind"), [e.value for e in Exit], format_func=lambda e: label("exit", e),
                                  index=None, placeholder=t("form.choose"), key=f"exit_kind_{v}")
@@ -106,27 +130,32 @@ if actor.edits_candidates:
                                         exit_=Exit(exit_kind) if exit_kind else None, event_date=exit_date, today=today,
                                         reason=reason, document_number=exit_document),
                   t("candidate.exit_done", exit=label("exit", exit_kind) if exit_kind else "", date=fmt_date(exit_date),
-                    name=name))
+                    name=name),
+                  field_texts({t("candidate.exit_kind"): label("exit", exit_kind) if exit_kind else None,
+                               t("candidate.date"): exit_date, t("candidate.reason"): reason,
+                               t("candidate.document"): exit_document}),
+                  exit_texts)
     with undo, st.form("void_event"):
-        in_force = history[~history["voids"] & ~history["id"].isin(history["replaces_event_id"].dropna())]
-        latest = in_force.iloc[-1] if not in_force.empty else None
-        step_name = ""
-        if latest is not None:
-            step_name = label("stage", latest["stage"]) if latest["stage"] in Stage._value2member_map_ else label(
-                "exit", latest["stage"])
-            st.write(t("candidate.void_what", stage=step_name, date=fmt_date(latest["event_date"])))
+        latest = latest_in_force(history)
+        # The step the user was asked to confirm, as the form was filled.
+        latest_id, voided = st.session_state.setdefault(
+            f"void_target_{candidate.id}_{v}", (None if latest is None else int(latest["id"]), void_target(history)))
+        if voided is not None:
+            st.write(t("candidate.void_what", step=voided))
         void_reason = st.text_area(t("candidate.reason"), key=f"void_reason_{v}")
         confirmed = st.checkbox(t("form.confirm_void"), key=f"void_confirm_{v}")
-        if st.form_submit_button(t("candidate.save_void"), disabled=latest is None):
+        if st.form_submit_button(t("candidate.save_void"), disabled=latest_id is None):
             write(lambda s: void_event(s, actor, candidate_id=candidate.id, expected_version=seen,
-                                       event_id=int(latest["id"]), reason=void_reason, confirmed=confirmed),
-                  t("candidate.void_done", stage=step_name, name=name))
+                                       event_id=latest_id, reason=void_reason, confirmed=confirmed),
+                  t("candidate.void_done", step=voided, name=name),
+                  field_texts({t("candidate.tab_void"): voided, t("candidate.reason"): void_reason}), void_texts)
     with details, st.form("edit_candidate"):
         data = forms.candidate_fields(f"edit_{v}", candidate)
         if st.form_submit_button(t("candidate.save_edit")):
             write(lambda s: edit_candidate(s, actor, candidate_id=candidate.id, expected_version=seen, data=data,
                                            today=today),
-                  t("candidate.edit_done", name=data.full_name.strip()))
+                  t("candidate.edit_done", name=data.full_name.strip()), candidate_texts(data),
+                  lambda record, _events: candidate_texts(record), only_differences=True)
 
 st.subheader(t("candidate.audit"))
 widgets.table(audit_table(trail))

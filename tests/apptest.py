@@ -1,6 +1,7 @@
 """Helpers for AppTest page tests: a demo database per test and signing in through the form."""
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -35,10 +36,16 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     return at.button(key=SUBMIT).click().run()
 
 
+def shown(markdown: str) -> str:
+    """Markdown text as the reader sees it: the escapes md_escape adds are not shown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at: AppTest) -> str:
-    """Everything the page shows as text (titles, markdown, metrics, messages, tables)."""
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
-                                  "success") for e in getattr(at, kind)]
+    """Everything the page shows as text (titles, markdown, metrics, messages, tables), with
+    Markdown's escapes read as the user sees them."""
+    parts = [shown(e.value) for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning",
+                                         "info", "success") for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [df.value.to_string() for df in at.dataframe]
     return "\n".join(str(p) for p in parts)

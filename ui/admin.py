@@ -19,10 +19,13 @@ from core.figures.tables import (
     audit_raw_table,
     audit_table,
     organizations_table,
+    plans_texts,
+    user_state,
     users_table,
 )
 from core.format import fmt_number, md_escape, parse_date
 from core.i18n import label, t
+from core.procedure.pipeline import StaleEditError
 from core.procedure.stages import OrgKind, Role, Sector
 from core.storage.db import session_scope
 from core.structure.organizations import (
@@ -46,29 +49,61 @@ from core.structure.plans import (
 from ui import forms, web, widgets
 
 
-def _run(write, success: str) -> bool:
+def _run(write, success: str, *, prefix: str | tuple[str, ...], typed: dict[str, str] | None = None, current=None,
+         only_differences: bool = False) -> None:
+    """Write, then empty the form (its widgets' keys start with `prefix`) and confirm on top and
+    in a toast; or say why not. A record changed meanwhile by someone else also empties the
+    form and shows what was typed (`typed`) beside the record now (`current(session)`), so the
+    next click cannot send stale values again."""
     try:
         with session_scope(web.engine()) as session:
             write(session)
+    except StaleEditError as exc:
+        with session_scope(web.engine()) as session:
+            now = current(session) if current else None
+        forms.reload_after(exc, typed=typed, current=now, prefix=prefix, only_differences=only_differences)
     except forms.REFUSALS as exc:
         forms.show_refusal(exc)
-        return False
-    st.success(success)
-    return True
+    else:
+        forms.done(success, prefix=prefix)
 
 
-CREATE_USER_KEYS = ("new_username", "new_display_name", "new_role", "new_org", "new_password")
-CREATED_KEY = "admin_user_created"
+def _as_drawn(key: str, versions: dict[str, int]) -> dict[str, int]:
+    """The records' versions as the forms were drawn on the previous run, i.e. as the user saw
+    them while typing (this run reads them again, fresh: checking against those would let a
+    change made meanwhile be overwritten without a word). Keeps this run's for the next."""
+    seen = st.session_state.get(key, versions)
+    st.session_state[key] = versions
+    return {**versions, **seen}
+
+
+def _user_now(session, actor: Actor, username: str) -> dict[str, str]:
+    """A user as the manage form names it, read now."""
+    user = next((u for u in list_users(session, actor) if u["username"] == username), None)
+    if user is None:
+        return {}
+    return {t("col.username"): username, t("col.user_state"): user_state(user)}
+
+
+def _organization_now(session, actor: Actor, code: str) -> dict[str, str]:
+    """An organization as the rename, move and state forms name it, read now."""
+    tree = organization_tree(session, actor)
+    org = next((o for o in tree if o.code == code), None)
+    if org is None:
+        return {}
+    parent = next((o for o in tree if o.id == org.parent_id), None)
+    return {t("col.organization"): f"{org.name} ({org.code})", t("org.name"): org.name,
+            t("org.parent"): "" if parent is None else f"{parent.name} ({parent.code})",
+            t("org.state"): t(f"org.active_{org.active}")}
 
 
 def users_tab(actor: Actor) -> None:
     table = st.container()  # filled last, so it shows the result of an action just taken
-    if CREATED_KEY in st.session_state:  # set before the rerun that emptied the form
-        st.success(st.session_state.pop(CREATED_KEY))
     with session_scope(web.engine()) as session:
         users = list_users(session, actor)
         organizations = organization_choices(organization_tree(session, actor))
-    with st.form("create_user"):  # kept filled after a refusal; emptied after a success
+    user_versions = _as_drawn("admin_user_versions", {u["username"]: u["version"] for u in users})
+    with st.form("create_user"):  # kept filled after a refusal; emptied after a success (forms.done)
         st.subheader(t("admin.create_user"))
         username = st.text_input(t("col.username"), key="new_username")
         display_name = st.text_input(t("col.display_name"), key="new_display_name")
@@ -85,10 +120,7 @@ def users_tab(actor: Actor) -> None:
             except forms.REFUSALS as exc:
                 forms.show_refusal(exc)
             else:
-                for key in CREATE_USER_KEYS:
-                    st.session_state.pop(key, None)
-                st.session_state[CREATED_KEY] = t("admin.created", username=created)
-                st.rerun()
+                forms.done(t("admin.created", username=created), prefix="new_")
     with st.form("manage_user"):
         st.subheader(t("admin.manage_user"))
         by_name = {u["username"]: u for u in users}
@@ -97,13 +129,16 @@ def users_tab(actor: Actor) -> None:
                           horizontal=True, key="manage_action")
         new_password = st.text_input(t("admin.temporary_password"), type="password", key="manage_password")
         if st.form_submit_button(t("admin.apply")) and chosen:
-            version = by_name[chosen]["version"]
+            version = user_versions[chosen]
+            stale = dict(typed={t("col.username"): chosen, t("col.action"): t(f"admin.do_{action}")},
+                         current=lambda s: _user_now(s, actor, chosen), prefix="manage_")
             if action == "temporary":
                 _run(lambda s: set_temporary_password(s, actor, username=chosen, password=new_password,
-                                                      expected_version=version), t("admin.applied", username=chosen))
+                                                      expected_version=version), t("admin.applied", username=chosen),
+                     **stale)
             else:
                 _run(lambda s: set_active(s, actor, username=chosen, active=action == "enable", expected_version=version),
-                     t("admin.applied", username=chosen))
+                     t("admin.applied", username=chosen), **stale)
     with session_scope(web.engine()) as session:
         table.dataframe(users_table(list_users(session, actor)), hide_index=True, width="stretch")
 
@@ -113,9 +148,9 @@ def organizations_tab(actor: Actor) -> None:
     with session_scope(web.engine()) as session:
         tree = organization_tree(session, actor)
     names = {o.code: f"{o.name} ({o.code})" for o in tree}
-    versions = {o.code: o.version for o in tree}
+    versions = _as_drawn("admin_org_versions", {o.code: o.version for o in tree})
     add, rename, move, activate = st.tabs([t("org.add"), t("org.rename"), t("org.move"), t("org.activate")])
-    with add, st.form("add_org", clear_on_submit=True):
+    with add, st.form("add_org"):
         parent = st.selectbox(t("org.parent"), list(names), format_func=names.get, key="org_parent")
         code = st.text_input(t("org.code"), key="org_code")
         name = st.text_input(t("org.name"), key="org_name")
@@ -124,26 +159,32 @@ def organizations_tab(actor: Actor) -> None:
                               key="org_sector")
         if st.form_submit_button(t("org.add")):
             _run(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind, sector=sector),
-                 t("org.saved"))
+                 t("org.saved"), prefix="org_")
     with rename, st.form("rename_org"):
         chosen = st.selectbox(t("col.organization"), list(names), format_func=names.get, key="rename_code")
         new_name = st.text_input(t("org.new_name"), key="rename_name")
         if st.form_submit_button(t("org.rename")):
             _run(lambda s: rename_organization(s, actor, org_code=chosen, name=new_name,
-                                               expected_version=versions[chosen]), t("org.saved"))
+                                               expected_version=versions[chosen]), t("org.saved"),
+                 typed={t("col.organization"): names[chosen], t("org.name"): new_name},
+                 current=lambda s: _organization_now(s, actor, chosen), prefix="rename_")
     with move, st.form("move_org"):
         chosen_move = st.selectbox(t("col.organization"), list(names), format_func=names.get, key="move_code")
         new_parent = st.selectbox(t("org.new_parent"), list(names), format_func=names.get, key="move_parent")
         if st.form_submit_button(t("org.move")):
             _run(lambda s: move_organization(s, actor, org_code=chosen_move, new_parent_code=new_parent,
-                                             expected_version=versions[chosen_move]), t("org.saved"))
+                                             expected_version=versions[chosen_move]), t("org.saved"),
+                 typed={t("col.organization"): names[chosen_move], t("org.parent"): names[new_parent]},
+                 current=lambda s: _organization_now(s, actor, chosen_move), prefix="move_")
     with activate, st.form("activate_org"):
         chosen_state = st.selectbox(t("col.organization"), list(names), format_func=names.get, key="state_code")
         active = st.radio(t("org.state"), [False, True], format_func=lambda a: t(f"org.active_{a}"), horizontal=True,
                           key="state_active")
         if st.form_submit_button(t("admin.apply")):
             _run(lambda s: set_organization_active(s, actor, org_code=chosen_state, active=active,
-                                                   expected_version=versions[chosen_state]), t("org.saved"))
+                                                   expected_version=versions[chosen_state]), t("org.saved"),
+                 typed={t("col.organization"): names[chosen_state], t("org.state"): t(f"org.active_{active}")},
+                 current=lambda s: _organization_now(s, actor, chosen_state), prefix="state_")
     with session_scope(web.engine()) as session:
         table.dataframe(organizations_table(organization_tree(session, actor)), hide_index=True, width="stretch",
                         height=360)
@@ -179,10 +220,17 @@ def plans_tab(actor: Actor) -> None:
             key=f"{own_key}_members")
         if st.form_submit_button(t("plans.save_own", org=parents[parent])):
             row = PlanRow(parent, own_target, own_members, own.version)
-            if _run(lambda s: save_own_plan(s, actor, org_code=parent, year=int(year), row=row), t("plans.saved")):
-                del st.session_state[own_key]
-                with session_scope(web.engine()) as session:
-                    own = own_plan(session, subtree, year=int(year))
+
+            def own_now(session) -> dict[str, str]:
+                now = own_plan(session, subtree, year=int(year))
+                return plans_texts(pd.DataFrame([(parent, parents[parent], fmt_number(now.target),
+                                                  "" if now.members_start is None else fmt_number(now.members_start))],
+                                                columns=["code", "name", "target", "members_start"]))
+
+            typed = plans_texts(pd.DataFrame([(parent, parents[parent], own_target, own_members)],
+                                             columns=["code", "name", "target", "members_start"]))
+            _run(lambda s: save_own_plan(s, actor, org_code=parent, year=int(year), row=row), t("plans.saved"),
+                 typed=typed, current=own_now, prefix=own_key, only_differences=True)
     base: pd.DataFrame = st.session_state[base_key]
     edited = st.data_editor(
         base.drop(columns="version"), hide_index=True, width="stretch", key=f"plans_editor_{parent}_{year}",
@@ -203,8 +251,11 @@ def plans_tab(actor: Actor) -> None:
         check = st.success if total >= own.target else st.warning
         check(t("plans.coverage", children=fmt_number(total), parent=fmt_number(own.target)))
     if st.button(t("plans.save"), key="plans_save", type="primary"):
-        if _run(lambda s: save_plans(s, actor, parent_code=parent, year=int(year), rows=rows), t("plans.saved")):
-            del st.session_state[base_key]
+        # After a refusal because someone else saved meanwhile, the grid is read again and what
+        # was typed is shown beside it (only the cells that differ).
+        _run(lambda s: save_plans(s, actor, parent_code=parent, year=int(year), rows=rows), t("plans.saved"),
+             typed=plans_texts(edited), current=lambda s: plans_texts(plans_text(plans_grid(s, subtree, year=int(year)))),
+             prefix=(base_key, f"plans_editor_{parent}_{year}"), only_differences=True)
 
 
 def audit_tab(actor: Actor) -> None:

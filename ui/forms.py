@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.access.scope import NotFoundError, ScopeError
 from core.access.users import UserError
+from core.figures.tables import beside_record_table
 from core.format import md_escape
 from core.i18n import label, t
 from core.procedure.pipeline import (
@@ -36,28 +37,38 @@ def done(message: str, *, prefix: str | tuple[str, ...], record_id: int | None =
     st.rerun()
 
 
-def reload_after(exc: Exception) -> None:
-    """After a refusal because someone else changed the record: rerun, so the forms show the
-    record as it is now (never the values read before), and say why on top."""
-    st.session_state[DONE_KEY] = ("refused", str(exc), None)
+def reload_after(exc: Exception, *, typed: dict[str, str] | None = None, current: dict[str, str] | None = None,
+                 only_differences: bool = False, prefix: str | tuple[str, ...] = ()) -> None:
+    """After a refusal because someone else changed the record: empty the form (its widgets'
+    keys start with `prefix`) and rerun, so the forms show the record as it is now and can
+    never send again what was read before; on top, say why and show what the user typed
+    beside the record now (`typed`, `current`: texts by field label), so nothing is lost."""
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+    beside = None if typed is None else beside_record_table(typed, current or {}, only_differences=only_differences)
+    st.session_state[DONE_KEY] = ("refused", str(exc), beside)
     st.rerun()
 
 
 def show_done() -> None:
     """The outcome of the last write, once: a toast (seen at any scroll position, on a phone
-    too) and a line at the top of the page, with a link to the record written."""
+    too) and a line at the top of the page, with a link to the record written; after a stale
+    refusal, what the user typed beside the record now."""
     pending = st.session_state.pop(DONE_KEY, None)
     if pending is None:
         return
-    outcome, message, record_id = pending
+    outcome, message, detail = pending
     if outcome == "refused":
-        st.error(message)
-        st.toast(md_escape(message), icon=":material/error:")
+        st.toast(t("form.stale_toast"), icon=":material/error:")
+        st.error(md_escape(message))
+        if detail is not None and not detail.empty:
+            st.caption(t("form.stale_beside"))
+            st.dataframe(detail, hide_index=True, width="stretch")
         return
     st.toast(md_escape(message), icon=":material/check_circle:")
     st.success(md_escape(message))
-    if record_id is not None:
-        st.page_link("pages/candidate.py", label=t("branch.open_added"), query_params={"id": str(record_id)},
+    if detail is not None:
+        st.page_link("pages/candidate.py", label=t("branch.open_added"), query_params={"id": str(detail)},
                      icon=":material/open_in_new:")
 
 

@@ -23,7 +23,7 @@ from core.procedure.stages import Exit
 from core.storage.models import AuditEntry, Candidate, Organization, User
 
 # The candidate's fields a sentence names when they change, with how each value is read.
-_CANDIDATE_FIELDS = {
+CANDIDATE_FIELDS = {
     "full_name": "text", "birth_date": "date", "female": "bool", "ethnicity": "text", "religion": "text",
     "general_education": "education", "qualification": "qualification", "occupation": "occupation",
     "youth_union_member": "bool", "village_head": "bool", "education_exemption": "bool", "helper_name": "text",
@@ -94,7 +94,9 @@ def _date(value: object) -> str:
         return str(value)
 
 
-def _value(kind: str, value: object) -> str:
+def value_text(kind: str, value: object) -> str:
+    """A field's value as a sentence or a table shows it: dates 19/01/2024, numbers 4.850,
+    labels of codes, «typed text», or (trống)."""
     if kind == "bool":
         return t(f"audit.bool_{bool(value)}")
     if kind == "date":
@@ -115,9 +117,9 @@ def _changes(before: dict, after: dict, fields: dict[str, str]) -> str:
             continue
         what = t(f"audit.field.{name}")
         if name in before:
-            parts.append(t("audit.change", field=what, old=_value(kind, before[name]), new=_value(kind, after[name])))
+            parts.append(t("audit.change", field=what, old=value_text(kind, before[name]), new=value_text(kind, after[name])))
         else:
-            parts.append(t("audit.value", field=what, new=_value(kind, after[name])))
+            parts.append(t("audit.value", field=what, new=value_text(kind, after[name])))
     return "; ".join(parts)
 
 
@@ -146,7 +148,7 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
         elif action == "import_candidate":
             text = t("audit.import_candidate", user=user, name=name, org=org, stage=_step(after.get("stage")))
         elif action == "edit_candidate":
-            changes = _changes(before, after, _CANDIDATE_FIELDS)
+            changes = _changes(before, after, CANDIDATE_FIELDS)
             text = (t("audit.edit_candidate", user=user, name=name, changes=changes) if changes
                     else t("audit.edit_candidate_unchanged", user=user, name=name))
         elif action == "record_stage":

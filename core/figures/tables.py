@@ -3,15 +3,18 @@ core.format. Pages, the command line and exports show these, never raw frames.""
 from __future__ import annotations
 
 import json
+from datetime import date
 from urllib.parse import quote
 
 import pandas as pd
 
+from core.access.audit_text import CANDIDATE_FIELDS, value_text
 from core.figures.alerts import Alert
 from core.figures.breakdowns import Mix
 from core.figures.style import status_text
 from core.format import fmt_date, fmt_datetime, fmt_number, fmt_percent
 from core.i18n import has, label, t
+from core.procedure.candidates import latest_in_force
 from core.procedure.stages import STAGE_ORDER, STAGES, Qualification
 
 SHOWN_QUALIFICATIONS = (Qualification.UNIVERSITY, Qualification.COLLEGE, Qualification.INTERMEDIATE)
@@ -167,22 +170,25 @@ def history_table(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def user_state(u: dict) -> str:
+    """A user of list_users as the admin reads its state: disabled, locked, on a temporary
+    password, or in use."""
+    if not u["active"]:
+        return t("user.disabled")
+    if u["locked"]:
+        return t("user.locked")
+    return t("user.must_change") if u["must_change_password"] else t("user.active")
+
+
 def users_table(users: list[dict]) -> pd.DataFrame:
     """Users for the admin: name, role, organization, state, last activity."""
-    def state(u: dict) -> str:
-        if not u["active"]:
-            return t("user.disabled")
-        if u["locked"]:
-            return t("user.locked")
-        return t("user.must_change") if u["must_change_password"] else t("user.active")
-
     return pd.DataFrame(
         {
             t("col.username"): [u["username"] for u in users],
             t("col.display_name"): [u["display_name"] for u in users],
             t("col.role"): [label("role", u["role"]) for u in users],
             t("col.organization"): [u["org_name"] for u in users],
-            t("col.user_state"): [state(u) for u in users],
+            t("col.user_state"): [user_state(u) for u in users],
             t("col.last_seen"): [fmt_datetime(u["last_seen_at"]) for u in users],
         }
     )
@@ -235,3 +241,81 @@ def import_errors_table(errors: list) -> pd.DataFrame:
             t("import.col.message"): [e.message for e in errors],
         }
     )
+
+
+def field_texts(values: dict[str, object]) -> dict[str, str]:
+    """A form's values as people read them, by the field's label: dates 19/01/2024, numbers
+    4.850, có/không; what was left empty is left out."""
+    def text(value: object) -> str:
+        if isinstance(value, bool):
+            return value_text("bool", value)
+        if isinstance(value, date):
+            return fmt_date(value)
+        if isinstance(value, int):
+            return fmt_number(value)
+        return str(value).strip()
+
+    given = {name: value for name, value in values.items() if value is not None and not pd.isna(value)}
+    return {name: text(value) for name, value in given.items() if text(value)}
+
+
+def candidate_texts(candidate) -> dict[str, str]:
+    """A candidate's fields (the record, or what the details form gives) by label, each read as
+    in the audit sentences."""
+    def heading(name: str) -> str:
+        what = t(f"audit.field.{name}")
+        return what[:1].upper() + what[1:]
+
+    return {heading(name): value_text(kind, getattr(candidate, name)) for name, kind in CANDIDATE_FIELDS.items()}
+
+
+def beside_record_table(typed: dict[str, str], current: dict[str, str], *, only_differences: bool = False
+                        ) -> pd.DataFrame:
+    """After a write refused because someone else changed the record meanwhile: what the user
+    typed beside the record as it is now, one line per field (only those that differ, when
+    asked), so nothing typed is lost and nothing stale is sent again."""
+    rows = [(name, typed.get(name, ""), current.get(name, "")) for name in dict.fromkeys([*typed, *current])
+            if not (only_differences and typed.get(name, "") == current.get(name, ""))]
+    return pd.DataFrame(rows, columns=[t("stale.field"), t("stale.typed"), t("stale.current")])
+
+
+def _step_name(code: str) -> str:
+    return label("stage", code) if has(f"stage.{code}") else label("exit", code)
+
+
+def step_texts(record, history: pd.DataFrame) -> dict[str, str]:
+    """The candidate's current step, named as the step form names its fields."""
+    latest = latest_in_force(history)
+    return field_texts({
+        t("candidate.next_stage"): label("stage", record.stage),
+        t("candidate.date"): record.stage_date,
+        t("candidate.document"): None if latest is None else latest["document_number"],
+    })
+
+
+def exit_texts(record, _history: pd.DataFrame) -> dict[str, str]:
+    """The candidate's exit, if any, named as the exit form names its fields."""
+    return field_texts({t("candidate.exit_kind"): label("exit", record.exit) if record.exit else t("audit.empty"),
+                        t("candidate.date"): record.exit_date})
+
+
+def void_texts(_record, history: pd.DataFrame) -> dict[str, str]:
+    """The step a void would undo now, as the void form names it."""
+    return field_texts({t("candidate.tab_void"): void_target(history)})
+
+
+def void_target(history: pd.DataFrame) -> str | None:
+    """"Chi bộ đề nghị kết nạp, 19/01/2024": the step a void would undo, or None."""
+    latest = latest_in_force(history)
+    return None if latest is None else f"{_step_name(latest['stage'])}, {fmt_date(latest['event_date'])}"
+
+
+def plans_texts(grid: pd.DataFrame) -> dict[str, str]:
+    """A plans grid (columns code, name, target, members_start; figures as typed or as
+    plans_text shows them) by "organization – column", for beside_record_table."""
+    texts = {}
+    for row in grid.itertuples(index=False):
+        for column in ("target", "members_start"):
+            value = getattr(row, column)
+            texts[f"{row.name} – {t(f'field.{column}')}"] = "" if value is None or pd.isna(value) else str(value).strip()
+    return texts

@@ -108,6 +108,15 @@ def candidate_history(session: Session, actor: Actor, candidate_id: int) -> pd.D
     return pd.DataFrame([e.model_dump(exclude={"candidate_id"}) for e in events])
 
 
+def latest_in_force(history: pd.DataFrame) -> pd.Series | None:
+    """The last event of a candidate_history still in force (neither a void nor voided): the
+    one a void would undo; None when there is none."""
+    if history.empty:
+        return None
+    standing = history[~history["voids"] & ~history["id"].isin(history["replaces_event_id"].dropna())]
+    return standing.iloc[-1] if not standing.empty else None
+
+
 def candidate_audit(session: Session, actor: Actor, candidate_id: int) -> pd.DataFrame:
     """The audit entries of one candidate, oldest first, each with its sentence and its raw
     values before and after (columns of core.access.audit.audit_frame)."""

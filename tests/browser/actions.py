@@ -1,9 +1,10 @@
 """What a user does in the browser, shared by the browser tests: sign in, type a date into
-Streamlit's segmented date field, pick a choice, record a candidate's admission."""
+Streamlit's segmented date field, pick a choice, record a step or a candidate's admission."""
 from __future__ import annotations
 
 from datetime import date
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import settle
@@ -26,11 +27,41 @@ def set_date(page, scope, label: str, text: str) -> None:
         page.keyboard.type(part)
 
 
-def choose(page, scope, label: str, option: str) -> None:
-    """Pick an option of a Streamlit selectbox by typing it, as a user with a keyboard would."""
-    scope.get_by_role("combobox", name=label, exact=True).filter(visible=True).last.click()
+def choose(page, scope, label: str, option: str, attempts: int = 3) -> None:
+    """Pick an option of a Streamlit selectbox by typing it, as a user with a keyboard would.
+    A click that lands while the app reruns can leave the list closed: then settle and click
+    again (a bounded number of times)."""
+    for attempt in range(attempts):
+        scope.get_by_role("combobox", name=label, exact=True).filter(visible=True).last.click()
+        try:
+            page.get_by_role("listbox").first.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            settle(page)
     page.keyboard.type(option)
     page.get_by_role("option").filter(has_text=option).first.click()
+
+
+def record_step(page, stage: str, when: str, votes: tuple[str, str] | None = None) -> None:
+    """On a candidate's record page: record one step with its date (and votes), and wait until
+    the history shows it."""
+    page.get_by_role("button", name="Ghi bước").first.wait_for(timeout=WAIT_MS)
+    settle(page)
+    step = page.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
+    # A rerun can leave the old form beside the new one for a moment (seen: "resolved to 2 elements").
+    expect(step).to_have_count(1, timeout=WAIT_MS)
+    combo = step.get_by_role("combobox", name="Bước", exact=True).filter(visible=True).last
+    if combo.input_value() != stage:  # preselected only where it is the one step possible
+        choose(page, step, "Bước", stage)
+        settle(page)
+    set_date(page, step, "Ngày", when)
+    if votes:
+        step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
+        step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
+    step.get_by_role("button", name="Ghi bước").click()
+    page.get_by_text(f"{stage} từ {when}").wait_for(timeout=WAIT_MS)
 
 
 def record_admission(browser, base_url: str, candidate_id: int) -> None:
@@ -40,22 +71,8 @@ def record_admission(browser, base_url: str, candidate_id: int) -> None:
     secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(secretary, base_url, "bithu.hdnd")
     secretary.goto(f"{base_url}/ho-so?id={candidate_id}")
-    for stage, votes in (("Đảng ủy cơ sở đề nghị", ("10", "12")), ("Có quyết định kết nạp", None)):
-        secretary.get_by_role("button", name="Ghi bước").wait_for(timeout=WAIT_MS)
-        settle(secretary)
-        step = secretary.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
-        # A rerun can leave the old form beside the new one for a moment (seen: "resolved to 2 elements").
-        expect(step).to_have_count(1, timeout=WAIT_MS)
-        combo = step.get_by_role("combobox", name="Bước", exact=True).filter(visible=True).last
-        if combo.input_value() != stage:
-            choose(secretary, step, "Bước", stage)
-            settle(secretary)
-        set_date(secretary, step, "Ngày", today)
-        if votes:
-            step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
-            step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
-        step.get_by_role("button", name="Ghi bước").click()
-        secretary.get_by_text(f"{stage} từ {today}").wait_for(timeout=WAIT_MS)
+    record_step(secretary, "Đảng ủy cơ sở đề nghị", today, ("10", "12"))
+    record_step(secretary, "Có quyết định kết nạp", today)
 
 
 def sign_in(page, base_url: str, username: str, password: str = PASSWORD, *, expect_cookie: bool = True) -> None:

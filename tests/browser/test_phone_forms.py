@@ -28,9 +28,11 @@ def candidate_count(db) -> int:
 
 def open_form(page, base_url: str):
     page.goto(f"{base_url}/chi-bo")
-    page.get_by_text("Quần chúng đang trong quy trình").wait_for(timeout=WAIT_MS)
+    page.get_by_text("Quần chúng đang trong quy trình").first.wait_for(timeout=WAIT_MS)
     settle(page)
-    return page.locator(FORM).filter(has_text="Ngày đưa vào diện tạo nguồn")
+    form = page.locator(FORM).filter(has_text="Ngày đưa vào diện tạo nguồn")
+    expect(form).to_have_count(1, timeout=WAIT_MS)  # no copy left over from the previous run
+    return form
 
 
 def fill_person(page, form, name: str, birth: str, listed_on: str) -> None:

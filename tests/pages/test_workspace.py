@@ -128,6 +128,12 @@ def test_exit_needs_a_reason_then_void_puts_it_right(demo_app):
     events = query(demo_app, "SELECT stage, voids FROM stage_event WHERE candidate_id = ? ORDER BY id", cid)
     assert events[-2:] == [("transferred", 0), ("transferred", 1)]  # both stay in the history
 
+def beside(at) -> list[tuple[str, str, str]]:
+    """The table of what the user typed beside the record now, shown after a stale refusal."""
+    frames = [d.value for d in at.dataframe if list(d.value.columns) == ["Mục", "Bạn đã nhập", "Hồ sơ hiện nay"]]
+    assert len(frames) == 1, [list(d.value.columns) for d in at.dataframe]
+    return [tuple(row) for row in frames[0].itertuples(index=False)]
+
 def test_a_stale_edit_between_two_sessions_overwrites_nothing(demo_app):
     cid = hdnd_candidate(demo_app, "class_done")
     first = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
@@ -135,12 +141,47 @@ def test_a_stale_edit_between_two_sessions_overwrites_nothing(demo_app):
     widget(first.text_input, "edit_name").set_value("Tên sửa ở phiên thứ nhất")
     first.button(key="FormSubmitter:edit_candidate-Lưu thông tin").click().run()
     assert query(demo_app, "SELECT full_name, version FROM candidate WHERE id = ?", cid)[0][0] == "Tên sửa ở phiên thứ nhất"
-    version = query(demo_app, "SELECT version FROM candidate WHERE id = ?", cid)[0][0]
+    after_first = query(demo_app, "SELECT * FROM candidate WHERE id = ?", cid)
     widget(second.text_input, "edit_name").set_value("Tên sửa ở phiên thứ hai")
+    widget(second.text_input, "edit_ethnicity").set_value("Tày")
     second.button(key="FormSubmitter:edit_candidate-Lưu thông tin").click().run()
-    assert any("người khác thay đổi" in e.value for e in second.error)
-    assert query(demo_app, "SELECT full_name, version FROM candidate WHERE id = ?", cid) == [
-        ("Tên sửa ở phiên thứ nhất", version)]
+    assert any("người khác đã thay đổi hồ sơ này" in e.value for e in second.error)
+    assert query(demo_app, "SELECT * FROM candidate WHERE id = ?", cid) == after_first
+    # What the second user typed, beside the record now (only the fields that differ)...
+    assert beside(second) == [("Họ và tên", "«Tên sửa ở phiên thứ hai»", "«Tên sửa ở phiên thứ nhất»"),
+                              ("Dân tộc", "«Tày»", "«Kinh»")]
+    # ...and the form holds the record as it is now: a second click sends nothing stale.
+    assert widget(second.text_input, "edit_name").value == "Tên sửa ở phiên thứ nhất"
+    assert widget(second.text_input, "edit_ethnicity").value == "Kinh"
+    second.button(key="FormSubmitter:edit_candidate-Lưu thông tin").click().run()
+    assert query(demo_app, "SELECT full_name, ethnicity FROM candidate WHERE id = ?", cid) == [
+        ("Tên sửa ở phiên thứ nhất", "Kinh")]
+
+def test_a_step_recorded_meanwhile_is_shown_beside_what_was_typed(demo_app):
+    cid = hdnd_candidate(demo_app, "branch_resolution")
+    first = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
+    second = open_page("admin", "pages/candidate.py", id=str(cid))
+    today = date.today()
+    for at, document in ((first, "45-NQ/ĐU"), (second, "46-NQ/ĐU")):
+        widget(at.selectbox, "step_stage").select("committee_resolution")
+        widget(at.date_input, "step_date").set_value(today)
+        widget(at.text_input, "step_document").set_value(document)
+        widget(at.number_input, "step_for").set_value(10)
+        widget(at.number_input, "step_total").set_value(12)
+    first.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    recorded = totals(demo_app)
+    second.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    assert totals(demo_app) == recorded  # the second resolution is not written
+    assert any("người khác đã thay đổi hồ sơ này" in e.value for e in second.error)
+    assert [t.value for t in second.toast] == ["Chưa ghi: hồ sơ vừa được người khác thay đổi."]
+    assert beside(second) == [
+        ("Bước", "Đảng ủy cơ sở đề nghị", "Đảng ủy cơ sở đề nghị"),
+        ("Ngày", fmt_date(today), fmt_date(today)),
+        ("Số văn bản", "46-NQ/ĐU", "45-NQ/ĐU"),
+        ("Số phiếu tán thành (nếu là nghị quyết)", "10", ""),
+        ("Số đảng viên chính thức dự họp", "12", ""),
+    ]
+    assert widget(second.text_input, "step_document").value == ""  # the form opens empty again
 
 def test_candidate_page_refuses_bad_and_foreign_ids(demo_app):
     foreign = query(demo_app, "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
@@ -257,6 +298,52 @@ def test_admin_adds_renames_moves_and_deactivates_an_organization(demo_app):
     at.radio(key="state_active").set_value(False)
     at.button(key="FormSubmitter:activate_org-Thực hiện").click().run()
     assert query(demo_app, "SELECT active FROM organization WHERE code = 'KB-THANHSON-99'") == [(0,)]
+
+
+def test_a_rename_made_meanwhile_is_never_overwritten(demo_app):
+    """The second admin's rename form was drawn before the first renamed the chi bộ: its save
+    is refused (checked against the version it was drawn with, not re-read at the click), the
+    form empties and shows what was typed beside the name now; a second click sends nothing."""
+    first = open_page("admin", "pages/admin.py")
+    second = open_page("admin", "pages/admin.py")
+    for at, new_name in ((first, "Chi bộ thôn Đông"), (second, "Chi bộ thôn Tây")):
+        at.selectbox(key="rename_code").select("KB-THANHSON-01")
+        at.text_input(key="rename_name").input(new_name)
+    first.button(key="FormSubmitter:rename_org-Đổi tên").click().run()
+    assert "Đã lưu." in texts(first)
+    after_first = totals(demo_app)
+    second.button(key="FormSubmitter:rename_org-Đổi tên").click().run()
+    assert query(demo_app, "SELECT name FROM organization WHERE code = 'KB-THANHSON-01'") == [("Chi bộ thôn Đông",)]
+    assert totals(demo_app) == after_first
+    assert any("người khác đã thay đổi hồ sơ này" in e.value for e in second.error)
+    assert ("Tên", "Chi bộ thôn Tây", "Chi bộ thôn Đông") in beside(second)
+    assert second.text_input(key="rename_name").value == ""
+    second.button(key="FormSubmitter:rename_org-Đổi tên").click().run()  # the emptied form: refused, not written
+    assert query(demo_app, "SELECT name FROM organization WHERE code = 'KB-THANHSON-01'") == [("Chi bộ thôn Đông",)]
+
+def test_plans_saved_meanwhile_are_reloaded_beside_what_was_typed(demo_app):
+    sessions = [open_page("admin", "pages/admin.py"), open_page("admin", "pages/admin.py")]
+    for at in sessions:
+        at.selectbox(key="plans_parent").select("KB-HDND")
+        at.number_input(key="plans_year").set_value(2027).run()
+    first, second = sessions
+    name = hdnd_children(demo_app)[0]
+    first.session_state["plans_editor_KB-HDND_2027"] = {"edited_rows": {0: {"target": "2"}}, "added_rows": [],
+                                                       "deleted_rows": []}
+    first.run()
+    first.button(key="plans_save").click().run()
+    assert "Đã lưu kế hoạch." in texts(first)
+    saved = query(demo_app, "SELECT count(*), sum(target), sum(version) FROM year_plan WHERE year = 2027")
+    second.session_state["plans_editor_KB-HDND_2027"] = {"edited_rows": {0: {"target": "3"}}, "added_rows": [],
+                                                        "deleted_rows": []}
+    second.run()
+    second.button(key="plans_save").click().run()
+    assert query(demo_app, "SELECT count(*), sum(target), sum(version) FROM year_plan WHERE year = 2027") == saved
+    assert beside(second) == [(f"{name} – Chỉ tiêu", "3", "2")]
+    # The grid is read again: it holds the first admin's figure, and saving it changes nothing.
+    assert "Tổng chỉ tiêu giao cho các tổ chức trực thuộc: 2" in texts(second)
+    second.button(key="plans_save").click().run()
+    assert query(demo_app, "SELECT count(*), sum(target), sum(version) FROM year_plan WHERE year = 2027") == saved
 
 
 def test_an_exception_is_a_warning_until_acknowledged(demo_app):
