@@ -86,7 +86,7 @@ def report_section(actor: Actor, view: View) -> None:
     left, middle, right = st.columns(3)
     number = left.text_input(t("reports.number"), default.number, key=f"rep_number_{code}")
     place = middle.text_input(t("reports.place"), default.place, key="rep_place")
-    signed_on = right.date_input(t("reports.signed_on"), default.signed_on, format="DD/MM/YYYY", key="rep_signed_on")
+    signed_on = forms.date_field(t("reports.signed_on"), default.signed_on, "rep_signed_on", container=right)
     left, middle, right = st.columns(3)
     upper = left.text_input(t("reports.upper_body"), default.upper_body, key=f"rep_upper_{code}")
     issuing = middle.text_input(t("reports.issuing_body"), default.issuing_body, key=f"rep_issuing_{code}")
@@ -95,7 +95,10 @@ def report_section(actor: Actor, view: View) -> None:
     title = left.text_input(t("reports.signer_title"), default.signer_title, key="rep_signer_title")
     signer = middle.text_input(t("reports.signer_name"), default.signer_name, key="rep_signer_name")
     recipients = right.text_area(t("reports.recipients"), "\n".join(default.recipients), key="rep_recipients")
-    heading = ReportHeading(number=number, place=place, signed_on=signed_on or default.signed_on, upper_body=upper,
+    if signed_on is None:  # emptied: the report is not dated for the user
+        st.warning(t("form.date_required", field=t("reports.signed_on")))
+        return
+    heading = ReportHeading(number=number, place=place, signed_on=signed_on, upper_body=upper,
                             issuing_body=issuing, on_behalf=on_behalf, signer_title=title, signer_name=signer,
                             recipients=tuple(recipients.splitlines()))
     year, as_of = view.year, view.as_of

@@ -65,6 +65,18 @@ def test_the_leader_downloads_the_report_of_kim_bang_2023(demo_app, downloads):
     assert [sheet["A2"].value, sheet["I2"].value, sheet["G2"].value] == ["KB", 148, 145]
 
 
+def test_the_reports_date_is_typed_as_it_is_or_the_report_is_not_offered(demo_app, downloads):
+    """Any day typed is kept (a narrow range would let the browser keep the old one); an
+    emptied date is said, and no report goes out with a date nobody gave."""
+    at = open_page("lanhdao", "pages/reports.py", year="2023", asof="2023-12-31")
+    at.date_input(key="rep_signed_on").set_value(date(1990, 1, 5)).run()
+    _name, data = download(at, downloads, "Tải báo cáo (.docx)")
+    heading = "\n".join(p.text for cell in Document(io.BytesIO(data)).tables[0].rows[0].cells for p in cell.paragraphs)
+    assert "ngày 05 tháng 01 năm 1990" in heading
+    at.date_input(key="rep_signed_on").set_value(None).run()
+    assert "Tải báo cáo (.docx)" not in labels(at)
+    assert "Cần ghi «Ngày ban hành» (ngày/tháng/năm)." in texts(at)
+
 def test_a_secretarys_exports_hold_only_its_subtree(demo_app, downloads):
     at = open_page("bithu.hdnd", "pages/reports.py", year="2023")
     assert labels(at)[:5] == ["Tải báo cáo (.docx)", *EXPORTS]
