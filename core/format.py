@@ -10,6 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.i18n import t
 
+# The same rules for Vega-Lite's own number formatting (axes, tooltips of numeric fields):
+# d3-format's locale definition, "4.850" and "102,1".
+VEGA_NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
+
 
 def _group(digits: str) -> str:
     out = []

@@ -6,11 +6,15 @@ import altair as alt
 import pandas as pd
 
 from core.figures.style import STATUS_COLORS, status_text
-from core.format import fmt_number, fmt_percent
+from core.format import VEGA_NUMBER_LOCALE, fmt_number, fmt_percent
 from core.i18n import label, t
 from core.procedure.stages import STAGES, Stage
 
 DRILL = "drill"  # name of the selection that drills into an organization
+# Axes of people counted: whole-number ticks only ("0 / 1 / 2", never "0.0 / 0.5"), grouped the
+# Vietnamese way by the spec's locale; and every bar's name shown, none dropped for lack of room.
+COUNT_AXIS = dict(format=",d", tickMinStep=1)
+NAME_AXIS = dict(labelLimit=320, labelOverlap=False)
 
 
 def vega_spec(chart: alt.TopLevelMixin) -> dict:
@@ -21,14 +25,13 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
     view size is dropped, as `st.altair_chart` does, so the chart fills its column.
     """
     spec = chart.to_dict()
-    config = spec.get("config", {})
+    config = spec.setdefault("config", {})
     view = config.get("view", {})
     for key in ("continuousWidth", "continuousHeight"):
         view.pop(key, None)
     if "view" in config and not view:
         del config["view"]
-    if "config" in spec and not config:
-        del spec["config"]
+    config["locale"] = {"number": VEGA_NUMBER_LOCALE}  # axes and tooltips: 4.850; 102,1
     return spec
 
 
@@ -54,7 +57,7 @@ def progress_chart(children: pd.DataFrame, *, pace_percent: float) -> alt.LayerC
         }
     )
     drill = alt.selection_point(name=DRILL, fields=["code"], on="click", clear=False)
-    y = alt.Y("name:N", sort=list(data["name"]), title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("name:N", sort=list(data["name"]), title=None, axis=alt.Axis(**NAME_AXIS))
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -92,8 +95,8 @@ def months_chart(months: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:O", title=t("chart.month")),
-            y=alt.Y("value:Q", title=t("chart.cumulative")),
+            x=alt.X("month:O", title=t("chart.month"), axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+            y=alt.Y("value:Q", title=t("chart.cumulative"), axis=alt.Axis(**COUNT_AXIS)),
             color=alt.Color("series:N", title=None,
                             scale=alt.Scale(domain=[t("chart.actual"), t("chart.plan")], range=["#0072B2", "#555555"]),
                             legend=alt.Legend(orient="bottom")),
@@ -109,10 +112,11 @@ def trend_chart(trend: pd.DataFrame) -> alt.LayerChart:
     """Admissions per year as bars, the year's target as a tick."""
     data = trend.assign(year=trend["year"].astype(str), text=[fmt_number(a) for a in trend["admitted"]])
     bars = alt.Chart(data).mark_bar(color="#0072B2").encode(
-        x=alt.X("year:O", title=t("filter.year")), y=alt.Y("admitted:Q", title=t("chart.admitted")),
+        x=alt.X("year:O", title=t("filter.year"), axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+        y=alt.Y("admitted:Q", title=t("chart.admitted"), axis=alt.Axis(**COUNT_AXIS)),
         tooltip=[alt.Tooltip("year:O", title=t("filter.year")), alt.Tooltip("text:N", title=t("chart.admitted"))])
     target = alt.Chart(data).mark_tick(color="#222222", thickness=3, size=40).encode(
-        x="year:O", y="target:Q", tooltip=[alt.Tooltip("target:Q", title=t("chart.target"))])
+        x="year:O", y="target:Q", tooltip=[alt.Tooltip("target:Q", title=t("chart.target"), format=",d")])
     labels = alt.Chart(data).mark_text(dy=-8).encode(x="year:O", y="admitted:Q", text="text:N")
     return alt.layer(bars, target, labels).properties(height=240)
 
@@ -125,8 +129,8 @@ def funnel_chart(stages: pd.DataFrame) -> alt.Chart:
     data = stages.assign(stage_label=[label("stage", s) for s in stages["stage"]],
                          text=[fmt_number(n) for n in stages["standing"]])
     bars = alt.Chart(data).mark_bar(color="#0072B2").encode(
-        x=alt.X("standing:Q", title=t("col.standing")),
-        y=alt.Y("stage_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("standing:Q", title=t("col.standing"), axis=alt.Axis(**COUNT_AXIS)),
+        y=alt.Y("stage_label:N", sort=order, title=None, axis=alt.Axis(**NAME_AXIS)),
         tooltip=[alt.Tooltip("stage_label:N", title=t("col.stage")), alt.Tooltip("text:N", title=t("col.standing"))])
     text = alt.Chart(data).mark_text(align="left", dx=4).encode(x="standing:Q", y=alt.Y("stage_label:N", sort=order),
                                                                text="text:N")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.figures.style import STATUS_COLORS
-from ui.charts import funnel_chart, months_chart, progress_chart, trend_chart
+from ui.charts import funnel_chart, months_chart, progress_chart, trend_chart, vega_spec
 
 CHILDREN = pd.DataFrame(
     {
@@ -58,3 +58,24 @@ def test_funnel_chart_leaves_out_official_members():
     spec = funnel_chart(stages).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert [r["stage_label"] for r in rows] == ["Quần chúng trong diện tạo nguồn", "Đã kết nạp (đảng viên dự bị)"]
+
+
+def test_every_chart_reads_numbers_the_vietnamese_way_with_whole_people():
+    """Vega-Lite formats axes and numeric tooltips itself: the spec carries the Vietnamese number
+    locale, counted people get whole-number ticks, and no organization's or stage's name is dropped."""
+    trend = pd.DataFrame({"year": [2022, 2023], "admitted": [1, 2], "target": [1, 1]})
+    months = pd.DataFrame({"month": [1, 2], "cumulative": [0.0, 1.0], "expected_cumulative": [0.5, 1.0]})
+    stages = pd.DataFrame({"stage": ["source", "admitted"], "standing": [1, 0]})
+    charts = {"progress": progress_chart(CHILDREN, pace_percent=50.0), "trend": trend_chart(trend),
+              "months": months_chart(months), "funnel": funnel_chart(stages)}
+    for name, chart in charts.items():
+        spec = vega_spec(chart)
+        assert spec["config"]["locale"]["number"]["decimal"] == ",", name
+        assert spec["config"]["locale"]["number"]["thousands"] == ".", name
+    counts = [layer["encoding"]["y"] for layer in _layers(charts["trend"]) if layer["mark"]["type"] == "bar"]
+    counts += [months_chart(months).to_dict()["encoding"]["y"]]
+    counts += [layer["encoding"]["x"] for layer in _layers(charts["funnel"]) if layer["mark"]["type"] == "bar"]
+    assert [(c["axis"]["tickMinStep"], c["axis"]["format"]) for c in counts] == [(1, ",d")] * 3
+    names = [layer["encoding"]["y"]["axis"] for chart in ("progress", "funnel") for layer in _layers(charts[chart])
+             if layer["mark"]["type"] == "bar"]
+    assert [axis["labelOverlap"] for axis in names] == [False, False]
