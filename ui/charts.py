@@ -54,6 +54,7 @@ def progress_chart(children: pd.DataFrame, *, pace_percent: float) -> alt.LayerC
                       zip(children["status"], children["admitted"], children["target"])],
             "percent_text": [fmt_percent(p) for p in children["percent_plan"]],
             "expected_text": [fmt_number(e, 1) for e in children["expected"]],
+            "reason": children["reason"],
         }
     )
     drill = alt.selection_point(name=DRILL, fields=["code"], on="click", clear=False)
@@ -68,7 +69,8 @@ def progress_chart(children: pd.DataFrame, *, pace_percent: float) -> alt.LayerC
             tooltip=[alt.Tooltip("name:N", title=t("col.organization")),
                      alt.Tooltip("label:N", title=t("col.admitted_target")),
                      alt.Tooltip("percent_text:N", title=t("col.percent_plan")),
-                     alt.Tooltip("expected_text:N", title=t("chart.expected"))],
+                     alt.Tooltip("expected_text:N", title=t("chart.expected")),
+                     alt.Tooltip("reason:N", title=t("col.reason"))],
             opacity=alt.condition(drill, alt.value(1.0), alt.value(0.85)),
         )
         .add_params(drill)

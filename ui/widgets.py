@@ -127,11 +127,12 @@ def headline_metrics(now: Headline, before: Headline) -> None:
                   delta=_delta(now.percent_members, before.percent_members, 2, t("metric.points")), help=since)
     if now.band:
         second.caption(f"{label('band', now.band)} – {t('metric.members', members=fmt_number(now.members_start))}")
-    children = sum(now.status_counts.values())
-    third.metric(t("metric.done"), f"{now.status_counts['done']}/{children}",
+    third.metric(t("metric.done"), f"{now.status_counts['done']}/{now.planned_children}",
                  delta=_delta(now.status_counts["done"], before.status_counts["done"]), help=since)
+    unplanned = now.status_counts["no_target"]
     third.caption(t("metric.statuses", on_pace=now.status_counts["on_pace"], behind=now.status_counts["behind"],
-                    at_risk=now.status_counts["at_risk"] + now.status_counts["missed"]))
+                    at_risk=now.status_counts["at_risk"] + now.status_counts["missed"])
+                  + (t("metric.no_target", count=unplanned) if unplanned else ""))
     fourth.metric(t("metric.grassroots"), f"{fmt_number(now.grassroots_admitting)}/{fmt_number(now.grassroots_total)}",
                   delta=_delta(now.grassroots_admitting, before.grassroots_admitting), help=since)
     fourth.caption(since)

@@ -128,7 +128,7 @@ def cmd_summary(args) -> str:
     head = headline(figures)
 
     children = children_of(figures)
-    table = progress_table(pd.concat([figures.iloc[[0]], children])).drop(columns=t("col.expected"))
+    table = progress_table(pd.concat([figures.iloc[[0]], children])).drop(columns=[t("col.expected"), t("col.reason")])
     names = t("col.organization")
     table[names] = [table[names].iloc[0], *("  " + n for n in table[names].iloc[1:])]  # children indented
     rows = [list(table.columns), *table.astype(str).values.tolist()]

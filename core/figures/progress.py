@@ -20,6 +20,8 @@ from sqlmodel import Session, select
 
 from core.access.scope import Subtree
 from core.config import RuleSettings
+from core.format import fmt_date, fmt_number
+from core.i18n import t
 from core.procedure.stages import (
     GRASSROOTS_KINDS,
     LATE_STAGES,
@@ -100,6 +102,16 @@ def org_status(*, target: int, admitted: int, expected: float, late_pipeline: in
     if admitted >= expected_count(expected):
         return "on_pace"
     return "behind" if late_pipeline >= target - admitted else "at_risk"
+
+
+def status_reason(*, status: str, year: int, end: date, target: int, admitted: int, expected: float,
+                  late_pipeline: int) -> str:
+    """Why an organization has its status, in words, with what it still needs: "Đã kết nạp 0,
+    dưới mức dự kiến 1 đến 30/11/2026; chỉ 0 quần chúng … chưa đủ cho 1 còn thiếu đến 31/12."."""
+    values = dict(year=year, date=fmt_date(end), target=fmt_number(target), admitted=fmt_number(admitted),
+                  expected=fmt_number(expected_count(expected)), short=fmt_number(max(target - admitted, 0)),
+                  late=fmt_number(late_pipeline))
+    return t(f"reason.{status}", **values)
 
 
 def band_of(percent_of_members: float | None, rules: RuleSettings) -> str | None:
@@ -258,7 +270,7 @@ def org_figures(
 
     Columns: code, name, parent_id, path, depth, kind, sector, active, target, members_start,
     admitted, late_pipeline, active_pipeline, children_target, expected, percent_plan,
-    percent_members, band, status. attrs: year, as_of, pace_percent, grassroots_admitting and
+    percent_members, band, status, reason (the status in words). attrs: year, as_of, pace_percent, grassroots_admitting and
     grassroots_total (of the subtree's subtree).
 
     Members at the start of the year are the recorded figure, else the sum of the children's
@@ -297,6 +309,12 @@ def org_figures(
         org_status(target=int(t), admitted=int(a), expected=e, late_pipeline=int(lp), year_over=period.is_over)
         for t, a, e, lp in zip(orgs["target"], orgs["admitted"], orgs["expected"], orgs["late_pipeline"])
     ]
+    orgs["reason"] = [
+        status_reason(status=s, year=year, end=period.end, target=int(t), admitted=int(a), expected=e,
+                      late_pipeline=int(lp))
+        for s, t, a, e, lp in zip(orgs["status"], orgs["target"], orgs["admitted"], orgs["expected"],
+                                  orgs["late_pipeline"])
+    ]
     admitting, total = _grassroots(session, subtree, period, rules, scope)
     # The share of the plan expected by the as-of date, the same for every organization.
     orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights),
@@ -332,6 +350,12 @@ class Headline:
     grassroots_admitting: int
     grassroots_total: int
     status_counts: dict[str, int]
+
+    @property
+    def planned_children(self) -> int:
+        """Children with a target for the year: what "done n of m" counts (those without one
+        can be neither done nor late)."""
+        return sum(n for status, n in self.status_counts.items() if status != "no_target")
 
 
 def headline(figures: pd.DataFrame) -> Headline:

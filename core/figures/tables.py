@@ -22,7 +22,7 @@ SHOWN_QUALIFICATIONS = (Qualification.UNIVERSITY, Qualification.COLLEGE, Qualifi
 
 def progress_table(rows: pd.DataFrame) -> pd.DataFrame:
     """One line per organization: admitted/target, % of plan, expected by now, % of members,
-    status (with its symbol, so it reads in greyscale)."""
+    status (with its symbol, so it reads in greyscale) and why, in words."""
     return pd.DataFrame(
         {
             t("col.organization"): rows["name"].tolist(),
@@ -31,6 +31,7 @@ def progress_table(rows: pd.DataFrame) -> pd.DataFrame:
             t("col.expected"): [fmt_number(e, 1) for e in rows["expected"]],
             t("col.percent_members"): [fmt_percent(p, 2) for p in rows["percent_members"]],
             t("col.status"): [status_text(s) for s in rows["status"]],
+            t("col.reason"): rows["reason"].tolist(),
         }
     )
 

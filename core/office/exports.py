@@ -167,6 +167,7 @@ PROGRESS_COLUMNS = (
     Column(t("xlsx.col.late_pipeline"), "int"),
     Column(t("xlsx.col.active_pipeline"), "int"),
     Column(t("col.status")),
+    Column(t("col.reason")),
 )
 
 
@@ -180,7 +181,7 @@ def progress_workbook(
     rows = [
         [r["code"], r["name"], codes.get(r["parent_id"]), label("kind", r["kind"]), label("sector", r["sector"]),
          r["members_start"], r["target"], r["children_target"], r["admitted"], r["percent_plan"], r["expected"],
-         r["percent_members"], r["late_pipeline"], r["active_pipeline"], label("status", r["status"])]
+         r["percent_members"], r["late_pipeline"], r["active_pipeline"], label("status", r["status"]), r["reason"]]
         for _, r in figures.iterrows()
     ]
     title = t("xlsx.title.progress", year=year, org=figures.iloc[0]["name"], as_of=fmt_date(Period(year, as_of).end))

@@ -179,7 +179,7 @@ def results_text(f: ReportFigures, rules: RuleSettings) -> list[str]:
                    band=label("band", h.band).lower(), low=fmt_compact(rules.band_low_percent),
                    high=fmt_compact(rules.band_high_percent))
     paragraphs = [first + "."]
-    children = len(f.rows)
+    children = int((f.rows["status"] != "no_target").sum())  # those without a target are neither done nor late
     if children:
         done = int((f.rows["status"] == "done").sum())
         paragraphs.append(t("report.grassroots", admitting=fmt_number(h.grassroots_admitting),

@@ -9,11 +9,13 @@ from core.config import RuleSettings
 from core.figures.progress import (
     STATUS_RANK,
     STATUSES,
+    Headline,
     Period,
     band_of,
     expected_by,
     expected_count,
     org_status,
+    status_reason,
 )
 
 RULES = RuleSettings()
@@ -151,3 +153,31 @@ def test_band_of_follows_the_settings():
     assert band_of(2.99, rules) == "above"
     assert band_of(2.0, rules) == "within"
     assert band_of(1.99, rules) == "below"
+
+
+def test_every_status_says_why_in_words_with_what_is_still_needed():
+    """Two organizations at 0/1 on the same day can have different statuses: the reason says
+    why (the late pipeline covers the shortfall, or not)."""
+    common = dict(year=2026, end=date(2026, 11, 30), target=1, admitted=0, expected=0.92)
+    assert status_reason(status="behind", late_pipeline=1, **common) == (
+        "Đã kết nạp 0, dưới mức dự kiến 1 đến 30/11/2026; 1 quần chúng đã hoàn thiện hồ sơ hoặc đang được "
+        "đề nghị kết nạp, đủ cho 1 còn thiếu đến 31/12.")
+    assert status_reason(status="at_risk", late_pipeline=0, **common) == (
+        "Đã kết nạp 0, dưới mức dự kiến 1 đến 30/11/2026; chỉ 0 quần chúng đã hoàn thiện hồ sơ hoặc đang được "
+        "đề nghị kết nạp, chưa đủ cho 1 còn thiếu đến 31/12.")
+    assert status_reason(status="on_pace", year=2026, end=date(2026, 3, 31), target=1200, admitted=400,
+                         expected=295.9, late_pipeline=0) == (
+        "Đã kết nạp 400, đạt mức dự kiến 296 đến 31/03/2026; cần thêm 800 đến 31/12.")
+    assert status_reason(status="missed", year=2023, end=date(2023, 12, 31), target=7, admitted=5, expected=7,
+                         late_pipeline=2) == "Năm 2023 đã hết: kết nạp 5/7, thiếu 2."
+    assert status_reason(status="no_target", late_pipeline=0, **common) == "Chưa giao chỉ tiêu năm 2026."
+
+
+
+def test_done_counts_only_the_children_with_a_target():
+    counts = {"done": 5, "on_pace": 1, "behind": 2, "at_risk": 1, "missed": 0, "no_target": 9}
+    figures = Headline(code="A", name="A", year=2026, as_of=date(2026, 11, 30), admitted=9, target=10,
+                       children_target=10, percent_plan=90.0, members_start=None, percent_members=None, band=None,
+                       expected=9.2, status="behind", grassroots_admitting=5, grassroots_total=18,
+                       status_counts=counts)
+    assert figures.planned_children == 9  # "5/9", not "5/18"

@@ -15,6 +15,7 @@ CHILDREN = pd.DataFrame(
         "expected": [1.0, 1.5],
         "percent_plan": [0.0, 100.0],
         "status": ["at_risk", "done"],
+        "reason": ["Đã kết nạp 0, dưới mức dự kiến 1 đến 30/06/2026; …", "Đã kết nạp 3/3: đạt kế hoạch năm 2026."],
     }
 )
 
@@ -35,6 +36,7 @@ def test_progress_chart_marks_target_pace_and_status_colours():
     assert bars["encoding"]["y"]["sort"] == ["Chi bộ A", "Chi bộ B"]  # worst first, as given
     labels = [row["label"] for row in datasets[bars["data"]["name"]]]
     assert labels == ["✖ Có nguy cơ không đạt  0/2", "✔ Hoàn thành  3/3"]
+    assert [tip["title"] for tip in bars["encoding"]["tooltip"]][-1] == "Lý do"  # why, beside every bar
 
 
 def test_months_chart_compares_actual_with_plan():
