@@ -64,6 +64,15 @@ def fmt_percent(value: float | None, decimals: int = 1) -> str:
     return fmt_compact(value, decimals) + "%"
 
 
+def fmt_days_left(days: int) -> str:
+    """Days to a deadline in words: "còn 5 ngày", "đến hạn hôm nay", "quá hạn 1.644 ngày"."""
+    if days > 0:
+        return t("days.left", days=fmt_number(days))
+    if days == 0:
+        return t("days.today")
+    return t("days.overdue", days=fmt_number(-days))
+
+
 def fmt_date(value: date | None) -> str:
     """19/01/2024; None -> "–"."""
     return value.strftime("%d/%m/%Y") if value else "–"

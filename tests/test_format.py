@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from core.format import (
     fmt_date,
+    fmt_days_left,
     fmt_long_date,
     fmt_number,
     fmt_percent,
@@ -192,3 +193,8 @@ def test_parse_number_reads_back_what_fmt_number_writes(n, decimals):
 def test_md_escape_shows_names_literally():
     assert md_escape("Chi bộ *A* [x](y) #1") == "Chi bộ \\*A\\* \\[x\\]\\(y\\) \\#1"
     assert md_escape("Đảng bộ xã Thanh Sơn") == "Đảng bộ xã Thanh Sơn"
+
+
+def test_days_to_a_deadline_read_in_words():
+    assert [fmt_days_left(d) for d in (5, 1, 0, -1, -1644)] == [
+        "còn 5 ngày", "còn 1 ngày", "đến hạn hôm nay", "quá hạn 1 ngày", "quá hạn 1.644 ngày"]

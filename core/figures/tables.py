@@ -12,7 +12,7 @@ from core.access.audit_text import CANDIDATE_FIELDS, value_text
 from core.figures.alerts import Alert
 from core.figures.breakdowns import Mix
 from core.figures.style import status_text
-from core.format import fmt_date, fmt_datetime, fmt_number, fmt_percent
+from core.format import fmt_date, fmt_datetime, fmt_days_left, fmt_number, fmt_percent
 from core.i18n import has, label, t
 from core.procedure.candidates import latest_in_force
 from core.procedure.stages import STAGE_ORDER, STAGES, Qualification
@@ -95,7 +95,7 @@ def clocks_table(clocks: pd.DataFrame) -> pd.DataFrame:
             t("col.clock"): [label("clock", c) for c in clocks["clock"]],
             t("col.due"): [fmt_date(d) for d in clocks["due"]],
             t("col.clock_state"): [label("clock_state", s) for s in clocks["state"]],
-            t("col.days_left"): [fmt_number(d) for d in clocks["days_left"]],
+            t("col.days_left"): [fmt_days_left(int(d)) for d in clocks["days_left"]],
             t("col.record"): [record_link(i) for i in clocks["candidate_id"]],
         }
     )

@@ -208,7 +208,7 @@ def alerts_workbook(
             t("xlsx.sheet.clocks"),
             [Column(t("col.full_name")), Column(t("xlsx.col.org_code")), Column(t("col.organization")),
              Column(t("col.current_stage")), Column(t("col.clock")), Column(t("col.due"), "date"),
-             Column(t("col.clock_state")), Column(t("col.days_left"), "int")],
+             Column(t("col.clock_state")), Column(t("xlsx.col.days_left"), "int")],
             [[r["full_name"], r["org_code"], r["org_name"], label("stage", r["stage"]), label("clock", r["clock"]),
               r["due"], label("clock_state", r["state"]), r["days_left"]] for r in clocks.to_dict("records")],
         ))
