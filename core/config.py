@@ -163,6 +163,7 @@ def cookie_key_for(settings: Settings, demo_key_file: Path = DEMO_COOKIE_KEY_FIL
     from core.i18n import (
         t,  # the catalog imports nothing from here; keep config importable alone
     )
+    from core.storage.files import write_private
 
     key = settings.cookie_key.strip()
     if not key:
@@ -170,8 +171,7 @@ def cookie_key_for(settings: Settings, demo_key_file: Path = DEMO_COOKIE_KEY_FIL
             raise SettingsError(t("error.cookie_key_missing"))
         if not demo_key_file.exists():
             demo_key_file.parent.mkdir(parents=True, exist_ok=True)
-            demo_key_file.write_text(secrets.token_urlsafe(48))
-            demo_key_file.chmod(0o600)
+            write_private(demo_key_file, secrets.token_urlsafe(48).encode("ascii"))  # 0600, whole; first one wins
         return demo_key_file.read_text().strip()
     if key.lower() in KNOWN_DEFAULT_KEYS:
         raise SettingsError(t("error.cookie_key_default"))

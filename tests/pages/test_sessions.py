@@ -153,3 +153,63 @@ def test_steady_use_keeps_the_last_activity_fresh_in_the_database(demo_app):
     written = _last_seen(demo_app, "lanhdao")
     at.run()  # within the minute: not written again
     assert _last_seen(demo_app, "lanhdao") == written
+
+
+def _screen(at) -> list[tuple]:
+    """Every element the page shows, in order: its kind, label and value."""
+    shown = []
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None)
+        if children:
+            for child in children.values():
+                walk(child)
+            return
+        shown.append((node.type, str(getattr(node, "label", "")), str(getattr(node, "value", ""))))
+
+    walk(at._tree)
+    return shown
+
+
+def test_a_wrong_password_is_answered_the_same_for_a_real_and_an_unknown_username(demo_app, monkeypatch):
+    """No enumeration (issue 14, item 2): the same screen, no attempts left to count down,
+    and the same work (one password check) for a name nobody has."""
+    import bcrypt
+
+    checks = []
+    real_check = bcrypt.checkpw
+    monkeypatch.setattr(bcrypt, "checkpw", lambda *args: checks.append(1) or real_check(*args))
+    answers, work = {}, {}
+    for username in ("bithu.hdnd", "khong.co.ai"):
+        at = app().run()
+        answers[username] = []
+        for _ in range(4):
+            checks.clear()
+            at = sign_in(at, username, "sai-mat-khau")
+            # All but what was typed as the username.
+            answers[username].append([(k, lb, "" if lb == "Tên đăng nhập" else v) for k, lb, v in _screen(at)])
+            work.setdefault(username, []).append(len(checks))
+    assert answers["bithu.hdnd"] == answers["khong.co.ai"]
+    assert work["bithu.hdnd"] == work["khong.co.ai"] == [1, 1, 1, 1]
+    last = "\n".join(value for _kind, _label, value in answers["khong.co.ai"][-1])
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in last and "lần thử" not in last
+    with sqlite3.connect(demo_app) as conn:  # the real account's count went on all the same
+        assert conn.execute("SELECT failed_attempts FROM app_user WHERE username = 'bithu.hdnd'").fetchone() == (4,)
+
+
+def test_a_new_password_with_an_outer_space_is_refused_on_the_account_page(demo_app):
+    """Issue 14, item 8: the sign-in form strips spaces, so such a password would lock its
+    owner out; it is refused with a message and the old password stays."""
+    with sqlite3.connect(demo_app) as conn:
+        before = conn.execute("SELECT password_hash, version FROM app_user WHERE username = 'lanhdao'").fetchone()
+    at = open_page("lanhdao", "pages/account.py")
+    at.text_input(key="current_password").input("KimBang@2024")
+    at.text_input(key="new_password").input("MoiMoi@2026 ")
+    at.text_input(key="confirm_password").input("MoiMoi@2026 ")
+    at.button(key="FormSubmitter:change_password-Lưu mật khẩu mới").click().run()
+    assert [e.value for e in at.error] == [
+        "Mật khẩu không được bắt đầu hoặc kết thúc bằng dấu cách (ô đăng nhập bỏ các dấu cách ở hai đầu, nên mật khẩu "
+        "như vậy sẽ không dùng được)."]
+    with sqlite3.connect(demo_app) as conn:
+        assert conn.execute("SELECT password_hash, version FROM app_user WHERE username = 'lanhdao'").fetchone() == before
+    assert not sign_in(app().run(), "lanhdao").error  # the old password still signs in
