@@ -84,7 +84,11 @@ class Settings:
     demo_mode: bool = True
     cookie_key: str = ""
     cookie_name: str = "ptdv_auth"
-    cookie_expiry_days: float = 1.0
+    # Half a day: a morning's sign-in lasts the working day and never the night. The cookie is
+    # written by JavaScript, so the browser's scripts can read it (no HttpOnly): its life is
+    # what a stolen copy could be worth (and even then only while its owner is active: a
+    # cookie signs in only within session_inactivity_minutes of the account's last activity).
+    cookie_expiry_days: float = 0.5
     session_inactivity_minutes: int = 30
     max_failed_sign_ins: int = 5
     lockout_minutes: int = 15

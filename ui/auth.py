@@ -12,6 +12,7 @@ Exactly one `Authenticate` is made per run (a second would clash on its widget k
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import partial
 
 import jwt
 import streamlit as st
@@ -84,10 +85,22 @@ def _authenticator(settings: Settings, directory: dict[str, dict]) -> stauth.Aut
 
 def _write_cookie(authenticator: stauth.Authenticate, settings: Settings) -> None:
     """Set the sign-in cookie. Its component must render in a run that completes (a rerun
-    right after it would drop it), and outside the form's slot, which is emptied."""
+    right after it would drop it), and outside the form's slot, which is emptied.
+
+    The cookie manager (extra-streamlit-components) writes it from JavaScript, SameSite=Strict;
+    it is marked Secure when the browser shows the app over HTTPS (`st.context.url`, the
+    browser's own address, so behind a TLS proxy too). HttpOnly cannot be set from a script."""
+    manager = authenticator.cookie_controller.cookie_model.cookie_manager
+    manager.set = partial(manager.set, secure=cookie_is_secure(st.context.url), same_site="strict")
     cookies = authenticator.cookie_controller
     cookies.cookie_model.cookie_expiry_days = settings.cookie_expiry_days
     cookies.set_cookie()
+
+
+def cookie_is_secure(url: str | None) -> bool:
+    """The sign-in cookie travels over HTTPS only when the app is served over HTTPS (over plain
+    HTTP, on a developer's machine, a Secure cookie would never come back)."""
+    return bool(url) and url.lower().startswith("https://")
 
 
 def _forget(notice: str | None = None) -> None:

@@ -87,3 +87,16 @@ def test_a_candidate_list_on_screen_is_not_handed_out_after_sign_out_elsewhere(b
     cells = _download(page, label)  # the same button, still on screen
     assert cells == ["Lý do", "Phiên đăng nhập đã kết thúc (đã đăng xuất hoặc lâu không thao tác); hãy đăng nhập lại.",
                      "Tệp này không chứa dữ liệu. Hãy tải lại trang, đăng nhập lại và tải tệp một lần nữa."]
+
+
+def test_the_sign_in_cookie_is_strict_and_lives_half_a_day(browser, server):
+    """What a script-written cookie can be (issue 14, item 9): SameSite=Strict, Secure when served
+    over HTTPS (this server is plain HTTP on 127.0.0.1, so not here), and 12 hours long.
+    HttpOnly it cannot be: the README's security section says why."""
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server.url, "bithu.thanhson")
+    (cookie,) = [c for c in context.cookies() if c["name"] == "ptdv_auth"]
+    assert cookie["sameSite"] == "Strict" and cookie["secure"] is False and cookie["httpOnly"] is False
+    lifetime_hours = (cookie["expires"] - utcnow().timestamp()) / 3600
+    assert 11 < lifetime_hours <= 12
