@@ -23,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: venv
 	$(BIN)/python -m core.cli init
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.port $(PORT)
 
 test: venv
 	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest

@@ -84,7 +84,11 @@ class Settings:
     demo_mode: bool = True
     cookie_key: str = ""
     cookie_name: str = "ptdv_auth"
-    cookie_expiry_days: float = 1.0
+    # Half a day: a morning's sign-in lasts the working day and never the night. The cookie is
+    # written by JavaScript, so the browser's scripts can read it (no HttpOnly): its life is
+    # what a stolen copy could be worth (and even then only while its owner is active: a
+    # cookie signs in only within session_inactivity_minutes of the account's last activity).
+    cookie_expiry_days: float = 0.5
     session_inactivity_minutes: int = 30
     max_failed_sign_ins: int = 5
     lockout_minutes: int = 15
@@ -163,6 +167,7 @@ def cookie_key_for(settings: Settings, demo_key_file: Path = DEMO_COOKIE_KEY_FIL
     from core.i18n import (
         t,  # the catalog imports nothing from here; keep config importable alone
     )
+    from core.storage.files import write_private
 
     key = settings.cookie_key.strip()
     if not key:
@@ -170,8 +175,7 @@ def cookie_key_for(settings: Settings, demo_key_file: Path = DEMO_COOKIE_KEY_FIL
             raise SettingsError(t("error.cookie_key_missing"))
         if not demo_key_file.exists():
             demo_key_file.parent.mkdir(parents=True, exist_ok=True)
-            demo_key_file.write_text(secrets.token_urlsafe(48))
-            demo_key_file.chmod(0o600)
+            write_private(demo_key_file, secrets.token_urlsafe(48).encode("ascii"))  # 0600, whole; first one wins
         return demo_key_file.read_text().strip()
     if key.lower() in KNOWN_DEFAULT_KEYS:
         raise SettingsError(t("error.cookie_key_default"))

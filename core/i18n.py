@@ -149,6 +149,12 @@ VI: dict[str, str] = {
     "entity.user": "Tài khoản",
     "entity.organization": "Tổ chức đảng",
     "entity.database": "Cơ sở dữ liệu",
+    # Issue 14, sessions: files re-check the account, passwords without outer spaces
+    "download.refused_title": "Không tải được tệp",
+    "download.refused_sheet": "Không tải được",
+    "download.refused_column": "Lý do",
+    "download.refused_next": "Tệp này không chứa dữ liệu. Hãy tải lại trang, đăng nhập lại và tải tệp một lần nữa.",
+    "error.password_spaces": "Mật khẩu không được bắt đầu hoặc kết thúc bằng dấu cách (ô đăng nhập bỏ các dấu cách ở hai đầu, nên mật khẩu như vậy sẽ không dùng được).",
     # Issue 13: creating a user by choice, the lock told after the right password, the audit log as sentences
     "auth.lockout_rule": "Nhập sai mật khẩu {attempts} lần liên tiếp thì tài khoản bị tạm khóa {minutes} phút.",
     "admin.choose_role": "Chọn vai trò…",

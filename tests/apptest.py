@@ -59,3 +59,11 @@ def open_page(username: str, page: str, **params: str) -> AppTest:
     at.switch_page(page).run()
     assert not at.exception
     return at
+
+
+def download(at: AppTest, downloads: dict, label: str) -> tuple[str, bytes]:
+    """(file name, content) of the download button with this label, built as a click would
+    build it, now (see the `downloads` fixture)."""
+    button = next(b for b in at.get("download_button") if b.proto.label == label)
+    file_name, build = downloads[button.proto.deferred_file_id]
+    return file_name, build()

@@ -108,3 +108,21 @@ def demo_app(demo_db_file, tmp_path, monkeypatch) -> Path:
     from tests.apptest import use_demo_copy
 
     return use_demo_copy(demo_db_file, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """The files behind the page's download buttons, by file id: a click builds them
+    (deferred), here each is built on demand, as the click would (`tests.apptest.download`)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        made[file_id] = (file_name, data_callable)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return made

@@ -45,7 +45,7 @@ def test_defaults_without_environment_or_secrets(no_secrets):
     assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith("ptdv.db")
     assert settings.demo_mode is True
     assert settings.cookie_name == "ptdv_auth"
-    assert settings.cookie_expiry_days == 1.0
+    assert settings.cookie_expiry_days == 0.5
 
 
 def test_default_rules_are_those_of_2025(no_secrets):

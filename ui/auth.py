@@ -12,15 +12,18 @@ Exactly one `Authenticate` is made per run (a second would clash on its widget k
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import partial
 
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
-from core.access.scope import Actor
+from core.access.scope import Actor, NotFoundError, ScopeError, Subtree, resolve
 from core.access.users import (
     Account,
+    SessionEnded,
+    SessionTicket,
     account_of,
     inactive_too_long,
     issued_before_revocation,
@@ -30,6 +33,8 @@ from core.access.users import (
     record_sign_in,
     revoke_sessions,
     sign_in_directory,
+    spend_a_password_check,
+    still_allowed,
 )
 from core.config import Settings, SettingsError, cookie_key_for
 from core.format import fmt_datetime, md_escape
@@ -41,6 +46,9 @@ from ui import web
 
 ACCOUNT_KEY = "ptdv_account"
 ACTIVITY_KEY = "ptdv_last_activity"
+ACTIVITY_WRITTEN_KEY = "ptdv_activity_written"
+CLICKED_KEY = "ptdv_clicked"
+TICKET_KEY = "ptdv_ticket"
 NOTICE_KEY = "ptdv_sign_in_notice"
 SIGN_OUT_KEY = "ptdv_sign_out"
 STARTED_KEY = "ptdv_session_started"
@@ -77,16 +85,28 @@ def _authenticator(settings: Settings, directory: dict[str, dict]) -> stauth.Aut
 
 def _write_cookie(authenticator: stauth.Authenticate, settings: Settings) -> None:
     """Set the sign-in cookie. Its component must render in a run that completes (a rerun
-    right after it would drop it), and outside the form's slot, which is emptied."""
+    right after it would drop it), and outside the form's slot, which is emptied.
+
+    The cookie manager (extra-streamlit-components) writes it from JavaScript, SameSite=Strict;
+    it is marked Secure when the browser shows the app over HTTPS (`st.context.url`, the
+    browser's own address, so behind a TLS proxy too). HttpOnly cannot be set from a script."""
+    manager = authenticator.cookie_controller.cookie_model.cookie_manager
+    manager.set = partial(manager.set, secure=cookie_is_secure(st.context.url), same_site="strict")
     cookies = authenticator.cookie_controller
     cookies.cookie_model.cookie_expiry_days = settings.cookie_expiry_days
     cookies.set_cookie()
 
 
+def cookie_is_secure(url: str | None) -> bool:
+    """The sign-in cookie travels over HTTPS only when the app is served over HTTPS (over plain
+    HTTP, on a developer's machine, a Secure cookie would never come back)."""
+    return bool(url) and url.lower().startswith("https://")
+
+
 def _forget(notice: str | None = None) -> None:
     for key in ("authentication_status", "username", "name", "roles", "email"):
         st.session_state[key] = None
-    for key in (ACCOUNT_KEY, ACTIVITY_KEY, STARTED_KEY):
+    for key in (ACCOUNT_KEY, ACTIVITY_KEY, ACTIVITY_WRITTEN_KEY, STARTED_KEY, TICKET_KEY):
         st.session_state.pop(key, None)
     st.session_state["logout"] = True  # no cookie sign-in for the rest of this session
     if notice:
@@ -102,6 +122,8 @@ def _after_form_failure(directory: dict[str, dict], settings: Settings) -> None:
     if tried:
         with session_scope(web.engine()) as session:
             record_failed_sign_in(session, tried[0], settings)
+    else:  # a name nobody has: the library checked no password, so spend the time of one
+        spend_a_password_check()
     st.error(t("auth.wrong"))
     st.caption(t("auth.lockout_rule", attempts=settings.max_failed_sign_ins, minutes=settings.lockout_minutes))
 
@@ -140,7 +162,7 @@ def _start_session(username: str, *, from_form: bool, settings: Settings) -> Acc
                 return None
             note_activity(session, username, now)
     st.session_state[ACCOUNT_KEY] = account
-    st.session_state[ACTIVITY_KEY] = now
+    st.session_state[ACTIVITY_KEY] = st.session_state[ACTIVITY_WRITTEN_KEY] = now
     st.session_state[STARTED_KEY] = started
     st.session_state.pop(NOTICE_KEY, None)
     return account
@@ -161,8 +183,12 @@ def _keep_alive(account: Account, settings: Settings) -> Account | None:
         if issued_before_revocation(st.session_state[STARTED_KEY], fresh.sessions_revoked_at):
             _forget(t("auth.ended"))
             return None
-        if now - last > ACTIVITY_WRITE_EVERY:
+        # Written once a minute, counted from the last write (not from the last run, which
+        # under steady use is always less than a minute ago and would never write).
+        written = st.session_state.get(ACTIVITY_WRITTEN_KEY) or last
+        if now - written > ACTIVITY_WRITE_EVERY:
             note_activity(session, fresh.actor.username, now)
+            st.session_state[ACTIVITY_WRITTEN_KEY] = now
     st.session_state[ACCOUNT_KEY] = fresh
     st.session_state[ACTIVITY_KEY] = now
     return fresh
@@ -268,7 +294,44 @@ def guard(*roles: Role, temporary_password_ok: bool = False) -> Actor:
     if account.must_change_password and not temporary_password_ok:
         st.warning(t("auth.must_change"))
         st.stop()
+    st.session_state[TICKET_KEY] = SessionTicket(account.actor.username, st.session_state[STARTED_KEY], frozenset(roles))
     return account.actor
+
+
+def ticket() -> SessionTicket:
+    """This session as work done outside the page's run must check it again (after `guard`):
+    who, since when, the page's roles; `core.access.users.still_allowed` reads the rest."""
+    return st.session_state[TICKET_KEY]
+
+
+def note_click() -> None:
+    """A widget callback inside a fragment: the user did something (a fragment's rerun skips
+    the page's guard, which is where activity is noted)."""
+    st.session_state[CLICKED_KEY] = True
+
+
+def fragment_guard(subtree: Subtree) -> Subtree:
+    """First line of every fragment, whose reruns (a timer's, a click's) skip the page's guard:
+    the fragment's subtree, resolved again for the account as the database has it now.
+
+    The account is checked as a download is (`still_allowed`); an automatic rerun is not
+    activity, a click is (`note_click`). When the session is over, or the account may no
+    longer see this, the whole page runs again and its guard shows the sign-in form with the
+    reason (or the page's own refusal)."""
+    now = utcnow()
+    try:
+        with session_scope(web.engine()) as session:
+            actor = still_allowed(session, ticket(), web.settings(), now)
+            fresh = resolve(session, actor, subtree.code)
+            if st.session_state.pop(CLICKED_KEY, False):
+                note_activity(session, actor.username, now)
+                st.session_state[ACTIVITY_KEY] = st.session_state[ACTIVITY_WRITTEN_KEY] = now
+    except SessionEnded as exc:  # disabled, signed out elsewhere, idle: signed out here too
+        _forget(str(exc))
+        st.rerun(scope="app")
+    except (ScopeError, NotFoundError, KeyError):  # role, scope, temporary password; KeyError: no ticket yet
+        st.rerun(scope="app")  # the page's guard and its URL check say which
+    return fresh
 
 
 def current_account() -> Account:

@@ -3,6 +3,7 @@ themselves. Aggregates only: nothing here reads a candidate's row. Streamlit-bou
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date, datetime
 
 import pandas as pd
@@ -16,7 +17,7 @@ from core.figures.style import STATUS_SYMBOLS
 from core.format import VIETNAM_TIME, fmt_date, fmt_number, fmt_percent, md_escape
 from core.i18n import label, t
 from core.storage.db import session_scope
-from ui import web
+from ui import auth, web
 from ui.charts import funnel_chart, progress_chart, vega_spec
 
 THEME = {
@@ -139,12 +140,13 @@ def show(actor: Actor) -> None:
 
     @st.fragment(run_every=pv.seconds)
     def rotating() -> None:
+        view = replace(pv.view, subtree=auth.fragment_guard(pv.view.subtree))
         if not state["paused"] and time.monotonic() - state["shown_at"] >= pv.seconds - 0.5:
             state["index"], state["shown_at"] = (state["index"] + 1) % len(pv.panels), time.monotonic()
         version = web.current_version()  # an edit anywhere shows at the next interval
-        figures = web.cached_org_figures(version, pv.view.subtree, pv.view.year, pv.view.as_of)
-        st.title(t("projector.heading", org=md_escape(headline(figures).name), year=pv.view.year))
-        _panel(pv.panels[state["index"]], figures, actor, pv, version, pv.theme)
+        figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
+        st.title(t("projector.heading", org=md_escape(headline(figures).name), year=view.year))
+        _panel(pv.panels[state["index"]], figures, view.subtree.actor, replace(pv, view=view), version, pv.theme)
         controls(pv, state)
 
     rotating()
@@ -154,16 +156,18 @@ def controls(pv: ProjectorView, state: dict) -> None:
     """Pause, step and choose, in small type at the bottom."""
     def go(index: int) -> None:
         state["index"], state["shown_at"] = index % len(pv.panels), time.monotonic()
+        auth.note_click()
 
     def toggle() -> None:
         state["paused"] = not state["paused"]
+        auth.note_click()
 
     columns = st.columns([1, 1, 1, 5])
     columns[0].button(t("projector.previous"), key="pj_prev", on_click=go, args=(state["index"] - 1,))
     columns[1].button(t("projector.play") if state["paused"] else t("projector.pause"), key="pj_pause", on_click=toggle)
     columns[2].button(t("projector.next"), key="pj_next", on_click=go, args=(state["index"] + 1,))
     chosen = columns[3].pills(" ", list(range(len(pv.panels))), default=state["index"], key=f"pj_pick_{state['index']}",
-                              format_func=lambda i: t(f"projector.panel.{pv.panels[i]}"), label_visibility="collapsed")
+                              on_change=auth.note_click, format_func=lambda i: t(f"projector.panel.{pv.panels[i]}"), label_visibility="collapsed")
     if chosen is not None and chosen != state["index"]:
         go(chosen)
         st.rerun(scope="fragment")

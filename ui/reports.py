@@ -3,20 +3,30 @@ Streamlit-bound; building the files, checking and writing are in core (exports, 
 imports).
 
 Files are built when the button is clicked (a deferred download), so a page that offers them
-costs nothing until someone wants one. The builder runs outside the page's script thread: it
-gets the Engine, the settings and the caller from the page, never reads Streamlit state.
+costs nothing until someone wants one. The builder runs outside the page's script thread and
+outside its guard, maybe long after the page was drawn: it keeps only who asked and since
+when (`auth.ticket`), and checks the account again in the database when the file is built
+(`core.access.users.still_allowed`), resolving the organization for the actor as it is then.
+
+Streamlit runs the builder on a worker thread when the button is clicked; if it raises, the
+browser gets only "Failed to generate file for download" (in English, under the button, for 5
+seconds) and the server logs the traceback. So a refused download does not raise: it hands
+out a file of the promised name and type (a workbook, or a Word file for the report) that says
+why in Vietnamese, and holds nothing of the data.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 from datetime import date
-from functools import partial
 
 import streamlit as st
+from sqlmodel import Session
 
 from core.access.filters import View
-from core.access.scope import Actor
+from core.access.scope import Actor, NotFoundError, ScopeError, resolve
+from core.access.users import SessionEnded, still_allowed
+from core.config import RuleSettings
 from core.figures.tables import import_errors_table
 from core.format import fmt_compact, fmt_number
 from core.i18n import t
@@ -26,6 +36,7 @@ from core.office.exports import (
     export_file_name,
     plans_workbook,
     progress_workbook,
+    refusal_workbook,
     template_workbook,
 )
 from core.office.imports import ImportRefused, import_candidates, import_plans
@@ -33,24 +44,31 @@ from core.office.report import (
     DOCX_MIME,
     ReportHeading,
     default_heading,
+    refusal_docx,
     report_docx,
     report_file_name,
 )
 from core.office.xlsx import XLSX_MIME
 from core.procedure.stages import Role
 from core.storage.db import session_scope
-from ui import forms, web
+from ui import auth, forms, web
 
 EXPORTS = ("progress", "alerts", "candidates", "plans")
 
 
-def _deferred(build: Callable) -> Callable[[], bytes]:
-    """A file built in its own transaction when the download is clicked."""
-    engine, rules = web.engine(), web.settings().rules
+def _deferred(build: Callable[[Session, Actor, RuleSettings], bytes], refusal: Callable[[str], bytes] = refusal_workbook
+              ) -> Callable[[], bytes]:
+    """A file built in its own transaction when the download is clicked, for the account as
+    the database has it then; a session that ended, or an account that may no longer have
+    the file, gets `refusal` (a file that says why) instead."""
+    engine, settings, ticket = web.engine(), web.settings(), auth.ticket()
 
     def run() -> bytes:
-        with session_scope(engine) as session:
-            return build(session, rules)
+        try:
+            with session_scope(engine) as session:
+                return build(session, still_allowed(session, ticket, settings), settings.rules)
+        except (SessionEnded, ScopeError, NotFoundError) as exc:
+            return refusal(str(exc))
 
     return run
 
@@ -61,17 +79,17 @@ def export_button(actor: Actor, kind: str, view: View) -> None:
     if kind == "candidates" and not (actor.sees_personal_data
                                      and web.cached_lists_candidates(web.current_version(), view.subtree)):
         return
-    subtree, year, as_of = view.subtree, view.year, view.as_of
+    code, year, as_of = view.subtree.code, view.year, view.as_of
     builders = {
-        "progress": lambda s, r: progress_workbook(s, subtree, year=year, as_of=as_of, rules=r),
-        "alerts": lambda s, r: alerts_workbook(s, subtree, year=year, as_of=as_of, rules=r),
-        "candidates": lambda s, r: candidates_workbook(s, subtree),
-        "plans": lambda s, r: plans_workbook(s, subtree),
+        "progress": lambda s, a, r: progress_workbook(s, resolve(s, a, code), year=year, as_of=as_of, rules=r),
+        "alerts": lambda s, a, r: alerts_workbook(s, resolve(s, a, code), year=year, as_of=as_of, rules=r),
+        "candidates": lambda s, a, r: candidates_workbook(s, resolve(s, a, code)),
+        "plans": lambda s, a, r: plans_workbook(s, resolve(s, a, code)),
     }
     dated = kind in ("progress", "alerts")
     st.download_button(
         t(f"export.{kind}"), data=_deferred(builders[kind]), mime=XLSX_MIME, on_click="ignore", icon=":material/download:",
-        file_name=export_file_name(kind, subtree.code, year if dated else None), key=f"export_{kind}",
+        file_name=export_file_name(kind, code, year if dated else None), key=f"export_{kind}",
     )
 
 
@@ -104,8 +122,8 @@ def report_section(actor: Actor, view: View) -> None:
     year, as_of = view.year, view.as_of
     st.download_button(
         t("reports.download_docx"), mime=DOCX_MIME, on_click="ignore", type="primary", icon=":material/description:",
-        data=_deferred(lambda s, r: report_docx(s, subtree, year=year, as_of=as_of, rules=r,
-                                                heading=heading)),
+        data=_deferred(lambda s, a, r: report_docx(s, resolve(s, a, code), year=year, as_of=as_of, rules=r,
+                                                   heading=heading), refusal_docx),
         file_name=report_file_name(code, year), key="report_docx",
     )
 
@@ -114,7 +132,7 @@ def _import_form(actor: Actor, kind: str) -> None:
     settings = web.settings()
     limit = settings.import_max_megabytes
     st.caption(t(f"import.{kind}_help"))
-    st.download_button(t("import.template"), data=partial(template_workbook, kind), mime=XLSX_MIME, on_click="ignore",
+    st.download_button(t("import.template"), data=_deferred(lambda s, a, r: template_workbook(kind)), mime=XLSX_MIME, on_click="ignore",
                        icon=":material/download:",
                        file_name=export_file_name(f"template_{kind}", None), key=f"template_{kind}")
     uploaded = st.file_uploader(t("import.upload", limit=fmt_compact(limit)), type=["xlsx"], key=f"upload_{kind}",

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import bcrypt
+from sqlalchemy import DateTime, case, literal, null, or_, update
 from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
@@ -30,7 +32,12 @@ class UserError(ValueError):
 
 
 def check_password(password: str) -> None:
-    """Refuse a password bcrypt cannot take, or one too short to be safe."""
+    """Refuse a password bcrypt cannot take, one too short to be safe, or one that starts or
+    ends with a space: the sign-in form (streamlit-authenticator) strips what is typed, so
+    such a password could be set but never used. Every place that sets one comes here
+    (`hash_password`)."""
+    if password != password.strip():
+        raise UserError(t("error.password_spaces"))
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         raise UserError(t("error.password_too_long"))
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -41,6 +48,18 @@ def hash_password(password: str) -> str:
     """A bcrypt hash of the password (checked first)."""
     check_password(password)
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode("ascii")
+
+
+@cache
+def _dummy_hash() -> str:
+    return bcrypt.hashpw(b"no such account", bcrypt.gensalt(rounds=BCRYPT_ROUNDS)).decode("ascii")
+
+
+def spend_a_password_check() -> None:
+    """Check a password against a hash nobody has: a sign-in with a username that does not
+    exist then takes as long as one with a wrong password, so the time of the answer does
+    not tell which names have an account."""
+    password_matches("-", _dummy_hash())
 
 
 def password_matches(password: str, password_hash: str) -> bool:
@@ -249,25 +268,36 @@ def lockout_end(session: Session, username: str, now: datetime | None = None) ->
 def record_failed_sign_in(session: Session, username: str, settings: Settings, now: datetime | None = None) -> SignInState:
     """Count a wrong password; lock the account after too many in a row. Kept in the database,
     so a new tab or a restarted server does not reset the count. While locked, nothing is
-    counted. What the person at the form is told does not depend on it (see ui.auth)."""
+    counted. What the person at the form is told does not depend on it (see ui.auth).
+
+    One UPDATE counts and locks: the database adds to the count it holds, so ten wrong
+    passwords at the same moment are ten (a read, then a write of the count plus one, let
+    concurrent attempts overwrite each other's count and never reach the lock)."""
     now = now or utcnow()
-    user = _user(session, username)
-    if is_locked(user, now):
+    counted = User.failed_attempts + 1
+    locks = counted >= settings.max_failed_sign_ins
+    lock_end = now + timedelta(minutes=settings.lockout_minutes)
+    row = session.execute(
+        update(User)
+        .where(User.username == username, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_attempts=case((locks, 0), else_=counted),
+                locked_until=case((locks, literal(lock_end, DateTime(timezone=True))), else_=null()))
+        .returning(User.id, User.failed_attempts, User.locked_until)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:  # unknown (NotFoundError), or locked: not counted
+        user = _user(session, username)
         return SignInState(_aware(user.locked_until), 0)
-    before = snapshot(user)
-    user.failed_attempts += 1
-    if user.failed_attempts >= settings.max_failed_sign_ins:
-        user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-        user.failed_attempts = 0
-        action = "lock_user"
-    else:
-        action = "failed_sign_in"
-    session.add(user)
-    session.flush()
-    record_audit(session, username=username, action=action, entity="user", entity_id=user.id, before=before,
-                 after=snapshot(user))
-    left = 0 if user.locked_until and _aware(user.locked_until) > now else settings.max_failed_sign_ins - user.failed_attempts
-    return SignInState(_aware(user.locked_until) if action == "lock_user" else None, left)
+    user = session.get(User, row.id, populate_existing=True)
+    locked = row.locked_until is not None
+    after = snapshot(user)
+    before = {**after, "failed_attempts": settings.max_failed_sign_ins - 1 if locked else row.failed_attempts - 1,
+              "locked_until": None}
+    record_audit(session, username=username, action="lock_user" if locked else "failed_sign_in", entity="user",
+                 entity_id=user.id, before=before, after=after)
+    if locked:
+        return SignInState(_aware(user.locked_until), 0)
+    return SignInState(None, settings.max_failed_sign_ins - row.failed_attempts)
 
 
 def record_sign_in(session: Session, username: str, now: datetime | None = None) -> None:
@@ -334,6 +364,46 @@ def account_of(session: Session, username: str) -> Account | None:
         must_change_password=user.must_change_password, last_seen_at=_aware(user.last_seen_at),
         sessions_revoked_at=_aware(user.sessions_revoked_at),
     )
+
+
+class SessionEnded(PermissionError):
+    """The session a request belongs to is over, or may no longer do this; the message says
+    why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class SessionTicket:
+    """What work done outside a page's run (a file built when its download is clicked, a
+    fragment's rerun) keeps of the session that drew it: who, since when, and the roles of
+    the page. Never the actor: role and subtree are read again when the work is done."""
+
+    username: str
+    started_at: datetime
+    roles: frozenset[Role] = frozenset()
+
+
+def still_allowed(session: Session, ticket: SessionTicket, settings: Settings, now: datetime | None = None) -> Actor:
+    """The actor of a session that is still on, as the database has it now; SessionEnded when
+    the session is over, ScopeError when the account may no longer open the page.
+
+    The user still exists and is enabled, did not sign out anywhere after the session began
+    (`revoke_sessions`), did something within the inactivity limit (in any tab: the last
+    activity is kept in the database), is not on a temporary password, and its role may
+    still open the page. Its subtree is the one read now, so a caller that resolves its
+    organization with this actor is refused one that left the scope."""
+    now = now or utcnow()
+    account = account_of(session, ticket.username)
+    if account is None:
+        raise SessionEnded(t("auth.disabled"))
+    if issued_before_revocation(ticket.started_at, account.sessions_revoked_at):
+        raise SessionEnded(t("auth.ended"))
+    if inactive_too_long(account.last_seen_at, settings, now):
+        raise SessionEnded(t("auth.expired"))
+    if account.must_change_password:
+        raise ScopeError(t("auth.must_change"))
+    if ticket.roles and account.actor.role not in ticket.roles:
+        raise ScopeError(t("auth.forbidden"))
+    return account.actor
 
 
 def sign_in_directory(session: Session) -> dict[str, dict]:

@@ -26,6 +26,7 @@ from core.format import fmt_compact, fmt_date, fmt_number, fmt_percent, parse_da
 from core.i18n import label, t
 from core.procedure.stages import Role
 from core.storage.db import get_engine, migrate, session_scope
+from core.storage.files import create_private
 
 
 class CliError(Exception):
@@ -153,9 +154,11 @@ def cmd_backup(args) -> str:
     if url.get_backend_name() != "sqlite":
         raise CliError(t("error.backup_postgres"))
     target = Path(args.path)
-    if target.exists():
-        raise CliError(t("error.backup_exists", path=target))
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        create_private(target)  # 0600 before a byte is copied, and never over an existing file
+    except FileExistsError:
+        raise CliError(t("error.backup_exists", path=target)) from None
     # SQLite's online backup copies a consistent snapshot while the app keeps writing.
     with sqlite3.connect(url.database) as source, sqlite3.connect(target) as dest:
         source.backup(dest)

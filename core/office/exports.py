@@ -216,6 +216,14 @@ def alerts_workbook(
                                           as_of=fmt_date(Period(year, as_of).end)))
 
 
+def refusal_workbook(reason: str) -> bytes:
+    """What a download that is no longer allowed hands out instead of its data: a workbook
+    (the file keeps the name and type the button promised, so Excel opens it) whose one
+    sheet says why, and what to do."""
+    return workbook_bytes([Sheet(t("download.refused_sheet"), [Column(t("download.refused_column"))],
+                                 [[reason], [t("download.refused_next")]])], title=t("download.refused_title"))
+
+
 def export_file_name(kind: str, org_code: str | None, year: int | None = None) -> str:
     """ "tien-do_KB_2023.xlsx": what, whose, which year."""
     parts = [t(f"xlsx.file.{kind}"), org_code or "", str(year) if year else ""]

@@ -390,6 +390,18 @@ def report_docx(
     return render_report(template_path.read_bytes(), report_values(figures, heading, rules), table_rows(figures))
 
 
+def refusal_docx(reason: str) -> bytes:
+    """What the report's download hands out when it is no longer allowed: a Word file saying
+    why, and what to do, with nothing of the report."""
+    document = Document()
+    document.add_heading(t("download.refused_title"), level=1)
+    document.add_paragraph(reason)
+    document.add_paragraph(t("download.refused_next"))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def report_file_name(org_code: str, year: int) -> str:
     """ "bao-cao-ptdv_KB_2023.docx"."""
     return f"{t('report.file')}_{org_code}_{year}.docx"

@@ -2,6 +2,7 @@
 and what the admin does to users, each within its scope and audited."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import bcrypt
@@ -11,6 +12,8 @@ from sqlmodel import select
 from core.access.audit import audit_log
 from core.access.scope import Actor, ScopeError
 from core.access.users import (
+    SessionEnded,
+    SessionTicket,
     UserError,
     account_of,
     admin_create_user,
@@ -21,15 +24,17 @@ from core.access.users import (
     lockout_end,
     record_failed_sign_in,
     record_sign_in,
+    revoke_sessions,
     set_active,
     set_temporary_password,
     sign_in_directory,
+    still_allowed,
 )
 from core.config import Settings
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
 from core.storage.db import session_scope
-from core.storage.models import AuditEntry, User, utcnow
+from core.storage.models import AuditEntry, Organization, User, utcnow
 from core.structure.organizations import organization_choices, organization_tree
 from tests.factories import add_org, district
 
@@ -227,3 +232,104 @@ def test_the_audit_log_filters_by_user_entity_and_date(accounts):
     assert list(by_secretary["action"]) == ["failed_sign_in"]
     assert set(users["action"]) == {"create_user", "set_temporary_password", "failed_sign_in"}
     assert none_yet.empty and commune.empty
+
+
+# Issue 14: the lockout counted by the database under concurrency, sessions re-checked by
+# work done outside a page's run, passwords the sign-in form could never take.
+
+@pytest.mark.parametrize(("limit", "counted", "locked"), [(5, 0, True), (20, 10, False)])
+def test_ten_wrong_passwords_at_the_same_moment_are_ten(accounts, limit, counted, locked):
+    """Each attempt in its own transaction and thread, released together: a read-modify-write
+    left the count at 3 or 4 and the account unlocked."""
+    engine, _ = accounts
+    settings = Settings(max_failed_sign_ins=limit, lockout_minutes=15)
+    start = threading.Barrier(10)
+
+    def attempt() -> None:
+        start.wait()
+        with session_scope(engine) as s:
+            record_failed_sign_in(s, "bithu.c1", settings)
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    user = _user(engine, "bithu.c1")
+    assert user.failed_attempts == counted
+    assert is_locked(user, utcnow()) is locked
+    with session_scope(engine) as s:
+        actions = s.exec(select(AuditEntry.action).where(AuditEntry.action.in_(["failed_sign_in", "lock_user"]))).all()
+    # Locked at the 5th: the 5 after it are not counted (and move nothing).
+    assert sorted(actions) == (["failed_sign_in"] * 4 + ["lock_user"] if locked else ["failed_sign_in"] * 10)
+
+
+def _ticket(username="bithu.c1", started=None, roles=frozenset({Role.ADMIN, Role.LEADER, Role.SECRETARY})):
+    return SessionTicket(username, started or utcnow() - timedelta(minutes=5), roles)
+
+
+def test_a_session_is_still_allowed_only_while_the_database_says_so(accounts):
+    engine, admins = accounts
+    now = utcnow()
+    with session_scope(engine) as s:
+        record_sign_in(s, "bithu.c1", now - timedelta(minutes=5))
+    with session_scope(engine) as s:
+        actor = still_allowed(s, _ticket(started=now - timedelta(minutes=5)), SETTINGS, now)
+    assert actor == Actor("bithu.c1", Role.SECRETARY, actor.root_path) and actor.root_path.count("/") > 2
+
+    # Idle: the last activity (any tab's) is more than 30 minutes old.
+    with session_scope(engine) as s, pytest.raises(SessionEnded, match="hết hạn do lâu không thao tác"):
+        still_allowed(s, _ticket(), SETTINGS, now + timedelta(minutes=26))
+    # A page of a role that may not open it any more.
+    with session_scope(engine) as s, pytest.raises(ScopeError, match="không được mở trang này"):
+        still_allowed(s, _ticket(roles=frozenset({Role.ADMIN})), SETTINGS, now)
+    # Signed out anywhere after the session began (a later session is not touched).
+    with session_scope(engine) as s:
+        revoke_sessions(s, "bithu.c1", now)
+    with session_scope(engine) as s, pytest.raises(SessionEnded, match="Phiên đăng nhập đã kết thúc"):
+        still_allowed(s, _ticket(started=now - timedelta(minutes=5)), SETTINGS, now)
+    with session_scope(engine) as s:
+        assert still_allowed(s, _ticket(started=now + timedelta(seconds=1)), SETTINGS, now).username == "bithu.c1"
+    # Disabled by the admin.
+    with session_scope(engine) as s:
+        set_active(s, admins["district"], username="bithu.c1", active=False, expected_version=None)
+    with session_scope(engine) as s, pytest.raises(SessionEnded, match="không còn được phép đăng nhập"):
+        still_allowed(s, _ticket(started=now + timedelta(seconds=1)), SETTINGS, now)
+    # An unknown name is the same as a disabled one.
+    with session_scope(engine) as s, pytest.raises(SessionEnded, match="không còn được phép đăng nhập"):
+        still_allowed(s, _ticket(username="khong.co"), SETTINGS, now)
+
+
+def test_a_temporary_password_set_meanwhile_is_refused(accounts):
+    engine, admins = accounts
+    now = utcnow()
+    with session_scope(engine) as s:
+        record_sign_in(s, "bithu.c1", now)
+        set_temporary_password(s, admins["district"], username="bithu.c1", password="TamThoi@123", expected_version=None)
+    with session_scope(engine) as s, pytest.raises(ScopeError, match="mật khẩu tạm"):
+        still_allowed(s, _ticket(), SETTINGS, now)
+
+
+@pytest.mark.parametrize("password", [" MatKhau@2024", "MatKhau@2024 ", "\tMatKhau@2024", "MatKhau@2024\u00a0"])
+def test_a_password_with_outer_spaces_is_refused_wherever_it_is_set(accounts, password):
+    """The sign-in form strips what is typed: such a password could be set but never used."""
+    engine, admins = accounts
+    message = "không được bắt đầu hoặc kết thúc bằng dấu cách"
+    with session_scope(engine) as s:
+        hashes = {u.username: u.password_hash for u in s.exec(select(User)).all()}
+        with pytest.raises(FormError) as refused:
+            admin_create_user(s, admins["district"], username="moi.c2", display_name="X", role="secretary",
+                              org_code="C2", temporary_password=password)
+        assert any(message in e for e in refused.value.errors)
+        with pytest.raises(UserError, match=message):
+            set_temporary_password(s, admins["district"], username="bithu.c1", password=password, expected_version=None)
+        with pytest.raises(UserError, match=message):
+            change_password(s, username="bithu.c1", current=PASSWORD, new=password, confirm=password)
+        with pytest.raises(UserError, match=message):
+            create_user(s, username="moi.c3", display_name="X", password=password, role="leader",
+                        organization=s.exec(select(Organization)).first(), created_by="cli")
+    with session_scope(engine) as s:
+        assert {u.username: u.password_hash for u in s.exec(select(User)).all()} == hashes
+    # Spaces inside are a password's own business.
+    with session_scope(engine) as s:
+        change_password(s, username="bithu.c1", current=PASSWORD, new="Mat Khau 2024", confirm="Mat Khau 2024")

@@ -43,20 +43,21 @@ def _free_port() -> int:
 
 
 def start_server(template: Path, workdir: Path) -> Server:
-    """Start `streamlit run app.py` on a copy of the demo database and wait until it answers."""
+    """Start the app (`streamlit run serve.py`) on a copy of the demo database and wait until it answers."""
     db = workdir / "demo.db"
     shutil.copy(template, db)
     return start_app(f"sqlite:///{db}", workdir, demo_mode=True, cookie_key=secrets.token_urlsafe(48), db=db)
 
 
 def start_app(database_url: str, workdir: Path, *, demo_mode: bool, cookie_key: str, db: Path | None = None) -> Server:
-    """Start `streamlit run app.py` on a database and wait until it answers its health check."""
+    """Start `streamlit run serve.py` (app.py with its security headers, as in production) on a
+    database and wait until it answers its health check."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PTDV_DEMO_MODE": str(demo_mode).lower(),
            "PTDV_COOKIE_KEY": cookie_key}
     log = (workdir / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

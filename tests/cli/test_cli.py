@@ -53,6 +53,8 @@ def test_summary_of_one_organization_as_of_a_meeting_day(demo_url, capsys):
         (["create-user", "--username", "admin", "--role", "admin", "--org", "KB", "--password", "MatKhau@2024"], "đã có"),
         (["create-user", "--username", "x", "--role", "admin", "--org", "KB", "--password", "ngan"], "ít nhất 8 ký tự"),
         (["create-user", "--username", "x", "--role", "admin", "--org", "KB", "--password", "ă" * 40], "72 byte"),
+        (["create-user", "--username", "x", "--role", "admin", "--org", "KB", "--password", "MatKhau@2024 "],
+         "không được bắt đầu hoặc kết thúc bằng dấu cách"),
     ],
 )
 def test_bad_arguments_get_a_vietnamese_message_and_exit_2(demo_url, capsys, argv, message):

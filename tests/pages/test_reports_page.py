@@ -9,32 +9,8 @@ from datetime import date
 import pytest
 from docx import Document
 from openpyxl import Workbook, load_workbook
-from streamlit.runtime.media_file_manager import MediaFileManager
 
-from tests.apptest import ROOT, app, open_page, sign_in, texts
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict:
-    """The files behind the page's download buttons, by label: a click builds them (deferred),
-    here each is built on demand, as the click would."""
-    made: dict[str, object] = {}
-    original = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        file_id = original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-        made[file_id] = (file_name, data_callable)
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
-    return made
-
-
-def download(at, downloads: dict, label: str) -> tuple[str, bytes]:
-    """(file name, content) of the download button with this label."""
-    button = next(b for b in at.get("download_button") if b.proto.label == label)
-    file_name, build = downloads[button.proto.deferred_file_id]
-    return file_name, build()
+from tests.apptest import ROOT, app, download, open_page, sign_in, texts
 
 
 def labels(at) -> list[str]:
