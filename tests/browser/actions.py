@@ -22,7 +22,9 @@ HDND_CANDIDATE_AT_BRANCH_RESOLUTION = (
 def set_date(page, scope, label: str, text: str) -> None:
     """Type a date into Streamlit's segmented date field (day, month, year)."""
     day, month, year = text.split("/")
-    scope.get_by_role("spinbutton", name=f"day, {label}").click()
+    field = scope.get_by_role("spinbutton", name=f"day, {label}")
+    expect(field).to_have_count(1, timeout=WAIT_MS)  # a rerun's leftover copy gone first
+    field.click()
     for part in (day, month, year):
         page.keyboard.type(part)
 
