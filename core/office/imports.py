@@ -35,6 +35,7 @@ from core.procedure.pipeline import (
     candidate_cell,
     candidate_input_errors,
     create_candidate,
+    event_text_errors,
 )
 from core.procedure.rules import (
     CandidateFacts,
@@ -251,6 +252,8 @@ def _check_candidate(
                          for f in blocking(check_exit(facts, Exit(exit_code), exit_date, today=today))]
             if not reason.strip():
                 problems.append((headers["exit_reason"], t("rule.reason_missing")))
+            problems += [(headers["exit_reason"], message)
+                         for message in event_text_errors(note=reason, note_label="xlsx.col.exit_reason")]
             events.append(StageEvent(candidate_id=0, stage=exit_code, event_date=exit_date, note=reason.strip(),
                                      recorded_by=""))
     return problems, events
@@ -318,7 +321,7 @@ def _existing_candidates(session: Session, orgs: list[Organization]) -> set[tupl
 
 def _year(value: object, today: date) -> int:
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= today.year + 1:
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not FIRST_YEAR <= int(text) <= today.year + 1:
         raise ValueError(t("error.bad_year", value=value))
     return int(text)
 

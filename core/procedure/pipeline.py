@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.config import RuleSettings
+from core.errors import FormError
 from core.format import fmt_date
 from core.i18n import t
 from core.procedure.rules import (
@@ -42,6 +43,7 @@ from core.procedure.stages import (
 )
 from core.procedure.workdays import add_years
 from core.storage.db import bump_data_version
+from core.storage.limits import too_long
 from core.storage.models import (
     NOT_SETTLED,
     Candidate,
@@ -61,14 +63,6 @@ class RuleViolation(ValueError):
         self.needs_ack = needs_ack
         key = "error.needs_ack" if needs_ack else "error.rule_blocked"
         super().__init__(t(key, reasons=" ".join(f.message for f in findings)))
-
-
-class FormError(ValueError):
-    """Input that cannot be saved; `errors` holds one Vietnamese message per problem."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__(" ".join(errors))
 
 
 class DuplicateCandidateError(FormError):
@@ -151,6 +145,14 @@ def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None)
         exit=candidate.exit if left else None,
         exit_date=candidate.exit_date if left else None,
     )
+
+
+def event_text_errors(*, document_number: str = "", note: str = "", note_label: str = "candidate.note") -> list[str]:
+    """Messages for a stage event's texts that do not fit their columns (the document number;
+    the note, or the reason of an exit or a correction: `note_label` names it)."""
+    problems = (too_long(document_number, StageEvent, "document_number", t("candidate.document")),
+                too_long(note, StageEvent, "note", t(note_label)))
+    return [message for message in problems if message]
 
 
 def _editable_candidate(session: Session, actor: Actor, candidate_id: int, expected_version: int | None):
@@ -246,6 +248,8 @@ def record_stage(
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     if stage is None:
         raise FormError([t("form.stage_required")])
+    if errors := event_text_errors(document_number=document_number, note=note):
+        raise FormError(errors)
     findings = check_stage(
         facts_of(candidate, org), stage, event_date, today=today, rules=rules, votes_for=votes_for, votes_total=votes_total
     )
@@ -284,6 +288,8 @@ def record_exit(
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     if exit_ is None:
         raise FormError([t("form.exit_required")])
+    if errors := event_text_errors(document_number=document_number, note=reason, note_label="candidate.reason"):
+        raise FormError(errors)
     findings = check_exit(facts_of(candidate, org), exit_, event_date, today=today)
     if not reason.strip():
         findings.append(Finding("reason_missing", True, t("rule.reason_missing")))
@@ -323,6 +329,8 @@ def void_event(
         raise RuleViolation([Finding("not_latest", True, t("rule.void_not_latest"))])
     if not reason.strip():
         raise RuleViolation([Finding("reason_missing", True, t("rule.reason_missing"))])
+    if errors := event_text_errors(note=reason, note_label="candidate.reason"):
+        raise FormError(errors)
     if not confirmed:
         raise FormError([t("form.confirm_void_required")])
     original = next(e for e in rows if e.id == event_id)
@@ -369,6 +377,8 @@ class CandidateInput:
     new_member_class_date: date | None = None
 
 
+# The texts of a candidate a person types (or a file gives): each measured against its column.
+TEXT_FIELDS = ("full_name", "ethnicity", "religion", "helper_name", "sponsor1_name", "sponsor2_name")
 # Fields that must be given: the rules (age) and the breakdowns (mix of those admitted) use them.
 REQUIRED_FIELDS = ("birth_date", "female", "ethnicity", "religion", "general_education", "qualification", "occupation")
 
@@ -380,8 +390,11 @@ MIN_AGE_TO_LIST_YEARS = 14  # younger people are not listed as a source
 def candidate_input_errors(data: CandidateInput, *, today: date) -> list[tuple[str, str]]:
     """(field, Vietnamese message) for every field that is wrong; empty when all is well."""
     errors = []
-    if not data.full_name.strip() or len(data.full_name) > 255:
+    if not data.full_name.strip():
         errors.append(("full_name", t("form.name_required")))
+    for name in TEXT_FIELDS:
+        if message := too_long(getattr(data, name), Candidate, name, t(f"xlsx.col.{name}")):
+            errors.append((name, message))
     missing = [name for name in REQUIRED_FIELDS
                if getattr(data, name) is None or (name == "ethnicity" and not data.ethnicity.strip())]
     if missing:

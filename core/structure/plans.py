@@ -17,6 +17,7 @@ from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
 from core.storage.db import bump_data_version
+from core.storage.limits import max_integer
 from core.storage.models import Organization, YearPlan
 
 GRID_COLUMNS = ["code", "name", "target", "members_start", "version"]
@@ -98,8 +99,9 @@ def _whole(value: object, org: str, field: str, errors: list[tuple[str, str]], *
         if not optional:
             errors.append((field, t("form.whole_number", org=org, field=column)))
         return None
-    shown = value.strip() if isinstance(value, str) else str(value)
+    shown = _shown(value.strip()) if isinstance(value, str) else ""
     try:
+        shown = shown or _shown(str(value))  # str() of a whole number beyond 4.300 digits raises ValueError
         if isinstance(value, bool):
             raise ValueError(value)
         number = parse_number(value) if isinstance(value, str) else Decimal(str(value))
@@ -108,15 +110,29 @@ def _whole(value: object, org: str, field: str, errors: list[tuple[str, str]], *
     except (ArithmeticError, TypeError, ValueError):
         errors.append((field, t("form.bad_number", org=org, field=column, value=shown)))
         return None
-    if not isinstance(value, str):
-        shown = fmt_number(number, max(0, -number.as_tuple().exponent))
+    largest = max_integer(YearPlan, field)
+    decimals = max(0, -number.as_tuple().exponent)
+    if not isinstance(value, str) and abs(number) < 10**SHOWN_MAX and decimals <= SHOWN_MAX:
+        shown = fmt_number(number, decimals)  # a number from a file, shown the Vietnamese way
     if number != number.to_integral_value():
         errors.append((field, t("form.fraction", org=org, field=column, value=shown)))
         return None
     if number < 0:
         errors.append((field, t("form.negative", org=org, field=column, value=shown)))
         return None
+    if number > largest:
+        errors.append((field, t("limit.too_large", org=org, field=column, value=shown, max=fmt_number(largest))))
+        return None
     return int(number)
+
+
+SHOWN_MAX = 24  # a value quoted in a message: a 400-digit number is shown by its start and length
+
+
+def _shown(text: str) -> str:
+    if len(text) <= SHOWN_MAX:
+        return text
+    return t("limit.value_cut", start=text[:SHOWN_MAX // 2], length=fmt_number(len(text)))
 
 
 def checked_plan(org_name: str, target: object, members_start: object) -> tuple[int | None, int | None, list[tuple[str, str]]]:
