@@ -39,15 +39,27 @@ def record_audit(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Add an audit entry to the caller's transaction."""
-    session.add(
-        AuditEntry(
-            username=username,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=json.dumps(before, ensure_ascii=False, default=str) if before is not None else "",
-            after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else "",
-        )
+    session.add(audit_entry(username=username, action=action, entity=entity, entity_id=entity_id, before=before,
+                            after=after))
+
+
+def audit_entry(
+    *,
+    username: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """An audit entry, not yet added (record_audit adds one; a bulk write inserts many at once)."""
+    return AuditEntry(
+        username=username,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=json.dumps(before, ensure_ascii=False, default=str) if before is not None else "",
+        after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else "",
     )
 
 

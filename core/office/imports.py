@@ -30,11 +30,12 @@ from core.office.exports import Field, candidate_fields, plan_fields
 from core.office.xlsx import WorkbookError, as_date, read_first_sheet
 from core.procedure.pipeline import (
     CandidateInput,
-    DuplicateCandidateError,
     FormError,
+    NewCandidate,
+    WrittenMeanwhileError,
     candidate_cell,
     candidate_input_errors,
-    create_candidate,
+    create_candidates,
     event_text_errors,
 )
 from core.procedure.rules import (
@@ -295,20 +296,18 @@ def import_candidates(
     if errors:
         raise ImportRefused(errors)
     existing = _existing_candidates(session, [org for _number, _key, org, _data, _events in checked])
-    created = 0
-    for number, key, org, data, events in checked:
-        if key in existing:
-            continue
-        for event in events:
+    new = [(number, NewCandidate(org, data, events)) for number, key, org, data, events in checked if key not in existing]
+    for _number, candidate in new:
+        for event in candidate.events:
             event.note = event.note or t("import.note", name=file_name)
-        try:
-            create_candidate(session, actor, org=org, data=data, events=events, action="import_candidate")
-        except DuplicateCandidateError as exc:
-            raise ImportRefused([RowError(number, headers["full_name"], str(exc))]) from None
-        created += 1
-    if created:
+    # Everything above only reads; the write lock is taken here, for the bulk write alone.
+    try:
+        create_candidates(session, actor, new=[candidate for _number, candidate in new], action="import_candidate")
+    except WrittenMeanwhileError as exc:
+        raise ImportRefused([RowError(new[exc.index][0], headers["full_name"], str(exc))]) from None
+    if new:
         bump_data_version(session)
-    return ImportResult(created=created, updated=0, unchanged=len(checked) - created)
+    return ImportResult(created=len(new), updated=0, unchanged=len(checked) - len(new))
 
 
 def _existing_candidates(session: Session, orgs: list[Organization]) -> set[tuple]:
