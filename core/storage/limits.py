@@ -8,8 +8,6 @@ message on both databases. A TEXT column (notes, reasons) has no length in the s
 """
 from __future__ import annotations
 
-import unicodedata
-
 from sqlalchemy import Integer, String
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import SQLModel
@@ -43,9 +41,10 @@ def max_integer(model: type[SQLModel], column: str) -> int:
 
 
 def stored_length(value: str) -> int:
-    """The characters a text takes once stored: trimmed, in Unicode NFC (one code point for
-    "ễ", however it was typed)."""
-    return len(unicodedata.normalize("NFC", value.strip()))
+    """The characters (code points) a text takes once trimmed: what PostgreSQL's VARCHAR(n)
+    counts. A name typed with combining accents (NFD) counts each accent; normalised to NFC
+    before storing it can only be shorter, so a text measured here always fits."""
+    return len(value.strip())
 
 
 def too_long(value: str | None, model: type[SQLModel], column: str, field: str) -> str | None:
