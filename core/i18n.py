@@ -724,6 +724,7 @@ VI: dict[str, str] = {
     "limit.too_long": "«{field}» dài {length} ký tự, quá mức tối đa {max} ký tự; hãy rút gọn.",
     "limit.too_large": "Dòng «{org}», cột «{field}»: «{value}» quá lớn (tối đa {max}).",
     "limit.value_cut": "{start}… ({length} ký tự)",
+    "limit.number_too_large": "«{field}» quá lớn (tối đa {max}).",
     "import.unreadable_cell": "Tệp «{name}» có ô số không đọc được (ví dụ «nan» hoặc một số hàng nghìn chữ số): chưa có gì được ghi. Hãy mở tệp bằng Excel, sửa ô đó rồi lưu lại.",
 }
 

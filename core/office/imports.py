@@ -36,7 +36,7 @@ from core.procedure.pipeline import (
     candidate_cell,
     candidate_input_errors,
     create_candidates,
-    event_text_errors,
+    event_input_errors,
 )
 from core.procedure.rules import (
     CandidateFacts,
@@ -254,7 +254,7 @@ def _check_candidate(
             if not reason.strip():
                 problems.append((headers["exit_reason"], t("rule.reason_missing")))
             problems += [(headers["exit_reason"], message)
-                         for message in event_text_errors(note=reason, note_label="xlsx.col.exit_reason")]
+                         for message in event_input_errors(note=reason, note_label="xlsx.col.exit_reason")]
             events.append(StageEvent(candidate_id=0, stage=exit_code, event_date=exit_date, note=reason.strip(),
                                      recorded_by=""))
     return problems, events

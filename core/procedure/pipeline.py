@@ -19,7 +19,7 @@ from core.access.audit import audit_entry, record_audit, snapshot
 from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.config import RuleSettings
 from core.errors import FormError
-from core.format import fmt_date
+from core.format import fmt_date, fmt_number
 from core.i18n import t
 from core.procedure.rules import (
     CandidateFacts,
@@ -44,7 +44,7 @@ from core.procedure.stages import (
 )
 from core.procedure.workdays import add_years
 from core.storage.db import bump_data_version
-from core.storage.limits import too_long
+from core.storage.limits import max_integer, too_long
 from core.storage.models import (
     NOT_SETTLED,
     Candidate,
@@ -148,11 +148,16 @@ def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None)
     )
 
 
-def event_text_errors(*, document_number: str = "", note: str = "", note_label: str = "candidate.note") -> list[str]:
-    """Messages for a stage event's texts that do not fit their columns (the document number;
-    the note, or the reason of an exit or a correction: `note_label` names it)."""
-    problems = (too_long(document_number, StageEvent, "document_number", t("candidate.document")),
-                too_long(note, StageEvent, "note", t(note_label)))
+def event_input_errors(*, document_number: str = "", note: str = "", note_label: str = "candidate.note",
+                       votes_for: int | None = None, votes_total: int | None = None) -> list[str]:
+    """Messages for what a stage event holds that does not fit its columns: the document
+    number, the note (or the reason of an exit or a correction: `note_label` names it), the votes."""
+    problems = [too_long(document_number, StageEvent, "document_number", t("candidate.document")),
+                too_long(note, StageEvent, "note", t(note_label))]
+    for column, votes in (("votes_for", votes_for), ("votes_total", votes_total)):
+        largest = max_integer(StageEvent, column)
+        if votes is not None and votes > largest:
+            problems.append(t("limit.number_too_large", field=t(f"candidate.{column}"), max=fmt_number(largest)))
     return [message for message in problems if message]
 
 
@@ -249,7 +254,8 @@ def record_stage(
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     if stage is None:
         raise FormError([t("form.stage_required")])
-    if errors := event_text_errors(document_number=document_number, note=note):
+    if errors := event_input_errors(document_number=document_number, note=note, votes_for=votes_for,
+                                    votes_total=votes_total):
         raise FormError(errors)
     findings = check_stage(
         facts_of(candidate, org), stage, event_date, today=today, rules=rules, votes_for=votes_for, votes_total=votes_total
@@ -289,7 +295,7 @@ def record_exit(
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     if exit_ is None:
         raise FormError([t("form.exit_required")])
-    if errors := event_text_errors(document_number=document_number, note=reason, note_label="candidate.reason"):
+    if errors := event_input_errors(document_number=document_number, note=reason, note_label="candidate.reason"):
         raise FormError(errors)
     findings = check_exit(facts_of(candidate, org), exit_, event_date, today=today)
     if not reason.strip():
@@ -330,7 +336,7 @@ def void_event(
         raise RuleViolation([Finding("not_latest", True, t("rule.void_not_latest"))])
     if not reason.strip():
         raise RuleViolation([Finding("reason_missing", True, t("rule.reason_missing"))])
-    if errors := event_text_errors(note=reason, note_label="candidate.reason"):
+    if errors := event_input_errors(note=reason, note_label="candidate.reason"):
         raise FormError(errors)
     if not confirmed:
         raise FormError([t("form.confirm_void_required")])

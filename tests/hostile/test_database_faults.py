@@ -441,3 +441,15 @@ def test_a_database_out_of_reach_is_told_in_vietnamese(tmp_path):
             s.exec(text("SELECT 1"))
         assert refused.value.errors == [t("db.unavailable")]
         unreachable.dispose()
+
+
+def test_votes_no_column_holds_are_refused_before_the_rules(engine, orgs):
+    with session_scope(engine) as s:
+        candidate_id = add_stages(s, orgs["C1-A"], {Stage.SOURCE: date(2025, 3, 1)}).id
+    before = database_state(engine)
+    with pytest.raises(FormError) as refused, session_scope(engine) as s:
+        record_stage(s, secretary(orgs), candidate_id=candidate_id, expected_version=None, stage=Stage.OUTSTANDING,
+                     event_date=date(2026, 3, 1), today=TODAY, rules=RULES, votes_for=2**53 - 1, votes_total=2**53 - 1)
+    assert refused.value.errors == [t("limit.number_too_large", field=t(f"candidate.{c}"), max="2.147.483.647")
+                                    for c in ("votes_for", "votes_total")]
+    assert database_state(engine) == before
