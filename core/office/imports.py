@@ -55,7 +55,7 @@ from core.storage.models import (
     YearPlan,
     identity_key,
 )
-from core.structure.plans import checked_plan, write_plan
+from core.structure.plans import PlanChange, checked_plan, write_plans
 
 YES = frozenset({"có", "co", "x", "1", "true", "yes"})
 NO = frozenset({"không", "khong", "0", "false", "no", ""})
@@ -365,13 +365,11 @@ def import_plans(session: Session, actor: Actor, *, data: bytes, file_name: str,
     plans = {(p.organization_id, p.year): p for p in session.exec(
         select(YearPlan).where(YearPlan.organization_id.in_([o.id for o, *_ in checked]))
     ).all()}
-    created = updated = 0
-    for org, year, target, members in checked:
-        plan = plans.get((org.id, year))
-        if write_plan(session, actor, org=org, year=year, target=target, members_start=members, plan=plan,
-                      action="import_plans"):
-            created += plan is None
-            updated += plan is not None
-    if created or updated:
+    # Everything above only reads; the write lock is taken here, for the writing alone.
+    written = write_plans(session, actor, action="import_plans", changes=[
+        PlanChange(org, year, target, members, plans.get((org.id, year))) for org, year, target, members in checked])
+    created = sum(before is None for before, _plan in written)
+    updated = len(written) - created
+    if written:
         bump_data_version(session)
     return ImportResult(created=created, updated=updated, unchanged=len(checked) - created - updated)

@@ -453,3 +453,17 @@ def test_votes_no_column_holds_are_refused_before_the_rules(engine, orgs):
     assert refused.value.errors == [t("limit.number_too_large", field=t(f"candidate.{c}"), max="2.147.483.647")
                                     for c in ("votes_for", "votes_total")]
     assert database_state(engine) == before
+
+
+def test_a_plans_import_reads_nothing_once_it_writes(engine, orgs):
+    with session_scope(engine) as s:
+        save_plans(s, operator(s), parent_code="C1", year=2026, rows=[PlanRow("C1-A", "1", "", 0)])
+    rows = [[code, "", 2026, 2, 10] for code in ("D", "C1", "C2", "C1-A", "C1-B", "C2-C", "S")]
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql.lstrip().upper()))
+    with session_scope(engine) as s:
+        result = import_plans(s, operator(s), data=workbook(PLAN_HEADERS, rows), file_name="k.xlsx", today=TODAY,
+                              max_bytes=LIMIT)
+    assert (result.created, result.updated) == (6, 1)
+    first_write = next(i for i, sql in enumerate(statements) if sql.startswith(("INSERT", "UPDATE")))
+    assert all(sql.startswith(("INSERT", "UPDATE")) for sql in statements[first_write:])
