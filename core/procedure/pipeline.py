@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.access.audit import audit_entry, record_audit, snapshot
+from core.access.audit import audit_row, record_audit, snapshot
 from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.config import RuleSettings
 from core.errors import FormError
@@ -47,6 +47,7 @@ from core.storage.db import bump_data_version
 from core.storage.limits import max_integer, too_long
 from core.storage.models import (
     NOT_SETTLED,
+    AuditEntry,
     Candidate,
     Organization,
     StageEvent,
@@ -486,41 +487,49 @@ def _built(new: NewCandidate, *, username: str, now: datetime) -> Candidate:
     return candidate
 
 
-def _insert(session: Session, records: list, *, key: tuple[str, ...] = ()) -> None:
-    """Insert records of one table in one statement per thousand rows (executemany), and set
-    their ids when `key` names columns that tell the records apart: RETURNING the id with the
-    key, so no order of the returned rows is assumed (asking for that order makes SQLite insert
-    row by row, three times slower while holding the write lock)."""
+def _rows(records: list) -> list[dict]:
+    """The column values of records of one table, without the id (the database gives it)."""
     if not records:
-        return
+        return []
     table = type(records[0]).__table__
-    rows = [{c.name: getattr(r, c.name) for c in table.columns if c.name != "id"} for r in records]
+    return [{c.name: getattr(r, c.name) for c in table.columns if c.name != "id"} for r in records]
+
+
+def _insert(session: Session, table: Table, rows: list[dict], *, key: tuple[str, ...] = ()) -> list[int]:
+    """Insert rows of one table in one statement per thousand rows (executemany); with `key`,
+    the columns that tell the rows apart, their new ids in the order of `rows`: RETURNING the id
+    with the key, so no order of the returned rows is assumed (asking for that order makes
+    SQLite insert row by row, three times slower while holding the write lock)."""
+    if not rows:
+        return []
     if not key:
         session.execute(insert(table), rows)
-        return
+        return []
     keys = [tuple(row[name] for name in key) for row in rows]
     if len(set(keys)) < len(keys):  # not told apart by the key: the returned rows in the order given
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        new_ids = session.execute(statement, rows).scalars().all()
-    else:
-        returned = session.execute(insert(table).returning(table.c.id, *(table.c[name] for name in key)), rows).all()
-        by_key = {tuple(row[1:]): row[0] for row in returned}
-        new_ids = [by_key[k] for k in keys]
-    for record, new_id in zip(records, new_ids):
-        record.id = new_id
+        return list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
+    returned = session.execute(insert(table).returning(table.c.id, *(table.c[name] for name in key)), rows).all()
+    by_key = {tuple(row[1:]): row[0] for row in returned}
+    return [by_key[k] for k in keys]
 
 
 def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate], action: str) -> list[Candidate]:
     """Write checked new candidates with their events and an audit entry each, in the caller's
-    transaction; the caller bumps the data version. Everything is built first and written in
-    three bulk statements (candidates, events, audit), so the write lock is held for the
-    writing alone: an import of 30.000 rows does not stop everyone else for a minute.
-    WrittenMeanwhileError when the unique index refuses one (the same person written in its chi
-    bộ meanwhile); the transaction is then rolled back and nothing is written."""
+    transaction; the caller bumps the data version. Every row, its derived columns and its
+    audit values are built first, without the database; then three bulk statements write them
+    (candidates, events, audit), so the write lock is held for the writing alone: an import of
+    30.000 rows does not stop everyone else for a minute. WrittenMeanwhileError when the unique
+    index refuses one (the same person written in its chi bộ meanwhile); the transaction is
+    then rolled back and nothing is written."""
     now = utcnow()
     candidates = [_built(n, username=actor.username, now=now) for n in new]
+    events = [e for n in new for e in n.events]
+    owners = [index for index, n in enumerate(new) for _event in n.events]
+    candidate_rows, event_rows = _rows(candidates), _rows(events)
+    afters = [{**snapshot(c), "events": [snapshot(e) for e in n.events]} for c, n in zip(candidates, new)]
+    # Nothing above touched the database: the write lock is taken by the first statement below.
     try:
-        _insert(session, candidates, key=("organization_id", "identity_key"))
+        candidate_ids = _insert(session, Candidate.__table__, candidate_rows, key=("organization_id", "identity_key"))
     except IntegrityError:
         session.rollback()
         for index, (n, candidate) in enumerate(zip(new, candidates)):
@@ -528,13 +537,20 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
             if existing is not None:
                 raise WrittenMeanwhileError(existing, n.org, index) from None
         raise
-    for candidate, n in zip(candidates, new):
-        for event in n.events:
-            event.candidate_id = candidate.id
-    _insert(session, [e for n in new for e in n.events], key=("candidate_id", "stage", "event_date"))
-    _insert(session, [audit_entry(username=actor.username, action=action, entity="candidate", entity_id=c.id,
-                                  after={**snapshot(c), "events": [snapshot(e) for e in n.events]})
-                      for c, n in zip(candidates, new)])
+    for row, owner in zip(event_rows, owners):
+        row["candidate_id"] = candidate_ids[owner]
+    event_ids = _insert(session, StageEvent.__table__, event_rows, key=("candidate_id", "stage", "event_date"))
+    for candidate, candidate_id in zip(candidates, candidate_ids):
+        candidate.id = candidate_id
+    for event, event_id, row in zip(events, event_ids, event_rows):
+        event.id, event.candidate_id = event_id, row["candidate_id"]
+    for after, candidate, n in zip(afters, candidates, new):
+        after["id"] = candidate.id
+        for shot, event in zip(after["events"], n.events):
+            shot["id"], shot["candidate_id"] = event.id, event.candidate_id
+    _insert(session, AuditEntry.__table__, [
+        audit_row(username=actor.username, action=action, entity="candidate", entity_id=c.id, after=after)
+        for c, after in zip(candidates, afters)])
     return candidates
 
 
