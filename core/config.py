@@ -93,6 +93,8 @@ class Settings:
     max_failed_sign_ins: int = 5
     lockout_minutes: int = 15
     import_max_megabytes: float = 5.0
+    # How long a write waits for another writer's lock before the user is told "busy, try again".
+    database_busy_seconds: float = 10.0
     rules: RuleSettings = field(default_factory=RuleSettings)
 
 

@@ -738,6 +738,17 @@ VI: dict[str, str] = {
     "error.cookie_key_missing": "Chưa đặt khóa ký cookie đăng nhập (cookie_key trong .streamlit/secrets.toml hoặc biến môi trường PTDV_COOKIE_KEY). Ngoài chế độ trình diễn, ứng dụng không khởi động khi thiếu khóa.",
     "error.cookie_key_default": "Khóa ký cookie đang là giá trị mặc định công khai; hãy đặt một khóa ngẫu nhiên riêng.",
     "error.cookie_key_short": "Khóa ký cookie quá ngắn: cần ít nhất {min} ký tự ngẫu nhiên.",
+    # Issue 14, faults: database errors, unexpected errors with a reference, field lengths, numbers too large
+    "db.busy": "Cơ sở dữ liệu đang bận (có thể một người khác đang nhập một tệp lớn): chưa có gì được ghi. Hãy thử lại sau ít phút.",
+    "db.unavailable": "Không kết nối được cơ sở dữ liệu: chưa có gì được ghi. Hãy thử lại sau ít phút; nếu vẫn không được, hãy báo quản trị viên.",
+    "db.refused": "Cơ sở dữ liệu không nhận dữ liệu này (một giá trị quá dài, quá lớn hoặc trái quy định): chưa có gì được ghi. Hãy kiểm tra lại những gì đã nhập.",
+    "fault.unexpected": "Đã có lỗi ngoài dự kiến, trang chưa hiển thị được hết. Mã tham chiếu: {ref}. Hãy tải lại trang và thử lại; nếu lỗi lặp lại, hãy báo quản trị viên kèm mã tham chiếu này.",
+    "fault.reference": "Mã tham chiếu: {ref}.",
+    "limit.too_long": "«{field}» dài {length} ký tự, quá mức tối đa {max} ký tự; hãy rút gọn.",
+    "limit.too_large": "Dòng «{org}», cột «{field}»: «{value}» quá lớn (tối đa {max}).",
+    "limit.value_cut": "{start}… ({length} ký tự)",
+    "limit.number_too_large": "«{field}» quá lớn (tối đa {max}).",
+    "import.unreadable_cell": "Tệp «{name}» có ô số không đọc được (ví dụ «nan» hoặc một số hàng nghìn chữ số): chưa có gì được ghi. Hãy mở tệp bằng Excel, sửa ô đó rồi lưu lại.",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"vi": VI}

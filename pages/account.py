@@ -1,11 +1,11 @@
 """Tài khoản: who is signed in, and changing one's own password (required after a temporary one)."""
 import streamlit as st
 
-from core.access.users import UserError, change_password
+from core.access.users import change_password
 from core.format import md_escape
 from core.i18n import label, t
 from core.storage.db import session_scope
-from ui import auth, web
+from ui import auth, forms, web
 
 actor = auth.guard(temporary_password_ok=True)
 account = auth.current_account()
@@ -28,8 +28,8 @@ if submitted:
     try:
         with session_scope(web.engine()) as session:
             change_password(session, username=actor.username, current=current, new=new, confirm=confirm)
-    except UserError as exc:
-        st.error(str(exc))
+    except forms.REFUSALS as exc:
+        forms.show_refusal(exc)
     else:
         st.session_state["ptdv_password_changed"] = t("account.changed")
         auth.refresh_account()

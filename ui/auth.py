@@ -42,7 +42,7 @@ from core.i18n import t
 from core.procedure.stages import Role
 from core.storage.db import session_scope
 from core.storage.models import utcnow
-from ui import web
+from ui import faults, web
 
 ACCOUNT_KEY = "ptdv_account"
 ACTIVITY_KEY = "ptdv_last_activity"
@@ -128,17 +128,27 @@ def _after_form_failure(directory: dict[str, dict], settings: Settings) -> None:
     st.caption(t("auth.lockout_rule", attempts=settings.max_failed_sign_ins, minutes=settings.lockout_minutes))
 
 
-def _cookie_issued_at(settings: Settings) -> datetime | None:
-    """When this browser's sign-in cookie was written (its expiry less its lifetime)."""
+def _cookie_expiry(settings: Settings) -> datetime | None:
+    """When this browser's sign-in cookie expires, if it is one we signed: None when there is
+    none, or it is forged or garbled (`alg: none`, another algorithm, a wrong signature, not a
+    JWT, fields missing or of the wrong type)."""
     token = st.context.cookies.get(settings.cookie_name)
     if not token:
         return None
     try:
         payload = jwt.decode(token, cookie_key_for(settings), algorithms=["HS256"])
-        expires = datetime.fromtimestamp(float(payload["exp_date"]), timezone.utc)
-    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        expiry = payload["exp_date"]
+        if not isinstance(payload["username"], str) or isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
+            return None
+        return datetime.fromtimestamp(expiry, timezone.utc)
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError, OverflowError, OSError):
         return None
-    return expires - timedelta(days=settings.cookie_expiry_days)
+
+
+def _cookie_issued_at(settings: Settings) -> datetime | None:
+    """When this browser's sign-in cookie was written (its expiry less its lifetime)."""
+    expires = _cookie_expiry(settings)
+    return None if expires is None else expires - timedelta(days=settings.cookie_expiry_days)
 
 
 def _start_session(username: str, *, from_form: bool, settings: Settings) -> Account | None:
@@ -194,6 +204,7 @@ def _keep_alive(account: Account, settings: Settings) -> Account | None:
     return fresh
 
 
+@faults.guarded_callback
 def _request_sign_out() -> None:
     st.session_state[SIGN_OUT_KEY] = True
 
@@ -237,6 +248,10 @@ def sign_out_box(account: Account) -> None:
 def _form_sign_in(authenticator: stauth.Authenticate, directory: dict[str, dict], settings: Settings) -> Account | None:
     """Sign in by cookie, or draw the form and handle its submission."""
     notice = st.session_state.get(NOTICE_KEY)  # shown until the next sign-in
+    if st.context.cookies.get(settings.cookie_name) and _cookie_expiry(settings) is None:
+        # A cookie we did not sign: the library would raise on some (`alg: none` is not one of
+        # the errors it catches). No cookie sign-in for this session; the form is drawn.
+        st.session_state["logout"] = True
     slot = st.empty()
     with slot.container():
         try:

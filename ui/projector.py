@@ -17,7 +17,7 @@ from core.figures.style import STATUS_SYMBOLS
 from core.format import VIETNAM_TIME, fmt_date, fmt_number, fmt_percent, md_escape
 from core.i18n import label, t
 from core.storage.db import session_scope
-from ui import auth, web
+from ui import auth, faults, web
 from ui.charts import funnel_chart, progress_chart, vega_spec
 
 THEME = {
@@ -139,6 +139,7 @@ def show(actor: Actor) -> None:
     state = st.session_state.setdefault("pj", {"index": 0, "paused": False, "shown_at": time.monotonic()})
 
     @st.fragment(run_every=pv.seconds)
+    @faults.guarded  # the fragment's own reruns run outside app.py's boundary
     def rotating() -> None:
         view = replace(pv.view, subtree=auth.fragment_guard(pv.view.subtree))
         if not state["paused"] and time.monotonic() - state["shown_at"] >= pv.seconds - 0.5:
@@ -154,10 +155,12 @@ def show(actor: Actor) -> None:
 
 def controls(pv: ProjectorView, state: dict) -> None:
     """Pause, step and choose, in small type at the bottom."""
+    @faults.guarded_callback
     def go(index: int) -> None:
         state["index"], state["shown_at"] = index % len(pv.panels), time.monotonic()
         auth.note_click()
 
+    @faults.guarded_callback
     def toggle() -> None:
         state["paused"] = not state["paused"]
         auth.note_click()

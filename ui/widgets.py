@@ -13,7 +13,7 @@ from core.figures.progress import LARGE_SUBTREE, Headline
 from core.figures.tables import progress_table
 from core.format import fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
-from ui import web
+from ui import faults, web
 from ui.charts import DRILL
 from ui.forms import LATEST, OLDEST
 
@@ -25,12 +25,14 @@ def _bound(key: str, url_value: object) -> None:
         st.session_state[key] = url_value
 
 
+@faults.guarded_callback
 def _to_url(name: str, key: str, encode=str) -> None:
     value = st.session_state.get(key)
     if value is not None:
         st.query_params[name] = encode(value)
 
 
+@faults.guarded_callback
 def _year_to_url() -> None:
     """Another year: its own default dates (a finished year is seen at its end), not the ones
     chosen for the year before."""
@@ -83,6 +85,7 @@ def drill_down(children: pd.DataFrame) -> None:
     names = dict(zip(children["code"], children["name"]))
     st.session_state["f_drill"] = None
 
+    @faults.guarded_callback
     def open_chosen() -> None:
         if st.session_state.get("f_drill"):
             go_to(st.session_state["f_drill"])

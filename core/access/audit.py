@@ -14,7 +14,7 @@ from core.access.audit_text import audit_names, audit_sentence, parsed
 from core.access.scope import Actor, ScopeError
 from core.i18n import t
 from core.procedure.stages import Role
-from core.storage.models import AuditEntry, Candidate, Organization, User
+from core.storage.models import AuditEntry, Candidate, Organization, User, utcnow
 from core.structure.tree import path_upper_bound
 
 # Never copied into the audit trail.
@@ -39,15 +39,43 @@ def record_audit(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Add an audit entry to the caller's transaction."""
-    session.add(
-        AuditEntry(
-            username=username,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=json.dumps(before, ensure_ascii=False, default=str) if before is not None else "",
-            after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else "",
-        )
+    session.add(audit_entry(username=username, action=action, entity=entity, entity_id=entity_id, before=before,
+                            after=after))
+
+
+def audit_entry(
+    *,
+    username: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """An audit entry, not yet added to a session."""
+    return AuditEntry(**audit_row(username=username, action=action, entity=entity, entity_id=entity_id, before=before,
+                                  after=after))
+
+
+def audit_row(
+    *,
+    username: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The column values of an audit entry (a bulk write inserts many at once); the values
+    before and after as JSON."""
+    return dict(
+        at=utcnow(),
+        username=username,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=json.dumps(before, ensure_ascii=False, default=str) if before is not None else "",
+        after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else "",
     )
 
 

@@ -20,6 +20,7 @@ from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
 from core.storage.db import bump_data_version
+from core.storage.limits import max_length, too_long
 from core.storage.models import Organization, User, utcnow
 
 MIN_PASSWORD_LENGTH = 8
@@ -101,7 +102,7 @@ def _save(session: Session, user: User, *, by: str, action: str, before: dict) -
 
 def username_is_valid(username: str) -> bool:
     """Letters without diacritics, digits and . _ -, at most 64 characters (already lower-cased)."""
-    return 0 < len(username) <= 64 and username.isascii() and all(c.isalnum() or c in "._-" for c in username)
+    return 0 < len(username) <= max_length(User, "username") and username.isascii() and all(c.isalnum() or c in "._-" for c in username)
 
 
 def _username_problem(session: Session, username: str) -> str | None:
@@ -118,6 +119,11 @@ def _role_problem(role: str) -> str | None:
     if role not in Role._value2member_map_:
         return t("error.bad_role", role=role, roles=", ".join(r.value for r in Role))
     return None
+
+
+def _display_name_problem(display_name: str) -> str | None:
+    """Why a user cannot have this display name (too long for its column), or None."""
+    return too_long(display_name, User, "display_name", t("col.display_name"))
 
 
 def _insert_user(session: Session, *, username: str, display_name: str, password: str, role: str,
@@ -151,7 +157,7 @@ def create_user(
 ) -> User:
     """Add a user in the caller's transaction, audited; refuses duplicates and bad roles."""
     username = username.strip().lower()
-    for problem in (_username_problem(session, username), _role_problem(role)):
+    for problem in (_username_problem(session, username), _role_problem(role), _display_name_problem(display_name)):
         if problem:
             raise UserError(problem)
     return _insert_user(session, username=username, display_name=display_name, password=password, role=role,
@@ -175,7 +181,7 @@ def admin_create_user(
     name = username.strip().lower()
     name_problem = _username_problem(session, name) if name else t("form.username_required")
     role_problem = _role_problem(role) if role else t("form.role_required")
-    errors = [problem for problem in (name_problem, role_problem) if problem]
+    errors = [problem for problem in (name_problem, role_problem, _display_name_problem(display_name)) if problem]
     org = None
     if not org_code:
         errors.append(t("form.user_org_required"))

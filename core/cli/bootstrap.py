@@ -11,7 +11,7 @@ from core.storage.db import get_engine, migrate, session_scope
 def ensure_database(settings: Settings) -> Engine:
     """The Engine for the configured database, migrated to the newest schema; in demo mode
     an empty database gets the demo data (and its demo accounts)."""
-    engine = get_engine(settings.database_url)
+    engine = get_engine(settings.database_url, settings.database_busy_seconds)
     migrate(engine)
     if settings.demo_mode:
         with session_scope(engine) as session:

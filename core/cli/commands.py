@@ -52,7 +52,7 @@ def _date(text: str) -> date:
 
 def _engine():
     settings = load_settings()
-    engine = get_engine(settings.database_url)
+    engine = get_engine(settings.database_url, settings.database_busy_seconds)
     migrate(engine)
     return settings, engine
 

@@ -30,11 +30,13 @@ from core.office.exports import Field, candidate_fields, plan_fields
 from core.office.xlsx import WorkbookError, as_date, read_first_sheet
 from core.procedure.pipeline import (
     CandidateInput,
-    DuplicateCandidateError,
     FormError,
+    NewCandidate,
+    WrittenMeanwhileError,
     candidate_cell,
     candidate_input_errors,
-    create_candidate,
+    create_candidates,
+    event_input_errors,
 )
 from core.procedure.rules import (
     CandidateFacts,
@@ -53,7 +55,7 @@ from core.storage.models import (
     YearPlan,
     identity_key,
 )
-from core.structure.plans import checked_plan, write_plan
+from core.structure.plans import PlanChange, checked_plan, write_plans
 
 YES = frozenset({"có", "co", "x", "1", "true", "yes"})
 NO = frozenset({"không", "khong", "0", "false", "no", ""})
@@ -251,6 +253,8 @@ def _check_candidate(
                          for f in blocking(check_exit(facts, Exit(exit_code), exit_date, today=today))]
             if not reason.strip():
                 problems.append((headers["exit_reason"], t("rule.reason_missing")))
+            problems += [(headers["exit_reason"], message)
+                         for message in event_input_errors(note=reason, note_label="xlsx.col.exit_reason")]
             events.append(StageEvent(candidate_id=0, stage=exit_code, event_date=exit_date, note=reason.strip(),
                                      recorded_by=""))
     return problems, events
@@ -292,20 +296,18 @@ def import_candidates(
     if errors:
         raise ImportRefused(errors)
     existing = _existing_candidates(session, [org for _number, _key, org, _data, _events in checked])
-    created = 0
-    for number, key, org, data, events in checked:
-        if key in existing:
-            continue
-        for event in events:
+    new = [(number, NewCandidate(org, data, events)) for number, key, org, data, events in checked if key not in existing]
+    for _number, candidate in new:
+        for event in candidate.events:
             event.note = event.note or t("import.note", name=file_name)
-        try:
-            create_candidate(session, actor, org=org, data=data, events=events, action="import_candidate")
-        except DuplicateCandidateError as exc:
-            raise ImportRefused([RowError(number, headers["full_name"], str(exc))]) from None
-        created += 1
-    if created:
+    # Everything above only reads; the write lock is taken here, for the bulk write alone.
+    try:
+        create_candidates(session, actor, new=[candidate for _number, candidate in new], action="import_candidate")
+    except WrittenMeanwhileError as exc:
+        raise ImportRefused([RowError(new[exc.index][0], headers["full_name"], str(exc))]) from None
+    if new:
         bump_data_version(session)
-    return ImportResult(created=created, updated=0, unchanged=len(checked) - created)
+    return ImportResult(created=len(new), updated=0, unchanged=len(checked) - len(new))
 
 
 def _existing_candidates(session: Session, orgs: list[Organization]) -> set[tuple]:
@@ -318,7 +320,7 @@ def _existing_candidates(session: Session, orgs: list[Organization]) -> set[tupl
 
 def _year(value: object, today: date) -> int:
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= today.year + 1:
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not FIRST_YEAR <= int(text) <= today.year + 1:
         raise ValueError(t("error.bad_year", value=value))
     return int(text)
 
@@ -363,13 +365,11 @@ def import_plans(session: Session, actor: Actor, *, data: bytes, file_name: str,
     plans = {(p.organization_id, p.year): p for p in session.exec(
         select(YearPlan).where(YearPlan.organization_id.in_([o.id for o, *_ in checked]))
     ).all()}
-    created = updated = 0
-    for org, year, target, members in checked:
-        plan = plans.get((org.id, year))
-        if write_plan(session, actor, org=org, year=year, target=target, members_start=members, plan=plan,
-                      action="import_plans"):
-            created += plan is None
-            updated += plan is not None
-    if created or updated:
+    # Everything above only reads; the write lock is taken here, for the writing alone.
+    written = write_plans(session, actor, action="import_plans", changes=[
+        PlanChange(org, year, target, members, plans.get((org.id, year))) for org, year, target, members in checked])
+    created = sum(before is None for before, _plan in written)
+    updated = len(written) - created
+    if written:
         bump_data_version(session)
     return ImportResult(created=created, updated=updated, unchanged=len(checked) - created - updated)

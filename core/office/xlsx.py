@@ -192,6 +192,8 @@ def read_first_sheet(data: bytes, *, file_name: str, max_bytes: int) -> list[tup
         raise WorkbookError(t("import.not_excel", name=file_name)) from None
     try:
         return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)] if book.worksheets else []
+    except (ArithmeticError, ValueError, TypeError):  # a number cell holding "nan", or 5.000 digits
+        raise WorkbookError(t("import.unreadable_cell", name=file_name)) from None
     finally:
         book.close()
 

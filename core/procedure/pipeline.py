@@ -9,15 +9,17 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.access.audit import record_audit, snapshot
+from core.access.audit import audit_row, record_audit, snapshot
 from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.config import RuleSettings
-from core.format import fmt_date
+from core.errors import FormError
+from core.format import fmt_date, fmt_number
 from core.i18n import t
 from core.procedure.rules import (
     CandidateFacts,
@@ -42,8 +44,10 @@ from core.procedure.stages import (
 )
 from core.procedure.workdays import add_years
 from core.storage.db import bump_data_version
+from core.storage.limits import max_integer, too_long
 from core.storage.models import (
     NOT_SETTLED,
+    AuditEntry,
     Candidate,
     Organization,
     StageEvent,
@@ -61,14 +65,6 @@ class RuleViolation(ValueError):
         self.needs_ack = needs_ack
         key = "error.needs_ack" if needs_ack else "error.rule_blocked"
         super().__init__(t(key, reasons=" ".join(f.message for f in findings)))
-
-
-class FormError(ValueError):
-    """Input that cannot be saved; `errors` holds one Vietnamese message per problem."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__(" ".join(errors))
 
 
 class DuplicateCandidateError(FormError):
@@ -151,6 +147,19 @@ def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None)
         exit=candidate.exit if left else None,
         exit_date=candidate.exit_date if left else None,
     )
+
+
+def event_input_errors(*, document_number: str = "", note: str = "", note_label: str = "candidate.note",
+                       votes_for: int | None = None, votes_total: int | None = None) -> list[str]:
+    """Messages for what a stage event holds that does not fit its columns: the document
+    number, the note (or the reason of an exit or a correction: `note_label` names it), the votes."""
+    problems = [too_long(document_number, StageEvent, "document_number", t("candidate.document")),
+                too_long(note, StageEvent, "note", t(note_label))]
+    for column, votes in (("votes_for", votes_for), ("votes_total", votes_total)):
+        largest = max_integer(StageEvent, column)
+        if votes is not None and votes > largest:
+            problems.append(t("limit.number_too_large", field=t(f"candidate.{column}"), max=fmt_number(largest)))
+    return [message for message in problems if message]
 
 
 def _editable_candidate(session: Session, actor: Actor, candidate_id: int, expected_version: int | None):
@@ -246,6 +255,9 @@ def record_stage(
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     if stage is None:
         raise FormError([t("form.stage_required")])
+    if errors := event_input_errors(document_number=document_number, note=note, votes_for=votes_for,
+                                    votes_total=votes_total):
+        raise FormError(errors)
     findings = check_stage(
         facts_of(candidate, org), stage, event_date, today=today, rules=rules, votes_for=votes_for, votes_total=votes_total
     )
@@ -284,6 +296,8 @@ def record_exit(
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     if exit_ is None:
         raise FormError([t("form.exit_required")])
+    if errors := event_input_errors(document_number=document_number, note=reason, note_label="candidate.reason"):
+        raise FormError(errors)
     findings = check_exit(facts_of(candidate, org), exit_, event_date, today=today)
     if not reason.strip():
         findings.append(Finding("reason_missing", True, t("rule.reason_missing")))
@@ -323,6 +337,8 @@ def void_event(
         raise RuleViolation([Finding("not_latest", True, t("rule.void_not_latest"))])
     if not reason.strip():
         raise RuleViolation([Finding("reason_missing", True, t("rule.reason_missing"))])
+    if errors := event_input_errors(note=reason, note_label="candidate.reason"):
+        raise FormError(errors)
     if not confirmed:
         raise FormError([t("form.confirm_void_required")])
     original = next(e for e in rows if e.id == event_id)
@@ -369,6 +385,8 @@ class CandidateInput:
     new_member_class_date: date | None = None
 
 
+# The texts of a candidate a person types (or a file gives): each measured against its column.
+TEXT_FIELDS = ("full_name", "ethnicity", "religion", "helper_name", "sponsor1_name", "sponsor2_name")
 # Fields that must be given: the rules (age) and the breakdowns (mix of those admitted) use them.
 REQUIRED_FIELDS = ("birth_date", "female", "ethnicity", "religion", "general_education", "qualification", "occupation")
 
@@ -380,8 +398,11 @@ MIN_AGE_TO_LIST_YEARS = 14  # younger people are not listed as a source
 def candidate_input_errors(data: CandidateInput, *, today: date) -> list[tuple[str, str]]:
     """(field, Vietnamese message) for every field that is wrong; empty when all is well."""
     errors = []
-    if not data.full_name.strip() or len(data.full_name) > 255:
+    if not data.full_name.strip():
         errors.append(("full_name", t("form.name_required")))
+    for name in TEXT_FIELDS:
+        if message := too_long(getattr(data, name), Candidate, name, t(f"xlsx.col.{name}")):
+            errors.append((name, message))
     missing = [name for name in REQUIRED_FIELDS
                if getattr(data, name) is None or (name == "ethnicity" and not data.ethnicity.strip())]
     if missing:
@@ -434,30 +455,103 @@ def source_errors(data: CandidateInput, source_date: date, *, today: date, rules
     return [f.message for f in blocking(check_stage(facts, Stage.SOURCE, source_date, today=today, rules=rules))]
 
 
-def create_candidate(
-    session: Session, actor: Actor, *, org: Organization, data: CandidateInput, events: list[StageEvent], action: str
-) -> Candidate:
-    """Write a checked new candidate with its (checked) events, derive its columns and audit
-    it, in the caller's transaction; the caller bumps the data version. DuplicateCandidateError
-    when the same person was written in the chi bộ meanwhile (the transaction is then rolled back)."""
-    key = identity_key(data.full_name, data.birth_date)
-    candidate = Candidate(organization_id=org.id, org_path=org.path, full_name="", birth_date=data.birth_date,
-                          identity_key=key)
+@dataclass(frozen=True)
+class NewCandidate:
+    """A checked new candidate: the chi bộ it goes into, its fields, its (checked) events."""
+
+    org: Organization
+    data: CandidateInput
+    events: list[StageEvent]
+
+
+class WrittenMeanwhileError(DuplicateCandidateError):
+    """The same person was written in the chi bộ by someone else after our own check; `index`
+    is the position of the new candidate that clashed (an import names its row)."""
+
+    def __init__(self, existing: Candidate, org: Organization, index: int):
+        self.index = index
+        super().__init__(existing, org)
+
+
+def _built(new: NewCandidate, *, username: str, now: datetime) -> Candidate:
+    """The candidate row, its columns derived from its events (in memory: nothing is read)."""
+    data = new.data
+    candidate = Candidate(organization_id=new.org.id, org_path=new.org.path, full_name="", birth_date=data.birth_date,
+                          identity_key=identity_key(data.full_name, data.birth_date), created_at=now, updated_at=now)
     _apply(candidate, data)
-    candidate.version = 0  # deriving the columns from the events makes it 1
-    session.add(candidate)
-    with same_person_refused(session, org, key):
-        session.flush()
-    for event in events:
-        event.candidate_id = candidate.id
-        event.recorded_by = actor.username
-        session.add(event)
-    session.flush()
-    _refresh_derived(session, candidate)
-    session.flush()
-    record_audit(session, username=actor.username, action=action, entity="candidate", entity_id=candidate.id,
-                 before=None, after={**snapshot(candidate), "events": [snapshot(e) for e in events]})
+    events = [EventRow(-n, e.stage, e.event_date, e.replaces_event_id, e.voids) for n, e in enumerate(new.events, 1)]
+    for column, value in derive_state(events).items():
+        setattr(candidate, column, value)
+    for event in new.events:
+        event.recorded_by, event.recorded_at = username, now
     return candidate
+
+
+def _rows(records: list) -> list[dict]:
+    """The column values of records of one table, without the id (the database gives it)."""
+    if not records:
+        return []
+    table = type(records[0]).__table__
+    return [{c.name: getattr(r, c.name) for c in table.columns if c.name != "id"} for r in records]
+
+
+def _insert(session: Session, table: Table, rows: list[dict], *, key: tuple[str, ...] = ()) -> list[int]:
+    """Insert rows of one table in one statement per thousand rows (executemany); with `key`,
+    the columns that tell the rows apart, their new ids in the order of `rows`: RETURNING the id
+    with the key, so no order of the returned rows is assumed (asking for that order makes
+    SQLite insert row by row, three times slower while holding the write lock)."""
+    if not rows:
+        return []
+    if not key:
+        session.execute(insert(table), rows)
+        return []
+    keys = [tuple(row[name] for name in key) for row in rows]
+    if len(set(keys)) < len(keys):  # not told apart by the key: the returned rows in the order given
+        return list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
+    returned = session.execute(insert(table).returning(table.c.id, *(table.c[name] for name in key)), rows).all()
+    by_key = {tuple(row[1:]): row[0] for row in returned}
+    return [by_key[k] for k in keys]
+
+
+def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate], action: str) -> list[Candidate]:
+    """Write checked new candidates with their events and an audit entry each, in the caller's
+    transaction; the caller bumps the data version. Every row, its derived columns and its
+    audit values are built first, without the database; then three bulk statements write them
+    (candidates, events, audit), so the write lock is held for the writing alone: an import of
+    30.000 rows does not stop everyone else for a minute. WrittenMeanwhileError when the unique
+    index refuses one (the same person written in its chi bộ meanwhile); the transaction is
+    then rolled back and nothing is written."""
+    now = utcnow()
+    candidates = [_built(n, username=actor.username, now=now) for n in new]
+    events = [e for n in new for e in n.events]
+    owners = [index for index, n in enumerate(new) for _event in n.events]
+    candidate_rows, event_rows = _rows(candidates), _rows(events)
+    afters = [{**snapshot(c), "events": [snapshot(e) for e in n.events]} for c, n in zip(candidates, new)]
+    # Nothing above touched the database: the write lock is taken by the first statement below.
+    try:
+        candidate_ids = _insert(session, Candidate.__table__, candidate_rows, key=("organization_id", "identity_key"))
+    except IntegrityError:
+        session.rollback()
+        for index, (n, candidate) in enumerate(zip(new, candidates)):
+            existing = open_record(session, organization_id=n.org.id, key=candidate.identity_key)
+            if existing is not None:
+                raise WrittenMeanwhileError(existing, n.org, index) from None
+        raise
+    for row, owner in zip(event_rows, owners):
+        row["candidate_id"] = candidate_ids[owner]
+    event_ids = _insert(session, StageEvent.__table__, event_rows, key=("candidate_id", "stage", "event_date"))
+    for candidate, candidate_id in zip(candidates, candidate_ids):
+        candidate.id = candidate_id
+    for event, event_id, row in zip(events, event_ids, event_rows):
+        event.id, event.candidate_id = event_id, row["candidate_id"]
+    for after, candidate, n in zip(afters, candidates, new):
+        after["id"] = candidate.id
+        for shot, event in zip(after["events"], n.events):
+            shot["id"], shot["candidate_id"] = event.id, event.candidate_id
+    _insert(session, AuditEntry.__table__, [
+        audit_row(username=actor.username, action=action, entity="candidate", entity_id=c.id, after=after)
+        for c, after in zip(candidates, afters)])
+    return candidates
 
 
 def add_candidate(
@@ -487,7 +581,7 @@ def add_candidate(
     _refuse_if_listed(session, org, identity_key(data.full_name, data.birth_date))
     event = StageEvent(candidate_id=0, stage=Stage.SOURCE.value, event_date=source_date, note=note.strip(),
                        recorded_by=actor.username)
-    candidate = create_candidate(session, actor, org=org, data=data, events=[event], action="add_candidate")
+    [candidate] = create_candidates(session, actor, new=[NewCandidate(org, data, [event])], action="add_candidate")
     bump_data_version(session)
     return candidate
 

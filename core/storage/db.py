@@ -19,6 +19,7 @@ from sqlalchemy import event, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine, select
 
+from core.storage.faults import translated
 from core.storage.files import private_sqlite_file
 from core.storage.models import DataVersion
 
@@ -32,43 +33,73 @@ def _normalise_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+# How long a write waits for another writer's lock (Settings.database_busy_seconds).
+DEFAULT_BUSY_SECONDS = 10.0
 
 
-def make_engine(url: str) -> Engine:
-    """A new Engine for a database URL (tests make one per temporary database)."""
+def _sqlite_pragmas(busy_ms: int):
+    def on_connect(dbapi_conn, _record) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+    return on_connect
+
+
+def _postgres_lock_timeout(busy_ms: int):
+    def on_connect(dbapi_conn, _record) -> None:
+        # A row or table lock held by another writer is waited for this long, then refused
+        # (SQLSTATE 55P03, "busy"), instead of holding the user's page indefinitely.
+        autocommit = dbapi_conn.autocommit
+        dbapi_conn.autocommit = True
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {busy_ms}")
+        dbapi_conn.autocommit = autocommit
+    return on_connect
+
+
+def make_engine(url: str, *, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Engine:
+    """A new Engine for a database URL (tests make one per temporary database); a write waits
+    `busy_seconds` for another writer's lock before it is refused as busy."""
     url = _normalise_url(url)
     parsed = make_url(url)
+    busy_ms = max(0, int(busy_seconds * 1000))
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             private_sqlite_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_ms))
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    event.listen(engine, "connect", _postgres_lock_timeout(busy_ms))
+    return engine
 
 
 @lru_cache(maxsize=4)
-def get_engine(url: str) -> Engine:
+def get_engine(url: str, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Engine:
     """The Engine for a database URL, made once per process (Engines are thread-safe)."""
-    return make_engine(url)
+    return make_engine(url, busy_seconds=busy_seconds)
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any error."""
+    """One transaction: committed when the block ends, rolled back on any error. A database
+    error (locked, too long, constraint, unreachable) comes out as the Vietnamese refusal of
+    core.storage.faults, so every caller answers it the same way; nothing was written."""
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as error:
+            try:
+                session.rollback()
+            except Exception:  # a lost connection cannot roll back; the server drops the transaction
+                pass
+            fault = translated(error)
+            if fault is not None and fault is not error:
+                raise fault from error
             raise
 
 

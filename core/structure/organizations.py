@@ -13,6 +13,7 @@ from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import CELL_KINDS, OrgKind, Role, Sector
 from core.storage.db import bump_data_version
+from core.storage.limits import max_length, too_long
 from core.storage.models import Candidate, Organization
 from core.structure.tree import child_path, in_subtree, is_within
 
@@ -90,12 +91,14 @@ def add_organization(
     parent = _admin_org(session, actor, parent_code, None)
     code = code.strip().upper()
     errors = []
-    if not code or len(code) > 64 or not set(code) <= CODE_ALLOWED:
+    if not code or len(code) > max_length(Organization, "code") or not set(code) <= CODE_ALLOWED:
         errors.append(t("form.code_required"))
     elif session.exec(select(Organization).where(Organization.code == code)).first() is not None:
         errors.append(t("form.code_exists", code=code))
     if not name.strip():
         errors.append(t("form.org_name_required"))
+    elif message := too_long(name, Organization, "name", t("org.name")):
+        errors.append(message)
     if kind not in OrgKind._value2member_map_ or sector not in Sector._value2member_map_:
         errors.append(t("form.bad_choice", field=t("col.organization")))
     if errors:
@@ -115,6 +118,8 @@ def rename_organization(
     org = _admin_org(session, actor, org_code, expected_version)
     if not name.strip():
         raise FormError([t("form.org_name_required")])
+    if message := too_long(name, Organization, "name", t("org.name")):
+        raise FormError([message])
     before = snapshot(org)
     org.name = name.strip()
     return _saved(session, actor, org, "rename_organization", before)

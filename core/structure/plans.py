@@ -17,6 +17,7 @@ from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
 from core.storage.db import bump_data_version
+from core.storage.limits import max_integer
 from core.storage.models import Organization, YearPlan
 
 GRID_COLUMNS = ["code", "name", "target", "members_start", "version"]
@@ -98,8 +99,9 @@ def _whole(value: object, org: str, field: str, errors: list[tuple[str, str]], *
         if not optional:
             errors.append((field, t("form.whole_number", org=org, field=column)))
         return None
-    shown = value.strip() if isinstance(value, str) else str(value)
+    shown = _shown(value.strip()) if isinstance(value, str) else ""
     try:
+        shown = shown or _shown(str(value))  # str() of a whole number beyond 4.300 digits raises ValueError
         if isinstance(value, bool):
             raise ValueError(value)
         number = parse_number(value) if isinstance(value, str) else Decimal(str(value))
@@ -108,15 +110,29 @@ def _whole(value: object, org: str, field: str, errors: list[tuple[str, str]], *
     except (ArithmeticError, TypeError, ValueError):
         errors.append((field, t("form.bad_number", org=org, field=column, value=shown)))
         return None
-    if not isinstance(value, str):
-        shown = fmt_number(number, max(0, -number.as_tuple().exponent))
+    largest = max_integer(YearPlan, field)
+    decimals = max(0, -number.as_tuple().exponent)
+    if not isinstance(value, str) and abs(number) < 10**SHOWN_MAX and decimals <= SHOWN_MAX:
+        shown = fmt_number(number, decimals)  # a number from a file, shown the Vietnamese way
     if number != number.to_integral_value():
         errors.append((field, t("form.fraction", org=org, field=column, value=shown)))
         return None
     if number < 0:
         errors.append((field, t("form.negative", org=org, field=column, value=shown)))
         return None
+    if number > largest:
+        errors.append((field, t("limit.too_large", org=org, field=column, value=shown, max=fmt_number(largest))))
+        return None
     return int(number)
+
+
+SHOWN_MAX = 24  # a value quoted in a message: a 400-digit number is shown by its start and length
+
+
+def _shown(text: str) -> str:
+    if len(text) <= SHOWN_MAX:
+        return text
+    return t("limit.value_cut", start=text[:SHOWN_MAX // 2], length=fmt_number(len(text)))
 
 
 def checked_plan(org_name: str, target: object, members_start: object) -> tuple[int | None, int | None, list[tuple[str, str]]]:
@@ -129,24 +145,42 @@ def checked_plan(org_name: str, target: object, members_start: object) -> tuple[
     return whole_target, members, errors
 
 
-def write_plan(
-    session: Session, actor: Actor, *, org: Organization, year: int, target: int, members_start: int | None,
-    plan: YearPlan | None, action: str = "save_plans",
-) -> bool:
-    """Create or change one checked plan and audit it, in the caller's transaction (the caller
-    bumps the data version). False when the plan already holds these figures."""
-    if plan is not None and (plan.target, plan.members_start) == (target, members_start):
-        return False
-    before = snapshot(plan)
-    if plan is None:
-        plan = YearPlan(organization_id=org.id, year=year, target=target, members_start=members_start)
-    else:
-        plan.target, plan.members_start, plan.version = target, members_start, plan.version + 1
-    session.add(plan)
+@dataclass(frozen=True)
+class PlanChange:
+    """One checked plan to write: the organization, the year, the figures, and the plan as
+    read (None when it does not exist yet)."""
+
+    org: Organization
+    year: int
+    target: int
+    members_start: int | None
+    plan: YearPlan | None
+
+
+def write_plans(session: Session, actor: Actor, *, changes: list[PlanChange], action: str = "save_plans"
+                ) -> list[tuple[dict | None, YearPlan]]:
+    """Create or change checked plans and audit each, in the caller's transaction (the caller
+    bumps the data version): every row is prepared first and written in one flush, so a large
+    file holds the write lock for the writing alone. Returns (before, plan) for each plan that
+    changed (before None: created); a plan already holding its figures is left as it is."""
+    written = []
+    for change in changes:
+        plan = change.plan
+        if plan is not None and (plan.target, plan.members_start) == (change.target, change.members_start):
+            continue
+        before = snapshot(plan)
+        if plan is None:
+            plan = YearPlan(organization_id=change.org.id, year=change.year, target=change.target,
+                            members_start=change.members_start)
+        else:
+            plan.target, plan.members_start, plan.version = change.target, change.members_start, plan.version + 1
+        session.add(plan)
+        written.append((change.org, before, plan))
     session.flush()
-    record_audit(session, username=actor.username, action=action, entity="organization", entity_id=org.id,
-                 before=before, after=snapshot(plan))
-    return True
+    for org, before, plan in written:
+        record_audit(session, username=actor.username, action=action, entity="organization", entity_id=org.id,
+                     before=before, after=snapshot(plan))
+    return [(before, plan) for _org, before, plan in written]
 
 
 def save_plans(session: Session, actor: Actor, *, parent_code: str | None, year: int, rows: list[PlanRow]) -> int:
@@ -175,10 +209,8 @@ def save_plans(session: Session, actor: Actor, *, parent_code: str | None, year:
         raise FormError(errors)
     if stale:
         raise StaleEditError()
-    changed = sum(
-        write_plan(session, actor, org=org, year=year, target=target, members_start=members, plan=plans.get(org.id))
-        for org, target, members in checked
-    )
+    changed = len(write_plans(session, actor, changes=[PlanChange(org, year, target, members, plans.get(org.id))
+                                                       for org, target, members in checked]))
     if changed:
         bump_data_version(session)
     return changed
@@ -197,7 +229,7 @@ def save_own_plan(session: Session, actor: Actor, *, org_code: str, year: int, r
         raise FormError([message for _field, message in problems])
     if (plan.version if plan else 0) != row.version:
         raise StaleEditError()
-    changed = write_plan(session, actor, org=org, year=year, target=target, members_start=members, plan=plan)
+    changed = bool(write_plans(session, actor, changes=[PlanChange(org, year, target, members, plan)]))
     if changed:
         bump_data_version(session)
     return changed

@@ -142,7 +142,7 @@ def test_every_recorded_action_has_its_own_sentence():
     written = set()
     for path in root.rglob("*.py"):
         text = path.read_text()
-        if any(call in text for call in ("record_audit(", "create_candidate(", "write_plan(")):
+        if any(call in text for call in ("record_audit(", "create_candidates(", "write_plans(")):
             written |= set(re.findall(r'action="(\w+)"', text))
             written |= set(re.findall(r'"(\w+_organization)" if', text))
             written |= set(re.findall(r'"((?:en|dis)able_user)"', text))
