@@ -19,12 +19,17 @@ HDND_CANDIDATE_AT_BRANCH_RESOLUTION = (
     "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'branch_resolution' AND c.exit IS NULL ORDER BY c.id LIMIT 1")
 
 
+def one(locator):
+    """The locator once it matches exactly one element: a rerun can leave, for a moment, the
+    previous run's copy of an element beside the new one (seen under load)."""
+    expect(locator).to_have_count(1, timeout=WAIT_MS)
+    return locator
+
+
 def set_date(page, scope, label: str, text: str) -> None:
     """Type a date into Streamlit's segmented date field (day, month, year)."""
     day, month, year = text.split("/")
-    field = scope.get_by_role("spinbutton", name=f"day, {label}")
-    expect(field).to_have_count(1, timeout=WAIT_MS)  # a rerun's leftover copy gone first
-    field.click()
+    one(scope.get_by_role("spinbutton", name=f"day, {label}")).click()
     for part in (day, month, year):
         page.keyboard.type(part)
 
@@ -60,9 +65,9 @@ def record_step(page, stage: str, when: str, votes: tuple[str, str] | None = Non
         settle(page)
     set_date(page, step, "Ngày", when)
     if votes:
-        step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)").fill(votes[0])
-        step.get_by_label("Số đảng viên chính thức dự họp").fill(votes[1])
-    step.get_by_role("button", name="Ghi bước").click()
+        one(step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)")).fill(votes[0])
+        one(step.get_by_label("Số đảng viên chính thức dự họp")).fill(votes[1])
+    one(step.get_by_role("button", name="Ghi bước")).click()
     page.get_by_text(f"{stage} từ {when}").wait_for(timeout=WAIT_MS)
 
 

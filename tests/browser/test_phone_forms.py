@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from core.format import fmt_date
-from tests.browser.actions import WAIT_MS, choose, set_date, sign_in
+from tests.browser.actions import WAIT_MS, choose, one, set_date, sign_in
 from tests.browser.conftest import screenshot, settle
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -38,10 +38,10 @@ def open_form(page, base_url: str):
 def fill_person(page, form, name: str, birth: str, listed_on: str) -> None:
     """Every field the form asks for, as the secretary types them."""
     choose(page, form, "Chi bộ", CELL)
-    form.get_by_label("Họ và tên").fill(name)
+    one(form.get_by_label("Họ và tên")).fill(name)
     set_date(page, form, "Ngày sinh", birth)
     choose(page, form, "Giới tính", "Nam")
-    form.get_by_role("textbox", name="Dân tộc").fill("Kinh")
+    one(form.get_by_role("textbox", name="Dân tộc")).fill("Kinh")
     choose(page, form, "Tôn giáo", "Không")
     choose(page, form, "Trình độ giáo dục phổ thông", "Trung học phổ thông")
     choose(page, form, "Trình độ chuyên môn", "Đại học")
@@ -50,7 +50,7 @@ def fill_person(page, form, name: str, birth: str, listed_on: str) -> None:
 
 
 def submit(form) -> None:
-    form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn").tap()
+    one(form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn")).tap()
 
 
 def told_on_screen(page) -> None:
@@ -80,7 +80,7 @@ def test_phone_refuses_a_future_date_a_bare_name_and_the_same_person_twice(brows
 
     # 2. Only a name: every missing field listed at once, nothing invented.
     form = open_form(page, server.url)
-    form.get_by_label("Họ và tên").fill("Phạm Văn Hùng")
+    one(form.get_by_label("Họ và tên")).fill("Phạm Văn Hùng")
     submit(form)
     told_on_screen(page)
     missing = page.get_by_text("Còn thiếu:").first
