@@ -3,7 +3,7 @@ import streamlit as st
 
 from core.access.navigation import pages_for
 from core.i18n import t
-from ui import auth, web
+from ui import auth, text, web
 
 st.set_page_config(page_title=t("app.title"), page_icon="🚩", layout="wide")
 web.engine()
@@ -22,7 +22,7 @@ home = st.Page(specs[0].file, title=t(specs[0].title_key), icon=specs[0].icon, d
 # Our own menu: Streamlit's automatic one would list the files of pages/ before app.py has run.
 current = st.navigation([home, *pages], position="hidden")
 with st.sidebar:
-    st.markdown(f"**{t('app.title')}**")
+    text.markdown(text.bold(t("app.title")))
     for spec, page in zip(specs, pages):
         if spec.in_menu:
             st.page_link(page)

@@ -715,6 +715,16 @@ VI: dict[str, str] = {
     "error.cookie_key_missing": "Chưa đặt khóa ký cookie đăng nhập (cookie_key trong .streamlit/secrets.toml hoặc biến môi trường PTDV_COOKIE_KEY). Ngoài chế độ trình diễn, ứng dụng không khởi động khi thiếu khóa.",
     "error.cookie_key_default": "Khóa ký cookie đang là giá trị mặc định công khai; hãy đặt một khóa ngẫu nhiên riêng.",
     "error.cookie_key_short": "Khóa ký cookie quá ngắn: cần ít nhất {min} ký tự ngẫu nhiên.",
+    # Issue 14 – hostile input: URL values, spreadsheet limits, concurrent imports
+    "error.bad_year_range": "Năm không hợp lệ: «{value}» (chọn một năm từ {first} đến {last}); dùng năm hiện tại.",
+    "error.bad_url_date": "Ngày không hợp lệ: «{value}» (nhập ngày/tháng/năm hoặc năm-tháng-ngày, từ {earliest} đến {latest}); dùng ngày mặc định.",
+    "import.bad_year": "Năm không hợp lệ: «{value}» (từ {first} đến {last}).",
+    "import.too_many_rows": "Tệp «{name}» có {rows} dòng, vượt giới hạn {limit} dòng của một lần nhập; hãy chia thành nhiều tệp.",
+    "import.too_many_columns": "Tệp «{name}» có {columns} cột, vượt giới hạn {limit} cột; hãy dùng tệp mẫu tải về ở trên.",
+    "import.encrypted": "Tệp «{name}» được đặt mật khẩu: hãy mở bằng Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu lại.",
+    "import.empty_file": "Tệp «{name}» trống (0 byte).",
+    "import.unreadable": "Tệp «{name}» bị hỏng, không đọc được nội dung bảng tính; hãy mở bằng Excel và lưu lại.",
+    "import.busy": "Một lần nhập khác vừa ghi cùng những bản ghi này; tệp chưa được ghi gì. Hãy bấm nhập lại: những dòng đã có sẽ không bị ghi thêm.",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"vi": VI}

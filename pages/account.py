@@ -2,19 +2,18 @@
 import streamlit as st
 
 from core.access.users import UserError, change_password
-from core.format import md_escape
 from core.i18n import label, t
 from core.storage.db import session_scope
-from ui import auth, web
+from ui import auth, text, web
 
 actor = auth.guard(temporary_password_ok=True)
 account = auth.current_account()
 
 st.title(t("page.account"))
-st.write(t("account.who", name=md_escape(account.display_name), role=label("role", actor.role),
-           org=md_escape(account.org_name)))
+text.markdown(t("account.who", name=account.display_name, role=label("role", actor.role),
+           org=account.org_name))
 if changed := st.session_state.pop("ptdv_password_changed", None):
-    st.success(changed)
+    text.success(changed)
 elif account.must_change_password:
     st.warning(t("auth.must_change"))
 
@@ -29,7 +28,7 @@ if submitted:
         with session_scope(web.engine()) as session:
             change_password(session, username=actor.username, current=current, new=new, confirm=confirm)
     except UserError as exc:
-        st.error(str(exc))
+        text.error(str(exc))
     else:
         st.session_state["ptdv_password_changed"] = t("account.changed")
         auth.refresh_account()

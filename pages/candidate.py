@@ -6,9 +6,10 @@ from datetime import date
 
 import streamlit as st
 
+from core.access.filters import record_id
 from core.access.scope import NotFoundError, ScopeError
 from core.figures.tables import audit_raw_table, audit_table, history_table
-from core.format import fmt_date, md_escape
+from core.format import fmt_date, fmt_echo
 from core.i18n import label, t
 from core.procedure.candidates import (
     candidate_audit,
@@ -25,27 +26,28 @@ from core.procedure.pipeline import (
 )
 from core.procedure.stages import Exit, Role, Stage
 from core.storage.db import session_scope
-from ui import auth, forms, web, widgets
+from ui import auth, forms, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
+asked_id = record_id(st.query_params.get("id"))
+if asked_id is None:
+    text.error(t("candidate.bad_id", value=fmt_echo(st.query_params.get("id", ""))))
+    st.stop()
 try:
     with session_scope(web.engine()) as session:
-        candidate, org = candidate_detail(session, actor, int(st.query_params.get("id", "")))
+        candidate, org = candidate_detail(session, actor, asked_id)
         history = candidate_history(session, actor, candidate.id)
         trail = candidate_audit(session, actor, candidate.id)
-except ValueError:
-    st.error(t("candidate.bad_id", value=st.query_params.get("id", "")))
-    st.stop()
 except (ScopeError, NotFoundError) as exc:
-    st.error(str(exc))
+    text.error(str(exc))
     st.stop()
 
 seen_key = f"seen_version_{candidate.id}"
 seen = st.session_state.setdefault(seen_key, candidate.version)  # the version the forms were filled on
 forms.show_done()
 stage_now = label("exit", candidate.exit) if candidate.exit else label("stage", candidate.stage)
-st.title(md_escape(candidate.full_name))
-st.caption(t("candidate.where", org=md_escape(org.name), stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
+text.title(candidate.full_name)
+text.caption(t("candidate.where", org=org.name, stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
 st.page_link("pages/branch.py", label=t("candidate.back"), query_params={"org": org.code})
 st.subheader(t("candidate.history"))
 st.dataframe(history_table(history), hide_index=True, width="stretch")
@@ -114,7 +116,7 @@ if actor.edits_candidates:
         if latest is not None:
             step_name = label("stage", latest["stage"]) if latest["stage"] in Stage._value2member_map_ else label(
                 "exit", latest["stage"])
-            st.write(t("candidate.void_what", stage=step_name, date=fmt_date(latest["event_date"])))
+            text.markdown(t("candidate.void_what", stage=step_name, date=fmt_date(latest["event_date"])))
         void_reason = st.text_area(t("candidate.reason"), key=f"void_reason_{v}")
         confirmed = st.checkbox(t("form.confirm_void"), key=f"void_confirm_{v}")
         if st.form_submit_button(t("candidate.save_void"), disabled=latest is None):

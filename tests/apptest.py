@@ -7,6 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from core.format import md_unescape
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PASSWORD = "KimBang@2024"
@@ -35,9 +37,15 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     return at.button(key=SUBMIT).click().run()
 
 
+def shown(element) -> str:
+    """What a reader sees of a Markdown element (its escapes removed: ui.text escapes all
+    text from outside)."""
+    return md_unescape(str(element.value))
+
+
 def texts(at: AppTest) -> str:
-    """Everything the page shows as text (titles, markdown, metrics, messages, tables)."""
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
+    """Everything the page shows as text (titles, markdown, metrics, messages, tables), as read."""
+    parts = [shown(e) for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
                                   "success") for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [df.value.to_string() for df in at.dataframe]

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.access.audit import audit_log
+from core.access.filters import FIRST_YEAR, last_year
 from core.access.scope import Actor, resolve
 from core.access.users import (
     admin_create_user,
@@ -21,7 +22,7 @@ from core.figures.tables import (
     organizations_table,
     users_table,
 )
-from core.format import fmt_number, md_escape, parse_date
+from core.format import fmt_number, parse_date
 from core.i18n import label, t
 from core.procedure.stages import OrgKind, Role, Sector
 from core.storage.db import session_scope
@@ -43,7 +44,7 @@ from core.structure.plans import (
     save_own_plan,
     save_plans,
 )
-from ui import forms, web, widgets
+from ui import forms, text, web, widgets
 
 
 def _run(write, success: str) -> bool:
@@ -53,7 +54,7 @@ def _run(write, success: str) -> bool:
     except forms.REFUSALS as exc:
         forms.show_refusal(exc)
         return False
-    st.success(success)
+    text.success(success)
     return True
 
 
@@ -64,7 +65,7 @@ CREATED_KEY = "admin_user_created"
 def users_tab(actor: Actor) -> None:
     table = st.container()  # filled last, so it shows the result of an action just taken
     if CREATED_KEY in st.session_state:  # set before the rerun that emptied the form
-        st.success(st.session_state.pop(CREATED_KEY))
+        text.success(st.session_state.pop(CREATED_KEY))
     with session_scope(web.engine()) as session:
         users = list_users(session, actor)
         organizations = organization_choices(organization_tree(session, actor))
@@ -155,7 +156,7 @@ def plans_tab(actor: Actor) -> None:
     parents = {o.code: o.name for o in tree if any(c.parent_id == o.id for c in tree)}
     left, right = st.columns([3, 1])
     parent = left.selectbox(t("plans.parent"), list(parents), format_func=parents.get, key="plans_parent")
-    year = right.number_input(t("filter.year"), min_value=2000, max_value=date.today().year + 1,
+    year = right.number_input(t("filter.year"), min_value=FIRST_YEAR, max_value=last_year(date.today()),
                               value=date.today().year, step=1, key="plans_year")
     base_key, own_key = f"plans_base_{parent}_{year}", f"plans_own_{parent}_{year}"
     with session_scope(web.engine()) as session:
@@ -171,13 +172,13 @@ def plans_tab(actor: Actor) -> None:
             st.session_state[base_key] = plans_text(copy_of_year(st.session_state[base_key], last))
     own: PlanRow = st.session_state[own_key]
     with st.form(f"plans_own_form_{parent}_{year}"):
-        st.markdown("**" + md_escape(t("plans.own", org=parents[parent], year=int(year))) + "**")
+        text.markdown(text.bold(t("plans.own", org=parents[parent], year=int(year))))
         target_col, members_col = st.columns(2)
         own_target = target_col.text_input(t("field.target"), value=fmt_number(own.target), key=f"{own_key}_target")
         own_members = members_col.text_input(
             t("field.members_start"), value="" if own.members_start is None else fmt_number(own.members_start),
             key=f"{own_key}_members")
-        if st.form_submit_button(t("plans.save_own", org=parents[parent])):
+        if st.form_submit_button(text.literal(t("plans.save_own", org=parents[parent]))):
             row = PlanRow(parent, own_target, own_members, own.version)
             if _run(lambda s: save_own_plan(s, actor, org_code=parent, year=int(year), row=row), t("plans.saved")):
                 del st.session_state[own_key]
@@ -200,7 +201,7 @@ def plans_tab(actor: Actor) -> None:
     if total is None:
         st.warning(t("plans.coverage_unknown"))
     else:
-        check = st.success if total >= own.target else st.warning
+        check = text.success if total >= own.target else text.warning
         check(t("plans.coverage", children=fmt_number(total), parent=fmt_number(own.target)))
     if st.button(t("plans.save"), key="plans_save", type="primary"):
         if _run(lambda s: save_plans(s, actor, parent_code=parent, year=int(year), rows=rows), t("plans.saved")):
@@ -216,7 +217,7 @@ def audit_tab(actor: Actor) -> None:
     try:
         since = parse_date(since_text) if since_text.strip() else None
     except ValueError as exc:
-        st.warning(str(exc))
+        text.warning(str(exc))
         since = None
     with session_scope(web.engine()) as session:
         entries = audit_log(session, actor, username=who or None, entity=entity or None, since=since)

@@ -39,7 +39,7 @@ from core.office.report import (
 from core.office.xlsx import XLSX_MIME
 from core.procedure.stages import Role
 from core.storage.db import session_scope
-from ui import forms, web
+from ui import forms, text, web
 
 EXPORTS = ("progress", "alerts", "candidates", "plans")
 
@@ -110,7 +110,7 @@ def report_section(actor: Actor, view: View) -> None:
 def _import_form(actor: Actor, kind: str) -> None:
     settings = web.settings()
     limit = settings.import_max_megabytes
-    st.caption(t(f"import.{kind}_help"))
+    text.caption(t(f"import.{kind}_help"))
     st.download_button(t("import.template"), data=partial(template_workbook, kind), mime=XLSX_MIME, on_click="ignore",
                        icon=":material/download:",
                        file_name=export_file_name(f"template_{kind}", None), key=f"template_{kind}")
@@ -127,12 +127,12 @@ def _import_form(actor: Actor, kind: str) -> None:
             else:
                 result = import_plans(session, actor, **options)
     except ImportRefused as exc:
-        st.error(str(exc))
+        text.error(str(exc))
         st.dataframe(import_errors_table(exc.errors), hide_index=True, width="stretch")
     except forms.REFUSALS as exc:
         forms.show_refusal(exc)
     else:
-        st.success(t(f"import.done_{kind}", created=fmt_number(result.created), updated=fmt_number(result.updated),
+        text.success(t(f"import.done_{kind}", created=fmt_number(result.created), updated=fmt_number(result.updated),
                      unchanged=fmt_number(result.unchanged)))
 
 

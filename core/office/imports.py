@@ -21,10 +21,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from core.access.filters import FIRST_YEAR
+from core.access.filters import FIRST_YEAR, last_year
 from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.config import RuleSettings
-from core.format import parse_date
+from core.format import clean_text, fmt_echo, parse_ascii_int, parse_date
 from core.i18n import label, t
 from core.office.exports import Field, candidate_fields, plan_fields
 from core.office.xlsx import WorkbookError, as_date, read_first_sheet
@@ -86,7 +86,8 @@ class ImportResult:
 
 
 def _normal(text: object) -> str:
-    return " ".join(str(text or "").split()).casefold()
+    """A header or a choice as compared: NFC (typed with combining accents or not), one space, any case."""
+    return clean_text(str(text or "")).casefold()
 
 
 def _columns(header: tuple[object, ...], fields: tuple[Field, ...]) -> tuple[dict[int, Field], list[RowError]]:
@@ -114,7 +115,7 @@ def _parse(field: Field, value: object) -> object:
     """A cell's value as the field's type; ValueError with a Vietnamese message otherwise."""
     kind = field.column.kind
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value, one_line=False)  # NFC: a code or a name typed in NFD is the same text
     if value is None or value == "":
         if field.required:
             raise ValueError(t("import.required"))
@@ -317,10 +318,11 @@ def _existing_candidates(session: Session, orgs: list[Organization]) -> set[tupl
 
 
 def _year(value: object, today: date) -> int:
-    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= today.year + 1:
-        raise ValueError(t("error.bad_year", value=value))
-    return int(text)
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    year = parse_ascii_int(text, low=FIRST_YEAR, high=last_year(today))
+    if year is None:
+        raise ValueError(t("import.bad_year", value=fmt_echo(value), first=FIRST_YEAR, last=last_year(today)))
+    return year
 
 
 def import_plans(session: Session, actor: Actor, *, data: bytes, file_name: str, today: date, max_bytes: int
