@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.access.filters import FIRST_YEAR, last_year
@@ -368,8 +369,13 @@ def import_plans(session: Session, actor: Actor, *, data: bytes, file_name: str,
     created = updated = 0
     for org, year, target, members in checked:
         plan = plans.get((org.id, year))
-        if write_plan(session, actor, org=org, year=year, target=target, members_start=members, plan=plan,
-                      action="import_plans"):
+        try:
+            written = write_plan(session, actor, org=org, year=year, target=target, members_start=members, plan=plan,
+                                 action="import_plans")
+        except IntegrityError:  # another import wrote the same (organization, year) after we looked
+            session.rollback()
+            raise ImportRefused([RowError(0, "", t("import.busy"))]) from None
+        if written:
             created += plan is None
             updated += plan is not None
     if created or updated:
