@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import unicodedata
 import zipfile
 
@@ -62,14 +63,17 @@ HOSTILE_NAMES: tuple[str, ...] = (
     "Phạm\x00Văn Cường",
 )
 
-# Markdown that must never reach the browser as such: the escaped form is what should be there.
-PAYLOAD_MARKERS = ("](http", "![", ":red[", ":material/", "<img", "<script")
+# What Markdown would render from a payload (a link, an image, a colour, an icon, HTML, an
+# autolink), looked for in a body once every backslash-escaped character is taken out.
+PAYLOAD_MARKERS = ("](", "![", ":red[", ":material/", "<img", "<script", "<b>", "://", "www.", "@evil")
+_ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")
 
 
 def unescaped_markers(markdown: str) -> list[str]:
-    """The payload markers present in a Markdown body without their escapes (a link, an image,
-    a colour, an icon, HTML that Streamlit would render)."""
-    return [m for m in PAYLOAD_MARKERS if m in markdown]
+    """The payload markers left in a Markdown body when its escaped characters are removed:
+    each would be rendered (md_escape'd text leaves none)."""
+    bare = _ESCAPED.sub("", markdown)
+    return [m for m in PAYLOAD_MARKERS if m in bare]
 
 
 def fingerprint(engine: Engine) -> dict[str, tuple[int, str]]:
