@@ -109,7 +109,7 @@ def parse_date(text: str) -> date:
 
 
 # Thousands grouped by dots in threes, or no grouping; a decimal part after a comma.
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?", re.ASCII)  # "٣" is no digit here
 
 
 def parse_number(text: str) -> Decimal:

@@ -719,6 +719,7 @@ VI: dict[str, str] = {
     "error.bad_year_range": "Năm không hợp lệ: «{value}» (chọn một năm từ {first} đến {last}); dùng năm hiện tại.",
     "error.bad_url_date": "Ngày không hợp lệ: «{value}» (nhập ngày/tháng/năm hoặc năm-tháng-ngày, từ {earliest} đến {latest}); dùng ngày mặc định.",
     "import.bad_year": "Năm không hợp lệ: «{value}» (từ {first} đến {last}).",
+    "form.too_large": "Dòng «{org}», cột «{field}»: «{value}» lớn quá (tối đa {limit}).",
     "import.too_many_rows": "Tệp «{name}» có {rows} dòng, vượt giới hạn {limit} dòng của một lần nhập; hãy chia thành nhiều tệp.",
     "import.too_many_columns": "Tệp «{name}» có {columns} cột, vượt giới hạn {limit} cột; hãy dùng tệp mẫu tải về ở trên.",
     "import.encrypted": "Tệp «{name}» được đặt mật khẩu: hãy mở bằng Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu lại.",

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, ScopeError, Subtree, org_in_scope
-from core.format import fmt_number, is_missing, parse_number
+from core.format import fmt_echo, fmt_number, is_missing, parse_number
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
@@ -90,6 +90,9 @@ def plans_text(grid: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+MAX_WHOLE = 2**31 - 1  # the databases' integer column; no organization's target or membership comes near
+
+
 def _whole(value: object, org: str, field: str, errors: list[tuple[str, str]], *, optional: bool = False) -> int | None:
     """A cell as a whole number ≥ 0: text read the Vietnamese way, a number as it is; None with
     (field, message naming the organization, the column and the value) added otherwise."""
@@ -107,6 +110,10 @@ def _whole(value: object, org: str, field: str, errors: list[tuple[str, str]], *
             raise ValueError(value)
     except (ArithmeticError, TypeError, ValueError):
         errors.append((field, t("form.bad_number", org=org, field=column, value=shown)))
+        return None
+    if abs(number) > MAX_WHOLE:  # a 400-digit cell: refused before it is formatted or stored
+        errors.append((field, t("form.too_large", org=org, field=column, value=fmt_echo(shown),
+                                limit=fmt_number(MAX_WHOLE))))
         return None
     if not isinstance(value, str):
         shown = fmt_number(number, max(0, -number.as_tuple().exponent))

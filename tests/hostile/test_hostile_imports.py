@@ -22,7 +22,7 @@ from core.procedure.pipeline import CandidateInput
 from core.storage.db import session_scope
 from core.storage.models import Candidate, YearPlan
 from tests.factories import district
-from tests.hostile.payloads import count, fingerprint
+from tests.hostile.payloads import count, fingerprint, rewrite_member
 
 RULES = RuleSettings()
 TODAY = date(2026, 11, 20)
@@ -165,3 +165,27 @@ def test_two_imports_of_the_same_plans_at_once_write_each_plan_once(engine, monk
     assert count(engine, "year_plan") == 7
     with session_scope(engine) as s:
         assert sorted(p.target for p in s.exec(select(YearPlan)).all()) == [3] * 7
+
+
+def test_plans_with_numbers_no_column_can_hold_are_refused_cell_by_cell(engine):
+    with session_scope(engine) as s:
+        district(s)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Mã tổ chức", "Năm", "Chỉ tiêu kết nạp", "Đảng viên đầu năm"])
+    for code, target in (("C1", 123456789), ("C2", 1e300), ("C1-A", "9" * 400), ("C1-B", "1e400"),
+                         ("C2-C", "٣"), ("S", 2**31)):
+        sheet.append([code, 2026, target, 40])
+    out = io.BytesIO()
+    book.save(out)
+    data = rewrite_member(out.getvalue(), "xl/worksheets/sheet1.xml",  # openpyxl cannot write a 400-digit number
+                          lambda xml: xml.replace(b"<v>123456789</v>", b"<v>" + b"9" * 400 + b"</v>"))
+    before = fingerprint(engine)
+    with session_scope(engine) as s, pytest.raises(ImportRefused) as refused:
+        import_plans(s, operator(s), data=data, file_name="kh.xlsx", today=TODAY, max_bytes=LIMIT)
+    messages = {e.row: e.message for e in refused.value.errors}
+    assert sorted(messages) == [2, 3, 4, 5, 6, 7]
+    assert all("lớn quá (tối đa 2.147.483.647)" in messages[row] for row in (2, 3, 4, 7)), messages
+    assert all("không phải là số" in messages[row] for row in (5, 6)), messages
+    assert all(len(m) < 200 for m in messages.values())
+    assert fingerprint(engine) == before
