@@ -10,8 +10,7 @@ actor = auth.guard(temporary_password_ok=True)
 account = auth.current_account()
 
 st.title(t("page.account"))
-text.markdown(t("account.who", name=account.display_name, role=label("role", actor.role),
-           org=account.org_name))
+text.markdown(t("account.who", name=account.display_name, role=label("role", actor.role), org=account.org_name))
 if changed := st.session_state.pop("ptdv_password_changed", None):
     text.success(changed)
 elif account.must_change_password:

@@ -85,10 +85,10 @@ def _lagging(figures: pd.DataFrame) -> None:
     if lagging.empty:
         st.markdown(t("projector.no_lagging"))
         return
-    text.markdown(text.md(*(text.md(ITEM, STATUS_SYMBOLS[s], " ", n, " — ", text.bold(f"{fmt_number(a)}/{fmt_number(tg)}"),
-                                    f" ({label('status', s)})")
-                            for s, n, a, tg in zip(lagging["status"], lagging["name"], lagging["admitted"],
-                                                   lagging["target"]))))
+    rows = zip(lagging["status"], lagging["name"], lagging["admitted"], lagging["target"])
+    text.markdown(text.md(*(text.md(ITEM, STATUS_SYMBOLS[s], " ", n, " — ",
+                                    text.bold(f"{fmt_number(a)}/{fmt_number(tg)}"), f" ({label('status', s)})")
+                            for s, n, a, tg in rows)))
 
 
 def _movers(rows: pd.DataFrame, column: str) -> None:

@@ -127,7 +127,8 @@ def headline_metrics(now: Headline, before: Headline) -> None:
     second.metric(t("metric.percent_members"), fmt_percent(now.percent_members, 2),
                   delta=_delta(now.percent_members, before.percent_members, 2, t("metric.points")), help=since)
     if now.band:
-        text.caption(f"{label('band', now.band)} – {t('metric.members', members=fmt_number(now.members_start))}", container=second)
+        text.caption(f"{label('band', now.band)} – {t('metric.members', members=fmt_number(now.members_start))}",
+                     container=second)
     children = sum(now.status_counts.values())
     third.metric(t("metric.done"), f"{now.status_counts['done']}/{children}",
                  delta=_delta(now.status_counts["done"], before.status_counts["done"]), help=since)
