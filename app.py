@@ -3,7 +3,7 @@ import streamlit as st
 
 from core.access.navigation import pages_for
 from core.i18n import t
-from ui import auth, faults, web
+from ui import auth, faults, text, web
 
 st.set_page_config(page_title=t("app.title"), page_icon="🚩", layout="wide")
 # Everything below, sign-in and the page included, inside the boundary: no traceback is ever
@@ -25,7 +25,7 @@ with faults.boundary():
     # Our own menu: Streamlit's automatic one would list the files of pages/ before app.py has run.
     current = st.navigation([home, *pages], position="hidden")
     with st.sidebar:
-        st.markdown(f"**{t('app.title')}**")
+        text.markdown(text.bold(t("app.title")))
         for spec, page in zip(specs, pages):
             if spec.in_menu:
                 st.page_link(page)

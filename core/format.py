@@ -5,6 +5,8 @@ The only place that formats a figure for people; pages, the CLI and reports all 
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -120,7 +122,7 @@ def parse_date(text: str) -> date:
 
 
 # Thousands grouped by dots in threes, or no grouping; a decimal part after a comma.
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?", re.ASCII)  # "٣" is no digit here
 
 
 def parse_number(text: str) -> Decimal:
@@ -133,9 +135,65 @@ def parse_number(text: str) -> Decimal:
     return Decimal(cleaned.replace(".", "").replace(",", "."))
 
 
-_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~"
+# Markdown and Streamlit's own syntax (links, images, emphasis, HTML, headings, lists, tables,
+# `$` maths, `:smile:` emoji, `:material/icon:` icons, `:red[...]` colours) all start with ASCII
+# punctuation, and CommonMark lets a backslash make any of it literal. GFM's autolinks
+# (http://…, www.…, a@b.c) ignore backslashes, so a word joiner (invisible) breaks them instead.
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=www)(?=\.)|(?<=:)(?=//)|(?<=@)")
 
 
-def md_escape(text: str) -> str:
-    """Text (an organization's name, say) shown literally inside Markdown."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+def md_escape(text: object) -> str:
+    """Text from a person or a URL (a name, a code, a value echoed in a message), shown literally
+    inside Markdown: every Markdown or Streamlit construct in it is displayed as typed."""
+    broken = _AUTOLINK.sub(WORD_JOINER, str(text))
+    return "".join("\\" + ch if ch in _ASCII_PUNCTUATION else ch for ch in broken)
+
+
+def md_unescape(markdown: str) -> str:
+    """What a reader sees of text escaped by md_escape (tests compare with it)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
+
+
+# Dates a person may type anywhere (forms, URLs): a wider range would let a browser's date
+# widget drop a typed day; what a date means is checked by the rules.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+# The longest text a URL parameter may hold; organization codes and panel lists are far shorter.
+URL_VALUE_MAX_CHARS = 200
+ECHO_MAX_CHARS = 60
+
+
+def parse_ascii_int(text: object, *, low: int, high: int) -> int | None:
+    """A whole number typed as text (a URL parameter, a spreadsheet cell), or None when it is not
+    one between `low` and `high`. ASCII digits only: "²" passes str.isdigit() but not int(),
+    and "٣" would pass both; never more digits than `high` has, so a 5.000-digit string never
+    reaches int() (which refuses more than 4.300)."""
+    if not isinstance(text, str):
+        return None
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(high)):
+        return None
+    value = int(digits)
+    return value if low <= value <= high else None
+
+
+def is_clean_url_text(text: str, max_chars: int = URL_VALUE_MAX_CHARS) -> bool:
+    """True for a URL parameter worth looking up: not too long, no control characters (a NUL
+    byte is refused by PostgreSQL with an error)."""
+    return len(text) <= max_chars and not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in text)
+
+
+def fmt_echo(value: object, max_chars: int = ECHO_MAX_CHARS) -> str:
+    """A value someone supplied, as a message quotes it back: control and invisible characters
+    shown as "�", cut to `max_chars` with "…" (a 10.000-character parameter is not repeated)."""
+    text = "".join("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch for ch in str(value))
+    return text if len(text) <= max_chars else text[:max_chars] + "…"
+
+
+def clean_text(value: str, *, one_line: bool = True) -> str:
+    """Text as stored: Unicode NFC (a name typed with combining accents, as Unikey's composite
+    mode or macOS write it, is the same name), trimmed; on one line, runs of spaces made one."""
+    text = unicodedata.normalize("NFC", value)
+    return " ".join(text.split()) if one_line else text.strip()

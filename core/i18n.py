@@ -749,6 +749,16 @@ VI: dict[str, str] = {
     "limit.value_cut": "{start}… ({length} ký tự)",
     "limit.number_too_large": "«{field}» quá lớn (tối đa {max}).",
     "import.unreadable_cell": "Tệp «{name}» có ô số không đọc được (ví dụ «nan» hoặc một số hàng nghìn chữ số): chưa có gì được ghi. Hãy mở tệp bằng Excel, sửa ô đó rồi lưu lại.",
+    # Issue 14 – hostile input: URL values, spreadsheet limits, concurrent imports
+    "error.bad_year_range": "Năm không hợp lệ: «{value}» (chọn một năm từ {first} đến {last}); dùng năm hiện tại.",
+    "error.bad_url_date": "Ngày không hợp lệ: «{value}» (nhập ngày/tháng/năm hoặc năm-tháng-ngày, từ {earliest} đến {latest}); dùng ngày mặc định.",
+    "import.bad_year": "Năm không hợp lệ: «{value}» (từ {first} đến {last}).",
+    "import.too_many_rows": "Tệp «{name}» có {rows} dòng, vượt giới hạn {limit} dòng của một lần nhập; hãy chia thành nhiều tệp.",
+    "import.too_many_columns": "Tệp «{name}» có {columns} cột, vượt giới hạn {limit} cột; hãy dùng tệp mẫu tải về ở trên.",
+    "import.encrypted": "Tệp «{name}» được đặt mật khẩu: hãy mở bằng Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu lại.",
+    "import.empty_file": "Tệp «{name}» trống (0 byte).",
+    "import.unreadable": "Tệp «{name}» bị hỏng, không đọc được nội dung bảng tính; hãy mở bằng Excel và lưu lại.",
+    "import.busy": "Một lần nhập khác vừa ghi cùng những bản ghi này; tệp chưa được ghi gì. Hãy bấm nhập lại: những dòng đã có sẽ không bị ghi thêm.",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"vi": VI}

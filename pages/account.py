@@ -2,19 +2,17 @@
 import streamlit as st
 
 from core.access.users import change_password
-from core.format import md_escape
 from core.i18n import label, t
 from core.storage.db import session_scope
-from ui import auth, forms, web
+from ui import auth, forms, text, web
 
 actor = auth.guard(temporary_password_ok=True)
 account = auth.current_account()
 
 st.title(t("page.account"))
-st.write(t("account.who", name=md_escape(account.display_name), role=label("role", actor.role),
-           org=md_escape(account.org_name)))
+text.markdown(t("account.who", name=account.display_name, role=label("role", actor.role), org=account.org_name))
 if changed := st.session_state.pop("ptdv_password_changed", None):
-    st.success(changed)
+    text.success(changed)
 elif account.must_change_password:
     st.warning(t("auth.must_change"))
 

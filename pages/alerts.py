@@ -7,7 +7,7 @@ from core.figures.tables import alerts_table, clocks_table
 from core.format import fmt_number
 from core.i18n import label, t
 from core.procedure.stages import Role
-from ui import auth, reports, web, widgets
+from ui import auth, reports, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.alerts"))
@@ -22,7 +22,7 @@ present = [kind for kind in ALERT_KINDS if counts[kind]]
 chosen = st.pills(t("alerts.filter"), present, selection_mode="multi", default=present, key="f_alert_kinds",
                   format_func=lambda k: f"{label('alert_kind', k)} ({fmt_number(counts[k])})")
 shown = [a for a in alerts if a.kind in chosen]
-st.caption(t("alerts.count", shown=fmt_number(len(shown)), total=fmt_number(len(alerts)),
+text.caption(t("alerts.count", shown=fmt_number(len(shown)), total=fmt_number(len(alerts)),
              orgs=fmt_number(len({a.org_code for a in shown}))))
 if shown:
     st.dataframe(

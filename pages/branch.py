@@ -6,12 +6,12 @@ import streamlit as st
 
 from core.figures.progress import children_of, headline
 from core.figures.tables import clocks_table, worklist_table
-from core.format import fmt_number, md_escape
+from core.format import fmt_number
 from core.i18n import t
 from core.procedure.pipeline import add_candidate
 from core.procedure.stages import Role
 from core.storage.db import session_scope
-from ui import auth, forms, reports, web, widgets
+from ui import auth, forms, reports, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.branch"))
@@ -21,7 +21,7 @@ version = web.current_version()
 widgets.breadcrumb(view.subtree)
 figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
 head = headline(figures)
-st.header(t("overview.heading", org=md_escape(head.name), year=view.year))
+text.header(t("overview.heading", org=head.name, year=view.year))
 widgets.headline_metrics(head, headline(web.cached_org_figures(version, view.subtree, view.year, view.compare)))
 widgets.drill_down(children_of(figures))
 
@@ -30,7 +30,7 @@ if not web.cached_lists_candidates(version, view.subtree):
     widgets.lists_further_down()
     st.stop()
 due_days = web.settings().rules.due_soon_days
-st.subheader(t("branch.todo", days=fmt_number(due_days)))
+text.subheader(t("branch.todo", days=fmt_number(due_days)))
 todo = web.cached_clocks(version, view.subtree, date.today())
 if todo.empty:
     st.success(t("branch.nothing_due"))

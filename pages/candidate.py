@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from core.access.filters import record_id
 from core.access.scope import NotFoundError, ScopeError
 from core.figures.tables import (
     audit_raw_table,
@@ -18,7 +19,7 @@ from core.figures.tables import (
     void_target,
     void_texts,
 )
-from core.format import fmt_date, md_escape
+from core.format import fmt_date, fmt_echo
 from core.i18n import label, t
 from core.procedure.candidates import (
     candidate_audit,
@@ -36,19 +37,20 @@ from core.procedure.pipeline import (
 )
 from core.procedure.stages import Exit, Role, Stage
 from core.storage.db import session_scope
-from ui import auth, forms, web, widgets
+from ui import auth, forms, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
+asked_id = record_id(st.query_params.get("id"))
+if asked_id is None:
+    text.error(t("candidate.bad_id", value=fmt_echo(st.query_params.get("id", ""))))
+    st.stop()
 try:
     with session_scope(web.engine()) as session:
-        candidate, org = candidate_detail(session, actor, int(st.query_params.get("id", "")))
+        candidate, org = candidate_detail(session, actor, asked_id)
         history = candidate_history(session, actor, candidate.id)
         trail = candidate_audit(session, actor, candidate.id)
-except ValueError:
-    st.error(t("candidate.bad_id", value=st.query_params.get("id", "")))
-    st.stop()
 except (ScopeError, NotFoundError) as exc:
-    st.error(str(exc))
+    text.error(str(exc))
     st.stop()
 
 seen_key = f"seen_version_{candidate.id}"
@@ -56,8 +58,8 @@ FORM_KEYS = ("step_", "exit_", "void_", "edit_")
 seen = st.session_state.setdefault(seen_key, candidate.version)  # the version the forms were filled on
 forms.show_done()
 stage_now = label("exit", candidate.exit) if candidate.exit else label("stage", candidate.stage)
-st.title(md_escape(candidate.full_name))
-st.caption(t("candidate.where", org=md_escape(org.name), stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
+text.title(candidate.full_name)
+text.caption(t("candidate.where", org=org.name, stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
 st.page_link("pages/branch.py", label=t("candidate.back"), query_params={"org": org.code})
 st.subheader(t("candidate.history"))
 st.dataframe(history_table(history), hide_index=True, width="stretch")
@@ -141,7 +143,7 @@ if actor.edits_candidates:
         latest_id, voided = st.session_state.setdefault(
             f"void_target_{candidate.id}_{v}", (None if latest is None else int(latest["id"]), void_target(history)))
         if voided is not None:
-            st.write(t("candidate.void_what", step=voided))
+            text.markdown(t("candidate.void_what", step=voided))
         void_reason = st.text_area(t("candidate.reason"), key=f"void_reason_{v}")
         confirmed = st.checkbox(t("form.confirm_void"), key=f"void_confirm_{v}")
         if st.form_submit_button(t("candidate.save_void"), disabled=latest_id is None):

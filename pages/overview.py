@@ -3,10 +3,10 @@ import streamlit as st
 
 from core.figures.progress import Period, children_of, headline, year_end_lists
 from core.figures.tables import mix_table
-from core.format import fmt_percent, md_escape
+from core.format import fmt_percent
 from core.i18n import t
 from core.procedure.stages import Role
-from ui import auth, reports, web, widgets
+from ui import auth, reports, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.overview"))
@@ -17,7 +17,7 @@ before = web.cached_org_figures(version, view.subtree, view.year, view.compare)
 head = headline(figures)
 
 widgets.breadcrumb(view.subtree)
-st.header(t("overview.heading", org=md_escape(head.name), year=view.year))
+text.header(t("overview.heading", org=head.name, year=view.year))
 widgets.headline_metrics(head, headline(before))
 
 children = children_of(figures)
@@ -48,5 +48,5 @@ if Period(view.year, view.as_of).is_over and not children.empty:
     for column, title, rows in ((left, t("overview.commend", percent=fmt_percent(rules.commendation_percent)), commend),
                                 (right, t("overview.correct"), correct)):
         with column:
-            st.subheader(title)
+            text.subheader(title)
             widgets.progress_dataframe(rows)

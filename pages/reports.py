@@ -4,17 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from core.figures.progress import children_of
-from core.format import md_escape
 from core.i18n import t
 from core.procedure.stages import Role
-from ui import auth, reports, web, widgets
+from ui import auth, reports, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.reports"))
 view = widgets.view_controls(actor, compare=False)
 widgets.breadcrumb(view.subtree)
 figures = web.cached_org_figures(web.current_version(), view.subtree, view.year, view.as_of)
-st.subheader(t("reports.summary", year=view.year, org=md_escape(figures.iloc[0]["name"])))
+text.subheader(t("reports.summary", year=view.year, org=figures.iloc[0]["name"]))
 widgets.progress_dataframe(pd.concat([figures.iloc[[0]], children_of(figures)]))
 
 st.subheader(t("reports.official"))

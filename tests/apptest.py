@@ -1,12 +1,13 @@
 """Helpers for AppTest page tests: a demo database per test and signing in through the form."""
 from __future__ import annotations
 
-import re
 import secrets
 import shutil
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from core.format import md_unescape
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -36,16 +37,16 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     return at.button(key=SUBMIT).click().run()
 
 
-def shown(markdown: str) -> str:
-    """Markdown text as the reader sees it: the escapes md_escape adds are not shown."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+def shown(element) -> str:
+    """What a reader sees of a Markdown element (its escapes removed: ui.text escapes all
+    text from outside)."""
+    return md_unescape(str(element.value))
 
 
 def texts(at: AppTest) -> str:
-    """Everything the page shows as text (titles, markdown, metrics, messages, tables), with
-    Markdown's escapes read as the user sees them."""
-    parts = [shown(e.value) for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning",
-                                         "info", "success") for e in getattr(at, kind)]
+    """Everything the page shows as text (titles, markdown, metrics, messages, tables), as read."""
+    parts = [shown(e) for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info",
+                                  "success") for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [df.value.to_string() for df in at.dataframe]
     return "\n".join(str(p) for p in parts)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.access.audit import audit_log
+from core.access.filters import FIRST_YEAR, last_year
 from core.access.scope import Actor, resolve
 from core.access.users import (
     admin_create_user,
@@ -23,7 +24,7 @@ from core.figures.tables import (
     user_state,
     users_table,
 )
-from core.format import fmt_number, md_escape, parse_date
+from core.format import fmt_number, parse_date
 from core.i18n import label, t
 from core.procedure.pipeline import StaleEditError
 from core.procedure.stages import OrgKind, Role, Sector
@@ -46,7 +47,7 @@ from core.structure.plans import (
     save_own_plan,
     save_plans,
 )
-from ui import forms, web, widgets
+from ui import forms, text, web, widgets
 
 
 def _run(write, success: str, *, prefix: str | tuple[str, ...], typed: dict[str, str] | None = None, current=None,
@@ -196,7 +197,7 @@ def plans_tab(actor: Actor) -> None:
     parents = {o.code: o.name for o in tree if any(c.parent_id == o.id for c in tree)}
     left, right = st.columns([3, 1])
     parent = left.selectbox(t("plans.parent"), list(parents), format_func=parents.get, key="plans_parent")
-    year = right.number_input(t("filter.year"), min_value=2000, max_value=date.today().year + 1,
+    year = right.number_input(t("filter.year"), min_value=FIRST_YEAR, max_value=last_year(date.today()),
                               value=date.today().year, step=1, key="plans_year")
     base_key, own_key = f"plans_base_{parent}_{year}", f"plans_own_{parent}_{year}"
     with session_scope(web.engine()) as session:
@@ -212,13 +213,13 @@ def plans_tab(actor: Actor) -> None:
             st.session_state[base_key] = plans_text(copy_of_year(st.session_state[base_key], last))
     own: PlanRow = st.session_state[own_key]
     with st.form(f"plans_own_form_{parent}_{year}"):
-        st.markdown("**" + md_escape(t("plans.own", org=parents[parent], year=int(year))) + "**")
+        text.markdown(text.bold(t("plans.own", org=parents[parent], year=int(year))))
         target_col, members_col = st.columns(2)
         own_target = target_col.text_input(t("field.target"), value=fmt_number(own.target), key=f"{own_key}_target")
         own_members = members_col.text_input(
             t("field.members_start"), value="" if own.members_start is None else fmt_number(own.members_start),
             key=f"{own_key}_members")
-        if st.form_submit_button(t("plans.save_own", org=parents[parent])):
+        if st.form_submit_button(text.literal(t("plans.save_own", org=parents[parent]))):
             row = PlanRow(parent, own_target, own_members, own.version)
 
             def own_now(session) -> dict[str, str]:
@@ -248,7 +249,7 @@ def plans_tab(actor: Actor) -> None:
     if total is None:
         st.warning(t("plans.coverage_unknown"))
     else:
-        check = st.success if total >= own.target else st.warning
+        check = text.success if total >= own.target else text.warning
         check(t("plans.coverage", children=fmt_number(total), parent=fmt_number(own.target)))
     if st.button(t("plans.save"), key="plans_save", type="primary"):
         # After a refusal because someone else saved meanwhile, the grid is read again and what
@@ -267,7 +268,7 @@ def audit_tab(actor: Actor) -> None:
     try:
         since = parse_date(since_text) if since_text.strip() else None
     except ValueError as exc:
-        st.warning(str(exc))
+        text.warning(str(exc))
         since = None
     with session_scope(web.engine()) as session:
         entries = audit_log(session, actor, username=who or None, entity=entity or None, since=since)

@@ -37,12 +37,12 @@ from core.access.users import (
     still_allowed,
 )
 from core.config import Settings, SettingsError, cookie_key_for
-from core.format import fmt_datetime, md_escape
+from core.format import fmt_datetime
 from core.i18n import t
 from core.procedure.stages import Role
 from core.storage.db import session_scope
 from core.storage.models import utcnow
-from ui import faults, web
+from ui import faults, text, web
 
 ACCOUNT_KEY = "ptdv_account"
 ACTIVITY_KEY = "ptdv_last_activity"
@@ -70,7 +70,7 @@ def _authenticator(settings: Settings, directory: dict[str, dict]) -> stauth.Aut
     try:
         cookie_key = cookie_key_for(settings)
     except SettingsError as exc:  # outside demo mode, no usable key: refuse to run, say why
-        st.error(t("error.settings", detail=exc))
+        text.error(t("error.settings", detail=exc))
         st.stop()
     return stauth.Authenticate(
         {"usernames": directory},
@@ -125,7 +125,7 @@ def _after_form_failure(directory: dict[str, dict], settings: Settings) -> None:
     else:  # a name nobody has: the library checked no password, so spend the time of one
         spend_a_password_check()
     st.error(t("auth.wrong"))
-    st.caption(t("auth.lockout_rule", attempts=settings.max_failed_sign_ins, minutes=settings.lockout_minutes))
+    text.caption(t("auth.lockout_rule", attempts=settings.max_failed_sign_ins, minutes=settings.lockout_minutes))
 
 
 def _cookie_expiry(settings: Settings) -> datetime | None:
@@ -241,7 +241,7 @@ def signed_in() -> Account | None:
 def sign_out_box(account: Account) -> None:
     """Who is signed in, and the button that signs out (handled at the start of the next run)."""
     with st.sidebar:
-        st.caption(t("auth.signed_in_as", name=md_escape(account.display_name), org=md_escape(account.org_name)))
+        text.caption(t("auth.signed_in_as", name=account.display_name, org=account.org_name))
         st.button(t("auth.sign_out"), key="sign_out", width="stretch", on_click=_request_sign_out)
 
 
@@ -264,7 +264,7 @@ def _form_sign_in(authenticator: stauth.Authenticate, directory: dict[str, dict]
         if status is False:
             _after_form_failure(directory, settings)
         elif notice:
-            st.info(notice)
+            text.info(notice)
         return None
     username = st.session_state["username"]
     # The library marks the entry it checked a password against: a form sign-in, not a cookie.
@@ -274,7 +274,7 @@ def _form_sign_in(authenticator: stauth.Authenticate, directory: dict[str, dict]
             locked_until = lockout_end(session, username)
         if locked_until is not None:  # the right password during a lockout: say so, and until when
             _forget()
-            st.error(t("auth.locked", until=fmt_datetime(locked_until)))
+            text.error(t("auth.locked", until=fmt_datetime(locked_until)))
             return None
     account = _start_session(username, from_form=from_form, settings=settings)
     if account is None:  # signed out, idle too long or disabled since the cookie was written

@@ -25,6 +25,7 @@ from streamlit.errors import FragmentHandledException
 
 from core.i18n import t
 from core.storage.faults import database_fault
+from ui import text
 
 logger = logging.getLogger("ptdv.faults")
 PENDING_KEY = "ptdv_fault"
@@ -53,7 +54,7 @@ def show_pending() -> None:
     """The message of a callback that failed before this run, once."""
     message = st.session_state.pop(PENDING_KEY, None)
     if message:
-        st.error(message)
+        text.error(message)
 
 
 @contextmanager
@@ -65,7 +66,7 @@ def boundary() -> Iterator[None]:
     except FragmentHandledException:  # Streamlit's own signal, already handled
         raise
     except Exception as error:  # the boundary: anything at all, never shown as it is
-        st.error(report(error))
+        text.error(report(error))
 
 
 def guarded(body: Callable[P, R]) -> Callable[P, R | None]:
@@ -77,7 +78,7 @@ def guarded(body: Callable[P, R]) -> Callable[P, R | None]:
         except FragmentHandledException:
             raise
         except Exception as error:
-            st.error(report(error))
+            text.error(report(error))
             return None
     return run
 

@@ -9,7 +9,7 @@ import streamlit as st
 from core.access.scope import NotFoundError, ScopeError
 from core.access.users import UserError
 from core.figures.tables import beside_record_table
-from core.format import md_escape
+from core.format import EARLIEST_DATE, LATEST_DATE
 from core.i18n import label, t
 from core.procedure.pipeline import (
     CandidateInput,
@@ -20,6 +20,7 @@ from core.procedure.pipeline import (
 )
 from core.procedure.stages import RELIGIONS, Education, Occupation, Qualification
 from core.storage.models import Candidate
+from ui import text
 
 # What a write can answer instead of writing; each carries its Vietnamese message.
 REFUSALS = (FormError, RuleViolation, StaleEditError, ScopeError, NotFoundError, UserError, ValueError)
@@ -59,14 +60,14 @@ def show_done() -> None:
         return
     outcome, message, detail = pending
     if outcome == "refused":
-        st.toast(t("form.stale_toast"), icon=":material/error:")
-        st.error(md_escape(message))
+        text.toast(t("form.stale_toast"), icon=":material/error:")
+        text.error(message)
         if detail is not None and not detail.empty:
-            st.caption(t("form.stale_beside"))
+            text.caption(t("form.stale_beside"))
             st.dataframe(detail, hide_index=True, width="stretch")
         return
-    st.toast(md_escape(message), icon=":material/check_circle:")
-    st.success(md_escape(message))
+    text.toast(message, icon=":material/check_circle:")
+    text.success(message)
     if detail is not None:
         st.page_link("pages/candidate.py", label=t("branch.open_added"), query_params={"id": str(detail)},
                      icon=":material/open_in_new:")
@@ -78,21 +79,20 @@ def show_refusal(exc: Exception) -> None:
     to that record."""
     # On a phone the lines below the button can be off the screen: a short toast is seen where
     # the user is (a long one would be cut, behind Streamlit's English "view more").
-    st.toast(t("form.refused_toast"), icon=":material/error:")
+    text.toast(t("form.refused_toast"), icon=":material/error:")
     if isinstance(exc, RuleViolation) and exc.needs_ack:
-        st.warning(str(exc) + " " + t("candidate.ack_hint"))
+        text.warning(str(exc) + " " + t("candidate.ack_hint"))
         return
     for message in getattr(exc, "errors", None) or [str(exc)]:
-        st.error(message)
+        text.error(message)
     if isinstance(exc, DuplicateCandidateError):
-        st.page_link("pages/candidate.py", label=t("form.duplicate_open", name=md_escape(exc.full_name)),
+        st.page_link("pages/candidate.py", label=text.literal(t("form.duplicate_open", name=exc.full_name)),
                      query_params={"id": exc.candidate_id})
 
 
 # A date typed outside the widget's range is dropped by the browser, which keeps the previous
 # value without a word (and a form would save it): the range is wide, the checks are in core.
-OLDEST = date(1900, 1, 1)
-LATEST = date(2100, 12, 31)
+OLDEST, LATEST = EARLIEST_DATE, LATEST_DATE
 
 
 def date_field(label_text: str, value: date | None, key: str, container=st) -> date | None:

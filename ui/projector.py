@@ -14,10 +14,10 @@ from core.access.scope import Actor, Subtree
 from core.figures.progress import children_of, headline
 from core.figures.projector import ProjectorView, admitted_between, parse_projector
 from core.figures.style import STATUS_SYMBOLS
-from core.format import VIETNAM_TIME, fmt_date, fmt_number, fmt_percent, md_escape
+from core.format import VIETNAM_TIME, fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
 from core.storage.db import session_scope
-from ui import auth, faults, web
+from ui import auth, faults, text, web
 from ui.charts import funnel_chart, progress_chart, vega_spec
 
 THEME = {
@@ -44,6 +44,9 @@ CSS = """
 """
 
 
+ITEM = text.Md("\n- ")  # a list item of ours; the text after it is escaped
+
+
 def _big(chart, theme: str):
     colours = THEME[theme]
     return (chart.configure(background=colours["background"])
@@ -59,8 +62,8 @@ def _headline(figures: pd.DataFrame) -> None:
     left.metric(t("projector.admitted"), f"{fmt_number(head.admitted)}/{fmt_number(head.target)}")
     middle.metric(t("projector.percent_plan"), fmt_percent(head.percent_plan))
     right.metric(t("projector.grassroots"), f"{fmt_number(head.grassroots_admitting)}/{fmt_number(head.grassroots_total)}")
-    st.markdown(f"{t('projector.percent_members')}: **{fmt_percent(head.percent_members, 2)}**"
-                + (f" – {label('band', head.band)}" if head.band else ""))
+    text.markdown(text.md(t("projector.percent_members"), ": ", text.bold(fmt_percent(head.percent_members, 2)),
+                          f" – {label('band', head.band)}" if head.band else ""))
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
@@ -83,9 +86,10 @@ def _lagging(figures: pd.DataFrame) -> None:
     if lagging.empty:
         st.markdown(t("projector.no_lagging"))
         return
-    st.markdown("\n".join(
-        f"- {STATUS_SYMBOLS[s]} {md_escape(n)} — **{fmt_number(a)}/{fmt_number(tg)}** ({label('status', s)})"
-        for s, n, a, tg in zip(lagging["status"], lagging["name"], lagging["admitted"], lagging["target"])))
+    rows = zip(lagging["status"], lagging["name"], lagging["admitted"], lagging["target"])
+    text.markdown(text.md(*(text.md(ITEM, STATUS_SYMBOLS[s], " ", n, " — ",
+                                    text.bold(f"{fmt_number(a)}/{fmt_number(tg)}"), f" ({label('status', s)})")
+                            for s, n, a, tg in rows)))
 
 
 def _movers(rows: pd.DataFrame, column: str) -> None:
@@ -93,12 +97,13 @@ def _movers(rows: pd.DataFrame, column: str) -> None:
     if shown.empty:
         st.markdown(t("projector.nothing"))
         return
-    st.markdown("\n".join(f"- {md_escape(n)} — **+{fmt_number(v)}**" for n, v in zip(shown["name"], shown[column])))
+    text.markdown(text.md(*(text.md(ITEM, n, " — ", text.bold(f"+{fmt_number(v)}"))
+                            for n, v in zip(shown["name"], shown[column]))))
 
 
 def _panel(name: str, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, version: int, theme: str) -> None:
     view = pv.view
-    st.header(t(f"projector.panel.{name}"))
+    text.header(t(f"projector.panel.{name}"))
     if name == "headline":
         _headline(figures)
     elif name == "ranking":
@@ -110,14 +115,14 @@ def _panel(name: str, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, ve
     elif name == "month":
         start = view.as_of.replace(day=1)
         month = _month(version, view.subtree, start, view.as_of)
-        st.markdown(t("projector.month_heading", start=fmt_date(start), end=fmt_date(view.as_of),
+        text.markdown(t("projector.month_heading", start=fmt_date(start), end=fmt_date(view.as_of),
                       total=fmt_number(int(month["admitted"].sum()))))
         _movers(month, "admitted")
     elif name == "change":
         before = web.cached_org_figures(version, view.subtree, view.year, view.compare)
         now, then = children_of(figures).set_index("code"), before.set_index("code")
         now["delta"] = now["admitted"] - then["admitted"].reindex(now.index).fillna(0).astype("int64")
-        st.markdown(t("projector.change_heading", since=fmt_date(view.compare), end=fmt_date(view.as_of),
+        text.markdown(t("projector.change_heading", since=fmt_date(view.compare), end=fmt_date(view.as_of),
                       delta=fmt_number(int(headline(figures).admitted - headline(before).admitted))))
         _movers(now.sort_values("delta", ascending=False), "delta")
 
@@ -135,7 +140,7 @@ def show(actor: Actor) -> None:
         pv, notices = parse_projector(session, actor, st.query_params.to_dict(), today=date.today())
     st.html(CSS.format(**THEME[pv.theme]))
     for notice in notices:
-        st.caption(notice)
+        text.caption(notice)
     state = st.session_state.setdefault("pj", {"index": 0, "paused": False, "shown_at": time.monotonic()})
 
     @st.fragment(run_every=pv.seconds)
@@ -146,7 +151,7 @@ def show(actor: Actor) -> None:
             state["index"], state["shown_at"] = (state["index"] + 1) % len(pv.panels), time.monotonic()
         version = web.current_version()  # an edit anywhere shows at the next interval
         figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
-        st.title(t("projector.heading", org=md_escape(headline(figures).name), year=view.year))
+        text.title(t("projector.heading", org=headline(figures).name, year=view.year))
         _panel(pv.panels[state["index"]], figures, view.subtree.actor, replace(pv, view=view), version, pv.theme)
         controls(pv, state)
 
@@ -175,4 +180,4 @@ def controls(pv: ProjectorView, state: dict) -> None:
         go(chosen)
         st.rerun(scope="fragment")
     now = datetime.now(VIETNAM_TIME).strftime("%H:%M:%S")
-    st.caption(t("projector.updated", time=now, seconds=pv.seconds))
+    text.caption(t("projector.updated", time=now, seconds=pv.seconds))

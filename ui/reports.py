@@ -51,7 +51,7 @@ from core.office.report import (
 from core.office.xlsx import XLSX_MIME
 from core.procedure.stages import Role
 from core.storage.db import session_scope
-from ui import auth, forms, web
+from ui import auth, forms, text, web
 
 EXPORTS = ("progress", "alerts", "candidates", "plans")
 
@@ -114,7 +114,7 @@ def report_section(actor: Actor, view: View) -> None:
     signer = middle.text_input(t("reports.signer_name"), default.signer_name, key="rep_signer_name")
     recipients = right.text_area(t("reports.recipients"), "\n".join(default.recipients), key="rep_recipients")
     if signed_on is None:  # emptied: the report is not dated for the user
-        st.warning(t("form.date_required", field=t("reports.signed_on")))
+        text.warning(t("form.date_required", field=t("reports.signed_on")))
         return
     heading = ReportHeading(number=number, place=place, signed_on=signed_on, upper_body=upper,
                             issuing_body=issuing, on_behalf=on_behalf, signer_title=title, signer_name=signer,
@@ -131,7 +131,7 @@ def report_section(actor: Actor, view: View) -> None:
 def _import_form(actor: Actor, kind: str) -> None:
     settings = web.settings()
     limit = settings.import_max_megabytes
-    st.caption(t(f"import.{kind}_help"))
+    text.caption(t(f"import.{kind}_help"))
     st.download_button(t("import.template"), data=_deferred(lambda s, a, r: template_workbook(kind)), mime=XLSX_MIME, on_click="ignore",
                        icon=":material/download:",
                        file_name=export_file_name(f"template_{kind}", None), key=f"template_{kind}")
@@ -148,12 +148,12 @@ def _import_form(actor: Actor, kind: str) -> None:
             else:
                 result = import_plans(session, actor, **options)
     except ImportRefused as exc:
-        st.error(str(exc))
+        text.error(str(exc))
         st.dataframe(import_errors_table(exc.errors), hide_index=True, width="stretch")
     except forms.REFUSALS as exc:
         forms.show_refusal(exc)
     else:
-        st.success(t(f"import.done_{kind}", created=fmt_number(result.created), updated=fmt_number(result.updated),
+        text.success(t(f"import.done_{kind}", created=fmt_number(result.created), updated=fmt_number(result.updated),
                      unchanged=fmt_number(result.unchanged)))
 
 

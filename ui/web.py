@@ -32,6 +32,7 @@ from core.figures.progress import children_of, is_large_subtree, org_figures
 from core.procedure.candidates import candidates_in_scope, students_turning_18
 from core.storage.db import data_version, session_scope
 from core.structure.organizations import active_cells
+from ui import text
 from ui.charts import funnel_chart, months_chart, progress_chart, trend_chart, vega_spec
 
 
@@ -70,7 +71,7 @@ def view_from_url(actor: Actor) -> View:
     with session_scope(engine()) as session:
         view, notices = parse_view(session, actor, st.query_params.to_dict(), today=date.today())
     for notice in notices:
-        st.warning(notice)
+        text.warning(notice)
     return view
 
 

@@ -7,13 +7,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core.access.filters import View
+from core.access.filters import View, year_choices
 from core.access.scope import Actor, Subtree
 from core.figures.progress import LARGE_SUBTREE, Headline
 from core.figures.tables import progress_table
 from core.format import fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
-from ui import faults, web
+from ui import faults, text, web
 from ui.charts import DRILL
 from ui.forms import LATEST, OLDEST
 
@@ -52,7 +52,7 @@ def view_controls(actor: Actor, *, compare: bool = True) -> View:
     the URL (?year=&asof=&cmp=). Refused parameters get a message and their default."""
     view = web.view_from_url(actor)
     today = date.today()
-    years = sorted({*range(today.year, today.year - 5, -1), view.year}, reverse=True)
+    years = year_choices(today, view.year)
     columns = st.columns([3, 1, 1] if compare else [4, 1])
     # The widgets write the URL (their callbacks run before the next run), and the view is
     # what the URL says once checked: a refused value gets its message and the default.
@@ -74,7 +74,8 @@ def breadcrumb(subtree: Subtree) -> None:
     crumbs = web.cached_ancestors(web.current_version(), subtree)
     names = dict(crumbs)
     _bound("f_crumb", crumbs[-1][0])
-    st.pills(t("filter.tree"), list(names), format_func=names.get, key="f_crumb",
+    # Pills read their options as Markdown: an organization's name is shown as typed.
+    st.pills(t("filter.tree"), list(names), format_func=lambda code: text.literal(names[code]), key="f_crumb",
              on_change=_to_url, args=("org", "f_crumb"))
 
 
@@ -96,7 +97,7 @@ def drill_down(children: pd.DataFrame) -> None:
 
 def lists_further_down() -> None:
     """Why lists of single candidates are not shown for a large organization."""
-    st.info(t("scope.lists_further_down", limit=fmt_number(LARGE_SUBTREE)))
+    text.info(t("scope.lists_further_down", limit=fmt_number(LARGE_SUBTREE)))
 
 
 def drilled_from_chart(event, key: str) -> None:
@@ -125,20 +126,21 @@ def headline_metrics(now: Headline, before: Headline) -> None:
     first, second, third, fourth = st.columns(4)
     first.metric(t("metric.admitted"), f"{fmt_number(now.admitted)}/{fmt_number(now.target)}",
                  delta=_delta(now.admitted, before.admitted), help=since)
-    first.caption(t("metric.percent_plan", percent=fmt_percent(now.percent_plan)))
+    text.caption(t("metric.percent_plan", percent=fmt_percent(now.percent_plan)), container=first)
     second.metric(t("metric.percent_members"), fmt_percent(now.percent_members, 2),
                   delta=_delta(now.percent_members, before.percent_members, 2, t("metric.points")), help=since)
     if now.band:
-        second.caption(f"{label('band', now.band)} – {t('metric.members', members=fmt_number(now.members_start))}")
+        text.caption(f"{label('band', now.band)} – {t('metric.members', members=fmt_number(now.members_start))}",
+                     container=second)
     third.metric(t("metric.done"), f"{now.status_counts['done']}/{now.planned_children}",
                  delta=_delta(now.status_counts["done"], before.status_counts["done"]), help=since)
     unplanned = now.status_counts["no_target"]
-    third.caption(t("metric.statuses", on_pace=now.status_counts["on_pace"], behind=now.status_counts["behind"],
-                    at_risk=now.status_counts["at_risk"] + now.status_counts["missed"])
-                  + (t("metric.no_target", count=unplanned) if unplanned else ""))
+    text.caption(t("metric.statuses", on_pace=now.status_counts["on_pace"], behind=now.status_counts["behind"],
+                   at_risk=now.status_counts["at_risk"] + now.status_counts["missed"])
+                 + (t("metric.no_target", count=unplanned) if unplanned else ""), container=third)
     fourth.metric(t("metric.grassroots"), f"{fmt_number(now.grassroots_admitting)}/{fmt_number(now.grassroots_total)}",
                   delta=_delta(now.grassroots_admitting, before.grassroots_admitting), help=since)
-    fourth.caption(since)
+    text.caption(since, container=fourth)
 
 
 def progress_dataframe(rows: pd.DataFrame) -> None:

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, NotFoundError, ScopeError
 from core.config import Settings
+from core.format import clean_text
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
@@ -131,7 +132,7 @@ def _insert_user(session: Session, *, username: str, display_name: str, password
     """Write a checked new user in the caller's transaction, audited."""
     user = User(
         username=username,
-        display_name=display_name.strip() or username,
+        display_name=clean_text(display_name) or username,
         password_hash=hash_password(password),
         role=role,
         organization_id=organization.id,

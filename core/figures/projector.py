@@ -20,6 +20,7 @@ from core.figures.progress import (
     orgs_on_screen,
     roll_to_screen,
 )
+from core.format import fmt_echo, is_clean_url_text, parse_ascii_int
 from core.i18n import t
 
 PANELS = ("headline", "ranking", "funnel", "lagging", "month", "change")
@@ -49,21 +50,23 @@ def parse_projector(
         view = replace(view, compare=view.as_of - timedelta(days=DEFAULT_SINCE_DAYS))
     panels = PANELS
     if params.get("panels"):
-        asked = tuple(p.strip() for p in params["panels"].split(",") if p.strip())
+        raw = params["panels"]
+        asked = tuple(p.strip() for p in raw.split(",") if p.strip()) if is_clean_url_text(raw) else ()
         if asked and all(p in PANELS for p in asked):
             panels = asked
         else:
-            notices.append(t("projector.bad_panels", value=params["panels"], panels=",".join(PANELS)))
+            notices.append(t("projector.bad_panels", value=fmt_echo(raw), panels=",".join(PANELS)))
     seconds = DEFAULT_SECONDS
     if params.get("seconds"):
         raw = params["seconds"]
-        if raw.isdigit() and MIN_SECONDS <= int(raw) <= MAX_SECONDS:
-            seconds = int(raw)
+        asked_seconds = parse_ascii_int(raw, low=MIN_SECONDS, high=MAX_SECONDS)
+        if asked_seconds is None:
+            notices.append(t("projector.bad_seconds", value=fmt_echo(raw), low=MIN_SECONDS, high=MAX_SECONDS))
         else:
-            notices.append(t("projector.bad_seconds", value=raw, low=MIN_SECONDS, high=MAX_SECONDS))
+            seconds = asked_seconds
     theme = params.get("theme") or THEMES[0]
     if theme not in THEMES:
-        notices.append(t("projector.bad_theme", value=theme))
+        notices.append(t("projector.bad_theme", value=fmt_echo(theme)))
         theme = THEMES[0]
     return ProjectorView(view, panels, seconds, theme), notices
 

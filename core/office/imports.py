@@ -19,12 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.access.filters import FIRST_YEAR
+from core.access.filters import FIRST_YEAR, last_year
 from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.config import RuleSettings
-from core.format import parse_date
+from core.format import clean_text, fmt_echo, parse_ascii_int, parse_date
 from core.i18n import label, t
 from core.office.exports import Field, candidate_fields, plan_fields
 from core.office.xlsx import WorkbookError, as_date, read_first_sheet
@@ -88,7 +89,8 @@ class ImportResult:
 
 
 def _normal(text: object) -> str:
-    return " ".join(str(text or "").split()).casefold()
+    """A header or a choice as compared: NFC (typed with combining accents or not), one space, any case."""
+    return clean_text(str(text or "")).casefold()
 
 
 def _columns(header: tuple[object, ...], fields: tuple[Field, ...]) -> tuple[dict[int, Field], list[RowError]]:
@@ -116,7 +118,7 @@ def _parse(field: Field, value: object) -> object:
     """A cell's value as the field's type; ValueError with a Vietnamese message otherwise."""
     kind = field.column.kind
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value, one_line=False)  # NFC: a code or a name typed in NFD is the same text
     if value is None or value == "":
         if field.required:
             raise ValueError(t("import.required"))
@@ -319,10 +321,11 @@ def _existing_candidates(session: Session, orgs: list[Organization]) -> set[tupl
 
 
 def _year(value: object, today: date) -> int:
-    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not FIRST_YEAR <= int(text) <= today.year + 1:
-        raise ValueError(t("error.bad_year", value=value))
-    return int(text)
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    year = parse_ascii_int(text, low=FIRST_YEAR, high=last_year(today))
+    if year is None:
+        raise ValueError(t("import.bad_year", value=fmt_echo(value), first=FIRST_YEAR, last=last_year(today)))
+    return year
 
 
 def import_plans(session: Session, actor: Actor, *, data: bytes, file_name: str, today: date, max_bytes: int
@@ -366,8 +369,12 @@ def import_plans(session: Session, actor: Actor, *, data: bytes, file_name: str,
         select(YearPlan).where(YearPlan.organization_id.in_([o.id for o, *_ in checked]))
     ).all()}
     # Everything above only reads; the write lock is taken here, for the writing alone.
-    written = write_plans(session, actor, action="import_plans", changes=[
-        PlanChange(org, year, target, members, plans.get((org.id, year))) for org, year, target, members in checked])
+    try:
+        written = write_plans(session, actor, action="import_plans", changes=[
+            PlanChange(org, year, target, members, plans.get((org.id, year))) for org, year, target, members in checked])
+    except IntegrityError:  # another import wrote the same (organization, year) after we looked
+        session.rollback()
+        raise ImportRefused([RowError(0, "", t("import.busy"))]) from None
     created = sum(before is None for before, _plan in written)
     updated = len(written) - created
     if written:

@@ -41,6 +41,11 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 MAX_UNPACKED_RATIO = 100
 MAX_UNPACKED_BYTES = 60_000_000
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+# What one import reads at most: a sheet declaring more (openpyxl would pad every row to the
+# declared width: "A1:XFD1048576" is 17 billion cells from a 5 KB file) is refused before a row is
+# read, and one that declares nothing is read row by row only up to these limits.
+MAX_ROWS = 50_000  # the header included; a province's candidates fit in one file
+MAX_COLUMNS = 100  # the candidate list has fewer than 40
 
 
 @dataclass(frozen=True)
@@ -168,15 +173,20 @@ class WorkbookError(ValueError):
 
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old .xls format
+# An .xlsx with a password is an OLE2 file too, holding the encrypted workbook beside this stream.
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 
 def read_first_sheet(data: bytes, *, file_name: str, max_bytes: int) -> list[tuple[object, ...]]:
     """The rows of the first worksheet (values as Excel stores them, formulas as their last
     computed value), or WorkbookError saying why the file cannot be read."""
+    if not data:
+        raise WorkbookError(t("import.empty_file", name=file_name))
     if len(data) > max_bytes:
         raise WorkbookError(t("import.too_large", name=file_name, size=_megabytes(len(data)), limit=_megabytes(max_bytes)))
     if data.startswith(OLE2_SIGNATURE):
-        raise WorkbookError(t("import.old_excel", name=file_name))
+        key = "import.encrypted" if ENCRYPTION_STREAM in data else "import.old_excel"
+        raise WorkbookError(t(key, name=file_name))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -191,11 +201,39 @@ def read_first_sheet(data: bytes, *, file_name: str, max_bytes: int) -> list[tup
     except Exception:  # openpyxl raises many kinds on a zip that is not a workbook
         raise WorkbookError(t("import.not_excel", name=file_name)) from None
     try:
-        return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)] if book.worksheets else []
+        return _limited_rows(book.worksheets[0], file_name) if book.worksheets else []
+    except WorkbookError:
+        raise
     except (ArithmeticError, ValueError, TypeError):  # a number cell holding "nan", or 5.000 digits
         raise WorkbookError(t("import.unreadable_cell", name=file_name)) from None
     finally:
         book.close()
+
+
+def _limited_rows(sheet, file_name: str) -> list[tuple[object, ...]]:
+    """The sheet's rows, refused (WorkbookError) past MAX_ROWS or MAX_COLUMNS: first by the size
+    the sheet declares, then, with that size forgotten, row by row as they are read."""
+    declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+    _check_size(declared_rows, declared_columns, file_name)
+    sheet.reset_dimensions()  # rows as stored, not padded to a declared width
+    rows = []
+    try:
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_size(number, len(row), file_name)
+            rows.append(tuple(row))
+    except (WorkbookError, ArithmeticError, ValueError, TypeError):  # told by the caller
+        raise
+    except Exception:  # a damaged sheet inside a sound zip: openpyxl raises many kinds
+        raise WorkbookError(t("import.unreadable", name=file_name)) from None
+    return rows
+
+
+def _check_size(rows: int, columns: int, file_name: str) -> None:
+    if rows > MAX_ROWS:
+        raise WorkbookError(t("import.too_many_rows", name=file_name, rows=fmt_number(rows), limit=fmt_number(MAX_ROWS)))
+    if columns > MAX_COLUMNS:
+        raise WorkbookError(t("import.too_many_columns", name=file_name, columns=fmt_number(columns),
+                              limit=fmt_number(MAX_COLUMNS)))
 
 
 def _megabytes(size: int) -> str:

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from core.access.audit import audit_frame
+from core.access.filters import MAX_RECORD_ID
 from core.access.scope import Actor, NotFoundError, ScopeError, Subtree
 from core.i18n import t
 from core.procedure.pipeline import effective_events
@@ -88,7 +89,8 @@ def candidate_records(session: Session, subtree: Subtree) -> pd.DataFrame:
 def candidate_detail(session: Session, actor: Actor, candidate_id: int) -> tuple[Candidate, Organization]:
     """One candidate and its organization, if the caller may see it."""
     _personal(actor, str(candidate_id))
-    candidate = session.get(Candidate, candidate_id)
+    # An id the database cannot hold is one it has no record of (not an error with SQL in it).
+    candidate = session.get(Candidate, candidate_id) if 0 < candidate_id <= MAX_RECORD_ID else None
     if candidate is None:
         raise NotFoundError(t("error.not_found"))
     org = session.get(Organization, candidate.organization_id)

@@ -5,7 +5,6 @@ entry, the data version), or raises and writes nothing.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from core.access.audit import audit_row, record_audit, snapshot
 from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.config import RuleSettings
 from core.errors import FormError
-from core.format import fmt_date, fmt_number
+from core.format import clean_text, fmt_date, fmt_number
 from core.i18n import t
 from core.procedure.rules import (
     CandidateFacts,
@@ -270,8 +269,8 @@ def record_stage(
         candidate_id=candidate.id,
         stage=stage.value,
         event_date=event_date,
-        document_number=document_number.strip(),
-        note=note.strip(),
+        document_number=clean_text(document_number),
+        note=clean_text(note, one_line=False),
         votes_for=votes_for,
         votes_total=votes_total,
         acknowledged=",".join(f.code for f in acked),
@@ -307,8 +306,8 @@ def record_exit(
         candidate_id=candidate.id,
         stage=exit_.value,
         event_date=event_date,
-        document_number=document_number.strip(),
-        note=reason.strip(),
+        document_number=clean_text(document_number),
+        note=clean_text(reason, one_line=False),
         recorded_by=actor.username,
     )
     return _append_event(session, actor, candidate, event, "record_exit")
@@ -348,7 +347,7 @@ def void_event(
         candidate_id=candidate.id,
         stage=original.stage,
         event_date=original.event_date,
-        note=reason.strip(),
+        note=clean_text(reason, one_line=False),
         replaces_event_id=event_id,
         voids=True,
         recorded_by=actor.username,
@@ -383,6 +382,13 @@ class CandidateInput:
     sponsor2_since: date | None = None
     youth_union_resolution_date: date | None = None
     new_member_class_date: date | None = None
+
+    def __post_init__(self) -> None:
+        # Every text as stored, whatever typed it (a form, an import, Unikey's composite mode,
+        # macOS): NFC, trimmed, one space between words; so the same name is the same text.
+        for name, value in vars(self).items():
+            if isinstance(value, str):
+                object.__setattr__(self, name, clean_text(value))
 
 
 # The texts of a candidate a person types (or a file gives): each measured against its column.
@@ -429,7 +435,6 @@ def check_candidate_input(data: CandidateInput, *, today: date) -> list[str]:
 def _apply(candidate: Candidate, data: CandidateInput) -> None:
     for name, value in vars(data).items():
         setattr(candidate, name, value.strip() if isinstance(value, str) else value)
-    candidate.full_name = unicodedata.normalize("NFC", candidate.full_name)  # the same text, one way of writing it
     candidate.ethnic_minority = candidate.ethnicity.strip().lower() not in ("", "kinh")
 
 

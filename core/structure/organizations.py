@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, ScopeError, Subtree, org_by_code
+from core.format import clean_text
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import CELL_KINDS, OrgKind, Role, Sector
@@ -89,7 +90,7 @@ def add_organization(
 ) -> Organization:
     """Add an organization under a parent of the admin's subtree."""
     parent = _admin_org(session, actor, parent_code, None)
-    code = code.strip().upper()
+    code, name = clean_text(code).upper(), clean_text(name)
     errors = []
     if not code or len(code) > max_length(Organization, "code") or not set(code) <= CODE_ALLOWED:
         errors.append(t("form.code_required"))
@@ -103,7 +104,7 @@ def add_organization(
         errors.append(t("form.bad_choice", field=t("col.organization")))
     if errors:
         raise FormError(errors)
-    org = Organization(code=code, name=name.strip(), parent_id=parent.id, path="/", depth=parent.depth + 1,
+    org = Organization(code=code, name=name, parent_id=parent.id, path="/", depth=parent.depth + 1,
                        kind=kind, sector=sector, version=0)
     session.add(org)
     session.flush()
@@ -116,12 +117,13 @@ def rename_organization(
 ) -> Organization:
     """Give an organization a new name."""
     org = _admin_org(session, actor, org_code, expected_version)
-    if not name.strip():
+    name = clean_text(name)
+    if not name:
         raise FormError([t("form.org_name_required")])
     if message := too_long(name, Organization, "name", t("org.name")):
         raise FormError([message])
     before = snapshot(org)
-    org.name = name.strip()
+    org.name = name
     return _saved(session, actor, org, "rename_organization", before)
 
 

@@ -372,7 +372,7 @@ def test_bad_plan_rows_use_the_grid_rules(engine):
             (3, "Chỉ tiêu kết nạp"): "Dòng «Đảng bộ xã C2», cột «Chỉ tiêu»: «-1» là số âm; chỉ ghi số nguyên không âm.",
             (4, "Chỉ tiêu kết nạp"): "Dòng «Chi bộ Trường THPT S», cột «Chỉ tiêu»: «2,5» không phải số nguyên (dấu phẩy "
                                      "là phần thập phân; hàng nghìn ngăn bằng dấu chấm, ví dụ 1.000).",
-            (5, "Năm"): "Năm không hợp lệ: «hai nghìn».",
+            (5, "Năm"): "Năm không hợp lệ: «hai nghìn» (từ 2000 đến 2027).",
             (6, "Mã tổ chức"): "Trùng với dòng 2 trong tệp.",
             (7, "Đảng viên đầu năm"): "Dòng «Chi bộ thôn B», cột «Đảng viên đầu năm»: «nhiều» không phải là số.",
         }

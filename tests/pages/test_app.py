@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import app, sign_in, texts
+from tests.apptest import app, shown, sign_in, texts
 
 
 def test_first_start_on_an_empty_database_loads_the_demo(tmp_path, monkeypatch):
@@ -37,5 +37,5 @@ def test_outside_demo_mode_a_bad_cookie_key_stops_the_app(tmp_path, monkeypatch,
         monkeypatch.setenv("PTDV_COOKIE_KEY", key)
     at = app().run()
     assert not at.exception
-    assert message in at.error[0].value
+    assert message in shown(at.error[0])
     assert not at.text_input  # no sign-in form either

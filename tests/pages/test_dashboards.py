@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import date
 
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
+from core.format import md_unescape
 from tests.apptest import open_page, texts
 
 
@@ -65,7 +67,7 @@ def test_drill_down_and_back_up(demo_app):
     at.selectbox(key="f_drill").select("KB-HDND").run()
     assert at.query_params["org"] == "KB-HDND"
     assert "Đảng bộ HĐND & UBND huyện – năm 2023" in texts(at)
-    assert at.pills(key="f_crumb").options == ["Huyện ủy Kim Bảng", "Đảng bộ HĐND & UBND huyện"]
+    assert [md_unescape(o) for o in at.pills(key="f_crumb").options] == ["Huyện ủy Kim Bảng", "Đảng bộ HĐND & UBND huyện"]
     at.pills(key="f_crumb").set_value("KB").run()
     assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
 
@@ -74,7 +76,7 @@ def test_parameters_out_of_scope_or_invalid_get_a_message_and_the_default(demo_a
     at = open_page("bithu.hdnd", "pages/overview.py", org="KB-THANHSON", year="hai-nghin", asof="31/02/2026")
     shown = texts(at)
     assert "Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem." in shown
-    assert "Năm không hợp lệ: «hai-nghin»." in shown
+    assert f"Năm không hợp lệ: «hai-nghin» (chọn một năm từ 2000 đến {date.today().year + 1}); dùng năm hiện tại." in shown
     assert "Ngày không hợp lệ: «31/02/2026»" in shown
     assert "Đảng bộ HĐND & UBND huyện – năm 2026" in shown
     assert "Thanh Sơn" not in shown

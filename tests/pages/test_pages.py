@@ -10,7 +10,7 @@ import pytest
 from core.access.navigation import PAGES
 from core.format import fmt_datetime
 from core.storage.models import utcnow
-from tests.apptest import ROOT, app, sign_in, texts
+from tests.apptest import ROOT, app, shown, sign_in, texts
 from ui.auth import ACTIVITY_KEY
 
 ALL_PAGES = [spec.file for spec in PAGES if spec.in_menu]
@@ -57,7 +57,7 @@ LOCKOUT_RULE = "Nhập sai mật khẩu 5 lần liên tiếp thì tài khoản b
 
 def refusal(at) -> tuple[list[str], list[str]]:
     """What the sign-in form answered: its error lines and its captions."""
-    return [e.value for e in at.error], [c.value for c in at.caption]
+    return [shown(e) for e in at.error], [shown(c) for c in at.caption]
 
 
 def test_a_locked_account_is_told_until_when_only_after_the_right_password(demo_app):
@@ -72,7 +72,7 @@ def test_a_locked_account_is_told_until_when_only_after_the_right_password(demo_
         (locked_until,) = conn.execute("SELECT locked_until FROM app_user WHERE username = 'bithu.hdnd'").fetchone()
     until = fmt_datetime(datetime.fromisoformat(locked_until))
     fresh = sign_in(app().run(), "bithu.hdnd")  # the right password, in a new session: the lock is in the database
-    assert fresh.error[0].value.startswith(f"Tài khoản tạm khóa đến {until} do nhập sai mật khẩu nhiều lần")
+    assert shown(fresh.error[0]).startswith(f"Tài khoản tạm khóa đến {until} do nhập sai mật khẩu nhiều lần")
     assert not fresh.metric and [box.label for box in fresh.text_input] == ["Tên đăng nhập", "Mật khẩu"]
     with sqlite3.connect(demo_app) as conn:
         assert conn.execute("SELECT count(*) FROM audit_entry WHERE action = 'sign_in' "
@@ -126,7 +126,7 @@ def test_an_idle_session_expires(demo_app):
     at = sign_in(app().run(), "lanhdao")
     at.session_state[ACTIVITY_KEY] = utcnow() - timedelta(minutes=31)
     at.run()
-    assert "hết hạn" in at.info[0].value or "hết hạn" in texts(at)
+    assert "hết hạn" in shown(at.info[0]) or "hết hạn" in texts(at)
     assert not at.metric
 
 
@@ -179,7 +179,7 @@ def test_creating_a_user_needs_a_role_and_an_organization_chosen(demo_app):
     admin.text_input(key="new_username").input("bithu.to1")
     admin.text_input(key="new_password").input("TamThoi@2026")
     admin.button(key="FormSubmitter:create_user-Tạo").click().run()
-    assert [e.value for e in admin.error] == ["Cần chọn vai trò.", "Cần chọn tổ chức đảng của tài khoản."]
+    assert [shown(e) for e in admin.error] == ["Cần chọn vai trò.", "Cần chọn tổ chức đảng của tài khoản."]
     assert users() == before
     assert admin.text_input(key="new_username").value == "bithu.to1"  # what was typed stays for the correction
     pick(admin.selectbox(key="new_role"), "Bí thư", "secretary")
@@ -205,5 +205,5 @@ def test_admin_disables_a_user_who_then_cannot_sign_in(demo_app):
     assert "Đã cập nhật tài khoản bithu.thanhson." in texts(admin)
     assert "Đã khóa" in texts(admin)
     refused = sign_in(app().run(), "bithu.thanhson")
-    assert refused.error[0].value == "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert shown(refused.error[0]) == "Tên đăng nhập hoặc mật khẩu không đúng."
     assert not refused.metric

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from tests.apptest import ROOT, app, download, open_page, sign_in, texts
+from tests.apptest import ROOT, app, download, open_page, shown, sign_in, texts
 
 
 def labels(at) -> list[str]:
@@ -76,7 +76,7 @@ def test_the_admin_imports_plans_from_the_page_and_a_bad_file_changes_nothing(de
     uploader = next(u for u in at.file_uploader if u.key == "upload_plans")
     uploader.set_value(("ke-hoach.xlsx", b"day khong phai excel", "application/octet-stream")).run()
     at.button(key="run_plans").click().run()
-    assert "Chưa nhập gì: tệp có 1 lỗi" in at.error[0].value
+    assert "Chưa nhập gì: tệp có 1 lỗi" in shown(at.error[0])
     assert "«ke-hoach.xlsx» không phải tệp Excel (.xlsx)" in at.dataframe[-1].value.to_string()
     assert count() == before
     book = Workbook()

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import date, datetime
 
 from core.format import fmt_date, fmt_datetime
-from tests.apptest import open_page, texts
+from tests.apptest import open_page, shown, texts
 
 
 def query(db, sql: str, *args):
@@ -50,12 +50,12 @@ def test_secretary_adds_a_candidate_and_a_bad_one_writes_nothing(demo_app):
     at.date_input(key="add_source_date").set_value(date(2026, 3, 1))
     fill_candidate(at, "add", "   ")
     at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
-    assert "Cần ghi họ và tên" in at.error[0].value
+    assert "Cần ghi họ và tên" in shown(at.error[0])
     assert totals(demo_app) == before
     fill_candidate(at, "add", "Vũ Thị Lan Anh")  # what was typed is still there after the refusal
     at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
     assert "Đã thêm Vũ Thị Lan Anh vào diện tạo nguồn" in texts(at)  # on top, and as a toast
-    assert [t.value for t in at.toast][0].startswith("Đã thêm Vũ Thị Lan Anh vào diện tạo nguồn")
+    assert [shown(t) for t in at.toast][0].startswith("Đã thêm Vũ Thị Lan Anh vào diện tạo nguồn")
     rows = query(demo_app, "SELECT c.stage, c.version, o.code FROM candidate c JOIN organization o "
                        "ON o.id = c.organization_id WHERE c.full_name = 'Vũ Thị Lan Anh'")
     assert rows == [("source", 1, "KB-HDND-02")]
@@ -71,7 +71,7 @@ def test_the_same_candidate_twice_is_refused_with_a_link_to_the_record(demo_app)
             [(record,)] = query(demo_app, "SELECT id FROM candidate WHERE full_name = 'Vũ Thị Lan Anh'")
             before = totals(demo_app)
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [shown(e) for e in at.error] == [
         f"«Vũ Thị Lan Anh», sinh ngày 02/04/1998, đã có hồ sơ đang trong quy trình ở Chi bộ Phòng Nội vụ "
         f"(hồ sơ số {record}): không ghi thêm hồ sơ thứ hai cho cùng một người. Hãy mở hồ sơ đã có."]
     [link] = [p for p in at.page_link if p.value.startswith("Mở hồ sơ đã có")]
@@ -94,7 +94,7 @@ def test_record_the_next_stage_and_a_refused_date(demo_app):
     before = totals(demo_app)
     widget(at.date_input, "step_date").set_value(date(source_date.year - 1, 1, 2))
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
-    assert "sớm hơn ngày của bước trước" in at.error[0].value
+    assert "sớm hơn ngày của bước trước" in shown(at.error[0])
     assert totals(demo_app) == before
     widget(at.date_input, "step_date").set_value(date.today())
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
@@ -107,11 +107,11 @@ def test_exit_needs_a_reason_then_void_puts_it_right(demo_app):
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     before = totals(demo_app)
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
-    assert [e.value for e in at.error] == ["Cần chọn loại (dừng, chuyển đi hay xóa tên)."]
+    assert [shown(e) for e in at.error] == ["Cần chọn loại (dừng, chuyển đi hay xóa tên)."]
     widget(at.selectbox, "exit_kind").select("transferred")
     widget(at.date_input, "exit_date").set_value(date.today())
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
-    assert [e.value for e in at.error] == ["Không thể ghi: Cần ghi rõ lý do."]
+    assert [shown(e) for e in at.error] == ["Không thể ghi: Cần ghi rõ lý do."]
     assert totals(demo_app) == before
     widget(at.text_area, "exit_reason").input("Chuyển công tác về tỉnh khác")
     widget(at.selectbox, "exit_kind").select("transferred")
@@ -120,7 +120,7 @@ def test_exit_needs_a_reason_then_void_puts_it_right(demo_app):
     assert "Đã ghi «Chuyển đi» ngày" in texts(at)
     widget(at.text_area, "void_reason").input("Ghi nhầm người")
     at.button(key="FormSubmitter:void_event-Hủy bước này").click().run()
-    assert [e.value for e in at.error] == ["Cần đánh dấu xác nhận trước khi hủy một bước."]  # a void asks first
+    assert [shown(e) for e in at.error] == ["Cần đánh dấu xác nhận trước khi hủy một bước."]  # a void asks first
     assert query(demo_app, "SELECT exit FROM candidate WHERE id = ?", cid) == [("transferred",)]
     widget(at.checkbox, "void_confirm").check()
     at.button(key="FormSubmitter:void_event-Hủy bước này").click().run()
@@ -145,7 +145,7 @@ def test_a_stale_edit_between_two_sessions_overwrites_nothing(demo_app):
     widget(second.text_input, "edit_name").set_value("Tên sửa ở phiên thứ hai")
     widget(second.text_input, "edit_ethnicity").set_value("Tày")
     second.button(key="FormSubmitter:edit_candidate-Lưu thông tin").click().run()
-    assert any("người khác đã thay đổi hồ sơ này" in e.value for e in second.error)
+    assert any("người khác đã thay đổi hồ sơ này" in shown(e) for e in second.error)
     assert query(demo_app, "SELECT * FROM candidate WHERE id = ?", cid) == after_first
     # What the second user typed, beside the record now (only the fields that differ)...
     assert beside(second) == [("Họ và tên", "«Tên sửa ở phiên thứ hai»", "«Tên sửa ở phiên thứ nhất»"),
@@ -172,8 +172,8 @@ def test_a_step_recorded_meanwhile_is_shown_beside_what_was_typed(demo_app):
     recorded = totals(demo_app)
     second.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert totals(demo_app) == recorded  # the second resolution is not written
-    assert any("người khác đã thay đổi hồ sơ này" in e.value for e in second.error)
-    assert [t.value for t in second.toast] == ["Chưa ghi: hồ sơ vừa được người khác thay đổi."]
+    assert any("người khác đã thay đổi hồ sơ này" in shown(e) for e in second.error)
+    assert [shown(t) for t in second.toast] == ["Chưa ghi: hồ sơ vừa được người khác thay đổi."]
     assert beside(second) == [
         ("Bước", "Đảng ủy cơ sở đề nghị", "Đảng ủy cơ sở đề nghị"),
         ("Ngày", fmt_date(today), fmt_date(today)),
@@ -187,9 +187,9 @@ def test_candidate_page_refuses_bad_and_foreign_ids(demo_app):
     foreign = query(demo_app, "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
                           "WHERE o.code LIKE 'KB-THANHSON-%' LIMIT 1")[0][0]
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(foreign))
-    assert "nằm ngoài phạm vi" in at.error[0].value and not at.dataframe
+    assert "nằm ngoài phạm vi" in shown(at.error[0]) and not at.dataframe
     at = open_page("bithu.hdnd", "pages/candidate.py", id="abc")
-    assert at.error[0].value == "Mã hồ sơ không hợp lệ: «abc»."
+    assert shown(at.error[0]) == "Mã hồ sơ không hợp lệ: «abc»."
 
 def admin_tab(at, label: str):
     return next(tab for tab in at.tabs if tab.label == label)
@@ -213,11 +213,11 @@ def test_admin_plans_grid_reads_numbers_the_vietnamese_way_and_refuses_bad_cells
     assert "Chưa tính được tổng chỉ tiêu" in texts(at) and "Tổng chỉ tiêu giao" not in texts(at)
     at.button(key="plans_save").click().run()
     assert not at.exception
-    assert [e.value.split(":")[0] + ": " + e.value.split(": ")[1].split("»")[0] + "»" for e in at.error] == [
+    assert [shown(e).split(":")[0] + ": " + shown(e).split(": ")[1].split("»")[0] + "»" for e in at.error] == [
         f"Dòng «{names[0]}», cột «Chỉ tiêu»: «1,5»", f"Dòng «{names[1]}», cột «Chỉ tiêu»: «-3»",
         f"Dòng «{names[2]}», cột «Chỉ tiêu»: «abc»", f"Dòng «{names[3]}», cột «Đảng viên đầu năm»: «1.5»"]
-    assert "không phải số nguyên" in at.error[0].value and "là số âm" in at.error[1].value
-    assert "không phải là số" in at.error[2].value and "không phải là số" in at.error[3].value
+    assert "không phải số nguyên" in shown(at.error[0]) and "là số âm" in shown(at.error[1])
+    assert "không phải là số" in shown(at.error[2]) and "không phải là số" in shown(at.error[3])
     assert "Đã lưu kế hoạch." not in texts(at)
     assert totals(demo_app) == before
     at.session_state[editor] = {"edited_rows": {0: {"target": "1.000"}, 1: {"target": "3", "members_start": "12"}},
@@ -245,8 +245,8 @@ def test_admin_sets_the_organizations_own_target_on_screen(demo_app):
         target, _members, save = own_target_form(at)
         target.input(typed)
         save.click().run()
-        assert [e.value for e in at.error] and all(message in e.value for e in at.error), typed
-        assert at.error[0].value.startswith("Dòng «Đảng bộ HĐND & UBND huyện», cột «Chỉ tiêu»")
+        assert [shown(e) for e in at.error] and all(message in shown(e) for e in at.error), typed
+        assert shown(at.error[0]).startswith("Dòng «Đảng bộ HĐND & UBND huyện», cột «Chỉ tiêu»")
         assert totals(demo_app) == before
     target, members, save = own_target_form(at)
     target.input("1.000")
@@ -282,7 +282,7 @@ def test_admin_adds_renames_moves_and_deactivates_an_organization(demo_app):
     at.text_input(key="org_code").input("KB-THANHSON-99")
     at.text_input(key="org_name").input("Trùng mã")
     at.button(key="FormSubmitter:add_org-Thêm tổ chức").click().run()
-    assert any("đã có" in e.value for e in at.error) and totals(demo_app) == before
+    assert any("đã có" in shown(e) for e in at.error) and totals(demo_app) == before
 
     candidates = query(demo_app, "SELECT count(*) FROM candidate c JOIN organization o ON o.id = c.organization_id "
                              "WHERE o.code = 'KB-THANHSON-01'")
@@ -315,7 +315,7 @@ def test_a_rename_made_meanwhile_is_never_overwritten(demo_app):
     second.button(key="FormSubmitter:rename_org-Đổi tên").click().run()
     assert query(demo_app, "SELECT name FROM organization WHERE code = 'KB-THANHSON-01'") == [("Chi bộ thôn Đông",)]
     assert totals(demo_app) == after_first
-    assert any("người khác đã thay đổi hồ sơ này" in e.value for e in second.error)
+    assert any("người khác đã thay đổi hồ sơ này" in shown(e) for e in second.error)
     assert ("Tên", "Chi bộ thôn Tây", "Chi bộ thôn Đông") in beside(second)
     assert second.text_input(key="rename_name").value == ""
     second.button(key="FormSubmitter:rename_org-Đổi tên").click().run()  # the emptied form: refused, not written
@@ -356,10 +356,10 @@ def test_an_exception_is_a_warning_until_acknowledged(demo_app):
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     before = totals(demo_app)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
-    assert [e.value for e in at.error] == ["Không thể ghi: Cần ghi ngày (ngày/tháng/năm)."]  # the form opens empty
+    assert [shown(e) for e in at.error] == ["Không thể ghi: Cần ghi ngày (ngày/tháng/năm)."]  # the form opens empty
     widget(at.date_input, "step_date").set_value(date.today())
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
-    assert "Cần xác nhận ngoại lệ" in at.warning[0].value and not at.error
+    assert "Cần xác nhận ngoại lệ" in shown(at.warning[0]) and not at.error
     assert totals(demo_app) == before
     widget(at.checkbox, "step_ack").check()
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
@@ -377,7 +377,7 @@ def test_a_future_date_typed_is_refused_never_replaced(demo_app):
     future = date.today().replace(year=date.today().year + 1)
     widget(at.date_input, "step_date").set_value(future)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
-    assert any("tương lai" in e.value for e in at.error)
+    assert any("tương lai" in shown(e) for e in at.error)
     assert totals(demo_app) == before
     branch = open_page("bithu.hdnd", "pages/branch.py")
     before = totals(demo_app)  # (signing in again is audited)
@@ -385,7 +385,7 @@ def test_a_future_date_typed_is_refused_never_replaced(demo_app):
     branch.date_input(key="add_source_date").set_value(future)
     fill_candidate(branch, "add", "Ngày Mai Mới Vào")
     branch.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
-    assert any("tương lai" in e.value for e in branch.error)
+    assert any("tương lai" in shown(e) for e in branch.error)
     assert totals(demo_app) == before
 
 
@@ -394,7 +394,7 @@ def test_a_candidate_with_only_a_name_is_refused_listing_everything_missing(demo
     before = totals(demo_app)
     at.text_input(key="add_name").input("Chỉ Có Tên")
     at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
-    assert [e.value for e in at.error] == [
+    assert [shown(e) for e in at.error] == [
         "Còn thiếu: Ngày sinh, Giới tính, Dân tộc, Tôn giáo, Trình độ giáo dục phổ thông, Trình độ chuyên môn, "
         "Nghề nghiệp.",
         "Cần chọn chi bộ.",
@@ -413,7 +413,7 @@ def test_each_step_form_opens_empty_after_a_step(demo_app):
     widget(at.number_input, "step_total").set_value(12)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert query(demo_app, "SELECT stage FROM candidate WHERE id = ?", cid) == [("outstanding",)]
-    assert [t.value for t in at.toast][0].startswith("Đã ghi bước «Quần chúng ưu tú")
+    assert [shown(t) for t in at.toast][0].startswith("Đã ghi bước «Quần chúng ưu tú")
     # The next step's form holds nothing of the last one.
     assert widget(at.date_input, "step_date").value is None
     assert widget(at.text_input, "step_document").value == ""

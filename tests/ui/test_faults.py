@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 import core.figures.progress
 from core.i18n import t
-from tests.apptest import app, sign_in, texts
+from tests.apptest import app, shown, sign_in, texts
 from tests.pages.test_workspace import fill_candidate, totals
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ def test_an_unexpected_error_in_a_page_shows_a_reference_and_logs_the_traceback(
     with caplog.at_level(logging.ERROR, logger="ptdv.faults"):
         at.switch_page("pages/branch.py").run()
     assert not at.exception
-    [message] = [e.value for e in at.error]
+    [message] = [shown(e) for e in at.error]
     assert message.startswith("Đã có lỗi ngoài dự kiến")
     reference = REFERENCE.search(message).group(1)
     assert "Bí Mật" not in everything_shown(at) and "/srv/" not in everything_shown(at) and "SELECT" not in everything_shown(at)
@@ -81,11 +81,11 @@ def _fragment_app() -> None:
 def test_a_fragment_and_a_callback_that_fail_show_a_reference_and_the_rest_of_the_page():
     at = AppTest.from_function(_fragment_app).run()
     assert not at.exception
-    assert [bool(REFERENCE.search(e.value)) for e in at.error] == [True]
+    assert [bool(REFERENCE.search(shown(e))) for e in at.error] == [True]
     assert "cuối trang" in texts(at)
     at.button(key="go").click().run()
     assert not at.exception
-    assert len(at.error) == 2 and all(REFERENCE.search(e.value) for e in at.error)  # the callback's, and the fragment's
+    assert len(at.error) == 2 and all(REFERENCE.search(shown(e)) for e in at.error)  # the callback's, and the fragment's
     assert "secret" not in everything_shown(at)
 
 
@@ -139,7 +139,7 @@ def test_signing_in_while_the_database_is_busy_says_so_and_lets_in_afterwards(de
     with write_lock_held(demo_app):
         sign_in(at, "admin")
         assert not at.exception
-        assert [e.value.split(" Mã tham chiếu")[0] for e in at.error] == [t("db.busy")]
+        assert [shown(e).split(" Mã tham chiếu")[0] for e in at.error] == [t("db.busy")]
         assert not at.sidebar.button
     sign_in(at, "admin")
     assert not at.exception and at.sidebar.button  # signed in once the writer is done
@@ -156,7 +156,7 @@ def test_a_form_write_while_the_database_is_busy_is_told_busy_and_writes_nothing
     with write_lock_held(demo_app):
         at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [t("db.busy")]
+    assert [shown(e) for e in at.error] == [t("db.busy")]
     assert totals(demo_app) == before
     at.button(key="FormSubmitter:add_candidate-Thêm quần chúng vào diện tạo nguồn").click().run()  # kept as typed
     assert "Đã thêm Vũ Thị Bận vào diện tạo nguồn" in texts(at)
