@@ -330,7 +330,8 @@ def fragment_guard(subtree: Subtree) -> Subtree:
     the fragment's subtree, resolved again for the account as the database has it now.
 
     The account is checked as a download is (`still_allowed`); an automatic rerun is not
-    activity, a click is (`note_click`). When the session is over, or the account may no
+    activity, a click is (`note_click`), except for the projector role, whose screen is meant
+    to run unattended through a meeting. When the session is over, or the account may no
     longer see this, the whole page runs again and its guard shows the sign-in form with the
     reason (or the page's own refusal)."""
     now = utcnow()
@@ -338,7 +339,13 @@ def fragment_guard(subtree: Subtree) -> Subtree:
         with session_scope(web.engine()) as session:
             actor = still_allowed(session, ticket(), web.settings(), now)
             fresh = resolve(session, actor, subtree.code)
-            if st.session_state.pop(CLICKED_KEY, False):
+            clicked = st.session_state.pop(CLICKED_KEY, False)
+            # The meeting room's screen refreshing on its own is the projector's work: it sees
+            # no personal data, and must not sign out in the middle of a meeting for want of a
+            # click (written at most once a minute). Any other role needs a click.
+            written = st.session_state.get(ACTIVITY_WRITTEN_KEY) or now
+            showing = actor.role is Role.PROJECTOR and now - written > ACTIVITY_WRITE_EVERY
+            if clicked or showing:
                 note_activity(session, actor.username, now)
                 st.session_state[ACTIVITY_KEY] = st.session_state[ACTIVITY_WRITTEN_KEY] = now
     except SessionEnded as exc:  # disabled, signed out elsewhere, idle: signed out here too

@@ -15,7 +15,7 @@ from sqlmodel import select
 from core.storage.db import make_engine, session_scope
 from core.storage.models import User, utcnow
 from tests.browser.conftest import settle
-from tests.browser.test_sign_in import WAIT_MS, body_text, sign_in
+from tests.browser.actions import WAIT_MS, body_text, sign_in
 
 SECONDS = 5
 HEADLINE = '[data-testid="stMetricValue"]'
@@ -59,6 +59,25 @@ def test_the_projector_stops_showing_figures_when_its_session_ends(browser, serv
     page.get_by_text(notice).first.wait_for(timeout=WAIT_MS)
     assert page.locator(HEADLINE).count() == 0 and "117/150" not in body_text(page)
     assert page.evaluate("() => window.__ptdvSamePage === true")
+
+
+def test_the_meeting_rooms_screen_is_not_signed_out_for_want_of_a_click(browser, server):
+    """The projector role's screen runs unattended through a meeting: its own refreshes keep
+    the session alive (written once a minute), where any other role needs a click."""
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    sign_in(page, server.url, "trinhchieu")
+    page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    page.goto(f"{server.url}/trinh-chieu?panels=headline&seconds={SECONDS}")
+    page.locator(HEADLINE).first.wait_for(timeout=WAIT_MS)
+    long_ago = utcnow() - timedelta(minutes=25)  # five minutes from the end of a 30-minute session
+    change_user(server.db, "trinhchieu", last_seen_at=long_ago)
+    page.wait_for_timeout(75_000)  # more than a minute of refreshes, no click
+    engine = make_engine(f"sqlite:///{server.db}")
+    with session_scope(engine) as session:
+        seen = session.exec(select(User.last_seen_at).where(User.username == "trinhchieu")).one()
+    engine.dispose()
+    assert seen.replace(tzinfo=None) > long_ago.replace(tzinfo=None) + timedelta(minutes=20)
+    assert page.locator(HEADLINE).first.inner_text() == "117/150"
 
 
 def _download(page, label: str) -> list[str]:
