@@ -64,6 +64,7 @@ def test_the_projector_stops_showing_figures_when_its_session_ends(browser, serv
 def test_the_meeting_rooms_screen_is_not_signed_out_for_want_of_a_click(browser, server):
     """The projector role's screen runs unattended through a meeting: its own refreshes keep
     the session alive (written once a minute), where any other role needs a click."""
+    change_user(server.db, "trinhchieu", active=True)  # a test above disables it on this server
     page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     sign_in(page, server.url, "trinhchieu")
     page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
