@@ -3,12 +3,13 @@ import streamlit as st
 
 from core.access.navigation import pages_for
 from core.i18n import t
-from ui import auth, faults, text, web
+from ui import auth, faults, style, text, web
 
 st.set_page_config(page_title=t("app.title"), page_icon="🚩", layout="wide")
 # Everything below, sign-in and the page included, inside the boundary: no traceback is ever
 # shown, only a Vietnamese message with a reference logged on the server (ui.faults).
 with faults.boundary():
+    style.apply()
     web.engine()
 
     account = auth.signed_in()

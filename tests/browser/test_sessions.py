@@ -14,8 +14,8 @@ from sqlmodel import select
 
 from core.storage.db import make_engine, session_scope
 from core.storage.models import User, utcnow
-from tests.browser.conftest import settle
 from tests.browser.actions import WAIT_MS, body_text, sign_in
+from tests.browser.conftest import settle
 
 SECONDS = 5
 HEADLINE = '[data-testid="stMetricValue"]'

@@ -1,0 +1,21 @@
+"""The app's own stylesheet, drawn once per run by app.py (static: no user text in it).
+
+Streamlit's element toolbars ("Show data", "Download as PNG", "Copy Vega-Lite spec", the
+tables' CSV download and search) speak English, and "Show data" exposes a chart's internal
+columns; the figures have Vietnamese exports instead, so the toolbars are hidden everywhere,
+the projector included.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+CSS = """
+<style>
+[data-testid="stElementToolbar"], .vega-embed .vega-actions, .vega-embed details { display: none !important; }
+</style>
+"""
+
+
+def apply() -> None:
+    """The stylesheet, on every page."""
+    st.html(CSS)
