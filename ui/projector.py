@@ -12,7 +12,12 @@ import streamlit as st
 from core.access.filters import View
 from core.access.scope import Actor, Subtree
 from core.figures.progress import children_of, headline
-from core.figures.projector import ProjectorView, admitted_between, parse_projector
+from core.figures.projector import (
+    ProjectorView,
+    admitted_between,
+    month_window,
+    parse_projector,
+)
 from core.figures.style import STATUS_SYMBOLS
 from core.format import VIETNAM_TIME, fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
@@ -113,9 +118,9 @@ def _panel(name: str, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, ve
     elif name == "lagging":
         _lagging(figures)
     elif name == "month":
-        start = view.as_of.replace(day=1)
-        month = _month(version, view.subtree, start, view.as_of)
-        text.markdown(t("projector.month_heading", start=fmt_date(start), end=fmt_date(view.as_of),
+        start, end = month_window(view.as_of)
+        month = _month(version, view.subtree, start, end)
+        text.markdown(t("projector.month_heading", start=fmt_date(start), end=fmt_date(end),
                       total=fmt_number(int(month["admitted"].sum()))))
         _movers(month, "admitted")
     elif name == "change":

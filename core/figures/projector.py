@@ -28,6 +28,16 @@ THEMES = ("dark", "light")
 DEFAULT_SECONDS = 20
 MIN_SECONDS, MAX_SECONDS = 5, 600
 DEFAULT_SINCE_DAYS = 30  # "since the last meeting": a month earlier unless ?since= says otherwise
+MONTH_WINDOW_MIN_DAYS = 7  # the "month" panel never shows fewer days than this
+
+
+def month_window(as_of: date) -> tuple[date, date]:
+    """The days the "month" panel counts: the month so far, and in its first week the whole of
+    the month before as well (on the 1st, "this month" would be one day, and empty)."""
+    start = as_of.replace(day=1)
+    if as_of.day < MONTH_WINDOW_MIN_DAYS:
+        start = (start - timedelta(days=1)).replace(day=1)
+    return start, as_of
 
 
 @dataclass(frozen=True)

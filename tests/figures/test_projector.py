@@ -13,6 +13,7 @@ from core.figures.projector import (
     DEFAULT_SECONDS,
     PANELS,
     admitted_between,
+    month_window,
     parse_projector,
 )
 from core.procedure.stages import Role
@@ -81,3 +82,13 @@ def test_panels_rotate_and_can_be_stepped(demo_app):
     assert "Tổ chức cần chú ý" in texts(at)
     at.button(key="pj_pause").click().run()
     assert at.button(key="pj_pause").label == "Chạy tiếp"
+
+
+def test_the_month_panel_never_counts_a_single_empty_day():
+    """On the 1st the month so far is one day: the panel counts the month before too, and its
+    heading says from when to when."""
+    assert month_window(date(2026, 12, 1)) == (date(2026, 11, 1), date(2026, 12, 1))
+    assert month_window(date(2026, 12, 6)) == (date(2026, 11, 1), date(2026, 12, 6))
+    assert month_window(date(2026, 12, 7)) == (date(2026, 12, 1), date(2026, 12, 7))
+    assert month_window(date(2027, 1, 2)) == (date(2026, 12, 1), date(2027, 1, 2))
+    assert month_window(date(2026, 12, 31)) == (date(2026, 12, 1), date(2026, 12, 31))
