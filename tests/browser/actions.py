@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -26,10 +27,24 @@ def one(locator):
     return locator
 
 
+def act(page, locator, action: str, *args, attempts: int = 3) -> None:
+    """`locator.<action>(*args)` on the one element it matches. A leftover copy can also appear
+    between the check and the action ("strict mode violation"): then let the app settle and
+    try again, a bounded number of times."""
+    for attempt in range(attempts):
+        try:
+            getattr(one(locator), action)(*args)
+            return
+        except PlaywrightError as error:
+            if "strict mode violation" not in str(error) or attempt == attempts - 1:
+                raise
+            settle(page)
+
+
 def set_date(page, scope, label: str, text: str) -> None:
     """Type a date into Streamlit's segmented date field (day, month, year)."""
     day, month, year = text.split("/")
-    one(scope.get_by_role("spinbutton", name=f"day, {label}")).click()
+    act(page, scope.get_by_role("spinbutton", name=f"day, {label}"), "click")
     for part in (day, month, year):
         page.keyboard.type(part)
 
@@ -65,9 +80,9 @@ def record_step(page, stage: str, when: str, votes: tuple[str, str] | None = Non
         settle(page)
     set_date(page, step, "Ngày", when)
     if votes:
-        one(step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)")).fill(votes[0])
-        one(step.get_by_label("Số đảng viên chính thức dự họp")).fill(votes[1])
-    one(step.get_by_role("button", name="Ghi bước")).click()
+        act(page, step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)"), "fill", votes[0])
+        act(page, step.get_by_label("Số đảng viên chính thức dự họp"), "fill", votes[1])
+    act(page, step.get_by_role("button", name="Ghi bước"), "click")
     page.get_by_text(f"{stage} từ {when}").wait_for(timeout=WAIT_MS)
 
 

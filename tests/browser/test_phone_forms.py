@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from core.format import fmt_date
-from tests.browser.actions import WAIT_MS, choose, one, set_date, sign_in
+from tests.browser.actions import WAIT_MS, act, choose, set_date, sign_in
 from tests.browser.conftest import screenshot, settle
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -38,10 +38,10 @@ def open_form(page, base_url: str):
 def fill_person(page, form, name: str, birth: str, listed_on: str) -> None:
     """Every field the form asks for, as the secretary types them."""
     choose(page, form, "Chi bộ", CELL)
-    one(form.get_by_label("Họ và tên")).fill(name)
+    act(page, form.get_by_label("Họ và tên"), "fill", name)
     set_date(page, form, "Ngày sinh", birth)
     choose(page, form, "Giới tính", "Nam")
-    one(form.get_by_role("textbox", name="Dân tộc")).fill("Kinh")
+    act(page, form.get_by_role("textbox", name="Dân tộc"), "fill", "Kinh")
     choose(page, form, "Tôn giáo", "Không")
     choose(page, form, "Trình độ giáo dục phổ thông", "Trung học phổ thông")
     choose(page, form, "Trình độ chuyên môn", "Đại học")
@@ -49,8 +49,8 @@ def fill_person(page, form, name: str, birth: str, listed_on: str) -> None:
     set_date(page, form, "Ngày đưa vào diện tạo nguồn", listed_on)
 
 
-def submit(form) -> None:
-    one(form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn")).tap()
+def submit(page, form) -> None:
+    act(page, form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn"), "tap")
 
 
 def told_on_screen(page) -> None:
@@ -71,7 +71,7 @@ def test_phone_refuses_a_future_date_a_bare_name_and_the_same_person_twice(brows
     future = fmt_date(date.today() + timedelta(days=9))
     form = open_form(page, server.url)
     fill_person(page, form, "Lê Thị Thu Trang", "14/02/1999", future)
-    submit(form)
+    submit(page, form)
     told_on_screen(page)
     expect(page.get_by_text(f"Ngày {future} ở tương lai: chỉ ghi việc đã diễn ra.").first).to_be_visible(
         timeout=WAIT_MS)
@@ -80,8 +80,8 @@ def test_phone_refuses_a_future_date_a_bare_name_and_the_same_person_twice(brows
 
     # 2. Only a name: every missing field listed at once, nothing invented.
     form = open_form(page, server.url)
-    one(form.get_by_label("Họ và tên")).fill("Phạm Văn Hùng")
-    submit(form)
+    act(page, form.get_by_label("Họ và tên"), "fill", "Phạm Văn Hùng")
+    submit(page, form)
     told_on_screen(page)
     missing = page.get_by_text("Còn thiếu:").first
     expect(missing).to_be_visible(timeout=WAIT_MS)
@@ -97,7 +97,7 @@ def test_phone_refuses_a_future_date_a_bare_name_and_the_same_person_twice(brows
         name, birth = conn.execute(LISTED, (f"%{CELL}%",)).fetchone()
     form = open_form(page, server.url)
     fill_person(page, form, name, fmt_date(date.fromisoformat(birth)), "05/01/2026")
-    submit(form)
+    submit(page, form)
     told_on_screen(page)
     expect(page.get_by_text("đã có hồ sơ đang trong quy trình").first).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_role("link", name=f"Mở hồ sơ đã có của {name}")).to_be_visible(timeout=WAIT_MS)

@@ -7,7 +7,7 @@ import sqlite3
 
 from playwright.sync_api import expect
 
-from tests.browser.actions import WAIT_MS, choose, one, record_step, set_date, sign_in
+from tests.browser.actions import WAIT_MS, act, choose, record_step, set_date, sign_in
 from tests.browser.conftest import screenshot, settle
 
 NAME = "Đào Minh Châu"
@@ -39,20 +39,20 @@ def test_secretary_takes_a_candidate_to_admission(browser, server):
     form = page.locator('[data-testid="stForm"]').filter(has_text="Ngày đưa vào diện tạo nguồn")
     expect(form).to_have_count(1, timeout=WAIT_MS)  # no copy left over from the previous run
     choose(page, form, "Chi bộ", "Văn phòng HĐND")
-    one(form.get_by_label("Họ và tên")).fill(NAME)
+    act(page, form.get_by_label("Họ và tên"), "fill", NAME)
     set_date(page, form, "Ngày sinh", "02/04/1998")
     choose(page, form, "Giới tính", "Nữ")
-    one(form.get_by_role("textbox", name="Dân tộc")).fill("Kinh")
+    act(page, form.get_by_role("textbox", name="Dân tộc"), "fill", "Kinh")
     choose(page, form, "Tôn giáo", "Không")
     choose(page, form, "Trình độ giáo dục phổ thông", "Trung học phổ thông")
     choose(page, form, "Trình độ chuyên môn", "Đại học")
     choose(page, form, "Nghề nghiệp", "Cán bộ, công chức, viên chức")
     set_date(page, form, "Ngày đưa vào diện tạo nguồn", "05/01/2026")
-    one(form.get_by_label("Người giới thiệu 1", exact=True)).fill("Nguyễn Văn Sơn")
+    act(page, form.get_by_label("Người giới thiệu 1", exact=True), "fill", "Nguyễn Văn Sơn")
     set_date(page, form, "Người giới thiệu 1 – công tác cùng từ ngày", "01/01/2024")
-    one(form.get_by_label("Người giới thiệu 2", exact=True)).fill("Trần Thị Hiền")
+    act(page, form.get_by_label("Người giới thiệu 2", exact=True), "fill", "Trần Thị Hiền")
     set_date(page, form, "Người giới thiệu 2 – công tác cùng từ ngày", "01/06/2024")
-    one(form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn")).click()
+    act(page, form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn"), "click")
     page.get_by_text(f"Đã thêm {NAME} vào diện tạo nguồn").first.wait_for(timeout=WAIT_MS)
     screenshot(page, "workspace-added")
 
