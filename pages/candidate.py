@@ -29,7 +29,6 @@ from core.procedure.candidates import (
     next_stages,
 )
 from core.procedure.pipeline import (
-    StaleEditError,
     edit_candidate,
     record_exit,
     record_stage,
@@ -65,25 +64,15 @@ st.subheader(t("candidate.history"))
 st.dataframe(history_table(history), hide_index=True, width="stretch")
 
 
-def write(action, done_message: str, typed: dict[str, str], current, *, only_differences: bool = False) -> None:
-    """Run a write; on success confirm it and show the record again, fresh; on refusal say why.
-    A change made meanwhile by someone else reloads the forms from the current record, so the
-    next click can never overwrite it with what was read before; what the user typed is shown
-    beside the record now (`current` reads it: fresh record and history -> texts)."""
-    try:
-        with session_scope(web.engine()) as session:
-            action(session)
-    except StaleEditError as exc:
-        st.session_state.pop(seen_key, None)
-        with session_scope(web.engine()) as session:
-            fresh, _org = candidate_detail(session, actor, candidate.id)
-            now = current(fresh, candidate_history(session, actor, candidate.id))
-        forms.reload_after(exc, typed=typed, current=now, only_differences=only_differences, prefix=FORM_KEYS)
-    except forms.REFUSALS as exc:
-        forms.show_refusal(exc)
-    else:
-        st.session_state.pop(seen_key, None)
-        forms.done(done_message, prefix=FORM_KEYS)
+def save(action, done_message: str, typed: dict[str, str], current, *, only_differences: bool = False) -> None:
+    """forms.save for this record: the forms and the version they were filled on are emptied
+    after it; after a stale refusal, `current(record, history)` reads the record as it is now."""
+    def now(session) -> dict[str, str]:
+        fresh, _org = candidate_detail(session, actor, candidate.id)
+        return current(fresh, candidate_history(session, actor, candidate.id))
+
+    forms.save(action, done_message, prefix=(*FORM_KEYS, seen_key), typed=typed, current=now,
+                only_differences=only_differences)
 
 
 if actor.edits_candidates:
@@ -110,7 +99,7 @@ if actor.edits_candidates:
                                          key=f"step_total_{v}")
         acknowledged = st.checkbox(t("candidate.acknowledge"), key=f"step_ack_{v}")
         if st.form_submit_button(t("candidate.save_step"), disabled=not options, type="primary"):
-            write(lambda s: record_stage(
+            save(lambda s: record_stage(
                 s, actor, candidate_id=candidate.id, expected_version=seen, stage=Stage(stage) if stage else None,
                 event_date=when, today=today, rules=web.settings().rules, document_number=document, note=note,
                 votes_for=None if votes_for is None else int(votes_for),
@@ -128,7 +117,7 @@ if actor.edits_candidates:
         reason = st.text_area(t("candidate.reason"), key=f"exit_reason_{v}")
         exit_document = st.text_input(t("candidate.document"), key=f"exit_document_{v}")
         if st.form_submit_button(t("candidate.save_exit")):
-            write(lambda s: record_exit(s, actor, candidate_id=candidate.id, expected_version=seen,
+            save(lambda s: record_exit(s, actor, candidate_id=candidate.id, expected_version=seen,
                                         exit_=Exit(exit_kind) if exit_kind else None, event_date=exit_date, today=today,
                                         reason=reason, document_number=exit_document),
                   t("candidate.exit_done", exit=label("exit", exit_kind) if exit_kind else "", date=fmt_date(exit_date),
@@ -147,14 +136,14 @@ if actor.edits_candidates:
         void_reason = st.text_area(t("candidate.reason"), key=f"void_reason_{v}")
         confirmed = st.checkbox(t("form.confirm_void"), key=f"void_confirm_{v}")
         if st.form_submit_button(t("candidate.save_void"), disabled=latest_id is None):
-            write(lambda s: void_event(s, actor, candidate_id=candidate.id, expected_version=seen,
+            save(lambda s: void_event(s, actor, candidate_id=candidate.id, expected_version=seen,
                                        event_id=latest_id, reason=void_reason, confirmed=confirmed),
                   t("candidate.void_done", step=voided, name=name),
                   field_texts({t("candidate.tab_void"): voided, t("candidate.reason"): void_reason}), void_texts)
     with details, st.form("edit_candidate"):
         data = forms.candidate_fields(f"edit_{v}", candidate)
         if st.form_submit_button(t("candidate.save_edit")):
-            write(lambda s: edit_candidate(s, actor, candidate_id=candidate.id, expected_version=seen, data=data,
+            save(lambda s: edit_candidate(s, actor, candidate_id=candidate.id, expected_version=seen, data=data,
                                            today=today),
                   t("candidate.edit_done", name=data.full_name.strip()), candidate_texts(data),
                   lambda record, _events: candidate_texts(record), only_differences=True)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.access.audit import audit_log
 from core.access.filters import FIRST_YEAR, last_year
-from core.access.scope import Actor, resolve
+from core.access.scope import Actor, org_in_scope, resolve
 from core.access.users import (
     admin_create_user,
     list_users,
@@ -26,9 +26,9 @@ from core.figures.tables import (
 )
 from core.format import fmt_number, parse_date
 from core.i18n import label, t
-from core.procedure.pipeline import StaleEditError
 from core.procedure.stages import OrgKind, Role, Sector
 from core.storage.db import session_scope
+from core.storage.models import Organization
 from core.structure.organizations import (
     add_organization,
     move_organization,
@@ -50,25 +50,6 @@ from core.structure.plans import (
 from ui import forms, text, web, widgets
 
 
-def _run(write, success: str, *, prefix: str | tuple[str, ...], typed: dict[str, str] | None = None, current=None,
-         only_differences: bool = False) -> None:
-    """Write, then empty the form (its widgets' keys start with `prefix`) and confirm on top and
-    in a toast; or say why not. A record changed meanwhile by someone else also empties the
-    form and shows what was typed (`typed`) beside the record now (`current(session)`), so the
-    next click cannot send stale values again."""
-    try:
-        with session_scope(web.engine()) as session:
-            write(session)
-    except StaleEditError as exc:
-        with session_scope(web.engine()) as session:
-            now = current(session) if current else None
-        forms.reload_after(exc, typed=typed, current=now, prefix=prefix, only_differences=only_differences)
-    except forms.REFUSALS as exc:
-        forms.show_refusal(exc)
-    else:
-        forms.done(success, prefix=prefix)
-
-
 def _as_drawn(key: str, versions: dict[str, int]) -> dict[str, int]:
     """The records' versions as the forms were drawn on the previous run, i.e. as the user saw
     them while typing (this run reads them again, fresh: checking against those would let a
@@ -88,11 +69,8 @@ def _user_now(session, actor: Actor, username: str) -> dict[str, str]:
 
 def _organization_now(session, actor: Actor, code: str) -> dict[str, str]:
     """An organization as the rename, move and state forms name it, read now."""
-    tree = organization_tree(session, actor)
-    org = next((o for o in tree if o.code == code), None)
-    if org is None:
-        return {}
-    parent = next((o for o in tree if o.id == org.parent_id), None)
+    org = org_in_scope(session, actor, code)
+    parent = session.get(Organization, org.parent_id) if org.parent_id else None
     return {t("col.organization"): f"{org.name} ({org.code})", t("org.name"): org.name,
             t("org.parent"): "" if parent is None else f"{parent.name} ({parent.code})",
             t("org.state"): t(f"org.active_{org.active}")}
@@ -134,11 +112,11 @@ def users_tab(actor: Actor) -> None:
             stale = dict(typed={t("col.username"): chosen, t("col.action"): t(f"admin.do_{action}")},
                          current=lambda s: _user_now(s, actor, chosen), prefix="manage_")
             if action == "temporary":
-                _run(lambda s: set_temporary_password(s, actor, username=chosen, password=new_password,
+                forms.save(lambda s: set_temporary_password(s, actor, username=chosen, password=new_password,
                                                       expected_version=version), t("admin.applied", username=chosen),
                      **stale)
             else:
-                _run(lambda s: set_active(s, actor, username=chosen, active=action == "enable", expected_version=version),
+                forms.save(lambda s: set_active(s, actor, username=chosen, active=action == "enable", expected_version=version),
                      t("admin.applied", username=chosen), **stale)
     with session_scope(web.engine()) as session:
         table.dataframe(users_table(list_users(session, actor)), hide_index=True, width="stretch")
@@ -159,13 +137,13 @@ def organizations_tab(actor: Actor) -> None:
         sector = st.selectbox(t("col.sector"), [s.value for s in Sector], format_func=lambda s: label("sector", s),
                               key="org_sector")
         if st.form_submit_button(t("org.add")):
-            _run(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind, sector=sector),
+            forms.save(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind, sector=sector),
                  t("org.saved"), prefix="org_")
     with rename, st.form("rename_org"):
         chosen = st.selectbox(t("col.organization"), list(names), format_func=names.get, key="rename_code")
         new_name = st.text_input(t("org.new_name"), key="rename_name")
         if st.form_submit_button(t("org.rename")):
-            _run(lambda s: rename_organization(s, actor, org_code=chosen, name=new_name,
+            forms.save(lambda s: rename_organization(s, actor, org_code=chosen, name=new_name,
                                                expected_version=versions[chosen]), t("org.saved"),
                  typed={t("col.organization"): names[chosen], t("org.name"): new_name},
                  current=lambda s: _organization_now(s, actor, chosen), prefix="rename_")
@@ -173,7 +151,7 @@ def organizations_tab(actor: Actor) -> None:
         chosen_move = st.selectbox(t("col.organization"), list(names), format_func=names.get, key="move_code")
         new_parent = st.selectbox(t("org.new_parent"), list(names), format_func=names.get, key="move_parent")
         if st.form_submit_button(t("org.move")):
-            _run(lambda s: move_organization(s, actor, org_code=chosen_move, new_parent_code=new_parent,
+            forms.save(lambda s: move_organization(s, actor, org_code=chosen_move, new_parent_code=new_parent,
                                              expected_version=versions[chosen_move]), t("org.saved"),
                  typed={t("col.organization"): names[chosen_move], t("org.parent"): names[new_parent]},
                  current=lambda s: _organization_now(s, actor, chosen_move), prefix="move_")
@@ -182,7 +160,7 @@ def organizations_tab(actor: Actor) -> None:
         active = st.radio(t("org.state"), [False, True], format_func=lambda a: t(f"org.active_{a}"), horizontal=True,
                           key="state_active")
         if st.form_submit_button(t("admin.apply")):
-            _run(lambda s: set_organization_active(s, actor, org_code=chosen_state, active=active,
+            forms.save(lambda s: set_organization_active(s, actor, org_code=chosen_state, active=active,
                                                    expected_version=versions[chosen_state]), t("org.saved"),
                  typed={t("col.organization"): names[chosen_state], t("org.state"): t(f"org.active_{active}")},
                  current=lambda s: _organization_now(s, actor, chosen_state), prefix="state_")
@@ -230,7 +208,7 @@ def plans_tab(actor: Actor) -> None:
 
             typed = plans_texts(pd.DataFrame([(parent, parents[parent], own_target, own_members)],
                                              columns=["code", "name", "target", "members_start"]))
-            _run(lambda s: save_own_plan(s, actor, org_code=parent, year=int(year), row=row), t("plans.saved"),
+            forms.save(lambda s: save_own_plan(s, actor, org_code=parent, year=int(year), row=row), t("plans.saved"),
                  typed=typed, current=own_now, prefix=own_key, only_differences=True)
     base: pd.DataFrame = st.session_state[base_key]
     edited = st.data_editor(
@@ -254,7 +232,7 @@ def plans_tab(actor: Actor) -> None:
     if st.button(t("plans.save"), key="plans_save", type="primary"):
         # After a refusal because someone else saved meanwhile, the grid is read again and what
         # was typed is shown beside it (only the cells that differ).
-        _run(lambda s: save_plans(s, actor, parent_code=parent, year=int(year), rows=rows), t("plans.saved"),
+        forms.save(lambda s: save_plans(s, actor, parent_code=parent, year=int(year), rows=rows), t("plans.saved"),
              typed=plans_texts(edited), current=lambda s: plans_texts(plans_text(plans_grid(s, subtree, year=int(year)))),
              prefix=(base_key, f"plans_editor_{parent}_{year}"), only_differences=True)
 

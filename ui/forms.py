@@ -19,8 +19,9 @@ from core.procedure.pipeline import (
     StaleEditError,
 )
 from core.procedure.stages import RELIGIONS, Education, Occupation, Qualification
+from core.storage.db import session_scope
 from core.storage.models import Candidate
-from ui import text
+from ui import text, web
 
 # What a write can answer instead of writing; each carries its Vietnamese message.
 REFUSALS = (FormError, RuleViolation, StaleEditError, ScopeError, NotFoundError, UserError, ValueError)
@@ -49,6 +50,25 @@ def reload_after(exc: Exception, *, typed: dict[str, str] | None = None, current
     beside = None if typed is None else beside_record_table(typed, current or {}, only_differences=only_differences)
     st.session_state[DONE_KEY] = ("refused", str(exc), beside)
     st.rerun()
+
+
+def save(action, success: str, *, prefix: str | tuple[str, ...], typed: dict[str, str] | None = None,
+          current=None, only_differences: bool = False) -> None:
+    """Run a write (`action(session)`) in its own transaction, then empty the form (its keys
+    start with `prefix`) and confirm (`done`); or say why not (`show_refusal`). A record changed
+    meanwhile by someone else also empties the form and shows what was typed (`typed`) beside
+    the record now (`current(session)` reads it), so the next click cannot send stale values."""
+    try:
+        with session_scope(web.engine()) as session:
+            action(session)
+    except StaleEditError as exc:
+        with session_scope(web.engine()) as session:
+            now = current(session) if current else None
+        reload_after(exc, typed=typed, current=now, prefix=prefix, only_differences=only_differences)
+    except REFUSALS as exc:
+        show_refusal(exc)
+    else:
+        done(success, prefix=prefix)
 
 
 def show_done() -> None:
