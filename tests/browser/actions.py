@@ -41,12 +41,21 @@ def act(page, locator, action: str, *args, attempts: int = 3) -> None:
             settle(page)
 
 
-def set_date(page, scope, label: str, text: str) -> None:
-    """Type a date into Streamlit's segmented date field (day, month, year)."""
-    day, month, year = text.split("/")
-    act(page, scope.get_by_role("spinbutton", name=f"day, {label}"), "click")
-    for part in (day, month, year):
-        page.keyboard.type(part)
+def set_date(page, scope, label: str, text: str, attempts: int = 3) -> None:
+    """Type a date into Streamlit's segmented date field (day, month, year), and check that
+    the field holds it: keystrokes typed while the app reruns can be lost (then type again,
+    a bounded number of times)."""
+    parts = dict(zip(("day", "month", "year"), text.split("/")))
+    for attempt in range(attempts):
+        act(page, scope.get_by_role("spinbutton", name=f"day, {label}"), "click")
+        for part in parts.values():
+            page.keyboard.type(part)
+        held = {name: one(scope.get_by_role("spinbutton", name=f"{name}, {label}")).get_attribute("aria-valuenow")
+                for name in parts}
+        if all(held[name] == str(int(value)) for name, value in parts.items()):
+            return
+        settle(page)
+    raise AssertionError(f"The date field {label!r} holds {held}, not {text}")
 
 
 def choose(page, scope, label: str, option: str, attempts: int = 3) -> None:
@@ -83,7 +92,10 @@ def record_step(page, stage: str, when: str, votes: tuple[str, str] | None = Non
         act(page, step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)"), "fill", votes[0])
         act(page, step.get_by_label("Số đảng viên chính thức dự họp"), "fill", votes[1])
     act(page, step.get_by_role("button", name="Ghi bước"), "click")
-    page.get_by_text(f"{stage} từ {when}").wait_for(timeout=WAIT_MS)
+    try:
+        page.get_by_text(f"{stage} từ {when}").wait_for(timeout=WAIT_MS)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{stage} {when} not in the history; the page says:\n{body_text(page)}") from None
 
 
 def record_admission(browser, base_url: str, candidate_id: int) -> None:
