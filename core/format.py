@@ -66,13 +66,15 @@ def fmt_percent(value: float | None, decimals: int = 1) -> str:
     return fmt_compact(value, decimals) + "%"
 
 
-def fmt_days_left(days: int) -> str:
-    """Days to a deadline in words: "còn 5 ngày", "đến hạn hôm nay", "quá hạn 1.644 ngày"."""
+def fmt_days_left(days: int, *, working: bool = False) -> str:
+    """Days to a deadline in words: "còn 5 ngày", "đến hạn hôm nay", "quá hạn 1.644 ngày";
+    with `working`, days counted in working days say so: "quá hạn 12 ngày làm việc"."""
+    unit = "_working" if working else ""
     if days > 0:
-        return t("days.left", days=fmt_number(days))
+        return t(f"days.left{unit}", days=fmt_number(days))
     if days == 0:
         return t("days.today")
-    return t("days.overdue", days=fmt_number(-days))
+    return t(f"days.overdue{unit}", days=fmt_number(-days))
 
 
 def fmt_date(value: date | None) -> str:

@@ -1,17 +1,18 @@
-"""Chi bộ: a branch's plan and progress, what is due, its candidates with their next step, and
+"""Chi bộ: a branch's plan and progress, what is due (the work list's cards, each opening the
+step form), its candidates with their next step and a chooser that opens a record by touch, and
 adding a candidate. Secretaries and the admin edit; a leader reads."""
 from datetime import date
 
 import streamlit as st
 
 from core.figures.progress import children_of, headline
-from core.figures.tables import clocks_table, worklist_table
+from core.figures.tables import worklist_table
 from core.format import fmt_number
 from core.i18n import t
 from core.procedure.pipeline import add_candidate
 from core.procedure.stages import Role
 from core.storage.db import session_scope
-from ui import auth, forms, reports, text, web, widgets
+from ui import auth, forms, reports, text, web, widgets, worklist
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.branch"))
@@ -25,21 +26,22 @@ text.header(t("overview.heading", org=head.name, year=view.year))
 widgets.headline_metrics(head, headline(web.cached_org_figures(version, view.subtree, view.year, view.compare)))
 widgets.drill_down(children_of(figures))
 
-links = {t("col.record"): st.column_config.LinkColumn(display_text=t("branch.open"), width="small")}
 if not web.cached_lists_candidates(version, view.subtree):
     widgets.lists_further_down()
     st.stop()
 due_days = web.settings().rules.due_soon_days
 text.subheader(t("branch.todo", days=fmt_number(due_days)))
-todo = web.cached_clocks(version, view.subtree, date.today())
-if todo.empty:
+work = web.cached_work_cards(version, view.subtree, date.today())
+todo = [card for card in work if card.is_urgent]
+if not todo:
     st.success(t("branch.nothing_due"))
 else:
-    st.dataframe(clocks_table(todo), hide_index=True, width="stretch", column_config=links)
+    worklist.cards(actor, todo, key="branch")
 
 st.subheader(t("branch.candidates"))
-work = web.cached_worklist(version, view.subtree, date.today())
-widgets.table(worklist_table(work), column_config=links)
+worklist.record_picker(work)
+widgets.table(worklist_table(work),
+              column_config={t("col.record"): st.column_config.LinkColumn(display_text=t("branch.open"), width="small")})
 reports.export_button(actor, "candidates", view)
 
 if not actor.edits_candidates:

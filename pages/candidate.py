@@ -15,7 +15,6 @@ from core.figures.tables import (
     exit_texts,
     field_texts,
     history_table,
-    step_texts,
     void_target,
     void_texts,
 )
@@ -26,17 +25,15 @@ from core.procedure.candidates import (
     candidate_detail,
     candidate_history,
     latest_in_force,
-    next_stages,
 )
 from core.procedure.pipeline import (
     edit_candidate,
     record_exit,
-    record_stage,
     void_event,
 )
-from core.procedure.stages import Exit, Role, Stage
+from core.procedure.stages import Exit, Role
 from core.storage.db import session_scope
-from ui import auth, forms, text, web, widgets
+from ui import auth, forms, steps, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 asked_id = record_id(st.query_params.get("id"))
@@ -65,14 +62,9 @@ st.dataframe(history_table(history), hide_index=True, width="stretch")
 
 
 def save(action, done_message: str, typed: dict[str, str], current, *, only_differences: bool = False) -> None:
-    """forms.save for this record: the forms and the version they were filled on are emptied
-    after it; after a stale refusal, `current(record, history)` reads the record as it is now."""
-    def now(session) -> dict[str, str]:
-        fresh, _org = candidate_detail(session, actor, candidate.id)
-        return current(fresh, candidate_history(session, actor, candidate.id))
-
-    forms.save(action, done_message, prefix=(*FORM_KEYS, seen_key), typed=typed, current=now,
-                only_differences=only_differences)
+    """steps.save_on_record for this record's forms, emptied after it with the version they were filled on."""
+    steps.save_on_record(actor, candidate.id, action, done_message, typed, current, prefix=(*FORM_KEYS, seen_key),
+                         only_differences=only_differences)
 
 
 if actor.edits_candidates:
@@ -83,33 +75,8 @@ if actor.edits_candidates:
     v = seen
     step, leave, undo, details = st.tabs([t("candidate.tab_step"), t("candidate.tab_exit"), t("candidate.tab_void"),
                                           t("candidate.tab_edit")])
-    with step, st.form("record_stage"):
-        # The steps possible on the record as the form was filled (not as someone else has made
-        # it since): what the user chose stays what is shown beside the record after a refusal.
-        options = st.session_state.setdefault(f"step_options_{candidate.id}_{v}",
-                                              [s.value for s in next_stages(candidate, org)])
-        stage = st.selectbox(t("candidate.next_stage"), options, format_func=lambda s: label("stage", s),
-                             index=0 if len(options) == 1 else None, placeholder=t("form.choose"), key=f"step_stage_{v}")
-        when = forms.date_field(t("candidate.date"), None, f"step_date_{v}")
-        document = st.text_input(t("candidate.document"), key=f"step_document_{v}")
-        note = st.text_area(t("candidate.note"), key=f"step_note_{v}")
-        left, right = st.columns(2)
-        votes_for = left.number_input(t("candidate.votes_for"), min_value=0, step=1, value=None, key=f"step_for_{v}")
-        votes_total = right.number_input(t("candidate.votes_total"), min_value=0, step=1, value=None,
-                                         key=f"step_total_{v}")
-        acknowledged = st.checkbox(t("candidate.acknowledge"), key=f"step_ack_{v}")
-        if st.form_submit_button(t("candidate.save_step"), disabled=not options, type="primary"):
-            save(lambda s: record_stage(
-                s, actor, candidate_id=candidate.id, expected_version=seen, stage=Stage(stage) if stage else None,
-                event_date=when, today=today, rules=web.settings().rules, document_number=document, note=note,
-                votes_for=None if votes_for is None else int(votes_for),
-                votes_total=None if votes_total is None else int(votes_total), acknowledge_exceptions=acknowledged),
-                t("candidate.step_done", stage=label("stage", stage) if stage else "", date=fmt_date(when), name=name),
-                field_texts({t("candidate.next_stage"): label("stage", stage) if stage else None,
-                             t("candidate.date"): when, t("candidate.document"): document, t("candidate.note"): note,
-                             t("candidate.votes_for"): None if votes_for is None else int(votes_for),
-                             t("candidate.votes_total"): None if votes_total is None else int(votes_total)}),
-                step_texts)
+    with step:
+        steps.step_form(actor, candidate, org, seen=seen, tag=str(v), prefix=(*FORM_KEYS, seen_key))
     with leave, st.form("record_exit"):
         exit_kind = st.selectbox(t("candidate.exit_kind"), [e.value for e in Exit], format_func=lambda e: label("exit", e),
                                  index=None, placeholder=t("form.choose"), key=f"exit_kind_{v}")

@@ -3,7 +3,7 @@
 Streamlit's element toolbars ("Show data", "Download as PNG", "Copy Vega-Lite spec", the
 tables' CSV download and search) speak English, and "Show data" exposes a chart's internal
 columns; the figures have Vietnamese exports instead, so the toolbars are hidden everywhere,
-the projector included.
+the projector included. The work list's buttons are made large enough for a thumb.
 """
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ import streamlit as st
 CSS = """
 <style>
 [data-testid="stElementToolbar"], .vega-embed .vega-actions, .vega-embed details { display: none !important; }
+/* The work list's buttons and links are tapped on a phone: at least 48 px high. */
+[class*="st-key-todo_"] button, [class*="st-key-branch_cards"] button,
+[class*="st-key-todo_"] [data-testid="stPageLink"] a, [class*="st-key-branch_cards"] [data-testid="stPageLink"] a,
+[data-testid="stDialog"] [data-testid="stFormSubmitButton"] button { min-height: 48px; }
 </style>
 """
 

@@ -18,7 +18,6 @@ from core.config import SECRETS_FILE, Settings, load_settings
 from core.figures.alerts import (
     Alert,
     all_alerts,
-    branch_worklist,
     candidate_clocks_list,
 )
 from core.figures.breakdowns import (
@@ -29,6 +28,7 @@ from core.figures.breakdowns import (
 )
 from core.figures.funnel import funnel, standing_by_sector
 from core.figures.progress import children_of, is_large_subtree, org_figures
+from core.figures.todo import RollUp, WorkCard, roll_up, work_cards
 from core.procedure.candidates import candidates_in_scope, students_turning_18
 from core.storage.db import data_version, session_scope
 from core.structure.organizations import active_cells
@@ -186,11 +186,20 @@ def cached_students(version: int, subtree: Subtree, today: date) -> pd.DataFrame
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False)
-def cached_worklist(version: int, subtree: Subtree, today: date) -> pd.DataFrame:
-    """branch_worklist (names: refused for roles without personal data)."""
+def cached_work_cards(version: int, subtree: Subtree, today: date) -> list[WorkCard]:
+    """work_cards: the candidates still in the procedure, most urgent first (names: refused for
+    roles without personal data)."""
     del version
     with session_scope(engine()) as session:
-        return branch_worklist(session, subtree, today=today, rules=settings().rules)
+        return work_cards(session, subtree, today=today, rules=settings().rules)
+
+
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+def cached_roll_up(version: int, subtree: Subtree, today: date) -> list[RollUp]:
+    """roll_up of cached_work_cards: overdue and due-soon cards per organization directly below."""
+    cards = cached_work_cards(version, subtree, today)
+    with session_scope(engine()) as session:
+        return roll_up(session, subtree, cards)
 
 
 # Chart specs, cached like the figures they draw: a warm rerun draws them without Altair.

@@ -21,6 +21,10 @@ class PageSpec:
 _READERS = frozenset({Role.ADMIN, Role.LEADER, Role.SECRETARY})
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "tong-quan", "page.overview", ":material/monitoring:", _READERS),
+    # The steps to record, candidate by candidate: for those who record them. A leader reads the
+    # same clocks per organization on the alerts page and per chi bộ on the branch page.
+    PageSpec("pages/todo.py", "viec-cua-toi", "page.todo", ":material/task_alt:",
+             frozenset({Role.ADMIN, Role.SECRETARY})),
     PageSpec("pages/alerts.py", "canh-bao", "page.alerts", ":material/warning:", _READERS),
     PageSpec("pages/pipeline.py", "quy-trinh", "page.pipeline", ":material/filter_alt:", _READERS),
     PageSpec("pages/branch.py", "chi-bo", "page.branch", ":material/groups:", _READERS),
@@ -34,11 +38,17 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+# The page a role opens on, when not the first of the menu: the meeting-room screen on the
+# projector view, a secretary on what is due.
+LANDING: dict[Role, str] = {Role.PROJECTOR: "trinh-chieu", Role.SECRETARY: "viec-cua-toi"}
+
+
 def pages_for(role: Role, *, must_change_password: bool = False) -> list[PageSpec]:
     """The pages a role is offered, in menu order; only the account page on a temporary password."""
     if must_change_password:
         return [p for p in PAGES if p.url_path == "tai-khoan"]
     offered = [p for p in PAGES if role in p.roles]
-    if role is Role.PROJECTOR:  # the meeting-room screen opens on the projector view
-        offered.sort(key=lambda p: p.url_path != "trinh-chieu")
+    landing = LANDING.get(role)
+    if landing:
+        offered.sort(key=lambda p: p.url_path != landing)
     return offered

@@ -26,7 +26,6 @@ from core.figures.progress import (
 )
 from core.format import fmt_date, fmt_number
 from core.i18n import label, t
-from core.procedure.candidates import next_stages
 from core.procedure.clocks import STATE_RANK, candidate_clocks
 from core.procedure.pipeline import facts_of
 from core.procedure.stages import CELL_KINDS
@@ -244,34 +243,3 @@ def all_alerts(
         count[a.org_code] = count.get(a.org_code, 0) + 1
     return sorted(alerts, key=lambda a: (worst[a.org_code], -count[a.org_code], a.org_name, a.severity))
 
-
-def branch_worklist(
-    session: Session, subtree: Subtree, *, today: date, rules: RuleSettings
-) -> pd.DataFrame:
-    """The candidates still in the procedure in the subtree, each with its next step and the
-    nearest deadline (any state), the most urgent first. Refused without personal data.
-    Columns: candidate_id, full_name, org_name, stage, stage_date, next_stage, due, state."""
-    if not subtree.actor.sees_personal_data:
-        raise ScopeError(t("error.no_personal_data", what=subtree.code))
-    rows = session.exec(
-        select(Candidate, Organization)
-        .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(subtree.path, Candidate.org_path), Candidate.exit.is_(None), Candidate.official_date.is_(None),
-               Candidate.stage.is_not(None))
-        .order_by(Organization.path, Candidate.full_name)
-    ).all()
-    records = []
-    for candidate, org in rows:
-        clocks = candidate_clocks(facts_of(candidate, org), today, rules)
-        nearest = clocks[0] if clocks else None
-        following = next_stages(candidate, org)
-        records.append({
-            "candidate_id": candidate.id, "full_name": candidate.full_name, "org_name": org.name,
-            "stage": candidate.stage, "stage_date": candidate.stage_date,
-            "next_stage": following[0].value if following else None,
-            "due": nearest.due if nearest else None, "state": nearest.state if nearest else None,
-        })
-    frame = pd.DataFrame(records, columns=["candidate_id", "full_name", "org_name", "stage", "stage_date",
-                                           "next_stage", "due", "state"])
-    frame["rank"] = frame["state"].map(STATE_RANK).fillna(len(STATE_RANK))
-    return frame.sort_values(["rank", "due"], na_position="last").drop(columns="rank").reset_index(drop=True)

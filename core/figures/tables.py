@@ -12,6 +12,7 @@ from core.access.audit_text import CANDIDATE_FIELDS, value_text
 from core.figures.alerts import Alert
 from core.figures.breakdowns import Mix
 from core.figures.style import status_text
+from core.figures.todo import WorkCard
 from core.format import fmt_date, fmt_datetime, fmt_days_left, fmt_number, fmt_percent
 from core.i18n import has, label, t
 from core.procedure.candidates import latest_in_force
@@ -70,18 +71,19 @@ def record_link(candidate_id: int) -> str:
     return f"ho-so?id={int(candidate_id)}"
 
 
-def worklist_table(work: pd.DataFrame) -> pd.DataFrame:
-    """A branch's candidates: stage and since when, next step, its nearest deadline, the record."""
+def worklist_table(cards: list[WorkCard]) -> pd.DataFrame:
+    """A branch's candidates (core.figures.todo.work_cards): stage and since when, next step, its
+    nearest deadline and how long is left, the record."""
     return pd.DataFrame(
         {
-            t("col.full_name"): work["full_name"].tolist(),
-            t("col.organization"): work["org_name"].tolist(),
-            t("col.current_stage"): [label("stage", s) for s in work["stage"]],
-            t("col.since"): [fmt_date(d) for d in work["stage_date"]],
-            t("col.next_step"): ["–" if pd.isna(s) else label("stage", s) for s in work["next_stage"]],
-            t("col.due"): ["–" if pd.isna(d) else fmt_date(d) for d in work["due"]],
-            t("col.clock_state"): ["–" if pd.isna(s) else label("clock_state", s) for s in work["state"]],
-            t("col.record"): [record_link(i) for i in work["candidate_id"]],
+            t("col.full_name"): [c.full_name for c in cards],
+            t("col.organization"): [c.org_name for c in cards],
+            t("col.current_stage"): [label("stage", c.stage) for c in cards],
+            t("col.since"): [fmt_date(c.stage_date) for c in cards],
+            t("col.next_step"): [label("stage", c.next_stage) if c.next_stage else "–" for c in cards],
+            t("col.due"): [fmt_date(c.due) for c in cards],
+            t("col.days_left"): [c.deadline or "–" for c in cards],
+            t("col.record"): [record_link(c.candidate_id) for c in cards],
         }
     )
 

@@ -11,13 +11,20 @@ from typing import Literal
 from core.config import RuleSettings
 from core.procedure.rules import CandidateFacts, current_stage, sponsor_findings
 from core.procedure.stages import MEMBER_STAGES, Stage
-from core.procedure.workdays import add_months, add_working_days, add_years
+from core.procedure.workdays import (
+    add_months,
+    add_working_days,
+    add_years,
+    working_days_between,
+)
 
 ClockState = Literal["ok", "due_soon", "overdue"]
 STATE_RANK: dict[str, int] = {"overdue": 0, "due_soon": 1, "ok": 2}
 
 # Deadlines that exist in law; the others are reminders that can only come up, never be late.
 REMINDERS = frozenset({"probation_end", "turns_18"})
+# Deadlines the rules count in working days: their days left are said in working days too.
+WORKING_DAY_CLOCKS = frozenset({"decision", "ceremony", "recognition_review"})
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class Clock:
     due: date
     state: ClockState
     days_left: int
+    # Working days to the due date (negative once past it) for a WORKING_DAY_CLOCKS deadline, else None.
+    working_days_left: int | None = None
 
 
 def clock_state(due: date, today: date, due_soon_days: int) -> ClockState:
@@ -84,5 +93,8 @@ def candidate_clocks(facts: CandidateFacts, today: date, rules: RuleSettings) ->
             continue  # only a stay past the limit is worth a line
         if kind in REMINDERS and state == "overdue":
             continue
-        clocks.append(Clock(kind, when, state, (when - today).days))
+        working = working_days_between(today, when) if kind in WORKING_DAY_CLOCKS else None
+        if working is not None and state == "overdue":
+            working = min(working, -1)  # due on a Friday, seen on the Saturday: late all the same
+        clocks.append(Clock(kind, when, state, (when - today).days, working))
     return sorted(clocks, key=lambda c: (STATE_RANK[c.state], c.due))

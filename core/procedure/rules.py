@@ -134,6 +134,24 @@ def sponsor_findings(facts: CandidateFacts, vote_date: date, rules: RuleSettings
     return findings
 
 
+def open_findings(facts: CandidateFacts, today: date, rules: RuleSettings) -> list[Finding]:
+    """What the record lacks today for the steps ahead, as far as the model knows it: heading
+    for the chi bộ vote (awareness class done, dossier), what would stop a vote held today
+    (sponsors, age, education, an expired certificate) and a certificate expiring within
+    `due_soon_days`; once admitted, the new-member class not yet taken. A list of findings,
+    so that later checks (the dossier's papers) join it."""
+    stage = current_stage(facts.stage_dates)
+    findings: list[Finding] = []
+    if stage in (Stage.CLASS_DONE, Stage.DOSSIER):
+        findings += [f for f in vote_eligibility(facts, today, rules) if f.code != "education_exemption"]
+        expiry = add_months(facts.certificate_date, rules.certificate_valid_months)
+        if today <= expiry and (expiry - today).days <= rules.due_soon_days:
+            findings.append(Finding("certificate_expiring", True, t("rule.certificate_expiring", date=fmt_date(expiry))))
+    if stage is Stage.ADMITTED and facts.new_member_class_date is None:
+        findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
+    return findings
+
+
 def vote_findings(votes_for: int | None, votes_total: int | None, rules: RuleSettings) -> list[Finding]:
     """A resolution needs at least two thirds of the official members in favour."""
     if votes_for is None or votes_total is None:

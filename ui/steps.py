@@ -1,0 +1,71 @@
+"""Recording a candidate's steps: the one step form, drawn on the record page and in the work
+list's dialog, and the write wrapper both use. Each form carries the version of the record it
+was filled on, so a change made meanwhile by someone else is refused instead of overwritten.
+Streamlit-bound; the checks are in core (core.procedure.pipeline.record_stage)."""
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from core.access.scope import Actor
+from core.figures.tables import field_texts, step_texts
+from core.format import fmt_date
+from core.i18n import label, t
+from core.procedure.candidates import candidate_detail, candidate_history, next_stages
+from core.procedure.pipeline import record_stage
+from core.procedure.stages import Stage
+from core.storage.models import Candidate, Organization
+from ui import forms, web
+
+
+def save_on_record(actor: Actor, candidate_id: int, action, done_message: str, typed: dict[str, str], current, *,
+                   prefix: tuple[str, ...], only_differences: bool = False) -> None:
+    """forms.save for one candidate's record: the forms (keys starting with `prefix`, the
+    version they were filled on included) are emptied after it; after a stale refusal,
+    `current(record, history)` reads the record as it is now, shown beside what was typed."""
+    def now(session) -> dict[str, str]:
+        fresh, _org = candidate_detail(session, actor, candidate_id)
+        return current(fresh, candidate_history(session, actor, candidate_id))
+
+    forms.save(action, done_message, prefix=prefix, typed=typed, current=now, only_differences=only_differences)
+
+
+def step_form(actor: Actor, candidate: Candidate, org: Organization, *, seen: int, tag: str,
+              prefix: tuple[str, ...], form_key: str = "record_stage") -> None:
+    """The form recording the candidate's next stage: the stage, its date, document, note,
+    votes and an acknowledged exception. `seen` is the version of the record the form was
+    filled on; `tag` ends every widget key, so after a write (a new version) the form opens
+    empty and the browser cannot send the last values again; `prefix` are the keys emptied
+    after a write; `form_key` names the form."""
+    today = date.today()
+    name = candidate.full_name
+    with st.form(form_key):
+        # The steps possible on the record as the form was filled (not as someone else has made
+        # it since): what the user chose stays what is shown beside the record after a refusal.
+        options = st.session_state.setdefault(f"step_options_{candidate.id}_{tag}",
+                                              [s.value for s in next_stages(candidate, org)])
+        stage = st.selectbox(t("candidate.next_stage"), options, format_func=lambda s: label("stage", s),
+                             index=0 if len(options) == 1 else None, placeholder=t("form.choose"),
+                             key=f"step_stage_{tag}")
+        when = forms.date_field(t("candidate.date"), None, f"step_date_{tag}")
+        document = st.text_input(t("candidate.document"), key=f"step_document_{tag}")
+        note = st.text_area(t("candidate.note"), key=f"step_note_{tag}")
+        left, right = st.columns(2)
+        votes_for = left.number_input(t("candidate.votes_for"), min_value=0, step=1, value=None, key=f"step_for_{tag}")
+        votes_total = right.number_input(t("candidate.votes_total"), min_value=0, step=1, value=None,
+                                         key=f"step_total_{tag}")
+        acknowledged = st.checkbox(t("candidate.acknowledge"), key=f"step_ack_{tag}")
+        if st.form_submit_button(t("candidate.save_step"), disabled=not options, type="primary", width="stretch"):
+            votes = (None if votes_for is None else int(votes_for), None if votes_total is None else int(votes_total))
+            save_on_record(
+                actor, candidate.id,
+                lambda s: record_stage(
+                    s, actor, candidate_id=candidate.id, expected_version=seen, stage=Stage(stage) if stage else None,
+                    event_date=when, today=today, rules=web.settings().rules, document_number=document, note=note,
+                    votes_for=votes[0], votes_total=votes[1], acknowledge_exceptions=acknowledged),
+                t("candidate.step_done", stage=label("stage", stage) if stage else "", date=fmt_date(when), name=name),
+                field_texts({t("candidate.next_stage"): label("stage", stage) if stage else None,
+                             t("candidate.date"): when, t("candidate.document"): document, t("candidate.note"): note,
+                             t("candidate.votes_for"): votes[0], t("candidate.votes_total"): votes[1]}),
+                step_texts, prefix=prefix)
