@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from core.procedure.pipeline import EventRow, derive_state
+from core.access.users import account_of
+from core.config import RuleSettings
+from core.procedure.pipeline import EventRow, RuleViolation, derive_state, record_stage
 from core.procedure.stages import Education, OrgKind, Sector, Stage
+from core.procedure.workdays import add_working_days
+from core.storage.db import make_engine, session_scope
 from core.storage.models import (
     Candidate,
     Organization,
@@ -85,3 +89,35 @@ def district(session: Session) -> dict[str, Organization]:
     c = add_org(session, "C2-C", c2, name="Chi bộ thôn C")
     s = add_org(session, "S", d, kind=OrgKind.GRASSROOTS_CELL, sector=Sector.SCHOOL, name="Chi bộ Trường THPT S")
     return {o.code: o for o in (d, c1, c2, a, b, c, s)}
+
+
+def overdue_in_hdnd(db_file) -> tuple[int, str]:
+    """Make one candidate of the demo's Đảng bộ HĐND & UBND huyện overdue as it happens: its chi
+    bộ voted the day after the dossier was complete, long enough ago that the 60 working days for
+    the admission decision have run out. Written through core (record_stage, as bithu.hdnd), on
+    the first dossier of HĐND, oldest first, that the rules let go to the vote. (id, full name)."""
+    rules, today = RuleSettings(), date.today()
+    engine = make_engine(f"sqlite:///{db_file}")
+    try:
+        with session_scope(engine) as session:
+            actor = account_of(session, "bithu.hdnd").actor
+            dossiers = [(c.id, c.full_name, c.version, c.dossier_date) for c in session.exec(
+                select(Candidate).join(Organization, Organization.id == Candidate.organization_id)
+                .where(Organization.code.like("KB-HDND-%"), Candidate.stage == Stage.DOSSIER.value,
+                       Candidate.exit.is_(None))
+                .order_by(Candidate.dossier_date, Candidate.id)).all()]
+        for candidate_id, name, version, dossier_date in dossiers:
+            vote = dossier_date + timedelta(days=1)
+            if add_working_days(vote, rules.decision_working_days) >= today:
+                break  # the later ones would not be late either
+            try:
+                with session_scope(engine) as session:
+                    record_stage(session, actor, candidate_id=candidate_id, expected_version=version,
+                                 stage=Stage.BRANCH_RESOLUTION, event_date=vote, today=today, rules=rules,
+                                 document_number="07-NQ/CB", votes_for=10, votes_total=12)
+            except RuleViolation:
+                continue
+            return candidate_id, name
+    finally:
+        engine.dispose()
+    raise AssertionError("no candidate of HĐND could be made overdue")

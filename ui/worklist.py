@@ -25,6 +25,23 @@ def _open_org(code: str) -> None:
     st.query_params["org"] = code
 
 
+# The candidate whose step dialog is open: kept across runs, so that whatever reruns the whole
+# page (a write elsewhere, a test driving it) draws the dialog again until it is saved or closed.
+OPEN_KEY = "worklist_dialog"
+
+
+@faults.guarded_callback
+def _open_dialog(candidate_id: int) -> None:
+    st.session_state.pop(_seen_key(candidate_id), None)  # the form is filled on the record as it is now
+    st.session_state[OPEN_KEY] = candidate_id
+
+
+@faults.guarded_callback
+def _close_dialog() -> None:
+    candidate_id = st.session_state.pop(OPEN_KEY, None)
+    st.session_state.pop(_seen_key(candidate_id), None)
+
+
 @faults.guarded_callback
 def _show_more(key: str) -> None:
     st.session_state[key] = st.session_state.get(key, PAGE_SIZE) + PAGE_SIZE
@@ -73,6 +90,9 @@ def cards(actor: Actor, work: list[WorkCard], *, key: str) -> None:
         if left > 0:
             st.button(text.literal(t("todo.more", count=fmt_number(min(left, PAGE_SIZE)), left=fmt_number(left))),
                       key=f"{key}_more", width="stretch", on_click=_show_more, args=(shown_key,))
+    opened = st.session_state.get(OPEN_KEY)
+    if opened is not None and actor.edits_candidates and opened in {c.candidate_id for c in work}:
+        _step_dialog(actor, opened)
 
 
 def _deadline(card: WorkCard) -> text.Md:
@@ -95,11 +115,9 @@ def _card(actor: Actor, card: WorkCard, key: str) -> None:
             text.markdown(text.md(text.bold(t("todo.missing")), "\n",
                                   *[part for f in card.findings for part in (text.Md("\n- "), f.message)]))
         if actor.edits_candidates and card.next_stage:
-            if st.button(text.literal(t("todo.record_step", stage=label("stage", card.next_stage))),
-                         key=f"{key}_step_{card.candidate_id}", type="primary", width="stretch",
-                         icon=":material/edit_note:"):
-                st.session_state.pop(_seen_key(card.candidate_id), None)  # the form is filled on the record as it is now
-                _step_dialog(actor, card.candidate_id)
+            st.button(text.literal(t("todo.record_step", stage=label("stage", card.next_stage))),
+                      key=f"{key}_step_{card.candidate_id}", type="primary", width="stretch",
+                      icon=":material/edit_note:", on_click=_open_dialog, args=(card.candidate_id,))
         st.page_link("pages/candidate.py", label=t("todo.open_record"), query_params={"id": str(card.candidate_id)},
                      icon=":material/badge:", width="stretch")
 
@@ -108,7 +126,7 @@ def _seen_key(candidate_id: int) -> str:
     return f"todo_seen_{candidate_id}"
 
 
-@st.dialog(t("todo.dialog"), width="large")
+@st.dialog(t("todo.dialog"), width="large", on_dismiss=_close_dialog)
 def _step_dialog(actor: Actor, candidate_id: int) -> None:
     """The record page's step form, for one candidate, over the list; a write closes it and the
     list shows the card as it is now."""
@@ -121,8 +139,8 @@ def _step_dialog(actor: Actor, candidate_id: int) -> None:
     seen_key = _seen_key(candidate_id)
     seen = st.session_state.setdefault(seen_key, candidate.version)  # the version the form was filled on
     text.markdown(text.bold(t("todo.dialog_who", name=candidate.full_name, org=org.name)))
-    steps.step_form(actor, candidate, org, seen=seen, tag=f"{candidate_id}_{seen}", prefix=("step_", seen_key),
-                    form_key=f"todo_step_{candidate_id}")
+    steps.step_form(actor, candidate, org, seen=seen, tag=f"{candidate_id}_{seen}",
+                    prefix=("step_", seen_key, OPEN_KEY), form_key=f"todo_step_{candidate_id}")
 
 
 def record_picker(work: list[WorkCard]) -> None:

@@ -46,8 +46,9 @@ def kinds(clocks: list[Clock]) -> list[str]:
 
 def test_decision_due_60_working_days_after_the_branch_resolution_skips_tet():
     clocks = candidate_clocks(candidate(TO_BRANCH), date(2024, 2, 1), RULES)
-    # 01/02 to 05/04/2024: 28 days left in February, 31 in March, 5 in April = 64.
-    assert clocks == [Clock("decision", DECISION_DUE, "ok", 64)]
+    # 01/02 to 05/04/2024: 28 days left in February, 31 in March, 5 in April = 64; in working
+    # days, Fri 02, Mon 05–Wed 07, Tết, Thu 15, Fri 16, 19–23, 26–29/02 (15), March (21), April (5) = 41.
+    assert clocks == [Clock("decision", DECISION_DUE, "ok", 64, 41)]
 
 
 @pytest.mark.parametrize(
@@ -65,14 +66,17 @@ def test_clock_state_transitions(today, state):
 
 def test_decision_clock_overdue_the_day_after():
     clocks = candidate_clocks(candidate(TO_BRANCH), date(2024, 4, 6), RULES)
-    assert clocks == [Clock("decision", DECISION_DUE, "overdue", -1)]
+    # Due on a Friday, seen on the Saturday: no working day has passed, late all the same.
+    assert clocks == [Clock("decision", DECISION_DUE, "overdue", -1, -1)]
+    # Monday 15/04/2024: Mon 08 to Fri 12 and Mon 15 are six working days late.
+    assert candidate_clocks(candidate(TO_BRANCH), date(2024, 4, 15), RULES)[0].working_days_left == -6
 
 
 def test_decision_clock_follows_the_setting():
     # 30 working days after 05/01/2024: 18 in January + Thu 01, Fri 02, Mon 05–Wed 07 (23),
     # Tết, Thu 15, Fri 16 (25), Mon 19–Fri 23 (30): 23/02/2024.
     clocks = candidate_clocks(candidate(TO_BRANCH), date(2024, 2, 1), RuleSettings(decision_working_days=30))
-    assert clocks == [Clock("decision", date(2024, 2, 23), "due_soon", 22)]
+    assert clocks == [Clock("decision", date(2024, 2, 23), "due_soon", 22, 11)]
 
 
 def test_ceremony_clock_after_the_decision():
@@ -80,7 +84,7 @@ def test_ceremony_clock_after_the_decision():
     # 01–05/07 (19), 08–12 (24), 15–19 (29), Monday 22/07 (30). No holiday in June or July.
     stage_dates = {**TO_BRANCH, S.COMMITTEE_RESOLUTION: date(2024, 2, 20), S.DECISION: date(2024, 6, 10)}
     clocks = candidate_clocks(candidate(stage_dates), date(2024, 7, 1), RULES)
-    assert clocks == [Clock("ceremony", date(2024, 7, 22), "due_soon", 21)]
+    assert clocks == [Clock("ceremony", date(2024, 7, 22), "due_soon", 21, 15)]
 
 
 ADMITTED = {
@@ -110,8 +114,9 @@ def test_recognition_review_after_probation():
     facts = candidate(ADMITTED, new_member_class_date=date(2024, 9, 20))
     clocks = candidate_clocks(facts, date(2025, 3, 16), RULES)
     # 16/03 to 26/04/2025: 15 days left in March + 26 = 41.
-    assert clocks == [Clock("recognition_review", REVIEW_DUE, "ok", 41)]
-    assert candidate_clocks(facts, date(2025, 4, 27), RULES) == [Clock("recognition_review", REVIEW_DUE, "overdue", -1)]
+    assert clocks == [Clock("recognition_review", REVIEW_DUE, "ok", 41, 30)]
+    assert candidate_clocks(facts, date(2025, 4, 27), RULES) == [
+        Clock("recognition_review", REVIEW_DUE, "overdue", -1, -1)]
 
 
 def test_new_member_class_clock_when_the_date_is_missing():
@@ -127,7 +132,7 @@ def test_results_are_sorted_overdue_first():
     clocks = candidate_clocks(facts, date(2025, 3, 16), RULES)
     assert clocks == [
         Clock("new_member_class", date(2025, 3, 15), "overdue", -1),
-        Clock("recognition_review", REVIEW_DUE, "ok", 41),
+        Clock("recognition_review", REVIEW_DUE, "ok", 41, 30),
     ]
 
 

@@ -16,6 +16,7 @@ from core.procedure.rules import (
     check_stage,
     current_stage,
     exceptions,
+    open_findings,
     vote_eligibility,
     vote_findings,
 )
@@ -546,3 +547,44 @@ def test_a_shorter_probation_setting():
 def test_messages_quote_the_configured_numbers(rules, facts, code, quoted):
     finding = only(vote_eligibility(facts, VOTE, rules), code)
     assert quoted in finding.message
+
+
+# What a card lists as lacking (open_findings): what would stop a vote held today, once the
+# awareness class is done; the new-member class once admitted; nothing before or in between.
+def test_a_dossier_in_order_lacks_nothing():
+    assert open_findings(ready(), VOTE, RULES) == []
+
+
+def test_a_dossier_without_its_second_sponsor_lacks_a_sponsor():
+    facts = ready(sponsors=(Sponsor("Nguyễn Văn An", date(2020, 1, 1)), Sponsor("", None)))
+    findings = open_findings(facts, VOTE, RULES)
+    assert codes(findings) == ["sponsors_missing"]
+    assert_vietnamese(findings)
+
+
+def test_an_awareness_certificate_expiring_within_a_month_is_said_with_its_date():
+    # Class done 01/06/2023: the certificate holds 60 months, to 01/06/2028.
+    assert open_findings(ready(), date(2028, 5, 1), RULES) == []  # 31 days before: nothing yet
+    [finding] = open_findings(ready(), date(2028, 5, 2), RULES)  # 30 days before
+    assert (finding.code, finding.message) == (
+        "certificate_expiring", "Giấy chứng nhận lớp nhận thức về Đảng hết hạn ngày 01/06/2028: chi bộ cần xét trước ngày đó.")
+    assert codes(open_findings(ready(), date(2028, 6, 2), RULES)) == ["certificate_expired"]
+
+
+def test_an_education_exemption_is_no_lack_but_primary_education_is():
+    assert open_findings(ready(general_education=Education.PRIMARY, education_exemption=True), VOTE, RULES) == []
+    assert codes(open_findings(ready(general_education=Education.PRIMARY), VOTE, RULES)) == ["education_missing"]
+
+
+def test_before_the_class_and_once_voted_nothing_is_listed():
+    early = ready(stage_dates={Stage.SOURCE: date(2023, 1, 5)}, sponsors=())
+    assert open_findings(early, VOTE, RULES) == []
+    voted = ready(stage_dates={**ready().stage_dates, Stage.BRANCH_RESOLUTION: VOTE}, sponsors=())
+    assert open_findings(voted, TODAY, RULES) == []
+
+
+def test_an_admitted_member_without_the_new_member_class_lacks_it():
+    admitted = {**ready().stage_dates, Stage.BRANCH_RESOLUTION: VOTE, Stage.COMMITTEE_RESOLUTION: date(2024, 3, 20),
+                Stage.DECISION: date(2024, 4, 1), Stage.ADMITTED: date(2024, 4, 15)}
+    assert codes(open_findings(ready(stage_dates=admitted), TODAY, RULES)) == ["new_member_class_missing"]
+    assert open_findings(ready(stage_dates=admitted, new_member_class_date=date(2024, 5, 1)), TODAY, RULES) == []

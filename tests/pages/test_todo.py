@@ -1,0 +1,178 @@
+"""Việc của tôi through AppTest, on the demo as bithu.hdnd (a đảng ủy secretary): she lands on it;
+one card per candidate still in the procedure, the overdue first, with its next step, the
+deadline in (working) days and what the record lacks; a step recorded from a card's dialog
+is in the database and on the card; the roll-up of her chi bộ filters the cards; nothing of
+another branch; a chi bộ with no candidate says so."""
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import date, timedelta
+
+import pytest
+
+from core.format import md_unescape
+from core.procedure.workdays import add_working_days, working_days_between
+from tests.apptest import app, open_page, shown, sign_in, texts
+from tests.factories import overdue_in_hdnd
+
+IN_PROCEDURE = ("SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id WHERE o.code LIKE ? "
+                "AND c.exit IS NULL AND c.official_date IS NULL AND c.stage IS NOT NULL")
+
+
+def query(db, sql: str, *args):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def cards(at) -> dict[int, str]:
+    """Each card drawn, in order: candidate id → what it shows (texts, then its buttons and links)."""
+    found: dict[int, str] = {}
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", {}).values():
+            if not hasattr(child, "children"):
+                continue
+            match = re.search(r"_card_(\d+)$", str(getattr(child.proto, "id", "")))
+            if match:
+                parts = [shown(e) for kind in ("markdown", "caption") for e in getattr(child, kind)]
+                parts += [md_unescape(b.label) for b in child.button]
+                parts += [md_unescape(link.proto.label) for link in child.get("page_link")]
+                found[int(match.group(1))] = "\n".join(parts)
+            else:
+                walk(child)
+
+    walk(at.main)
+    return found
+
+
+def show_all(at) -> None:
+    while any(b.key.endswith("_more") for b in at.button):
+        next(b for b in at.button if b.key.endswith("_more")).click().run()
+
+
+@pytest.fixture
+def overdue(demo_app) -> tuple[int, str]:
+    return overdue_in_hdnd(demo_app)
+
+
+def test_a_secretary_lands_on_her_cards_the_overdue_first(demo_app, overdue):
+    candidate_id, name = overdue
+    at = sign_in(app().run(), "bithu.hdnd")
+    assert not at.exception
+    assert shown(at.title[0]) == "Việc của tôi"  # her first page, not the overview
+    drawn = cards(at)
+    assert list(drawn)[0] == candidate_id  # the only overdue card comes first
+    [(org_name, dossier)] = query(demo_app, "SELECT o.name, c.dossier_date FROM candidate c JOIN organization o "
+                                            "ON o.id = c.organization_id WHERE c.id = ?", candidate_id)
+    vote = date.fromisoformat(dossier) + timedelta(days=1)
+    late = working_days_between(add_working_days(vote, 60), date.today())
+    card = drawn[candidate_id]
+    assert name in card and org_name in card
+    assert "Đang ở bước: Chi bộ đề nghị kết nạp (từ " + vote.strftime("%d/%m/%Y") + ")" in card
+    assert "Bước tiếp theo: Đảng ủy cơ sở đề nghị" in card
+    assert f"quá hạn {late} ngày làm việc" in card and "Ra quyết định kết nạp (tính từ nghị quyết chi bộ)" in card
+    assert "Ghi bước «Đảng ủy cơ sở đề nghị»" in card and "Mở hồ sơ" in card
+
+    # Every candidate of HĐND still in the procedure has a card, twenty at first, then the rest.
+    everyone = {i for (i,) in query(demo_app, IN_PROCEDURE, "KB-HDND-%")}
+    assert len(drawn) == 20 and set(drawn) < everyone
+    assert any(b.label.startswith(f"Hiện thêm {len(everyone) - 20} quần chúng") for b in at.button)
+    show_all(at)
+    assert set(cards(at)) == everyone
+
+
+def test_a_card_says_what_the_record_lacks(demo_app):
+    at = open_page("bithu.hdnd", "pages/todo.py")
+    show_all(at)
+    drawn = cards(at)
+    # Admitted without the new-member class; a dossier with one sponsor and no Đoàn resolution.
+    no_class = [i for (i,) in query(demo_app, IN_PROCEDURE + " AND c.stage = 'admitted' AND "
+                                    "c.new_member_class_date IS NULL", "KB-HDND-%")]
+    one_sponsor = [i for (i,) in query(demo_app, IN_PROCEDURE + " AND c.stage = 'dossier' AND c.sponsor2_name = '' "
+                                       "AND c.youth_union_resolution_date IS NULL", "KB-HDND-%")]
+    assert no_class and one_sponsor
+    for i in no_class:
+        assert "Còn thiếu:" in drawn[i] and "- Chưa học lớp bồi dưỡng đảng viên mới." in drawn[i]
+    for i in one_sponsor:
+        assert "Thiếu người giới thiệu: cần hai đảng viên chính thức" in drawn[i]
+        assert "Bước tiếp theo: Chi bộ đề nghị kết nạp" in drawn[i]
+    with_class = [i for (i,) in query(demo_app, IN_PROCEDURE + " AND c.stage = 'admitted' AND "
+                                      "c.new_member_class_date IS NOT NULL", "KB-HDND-%")]
+    assert with_class and all("Còn thiếu" not in drawn[i] for i in with_class)
+
+
+def test_a_step_recorded_from_a_card_is_in_the_database_and_on_the_card(demo_app, overdue):
+    candidate_id, name = overdue
+    at = open_page("bithu.hdnd", "pages/todo.py")
+    step = f"todo_KB-HDND_step_{candidate_id}"
+    at.button(key=step).click().run()
+    [version] = query(demo_app, "SELECT version FROM candidate WHERE id = ?", candidate_id)[0]
+    tag = f"{candidate_id}_{version}"
+    submit = f"FormSubmitter:todo_step_{candidate_id}-Ghi bước"
+    assert at.selectbox(key=f"step_stage_{tag}").value == "committee_resolution"  # the one step possible
+    at.date_input(key=f"step_date_{tag}").set_value(date.today())
+    at.number_input(key=f"step_for_{tag}").set_value(5)
+    at.number_input(key=f"step_total_{tag}").set_value(12)
+    at.button(key=submit).click().run()
+    assert [shown(e) for e in at.error] == ["Không thể ghi: Số phiếu tán thành 5/12 chưa đạt 2/3."]  # in the dialog
+    assert query(demo_app, "SELECT stage FROM candidate WHERE id = ?", candidate_id) == [("branch_resolution",)]
+
+    at.number_input(key=f"step_for_{tag}").set_value(11)
+    at.button(key=submit).click().run()
+    assert not at.exception
+    today = date.today().strftime("%d/%m/%Y")
+    assert f"Đã ghi bước «Đảng ủy cơ sở đề nghị» ngày {today} cho {name}." in texts(at)
+    assert query(demo_app, "SELECT stage, committee_resolution_date FROM candidate WHERE id = ?", candidate_id) == [
+        ("committee_resolution", date.today().isoformat())]
+    card = cards(at)[candidate_id]
+    assert f"Đang ở bước: Đảng ủy cơ sở đề nghị (từ {today})" in card
+    assert "Bước tiếp theo: Có quyết định kết nạp" in card and "Ghi bước «Có quyết định kết nạp»" in card
+    assert "quá hạn" in card  # the decision is still late
+
+
+def test_the_roll_up_of_a_dang_uy_filters_the_cards_to_one_chi_bo(demo_app, overdue):
+    candidate_id, _name = overdue
+    [(code, org_name)] = query(demo_app, "SELECT o.code, o.name FROM candidate c JOIN organization o "
+                                         "ON o.id = c.organization_id WHERE c.id = ?", candidate_id)
+    at = open_page("bithu.hdnd", "pages/todo.py")
+    assert "Tổ chức trực thuộc có việc quá hạn hoặc sắp đến hạn" in texts(at)
+    rolled = [b for b in at.button if b.key.startswith("todo_rollup_")]
+    assert rolled[0].key == f"todo_rollup_{code}"  # the most overdue first
+    assert re.fullmatch(rf"{re.escape(org_name)}: 1 quá hạn · \d+ sắp đến hạn", md_unescape(rolled[0].label))
+    assert all(re.search(r": [1-9]\d* quá hạn|: 0 quá hạn · [1-9]", md_unescape(b.label)) for b in rolled)
+
+    rolled[0].click().run()
+    assert at.query_params["org"] == code
+    chi_bo = {i for (i,) in query(demo_app, IN_PROCEDURE, code)}
+    assert set(cards(at)) == chi_bo and candidate_id in chi_bo
+    assert "Tổ chức trực thuộc có việc" not in texts(at)  # a chi bộ has nothing below
+    back = at.button(key="todo_back_up")
+    assert md_unescape(back.label) == "Xem lại toàn bộ Đảng bộ HĐND & UBND huyện"
+    back.click().run()
+    assert len(cards(at)) == 20 and "Tổ chức trực thuộc có việc" in texts(at)
+
+
+def test_nothing_of_another_branch(demo_app):
+    at = open_page("bithu.hdnd", "pages/todo.py", org="KB-THANHSON")
+    assert "Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem." in texts(at)
+    show_all(at)
+    hdnd = {i for (i,) in query(demo_app, IN_PROCEDURE, "KB-HDND%")}
+    assert set(cards(at)) == hdnd
+    assert not {i for (i,) in query(demo_app, IN_PROCEDURE, "KB-THANHSON%")} & set(cards(at))
+    assert "Thanh Sơn" not in texts(at)
+
+
+def test_a_chi_bo_without_candidates_says_there_is_nothing_to_do(demo_app):
+    at = open_page("bithu.hdnd", "pages/todo.py", org="KB-HDND-18")
+    assert not cards(at)
+    assert ("Chi bộ Đội Quản lý trật tự đô thị không có quần chúng nào đang trong quy trình: "
+            "chưa có việc cần làm.") in texts(at)
+
+
+def test_the_admin_may_open_it_and_a_leader_is_not_offered_it(demo_app):
+    admin = open_page("admin", "pages/todo.py", org="KB-THANHSON")
+    assert shown(admin.title[0]) == "Việc của tôi" and cards(admin)
+    leader = sign_in(app().run(), "lanhdao")
+    with pytest.raises(ValueError):
+        leader.switch_page("pages/todo.py")
