@@ -763,6 +763,7 @@ VI: dict[str, str] = {
     "todo.stage": "Đang ở bước: {stage} (từ {date})",
     "todo.next": "Bước tiếp theo: {stage}",
     "todo.deadline": "{clock}: {date}",
+    "todo.due_soon_words": "sắp đến hạn: {words}",
     "todo.no_deadline": "Chưa có thời hạn nào đang chạy.",
     "todo.missing": "Còn thiếu:",
     "todo.record_step": "Ghi bước «{stage}»",

@@ -99,8 +99,8 @@ def _deadline(card: WorkCard) -> text.Md:
     """The nearest deadline: how long is left in words and in its colour, what and by when."""
     if card.clock is None:
         return text.md(t("todo.no_deadline"))
-    words = text.Md(f"{ICONS[card.state]} :{COLOURS[card.state]}[") + text.bold(card.deadline) + text.Md("]")
-    return text.md(words, " · ", t("todo.deadline", clock=label("clock", card.clock), date=fmt_date(card.due)))
+    return text.md(text.Md(f"{ICONS[card.state]} :{COLOURS[card.state]}["), text.bold(card.deadline), text.Md("]"),
+                   " · ", t("todo.deadline", clock=label("clock", card.clock), date=fmt_date(card.due)))
 
 
 def _card(actor: Actor, card: WorkCard, key: str) -> None:

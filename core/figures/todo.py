@@ -42,7 +42,7 @@ class WorkCard:
     clock: str | None  # the nearest deadline's kind, None when no clock runs
     due: date | None
     state: str | None  # "overdue", "due_soon", "ok"; None without a clock
-    deadline: str | None  # in words: "quá hạn 12 ngày làm việc", "còn 5 ngày"
+    deadline: str | None  # in words: "quá hạn 12 ngày làm việc", "sắp đến hạn: còn 5 ngày", "còn 40 ngày"
     findings: tuple[Finding, ...]  # what the record lacks today (core.procedure.rules.open_findings)
     version: int
 
@@ -83,7 +83,10 @@ def work_cards(session: Session, subtree: Subtree, *, today: date, rules: RuleSe
         deadline = None
         if nearest is not None:
             working = nearest.working_days_left is not None
-            deadline = fmt_days_left(nearest.working_days_left if working else nearest.days_left, working=working)
+            days = nearest.working_days_left if working else nearest.days_left
+            deadline = fmt_days_left(days, working=working)
+            if nearest.state == "due_soon" and days > 0:  # said in words, not only in a colour
+                deadline = t("todo.due_soon_words", words=deadline)
         cards.append(WorkCard(
             candidate_id=candidate.id, full_name=candidate.full_name, org_code=org.code, org_name=org.name,
             org_path=org.path, stage=candidate.stage, stage_date=candidate.stage_date,

@@ -176,3 +176,21 @@ def test_the_admin_may_open_it_and_a_leader_is_not_offered_it(demo_app):
     leader = sign_in(app().run(), "lanhdao")
     with pytest.raises(ValueError):
         leader.switch_page("pages/todo.py")
+
+
+def test_the_branch_page_shows_what_is_due_as_the_same_cards_and_opens_any_record_by_touch(demo_app, overdue):
+    candidate_id, name = overdue
+    at = open_page("bithu.hdnd", "pages/branch.py")
+    drawn = cards(at)
+    urgent = [i for i, card in drawn.items() if "quá hạn" in card or "sắp" in card or "đến hạn hôm nay" in card]
+    assert list(drawn)[0] == candidate_id and urgent == list(drawn)  # only what is overdue or due soon
+    assert "Ghi bước «Đảng ủy cơ sở đề nghị»" in drawn[candidate_id]
+    assert not [b for b in at.button if b.key.startswith("todo_rollup_")]  # the roll-up is Việc của tôi's
+    picker = at.selectbox(key="branch_pick")
+    assert picker.value is None and len(picker.options) == len(query(demo_app, IN_PROCEDURE, "KB-HDND-%"))
+    picker.select(candidate_id).run()
+    [link] = [p for p in at.page_link if p.proto.page == "ho-so" and p.proto.query_string == f"id={candidate_id}"
+              and md_unescape(p.proto.label).startswith("Mở hồ sơ " + name)]
+    assert md_unescape(link.proto.label) == f"Mở hồ sơ {name} – " + query(
+        demo_app, "SELECT o.name FROM candidate c JOIN organization o ON o.id = c.organization_id WHERE c.id = ?",
+        candidate_id)[0][0]
