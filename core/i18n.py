@@ -765,7 +765,7 @@ VI: dict[str, str] = {
     "todo.deadline": "{clock}: {date}",
     "todo.due_soon_words": "sắp đến hạn: {words}",
     "todo.no_deadline": "Chưa có thời hạn nào đang chạy.",
-    "todo.missing": "Còn thiếu:",
+    "todo.missing": "Cần bổ sung:",
     "todo.record_step": "Ghi bước «{stage}»",
     "todo.open_record": "Mở hồ sơ",
     "todo.more": "Hiện thêm {count} quần chúng (còn {left})",

@@ -93,13 +93,13 @@ def test_a_card_says_what_the_record_lacks(demo_app):
                                        "AND c.youth_union_resolution_date IS NULL", "KB-HDND-%")]
     assert no_class and one_sponsor
     for i in no_class:
-        assert "Còn thiếu:" in drawn[i] and "- Chưa học lớp bồi dưỡng đảng viên mới." in drawn[i]
+        assert "Cần bổ sung:" in drawn[i] and "- Chưa học lớp bồi dưỡng đảng viên mới." in drawn[i]
     for i in one_sponsor:
         assert "Thiếu người giới thiệu: cần hai đảng viên chính thức" in drawn[i]
         assert "Bước tiếp theo: Chi bộ đề nghị kết nạp" in drawn[i]
     with_class = [i for (i,) in query(demo_app, IN_PROCEDURE + " AND c.stage = 'admitted' AND "
                                       "c.new_member_class_date IS NOT NULL", "KB-HDND-%")]
-    assert with_class and all("Còn thiếu" not in drawn[i] for i in with_class)
+    assert with_class and all("Cần bổ sung" not in drawn[i] for i in with_class)
 
 
 def test_a_step_recorded_from_a_card_is_in_the_database_and_on_the_card(demo_app, overdue):
