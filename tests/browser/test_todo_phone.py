@@ -2,7 +2,7 @@
 overdue candidate, and with taps only opens the step form, types the date and the votes, taps
 save, and the card then shows the new step and what comes next. The cards fit the phone's width
 and their button is large enough for a thumb. Screenshots: the phone before, the dialog, the
-phone after, and the same page at 1920×1080."""
+phone after, the branch page's cards on the phone, and the work list at 1920×1080."""
 from __future__ import annotations
 
 from datetime import date
@@ -70,6 +70,15 @@ def test_from_the_work_list_to_the_next_step_with_taps_only(browser, server):
     expect(one(card.get_by_role("button", name="Ghi bước «Có quyết định kết nạp»"))).to_be_visible()
     card.scroll_into_view_if_needed()
     screenshot(page, "todo-phone-after")
+
+    # The branch page's to-do is the same cards.
+    page.goto(f"{server.url}/chi-bo")
+    branch_card = page.locator(f".st-key-branch_card_{candidate_id}")
+    expect(branch_card).to_contain_text("Bước tiếp theo: Có quyết định kết nạp", timeout=WAIT_MS)
+    settle(page)
+    branch_card.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "todo-branch-phone")
 
     desktop = browser.new_context(**DESKTOP).new_page()
     sign_in(desktop, server.url, "bithu.hdnd")

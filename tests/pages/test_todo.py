@@ -194,3 +194,29 @@ def test_the_branch_page_shows_what_is_due_as_the_same_cards_and_opens_any_recor
     assert md_unescape(link.proto.label) == f"Mở hồ sơ {name} – " + query(
         demo_app, "SELECT o.name FROM candidate c JOIN organization o ON o.id = c.organization_id WHERE c.id = ?",
         candidate_id)[0][0]
+
+
+def test_a_step_recorded_meanwhile_by_someone_else_is_not_recorded_twice_from_the_dialog(demo_app, overdue):
+    candidate_id, _name = overdue
+    at = open_page("bithu.hdnd", "pages/todo.py")
+    at.button(key=f"todo_KB-HDND_step_{candidate_id}").click().run()
+    [(version,)] = query(demo_app, "SELECT version FROM candidate WHERE id = ?", candidate_id)
+    tag = f"{candidate_id}_{version}"
+    at.date_input(key=f"step_date_{tag}").set_value(date.today())
+    at.number_input(key=f"step_for_{tag}").set_value(11)
+    at.number_input(key=f"step_total_{tag}").set_value(12)
+    other = open_page("admin", "pages/candidate.py", id=str(candidate_id))  # the same step, from the record page
+    other.date_input(key=f"step_date_{version}").set_value(date.today() - timedelta(days=1))
+    other.number_input(key=f"step_for_{version}").set_value(10)
+    other.number_input(key=f"step_total_{version}").set_value(12)
+    other.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    events = query(demo_app, "SELECT count(*) FROM stage_event WHERE candidate_id = ?", candidate_id)
+
+    at.button(key=f"FormSubmitter:todo_step_{candidate_id}-Ghi bước").click().run()
+    assert not at.exception
+    assert shown(at.error[0]).startswith("Chưa ghi gì: trong lúc bạn nhập, người khác đã thay đổi hồ sơ này.")
+    assert query(demo_app, "SELECT count(*) FROM stage_event WHERE candidate_id = ?", candidate_id) == events
+    assert query(demo_app, "SELECT committee_resolution_date FROM candidate WHERE id = ?", candidate_id) == [
+        ((date.today() - timedelta(days=1)).isoformat(),)]
+    assert "Bước tiếp theo: Có quyết định kết nạp" in cards(at)[candidate_id]  # the card as the record is now
+    assert not any(str(w.key).startswith("step_date_") for w in at.date_input)  # the dialog closed
