@@ -16,6 +16,10 @@ CSS = """
 [class*="st-key-todo_"] button, [class*="st-key-branch_cards"] button,
 [class*="st-key-todo_"] [data-testid="stPageLink"] a, [class*="st-key-branch_cards"] [data-testid="stPageLink"] a,
 [data-testid="stDialog"] [data-testid="stFormSubmitButton"] button { min-height: 48px; }
+/* A card's deadline in the colour of its state (the words say it too). */
+[class*="_state_overdue_"] strong { color: #b3261e; }
+[class*="_state_due_soon_"] strong { color: #a15c00; }
+[class*="_state_ok_"] strong { color: #1e6b34; }
 </style>
 """
 

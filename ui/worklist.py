@@ -16,8 +16,7 @@ from core.storage.db import session_scope
 from ui import faults, steps, text, web
 
 PAGE_SIZE = 20  # cards drawn at first; a button draws the next ones (nothing is left out unsaid)
-COLOURS = {"overdue": "red", "due_soon": "orange", "ok": "green"}
-ICONS = {"overdue": ":material/error:", "due_soon": ":material/schedule:", "ok": ":material/check_circle:"}
+ICONS = {"overdue": ":material/error:", "due_soon": ":material/schedule:"}
 
 
 @faults.guarded_callback
@@ -95,12 +94,15 @@ def cards(actor: Actor, work: list[WorkCard], *, key: str) -> None:
         _step_dialog(actor, opened)
 
 
-def _deadline(card: WorkCard) -> text.Md:
-    """The nearest deadline: how long is left in words and in its colour, what and by when."""
+def _deadline(card: WorkCard, key: str) -> None:
+    """The nearest deadline: how long is left in words, in its state's colour (the app's
+    stylesheet colours the container by its key: no Markdown colour syntax), what and by when."""
     if card.clock is None:
-        return text.md(t("todo.no_deadline"))
-    return text.md(text.Md(f"{ICONS[card.state]} :{COLOURS[card.state]}["), text.bold(card.deadline), text.Md("]"),
-                   " · ", t("todo.deadline", clock=label("clock", card.clock), date=fmt_date(card.due)))
+        text.markdown(t("todo.no_deadline"))
+        return
+    with st.container(key=f"{key}_state_{card.state}_{card.candidate_id}"):
+        text.markdown(text.md(text.bold(card.deadline), " · ",
+                              t("todo.deadline", clock=label("clock", card.clock), date=fmt_date(card.due))))
 
 
 def _card(actor: Actor, card: WorkCard, key: str) -> None:
@@ -110,7 +112,7 @@ def _card(actor: Actor, card: WorkCard, key: str) -> None:
         text.markdown(t("todo.stage", stage=label("stage", card.stage), date=fmt_date(card.stage_date)))
         if card.next_stage:
             text.markdown(text.bold(t("todo.next", stage=label("stage", card.next_stage))))
-        text.markdown(_deadline(card))
+        _deadline(card, key)
         if card.findings:
             text.markdown(text.md(text.bold(t("todo.missing")), "\n",
                                   *[part for f in card.findings for part in (text.Md("\n- "), f.message)]))
