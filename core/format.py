@@ -66,13 +66,15 @@ def fmt_percent(value: float | None, decimals: int = 1) -> str:
     return fmt_compact(value, decimals) + "%"
 
 
-def fmt_days_left(days: int) -> str:
-    """Days to a deadline in words: "còn 5 ngày", "đến hạn hôm nay", "quá hạn 1.644 ngày"."""
+def fmt_days_left(days: int, *, working: bool = False) -> str:
+    """Days to a deadline in words: "còn 5 ngày", "đến hạn hôm nay", "quá hạn 1.644 ngày";
+    "quá hạn 12 ngày làm việc" for a deadline counted in working days."""
+    unit = t("days.unit_working") if working else t("days.unit")
     if days > 0:
-        return t("days.left", days=fmt_number(days))
+        return t("days.left", days=fmt_number(days), unit=unit)
     if days == 0:
         return t("days.today")
-    return t("days.overdue", days=fmt_number(-days))
+    return t("days.overdue", days=fmt_number(-days), unit=unit)
 
 
 def fmt_date(value: date | None) -> str:

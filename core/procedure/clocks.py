@@ -11,23 +11,32 @@ from typing import Literal
 from core.config import RuleSettings
 from core.procedure.rules import CandidateFacts, current_stage, sponsor_findings
 from core.procedure.stages import MEMBER_STAGES, Stage
-from core.procedure.workdays import add_months, add_working_days, add_years
+from core.procedure.workdays import (
+    add_months,
+    add_working_days,
+    add_years,
+    working_days_between,
+)
 
 ClockState = Literal["ok", "due_soon", "overdue"]
 STATE_RANK: dict[str, int] = {"overdue": 0, "due_soon": 1, "ok": 2}
 
 # Deadlines that exist in law; the others are reminders that can only come up, never be late.
 REMINDERS = frozenset({"probation_end", "turns_18"})
+# Deadlines the rules count in working days: their days left are counted the same way.
+WORKING_DAY_CLOCKS = frozenset({"decision", "ceremony", "recognition_review"})
 
 
 @dataclass(frozen=True)
 class Clock:
-    """One deadline of one candidate."""
+    """One deadline of one candidate; `days_left` (negative once overdue) counts working days
+    when `working_days`, calendar days otherwise."""
 
     kind: str
     due: date
     state: ClockState
     days_left: int
+    working_days: bool = False
 
 
 def clock_state(due: date, today: date, due_soon_days: int) -> ClockState:
@@ -84,5 +93,9 @@ def candidate_clocks(facts: CandidateFacts, today: date, rules: RuleSettings) ->
             continue  # only a stay past the limit is worth a line
         if kind in REMINDERS and state == "overdue":
             continue
-        clocks.append(Clock(kind, when, state, (when - today).days))
+        working = kind in WORKING_DAY_CLOCKS
+        left = working_days_between(today, when) if working else (when - today).days
+        if state == "overdue":
+            left = min(left, -1)  # a weekend day after the deadline is still past it
+        clocks.append(Clock(kind, when, state, left, working))
     return sorted(clocks, key=lambda c: (STATE_RANK[c.state], c.due))
