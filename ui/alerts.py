@@ -44,6 +44,16 @@ def more_controls(key: str, shown: int, total: int, what: str) -> None:
                       on_click=_show, args=(key, total), width="stretch")
 
 
+def record_line(candidate_id: int, who: str) -> None:
+    """A candidate and its deadline in words, the link to the record just after them (on the
+    next line when the screen is narrow): a page link is one line, cut short on a phone, so the
+    words are not in it."""
+    row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    text.markdown(who, container=row)
+    row.page_link(RECORD_PAGE, label=t("alerts.open_record"), icon=":material/badge:",
+                  query_params={"id": str(candidate_id)})
+
+
 def alert_group(group: AlertGroup, *, year: int, clocks: pd.DataFrame) -> None:
     """One organization: its name, what is wrong in whole sentences, and links to act.
     `clocks` (candidate_clocks_list, or empty for who may not see names) gives the records a
@@ -53,9 +63,8 @@ def alert_group(group: AlertGroup, *, year: int, clocks: pd.DataFrame) -> None:
         text.caption(f"{group.summary} · {t('alerts.org_code', code=group.org_code)}")
         for alert in group.alerts:
             text.markdown(text.md(text.Md("- "), alert.message))
-            for candidate_id, label in candidates_concerned(clocks, alert):
-                st.page_link(RECORD_PAGE, label=text.literal(label), icon=":material/badge:",
-                             query_params={"id": str(candidate_id)})
+            for candidate_id, who in candidates_concerned(clocks, alert):
+                record_line(candidate_id, who)
         st.page_link(BRANCH_PAGE, label=t("alerts.open_branch"), icon=":material/groups:",
                      query_params={"org": group.org_code, "year": str(year)})
 

@@ -330,7 +330,7 @@ def due_by_candidate(clocks: pd.DataFrame) -> list[CandidateDue]:
 
 def candidates_concerned(clocks: pd.DataFrame, alert: Alert) -> list[tuple[int, str]]:
     """For a clock alert, the candidates it counts, as (id, "Lê Văn Nam – quá hạn 1.644
-    ngày"), the most urgent first; none for an organization's alert."""
+    ngày"), in the order given (the most urgent first); none for an organization's alert."""
     if alert.clock is None or clocks.empty:
         return []
     state = alert.kind.removeprefix("clock_")

@@ -15,6 +15,11 @@ DESKTOP = {"viewport": {"width": 1920, "height": 1080}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 FIRST = "Chi bộ Trường THPT A Kim Bảng"
 NEGATIVE_DAYS = re.compile(r"(?:^|[\s(:])[-−]\s?\d")
+# The labels of the main area's page links: how many, and those wider than their box (cut "…").
+LINK_LABELS = """() => {
+  const labels = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPageLink"] p')];
+  return {count: labels.length, cut: labels.filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText)};
+}"""
 
 
 @pytest.mark.parametrize(("name", "context"), [("desktop", DESKTOP), ("phone", PHONE)])
@@ -33,7 +38,11 @@ def test_the_leader_reads_the_alerts_by_organization_and_opens_one(browser, serv
     assert not NEGATIVE_DAYS.search(shown)
     if context is PHONE:
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        labels = page.evaluate(LINK_LABELS)  # a page link's label is one line: none cut short
+        assert labels["count"] > 20 and labels["cut"] == []
     settle(page)
+    act(page, page.get_by_role("heading", name=FIRST), "evaluate", "e => e.scrollIntoView({block: 'start'})")
+    screenshot(page, f"alerts-{name}-first-block")
     act(page, page.get_by_role("heading", name="Hồ sơ quá hạn và sắp đến hạn"), "scroll_into_view_if_needed")
     screenshot(page, f"alerts-{name}-deadlines")
 

@@ -81,8 +81,8 @@ def test_a_clock_alert_concerns_the_candidates_it_counts_and_an_organizations_al
         [4, "Vũ Thị Hà", "A-1", "Đông", "outstanding", "turns_18", date(2026, 12, 14), "due_soon", 13, False],
     )
     overdue = Alert("clock_overdue", "A-1", "Đông", "Đông có 1 hồ sơ quá hạn.", clock="recognition_review")
-    assert candidates_concerned(frame, overdue) == [(1, "Mở hồ sơ Lê Văn Nam – quá hạn 220 ngày làm việc")]
+    assert candidates_concerned(frame, overdue) == [(1, "Lê Văn Nam – quá hạn 220 ngày làm việc")]
     soon = Alert("clock_due_soon", "A-1", "Đông", "Đông có 1 hồ sơ sắp đến hạn.", clock="turns_18")
-    assert candidates_concerned(frame, soon) == [(4, "Mở hồ sơ Vũ Thị Hà – còn 13 ngày")]
+    assert candidates_concerned(frame, soon) == [(4, "Vũ Thị Hà – còn 13 ngày")]
     assert candidates_concerned(frame, Alert("behind_pace", "A-1", "Đông", "Đông chậm.")) == []
     assert candidates_concerned(clocks(), overdue) == []  # no names for this reader: the branch page only
