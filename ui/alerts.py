@@ -62,7 +62,7 @@ def alert_group(group: AlertGroup, *, year: int, clocks: pd.DataFrame) -> None:
         text.subheader(group.org_name)
         text.caption(f"{group.summary} · {t('alerts.org_code', code=group.org_code)}")
         for alert in group.alerts:
-            text.markdown(text.md(text.Md("- "), alert.message))
+            text.markdown(text.md(text.Md("- "), alert.detail or alert.message))
             for candidate_id, who in candidates_concerned(clocks, alert):
                 record_line(candidate_id, who)
         st.page_link(BRANCH_PAGE, label=t("alerts.open_branch"), icon=":material/groups:",

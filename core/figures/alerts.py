@@ -61,10 +61,20 @@ class Alert:
     message: str
     count: int = 1
     clock: str | None = None  # for a clock alert: which deadline (the candidates concerned have it)
+    detail: str = ""  # the sentence without the organization's name, for under its heading
 
     @property
     def severity(self) -> int:
         return SEVERITY[self.kind]
+
+
+def make_alert(kind: str, org_code: str, org_name: str, *, count: int = 1, clock: str | None = None,
+               **values: object) -> Alert:
+    """An alert with its two sentences: one naming the organization (lists, exports), one
+    for under the organization's name ("Chưa kết nạp được đảng viên nào trong 4 năm liền.")."""
+    values = {"count": fmt_number(count), **values}
+    return Alert(kind, org_code, org_name, t(f"alert.{kind}", org=org_name, **values), count=count, clock=clock,
+                 detail=t(f"alert_detail.{kind}", **values))
 
 
 def _streaks(
@@ -135,36 +145,28 @@ def organization_alerts(
     no_admission, missed = _streaks(session, figures, subtree, ALERT_LEVELS, year, as_of, rules)
     alerts: list[Alert] = []
     for org_id, row in figures[figures["active"]].iterrows():
-        name, code = row["name"], row["code"]
+        found: dict[str, dict[str, object]] = {}  # kind -> what its sentences say
         target, admitted = int(row["target"]), int(row["admitted"])
         remaining = target - admitted
         if target > 0 and remaining > 0 and not period.is_over:
             if row["active_pipeline"] == 0:
-                alerts.append(Alert("no_source", code, name, t("alert.no_source", org=name, target=target)))
+                found["no_source"] = dict(target=fmt_number(target))
             elif row["late_pipeline"] < remaining:
-                alerts.append(
-                    Alert("pipeline_short", code, name,
-                          t("alert.pipeline_short", org=name, remaining=remaining, late=int(row["late_pipeline"])))
-                )
+                found["pipeline_short"] = dict(remaining=fmt_number(remaining),
+                                               late=fmt_number(int(row["late_pipeline"])))
             if row["status"] in ("behind", "at_risk"):
-                alerts.append(
-                    Alert("behind_pace", code, name,
-                          t("alert.behind_pace", org=name, admitted=fmt_number(admitted), target=fmt_number(target),
-                            expected=fmt_number(expected_count(row["expected"])), as_of=fmt_date(period.end),
-                            short=fmt_number(remaining), remaining=year_left_text(period.end)))
-                )
+                found["behind_pace"] = dict(
+                    admitted=fmt_number(admitted), target=fmt_number(target),
+                    expected=fmt_number(expected_count(row["expected"])), as_of=fmt_date(period.end),
+                    short=fmt_number(remaining), remaining=year_left_text(period.end))
         if row["children_target"] and row["children_target"] < target:
-            alerts.append(
-                Alert("children_short", code, name,
-                      t("alert.children_short", org=name, children=int(row["children_target"]), target=target))
-            )
+            found["children_short"] = dict(children=fmt_number(int(row["children_target"])), target=fmt_number(target))
         if no_admission.get(org_id, 0) >= rules.no_admission_years:
-            alerts.append(Alert("no_admission_years", code, name,
-                                t("alert.no_admission_years", org=name, years=no_admission[org_id])))
+            found["no_admission_years"] = dict(years=no_admission[org_id])
         if missed.get(org_id, 0) >= rules.missed_target_years:
-            alerts.append(Alert("missed_target_years", code, name,
-                                t("alert.missed_target_years", org=name, years=missed[org_id])))
-    return sorted(alerts, key=lambda a: (a.severity, a.org_name))
+            found["missed_target_years"] = dict(years=missed[org_id])
+        alerts += [make_alert(kind, row["code"], row["name"], **values) for kind, values in found.items()]
+    return sorted(alerts, key=lambda a: (a.severity, a.org_name, a.org_code))
 
 
 def unplanned_count(session: Session, subtree: Subtree, *, year: int) -> int:
@@ -238,10 +240,7 @@ def clock_alerts(
             key = (org.code, org.name, clock.kind, clock.state)
             counts[key] = counts.get(key, 0) + 1
     alerts = [
-        Alert(
-            f"clock_{state}", code, name,
-            t(f"alert.clock_{state}", org=name, count=n, clock=label("clock", kind)), count=n, clock=kind,
-        )
+        make_alert(f"clock_{state}", code, name, count=n, clock=kind, clock_label=label("clock", kind))
         for (code, name, kind, state), n in counts.items()
     ]
     return sorted(alerts, key=lambda a: (a.severity, -a.count, a.org_name))

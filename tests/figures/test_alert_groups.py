@@ -13,6 +13,7 @@ from core.figures.alerts import (
     candidates_concerned,
     due_by_candidate,
     group_alerts,
+    make_alert,
     showing_text,
 )
 
@@ -86,3 +87,14 @@ def test_a_clock_alert_concerns_the_candidates_it_counts_and_an_organizations_al
     assert candidates_concerned(frame, soon) == [(4, "Vũ Thị Hà – còn 13 ngày")]
     assert candidates_concerned(frame, Alert("behind_pace", "A-1", "Đông", "Đông chậm.")) == []
     assert candidates_concerned(clocks(), overdue) == []  # no names for this reader: the branch page only
+
+
+def test_an_alert_says_it_with_the_organizations_name_and_without_it_under_its_heading():
+    alert = make_alert("no_admission_years", "A-1", "Chi bộ thôn Đông", years=4)
+    assert alert.message == "Chi bộ thôn Đông chưa kết nạp được đảng viên nào trong 4 năm liền."
+    assert alert.detail == "Chưa kết nạp được đảng viên nào trong 4 năm liền."
+    clock = make_alert("clock_overdue", "A-1", "Chi bộ thôn Đông", count=2, clock="decision",
+                       clock_label="Ra quyết định kết nạp (tính từ nghị quyết chi bộ)")
+    assert (clock.count, clock.clock) == (2, "decision")
+    assert clock.message == "Chi bộ thôn Đông có 2 hồ sơ quá hạn: Ra quyết định kết nạp (tính từ nghị quyết chi bộ)."
+    assert clock.detail == "Có 2 hồ sơ quá hạn: Ra quyết định kết nạp (tính từ nghị quyết chi bộ)."

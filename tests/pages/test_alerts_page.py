@@ -54,8 +54,10 @@ def test_one_block_per_organization_worst_first_in_whole_sentences_with_where_to
     # Whole sentences, with what is still needed and the pace they are measured against.
     sentences = [shown(m) for m in at.markdown if shown(m).startswith("- ")]
     assert all(s.endswith(".") for s in sentences)
-    assert ("- Chi bộ Trường THPT A Kim Bảng mới kết nạp 1/3, chậm so với mức 3 dự kiến đến 01/12/2026; "
-            "cần thêm 2 trong 1 tháng còn lại của năm.") in sentences
+    # Under the organization's name, the sentences do not repeat it.
+    assert ("- Mới kết nạp 1/3, chậm so với mức 3 dự kiến đến 01/12/2026; cần thêm 2 trong 1 tháng còn lại "
+            "của năm.") in sentences
+    assert not [s for s in sentences if "Chi bộ Trường THPT A" in s]
     # Each block links to its organization's branch page for the year.
     branch = links(at, "chi-bo")
     assert [label for label, _ in branch] == ["Mở trang Chi bộ của tổ chức này"] * 20
@@ -64,7 +66,7 @@ def test_one_block_per_organization_worst_first_in_whole_sentences_with_where_to
     # A deadline's alert links to the records it counts, with the deadline in words.
     lines = [shown(m) for m in at.markdown]
     concerned = lines.index("Lê Phương Nhung – quá hạn 410 ngày làm việc")
-    assert lines[concerned - 1].startswith("- Chi bộ Trường THPT A Kim Bảng có 1 hồ sơ quá hạn: Chi bộ xét công nhận")
+    assert lines[concerned - 1] == "- Có 1 hồ sơ quá hạn: Chi bộ xét công nhận chính thức (sau khi hết dự bị)."
     records = links(at, "ho-so")
     assert {label for label, _ in records} == {"Mở hồ sơ"}  # short: a page link is one line on a phone
     assert records[1] == ("Mở hồ sơ", {"id": ["589"]})
