@@ -762,6 +762,7 @@ VI: dict[str, str] = {
     "alerts.all": "Xem tất cả {total} {what}",
     "alerts.open_branch": "Mở trang Chi bộ của tổ chức này",
     "alerts.open_record": "Mở hồ sơ",
+    "alerts.none_chosen": "Chưa chọn loại cảnh báo nào: hãy chọn ít nhất một loại ở trên.",
     "alerts.concerned": "{name} – {left}",
     "alerts.due_line": "{clock}: hạn {due}, {left}.",
     "alerts.no_target": "Không tính {count} tổ chức chưa giao chỉ tiêu năm {year} trong các cảnh báo về tiến độ và nguồn.",

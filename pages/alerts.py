@@ -39,6 +39,8 @@ if groups:
     for group in groups[:limit]:
         blocks.alert_group(group, year=view.year, clocks=clocks)
     blocks.more_controls(key, limit, len(groups), t("alerts.what_orgs"))
+elif alerts:
+    st.info(t("alerts.none_chosen"))
 else:
     st.success(t("alerts.none"))
 reports.export_button(actor, "alerts", view)

@@ -101,6 +101,22 @@ def test_the_kind_filter_keeps_the_blocks_of_that_kind(demo_app):
     assert "66/279 cảnh báo, ở 66 tổ chức" in [shown(c) for c in at.caption]
 
 
+def test_no_kind_chosen_is_not_mistaken_for_no_alert(demo_app):
+    at = open_page("lanhdao", "pages/alerts.py")
+    at.pills(key="f_alert_kinds").set_value([]).run()
+    assert not org_headings(at) and not at.success
+    assert [shown(i) for i in at.info] == ["Chưa chọn loại cảnh báo nào: hãy chọn ít nhất một loại ở trên."]
+
+
+def test_days_left_read_in_words_wherever_a_table_shows_them(demo_app):
+    """The pipeline page's stuck candidates: the deadline column in words, never a signed number."""
+    at = open_page("lanhdao", "pages/pipeline.py")
+    [stuck] = [df.value for df in at.dataframe if "Thời hạn" in df.value.columns]
+    words = re.compile(r"^(còn [\d.]+ ngày( làm việc)?|quá hạn [\d.]+ ngày( làm việc)?|đến hạn hôm nay)$")
+    assert len(stuck) and all(words.match(w) for w in stuck["Thời hạn"])
+    assert "quá hạn 1.644 ngày" in set(stuck["Thời hạn"])
+
+
 def test_the_count_says_organizations_without_a_target_are_left_out(demo_app):
     at = open_page("lanhdao", "pages/alerts.py")
     assert ("Không tính 81 tổ chức chưa giao chỉ tiêu năm 2026 trong các cảnh báo về tiến độ và nguồn."
