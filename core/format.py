@@ -68,13 +68,13 @@ def fmt_percent(value: float | None, decimals: int = 1) -> str:
 
 def fmt_days_left(days: int, *, working: bool = False) -> str:
     """Days to a deadline in words: "còn 5 ngày", "đến hạn hôm nay", "quá hạn 1.644 ngày";
-    with `working`, days counted in working days say so: "quá hạn 12 ngày làm việc"."""
-    unit = "_working" if working else ""
+    "quá hạn 12 ngày làm việc" for a deadline counted in working days."""
+    unit = t("days.unit_working") if working else t("days.unit")
     if days > 0:
-        return t(f"days.left{unit}", days=fmt_number(days))
+        return t("days.left", days=fmt_number(days), unit=unit)
     if days == 0:
         return t("days.today")
-    return t(f"days.overdue{unit}", days=fmt_number(-days))
+    return t("days.overdue", days=fmt_number(-days), unit=unit)
 
 
 def fmt_date(value: date | None) -> str:

@@ -27,7 +27,7 @@ if not children.empty:
     spec = web.cached_progress_spec(version, view.subtree, view.year, view.as_of)
     widgets.drilled_from_chart(st.vega_lite_chart(spec, key=key, on_select="rerun", width="stretch"), key)
     widgets.drill_down(children)
-    widgets.progress_dataframe(children)
+    widgets.progress_dataframe(children, key=f"progress_table_{head.code}_{view.year}", year=view.year)
     reports.export_button(actor, "progress", view)
 
 left, right = st.columns(2)
@@ -45,8 +45,9 @@ if Period(view.year, view.as_of).is_over and not children.empty:
     rules = web.settings().rules
     commend, correct = year_end_lists(children, rules)
     left, right = st.columns(2)
-    for column, title, rows in ((left, t("overview.commend", percent=fmt_percent(rules.commendation_percent)), commend),
-                                (right, t("overview.correct"), correct)):
+    for name, column, title, rows in (
+            ("commend", left, t("overview.commend", percent=fmt_percent(rules.commendation_percent)), commend),
+            ("correct", right, t("overview.correct"), correct)):
         with column:
             text.subheader(title)
-            widgets.progress_dataframe(rows)
+            widgets.progress_dataframe(rows, key=f"{name}_{head.code}_{view.year}", year=view.year)

@@ -198,6 +198,8 @@ def test_md_escape_shows_names_literally():
 def test_days_to_a_deadline_read_in_words():
     assert [fmt_days_left(d) for d in (5, 1, 0, -1, -1644)] == [
         "còn 5 ngày", "còn 1 ngày", "đến hạn hôm nay", "quá hạn 1 ngày", "quá hạn 1.644 ngày"]
-    # A deadline counted in working days says so.
+
+
+def test_a_deadline_in_working_days_says_so():
     assert [fmt_days_left(d, working=True) for d in (5, 0, -12, -1644)] == [
         "còn 5 ngày làm việc", "đến hạn hôm nay", "quá hạn 12 ngày làm việc", "quá hạn 1.644 ngày làm việc"]

@@ -19,6 +19,7 @@ from core.figures.alerts import (
     Alert,
     all_alerts,
     candidate_clocks_list,
+    unplanned_count,
 )
 from core.figures.breakdowns import (
     Mix,
@@ -91,6 +92,14 @@ def cached_alerts(version: int, subtree: Subtree, year: int, as_of: date,
     with session_scope(engine()) as session:
         return all_alerts(session, subtree, year=year, as_of=as_of, rules=settings().rules,
                           with_clocks=with_clocks)
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def cached_unplanned(version: int, subtree: Subtree, year: int) -> int:
+    """unplanned_count: the organizations the lagging alerts leave out for want of a target."""
+    del version
+    with session_scope(engine()) as session:
+        return unplanned_count(session, subtree, year=year)
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)

@@ -10,6 +10,7 @@ import streamlit as st
 from core.access.filters import View, year_choices
 from core.access.scope import Actor, Subtree
 from core.figures.progress import LARGE_SUBTREE, Headline
+from core.figures.style import status_text
 from core.figures.tables import progress_table
 from core.format import fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
@@ -143,17 +144,41 @@ def headline_metrics(now: Headline, before: Headline) -> None:
     text.caption(since, container=fourth)
 
 
-def progress_dataframe(rows: pd.DataFrame) -> None:
-    """The progress table, with a bar for the % of plan ("none" when there is no row)."""
+def progress_dataframe(rows: pd.DataFrame, *, key: str | None = None, year: int | None = None) -> None:
+    """The progress table, with a bar for the % of plan ("none" when there is no row). With a
+    key, a row can be chosen (by a tap too, where a link cell would not open): the chosen
+    organization's status and reason show under the table, with links to its branch page
+    (its candidates and what is due) and to its own overview, for `year`."""
     if rows.empty:
         st.caption(t("overview.none"))
         return
     table = progress_table(rows)
     table.insert(2, t("col.progress"), [None if pd.isna(p) else round(float(p)) for p in rows["percent_plan"]])
-    st.dataframe(
-        table, hide_index=True, width="stretch",
+    event = st.dataframe(
+        table, hide_index=True, width="stretch", key=key, on_select="rerun" if key else "ignore",
+        selection_mode="single-row",
         column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
     )
+    if key is None:
+        return
+    chosen = event.selection.rows if event else []
+    if not chosen:
+        st.caption(t("overview.choose_row"))
+        return
+    org_actions(rows.iloc[chosen[0]], year)
+
+
+def org_actions(row: pd.Series, year: int | None) -> None:
+    """One organization of the progress table: its status and why, in words, and where to
+    go from here: its branch page, its own overview."""
+    params = {"org": str(row["code"]), **({"year": str(year)} if year else {})}
+    with st.container(border=True):
+        text.markdown(text.md(text.bold(row["name"]), " – ", status_text(row["status"])))
+        text.markdown(row["reason"])
+        # Short labels: a page link is one line, cut on a phone; the name is just above.
+        st.page_link("pages/branch.py", label=t("overview.open_branch"), icon=":material/groups:", query_params=params)
+        st.page_link("pages/overview.py", label=t("overview.open_overview"), icon=":material/monitoring:",
+                     query_params=params)
 
 
 def table(frame: pd.DataFrame, **options) -> None:

@@ -21,10 +21,13 @@ from core.figures.progress import (
     Period,
     candidate_scope,
     counted_date_column,
+    expected_count,
     org_figures,
+    orgs_on_screen,
     roll_to_screen,
+    year_left_text,
 )
-from core.format import fmt_date, fmt_number
+from core.format import fmt_date, fmt_days_left, fmt_number
 from core.i18n import label, t
 from core.procedure.clocks import STATE_RANK, candidate_clocks
 from core.procedure.pipeline import facts_of
@@ -56,10 +59,21 @@ class Alert:
     org_name: str
     message: str
     count: int = 1
+    clock: str | None = None  # for a clock alert: which deadline (the candidates concerned have it)
+    detail: str = ""  # the sentence without the organization's name, for under its heading
 
     @property
     def severity(self) -> int:
         return SEVERITY[self.kind]
+
+
+def make_alert(kind: str, org_code: str, org_name: str, *, count: int = 1, clock: str | None = None,
+               **values: object) -> Alert:
+    """An alert with its two sentences: one naming the organization (lists, exports), one
+    for under the organization's name ("Chưa kết nạp được đảng viên nào trong 4 năm liền.")."""
+    values = {"count": fmt_number(count), **values}
+    return Alert(kind, org_code, org_name, t(f"alert.{kind}", org=org_name, **values), count=count, clock=clock,
+                 detail=t(f"alert_detail.{kind}", **values))
 
 
 def _streaks(
@@ -130,35 +144,41 @@ def organization_alerts(
     no_admission, missed = _streaks(session, figures, subtree, ALERT_LEVELS, year, as_of, rules)
     alerts: list[Alert] = []
     for org_id, row in figures[figures["active"]].iterrows():
-        name, code = row["name"], row["code"]
+        found: dict[str, dict[str, object]] = {}  # kind -> what its sentences say
         target, admitted = int(row["target"]), int(row["admitted"])
         remaining = target - admitted
         if target > 0 and remaining > 0 and not period.is_over:
             if row["active_pipeline"] == 0:
-                alerts.append(Alert("no_source", code, name, t("alert.no_source", org=name, target=target)))
+                found["no_source"] = dict(target=fmt_number(target))
             elif row["late_pipeline"] < remaining:
-                alerts.append(
-                    Alert("pipeline_short", code, name,
-                          t("alert.pipeline_short", org=name, remaining=remaining, late=int(row["late_pipeline"])))
-                )
+                found["pipeline_short"] = dict(remaining=fmt_number(remaining),
+                                               late=fmt_number(int(row["late_pipeline"])))
             if row["status"] in ("behind", "at_risk"):
-                alerts.append(
-                    Alert("behind_pace", code, name,
-                          t("alert.behind_pace", org=name, admitted=admitted, target=target,
-                            expected=fmt_number(row["expected"], 1), as_of=fmt_date(period.end)))
-                )
+                found["behind_pace"] = dict(
+                    admitted=fmt_number(admitted), target=fmt_number(target),
+                    expected=fmt_number(expected_count(row["expected"])), as_of=fmt_date(period.end),
+                    short=fmt_number(remaining), remaining=year_left_text(period.end))
         if row["children_target"] and row["children_target"] < target:
-            alerts.append(
-                Alert("children_short", code, name,
-                      t("alert.children_short", org=name, children=int(row["children_target"]), target=target))
-            )
+            found["children_short"] = dict(children=fmt_number(int(row["children_target"])), target=fmt_number(target))
         if no_admission.get(org_id, 0) >= rules.no_admission_years:
-            alerts.append(Alert("no_admission_years", code, name,
-                                t("alert.no_admission_years", org=name, years=no_admission[org_id])))
+            found["no_admission_years"] = dict(years=no_admission[org_id])
         if missed.get(org_id, 0) >= rules.missed_target_years:
-            alerts.append(Alert("missed_target_years", code, name,
-                                t("alert.missed_target_years", org=name, years=missed[org_id])))
-    return sorted(alerts, key=lambda a: (a.severity, a.org_name))
+            found["missed_target_years"] = dict(years=missed[org_id])
+        alerts += [make_alert(kind, row["code"], row["name"], **values) for kind, values in found.items()]
+    return sorted(alerts, key=lambda a: (a.severity, a.org_name, a.org_code))
+
+
+def unplanned_count(session: Session, subtree: Subtree, *, year: int) -> int:
+    """Active organizations the lagging alerts look at (down to ALERT_LEVELS below the chosen
+    one) with no target for the year: the pace and source alerts leave them out, and the
+    page says so."""
+    orgs = orgs_on_screen(session, subtree, ALERT_LEVELS)
+    active = orgs.index[orgs["active"]].tolist()
+    planned = set(session.exec(
+        select(YearPlan.organization_id)
+        .where(YearPlan.organization_id.in_(active), YearPlan.year == year, YearPlan.target > 0)
+    ).all())
+    return sum(1 for org_id in active if org_id not in planned)
 
 
 def _pipeline_clocks(session: Session, root: Subtree, today: date, rules: RuleSettings):
@@ -187,7 +207,8 @@ def candidate_clocks_list(
     """Every overdue or soon-due clock of the subtree's candidates, most urgent first.
 
     Refused for roles that may not see personal data. Columns: candidate_id, full_name,
-    org_code, org_name, stage, clock, due, state, days_left.
+    org_code, org_name, stage, clock, due, state, days_left, working_days (days_left counts
+    working days).
     """
     if not subtree.actor.sees_personal_data:
         raise ScopeError(t("error.out_of_scope", code=subtree.code))
@@ -195,12 +216,13 @@ def candidate_clocks_list(
         {
             "candidate_id": candidate.id, "full_name": candidate.full_name, "org_code": org.code,
             "org_name": org.name, "stage": candidate.stage, "clock": clock.kind, "due": clock.due,
-            "state": clock.state, "days_left": clock.days_left,
+            "state": clock.state, "days_left": clock.days_left, "working_days": clock.working_days,
         }
         for candidate, org, clock in _pipeline_clocks(session, subtree, today, rules)
         if clock.state != "ok" and (kinds is None or clock.kind in kinds)
     ]
-    frame = pd.DataFrame(rows, columns=["candidate_id", "full_name", "org_code", "org_name", "stage", "clock", "due", "state", "days_left"])
+    frame = pd.DataFrame(rows, columns=["candidate_id", "full_name", "org_code", "org_name", "stage", "clock", "due",
+                                        "state", "days_left", "working_days"])
     if frame.empty:
         return frame
     frame["rank"] = frame["state"].map(STATE_RANK)
@@ -217,10 +239,7 @@ def clock_alerts(
             key = (org.code, org.name, clock.kind, clock.state)
             counts[key] = counts.get(key, 0) + 1
     alerts = [
-        Alert(
-            f"clock_{state}", code, name,
-            t(f"alert.clock_{state}", org=name, count=n, clock=label("clock", kind)), count=n,
-        )
+        make_alert(f"clock_{state}", code, name, count=n, clock=kind, clock_label=label("clock", kind))
         for (code, name, kind, state), n in counts.items()
     ]
     return sorted(alerts, key=lambda a: (a.severity, -a.count, a.org_name))
@@ -241,5 +260,80 @@ def all_alerts(
     for a in alerts:
         worst[a.org_code] = min(worst.get(a.org_code, a.severity), a.severity)
         count[a.org_code] = count.get(a.org_code, 0) + 1
-    return sorted(alerts, key=lambda a: (worst[a.org_code], -count[a.org_code], a.org_name, a.severity))
+    # The code after the name: two chi bộ of different communes may bear the same name.
+    return sorted(alerts, key=lambda a: (worst[a.org_code], -count[a.org_code], a.org_name, a.org_code, a.severity))
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    """One organization's alerts, worst first: a block of the alerts page."""
+
+    org_code: str
+    org_name: str
+    alerts: tuple[Alert, ...]
+
+    @property
+    def summary(self) -> str:
+        """ "3 cảnh báo: Quá hạn thủ tục, Chậm tiến độ", the kinds worst first."""
+        kinds = dict.fromkeys(a.kind for a in self.alerts)
+        return t("alerts.group_summary", count=fmt_number(len(self.alerts)),
+                 kinds=", ".join(label("alert_kind", k) for k in kinds))
+
+
+def group_alerts(alerts: list[Alert]) -> list[AlertGroup]:
+    """The alerts (as all_alerts orders them: worst organization first) one group per
+    organization, in the order the organizations first appear; each group worst first."""
+    by_org: dict[str, list[Alert]] = {}
+    for a in alerts:
+        by_org.setdefault(a.org_code, []).append(a)
+    return [AlertGroup(code, found[0].org_name, tuple(sorted(found, key=lambda a: a.severity)))
+            for code, found in by_org.items()]
+
+
+def showing_text(shown: int, total: int, what: str) -> str:
+    """What part of a long list is on screen, never hidden silently: "Đang hiện 1–20 trong
+    156 tổ chức", or "Đang hiện cả 12 tổ chức". `what` names the items ("tổ chức")."""
+    if shown >= total:
+        return t("alerts.showing_all", total=fmt_number(total), what=what)
+    return t("alerts.showing", last=fmt_number(shown), total=fmt_number(total), what=what)
+
+
+def due_line(clock: str, due: date, days_left: int, working_days: bool) -> str:
+    """One deadline in a sentence: "Dừng lâu ở một bước: hạn 01/06/2022, quá hạn 1.644 ngày."."""
+    return t("alerts.due_line", clock=label("clock", clock), due=fmt_date(due),
+             left=fmt_days_left(int(days_left), working=bool(working_days)))
+
+
+@dataclass(frozen=True)
+class CandidateDue:
+    """A candidate's overdue and soon-due deadlines, each as (state, sentence), most urgent first."""
+
+    candidate_id: int
+    full_name: str
+    org_name: str
+    lines: tuple[tuple[str, str], ...]
+
+
+def due_by_candidate(clocks: pd.DataFrame) -> list[CandidateDue]:
+    """candidate_clocks_list read per candidate, the most urgent candidate first."""
+    by_id: dict[int, list[dict]] = {}
+    for row in clocks.to_dict("records"):
+        by_id.setdefault(int(row["candidate_id"]), []).append(row)
+    return [
+        CandidateDue(cid, rows[0]["full_name"], rows[0]["org_name"],
+                     tuple((r["state"], due_line(r["clock"], r["due"], r["days_left"], r["working_days"])) for r in rows))
+        for cid, rows in by_id.items()
+    ]
+
+
+def candidates_concerned(clocks: pd.DataFrame, alert: Alert) -> list[tuple[int, str]]:
+    """For a clock alert, the candidates it counts, as (id, "Lê Văn Nam – quá hạn 1.644
+    ngày"), in the order given (the most urgent first); none for an organization's alert."""
+    if alert.clock is None or clocks.empty:
+        return []
+    state = alert.kind.removeprefix("clock_")
+    rows = clocks[(clocks["org_code"] == alert.org_code) & (clocks["clock"] == alert.clock) & (clocks["state"] == state)]
+    return [(int(r["candidate_id"]),
+             t("alerts.concerned", name=r["full_name"], left=fmt_days_left(int(r["days_left"]), working=bool(r["working_days"]))))
+            for r in rows.to_dict("records")]
 

@@ -104,13 +104,23 @@ def org_status(*, target: int, admitted: int, expected: float, late_pipeline: in
     return "behind" if late_pipeline >= target - admitted else "at_risk"
 
 
+def year_left_text(end: date) -> str:
+    """What is left of the year after `end`, in words: "1 tháng" on 30/11, "5 tháng" on
+    31/07, "16 ngày" on 15/12 (under 30 days, in days)."""
+    days = (date(end.year, 12, 31) - end).days
+    if days >= 30:
+        return t("time.months", months=fmt_number(max(1, round(days / 30.44))))
+    return t("time.days", days=fmt_number(days))
+
+
 def status_reason(*, status: str, year: int, end: date, target: int, admitted: int, expected: float,
                   late_pipeline: int) -> str:
-    """Why an organization has its status, in words, with what it still needs: "Đã kết nạp 0,
-    dưới mức dự kiến 1 đến 30/11/2026; chỉ 0 quần chúng … chưa đủ cho 1 còn thiếu đến 31/12."."""
+    """Why an organization has its status, in words, with what it still needs by the year's
+    end: "Đã kết nạp 0/1, chậm so với mức 1 dự kiến đến 30/11/2026; cần thêm 1 trong 1 tháng
+    còn lại nhưng chỉ có 0 quần chúng …"."""
     values = dict(year=year, date=fmt_date(end), target=fmt_number(target), admitted=fmt_number(admitted),
                   expected=fmt_number(expected_count(expected)), short=fmt_number(max(target - admitted, 0)),
-                  late=fmt_number(late_pipeline))
+                  late=fmt_number(late_pipeline), remaining=year_left_text(end))
     return t(f"reason.{status}", **values)
 
 

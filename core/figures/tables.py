@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from urllib.parse import quote
 
 import pandas as pd
 
 from core.access.audit_text import CANDIDATE_FIELDS, value_text
-from core.figures.alerts import Alert
 from core.figures.breakdowns import Mix
 from core.figures.style import status_text
 from core.figures.todo import WorkCard
@@ -97,7 +95,7 @@ def clocks_table(clocks: pd.DataFrame) -> pd.DataFrame:
             t("col.clock"): [label("clock", c) for c in clocks["clock"]],
             t("col.due"): [fmt_date(d) for d in clocks["due"]],
             t("col.clock_state"): [label("clock_state", s) for s in clocks["state"]],
-            t("col.days_left"): [fmt_days_left(int(d)) for d in clocks["days_left"]],
+            t("col.days_left"): [fmt_days_left(int(d), working=bool(w)) for d, w in zip(clocks["days_left"], clocks["working_days"])],
             t("col.record"): [record_link(i) for i in clocks["candidate_id"]],
         }
     )
@@ -112,20 +110,6 @@ def students_table(students: pd.DataFrame) -> pd.DataFrame:
             t("col.organization"): students["org_name"].tolist(),
             t("col.current_stage"): [label("stage", s) for s in students["stage"]],
             t("col.of_age_on"): [fmt_date(d) for d in students["of_age_on"]],
-        }
-    )
-
-
-def alerts_table(alerts: list[Alert], *, year: int) -> pd.DataFrame:
-    """One line per alert, worst first as given, with where to act: the branch page of the
-    organization for the year (a relative link, so it stays on this server)."""
-    # The sentence (which names the organization) first, so it reads on a phone too.
-    return pd.DataFrame(
-        {
-            t("col.message"): [a.message for a in alerts],
-            t("col.act"): [f"chi-bo?org={quote(a.org_code)}&year={year}" for a in alerts],
-            t("col.alert_kind"): [label("alert_kind", a.kind) for a in alerts],
-            t("col.organization"): [a.org_name for a in alerts],
         }
     )
 

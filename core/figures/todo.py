@@ -82,10 +82,8 @@ def work_cards(session: Session, subtree: Subtree, *, today: date, rules: RuleSe
         following = next_stages(candidate, org)
         deadline = None
         if nearest is not None:
-            working = nearest.working_days_left is not None
-            days = nearest.working_days_left if working else nearest.days_left
-            deadline = fmt_days_left(days, working=working)
-            if nearest.state == "due_soon" and days > 0:  # said in words, not only in a colour
+            deadline = fmt_days_left(nearest.days_left, working=nearest.working_days)
+            if nearest.state == "due_soon" and nearest.days_left > 0:  # said in words, not only in a colour
                 deadline = t("todo.due_soon_words", words=deadline)
         cards.append(WorkCard(
             candidate_id=candidate.id, full_name=candidate.full_name, org_code=org.code, org_name=org.name,

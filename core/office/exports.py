@@ -17,7 +17,7 @@ from core.access.scope import ScopeError, Subtree
 from core.config import RuleSettings
 from core.figures.alerts import all_alerts, candidate_clocks_list
 from core.figures.progress import LARGE_SUBTREE, Period, is_large_subtree, org_figures
-from core.format import fmt_date, fmt_number
+from core.format import fmt_date, fmt_days_left, fmt_number
 from core.i18n import label, t
 from core.office.xlsx import Column, Sheet, workbook_bytes
 from core.procedure.candidates import candidate_records
@@ -208,9 +208,12 @@ def alerts_workbook(
             t("xlsx.sheet.clocks"),
             [Column(t("col.full_name")), Column(t("xlsx.col.org_code")), Column(t("col.organization")),
              Column(t("col.current_stage")), Column(t("col.clock")), Column(t("col.due"), "date"),
-             Column(t("col.clock_state")), Column(t("xlsx.col.days_left"), "int")],
+             Column(t("col.clock_state")), Column(t("xlsx.col.days_left_words")), Column(t("xlsx.col.days_left"), "int"),
+             Column(t("xlsx.col.days_unit"))],
             [[r["full_name"], r["org_code"], r["org_name"], label("stage", r["stage"]), label("clock", r["clock"]),
-              r["due"], label("clock_state", r["state"]), r["days_left"]] for r in clocks.to_dict("records")],
+              r["due"], label("clock_state", r["state"]), fmt_days_left(int(r["days_left"]), working=bool(r["working_days"])),
+              r["days_left"], t("days.unit_working") if r["working_days"] else t("days.unit")]
+             for r in clocks.to_dict("records")],
         ))
     return workbook_bytes(sheets, title=t("xlsx.title.alerts", year=year, org=subtree.name,
                                           as_of=fmt_date(Period(year, as_of).end)))

@@ -182,9 +182,11 @@ def results_text(f: ReportFigures, rules: RuleSettings) -> list[str]:
     children = int((f.rows["status"] != "no_target").sum())  # those without a target are neither done nor late
     if children:
         done = int((f.rows["status"] == "done").sum())
+        unplanned = len(f.rows) - children
         paragraphs.append(t("report.grassroots", admitting=fmt_number(h.grassroots_admitting),
                             grassroots=fmt_number(h.grassroots_total), done=fmt_number(done),
-                            children=fmt_number(children)))
+                            children=fmt_number(children),
+                            unplanned=t("report.unplanned", count=fmt_number(unplanned)) if unplanned else ""))
     if f.mix.total:
         groups = [(label("mix", k), n) for k, n in f.mix.flags.items() if n]
         groups += [(label("qualification", q), n) for q, n in f.mix.qualification.items()

@@ -23,20 +23,20 @@ STATE_RANK: dict[str, int] = {"overdue": 0, "due_soon": 1, "ok": 2}
 
 # Deadlines that exist in law; the others are reminders that can only come up, never be late.
 REMINDERS = frozenset({"probation_end", "turns_18"})
-# Deadlines the rules count in working days: their days left are said in working days too.
+# Deadlines the rules count in working days: their days left are counted the same way.
 WORKING_DAY_CLOCKS = frozenset({"decision", "ceremony", "recognition_review"})
 
 
 @dataclass(frozen=True)
 class Clock:
-    """One deadline of one candidate."""
+    """One deadline of one candidate; `days_left` (negative once overdue) counts working days
+    when `working_days`, calendar days otherwise."""
 
     kind: str
     due: date
     state: ClockState
     days_left: int
-    # Working days to the due date (negative once past it) for a WORKING_DAY_CLOCKS deadline, else None.
-    working_days_left: int | None = None
+    working_days: bool = False
 
 
 def clock_state(due: date, today: date, due_soon_days: int) -> ClockState:
@@ -93,8 +93,9 @@ def candidate_clocks(facts: CandidateFacts, today: date, rules: RuleSettings) ->
             continue  # only a stay past the limit is worth a line
         if kind in REMINDERS and state == "overdue":
             continue
-        working = working_days_between(today, when) if kind in WORKING_DAY_CLOCKS else None
-        if working is not None and state == "overdue":
-            working = min(working, -1)  # due on a Friday, seen on the Saturday: late all the same
-        clocks.append(Clock(kind, when, state, (when - today).days, working))
+        working = kind in WORKING_DAY_CLOCKS
+        left = working_days_between(today, when) if working else (when - today).days
+        if state == "overdue":
+            left = min(left, -1)  # a weekend day after the deadline is still past it
+        clocks.append(Clock(kind, when, state, left, working))
     return sorted(clocks, key=lambda c: (STATE_RANK[c.state], c.due))

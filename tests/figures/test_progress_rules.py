@@ -16,6 +16,7 @@ from core.figures.progress import (
     expected_count,
     org_status,
     status_reason,
+    year_left_text,
 )
 
 RULES = RuleSettings()
@@ -157,21 +158,29 @@ def test_band_of_follows_the_settings():
 
 def test_every_status_says_why_in_words_with_what_is_still_needed():
     """Two organizations at 0/1 on the same day can have different statuses: the reason says
-    why (the late pipeline covers the shortfall, or not)."""
+    why (the late pipeline covers the shortfall, or not), how far below the pace, and what is
+    still needed in the time left of the year."""
     common = dict(year=2026, end=date(2026, 11, 30), target=1, admitted=0, expected=0.92)
     assert status_reason(status="behind", late_pipeline=1, **common) == (
-        "Đã kết nạp 0, dưới mức dự kiến 1 đến 30/11/2026; 1 quần chúng đã hoàn thiện hồ sơ hoặc đang được "
-        "đề nghị kết nạp, đủ cho 1 còn thiếu đến 31/12.")
+        "Đã kết nạp 0/1, chậm so với mức 1 dự kiến đến 30/11/2026; cần thêm 1 trong 1 tháng còn lại của năm, "
+        "đã có 1 quần chúng hoàn thiện hồ sơ hoặc đang được đề nghị kết nạp (đủ nguồn).")
     assert status_reason(status="at_risk", late_pipeline=0, **common) == (
-        "Đã kết nạp 0, dưới mức dự kiến 1 đến 30/11/2026; chỉ 0 quần chúng đã hoàn thiện hồ sơ hoặc đang được "
-        "đề nghị kết nạp, chưa đủ cho 1 còn thiếu đến 31/12.")
+        "Đã kết nạp 0/1, chậm so với mức 1 dự kiến đến 30/11/2026; cần thêm 1 trong 1 tháng còn lại của năm "
+        "nhưng chỉ có 0 quần chúng hoàn thiện hồ sơ hoặc đang được đề nghị kết nạp (chưa đủ nguồn).")
     assert status_reason(status="on_pace", year=2026, end=date(2026, 3, 31), target=1200, admitted=400,
                          expected=295.9, late_pipeline=0) == (
-        "Đã kết nạp 400, đạt mức dự kiến 296 đến 31/03/2026; cần thêm 800 đến 31/12.")
+        "Đã kết nạp 400/1.200, đạt mức 296 dự kiến đến 31/03/2026; cần thêm 800 trong 9 tháng còn lại của năm.")
     assert status_reason(status="missed", year=2023, end=date(2023, 12, 31), target=7, admitted=5, expected=7,
                          late_pipeline=2) == "Năm 2023 đã hết: kết nạp 5/7, thiếu 2."
     assert status_reason(status="no_target", late_pipeline=0, **common) == "Chưa giao chỉ tiêu năm 2026."
 
+
+@pytest.mark.parametrize(("end", "left"), [
+    (date(2026, 1, 1), "12 tháng"), (date(2026, 7, 31), "5 tháng"), (date(2026, 11, 30), "1 tháng"),
+    (date(2026, 12, 3), "28 ngày"), (date(2026, 12, 15), "16 ngày"), (date(2026, 12, 30), "1 ngày"),
+])
+def test_what_is_left_of_the_year_reads_in_months_then_days(end, left):
+    assert year_left_text(end) == left
 
 
 def test_done_counts_only_the_children_with_a_target():

@@ -111,6 +111,14 @@ def test_a_secretary_exports_only_its_subtree(demo_engine):
     clocks = sheet_rows(alerts, 1)
     assert all(hdnd(r["Mã tổ chức"].value) for r in clocks)
     assert clocks and isinstance(clocks[0]["Hạn"].value.date(), date) and clocks[0]["Hạn"].number_format == "dd/mm/yyyy"
+    # The deadline in words beside the signed number and the unit it counts in.
+    for row in clocks:
+        days, unit, words = row["Số ngày còn lại (âm: quá hạn)"].value, row["Số ngày tính theo"].value, \
+            row["Thời hạn (bằng chữ)"].value
+        assert isinstance(days, int) and unit in ("ngày", "ngày làm việc")
+        assert words == (f"quá hạn {-days:,} {unit}".replace(",", ".") if days < 0 else
+                         "đến hạn hôm nay" if days == 0 else f"còn {days:,} {unit}".replace(",", "."))
+    assert {r["Số ngày tính theo"].value for r in clocks} == {"ngày", "ngày làm việc"}
     listed = sheet_rows(candidates)
     assert listed and all(hdnd(r["Mã tổ chức"].value) for r in listed)
     assert {r["Năm"].value for r in sheet_rows(plans)} == {2022, 2023, 2024, 2025, 2026}

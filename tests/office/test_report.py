@@ -119,6 +119,9 @@ def test_a_secretary_reports_on_its_own_subtree_only(demo_engine):
     assert values["ket_qua"][0].startswith("Năm 2023, Đảng bộ HĐND & UBND huyện kết nạp được 5 đảng viên mới, "
                                           "đạt 100% kế hoạch năm (5/5)")
     assert len(figures.rows) == 18 and heading.issuing_body == "ĐẢNG BỘ HĐND & UBND HUYỆN"
+    # "Done n of m" counts the children with a target, and says how many it leaves out.
+    assert ("5/5 tổ chức đảng trực thuộc được giao chỉ tiêu đã hoàn thành chỉ tiêu "
+            "(không tính 13 tổ chức chưa giao chỉ tiêu).") in values["ket_qua"][1]
 
 
 def test_during_the_year_the_report_speaks_of_pace(demo_engine):

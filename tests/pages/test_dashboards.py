@@ -1,9 +1,8 @@
 """The leadership screens through AppTest on the demo district: the published figures, URL
-parameters (and their refusal out of scope), drill-down, alerts and the pipeline."""
+parameters (and their refusal out of scope), drill-down and the pipeline (the alerts page: test_alerts_page.py)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
 import pytest
@@ -88,35 +87,6 @@ def test_as_of_a_meeting_day(demo_app):
     admitted = int(value.split("/")[0])
     assert 0 < admitted < 148
     assert "Thay đổi so với ngày 31/05/2023" in texts(at)
-
-
-def test_alerts_grouped_by_organization_with_names_for_the_leader(demo_app):
-    at = open_page("lanhdao", "pages/alerts.py")
-    shown = texts(at)
-    assert "chưa kết nạp được đảng viên nào trong" in shown
-    table = at.dataframe[0].value
-    orgs = list(table["Tổ chức đảng"])
-    first_seen = {org: orgs.index(org) for org in orgs}
-    assert all(first_seen[org] <= i for i, org in enumerate(orgs))  # each organization's alerts together
-    assert all(link.startswith("chi-bo?org=") for link in table["Xử lý"])
-    assert "Hồ sơ quá hạn và sắp đến hạn" in shown and "Họ và tên" in at.dataframe[1].value.columns
-
-
-def test_alerts_of_a_secretary_stay_in_its_branch(demo_app):
-    with sqlite3.connect(demo_app) as conn:
-        hdnd = {name for (name,) in conn.execute("SELECT name FROM organization WHERE code LIKE 'KB-HDND%'")}
-    at = open_page("bithu.hdnd", "pages/alerts.py")
-    alert_orgs = set(at.dataframe[0].value["Tổ chức đảng"])
-    clock_orgs = set(at.dataframe[1].value["Tổ chức đảng"])
-    assert alert_orgs and alert_orgs <= hdnd
-    assert clock_orgs <= hdnd
-
-
-def test_alert_kind_filter(demo_app):
-    at = open_page("lanhdao", "pages/alerts.py")
-    at.pills(key="f_alert_kinds").set_value(["no_admission_years"]).run()
-    kinds = set(at.dataframe[0].value["Loại cảnh báo"])
-    assert kinds == {"Nhiều năm không kết nạp"}
 
 
 def test_pipeline_funnel_sector_stuck_and_students(demo_app):

@@ -46,9 +46,10 @@ def kinds(clocks: list[Clock]) -> list[str]:
 
 def test_decision_due_60_working_days_after_the_branch_resolution_skips_tet():
     clocks = candidate_clocks(candidate(TO_BRANCH), date(2024, 2, 1), RULES)
-    # 01/02 to 05/04/2024: 28 days left in February, 31 in March, 5 in April = 64; in working
-    # days, Fri 02, Mon 05–Wed 07, Tết, Thu 15, Fri 16, 19–23, 26–29/02 (15), March (21), April (5) = 41.
-    assert clocks == [Clock("decision", DECISION_DUE, "ok", 64, 41)]
+    # Its days left count working days, as the deadline does: 01/02 to 05/04/2024 is 64
+    # calendar days but 41 working days (Fri 02, Mon 05–Wed 07, Tết, 15–16, 19–23, 26–29/02:
+    # 15; March: 21; 01–05/04: 5).
+    assert clocks == [Clock("decision", DECISION_DUE, "ok", 41, working_days=True)]
 
 
 @pytest.mark.parametrize(
@@ -65,18 +66,19 @@ def test_clock_state_transitions(today, state):
 
 
 def test_decision_clock_overdue_the_day_after():
+    # Saturday 06/04, after the deadline on Friday: no working day has passed yet, but it is
+    # late all the same, by one day at least.
     clocks = candidate_clocks(candidate(TO_BRANCH), date(2024, 4, 6), RULES)
-    # Due on a Friday, seen on the Saturday: no working day has passed, late all the same.
-    assert clocks == [Clock("decision", DECISION_DUE, "overdue", -1, -1)]
-    # Monday 15/04/2024: Mon 08 to Fri 12 and Mon 15 are six working days late.
-    assert candidate_clocks(candidate(TO_BRANCH), date(2024, 4, 15), RULES)[0].working_days_left == -6
+    assert clocks == [Clock("decision", DECISION_DUE, "overdue", -1, working_days=True)]
+    later = candidate_clocks(candidate(TO_BRANCH), date(2024, 4, 10), RULES)
+    assert later == [Clock("decision", DECISION_DUE, "overdue", -3, working_days=True)]  # Mon 08–Wed 10
 
 
 def test_decision_clock_follows_the_setting():
     # 30 working days after 05/01/2024: 18 in January + Thu 01, Fri 02, Mon 05–Wed 07 (23),
     # Tết, Thu 15, Fri 16 (25), Mon 19–Fri 23 (30): 23/02/2024.
     clocks = candidate_clocks(candidate(TO_BRANCH), date(2024, 2, 1), RuleSettings(decision_working_days=30))
-    assert clocks == [Clock("decision", date(2024, 2, 23), "due_soon", 22, 11)]
+    assert clocks == [Clock("decision", date(2024, 2, 23), "due_soon", 11, working_days=True)]
 
 
 def test_ceremony_clock_after_the_decision():
@@ -84,7 +86,7 @@ def test_ceremony_clock_after_the_decision():
     # 01–05/07 (19), 08–12 (24), 15–19 (29), Monday 22/07 (30). No holiday in June or July.
     stage_dates = {**TO_BRANCH, S.COMMITTEE_RESOLUTION: date(2024, 2, 20), S.DECISION: date(2024, 6, 10)}
     clocks = candidate_clocks(candidate(stage_dates), date(2024, 7, 1), RULES)
-    assert clocks == [Clock("ceremony", date(2024, 7, 22), "due_soon", 21, 15)]
+    assert clocks == [Clock("ceremony", date(2024, 7, 22), "due_soon", 15, working_days=True)]  # 02–22/07
 
 
 ADMITTED = {
@@ -113,10 +115,10 @@ def test_recognition_review_after_probation():
     # 14–18 (24), 21–25 (29), Saturday 26/04/2025 (30): worked in exchange for Friday 02/05/2025.
     facts = candidate(ADMITTED, new_member_class_date=date(2024, 9, 20))
     clocks = candidate_clocks(facts, date(2025, 3, 16), RULES)
-    # 16/03 to 26/04/2025: 15 days left in March + 26 = 41.
-    assert clocks == [Clock("recognition_review", REVIEW_DUE, "ok", 41, 30)]
+    # Sunday 16/03: the 30 working days are all still ahead.
+    assert clocks == [Clock("recognition_review", REVIEW_DUE, "ok", 30, working_days=True)]
     assert candidate_clocks(facts, date(2025, 4, 27), RULES) == [
-        Clock("recognition_review", REVIEW_DUE, "overdue", -1, -1)]
+        Clock("recognition_review", REVIEW_DUE, "overdue", -1, working_days=True)]
 
 
 def test_new_member_class_clock_when_the_date_is_missing():
@@ -132,7 +134,7 @@ def test_results_are_sorted_overdue_first():
     clocks = candidate_clocks(facts, date(2025, 3, 16), RULES)
     assert clocks == [
         Clock("new_member_class", date(2025, 3, 15), "overdue", -1),
-        Clock("recognition_review", REVIEW_DUE, "ok", 41, 30),
+        Clock("recognition_review", REVIEW_DUE, "ok", 30, working_days=True),
     ]
 
 
