@@ -45,8 +45,8 @@ if Period(view.year, view.as_of).is_over and not children.empty:
     rules = web.settings().rules
     commend, correct = year_end_lists(children, rules)
     left, right = st.columns(2)
-    for column, title, rows in ((left, t("overview.commend", percent=fmt_percent(rules.commendation_percent)), commend),
-                                (right, t("overview.correct"), correct)):
+    for column, title, rows, key in ((left, t("overview.commend", percent=fmt_percent(rules.commendation_percent)),
+                                      commend, "commend"), (right, t("overview.correct"), correct, "correct")):
         with column:
             text.subheader(title)
-            widgets.progress_dataframe(rows)
+            widgets.progress_dataframe(rows, key=key)

@@ -13,7 +13,7 @@ from core.figures.progress import LARGE_SUBTREE, Headline
 from core.figures.tables import progress_table
 from core.format import fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
-from ui import faults, text, web
+from ui import faults, style, text, web
 from ui.charts import DRILL
 from ui.forms import LATEST, OLDEST
 
@@ -143,22 +143,49 @@ def headline_metrics(now: Headline, before: Headline) -> None:
     text.caption(since, container=fourth)
 
 
-def progress_dataframe(rows: pd.DataFrame) -> None:
-    """The progress table, with a bar for the % of plan ("none" when there is no row)."""
+def progress_dataframe(rows: pd.DataFrame, key: str = "progress") -> None:
+    """The progress table, with a bar for the % of plan ("none" when there is no row); on a
+    phone, the same rows as a list (every status and reason in full, no sideways swipe)."""
     if rows.empty:
         st.caption(t("overview.none"))
         return
     table = progress_table(rows)
-    table.insert(2, t("col.progress"), [None if pd.isna(p) else round(float(p)) for p in rows["percent_plan"]])
-    st.dataframe(
-        table, hide_index=True, width="stretch",
-        column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
-    )
+    with style.wide_only(key):
+        wide = table.copy()
+        wide.insert(2, t("col.progress"), [None if pd.isna(p) else round(float(p)) for p in rows["percent_plan"]])
+        st.dataframe(
+            wide, hide_index=True, width="stretch",
+            column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
+        )
+    with style.phone_only(key):
+        text.markdown(rows_as_list(table))
 
 
-def table(frame: pd.DataFrame, **options) -> None:
-    """A table, or one line saying there is nothing to show (Streamlit would write "empty")."""
+def rows_as_list(frame: pd.DataFrame) -> text.Md:
+    """A table as a phone reads it: each row's first cell in bold on a line of its own, then
+    its other cells as "column: value" in one paragraph (empty ones left out), rows apart."""
+    def cell(value: object) -> str:
+        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+    first, *others = frame.columns
+    rows = []
+    for row in frame.itertuples(index=False):
+        values = dict(zip(frame.columns, row))
+        rest = [text.md(f"{column}: ", cell(values[column])) for column in others if cell(values[column])]
+        rows.append(text.md(text.bold(cell(values[first])), *([text.Md("  \n")] if rest else []),
+                            *[text.md(text.Md(" · ") if i else "", part) for i, part in enumerate(rest)]))
+    return text.md(*[text.md(text.Md("\n\n") if i else "", row) for i, row in enumerate(rows)])
+
+
+def table(frame: pd.DataFrame, *, key: str | None = None, **options) -> None:
+    """A table, or one line saying there is nothing to show (Streamlit would write "empty").
+    With a `key`, the table on wide screens and the same rows as a list on a phone."""
     if frame.empty:
         st.caption(t("table.empty"))
-    else:
+    elif key is None:
         st.dataframe(frame, hide_index=True, width="stretch", **options)
+    else:
+        with style.wide_only(key):
+            st.dataframe(frame, hide_index=True, width="stretch", **options)
+        with style.phone_only(key):
+            text.markdown(rows_as_list(frame))
