@@ -1,7 +1,7 @@
 """Entry point: page config, database ready, sign-in, then the pages the user's role may open."""
 import streamlit as st
 
-from core.access.navigation import PAGES, pages_for
+from core.access.navigation import pages_for
 from core.i18n import t
 from ui import auth, faults, menu, style, web
 
@@ -14,8 +14,7 @@ with faults.boundary():
 
     account = auth.signed_in()
     if account is None:
-        menu.navigation(list(PAGES), shown=False)
-        st.stop()
+        st.stop()  # a menu left by whoever signed out in this tab is hidden (ui/style.py SIGNED_OUT)
 
     current = menu.navigation(pages_for(account.actor.role, must_change_password=account.must_change_password))
     auth.sign_out_box(account)

@@ -14,10 +14,8 @@ from core.access.navigation import PageSpec
 from core.i18n import t
 
 
-def navigation(specs: list[PageSpec], *, shown: bool = True) -> StreamlitPage:
-    """Register `specs` (the first one is also the page at "/") and return the page the URL
-    asks for; the menu is in the sidebar when `shown`, hidden otherwise (signed out: a menu
-    left by whoever signed out in this tab must go)."""
+def navigation(specs: list[PageSpec]) -> StreamlitPage:
+    """Register `specs` (the first one is also the page at "/") and return the page the URL asks for."""
     pages = [st.Page(spec.file, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                      visibility="visible" if spec.in_menu else "hidden") for spec in specs]
     # "/" shows the first page too. Streamlit serves its default page only at "/" and answers
@@ -25,4 +23,4 @@ def navigation(specs: list[PageSpec], *, shown: bool = True) -> StreamlitPage:
     # as the default keeps every page at its fixed URL (/tong-quan, /trinh-chieu...).
     home = st.Page(specs[0].file, title=t(specs[0].title_key), icon=specs[0].icon, default=True, visibility="hidden")
     # expanded: every page listed, no "View more" (English) button under the first ten.
-    return st.navigation({t("app.title"): [home, *pages]}, position="sidebar" if shown else "hidden", expanded=True)
+    return st.navigation({t("app.title"): [home, *pages]}, position="sidebar", expanded=True)

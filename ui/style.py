@@ -23,6 +23,13 @@ TOOLBARS = """
 [data-testid="stElementToolbar"], .vega-embed .vega-actions, .vega-embed details { display: none !important; }
 """
 
+# Signed out, a run draws no sign-out button; the browser keeps the menu of the last navigation
+# (whoever signed out in this tab): no sidebar then, nor the button that opens it.
+SIGNED_OUT = """
+[data-testid="stSidebar"]:not(:has(.st-key-sign_out)),
+[data-testid="stAppViewContainer"]:not(:has(.st-key-sign_out)) [data-testid="stExpandSidebarButton"] { display: none; }
+"""
+
 PHONE = f"""
 /* --- Phone: touch targets of 44 px at least (any coarse pointer, or a narrow screen) --- */
 @media (pointer: coarse), {NARROW} {{
@@ -39,14 +46,14 @@ PHONE = f"""
   [data-testid="stDateInput"] [role="spinbutton"] {{ display: inline-flex; align-items: center; min-height: 44px;
     min-width: 28px; justify-content: center; }}
   [data-testid="stDateInputCalendarButton"] {{ min-height: 44px; min-width: 44px; }}
-  [data-testid="stTooltipIcon"] {{ padding: 14px; margin: -14px; }}
+  [data-testid="stTooltipIcon"] button {{ min-height: 44px; min-width: 44px; margin: -14px; }}
   [data-testid="stHeaderActionElements"] {{ display: none; }}
 }}
 /* --- Phone: layouts that fit a narrow screen --- */
 @media {NARROW} {{
   [data-testid="stTabs"] [role="tablist"] {{ display: grid; grid-template-columns: 1fr 1fr; gap: 4px; overflow: visible; }}
-  [data-testid="stTabs"] [role="tablist"] > [data-baseweb="tab-highlight"],
-  [data-testid="stTabs"] [role="tablist"] > [data-baseweb="tab-border"],
+  /* the sliding underline of the chosen tab (a frame marks it instead) and the scroll arrows */
+  [data-testid="stTab"] > div[data-rac],
   [data-testid="stTabsScrollLeft"], [data-testid="stTabsScrollRight"] {{ display: none; }}
   [data-testid="stTab"] {{ white-space: normal; text-align: left; border: 1px solid rgba(49, 51, 63, 0.2);
     border-radius: 0.5rem; padding: 4px 10px; margin: 0; }}
@@ -59,7 +66,7 @@ PHONE = f"""
 }}
 """
 
-CSS = f"<style>{TOOLBARS}{PHONE}</style>"
+CSS = f"<style>{TOOLBARS}{SIGNED_OUT}{PHONE}</style>"
 
 
 def apply() -> None:
