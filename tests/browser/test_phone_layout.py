@@ -165,3 +165,21 @@ def test_the_desktop_keeps_its_tables(browser, server, candidate_id, name):
     tabs = page.evaluate(BOXES, TARGETS["tabs"])
     assert len({round(tab["height"]) for tab in tabs}) <= 1  # tabs on one line, as Streamlit draws them
     page.context.close()
+
+
+def test_signing_out_leaves_no_menu_behind(browser, server):
+    """The menu is Streamlit's own navigation, which the browser keeps from the last run that
+    set it: once signed out, neither the menu nor the button that opens it is shown."""
+    page = browser.new_context(**DESKTOP).new_page()
+    sign_in(page, server.url, "bithu.hdnd")
+    page.get_by_text("Đảng bộ HĐND & UBND huyện – năm").first.wait_for(timeout=WAIT_MS)
+    settle(page)
+    expect(page.locator(SIDEBAR).get_by_role("link", name="Chi bộ")).to_be_visible()
+    page.locator(SIDEBAR).get_by_role("button", name="Đăng xuất").click()
+    page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    settle(page)
+    expect(page.locator(SIDEBAR)).to_be_hidden()
+    expect(page.get_by_test_id("stExpandSidebarButton")).to_be_hidden()
+    assert not [link for link in page.get_by_role("link", name="Chi bộ").all() if link.is_visible()]
+    screenshot(page, "desktop-signed-out")
+    page.context.close()
