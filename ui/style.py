@@ -5,7 +5,7 @@ tables' CSV download and search) speak English, and "Show data" exposes a chart'
 columns; the figures have Vietnamese exports instead, so the toolbars are hidden everywhere,
 the projector included.
 
-PHONE is the phone's part (issue 15): on a touch screen every control a finger aims at is at
+PHONE_CSS is the phone's part (issue 15): on a touch screen every control a finger aims at is at
 least 44 px high (Apple's and WCAG's target size); on a narrow screen tabs wrap onto a grid
 instead of scrolling sideways, and a container keyed `wide_only_…` or `phone_only_…` (see
 `wide_only` / `phone_only`) is shown only on wide or only on narrow screens, as the server
@@ -17,11 +17,14 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-NARROW = "(max-width: 640px)"  # a phone held upright; the same width as the layout switch below
-
-TOOLBARS = """
+CSS = """
+<style>
 [data-testid="stElementToolbar"], .vega-embed .vega-actions, .vega-embed details { display: none !important; }
+</style>
 """
+
+
+NARROW = "(max-width: 640px)"  # a phone held upright: where Streamlit stacks columns too
 
 # Signed out, a run draws no sign-out button; the browser keeps the menu of the last navigation
 # (whoever signed out in this tab): no sidebar then, nor the button that opens it.
@@ -66,12 +69,12 @@ PHONE = f"""
 }}
 """
 
-CSS = f"<style>{TOOLBARS}{SIGNED_OUT}{PHONE}</style>"
+PHONE_CSS = f"<style>{SIGNED_OUT}{PHONE}</style>"
 
 
 def apply() -> None:
     """The stylesheet, on every page."""
-    st.html(CSS)
+    st.html(CSS + PHONE_CSS)
 
 
 @contextmanager
@@ -87,3 +90,4 @@ def phone_only(key: str):
     """A container drawn on narrow screens only (the `wide_only` content, in a form that fits)."""
     with st.container(key=f"phone_only_{key}"):
         yield
+

@@ -63,20 +63,21 @@ def phone(browser, server):
 
 def open_page(page, base_url: str, path: str, ready: str) -> None:
     page.goto(f"{base_url}/{path}")
-    page.get_by_text(ready).first.wait_for(timeout=WAIT_MS)
+    page.locator('[data-testid="stMain"]').get_by_text(ready, exact=True).first.wait_for(timeout=WAIT_MS)
     settle(page)
 
 
-PAGES = {  # page: (path, a text shown once it has drawn)
-    "overview": ("tong-quan", "Tiến độ các tổ chức trực thuộc"),
-    "record": ("ho-so?id={id}", "Quá trình (kể cả các lần sửa)"),
-    "branch": ("chi-bo", "Quần chúng đang trong quy trình"),
-    "alerts": ("canh-bao", "Loại cảnh báo"),
+PAGES = {  # page: (path, a heading far down the page, drawn once the page has drawn)
+    "overview": ("tong-quan", "Cơ cấu đảng viên mới kết nạp"),
+    "record": ("ho-so?id={id}", "Nhật ký thay đổi"),
+    "branch": ("chi-bo", "Thêm quần chúng vào diện tạo nguồn"),
+    "alerts": ("canh-bao", "Cảnh báo"),
 }
+OVERVIEW, RECORD = PAGES["overview"], PAGES["record"]
 
 
 def test_the_menu_closes_after_a_page_is_chosen(phone, server):
-    open_page(phone, server.url, "tong-quan", "Tiến độ các tổ chức trực thuộc")
+    open_page(phone, server.url, *OVERVIEW)
     sidebar = phone.locator(SIDEBAR)
     expect(sidebar).to_have_attribute("data-collapsed", "true")  # closed on a phone when a page opens
     phone.get_by_test_id("stExpandSidebarButton").tap()
@@ -108,7 +109,8 @@ def test_a_finger_hits_every_control_and_nothing_needs_a_sideways_swipe(phone, s
 
 
 def test_the_record_tabs_fit_the_phone(phone, server, candidate_id):
-    open_page(phone, server.url, f"ho-so?id={candidate_id}", "Quá trình (kể cả các lần sửa)")
+    open_page(phone, server.url, RECORD[0].format(id=candidate_id), RECORD[1])
+    phone.get_by_role("tab", name="Sửa thông tin").wait_for(timeout=WAIT_MS)
     tabs = phone.evaluate(BOXES, TARGETS["tabs"])
     assert [tab["text"] for tab in tabs] == ["Ghi bước tiếp theo", "Dừng / chuyển đi / xóa tên", "Hủy bước ghi nhầm",
                                              "Sửa thông tin"]
@@ -134,7 +136,7 @@ CHART = """() => {
 
 
 def test_the_overview_chart_draws_bars_and_every_status_in_full(phone, server):
-    open_page(phone, server.url, "tong-quan", "Tiến độ các tổ chức trực thuộc")
+    open_page(phone, server.url, *OVERVIEW)
     chart = phone.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
     drawn = phone.evaluate(CHART)
