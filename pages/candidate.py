@@ -58,7 +58,7 @@ text.title(candidate.full_name)
 text.caption(t("candidate.where", org=org.name, stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
 st.page_link("pages/branch.py", label=t("candidate.back"), query_params={"org": org.code})
 st.subheader(t("candidate.history"))
-st.dataframe(history_table(history), hide_index=True, width="stretch")
+widgets.table(history_table(history), key="history")
 
 
 def save(action, done_message: str, typed: dict[str, str], current, *, only_differences: bool = False) -> None:
@@ -116,6 +116,6 @@ if actor.edits_candidates:
                   lambda record, _events: candidate_texts(record), only_differences=True)
 
 st.subheader(t("candidate.audit"))
-widgets.table(audit_table(trail))
+widgets.table(audit_table(trail), key="audit")
 if actor.role is Role.ADMIN and not trail.empty and st.toggle(t("audit.show_raw"), key="audit_raw"):
     widgets.table(audit_raw_table(trail))

@@ -40,32 +40,51 @@ def _status_scale() -> alt.Scale:
     return alt.Scale(domain=[label("status", s) for s in statuses], range=[STATUS_COLORS[s] for s in statuses])
 
 
-def progress_chart(children: pd.DataFrame, *, pace_percent: float) -> alt.LayerChart:
+ROW_PX = 44  # one organization with its name above its bar: a line of text and a bar
+INSIDE_FROM = 0.55  # a bar longer than this share of the axis carries its status inside its end
+
+
+def progress_chart(children: pd.DataFrame, *, pace_percent: float, names_above: bool = False) -> alt.LayerChart:
     """Each organization's % of plan as a bar coloured by status, in the order given (worst
     first), with the target (100 %) and the expected pace for today as vertical rules.
-    Clicking a bar selects its organization (selection "drill", field "code")."""
+    Clicking a bar selects its organization (selection "drill", field "code").
+
+    With `names_above`, each name is written over its bar across the whole width instead of
+    in an axis beside the bars, and the status in words stands after the bar's end (inside it
+    when the bar is long): one layout that reads at a phone's 350 px as at 1900 px, since the
+    server cannot know the screen. Without it, names on the axis (the projector's ranking)."""
+    percents = [0.0 if pd.isna(p) else float(p) for p in children["percent_plan"]]
+    top = max([100.0, float(pace_percent), *percents])
     data = pd.DataFrame(
         {
             "code": children["code"],
             "name": children["name"],
-            "percent": [0.0 if pd.isna(p) else float(p) for p in children["percent_plan"]],
+            "percent": percents,
             "status": [label("status", s) for s in children["status"]],
             "label": [f"{status_text(s)}  {fmt_number(a)}/{fmt_number(tg)}" for s, a, tg in
                       zip(children["status"], children["admitted"], children["target"])],
             "percent_text": [fmt_percent(p) for p in children["percent_plan"]],
             "expected_text": [fmt_number(e, 1) for e in children["expected"]],
             "reason": children["reason"],
+            "inside": [names_above and p / top > INSIDE_FROM for p in percents],
         }
     )
     drill = alt.selection_point(name=DRILL, fields=["code"], on="click", clear=False)
-    y = alt.Y("name:N", sort=list(data["name"]), title=None, axis=alt.Axis(**NAME_AXIS))
+    axis = alt.Axis(**NAME_AXIS) if not names_above else None
+    y = alt.Y("name:N", sort=list(data["name"]), title=None, axis=axis)
+    # Above the names, a grid line every 20 % (not every 5 % across a wide screen), up to the longest bar.
+    x = (alt.X("percent:Q", title=t("chart.percent_plan"), axis=alt.Axis(tickCount=5),
+               scale=alt.Scale(domain=[0, top], nice=False)) if names_above
+         else alt.X("percent:Q", title=t("chart.percent_plan"), scale=alt.Scale(domainMin=0)))
+    legend = None if names_above else alt.Legend(title=None, orient="bottom")  # the words are beside each bar
+    bar_offset = ROW_PX / 5 if names_above else 0
     bars = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(**({"height": ROW_PX / 3, "yOffset": bar_offset} if names_above else {}))
         .encode(
-            x=alt.X("percent:Q", title=t("chart.percent_plan"), scale=alt.Scale(domainMin=0)),
+            x=x,
             y=y,
-            color=alt.Color("status:N", scale=_status_scale(), legend=alt.Legend(title=None, orient="bottom")),
+            color=alt.Color("status:N", scale=_status_scale(), legend=legend),
             tooltip=[alt.Tooltip("name:N", title=t("col.organization")),
                      alt.Tooltip("label:N", title=t("col.admitted_target")),
                      alt.Tooltip("percent_text:N", title=t("col.percent_plan")),
@@ -75,13 +94,23 @@ def progress_chart(children: pd.DataFrame, *, pace_percent: float) -> alt.LayerC
         )
         .add_params(drill)
     )
-    text = alt.Chart(data).mark_text(align="left", dx=4).encode(x="percent:Q", y=y, text="label:N")
+    after_bar = alt.Chart(data).transform_filter("!datum.inside").mark_text(
+        align="left", dx=4, yOffset=bar_offset).encode(x="percent:Q", y=y, text="label:N")
     target = alt.Chart(pd.DataFrame({"x": [100.0], "what": [t("chart.target")]})).mark_rule(
         color="#222222", strokeWidth=2).encode(x="x:Q", tooltip=alt.Tooltip("what:N", title=""))
     pace = alt.Chart(pd.DataFrame({"x": [pace_percent], "what": [t("chart.pace", percent=fmt_percent(pace_percent))]})
                      ).mark_rule(color="#222222", strokeDash=[6, 4], strokeWidth=2).encode(
         x="x:Q", tooltip=alt.Tooltip("what:N", title=""))
-    return alt.layer(bars, text, target, pace).properties(height=max(120, 26 * len(data)))
+    layers = [bars, target, pace, after_bar]  # the rules under the words
+    if names_above:
+        names = alt.Chart(data).mark_text(align="left", baseline="bottom", yOffset=-2, fontSize=13,
+                                          limit=alt.ExprRef("width")).encode(x=alt.value(0), y=y, text="name:N")
+        in_bar = alt.Chart(data).transform_filter("datum.inside").mark_text(
+            align="right", dx=-4, yOffset=bar_offset, color="white", fontWeight="bold").encode(
+            x="percent:Q", y=y, text="label:N")
+        layers += [names, in_bar]
+    row = ROW_PX if names_above else 26
+    return alt.layer(*layers).properties(height=max(120, row * len(data)))
 
 
 def months_chart(months: pd.DataFrame) -> alt.LayerChart:

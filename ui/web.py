@@ -216,7 +216,7 @@ def cached_roll_up(version: int, subtree: Subtree, today: date) -> list[RollUp]:
 def cached_progress_spec(version: int, subtree: Subtree, year: int, as_of: date) -> dict:
     """The children's progress chart (worst first) of cached_org_figures."""
     figures = cached_org_figures(version, subtree, year, as_of)
-    return vega_spec(progress_chart(children_of(figures), pace_percent=figures.attrs["pace_percent"]))
+    return vega_spec(progress_chart(children_of(figures), pace_percent=figures.attrs["pace_percent"], names_above=True))
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)

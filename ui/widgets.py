@@ -14,7 +14,7 @@ from core.figures.style import status_text
 from core.figures.tables import progress_table
 from core.format import fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
-from ui import faults, text, web
+from ui import faults, style, text, web
 from ui.charts import DRILL
 from ui.forms import LATEST, OLDEST
 
@@ -144,28 +144,32 @@ def headline_metrics(now: Headline, before: Headline) -> None:
     text.caption(since, container=fourth)
 
 
-def progress_dataframe(rows: pd.DataFrame, *, key: str | None = None, year: int | None = None) -> None:
-    """The progress table, with a bar for the % of plan ("none" when there is no row). With a
-    key, a row can be chosen (by a tap too, where a link cell would not open): the chosen
-    organization's status and reason show under the table, with links to its branch page
-    (its candidates and what is due) and to its own overview, for `year`."""
+def progress_dataframe(rows: pd.DataFrame, *, key: str = "progress", year: int | None = None) -> None:
+    """The progress table, with a bar for the % of plan ("none" when there is no row); on a
+    phone, the same rows as a list (every status and reason in full, no sideways swipe). With
+    a `year`, a row of the table can be chosen (by a tap too, where a link cell would not
+    open): the chosen organization's status and reason show under it, with links to its
+    branch page (its candidates and what is due) and to its own overview for that year."""
     if rows.empty:
         st.caption(t("overview.none"))
         return
     table = progress_table(rows)
-    table.insert(2, t("col.progress"), [None if pd.isna(p) else round(float(p)) for p in rows["percent_plan"]])
-    event = st.dataframe(
-        table, hide_index=True, width="stretch", key=key, on_select="rerun" if key else "ignore",
-        selection_mode="single-row",
-        column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
-    )
-    if key is None:
-        return
-    chosen = event.selection.rows if event else []
-    if not chosen:
-        st.caption(t("overview.choose_row"))
-        return
-    org_actions(rows.iloc[chosen[0]], year)
+    with style.wide_only(key):
+        wide = table.copy()
+        wide.insert(2, t("col.progress"), [None if pd.isna(p) else round(float(p)) for p in rows["percent_plan"]])
+        event = st.dataframe(
+            wide, hide_index=True, width="stretch", key=f"{key}_rows", on_select="rerun" if year else "ignore",
+            selection_mode="single-row",
+            column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
+        )
+        if year:
+            chosen = event.selection.rows if event else []
+            if chosen:
+                org_actions(rows.iloc[chosen[0]], year)
+            else:
+                st.caption(t("overview.choose_row"))
+    with style.phone_only(key):
+        text.markdown(rows_as_list(table))
 
 
 def org_actions(row: pd.Series, year: int | None) -> None:
@@ -181,9 +185,31 @@ def org_actions(row: pd.Series, year: int | None) -> None:
                      query_params=params)
 
 
-def table(frame: pd.DataFrame, **options) -> None:
-    """A table, or one line saying there is nothing to show (Streamlit would write "empty")."""
+def rows_as_list(frame: pd.DataFrame) -> text.Md:
+    """A table as a phone reads it: each row's first cell in bold on a line of its own, then
+    its other cells as "column: value" in one paragraph (empty ones left out), rows apart."""
+    def cell(value: object) -> str:
+        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+    first, *others = frame.columns
+    rows = []
+    for row in frame.itertuples(index=False):
+        values = dict(zip(frame.columns, row))
+        rest = [text.md(f"{column}: ", cell(values[column])) for column in others if cell(values[column])]
+        rows.append(text.md(text.bold(cell(values[first])), *([text.Md("  \n")] if rest else []),
+                            *[text.md(text.Md(" · ") if i else "", part) for i, part in enumerate(rest)]))
+    return text.md(*[text.md(text.Md("\n\n") if i else "", row) for i, row in enumerate(rows)])
+
+
+def table(frame: pd.DataFrame, *, key: str | None = None, **options) -> None:
+    """A table, or one line saying there is nothing to show (Streamlit would write "empty").
+    With a `key`, the table on wide screens and the same rows as a list on a phone."""
     if frame.empty:
         st.caption(t("table.empty"))
-    else:
+    elif key is None:
         st.dataframe(frame, hide_index=True, width="stretch", **options)
+    else:
+        with style.wide_only(key):
+            st.dataframe(frame, hide_index=True, width="stretch", **options)
+        with style.phone_only(key):
+            text.markdown(rows_as_list(frame))

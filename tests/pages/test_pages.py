@@ -6,6 +6,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
+import streamlit as st
 
 from core.access.navigation import PAGES
 from core.format import fmt_datetime
@@ -22,10 +23,21 @@ OFFERED = {
 }
 
 
-def offered_pages(at) -> set[str]:
-    """The pages of the menu (in the sidebar) drawn for the signed-in role."""
+@pytest.fixture
+def menus(monkeypatch) -> list[tuple[str, set[str]]]:
+    """The menus app.py hands to Streamlit's navigation, run after run: where it is shown
+    ("sidebar" or "hidden") and the files of the pages listed in it (hidden pages left out)."""
     by_url = {spec.url_path: spec.file for spec in PAGES}
-    return {by_url[link.proto.page] for link in at.sidebar.get("page_link")}
+    seen: list[tuple[str, set[str]]] = []
+    original = st.navigation
+
+    def recording(pages, **options):
+        listed = [page for section in pages.values() for page in section]
+        seen.append((options.get("position", "sidebar"), {by_url[p.url_path] for p in listed if p.visibility == "visible"}))
+        return original(pages, **options)
+
+    monkeypatch.setattr(st, "navigation", recording)
+    return seen
 
 
 def test_anonymous_visitor_gets_only_the_sign_in_form(demo_app):
@@ -45,10 +57,10 @@ def test_a_page_served_without_app_py_asks_for_sign_in_and_shows_no_data(demo_ap
 
 
 @pytest.mark.parametrize("username", sorted(OFFERED))
-def test_each_role_is_offered_its_pages(demo_app, username):
+def test_each_role_is_offered_its_pages(demo_app, username, menus):
     at = sign_in(app().run(), username)
     assert not at.exception
-    assert offered_pages(at) == OFFERED[username]
+    assert menus[-1] == ("sidebar", OFFERED[username])
 
 
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -131,7 +143,7 @@ def test_an_idle_session_expires(demo_app):
     assert not at.metric
 
 
-def test_temporary_password_leads_to_the_account_page_only(demo_app):
+def test_temporary_password_leads_to_the_account_page_only(demo_app, menus):
     admin = sign_in(app().run(), "admin")
     admin.switch_page("pages/admin.py").run()
     admin.text_input(key="new_username").input("bithu.que")
@@ -144,7 +156,7 @@ def test_temporary_password_leads_to_the_account_page_only(demo_app):
     assert admin.selectbox(key="new_role").value is None and admin.text_input(key="new_username").value == ""
 
     user = sign_in(app().run(), "bithu.que", "TamThoi@2026")
-    assert offered_pages(user) == {"pages/account.py"}
+    assert menus[-1] == ("sidebar", {"pages/account.py"})
     user.switch_page("pages/account.py").run()
     user.text_input(key="current_password").input("TamThoi@2026")
     user.text_input(key="new_password").input("QueHuong@2026")
@@ -152,7 +164,7 @@ def test_temporary_password_leads_to_the_account_page_only(demo_app):
     user.button(key="FormSubmitter:change_password-Lưu mật khẩu mới").click().run()
     assert "Đã đổi mật khẩu." in texts(user)
     again = sign_in(app().run(), "bithu.que", "QueHuong@2026")
-    assert offered_pages(again) == OFFERED["bithu.hdnd"]
+    assert not again.exception and menus[-1] == ("sidebar", OFFERED["bithu.hdnd"])
 
 
 def pick(box, shown: str, value: str) -> None:

@@ -81,3 +81,24 @@ def test_every_chart_reads_numbers_the_vietnamese_way_with_whole_people():
     names = [layer["encoding"]["y"]["axis"] for chart in ("progress", "funnel") for layer in _layers(charts[chart])
              if layer["mark"]["type"] == "bar"]
     assert [axis["labelOverlap"] for axis in names] == [False, False]
+
+
+def test_progress_chart_with_names_above_fits_any_width():
+    """The overview's layout: names written across the chart over their bars (no axis of names
+    to eat a phone's width), the status after a short bar and inside a long one, the longest
+    bar reaching the right edge, no legend (the words stand beside each bar)."""
+    children = pd.concat([CHILDREN, CHILDREN.iloc[[0]].assign(code="C", name="Chi bộ C", admitted=3, target=2,
+                                                               percent_plan=150.0, status="done")])
+    spec = progress_chart(children, pace_percent=50.0, names_above=True).to_dict()
+    layers = spec["layer"]
+    texts = [layer for layer in layers if layer["mark"]["type"] == "text"]
+    names = next(layer for layer in texts if layer["encoding"]["text"]["field"] == "name")
+    assert names["mark"]["limit"] == {"expr": "width"} and names["encoding"]["x"] == {"value": 0}
+    bars = next(layer for layer in layers if layer["mark"]["type"] == "bar")
+    assert bars["encoding"]["y"]["axis"] is None and bars["encoding"]["color"]["legend"] is None
+    assert bars["encoding"]["x"]["scale"]["domain"] == [0, 150.0]
+    rows = spec["datasets"][bars["data"]["name"]]
+    assert [(row["name"], row["inside"]) for row in rows] == [("Chi bộ A", False), ("Chi bộ B", True), ("Chi bộ C", True)]
+    statuses = [layer for layer in texts if layer["encoding"]["text"]["field"] == "label"]
+    assert sorted(layer["transform"][0]["filter"] for layer in statuses) == ["!datum.inside", "datum.inside"]
+    assert layers.index(bars) < min(layers.index(layer) for layer in texts)  # words drawn over bars and rules
