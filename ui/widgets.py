@@ -158,7 +158,7 @@ def progress_dataframe(rows: pd.DataFrame, *, key: str = "progress", year: int |
         wide = table.copy()
         wide.insert(2, t("col.progress"), [None if pd.isna(p) else round(float(p)) for p in rows["percent_plan"]])
         event = st.dataframe(
-            wide, hide_index=True, width="stretch", key=f"{key}_rows", on_select="rerun" if year else "ignore",
+            wide, hide_index=True, width="stretch", key=key, on_select="rerun" if year else "ignore",
             selection_mode="single-row",
             column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
         )
