@@ -5,19 +5,35 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlmodel import select
 
 from core.access.scope import Actor, resolve
 from core.config import RuleSettings
+from core.figures.progress import children_of, org_figures
 from core.figures.projector import (
     DEFAULT_SECONDS,
     PANELS,
+    ROWS_PER_PAGE,
+    Slide,
     admitted_between,
+    first_slide,
+    lagging_rows,
+    month_heading,
     month_window,
+    page_bounds,
+    page_count,
     parse_projector,
+    short_reason,
+    slide_rows,
+    slides,
 )
 from core.procedure.stages import Role
 from core.storage.db import session_scope
+from core.storage.models import Organization
 from tests.apptest import open_page, texts
 from tests.factories import add_candidate, admitted_on, district
 
@@ -92,3 +108,112 @@ def test_the_month_panel_never_counts_a_single_empty_day():
     assert month_window(date(2026, 12, 7)) == (date(2026, 12, 1), date(2026, 12, 7))
     assert month_window(date(2027, 1, 2)) == (date(2026, 12, 1), date(2027, 1, 2))
     assert month_window(date(2026, 12, 31)) == (date(2026, 12, 1), date(2026, 12, 31))
+
+
+# Paged panels: every organization of the level on some page, each page one screen.
+
+def _figures(*children: tuple[str, str, float | None]) -> pd.DataFrame:
+    """The figures of a root and its children (name, status, % of plan), as org_figures gives them."""
+    rows = [dict(id=1, parent_id=None, code="R", name="Gốc", status="behind", percent_plan=50.0, target=10,
+                 admitted=5, expected=6.0, late_pipeline=1)]
+    rows += [dict(id=i, parent_id=1, code=f"C{i}", name=name, status=status, percent_plan=percent,
+                  target=0 if percent is None else 4, admitted=0 if percent is None else round(percent * 4 / 100),
+                  expected=3.0, late_pipeline=1)
+             for i, (name, status, percent) in enumerate(children, start=2)]
+    return pd.DataFrame(rows).set_index("id", drop=False)
+
+
+@given(rows=st.integers(0, 400), per_page=st.integers(1, 20))
+def test_pages_share_out_every_row_once_evenly_and_never_more_than_a_page_holds(rows, per_page):
+    pages = page_count(rows, per_page)
+    bounds = [page_bounds(rows, per_page, page) for page in range(1, pages + 1)]
+    shown = [row for start, stop in bounds for row in range(start, stop)]
+    sizes = [stop - start for start, stop in bounds]
+    assert shown == list(range(rows))  # each row once, in order
+    assert max(sizes) <= per_page and max(sizes) - min(sizes) <= 1
+    assert pages == 1 or pages - 1 < rows / per_page  # no page more than needed
+
+
+def test_pages_of_the_demo_sizes():
+    assert [page_bounds(22, 6, p) for p in (1, 2, 3, 4)] == [(0, 6), (6, 12), (12, 17), (17, 22)]
+    assert [page_bounds(32, 8, p) for p in (1, 2, 3, 4)] == [(0, 8), (8, 16), (16, 24), (24, 32)]
+    assert page_count(0, 6) == 1 and page_bounds(0, 6, 1) == (0, 0)  # one page that says there is nobody
+    with pytest.raises(ValueError):
+        page_bounds(22, 6, 5)
+
+
+def test_the_rotation_shows_each_page_of_a_paged_panel_as_its_own_slide_in_the_order_asked():
+    lagging = [(f"Chi bộ {i:02}", "at_risk" if i % 2 else "behind", 10.0 * i) for i in range(7)]
+    others = [(f"Đảng bộ {i:02}", "done", 100.0 + i) for i in range(5)]
+    figures = _figures(*lagging, *others)  # 7 lagging (2 pages of 6), 12 ranked (2 pages of 8)
+    turn = slides(("headline", "lagging", "month", "ranking"), figures)
+    assert turn == [Slide("headline"), Slide("lagging", 1, 2), Slide("lagging", 2, 2), Slide("month"),
+                    Slide("ranking", 1, 2), Slide("ranking", 2, 2)]
+    assert first_slide(turn, "ranking") == 4
+    assert [len(slide_rows(s, figures)) for s in turn if s.panel in ROWS_PER_PAGE] == [4, 3, 6, 6]
+
+
+def test_lagging_pages_hold_every_late_organization_worst_first_and_nobody_else():
+    figures = _figures(("A", "behind", 50.0), ("B", "done", 100.0), ("C", "at_risk", 0.0), ("D", "missed", 20.0),
+                       ("E", "on_pace", 80.0), ("F", "no_target", None), ("G", "behind", 25.0))
+    assert list(lagging_rows(figures)["name"]) == ["D", "C", "G", "A"]
+    assert slides(("lagging",), _figures(("B", "done", 100.0))) == [Slide("lagging", 1, 1)]  # "nobody is late"
+    assert slide_rows(Slide("lagging"), _figures(("B", "done", 100.0))).empty
+
+
+def test_the_ranking_pages_through_everyone_best_first_with_their_place():
+    figures = _figures(*[(f"Tổ chức {i:02}", "behind", float(i)) for i in range(17)], ("Không chỉ tiêu", "no_target", None))
+    turn = slides(("ranking",), figures)
+    assert [(s.page, s.pages) for s in turn] == [(1, 3), (2, 3), (3, 3)]
+    pages = [slide_rows(s, figures) for s in turn]
+    assert [len(p) for p in pages] == [6, 6, 6]
+    everyone = pd.concat(pages)
+    assert list(everyone["rank"]) == list(range(1, 19))
+    assert list(everyone["name"]) == [f"Tổ chức {i:02}" for i in range(16, -1, -1)] + ["Không chỉ tiêu"]
+
+
+@pytest.mark.parametrize("status, late, expected", [
+    ("behind", 2, "dưới mức dự kiến 3; 2 hồ sơ sắp kết nạp, đủ cho 2 còn thiếu"),
+    ("at_risk", 1, "dưới mức dự kiến 3; chỉ 1 hồ sơ sắp kết nạp, chưa đủ cho 2 còn thiếu"),
+    ("at_risk", 0, "dưới mức dự kiến 3; chưa có hồ sơ nào sắp kết nạp, còn thiếu 2"),
+    ("missed", 0, "hết năm, còn thiếu 2"),
+])
+def test_each_lagging_row_says_why_in_a_few_words(status, late, expected):
+    row = dict(status=status, target=4, admitted=2, expected=2.6, late_pipeline=late)
+    assert short_reason(row) == expected
+
+
+def test_the_month_heading_says_when_it_counts_the_month_before_too():
+    assert month_heading(date(2026, 12, 1), 3) == (
+        "Tháng 12 mới bắt đầu, nên tính cả tháng trước: kết nạp từ 01/11/2026 đến 01/12/2026: 3")
+    assert month_heading(date(2026, 12, 9), 1_250) == "Kết nạp từ 01/12/2026 đến 09/12/2026: 1.250"
+
+
+def test_an_unknown_url_parameter_is_named_in_a_notice(engine):
+    with session_scope(engine) as s:
+        orgs = district(s)
+        actor = Actor("tc", Role.PROJECTOR, orgs["D"].path)
+        pv, notices = parse_projector(s, actor, {"panel": "ranking", "year": "1999", "seconds": "²"}, today=TODAY)
+    assert (pv.panels, pv.view.year, pv.seconds) == (PANELS, 2026, DEFAULT_SECONDS)
+    assert any("Năm không hợp lệ: «1999»" in n for n in notices)
+    assert any("«²»" in n for n in notices)
+    assert any("không dùng tham số «panel»" in n for n in notices)
+
+
+def test_one_rotation_of_the_demo_shows_every_organization_of_the_level(demo_engine):
+    with session_scope(demo_engine) as s:
+        actor = Actor("tc", Role.PROJECTOR, resolve_root_path(s))
+        figures = org_figures(s, resolve(s, actor, None), year=2026, as_of=TODAY, rules=RuleSettings())
+    turn = slides(PANELS, figures)
+    shown = {panel: [name for slide in turn if slide.panel == panel for name in slide_rows(slide, figures)["name"]]
+             for panel in ROWS_PER_PAGE}
+    children = children_of(figures)
+    late = children.loc[children["status"].isin(["missed", "at_risk", "behind"]), "name"]
+    assert {"Đảng bộ xã Thanh Sơn", "Chi bộ Trường THPT A Kim Bảng"} <= set(late)
+    assert sorted(shown["lagging"]) == sorted(late)  # each once
+    assert sorted(shown["ranking"]) == sorted(children["name"])
+    assert all(len(slide_rows(s, figures)) <= ROWS_PER_PAGE[s.panel] for s in turn if s.panel in ROWS_PER_PAGE)
+
+
+def resolve_root_path(session) -> str:
+    return session.exec(select(Organization.path).where(Organization.parent_id.is_(None))).one()
