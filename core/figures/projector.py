@@ -23,7 +23,13 @@ from core.figures.progress import (
     orgs_on_screen,
     roll_to_screen,
 )
-from core.format import fmt_date, fmt_echo, fmt_number, is_clean_url_text, parse_ascii_int
+from core.format import (
+    fmt_date,
+    fmt_echo,
+    fmt_number,
+    is_clean_url_text,
+    parse_ascii_int,
+)
 from core.i18n import t
 
 PANELS = ("headline", "ranking", "funnel", "lagging", "month", "change")

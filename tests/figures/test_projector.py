@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core.access.scope import Actor, resolve
 from core.config import RuleSettings
@@ -31,10 +32,11 @@ from core.figures.projector import (
     slide_rows,
     slides,
 )
+from core.i18n import label
 from core.procedure.stages import Role
-from core.storage.db import session_scope
+from core.storage.db import make_engine, session_scope
 from core.storage.models import Organization
-from tests.apptest import open_page, texts
+from tests.apptest import open_page, shown, texts
 from tests.factories import add_candidate, admitted_on, district
 
 TODAY = date(2026, 11, 20)
@@ -77,7 +79,7 @@ def names(demo_app):
         ("headline", ["117/150", "78%", "25/32", "2,21%"]),
         ("ranking", ["Xếp hạng theo % kế hoạch"]),
         ("funnel", ["Nguồn và quy trình"]),
-        ("lagging", ["Chi bộ Trường THPT B Kim Bảng — **0/3**"]),
+        ("lagging", ["**0/3** Chi bộ Trường THPT B Kim Bảng"]),
         ("month", ["Kết nạp từ 01/11/2026"]),
         ("change", ["Thay đổi từ phiên họp trước"]),
     ],
@@ -213,6 +215,88 @@ def test_one_rotation_of_the_demo_shows_every_organization_of_the_level(demo_eng
     assert sorted(shown["lagging"]) == sorted(late)  # each once
     assert sorted(shown["ranking"]) == sorted(children["name"])
     assert all(len(slide_rows(s, figures)) <= ROWS_PER_PAGE[s.panel] for s in turn if s.panel in ROWS_PER_PAGE)
+
+
+# The panels as the projector account sees them (AppTest): every page, every organization.
+
+def _demo_children(db_file) -> pd.DataFrame:
+    engine = make_engine(f"sqlite:///{db_file}")
+    try:
+        with session_scope(engine) as s:
+            actor = Actor("trinhchieu", Role.PROJECTOR, resolve_root_path(s))
+            return children_of(org_figures(s, resolve(s, actor, None), year=2026, as_of=TODAY, rules=RuleSettings()))
+    finally:
+        engine.dispose()
+
+
+def _headers(at) -> str:
+    return texts(at).splitlines()[1]
+
+
+def test_the_lagging_panel_pages_through_every_late_organization_each_with_its_reason(demo_app):
+    children = _demo_children(demo_app)
+    late = children[children["status"].isin(["missed", "at_risk", "behind"])]
+    at = open_page("trinhchieu", "pages/projector.py", panels="lagging", year="2026", asof="2026-11-20", seconds="600")
+    count = page_count(len(late), ROWS_PER_PAGE["lagging"])
+    assert count > 1
+    pages = []
+    for page in range(1, count + 1):
+        assert _headers(at) == f"Tổ chức cần chú ý (trang {page}/{count})"
+        pages.append(texts(at))
+        at.button(key="pj_next").click().run()
+    assert _headers(at) == f"Tổ chức cần chú ý (trang 1/{count})"  # round again
+    shown = "\n".join(pages)
+    for _, row in late.iterrows():
+        line = f"**{row['admitted']}/{row['target']}** {row['name']}"
+        assert shown.count(line) == 1, line
+        assert f"{line}\n{label('status', row['status'])}: {short_reason(row)}" in shown.replace("\n    - ", "\n")
+    assert "Đảng bộ xã Thanh Sơn" in shown and "Chi bộ Trường THPT A Kim Bảng" in shown
+    assert not [name for name in children.loc[~children.index.isin(late.index), "name"] if f"** {name}\n" in shown]
+
+
+def test_the_ranking_pages_through_every_organization_of_the_level(demo_app):
+    children = _demo_children(demo_app)
+    at = open_page("trinhchieu", "pages/projector.py", panels="ranking", year="2026", asof="2026-11-20", seconds="600")
+    count = page_count(len(children), ROWS_PER_PAGE["ranking"])
+    named = []
+    for page in range(1, count + 1):
+        assert _headers(at) == f"Xếp hạng theo % kế hoạch (trang {page}/{count})"
+        (chart,) = at.get("vega_lite_chart")
+        bars = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets]
+        names = next(list(frame["name"]) for frame in bars if "name" in frame)
+        assert 1 <= len(names) <= ROWS_PER_PAGE["ranking"]
+        named += names
+        at.button(key="pj_next").click().run()
+    assert {name.split(". ", 1)[1] for name in named} == set(children["name"])
+    assert [int(name.split(".")[0]) for name in named] == list(range(1, len(children) + 1))
+
+
+def test_the_rotation_steps_page_by_page_and_the_panel_buttons_jump_to_a_first_page(demo_app):
+    children = _demo_children(demo_app)
+    count = page_count(children["status"].isin(["missed", "at_risk", "behind"]).sum(), ROWS_PER_PAGE["lagging"])
+    at = open_page("lanhdao", "pages/projector.py", panels="headline,lagging,month", year="2026", asof="2026-11-20",
+                   seconds="600")
+    seen = [_headers(at)]
+    for _ in range(count + 2):
+        at.button(key="pj_next").click().run()
+        seen.append(_headers(at))
+    assert seen == ["Kết quả chung", *(f"Tổ chức cần chú ý (trang {p}/{count})" for p in range(1, count + 1)),
+                    "Kết nạp trong tháng", "Kết quả chung"]
+    at.button(key="pj_prev").click().run()
+    assert _headers(at) == "Kết nạp trong tháng"
+    pick = at.button_group[0]
+    pick.set_value(1).run()
+    assert _headers(at) == f"Tổ chức cần chú ý (trang 1/{count})"
+
+
+def test_bad_url_values_are_answered_in_vietnamese_and_the_screen_still_shows(demo_app):
+    at = open_page("trinhchieu", "pages/projector.py", year="1999", seconds="²", panel="ranking", theme="neon")
+    notices = "\n".join(shown(c) for c in at.caption)
+    assert "Năm không hợp lệ: «1999» (chọn một năm từ 2000 đến 2027); dùng năm hiện tại." in notices
+    assert "Tham số seconds «²» phải từ 5 đến 600; dùng mặc định." in notices
+    assert "Tham số theme «neon» không hợp lệ" in notices
+    assert "Trang trình chiếu không dùng tham số «panel» trong địa chỉ (bỏ qua)" in notices
+    assert "Kết quả chung" in texts(at)
 
 
 def resolve_root_path(session) -> str:
