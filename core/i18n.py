@@ -768,6 +768,13 @@ VI: dict[str, str] = {
     "projector.reason.at_risk_none": "dưới mức dự kiến {expected}; chưa có hồ sơ nào sắp kết nạp, còn thiếu {short}",
     "projector.reason.missed": "hết năm, còn thiếu {short}",
     "projector.month_heading_early": "Tháng {month} mới bắt đầu, nên tính cả tháng trước: kết nạp từ {start} đến {end}: {total}",
+    "projector.pill.headline": "Chung",
+    "projector.pill.ranking": "Xếp hạng",
+    "projector.pill.funnel": "Quy trình",
+    "projector.pill.lagging": "Cần chú ý",
+    "projector.pill.month": "Trong tháng",
+    "projector.pill.change": "Thay đổi",
+    "projector.more_movers": "và {count} tổ chức khác: +{total}",
     "projector.unknown_parameters": "Trang trình chiếu không dùng tham số {names} trong địa chỉ (bỏ qua); các tham số dùng được: {known}.",
 }
 

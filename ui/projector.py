@@ -24,6 +24,7 @@ from core.figures.projector import (
     short_reason,
     slide_rows,
     slides,
+    top_movers,
 )
 from core.figures.style import STATUS_SYMBOLS
 from core.format import VIETNAM_TIME, fmt_date, fmt_number, fmt_percent
@@ -86,14 +87,19 @@ def _big(chart, theme: str):
             .configure_text(fontSize=CHART_FONT, color=colours["text"]).configure_view(stroke=None))
 
 
-def _names_grow(spec: dict) -> dict:
-    """The chart builders cut long names at a fixed width (ui.charts.NAME_AXIS); here the names'
-    room grows with the chart, as their type does, so a name cut at 1920 px is not whole at 1280."""
+def _for_the_room(spec: dict, theme: str) -> dict:
+    """Two changes to a chart built for the dashboards: the builders cut long names at a fixed
+    width (ui.charts.NAME_AXIS), here the names' room grows with the chart as their type does;
+    and the dark target and pace rules are drawn in the theme's text colour, seen on a dark
+    background too."""
     def walk(node: object) -> None:
         if isinstance(node, dict):
             axis = node.get("axis")
             if isinstance(axis, dict) and "labelLimit" in axis:
                 axis["labelLimit"] = {"expr": NAME_ROOM}
+            mark = node.get("mark")
+            if isinstance(mark, dict) and mark.get("type") in ("rule", "tick") and "color" in mark:
+                mark["color"] = THEME[theme]["text"]
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -118,13 +124,13 @@ def _ranking_spec(version: int, actor: Actor, view: View, theme: str, slide: Sli
     figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
     page = slide_rows(slide, figures)
     page = page.assign(name=[t("projector.rank_name", rank=r, name=n) for r, n in zip(page["rank"], page["name"])])
-    return _names_grow(vega_spec(_big(progress_chart(page, pace_percent=figures.attrs["pace_percent"]), theme)))
+    return _for_the_room(vega_spec(_big(progress_chart(page, pace_percent=figures.attrs["pace_percent"]), theme)), theme)
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
 def _funnel_spec(version: int, actor: Actor, view: View, theme: str) -> dict:
     stages = web.cached_funnel(version, view.subtree, view.year, view.as_of)
-    return _names_grow(vega_spec(_big(funnel_chart(stages), theme)))
+    return _for_the_room(vega_spec(_big(funnel_chart(stages), theme)), theme)
 
 
 def _lagging(rows: pd.DataFrame) -> None:
@@ -139,12 +145,14 @@ def _lagging(rows: pd.DataFrame) -> None:
 
 
 def _movers(rows: pd.DataFrame, column: str) -> None:
-    shown = rows[rows[column] > 0].head(10)
+    shown, more, more_total = top_movers(rows, column)
     if shown.empty:
         st.markdown(t("projector.nothing"))
         return
-    text.markdown(text.md(*(text.md(ITEM, n, " — ", text.bold(f"+{fmt_number(v)}"))
-                            for n, v in zip(shown["name"], shown[column]))))
+    lines = [text.md(ITEM, n, " — ", text.bold(f"+{fmt_number(v)}")) for n, v in zip(shown["name"], shown[column])]
+    if more:
+        lines.append(text.md(ITEM, t("projector.more_movers", count=fmt_number(more), total=fmt_number(more_total))))
+    text.markdown(text.md(*lines))
 
 
 def _panel(slide: Slide, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, version: int, theme: str) -> None:
@@ -204,7 +212,10 @@ def show(actor: Actor) -> None:
         state["index"] %= len(turn)
         if not state["paused"] and time.monotonic() - state["shown_at"] >= pv.seconds - 0.5:
             state["index"], state["shown_at"] = (state["index"] + 1) % len(turn), time.monotonic()
-        text.title(t("projector.heading", org=headline(figures).name, year=view.year))
+        top = st.columns([3, 1], vertical_alignment="center")
+        text.title(t("projector.heading", org=headline(figures).name, year=view.year), container=top[0])
+        now = datetime.now(VIETNAM_TIME).strftime("%H:%M:%S")
+        text.caption(t("projector.updated", time=now, seconds=pv.seconds), container=top[1])
         _panel(turn[state["index"]], figures, view.subtree.actor, replace(pv, view=view), version, pv.theme)
         controls(pv, turn, state)
 
@@ -212,7 +223,8 @@ def show(actor: Actor) -> None:
 
 
 def controls(pv: ProjectorView, turn: list[Slide], state: dict) -> None:
-    """Pause, step through the slides, jump to a panel; small type, one line at the bottom."""
+    """Pause, step through the slides, jump to a panel (by its short name); small type, one
+    line at the bottom."""
     @faults.guarded_callback
     def go(index: int) -> None:
         state["index"], state["shown_at"] = index % len(turn), time.monotonic()
@@ -232,11 +244,9 @@ def controls(pv: ProjectorView, turn: list[Slide], state: dict) -> None:
         if chosen is not None and chosen != panel:
             go(first_slide(turn, pv.panels[chosen]))
 
-    columns = st.columns([1.3, 1.3, 1.3, 6, 3.5], vertical_alignment="center")
+    columns = st.columns([1.3, 1.3, 1.3, 8], vertical_alignment="center")
     columns[0].button(t("projector.previous"), key="pj_prev", on_click=go, args=(state["index"] - 1,))
     columns[1].button(t("projector.play") if state["paused"] else t("projector.pause"), key="pj_pause", on_click=toggle)
     columns[2].button(t("projector.next"), key="pj_next", on_click=go, args=(state["index"] + 1,))
     columns[3].pills(" ", list(range(len(pv.panels))), default=panel, key=pick_key, on_change=pick,
-                     format_func=lambda i: t(f"projector.panel.{pv.panels[i]}"), label_visibility="collapsed")
-    now = datetime.now(VIETNAM_TIME).strftime("%H:%M:%S")
-    text.caption(t("projector.updated", time=now, seconds=pv.seconds), container=columns[4])
+                     format_func=lambda i: t(f"projector.pill.{pv.panels[i]}"), label_visibility="collapsed")

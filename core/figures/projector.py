@@ -44,6 +44,7 @@ URL_PARAMETERS = ("year", "org", "asof", "since", "panels", "seconds", "theme")
 # the screen, so one size serves both); tests/browser/test_projector.py measures it.
 ROWS_PER_PAGE = {"ranking": 8, "lagging": 6}
 LAGGING_STATUSES = ("missed", "at_risk", "behind")
+MOVERS_SHOWN = 6  # lines of the "month" and "change" panels; the rest are counted in one more line
 
 
 def month_window(as_of: date) -> tuple[date, date]:
@@ -201,3 +202,11 @@ def short_reason(row: Mapping) -> str:
     key = f"projector.reason.{row['status']}" + ("_none" if late == 0 and row["status"] == "at_risk" else "")
     return t(key, expected=fmt_number(expected_count(float(row["expected"]))),
              late=fmt_number(late), short=fmt_number(max(target - admitted, 0)))
+
+
+def top_movers(rows: pd.DataFrame, column: str) -> tuple[pd.DataFrame, int, int]:
+    """The organizations with a positive `column`, in the order given, as many as a slide
+    shows; and how many more there are, with their sum, for the line that says so."""
+    moving = rows[rows[column] > 0]
+    rest = moving.iloc[MOVERS_SHOWN:]
+    return moving.head(MOVERS_SHOWN), len(rest), int(rest[column].sum())

@@ -31,6 +31,7 @@ from core.figures.projector import (
     short_reason,
     slide_rows,
     slides,
+    top_movers,
 )
 from core.i18n import label
 from core.procedure.stages import Role
@@ -183,6 +184,13 @@ def test_the_ranking_pages_through_everyone_best_first_with_their_place():
 def test_each_lagging_row_says_why_in_a_few_words(status, late, expected):
     row = dict(status=status, target=4, admitted=2, expected=2.6, late_pipeline=late)
     assert short_reason(row) == expected
+
+
+def test_the_month_and_change_panels_show_the_first_movers_and_count_the_rest():
+    rows = pd.DataFrame({"name": [f"T{i}" for i in range(10)], "delta": [5, 4, 3, 3, 2, 2, 1, 1, 0, 0]})
+    shown, more, total = top_movers(rows, "delta")
+    assert list(shown["name"]) == ["T0", "T1", "T2", "T3", "T4", "T5"] and (more, total) == (2, 2)
+    assert top_movers(rows.head(3), "delta")[1:] == (0, 0)
 
 
 def test_the_month_heading_says_when_it_counts_the_month_before_too():
