@@ -74,6 +74,7 @@ SUB_ITEM = text.Md("\n    - ")  # a line beneath it, in smaller type
 # at 1280 px wide, 33 px at 1920 px): Vega works the size out in the browser.
 CHART_FONT = alt.ExprRef("clamp(containerSize()[0] / 54, 12, 48)")
 NAME_ROOM = "containerSize()[0] * 0.4"
+LABEL_ROOM = 1.6  # the ranking's scale runs to this many times the best % of plan
 
 
 def _big(chart, theme: str):
@@ -124,7 +125,14 @@ def _ranking_spec(version: int, actor: Actor, view: View, theme: str, slide: Sli
     figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
     page = slide_rows(slide, figures)
     page = page.assign(name=[t("projector.rank_name", rank=r, name=n) for r, n in zip(page["rank"], page["name"])])
-    return _for_the_room(vega_spec(_big(progress_chart(page, pace_percent=figures.attrs["pace_percent"]), theme)), theme)
+    spec = _for_the_room(vega_spec(_big(progress_chart(page, pace_percent=figures.attrs["pace_percent"]), theme)), theme)
+    # One scale for every page (a bar means the same on each), with room right of the longest
+    # bar for its label ("✖ Có nguy cơ không đạt 5/7").
+    widest = max(100.0, float(children_of(figures)["percent_plan"].max(skipna=True) or 0))
+    for layer in spec["layer"]:
+        if layer.get("encoding", {}).get("x", {}).get("field") == "percent":
+            layer["encoding"]["x"]["scale"] = {"domain": [0, round(widest * LABEL_ROOM)], "nice": False}
+    return spec
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
