@@ -814,6 +814,23 @@ VI: dict[str, str] = {
     "import.empty_file": "Tệp «{name}» trống (0 byte).",
     "import.unreadable": "Tệp «{name}» bị hỏng, không đọc được nội dung bảng tính; hãy mở bằng Excel và lưu lại.",
     "import.busy": "Một lần nhập khác vừa ghi cùng những bản ghi này; tệp chưa được ghi gì. Hãy bấm nhập lại: những dòng đã có sẽ không bị ghi thêm.",
+    # Issue 15, projector: paged panels, short reasons, the month's first days, unknown URL parameters
+    "projector.page_title": "{panel} (trang {page}/{pages})",
+    "projector.rank_name": "{rank}. {name}",
+    "projector.no_orgs": "Không có tổ chức trực thuộc nào.",
+    "projector.reason.behind": "dưới mức dự kiến {expected}; {late} hồ sơ sắp kết nạp, đủ cho {short} còn thiếu",
+    "projector.reason.at_risk": "dưới mức dự kiến {expected}; chỉ {late} hồ sơ sắp kết nạp, chưa đủ cho {short} còn thiếu",
+    "projector.reason.at_risk_none": "dưới mức dự kiến {expected}; chưa có hồ sơ nào sắp kết nạp, còn thiếu {short}",
+    "projector.reason.missed": "hết năm, còn thiếu {short}",
+    "projector.month_heading_early": "Tháng {month} mới bắt đầu, nên tính cả tháng trước: kết nạp từ {start} đến {end}: {total}",
+    "projector.pill.headline": "Chung",
+    "projector.pill.ranking": "Xếp hạng",
+    "projector.pill.funnel": "Quy trình",
+    "projector.pill.lagging": "Cần chú ý",
+    "projector.pill.month": "Trong tháng",
+    "projector.pill.change": "Thay đổi",
+    "projector.more_movers": "và {count} tổ chức khác: +{total}",
+    "projector.unknown_parameters": "Trang trình chiếu không dùng tham số {names} trong địa chỉ (bỏ qua); các tham số dùng được: {known}.",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"vi": VI}

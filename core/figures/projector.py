@@ -2,7 +2,8 @@
 read from the URL; and the aggregates the panels show (never a person)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -15,12 +16,20 @@ from core.access.scope import Actor, Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
     candidate_scope,
+    children_of,
     counted_date_column,
     counts_by_prefix,
+    expected_count,
     orgs_on_screen,
     roll_to_screen,
 )
-from core.format import fmt_echo, is_clean_url_text, parse_ascii_int
+from core.format import (
+    fmt_date,
+    fmt_echo,
+    fmt_number,
+    is_clean_url_text,
+    parse_ascii_int,
+)
 from core.i18n import t
 
 PANELS = ("headline", "ranking", "funnel", "lagging", "month", "change")
@@ -29,6 +38,13 @@ DEFAULT_SECONDS = 20
 MIN_SECONDS, MAX_SECONDS = 5, 600
 DEFAULT_SINCE_DAYS = 30  # "since the last meeting": a month earlier unless ?since= says otherwise
 MONTH_WINDOW_MIN_DAYS = 7  # the "month" panel never shows fewer days than this
+URL_PARAMETERS = ("year", "org", "asof", "since", "panels", "seconds", "theme")
+# Rows on one page of a paged panel: as many as fit whole, with the headline, the axis and
+# legend, the page indicator and the controls, at 1280×720 and 1920×1080 (the type grows with
+# the screen, so one size serves both); tests/browser/test_projector.py measures it.
+ROWS_PER_PAGE = {"ranking": 8, "lagging": 6}
+LAGGING_STATUSES = ("missed", "at_risk", "behind")
+MOVERS_SHOWN = 6  # lines of the "month" and "change" panels; the rest are counted in one more line
 
 
 def month_window(as_of: date) -> tuple[date, date]:
@@ -38,6 +54,16 @@ def month_window(as_of: date) -> tuple[date, date]:
     if as_of.day < MONTH_WINDOW_MIN_DAYS:
         start = (start - timedelta(days=1)).replace(day=1)
     return start, as_of
+
+
+def month_heading(as_of: date, admitted: int) -> str:
+    """What the "month" panel counts, said in its first line; in a month's first days, why
+    the month before is in it too."""
+    start, end = month_window(as_of)
+    values = dict(start=fmt_date(start), end=fmt_date(end), total=fmt_number(admitted))
+    if start.month != end.month:
+        return t("projector.month_heading_early", month=end.month, **values)
+    return t("projector.month_heading", **values)
 
 
 @dataclass(frozen=True)
@@ -78,6 +104,10 @@ def parse_projector(
     if theme not in THEMES:
         notices.append(t("projector.bad_theme", value=fmt_echo(theme)))
         theme = THEMES[0]
+    unknown = [name for name in params if name not in URL_PARAMETERS]
+    if unknown:
+        notices.append(t("projector.unknown_parameters", names=", ".join(f"«{fmt_echo(n)}»" for n in unknown),
+                         known=", ".join(URL_PARAMETERS)))
     return ProjectorView(view, panels, seconds, theme), notices
 
 
@@ -93,3 +123,90 @@ def admitted_between(
     orgs["admitted"] = roll_to_screen(orgs, counts)["admitted"]
     children = orgs[orgs["parent_id"] == subtree.id]
     return children.sort_values(["admitted", "name"], ascending=[False, True])[["code", "name", "admitted"]]
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One screen of the rotation: a panel, and which of its pages (1-based) of how many."""
+
+    panel: str
+    page: int = 1
+    pages: int = 1
+
+
+def lagging_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    """Every organization of the level shown that has missed its plan, is at risk or behind
+    pace, worst first."""
+    children = children_of(figures)
+    return children[children["status"].isin(LAGGING_STATUSES)]
+
+
+def ranking_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    """Every organization of the level shown, best % of plan first (those without a target
+    last), ties by name; with its place in the ranking ("rank", from 1)."""
+    ranked = children_of(figures).sort_values(["percent_plan", "name"], ascending=[False, True], na_position="last",
+                                              kind="stable")
+    return ranked.assign(rank=range(1, len(ranked) + 1))
+
+
+PANEL_ROWS = {"ranking": ranking_rows, "lagging": lagging_rows}
+
+
+def page_count(rows: int, per_page: int) -> int:
+    """Pages needed to show `rows` rows, `per_page` at most on each; an empty list is one page
+    (which says so)."""
+    return max(1, math.ceil(rows / per_page))
+
+
+def page_bounds(rows: int, per_page: int, page: int) -> tuple[int, int]:
+    """The rows [start, stop) on page `page` (1-based). The rows are shared out evenly, the
+    first pages taking one more where they do not divide: 22 by 6 gives 6, 6, 5, 5 (not a
+    last page of 4), so no page looks like the end of the list."""
+    pages = page_count(rows, per_page)
+    if not 1 <= page <= pages:
+        raise ValueError(f"page {page} of {pages}")
+    size, extra = divmod(rows, pages)
+    start = (page - 1) * size + min(page - 1, extra)
+    return start, start + size + (1 if page <= extra else 0)
+
+
+def slides(panels: Sequence[str], figures: pd.DataFrame) -> list[Slide]:
+    """The rotation: the panels in the order asked, a paged panel as one slide per page, so
+    that one full turn shows every organization of the level in each paged panel."""
+    turn: list[Slide] = []
+    for panel in panels:
+        if panel in ROWS_PER_PAGE:
+            pages = page_count(len(PANEL_ROWS[panel](figures)), ROWS_PER_PAGE[panel])
+            turn += [Slide(panel, page, pages) for page in range(1, pages + 1)]
+        else:
+            turn.append(Slide(panel))
+    return turn
+
+
+def slide_rows(slide: Slide, figures: pd.DataFrame) -> pd.DataFrame:
+    """The organizations a paged panel's slide shows (its page of the panel's rows)."""
+    rows = PANEL_ROWS[slide.panel](figures)
+    start, stop = page_bounds(len(rows), ROWS_PER_PAGE[slide.panel], slide.page)
+    return rows.iloc[start:stop]
+
+
+def first_slide(turn: Sequence[Slide], panel: str) -> int:
+    """Where a panel starts in the rotation (its first page)."""
+    return next(i for i, slide in enumerate(turn) if slide.panel == panel)
+
+
+def short_reason(row: Mapping) -> str:
+    """Why an organization is on the lagging panel, in a few words for a projected line (the
+    overview and the alerts say it in full: core.figures.progress.status_reason)."""
+    target, admitted, late = int(row["target"]), int(row["admitted"]), int(row["late_pipeline"])
+    key = f"projector.reason.{row['status']}" + ("_none" if late == 0 and row["status"] == "at_risk" else "")
+    return t(key, expected=fmt_number(expected_count(float(row["expected"]))),
+             late=fmt_number(late), short=fmt_number(max(target - admitted, 0)))
+
+
+def top_movers(rows: pd.DataFrame, column: str) -> tuple[pd.DataFrame, int, int]:
+    """The organizations with a positive `column`, in the order given, as many as a slide
+    shows; and how many more there are, with their sum, for the line that says so."""
+    moving = rows[rows[column] > 0]
+    rest = moving.iloc[MOVERS_SHOWN:]
+    return moving.head(MOVERS_SHOWN), len(rest), int(rest[column].sum())
