@@ -75,9 +75,9 @@ VI: dict[str, str] = {
     "overview.none": "Không có tổ chức nào.",
     "table.empty": "Chưa có dòng nào.",
     "projector.heading": "{org} – năm {year}",
-    "projector.bad_panels": "Tham số panels «{value}» không hợp lệ; dùng các màn: {panels}.",
-    "projector.bad_seconds": "Tham số seconds «{value}» phải từ {low} đến {high}; dùng mặc định.",
-    "projector.bad_theme": "Tham số theme «{value}» không hợp lệ (dark hoặc light); dùng nền tối.",
+    "projector.bad_panels": "Danh sách màn trình chiếu «{value}» không hợp lệ; chiếu đủ các màn: {panels}.",
+    "projector.bad_seconds": "Thời gian mỗi màn «{value}» phải từ {low} đến {high} giây; dùng mặc định.",
+    "projector.bad_theme": "Màu nền «{value}» không hợp lệ (chỉ có nền tối hoặc nền sáng); dùng nền tối.",
     "projector.panel.headline": "Kết quả chung",
     "projector.panel.ranking": "Xếp hạng theo % kế hoạch",
     "projector.panel.funnel": "Nguồn và quy trình",
@@ -648,7 +648,7 @@ VI: dict[str, str] = {
     "action.import_plans": "Nhập kế hoạch năm từ Excel",
     "reports.summary": "Kết quả năm {year} của {org} và các tổ chức trực thuộc",
     "reports.official": "Báo cáo chính thức (Word)",
-    "reports.official_help": "Theo thể thức văn bản của Đảng; số liệu lấy từ cơ sở dữ liệu đến ngày đã chọn. Mẫu trình bày nằm ở data/templates/bao_cao_ptdv.docx, văn phòng có thể sửa bằng Word.",
+    "reports.official_help": "Theo thể thức văn bản của Đảng; số liệu lấy từ cơ sở dữ liệu đến ngày đã chọn. Mẫu trình bày là một tệp Word do quản trị hệ thống giữ, văn phòng có thể sửa bằng Word.",
     "reports.number": "Số, ký hiệu",
     "reports.place": "Địa danh",
     "reports.signed_on": "Ngày ban hành",
@@ -759,6 +759,15 @@ VI: dict[str, str] = {
     "import.empty_file": "Tệp «{name}» trống (0 byte).",
     "import.unreadable": "Tệp «{name}» bị hỏng, không đọc được nội dung bảng tính; hãy mở bằng Excel và lưu lại.",
     "import.busy": "Một lần nhập khác vừa ghi cùng những bản ghi này; tệp chưa được ghi gì. Hãy bấm nhập lại: những dòng đã có sẽ không bị ghi thêm.",
+    # Issue 15 – no English on screen: Streamlit's own texts replaced by the stylesheet (ui/style.py)
+    "streamlit.upload": "Chọn tệp",
+    "streamlit.upload_hint": "hoặc kéo thả tệp vào đây",
+    "streamlit.drop_here": "Thả tệp vào đây",
+    "streamlit.no_results": "Không có lựa chọn phù hợp",
+    "streamlit.date_day": "ngày",
+    "streamlit.date_month": "tháng",
+    "streamlit.date_year": "năm",
+    "streamlit.skip_to_content": "Chuyển đến nội dung chính",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"vi": VI}

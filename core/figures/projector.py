@@ -21,7 +21,7 @@ from core.figures.progress import (
     roll_to_screen,
 )
 from core.format import fmt_echo, is_clean_url_text, parse_ascii_int
-from core.i18n import t
+from core.i18n import label, t
 
 PANELS = ("headline", "ranking", "funnel", "lagging", "month", "change")
 THEMES = ("dark", "light")
@@ -65,7 +65,8 @@ def parse_projector(
         if asked and all(p in PANELS for p in asked):
             panels = asked
         else:
-            notices.append(t("projector.bad_panels", value=fmt_echo(raw), panels=",".join(PANELS)))
+            notices.append(t("projector.bad_panels", value=fmt_echo(raw),
+                             panels=", ".join(label("projector.panel", p) for p in PANELS)))
     seconds = DEFAULT_SECONDS
     if params.get("seconds"):
         raw = params["seconds"]

@@ -35,7 +35,10 @@ def test_url_sets_the_view_and_bad_values_fall_back_with_a_notice(engine):
     assert (good.panels, good.seconds, good.theme, good.view.compare, good.view.org_code) == (
         ("ranking", "headline"), 30, "light", date(2026, 10, 1), "C1")
     assert (bad.panels, bad.seconds, bad.theme) == (PANELS, DEFAULT_SECONDS, "dark")
-    assert len(notices) == 3 and "panels" in notices[0] and "seconds" in notices[1] and "theme" in notices[2]
+    assert len(notices) == 3 and "màn trình chiếu" in notices[0] and "giây" in notices[1] and "Màu nền" in notices[2]
+    assert "Kết quả chung" in notices[0]  # the panels by their names on screen
+    for notice in notices:  # never the URL's English parameter names or codes (issue 15)
+        assert not {"panels", "seconds", "theme", "headline", "dark", "light"} & set(notice.replace(",", " ").split())
 
 
 def test_admissions_between_two_dates_by_child(engine):
