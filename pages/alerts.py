@@ -29,6 +29,7 @@ if shown:
         alerts_table(shown, year=view.year), hide_index=True, width="stretch",
         column_config={t("col.message"): st.column_config.TextColumn(width="large"),
                        t("col.act"): st.column_config.LinkColumn(display_text=t("alerts.open"), width="small")},
+        placeholder="",
     )
 else:
     st.success(t("alerts.none"))
@@ -42,4 +43,4 @@ elif actor.sees_personal_data:
     if clocks.empty:
         st.caption(t("alerts.no_clocks"))
     else:
-        st.dataframe(clocks_table(clocks), hide_index=True, width="stretch")
+        st.dataframe(clocks_table(clocks), hide_index=True, width="stretch", placeholder="")

@@ -35,7 +35,7 @@ todo = web.cached_clocks(version, view.subtree, date.today())
 if todo.empty:
     st.success(t("branch.nothing_due"))
 else:
-    st.dataframe(clocks_table(todo), hide_index=True, width="stretch", column_config=links)
+    st.dataframe(clocks_table(todo), hide_index=True, width="stretch", column_config=links, placeholder="")
 
 st.subheader(t("branch.candidates"))
 work = web.cached_worklist(version, view.subtree, date.today())

@@ -61,7 +61,7 @@ text.title(candidate.full_name)
 text.caption(t("candidate.where", org=org.name, stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
 st.page_link("pages/branch.py", label=t("candidate.back"), query_params={"org": org.code})
 st.subheader(t("candidate.history"))
-st.dataframe(history_table(history), hide_index=True, width="stretch")
+st.dataframe(history_table(history), hide_index=True, width="stretch", placeholder="")
 
 
 def save(action, done_message: str, typed: dict[str, str], current, *, only_differences: bool = False) -> None:

@@ -119,7 +119,7 @@ def users_tab(actor: Actor) -> None:
                 forms.save(lambda s: set_active(s, actor, username=chosen, active=action == "enable", expected_version=version),
                      t("admin.applied", username=chosen), **stale)
     with session_scope(web.engine()) as session:
-        table.dataframe(users_table(list_users(session, actor)), hide_index=True, width="stretch")
+        table.dataframe(users_table(list_users(session, actor)), hide_index=True, width="stretch", placeholder="")
 
 
 def organizations_tab(actor: Actor) -> None:
@@ -172,7 +172,7 @@ def organizations_tab(actor: Actor) -> None:
                  current=lambda s: _organization_now(s, actor, chosen_state), prefix="state_")
     with session_scope(web.engine()) as session:
         table.dataframe(organizations_table(organization_tree(session, actor)), hide_index=True, width="stretch",
-                        height=360)
+                        height=360, placeholder="")
 
 
 def plans_tab(actor: Actor) -> None:
@@ -227,6 +227,7 @@ def plans_tab(actor: Actor) -> None:
             "target": st.column_config.TextColumn(t("field.target")),
             "members_start": st.column_config.TextColumn(t("field.members_start")),
         },
+        placeholder="",
     )
     rows = [PlanRow(code, target, members, int(version)) for code, target, members, version in
             zip(edited["code"], edited["target"], edited["members_start"], base["version"])]

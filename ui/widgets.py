@@ -153,6 +153,7 @@ def progress_dataframe(rows: pd.DataFrame) -> None:
     st.dataframe(
         table, hide_index=True, width="stretch",
         column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
+        placeholder="",
     )
 
 
@@ -161,4 +162,4 @@ def table(frame: pd.DataFrame, **options) -> None:
     if frame.empty:
         st.caption(t("table.empty"))
     else:
-        st.dataframe(frame, hide_index=True, width="stretch", **options)
+        st.dataframe(frame, hide_index=True, width="stretch", **options, placeholder="")

@@ -1,7 +1,7 @@
 """No English of Streamlit's where a parameter or the stylesheet can say it in Vietnamese (issue
 15), checked on the source: every selectbox and multiselect names its placeholder (Streamlit's
-default is "Choose an option", or "No options to select" for an empty list), every date field
-reads DD/MM/YYYY, and the stylesheet draws the catalog's texts, escaped for CSS. The browser
+default is "Choose an option", or "No options to select" for an empty list), every table says
+how an empty cell shows (else "None"), every date field reads DD/MM/YYYY, and the stylesheet draws the catalog's texts, escaped for CSS. The browser
 test tests/browser/test_every_page.py looks at the pages themselves."""
 from __future__ import annotations
 
@@ -32,6 +32,14 @@ def keyword(call: ast.Call, name: str) -> ast.expr | None:
 def test_every_choice_widget_has_a_vietnamese_placeholder(widget):
     missing = [where for where, call in widget_calls(widget) if keyword(call, "placeholder") is None]
     assert missing == []
+
+
+@pytest.mark.parametrize("widget", ["dataframe", "data_editor"])
+def test_every_table_says_how_a_missing_value_shows(widget):
+    """Without `placeholder=`, Streamlit draws "None" in every empty cell."""
+    calls = widget_calls(widget)
+    assert calls
+    assert [where for where, call in calls if keyword(call, "placeholder") is None] == []
 
 
 def test_every_date_field_reads_day_month_year():
