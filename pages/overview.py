@@ -39,7 +39,7 @@ with right:
     st.vega_lite_chart(web.cached_trend_spec(version, view.subtree, view.year, view.as_of), width="stretch")
 
 st.subheader(t("overview.mix"))
-st.dataframe(mix_table(web.cached_mix(version, view.subtree, view.year, view.as_of)), hide_index=True)
+st.dataframe(mix_table(web.cached_mix(version, view.subtree, view.year, view.as_of)), hide_index=True, placeholder="")
 
 if Period(view.year, view.as_of).is_over and not children.empty:
     rules = web.settings().rules

@@ -23,7 +23,7 @@ with left:
     st.vega_lite_chart(web.cached_funnel_spec(version, view.subtree, view.year, view.as_of), width="stretch")
 with right:
     text.subheader(t("pipeline.flow", year=view.year))
-    st.dataframe(funnel_table(stages), hide_index=True, width="stretch")
+    st.dataframe(funnel_table(stages), hide_index=True, width="stretch", placeholder="")
 
 st.subheader(t("pipeline.by_sector"))
 widgets.table(sector_table(web.cached_sectors(version, view.subtree, view.year, view.as_of)))
@@ -34,8 +34,8 @@ elif actor.sees_personal_data:
     stuck = web.cached_clocks(version, view.subtree, view.as_of, ("stuck",))
     text.subheader(t("pipeline.stuck", days=fmt_number(web.settings().rules.stuck_days), count=fmt_number(len(stuck))))
     if not stuck.empty:
-        st.dataframe(clocks_table(stuck), hide_index=True, width="stretch")
+        st.dataframe(clocks_table(stuck), hide_index=True, width="stretch", placeholder="")
     students = web.cached_students(version, view.subtree, view.as_of)
     text.subheader(t("pipeline.students", date=fmt_date(next_anniversary(view.as_of)), count=fmt_number(len(students))))
     if not students.empty:
-        st.dataframe(students_table(students), hide_index=True, width="stretch")
+        st.dataframe(students_table(students), hide_index=True, width="stretch", placeholder="")

@@ -103,7 +103,7 @@ def users_tab(actor: Actor) -> None:
     with st.form("manage_user"):
         st.subheader(t("admin.manage_user"))
         by_name = {u["username"]: u for u in users}
-        chosen = st.selectbox(t("col.username"), list(by_name), key="manage_username")
+        chosen = st.selectbox(t("col.username"), list(by_name), placeholder=t("form.choose"), key="manage_username")
         action = st.radio(t("col.action"), ["disable", "enable", "temporary"], format_func=lambda a: t(f"admin.do_{a}"),
                           horizontal=True, key="manage_action")
         new_password = st.text_input(t("admin.temporary_password"), type="password", key="manage_password")
@@ -119,7 +119,7 @@ def users_tab(actor: Actor) -> None:
                 forms.save(lambda s: set_active(s, actor, username=chosen, active=action == "enable", expected_version=version),
                      t("admin.applied", username=chosen), **stale)
     with session_scope(web.engine()) as session:
-        table.dataframe(users_table(list_users(session, actor)), hide_index=True, width="stretch")
+        table.dataframe(users_table(list_users(session, actor)), hide_index=True, width="stretch", placeholder="")
 
 
 def organizations_tab(actor: Actor) -> None:
@@ -130,17 +130,20 @@ def organizations_tab(actor: Actor) -> None:
     versions = _as_drawn("admin_org_versions", {o.code: o.version for o in tree})
     add, rename, move, activate = st.tabs([t("org.add"), t("org.rename"), t("org.move"), t("org.activate")])
     with add, st.form("add_org"):
-        parent = st.selectbox(t("org.parent"), list(names), format_func=names.get, key="org_parent")
+        parent = st.selectbox(t("org.parent"), list(names), format_func=names.get,
+                              placeholder=t("form.choose"), key="org_parent")
         code = st.text_input(t("org.code"), key="org_code")
         name = st.text_input(t("org.name"), key="org_name")
-        kind = st.selectbox(t("org.kind"), [k.value for k in OrgKind], format_func=lambda k: label("kind", k), key="org_kind")
+        kind = st.selectbox(t("org.kind"), [k.value for k in OrgKind], format_func=lambda k: label("kind", k),
+                            placeholder=t("form.choose"), key="org_kind")
         sector = st.selectbox(t("col.sector"), [s.value for s in Sector], format_func=lambda s: label("sector", s),
-                              key="org_sector")
+                              placeholder=t("form.choose"), key="org_sector")
         if st.form_submit_button(t("org.add")):
             forms.save(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind, sector=sector),
                  t("org.saved"), prefix="org_")
     with rename, st.form("rename_org"):
-        chosen = st.selectbox(t("col.organization"), list(names), format_func=names.get, key="rename_code")
+        chosen = st.selectbox(t("col.organization"), list(names), format_func=names.get,
+                              placeholder=t("form.choose"), key="rename_code")
         new_name = st.text_input(t("org.new_name"), key="rename_name")
         if st.form_submit_button(t("org.rename")):
             forms.save(lambda s: rename_organization(s, actor, org_code=chosen, name=new_name,
@@ -148,15 +151,18 @@ def organizations_tab(actor: Actor) -> None:
                  typed={t("col.organization"): names[chosen], t("org.name"): new_name},
                  current=lambda s: _organization_now(s, actor, chosen), prefix="rename_")
     with move, st.form("move_org"):
-        chosen_move = st.selectbox(t("col.organization"), list(names), format_func=names.get, key="move_code")
-        new_parent = st.selectbox(t("org.new_parent"), list(names), format_func=names.get, key="move_parent")
+        chosen_move = st.selectbox(t("col.organization"), list(names), format_func=names.get,
+                                   placeholder=t("form.choose"), key="move_code")
+        new_parent = st.selectbox(t("org.new_parent"), list(names), format_func=names.get,
+                                  placeholder=t("form.choose"), key="move_parent")
         if st.form_submit_button(t("org.move")):
             forms.save(lambda s: move_organization(s, actor, org_code=chosen_move, new_parent_code=new_parent,
                                              expected_version=versions[chosen_move]), t("org.saved"),
                  typed={t("col.organization"): names[chosen_move], t("org.parent"): names[new_parent]},
                  current=lambda s: _organization_now(s, actor, chosen_move), prefix="move_")
     with activate, st.form("activate_org"):
-        chosen_state = st.selectbox(t("col.organization"), list(names), format_func=names.get, key="state_code")
+        chosen_state = st.selectbox(t("col.organization"), list(names), format_func=names.get,
+                                    placeholder=t("form.choose"), key="state_code")
         active = st.radio(t("org.state"), [False, True], format_func=lambda a: t(f"org.active_{a}"), horizontal=True,
                           key="state_active")
         if st.form_submit_button(t("admin.apply")):
@@ -166,7 +172,7 @@ def organizations_tab(actor: Actor) -> None:
                  current=lambda s: _organization_now(s, actor, chosen_state), prefix="state_")
     with session_scope(web.engine()) as session:
         table.dataframe(organizations_table(organization_tree(session, actor)), hide_index=True, width="stretch",
-                        height=360)
+                        height=360, placeholder="")
 
 
 def plans_tab(actor: Actor) -> None:
@@ -174,7 +180,8 @@ def plans_tab(actor: Actor) -> None:
         tree = organization_tree(session, actor)
     parents = {o.code: o.name for o in tree if any(c.parent_id == o.id for c in tree)}
     left, right = st.columns([3, 1])
-    parent = left.selectbox(t("plans.parent"), list(parents), format_func=parents.get, key="plans_parent")
+    parent = left.selectbox(t("plans.parent"), list(parents), format_func=parents.get,
+                            placeholder=t("form.choose"), key="plans_parent")
     year = right.number_input(t("filter.year"), min_value=FIRST_YEAR, max_value=last_year(date.today()),
                               value=date.today().year, step=1, key="plans_year")
     base_key, own_key = f"plans_base_{parent}_{year}", f"plans_own_{parent}_{year}"
@@ -220,6 +227,7 @@ def plans_tab(actor: Actor) -> None:
             "target": st.column_config.TextColumn(t("field.target")),
             "members_start": st.column_config.TextColumn(t("field.members_start")),
         },
+        placeholder="",
     )
     rows = [PlanRow(code, target, members, int(version)) for code, target, members, version in
             zip(edited["code"], edited["target"], edited["members_start"], base["version"])]
@@ -241,7 +249,8 @@ def audit_tab(actor: Actor) -> None:
     left, middle, right = st.columns(3)
     who = left.text_input(t("admin.filter_user"), key="audit_user")
     entity = middle.selectbox(t("col.entity"), ["", "candidate", "user", "organization", "database"],
-                              format_func=lambda e: t(f"entity.{e}") if e else t("admin.all"), key="audit_entity")
+                              format_func=lambda e: t(f"entity.{e}") if e else t("admin.all"),
+                              placeholder=t("form.choose"), key="audit_entity")
     since_text = right.text_input(t("admin.filter_since"), placeholder="01/01/2024", key="audit_since")
     try:
         since = parse_date(since_text) if since_text.strip() else None

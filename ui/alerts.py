@@ -73,10 +73,10 @@ def candidate_due(item: CandidateDue) -> None:
     """One candidate: name and chi bộ, each deadline in a sentence (overdue ones in red), the record."""
     with st.container(border=True):
         text.markdown(text.md(text.bold(item.full_name), " – ", item.org_name))
-        for state, line in item.lines:
-            if state in OVERDUE_STATES:
-                text.markdown(text.md(text.Md(":red["), line, text.Md("]")))
-            else:
-                text.markdown(line)
+        for number, (state, line) in enumerate(item.lines):
+            # Coloured by the stylesheet from the container's key, as the work list's cards
+            # are (ui/style.py); an overdue line is also in bold, and its words say it.
+            with st.container(key=f"due_state_{state}_{item.candidate_id}_{number}"):
+                text.markdown(text.bold(line) if state in OVERDUE_STATES else line)
         st.page_link(RECORD_PAGE, label=t("alerts.open_record"), icon=":material/badge:",
                      query_params={"id": str(item.candidate_id)})

@@ -84,7 +84,7 @@ def show_done() -> None:
         text.error(message)
         if detail is not None and not detail.empty:
             text.caption(t("form.stale_beside"))
-            st.dataframe(detail, hide_index=True, width="stretch")
+            st.dataframe(detail, hide_index=True, width="stretch", placeholder="")
         return
     text.toast(message, icon=":material/check_circle:")
     text.success(message)

@@ -149,7 +149,7 @@ def _import_form(actor: Actor, kind: str) -> None:
                 result = import_plans(session, actor, **options)
     except ImportRefused as exc:
         text.error(str(exc))
-        st.dataframe(import_errors_table(exc.errors), hide_index=True, width="stretch")
+        st.dataframe(import_errors_table(exc.errors), hide_index=True, width="stretch", placeholder="")
     except forms.REFUSALS as exc:
         forms.show_refusal(exc)
     else:

@@ -1,11 +1,17 @@
-"""The app's own stylesheet, drawn once per run by app.py (static: no user text in it).
+"""The app's own stylesheet, drawn once per run by app.py (static: no user text in it; the
+Vietnamese it draws comes from the catalog, the same for every user of a process).
 
 Streamlit's element toolbars ("Show data", "Download as PNG", "Copy Vega-Lite spec", the
 tables' CSV download and search) speak English, and "Show data" exposes a chart's internal
 columns; the figures have Vietnamese exports instead, so the toolbars are hidden everywhere,
 the projector included. The work list's buttons are made large enough for a thumb.
 
-PHONE_CSS is the phone's part (issue 15): on a touch screen every control a finger aims at is at
+Streamlit's own widgets also write English that no parameter reaches (the file uploader's
+button and hint, a dropdown's "No results", the date field's "dd/mm/yyyy", the inputs' "Press
+Enter to apply", the status widget's "Stop"): the block ENGLISH_CSS hides those texts and draws
+the catalog's Vietnamese in their place (issue 15).
+
+PHONE is the phone's part (issue 15): on a touch screen every control a finger aims at is at
 least 44 px high (Apple's and WCAG's target size); on a narrow screen tabs wrap onto a grid
 instead of scrolling sideways, and a container keyed `wide_only_…` or `phone_only_…` (see
 `wide_only` / `phone_only`) is shown only on wide or only on narrow screens, as the server
@@ -17,9 +23,13 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-CSS = """
-<style>
+from core.i18n import t
+
+TOOLBARS_CSS = """
 [data-testid="stElementToolbar"], .vega-embed .vega-actions, .vega-embed details { display: none !important; }
+"""
+
+WORKLIST_CSS = """
 /* The work list's buttons and links are tapped on a phone: at least 48 px high. */
 [class*="st-key-todo_"] button, [class*="st-key-branch_cards"] button,
 [class*="st-key-todo_"] [data-testid="stPageLink"] a, [class*="st-key-branch_cards"] [data-testid="stPageLink"] a,
@@ -28,9 +38,43 @@ CSS = """
 [class*="_state_overdue_"] strong { color: #b3261e; }
 [class*="_state_due_soon_"] strong { color: #a15c00; }
 [class*="_state_ok_"] strong { color: #1e6b34; }
-</style>
 """
 
+
+def css_string(text: str) -> str:
+    """A catalog text as a CSS string literal for `content:`: backslashes and quotes escaped,
+    and no character that could end the string, the rule or the <style> element."""
+    escaped = "".join(f"\\{ord(char):X} " if char in '\\"\'<>&\n\r\f{}' else char for char in text)
+    return f'"{escaped}"'
+
+
+# --- No English on screen (issue 15, item 7) ---------------------------------------------------
+# The English text is hidden (display: none, or font-size 0 where the element must stay
+# focusable: a date segment, the skip link) and the Vietnamese drawn by ::after. The strings
+# come from the catalog, so the stylesheet is the same for every user of a process.
+_DROPZONE = '[data-testid="stFileUploaderDropzone"]'
+_DATE_SEGMENT = '[data-testid="stDateInputField"] [data-placeholder="true"]'
+ENGLISH_CSS = f"""
+{_DROPZONE} button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+{_DROPZONE} button [data-testid="stMarkdownContainer"]::after {{ content: {css_string(t("streamlit.upload"))}; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: {css_string(t("streamlit.upload_hint"))}; font-size: 0.875rem; opacity: 0.7; }}
+{_DROPZONE} > div:not([data-testid]) > span {{ display: none; }}
+{_DROPZONE} > div:not([data-testid])::after {{ content: {css_string(t("streamlit.drop_here"))}; font-weight: 800; }}
+[role="listbox"][data-empty="true"] [role="option"] > span {{ display: none; }}
+[role="listbox"][data-empty="true"]::after {{
+  content: {css_string(t("streamlit.no_results"))}; display: block; padding: 0.5rem 1rem; opacity: 0.7; }}
+{_DATE_SEGMENT} {{ font-size: 0 !important; }}
+{_DATE_SEGMENT}::after {{ font-size: 0.875rem; }}
+{_DATE_SEGMENT}[data-type="day"]::after {{ content: {css_string(t("streamlit.date_day"))}; }}
+{_DATE_SEGMENT}[data-type="month"]::after {{ content: {css_string(t("streamlit.date_month"))}; }}
+{_DATE_SEGMENT}[data-type="year"]::after {{ content: {css_string(t("streamlit.date_year"))}; }}
+[data-testid="stSkipToContent"] {{ font-size: 0 !important; }}
+[data-testid="stSkipToContent"]::after {{ content: {css_string(t("streamlit.skip_to_content"))}; font-size: 1rem; }}
+[data-testid="InputInstructions"], [data-testid="stStatusWidget"] button,
+[data-testid="stConnectionStatus"] > :last-child {{ display: none !important; }}
+"""
 
 NARROW = "(max-width: 640px)"  # a phone held upright: where Streamlit stacks columns too
 
@@ -77,12 +121,12 @@ PHONE = f"""
 }}
 """
 
-PHONE_CSS = f"<style>{SIGNED_OUT}{PHONE}</style>"
+CSS = f"<style>{TOOLBARS_CSS}{WORKLIST_CSS}{ENGLISH_CSS}{SIGNED_OUT}{PHONE}</style>"
 
 
 def apply() -> None:
     """The stylesheet, on every page."""
-    st.html(CSS + PHONE_CSS)
+    st.html(CSS)
 
 
 @contextmanager

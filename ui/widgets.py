@@ -159,7 +159,7 @@ def progress_dataframe(rows: pd.DataFrame, *, key: str = "progress", year: int |
         wide.insert(2, t("col.progress"), [None if pd.isna(p) else round(float(p)) for p in rows["percent_plan"]])
         event = st.dataframe(
             wide, hide_index=True, width="stretch", key=key, on_select="rerun" if year else "ignore",
-            selection_mode="single-row",
+            selection_mode="single-row", placeholder="",
             column_config={t("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")},
         )
         if year:
@@ -207,9 +207,9 @@ def table(frame: pd.DataFrame, *, key: str | None = None, **options) -> None:
     if frame.empty:
         st.caption(t("table.empty"))
     elif key is None:
-        st.dataframe(frame, hide_index=True, width="stretch", **options)
+        st.dataframe(frame, hide_index=True, width="stretch", placeholder="", **options)
     else:
         with style.wide_only(key):
-            st.dataframe(frame, hide_index=True, width="stretch", **options)
+            st.dataframe(frame, hide_index=True, width="stretch", placeholder="", **options)
         with style.phone_only(key):
             text.markdown(rows_as_list(frame))

@@ -30,7 +30,7 @@ from core.format import (
     is_clean_url_text,
     parse_ascii_int,
 )
-from core.i18n import t
+from core.i18n import label, t
 
 PANELS = ("headline", "ranking", "funnel", "lagging", "month", "change")
 THEMES = ("dark", "light")
@@ -91,7 +91,8 @@ def parse_projector(
         if asked and all(p in PANELS for p in asked):
             panels = asked
         else:
-            notices.append(t("projector.bad_panels", value=fmt_echo(raw), panels=",".join(PANELS)))
+            notices.append(t("projector.bad_panels", value=fmt_echo(raw),
+                             panels=", ".join(label("projector.panel", p) for p in PANELS)))
     seconds = DEFAULT_SECONDS
     if params.get("seconds"):
         raw = params["seconds"]
@@ -106,8 +107,7 @@ def parse_projector(
         theme = THEMES[0]
     unknown = [name for name in params if name not in URL_PARAMETERS]
     if unknown:
-        notices.append(t("projector.unknown_parameters", names=", ".join(f"«{fmt_echo(n)}»" for n in unknown),
-                         known=", ".join(URL_PARAMETERS)))
+        notices.append(t("projector.unknown_parameters", names=", ".join(f"«{fmt_echo(n)}»" for n in unknown)))
     return ProjectorView(view, panels, seconds, theme), notices
 
 

@@ -54,7 +54,10 @@ def test_url_sets_the_view_and_bad_values_fall_back_with_a_notice(engine):
     assert (good.panels, good.seconds, good.theme, good.view.compare, good.view.org_code) == (
         ("ranking", "headline"), 30, "light", date(2026, 10, 1), "C1")
     assert (bad.panels, bad.seconds, bad.theme) == (PANELS, DEFAULT_SECONDS, "dark")
-    assert len(notices) == 3 and "panels" in notices[0] and "seconds" in notices[1] and "theme" in notices[2]
+    assert len(notices) == 3 and "màn trình chiếu" in notices[0] and "giây" in notices[1] and "Màu nền" in notices[2]
+    assert "Kết quả chung" in notices[0]  # the panels by their names on screen
+    for notice in notices:  # never the URL's English parameter names or codes (issue 15)
+        assert not {"panels", "seconds", "theme", "headline", "dark", "light"} & set(notice.replace(",", " ").split())
 
 
 def test_admissions_between_two_dates_by_child(engine):
@@ -301,8 +304,8 @@ def test_bad_url_values_are_answered_in_vietnamese_and_the_screen_still_shows(de
     at = open_page("trinhchieu", "pages/projector.py", year="1999", seconds="²", panel="ranking", theme="neon")
     notices = "\n".join(shown(c) for c in at.caption)
     assert "Năm không hợp lệ: «1999» (chọn một năm từ 2000 đến 2027); dùng năm hiện tại." in notices
-    assert "Tham số seconds «²» phải từ 5 đến 600; dùng mặc định." in notices
-    assert "Tham số theme «neon» không hợp lệ" in notices
+    assert "Thời gian mỗi màn «²» phải từ 5 đến 600 giây; dùng mặc định." in notices
+    assert "Màu nền «neon» không hợp lệ (chỉ có nền tối hoặc nền sáng); dùng nền tối." in notices
     assert "Trang trình chiếu không dùng tham số «panel» trong địa chỉ (bỏ qua)" in notices
     assert "Kết quả chung" in texts(at)
 
