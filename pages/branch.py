@@ -40,7 +40,7 @@ else:
 
 st.subheader(t("branch.candidates"))
 worklist.record_picker(work)
-widgets.table(worklist_table(work),
+widgets.table(worklist_table(work), key="candidates",
               column_config={t("col.record"): st.column_config.LinkColumn(display_text=t("branch.open"), width="small")})
 reports.export_button(actor, "candidates", view)
 

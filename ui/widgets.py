@@ -201,9 +201,17 @@ def rows_as_list(frame: pd.DataFrame) -> text.Md:
     return text.md(*[text.md(text.Md("\n\n") if i else "", row) for i, row in enumerate(rows)])
 
 
+def _link_columns(column_config: dict | None) -> list[str]:
+    """The columns configured as link cells (st.column_config.LinkColumn)."""
+    return [name for name, config in (column_config or {}).items()
+            if isinstance(config, dict) and (config.get("type_config") or {}).get("type") == "link"]
+
+
 def table(frame: pd.DataFrame, *, key: str | None = None, **options) -> None:
     """A table, or one line saying there is nothing to show (Streamlit would write "empty").
-    With a `key`, the table on wide screens and the same rows as a list on a phone."""
+    With a `key`, the table on wide screens and the same rows as a list on a phone; a list has
+    no link cells (a relative address read as text helps nobody): the page offers its own
+    touch way to open what they link to."""
     if frame.empty:
         st.caption(t("table.empty"))
     elif key is None:
@@ -212,4 +220,4 @@ def table(frame: pd.DataFrame, *, key: str | None = None, **options) -> None:
         with style.wide_only(key):
             st.dataframe(frame, hide_index=True, width="stretch", placeholder="", **options)
         with style.phone_only(key):
-            text.markdown(rows_as_list(frame))
+            text.markdown(rows_as_list(frame.drop(columns=_link_columns(options.get("column_config")))))

@@ -220,3 +220,12 @@ def test_a_step_recorded_meanwhile_by_someone_else_is_not_recorded_twice_from_th
         ((date.today() - timedelta(days=1)).isoformat(),)]
     assert "Bước tiếp theo: Có quyết định kết nạp" in cards(at)[candidate_id]  # the card as the record is now
     assert not any(str(w.key).startswith("step_date_") for w in at.date_input)  # the dialog closed
+
+
+def test_the_branch_page_lists_its_candidates_for_a_phone_without_link_addresses(demo_app, overdue):
+    _, name = overdue
+    at = open_page("bithu.hdnd", "pages/branch.py")
+    [listed] = [shown(m) for m in at.markdown if shown(m).startswith("**") and f"**{name}**" in shown(m)
+                and "Bước tiếp theo" in shown(m)]  # the phone's list: one paragraph per candidate
+    assert "ho-so?id=" not in listed and "Hồ sơ:" not in listed
+    assert len(listed.split("\n\n")) == len(query(demo_app, IN_PROCEDURE, "KB-HDND-%"))
