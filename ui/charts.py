@@ -95,7 +95,7 @@ def progress_chart(children: pd.DataFrame, *, pace_percent: float, names_above: 
         .add_params(drill)
     )
     after_bar = alt.Chart(data).transform_filter("!datum.inside").mark_text(
-        align="left", dx=4, yOffset=bar_offset).encode(x="percent:Q", y=y, text="label:N")
+        aria=False, align="left", dx=4, yOffset=bar_offset).encode(x="percent:Q", y=y, text="label:N")
     target = alt.Chart(pd.DataFrame({"x": [100.0], "what": [t("chart.target")]})).mark_rule(
         color="#222222", strokeWidth=2).encode(x="x:Q", tooltip=alt.Tooltip("what:N", title=""))
     pace = alt.Chart(pd.DataFrame({"x": [pace_percent], "what": [t("chart.pace", percent=fmt_percent(pace_percent))]})
@@ -103,10 +103,10 @@ def progress_chart(children: pd.DataFrame, *, pace_percent: float, names_above: 
         x="x:Q", tooltip=alt.Tooltip("what:N", title=""))
     layers = [bars, target, pace, after_bar]  # the rules under the words
     if names_above:
-        names = alt.Chart(data).mark_text(align="left", baseline="bottom", yOffset=-2, fontSize=13,
+        names = alt.Chart(data).mark_text(aria=False, align="left", baseline="bottom", yOffset=-2, fontSize=13,
                                           limit=alt.ExprRef("width")).encode(x=alt.value(0), y=y, text="name:N")
         in_bar = alt.Chart(data).transform_filter("datum.inside").mark_text(
-            align="right", dx=-4, yOffset=bar_offset, color="white", fontWeight="bold").encode(
+            aria=False, align="right", dx=-4, yOffset=bar_offset, color="white", fontWeight="bold").encode(
             x="percent:Q", y=y, text="label:N")
         layers += [names, in_bar]
     row = ROW_PX if names_above else 26
@@ -148,7 +148,7 @@ def trend_chart(trend: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("year:O", title=t("filter.year")), alt.Tooltip("text:N", title=t("chart.admitted"))])
     target = alt.Chart(data).mark_tick(color="#222222", thickness=3, size=40).encode(
         x="year:O", y="target:Q", tooltip=[alt.Tooltip("target:Q", title=t("chart.target"), format=",d")])
-    labels = alt.Chart(data).mark_text(dy=-8).encode(x="year:O", y="admitted:Q", text="text:N")
+    labels = alt.Chart(data).mark_text(dy=-8, aria=False).encode(x="year:O", y="admitted:Q", text="text:N")
     return alt.layer(bars, target, labels).properties(height=240)
 
 
@@ -163,6 +163,6 @@ def funnel_chart(stages: pd.DataFrame) -> alt.Chart:
         x=alt.X("standing:Q", title=t("col.standing"), axis=alt.Axis(**COUNT_AXIS)),
         y=alt.Y("stage_label:N", sort=order, title=None, axis=alt.Axis(**NAME_AXIS)),
         tooltip=[alt.Tooltip("stage_label:N", title=t("col.stage")), alt.Tooltip("text:N", title=t("col.standing"))])
-    text = alt.Chart(data).mark_text(align="left", dx=4).encode(x="standing:Q", y=alt.Y("stage_label:N", sort=order),
+    text = alt.Chart(data).mark_text(align="left", dx=4, aria=False).encode(x="standing:Q", y=alt.Y("stage_label:N", sort=order),
                                                                text="text:N")
     return alt.layer(bars, text).properties(height=32 * len(data))

@@ -102,3 +102,26 @@ def test_progress_chart_with_names_above_fits_any_width():
     statuses = [layer for layer in texts if layer["encoding"]["text"]["field"] == "label"]
     assert sorted(layer["transform"][0]["filter"] for layer in statuses) == ["!datum.inside", "datum.inside"]
     assert layers.index(bars) < min(layers.index(layer) for layer in texts)  # words drawn over bars and rules
+
+
+def test_no_chart_tells_a_screen_reader_its_internal_column_names():
+    """Vega-Lite describes each mark to screen readers from its tooltip, else from its encoded
+    fields by name ("percent: 33.3; name: …"): every mark a screen reader hears has a tooltip
+    with Vietnamese titles, and the words written beside the bars are left out (they repeat
+    what the bar says)."""
+    trend = pd.DataFrame({"year": [2022, 2023], "admitted": [1, 2], "target": [1, 1]})
+    months = pd.DataFrame({"month": [1, 2], "cumulative": [0.0, 1.0], "expected_cumulative": [0.5, 1.0]})
+    stages = pd.DataFrame({"stage": ["source", "admitted"], "standing": [1, 0]})
+    charts = {"progress": progress_chart(CHILDREN, pace_percent=50.0),
+              "progress_phone": progress_chart(CHILDREN, pace_percent=50.0, names_above=True),
+              "trend": trend_chart(trend), "months": months_chart(months), "funnel": funnel_chart(stages)}
+    for name, chart in charts.items():
+        spec = chart.to_dict()
+        for layer in spec.get("layer", [spec]):
+            mark = layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
+            if mark.get("aria") is False:
+                continue
+            assert mark["type"] != "text", (name, layer["encoding"])
+            tooltip = layer.get("encoding", {}).get("tooltip") or spec.get("encoding", {}).get("tooltip")
+            tooltips = tooltip if isinstance(tooltip, list) else [tooltip]
+            assert tooltip and all("title" in item for item in tooltips), (name, layer.get("encoding"))
