@@ -199,3 +199,11 @@ def clean_text(value: str, *, one_line: bool = True) -> str:
     mode or macOS write it, is the same name), trimmed; on one line, runs of spaces made one."""
     text = unicodedata.normalize("NFC", value)
     return " ".join(text.split()) if one_line else text.strip()
+
+
+def fmt_showing(shown: int, total: int, what: str) -> str:
+    """What part of a long list is on screen, never hidden silently: "Đang hiện 1–20 trong
+    156 tổ chức", or "Đang hiện cả 12 tổ chức". `what` names the items ("tổ chức")."""
+    if shown >= total:
+        return t("alerts.showing_all", total=fmt_number(total), what=what)
+    return t("alerts.showing", last=fmt_number(shown), total=fmt_number(total), what=what)

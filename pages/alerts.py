@@ -35,10 +35,10 @@ if unplanned:
 if groups:
     # What is on screen starts again from the top when the view or the filter changes.
     key = "alerts_shown_" + "_".join([view.subtree.code, str(view.year), *sorted(chosen)])
-    limit = blocks.shown_count(key, len(groups))
+    limit = widgets.shown_count(key, len(groups))
     for group in groups[:limit]:
         blocks.alert_group(group, year=view.year, clocks=clocks)
-    blocks.more_controls(key, limit, len(groups), t("alerts.what_orgs"))
+    widgets.more_controls(key, limit, len(groups), t("alerts.what_orgs"))
 elif alerts:
     st.info(t("alerts.none_chosen"))
 else:
@@ -54,7 +54,7 @@ elif names_allowed:
         st.caption(t("alerts.no_clocks"))
     else:
         key = f"due_shown_{view.subtree.code}_{view.as_of.isoformat()}"
-        limit = blocks.shown_count(key, len(due))
+        limit = widgets.shown_count(key, len(due))
         for item in due[:limit]:
             blocks.candidate_due(item)
-        blocks.more_controls(key, limit, len(due), t("alerts.what_people"))
+        widgets.more_controls(key, limit, len(due), t("alerts.what_people"))

@@ -11,37 +11,13 @@ from core.figures.alerts import (
     AlertGroup,
     CandidateDue,
     candidates_concerned,
-    showing_text,
 )
 from core.i18n import t
-from ui import faults, text
+from ui import text
 
-PAGE_SIZE = 20
 BRANCH_PAGE = "pages/branch.py"
 RECORD_PAGE = "pages/candidate.py"
 OVERDUE_STATES = ("overdue",)
-
-
-@faults.guarded_callback
-def _show(key: str, count: int) -> None:
-    st.session_state[key] = count
-
-
-def shown_count(key: str, total: int) -> int:
-    """How many of a long list are on screen: PAGE_SIZE, more after each "Xem thêm"."""
-    return min(int(st.session_state.get(key, PAGE_SIZE)), total)
-
-
-def more_controls(key: str, shown: int, total: int, what: str) -> None:
-    """Which part of the list is on screen, and the buttons that show more of it."""
-    text.caption(showing_text(shown, total, what))
-    if shown >= total:
-        return
-    more, everything = st.columns(2)
-    more.button(text.literal(t("alerts.more", count=min(PAGE_SIZE, total - shown), what=what)), key=f"{key}_more",
-                on_click=_show, args=(key, shown + PAGE_SIZE), width="stretch")
-    everything.button(text.literal(t("alerts.all", total=total, what=what)), key=f"{key}_all",
-                      on_click=_show, args=(key, total), width="stretch")
 
 
 def record_line(candidate_id: int, who: str) -> None:

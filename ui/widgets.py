@@ -12,7 +12,7 @@ from core.access.scope import Actor, Subtree
 from core.figures.progress import LARGE_SUBTREE, Headline
 from core.figures.style import status_text
 from core.figures.tables import progress_table
-from core.format import fmt_date, fmt_number, fmt_percent
+from core.format import fmt_date, fmt_number, fmt_percent, fmt_showing
 from core.i18n import label, t
 from ui import faults, style, text, web
 from ui.charts import DRILL
@@ -221,3 +221,30 @@ def table(frame: pd.DataFrame, *, key: str | None = None, **options) -> None:
             st.dataframe(frame, hide_index=True, width="stretch", placeholder="", **options)
         with style.phone_only(key):
             text.markdown(rows_as_list(frame.drop(columns=_link_columns(options.get("column_config")))))
+
+
+LIST_PAGE_SIZE = 20  # items of a long list drawn at first
+
+
+@faults.guarded_callback
+def _show(key: str, count: int) -> None:
+    st.session_state[key] = count
+
+
+def shown_count(key: str, total: int) -> int:
+    """How many items of a long list are on screen (cards, alert blocks…): LIST_PAGE_SIZE at
+    first, more after each "Xem thêm"; draw them, then `more_controls`."""
+    return min(int(st.session_state.get(key, LIST_PAGE_SIZE)), total)
+
+
+def more_controls(key: str, shown: int, total: int, what: str) -> None:
+    """Which part of the list is on screen (never hidden silently), and the buttons that show
+    more of it, or all of it. `what` names the items ("tổ chức", "quần chúng")."""
+    text.caption(fmt_showing(shown, total, what))
+    if shown >= total:
+        return
+    more, everything = st.columns(2)
+    more.button(text.literal(t("alerts.more", count=min(LIST_PAGE_SIZE, total - shown), what=what)), key=f"{key}_more",
+                on_click=_show, args=(key, shown + LIST_PAGE_SIZE), width="stretch")
+    everything.button(text.literal(t("alerts.all", total=total, what=what)), key=f"{key}_all",
+                      on_click=_show, args=(key, total), width="stretch")

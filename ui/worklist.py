@@ -13,9 +13,8 @@ from core.format import fmt_date, fmt_number
 from core.i18n import label, t
 from core.procedure.candidates import candidate_detail
 from core.storage.db import session_scope
-from ui import faults, steps, text, web
+from ui import faults, steps, text, web, widgets
 
-PAGE_SIZE = 20  # cards drawn at first; a button draws the next ones (nothing is left out unsaid)
 ICONS = {"overdue": ":material/error:", "due_soon": ":material/schedule:"}
 
 
@@ -39,11 +38,6 @@ def _open_dialog(candidate_id: int) -> None:
 def _close_dialog() -> None:
     candidate_id = st.session_state.pop(OPEN_KEY, None)
     st.session_state.pop(_seen_key(candidate_id), None)
-
-
-@faults.guarded_callback
-def _show_more(key: str) -> None:
-    st.session_state[key] = st.session_state.get(key, PAGE_SIZE) + PAGE_SIZE
 
 
 def summary(subtree: Subtree, cards: list[WorkCard]) -> None:
@@ -79,16 +73,13 @@ def roll_up(rows: list[RollUp]) -> None:
 
 
 def cards(actor: Actor, work: list[WorkCard], *, key: str) -> None:
-    """The cards, PAGE_SIZE at first and a button for the next ones."""
+    """The cards, a part of a long list at first with buttons for the rest (ui.widgets)."""
     shown_key = f"{key}_shown"
-    shown = st.session_state.get(shown_key, PAGE_SIZE)
+    shown = widgets.shown_count(shown_key, len(work))
     with st.container(key=f"{key}_cards"):
         for card in work[:shown]:
             _card(actor, card, key)
-        left = len(work) - shown
-        if left > 0:
-            st.button(text.literal(t("todo.more", count=fmt_number(min(left, PAGE_SIZE)), left=fmt_number(left))),
-                      key=f"{key}_more", width="stretch", on_click=_show_more, args=(shown_key,))
+        widgets.more_controls(shown_key, shown, len(work), t("list.what_candidates"))
     opened = st.session_state.get(OPEN_KEY)
     if opened is not None and actor.edits_candidates and opened in {c.candidate_id for c in work}:
         _step_dialog(actor, opened)

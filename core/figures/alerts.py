@@ -290,14 +290,6 @@ def group_alerts(alerts: list[Alert]) -> list[AlertGroup]:
             for code, found in by_org.items()]
 
 
-def showing_text(shown: int, total: int, what: str) -> str:
-    """What part of a long list is on screen, never hidden silently: "Đang hiện 1–20 trong
-    156 tổ chức", or "Đang hiện cả 12 tổ chức". `what` names the items ("tổ chức")."""
-    if shown >= total:
-        return t("alerts.showing_all", total=fmt_number(total), what=what)
-    return t("alerts.showing", last=fmt_number(shown), total=fmt_number(total), what=what)
-
-
 def due_line(clock: str, due: date, days_left: int, working_days: bool) -> str:
     """One deadline in a sentence: "Dừng lâu ở một bước: hạn 01/06/2022, quá hạn 1.644 ngày."."""
     return t("alerts.due_line", clock=label("clock", clock), due=fmt_date(due),

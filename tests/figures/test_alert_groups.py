@@ -14,8 +14,8 @@ from core.figures.alerts import (
     due_by_candidate,
     group_alerts,
     make_alert,
-    showing_text,
 )
+from core.format import fmt_showing
 
 CLOCK_COLUMNS = ["candidate_id", "full_name", "org_code", "org_name", "stage", "clock", "due", "state", "days_left",
                  "working_days"]
@@ -43,9 +43,9 @@ def test_alerts_are_grouped_per_organization_in_the_order_given_each_worst_first
 
 
 def test_a_long_list_says_which_part_is_on_screen():
-    assert showing_text(20, 156, "tổ chức") == "Đang hiện 1–20 trong 156 tổ chức."
-    assert showing_text(12, 12, "tổ chức") == "Đang hiện cả 12 tổ chức."
-    assert showing_text(1200, 1500, "người") == "Đang hiện 1–1.200 trong 1.500 người."
+    assert fmt_showing(20, 156, "tổ chức") == "Đang hiện 1–20 trong 156 tổ chức."
+    assert fmt_showing(12, 12, "tổ chức") == "Đang hiện cả 12 tổ chức."
+    assert fmt_showing(1200, 1500, "người") == "Đang hiện 1–1.200 trong 1.500 người."
 
 
 def test_each_candidate_reads_its_deadlines_in_whole_sentences_never_a_negative_number():

@@ -77,7 +77,8 @@ def test_a_secretary_lands_on_her_cards_the_overdue_first(demo_app, overdue):
     # Every candidate of HĐND still in the procedure has a card, twenty at first, then the rest.
     everyone = {i for (i,) in query(demo_app, IN_PROCEDURE, "KB-HDND-%")}
     assert len(drawn) == 20 and set(drawn) < everyone
-    assert any(b.label.startswith(f"Hiện thêm {len(everyone) - 20} quần chúng") for b in at.button)
+    assert f"Đang hiện 1–20 trong {len(everyone)} quần chúng." in [shown(c) for c in at.caption]
+    assert f"Xem tất cả {len(everyone)} quần chúng" in [md_unescape(b.label) for b in at.button]
     show_all(at)
     assert set(cards(at)) == everyone
 
