@@ -462,9 +462,9 @@ class DemoBuilder:
         self.session.flush()
         events = []
         for stage, when in sorted(dates.items(), key=lambda kv: (kv[1], list(Stage).index(kv[0]))):
+            votes = self._votes(stage)  # before the document number: the order the random draws were always made in
             events.append(StageEvent(candidate_id=candidate.id, stage=stage.value, event_date=when,
-                                     document_number=self._doc_number(stage), recorded_by=RECORDED_BY,
-                                     **self._votes(stage)))
+                                     document_number=self._doc_number(stage), recorded_by=RECORDED_BY, **votes))
         if exit_:
             kind, when, reason = exit_
             events.append(StageEvent(candidate_id=candidate.id, stage=kind.value, event_date=when, note=reason,

@@ -164,6 +164,19 @@ def history_table(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def unproven_table(resolutions: pd.DataFrame) -> pd.DataFrame:
+    """core.procedure.votes.unproven_resolutions as the admin reads it: who, where, which
+    resolution, when, and the vote as the old form recorded it."""
+    return pd.DataFrame({
+        t("col.full_name"): resolutions["full_name"].tolist(),
+        t("col.organization"): resolutions["organization"].tolist(),
+        t("col.stage"): resolutions["stage"].tolist(),
+        t("col.event_date"): [fmt_date(d) for d in resolutions["event_date"]],
+        t("col.votes"): [vote_text(votes_for=f, present=p, members_total=None, members_excused=None)
+                         for f, p in zip(resolutions["votes_for"], resolutions["present"])],
+    })
+
+
 def user_state(u: dict) -> str:
     """A user of list_users as the admin reads its state: disabled, locked, on a temporary
     password, or in use."""
