@@ -209,3 +209,22 @@ def test_migration_0005_keeps_every_event_and_its_votes_as_those_present_with_no
     assert [tuple(r[:6]) for r in after] == [tuple(r) for r in before]
     assert {(r[6], r[7]) for r in after} == {(None, None)}  # unknown, never guessed
     assert any(r[2] == "branch_resolution" and r[5] is not None for r in after)  # votes_total kept: those present
+
+
+def test_migration_0005_adds_the_denominators_empty_and_keeps_those_present(engine):
+    _to_revision(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO organization (id, code, name, path, depth, kind, sector, active, version) "
+                          "VALUES (1, 'D-A', 'Chi bộ A', '/1/', 0, 'grassroots_cell', 'rural', true, 1)"))
+        conn.execute(text(f"INSERT INTO candidate ({CANDIDATE_0003_COLUMNS}, identity_key) VALUES (1, 1, '/1/', 'X', "
+                          "'1990-01-01', false, 'Kinh', false, '', 'upper_secondary', 'none', 'other', false, false, "
+                          "false, '', '', '', 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00', '9999-12-31', "
+                          "NULL, NULL, 'x|1990-01-01')"))
+        conn.execute(text("INSERT INTO stage_event (id, candidate_id, stage, event_date, document_number, note, "
+                          "votes_for, votes_total, acknowledged, voids, recorded_by, recorded_at) VALUES "
+                          "(1, 1, 'branch_resolution', '2024-01-10', '07-NQ/CB', '', 8, 10, '', false, 'old', "
+                          "'2024-01-10 00:00:00+00')"))
+    migrate(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT votes_for, votes_total, members_total, members_excused FROM stage_event")).one()
+    assert tuple(row) == (8, 10, None, None)  # 10 was those present, and stays so; 14 or 20 members: unknown
