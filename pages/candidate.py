@@ -32,6 +32,7 @@ from core.procedure.pipeline import (
     void_event,
 )
 from core.procedure.stages import Exit, Role
+from core.procedure.votes import unproven_notes
 from core.storage.db import session_scope
 from ui import auth, forms, steps, text, web, widgets
 
@@ -59,6 +60,8 @@ text.caption(t("candidate.where", org=org.name, stage=stage_now, since=fmt_date(
 st.page_link("pages/branch.py", label=t("candidate.back"), query_params={"org": org.code})
 st.subheader(t("candidate.history"))
 widgets.table(history_table(history), key="history")
+for note in unproven_notes(history):
+    text.caption(note)
 
 
 def save(action, done_message: str, typed: dict[str, str], current, *, only_differences: bool = False) -> None:

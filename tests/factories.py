@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from core.access.users import account_of
 from core.config import RuleSettings
 from core.procedure.pipeline import EventRow, RuleViolation, derive_state, record_stage
+from core.procedure.rules import Vote
 from core.procedure.stages import Education, OrgKind, Sector, Stage
 from core.procedure.workdays import add_working_days
 from core.storage.db import make_engine, session_scope
@@ -114,7 +115,8 @@ def overdue_in_hdnd(db_file) -> tuple[int, str]:
                 with session_scope(engine) as session:
                     record_stage(session, actor, candidate_id=candidate_id, expected_version=version,
                                  stage=Stage.BRANCH_RESOLUTION, event_date=vote, today=today, rules=rules,
-                                 document_number="07-NQ/CB", votes_for=10, votes_total=12)
+                                 document_number="07-NQ/CB",
+                                 vote=Vote(votes_for=10, present=12, members_total=14))
             except RuleViolation:
                 continue
             return candidate_id, name

@@ -21,12 +21,14 @@ from core.figures.tables import (
     audit_table,
     organizations_table,
     plans_texts,
+    unproven_table,
     user_state,
     users_table,
 )
 from core.format import fmt_number, parse_date
 from core.i18n import label, t
 from core.procedure.stages import OrgKind, Role, Sector
+from core.procedure.votes import unproven_resolutions
 from core.storage.db import session_scope
 from core.storage.models import Organization
 from core.structure.organizations import (
@@ -259,6 +261,11 @@ def audit_tab(actor: Actor) -> None:
         since = None
     with session_scope(web.engine()) as session:
         entries = audit_log(session, actor, username=who or None, entity=entity or None, since=since)
+        unproven = unproven_resolutions(session, resolve(session, actor, None))
+    if not unproven.empty:  # what the 2/3 of members rule flags in resolutions recorded before it (migration 0005)
+        with st.expander(t("vote.unproven_title", count=fmt_number(len(unproven)))):
+            text.caption(t("vote.unproven_caption"))
+            widgets.table(unproven_table(unproven))
     widgets.table(audit_table(entries))
     if not entries.empty and st.toggle(t("audit.show_raw"), key="audit_raw"):
         widgets.table(audit_raw_table(entries))

@@ -14,9 +14,10 @@ from core.format import fmt_date
 from core.i18n import label, t
 from core.procedure.candidates import candidate_detail, candidate_history, next_stages
 from core.procedure.pipeline import record_stage
+from core.procedure.rules import Vote
 from core.procedure.stages import Stage
 from core.storage.models import Candidate, Organization
-from ui import forms, web
+from ui import forms, text, web
 
 
 def save_on_record(actor: Actor, candidate_id: int, action, done_message: str, typed: dict[str, str], current, *,
@@ -51,21 +52,25 @@ def step_form(actor: Actor, candidate: Candidate, org: Organization, *, seen: in
         when = forms.date_field(t("candidate.date"), None, f"step_date_{tag}")
         document = st.text_input(t("candidate.document"), key=f"step_document_{tag}")
         note = st.text_area(t("candidate.note"), key=f"step_note_{tag}")
+        text.caption(t("candidate.votes_help"))
         left, right = st.columns(2)
-        votes_for = left.number_input(t("candidate.votes_for"), min_value=0, step=1, value=None, key=f"step_for_{tag}")
-        votes_total = right.number_input(t("candidate.votes_total"), min_value=0, step=1, value=None,
-                                         key=f"step_total_{tag}")
+        figures = {field: column.number_input(t(f"candidate.{field}"), min_value=0, step=1, value=None,
+                                              key=f"step_{field}_{tag}")
+                   for field, column in (("members_total", left), ("members_excused", left),
+                                        ("votes_total", right), ("votes_for", right))}
         acknowledged = st.checkbox(t("candidate.acknowledge"), key=f"step_ack_{tag}")
         if st.form_submit_button(t("candidate.save_step"), disabled=not options, type="primary", width="stretch"):
-            votes = (None if votes_for is None else int(votes_for), None if votes_total is None else int(votes_total))
+            typed = {field: None if value is None else int(value) for field, value in figures.items()}
+            vote = Vote(votes_for=typed["votes_for"], present=typed["votes_total"],
+                        members_total=typed["members_total"], members_excused=typed["members_excused"])
             save_on_record(
                 actor, candidate.id,
                 lambda s: record_stage(
                     s, actor, candidate_id=candidate.id, expected_version=seen, stage=Stage(stage) if stage else None,
                     event_date=when, today=today, rules=web.settings().rules, document_number=document, note=note,
-                    votes_for=votes[0], votes_total=votes[1], acknowledge_exceptions=acknowledged),
+                    vote=vote, acknowledge_exceptions=acknowledged),
                 t("candidate.step_done", stage=label("stage", stage) if stage else "", date=fmt_date(when), name=name),
                 field_texts({t("candidate.next_stage"): label("stage", stage) if stage else None,
                              t("candidate.date"): when, t("candidate.document"): document, t("candidate.note"): note,
-                             t("candidate.votes_for"): votes[0], t("candidate.votes_total"): votes[1]}),
+                             **{t(f"candidate.{field}"): value for field, value in typed.items()}}),
                 step_texts, prefix=prefix)

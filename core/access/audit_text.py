@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from core.format import fmt_date, fmt_datetime, fmt_number
 from core.i18n import has, label, t
 from core.procedure.stages import Exit
+from core.procedure.votes import vote_text
 from core.storage.models import AuditEntry, Candidate, Organization, User
 
 # The candidate's fields a sentence names when they change, with how each value is read.
@@ -127,8 +128,9 @@ def _event_details(event: dict) -> str:
     parts = []
     if event.get("document_number"):
         parts.append(t("audit.document", number=event["document_number"]))
-    if event.get("votes_total") is not None:
-        parts.append(t("audit.votes", votes_for=fmt_number(event.get("votes_for")), votes_total=fmt_number(event["votes_total"])))
+    if votes := vote_text(votes_for=event.get("votes_for"), present=event.get("votes_total"),
+                          members_total=event.get("members_total"), members_excused=event.get("members_excused")):
+        parts.append(votes)
     return "".join(", " + p for p in parts)
 
 

@@ -184,6 +184,9 @@ class DemoBuilder:
     def __init__(self, session: Session):
         self.session = session
         self.rng = random.Random(SEED)
+        # The votes' denominators from a stream of their own: the main stream draws what it always
+        # drew, so the district (and the seeds' figures) stays the same.
+        self.vote_rng = random.Random(SEED + 2)
         self.village_names = self._village_names()
         self.candidates = 0
         self.events = 0
@@ -459,10 +462,9 @@ class DemoBuilder:
         self.session.flush()
         events = []
         for stage, when in sorted(dates.items(), key=lambda kv: (kv[1], list(Stage).index(kv[0]))):
-            votes_for, votes_total = self._votes(stage)
+            votes = self._votes(stage)  # before the document number: the order the random draws were always made in
             events.append(StageEvent(candidate_id=candidate.id, stage=stage.value, event_date=when,
-                                     document_number=self._doc_number(stage), recorded_by=RECORDED_BY,
-                                     votes_for=votes_for, votes_total=votes_total))
+                                     document_number=self._doc_number(stage), recorded_by=RECORDED_BY, **votes))
         if exit_:
             kind, when, reason = exit_
             events.append(StageEvent(candidate_id=candidate.id, stage=kind.value, event_date=when, note=reason,
@@ -482,11 +484,18 @@ class DemoBuilder:
             Stage.COMMITTEE_RESOLUTION: f"{n:02d}-NQ/ĐU", Stage.DECISION: f"{n:03d}-QĐ/HU",
         }.get(stage, "")
 
-    def _votes(self, stage: Stage) -> tuple[int | None, int | None]:
+    def _votes(self, stage: Stage) -> dict[str, int]:
+        """A resolution's figures as its minutes would have them: those present and in favour,
+        and the denominator, larger than those present (some absent; in a chi bộ, some on
+        temporary transfer or exempted), still with the two thirds of it in favour."""
         if stage not in (Stage.BRANCH_RESOLUTION, Stage.COMMITTEE_RESOLUTION):
-            return None, None
-        total = self.rng.randint(9, 40)
-        return total - self.rng.randint(0, total // 4), total
+            return {}
+        present = self.rng.randint(9, 40)
+        votes_for = present - self.rng.randint(0, present // 4)
+        eligible = self.vote_rng.randint(present + 1, votes_for * 3 // 2)  # votes_for ≥ 3/4 of present
+        excused = self.vote_rng.randint(0, 2) if stage is Stage.BRANCH_RESOLUTION else 0
+        return {"votes_for": votes_for, "votes_total": present, "members_total": eligible + excused,
+                "members_excused": excused}
 
     def admissions(self, root: Unit) -> None:
         """One candidate per admission planned, with a full history ending at the decision."""

@@ -15,6 +15,7 @@ from core.format import fmt_date, fmt_datetime, fmt_days_left, fmt_number, fmt_p
 from core.i18n import has, label, t
 from core.procedure.candidates import latest_in_force
 from core.procedure.stages import STAGE_ORDER, STAGES, Qualification
+from core.procedure.votes import vote_text
 
 SHOWN_QUALIFICATIONS = (Qualification.UNIVERSITY, Qualification.COLLEGE, Qualification.INTERMEDIATE)
 
@@ -142,19 +143,38 @@ def candidates_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def history_table(events: pd.DataFrame) -> pd.DataFrame:
-    """A candidate's events as recorded, corrections shown as such."""
+    """A candidate's events as recorded, corrections shown as such, a resolution with its vote
+    (an old one without its denominator says so: core.procedure.votes.vote_text)."""
     if events.empty:
-        return pd.DataFrame(columns=[t("col.event_date"), t("col.stage"), t("col.document"), t("col.note"), t("col.recorded")])
+        return pd.DataFrame(columns=[t("col.event_date"), t("col.stage"), t("col.document"), t("col.votes"), t("col.note"),
+                                     t("col.recorded")])
     stage_or_exit = [label("stage", s) if s in STAGE_ORDER else label("exit", s) for s in events["stage"]]
+    members = events["members_total"] if "members_total" in events else [None] * len(events)
+    excused = events["members_excused"] if "members_excused" in events else [None] * len(events)
     return pd.DataFrame(
         {
             t("col.event_date"): [fmt_date(d) for d in events["event_date"]],
             t("col.stage"): [t("history.voided", stage=s) if v else s for s, v in zip(stage_or_exit, events["voids"])],
             t("col.document"): events["document_number"].tolist(),
+            t("col.votes"): [vote_text(votes_for=f, present=p, members_total=m, members_excused=x)
+                             for f, p, m, x in zip(events["votes_for"], events["votes_total"], members, excused)],
             t("col.note"): events["note"].tolist(),
             t("col.recorded"): [f"{u} – {fmt_datetime(at)}" for u, at in zip(events["recorded_by"], events["recorded_at"])],
         }
     )
+
+
+def unproven_table(resolutions: pd.DataFrame) -> pd.DataFrame:
+    """core.procedure.votes.unproven_resolutions as the admin reads it: who, where, which
+    resolution, when, and the vote as the old form recorded it."""
+    return pd.DataFrame({
+        t("col.full_name"): resolutions["full_name"].tolist(),
+        t("col.organization"): resolutions["organization"].tolist(),
+        t("col.stage"): resolutions["stage"].tolist(),
+        t("col.event_date"): [fmt_date(d) for d in resolutions["event_date"]],
+        t("col.votes"): [vote_text(votes_for=f, present=p, members_total=None, members_excused=None)
+                         for f, p in zip(resolutions["votes_for"], resolutions["present"])],
+    })
 
 
 def user_state(u: dict) -> str:

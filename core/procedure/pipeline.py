@@ -24,6 +24,7 @@ from core.procedure.rules import (
     CandidateFacts,
     Finding,
     Sponsor,
+    Vote,
     blocking,
     check_exit,
     check_stage,
@@ -149,12 +150,15 @@ def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None)
 
 
 def event_input_errors(*, document_number: str = "", note: str = "", note_label: str = "candidate.note",
-                       votes_for: int | None = None, votes_total: int | None = None) -> list[str]:
+                       vote: Vote | None = None) -> list[str]:
     """Messages for what a stage event holds that does not fit its columns: the document
-    number, the note (or the reason of an exit or a correction: `note_label` names it), the votes."""
+    number, the note (or the reason of an exit or a correction: `note_label` names it), the
+    vote's figures."""
     problems = [too_long(document_number, StageEvent, "document_number", t("candidate.document")),
                 too_long(note, StageEvent, "note", t(note_label))]
-    for column, votes in (("votes_for", votes_for), ("votes_total", votes_total)):
+    vote = vote or Vote()
+    for column, votes in (("members_total", vote.members_total), ("members_excused", vote.members_excused),
+                          ("votes_total", vote.present), ("votes_for", vote.votes_for)):
         largest = max_integer(StageEvent, column)
         if votes is not None and votes > largest:
             problems.append(t("limit.number_too_large", field=t(f"candidate.{column}"), max=fmt_number(largest)))
@@ -245,21 +249,18 @@ def record_stage(
     rules: RuleSettings,
     document_number: str = "",
     note: str = "",
-    votes_for: int | None = None,
-    votes_total: int | None = None,
+    vote: Vote | None = None,
     acknowledge_exceptions: bool = False,
 ) -> StageEvent:
     """Record that the candidate entered `stage` on `event_date`, after every rule is checked
-    (None for either: not given, refused with a message)."""
+    (None for either: not given, refused with a message); a resolution with its `vote`."""
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     if stage is None:
         raise FormError([t("form.stage_required")])
-    if errors := event_input_errors(document_number=document_number, note=note, votes_for=votes_for,
-                                    votes_total=votes_total):
+    vote = vote or Vote()
+    if errors := event_input_errors(document_number=document_number, note=note, vote=vote):
         raise FormError(errors)
-    findings = check_stage(
-        facts_of(candidate, org), stage, event_date, today=today, rules=rules, votes_for=votes_for, votes_total=votes_total
-    )
+    findings = check_stage(facts_of(candidate, org), stage, event_date, today=today, rules=rules, vote=vote)
     if blocking(findings):
         raise RuleViolation(blocking(findings))
     acked = exceptions(findings)
@@ -271,8 +272,10 @@ def record_stage(
         event_date=event_date,
         document_number=clean_text(document_number),
         note=clean_text(note, one_line=False),
-        votes_for=votes_for,
-        votes_total=votes_total,
+        votes_for=vote.votes_for,
+        votes_total=vote.present,
+        members_total=vote.members_total,
+        members_excused=vote.members_excused,
         acknowledged=",".join(f.code for f in acked),
         recorded_by=actor.username,
     )

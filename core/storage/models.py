@@ -187,7 +187,14 @@ class StageEvent(SQLModel, table=True):
     document_number: str = Field(default="", max_length=64)
     note: str = Field(default="", sa_type=Text)
     votes_for: int | None = None
+    # Those present at the meeting (the old form's "Số đảng viên chính thức dự họp"): recorded,
+    # not the denominator of the 2/3.
     votes_total: int | None = None
+    # The denominator: the chi bộ's official members (for a committee's resolution, all its
+    # members), less members_excused (on temporary transfer elsewhere, exempted; chi bộ only).
+    # NULL on resolutions recorded before migration 0005: unknown, never guessed.
+    members_total: int | None = None
+    members_excused: int | None = None
     acknowledged: str = Field(default="", max_length=255)
     replaces_event_id: int | None = Field(default=None, foreign_key="stage_event.id", index=True)
     voids: bool = False

@@ -65,9 +65,15 @@ CASES = [
     (entry("record_stage", "candidate", 7, CANDIDATE,
            {**CANDIDATE, "stage": "branch_resolution",
             "event": event("branch_resolution", "2024-01-19", document_number="12-NQ/CB", votes_for=10,
-                           votes_total=12)}),
+                           votes_total=12)}),  # recorded before the denominators were (migration 0005)
      "14:05 22/11/2026 – bithu.hdnd ghi bước «Chi bộ đề nghị kết nạp» ngày 19/01/2024 cho Nguyễn Văn A, "
-     "số văn bản 12-NQ/CB, 10/12 phiếu tán thành"),
+     "số văn bản 12-NQ/CB, 10 phiếu tán thành/12 dự họp, chưa ghi số đảng viên chính thức"),
+    (entry("record_stage", "candidate", 7, CANDIDATE,
+           {**CANDIDATE, "stage": "branch_resolution",
+            "event": event("branch_resolution", "2024-01-19", votes_for=10, votes_total=12, members_total=15,
+                           members_excused=1)}),
+     "14:05 22/11/2026 – bithu.hdnd ghi bước «Chi bộ đề nghị kết nạp» ngày 19/01/2024 cho Nguyễn Văn A, "
+     "10/14 phiếu tán thành, 12 dự họp, trừ 1 tạm chuyển hoặc miễn sinh hoạt"),
     (entry("record_exit", "candidate", 7, CANDIDATE,
            {**CANDIDATE, "exit": "stopped", "event": event("stopped", "2026-11-20", note="Chuyển công tác *xa*")}),
      "14:05 22/11/2026 – bithu.hdnd ghi «Dừng xem xét» ngày 20/11/2026 cho Nguyễn Văn A, "

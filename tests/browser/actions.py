@@ -75,9 +75,15 @@ def choose(page, scope, label: str, option: str, attempts: int = 3) -> None:
     page.get_by_role("option").filter(has_text=option).first.click()
 
 
-def record_step(page, stage: str, when: str, votes: tuple[str, str] | None = None) -> None:
-    """On a candidate's record page: record one step with its date (and votes), and wait until
-    the history shows it."""
+VOTE_LABELS = ("Số phiếu tán thành (nếu là nghị quyết)",
+               "Tổng số đảng viên chính thức của chi bộ (nghị quyết đảng ủy: tổng số cấp ủy viên)",
+               "Số đảng viên chính thức dự họp (hoặc cấp ủy viên dự họp)")
+
+
+def record_step(page, stage: str, when: str, votes: tuple[str, str, str] | None = None) -> None:
+    """On a candidate's record page: record one step with its date (and a resolution's votes:
+    in favour, the chi bộ's official members or all committee members, those present), and
+    wait until the history shows it."""
     page.get_by_role("button", name="Ghi bước").first.wait_for(timeout=WAIT_MS)
     settle(page)
     step = page.locator('[data-testid="stForm"]').filter(has_text="Ghi bước")
@@ -89,8 +95,8 @@ def record_step(page, stage: str, when: str, votes: tuple[str, str] | None = Non
         settle(page)
     set_date(page, step, "Ngày", when)
     if votes:
-        act(page, step.get_by_label("Số phiếu tán thành (nếu là nghị quyết)"), "fill", votes[0])
-        act(page, step.get_by_label("Số đảng viên chính thức dự họp"), "fill", votes[1])
+        for label, figure in zip(VOTE_LABELS, votes):
+            act(page, step.get_by_label(label, exact=True), "fill", figure)
     act(page, step.get_by_role("button", name="Ghi bước"), "click")
     try:
         page.get_by_text(f"{stage} từ {when}").wait_for(timeout=WAIT_MS)
@@ -105,7 +111,7 @@ def record_admission(browser, base_url: str, candidate_id: int) -> None:
     secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(secretary, base_url, "bithu.hdnd")
     secretary.goto(f"{base_url}/ho-so?id={candidate_id}")
-    record_step(secretary, "Đảng ủy cơ sở đề nghị", today, ("10", "12"))
+    record_step(secretary, "Đảng ủy cơ sở đề nghị", today, ("10", "14", "12"))  # 10 of the committee's 14
     record_step(secretary, "Có quyết định kết nạp", today)
 
 

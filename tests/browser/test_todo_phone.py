@@ -58,8 +58,10 @@ def test_from_the_work_list_to_the_next_step_with_taps_only(browser, server):
     expect(dialog).to_contain_text(name)
     today = date.today().strftime("%d/%m/%Y")
     tap_date(page, dialog, "Ngày", today)
-    tap_type(page, dialog.get_by_label("Số phiếu tán thành (nếu là nghị quyết)"), "11")
-    tap_type(page, dialog.get_by_label("Số đảng viên chính thức dự họp"), "12")
+    tap_type(page, dialog.get_by_label("Tổng số đảng viên chính thức của chi bộ (nghị quyết đảng ủy: tổng số cấp ủy viên)",
+                                       exact=True), "14")
+    tap_type(page, dialog.get_by_label("Số đảng viên chính thức dự họp (hoặc cấp ủy viên dự họp)", exact=True), "12")
+    tap_type(page, dialog.get_by_label("Số phiếu tán thành (nếu là nghị quyết)", exact=True), "11")
     screenshot(page, "todo-phone-dialog")
     act(page, dialog.get_by_role("button", name="Ghi bước"), "tap")
 

@@ -11,12 +11,12 @@ from tests.browser.actions import WAIT_MS, act, choose, record_step, set_date, s
 from tests.browser.conftest import screenshot, settle
 
 NAME = "Đào Minh Châu"
-STEPS = [  # stage label, date, votes for / total official members
+STEPS = [  # stage label, date, votes: in favour / the chi bộ's official members (all committee members) / present
     ("Quần chúng ưu tú (cảm tình Đảng)", "02/03/2026", None),
     ("Đã học lớp bồi dưỡng nhận thức về Đảng", "06/04/2026", None),
     ("Hoàn thiện hồ sơ", "04/05/2026", None),
-    ("Chi bộ đề nghị kết nạp", "01/06/2026", ("9", "12")),
-    ("Đảng ủy cơ sở đề nghị", "15/06/2026", ("10", "12")),
+    ("Chi bộ đề nghị kết nạp", "01/06/2026", ("10", "14", "10")),  # 10 of 14 members: 2/3, though 4 were absent
+    ("Đảng ủy cơ sở đề nghị", "15/06/2026", ("6", "9", "8")),
     ("Có quyết định kết nạp", "01/07/2026", None),
     ("Đã kết nạp (đảng viên dự bị)", "15/07/2026", None),
 ]

@@ -15,8 +15,9 @@ from core.figures.breakdowns import admissions_by_month
 from core.figures.progress import children_of, headline, org_figures
 from core.format import fmt_progress
 from core.procedure.pipeline import EventRow, derive_state, facts_of
-from core.procedure.rules import blocking, vote_eligibility
+from core.procedure.rules import Vote, blocking, vote_eligibility, vote_findings
 from core.procedure.stages import Role, Stage, stage_date_column
+from core.procedure.votes import unproven_resolutions
 from core.procedure.workdays import add_years
 from core.storage.db import make_engine, migrate, session_scope
 from core.storage.models import Candidate, Organization, StageEvent, User
@@ -117,6 +118,22 @@ def test_every_demo_candidate_is_consistent_and_was_eligible_at_the_vote(admin_o
             if candidate.branch_resolution_date:
                 facts = facts_of(candidate, org)
                 assert blocking(vote_eligibility(facts, candidate.branch_resolution_date, RULES)) == []
+
+
+def test_every_demo_resolution_records_its_denominator_and_passes_the_two_thirds_of_members(admin_of):
+    engine, actor = admin_of
+    with session_scope(engine) as s:
+        votes = s.exec(select(StageEvent.stage, StageEvent.votes_for, StageEvent.votes_total, StageEvent.members_total,
+                              StageEvent.members_excused)
+                       .where(StageEvent.stage.in_(["branch_resolution", "committee_resolution"]))).all()
+        unproven = unproven_resolutions(s, resolve(s, actor, None))
+    assert votes and unproven.empty
+    for stage, votes_for, present, members, excused in votes:
+        assert members - excused > present  # some official members absent, as in a real chi bộ
+        assert stage == "branch_resolution" or excused == 0
+        assert vote_findings(Stage(stage), Vote(votes_for=votes_for, present=present, members_total=members,
+                                                members_excused=excused), RULES) == []
+    assert any(excused for _s, _f, _p, _m, excused in votes)
 
 
 def test_demo_accounts_exist_with_their_roles_and_scopes(admin_of):

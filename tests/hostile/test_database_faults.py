@@ -34,6 +34,7 @@ from core.procedure.pipeline import (
     record_stage,
     void_event,
 )
+from core.procedure.rules import Vote
 from core.procedure.stages import Exit, Role, Stage
 from core.storage.db import make_engine, session_scope
 from core.storage.faults import (
@@ -449,9 +450,10 @@ def test_votes_no_column_holds_are_refused_before_the_rules(engine, orgs):
     before = database_state(engine)
     with pytest.raises(FormError) as refused, session_scope(engine) as s:
         record_stage(s, secretary(orgs), candidate_id=candidate_id, expected_version=None, stage=Stage.OUTSTANDING,
-                     event_date=date(2026, 3, 1), today=TODAY, rules=RULES, votes_for=2**53 - 1, votes_total=2**53 - 1)
+                     event_date=date(2026, 3, 1), today=TODAY, rules=RULES,
+                     vote=Vote(votes_for=2**53 - 1, present=2**53 - 1, members_total=2**53 - 1, members_excused=2**53 - 1))
     assert refused.value.errors == [t("limit.number_too_large", field=t(f"candidate.{c}"), max="2.147.483.647")
-                                    for c in ("votes_for", "votes_total")]
+                                    for c in ("members_total", "members_excused", "votes_total", "votes_for")]
     assert database_state(engine) == before
 
 

@@ -113,13 +113,16 @@ def test_a_step_recorded_from_a_card_is_in_the_database_and_on_the_card(demo_app
     submit = f"FormSubmitter:todo_step_{candidate_id}-Ghi bước"
     assert at.selectbox(key=f"step_stage_{tag}").value == "committee_resolution"  # the one step possible
     at.date_input(key=f"step_date_{tag}").set_value(date.today())
-    at.number_input(key=f"step_for_{tag}").set_value(5)
-    at.number_input(key=f"step_total_{tag}").set_value(12)
+    at.number_input(key=f"step_votes_for_{tag}").set_value(5)
+    at.number_input(key=f"step_votes_total_{tag}").set_value(12)
+    at.number_input(key=f"step_members_total_{tag}").set_value(14)
     at.button(key=submit).click().run()
-    assert [shown(e) for e in at.error] == ["Không thể ghi: Số phiếu tán thành 5/12 chưa đạt 2/3."]  # in the dialog
+    assert [shown(e) for e in at.error] == [  # in the dialog: 2/3 of the committee's 14 members, not of the 12 present
+        "Không thể ghi: Số phiếu tán thành 5/14 cấp ủy viên chưa đạt 2/3: cần ít nhất 10 phiếu. "
+        "(Điều lệ Đảng, Điều 4, khoản 3; Hướng dẫn 06-HD/TW, điểm 3.7a)"]
     assert query(demo_app, "SELECT stage FROM candidate WHERE id = ?", candidate_id) == [("branch_resolution",)]
 
-    at.number_input(key=f"step_for_{tag}").set_value(11)
+    at.number_input(key=f"step_votes_for_{tag}").set_value(11)
     at.button(key=submit).click().run()
     assert not at.exception
     today = date.today().strftime("%d/%m/%Y")
@@ -204,12 +207,14 @@ def test_a_step_recorded_meanwhile_by_someone_else_is_not_recorded_twice_from_th
     [(version,)] = query(demo_app, "SELECT version FROM candidate WHERE id = ?", candidate_id)
     tag = f"{candidate_id}_{version}"
     at.date_input(key=f"step_date_{tag}").set_value(date.today())
-    at.number_input(key=f"step_for_{tag}").set_value(11)
-    at.number_input(key=f"step_total_{tag}").set_value(12)
+    at.number_input(key=f"step_votes_for_{tag}").set_value(11)
+    at.number_input(key=f"step_votes_total_{tag}").set_value(12)
+    at.number_input(key=f"step_members_total_{tag}").set_value(14)
     other = open_page("admin", "pages/candidate.py", id=str(candidate_id))  # the same step, from the record page
     other.date_input(key=f"step_date_{version}").set_value(date.today() - timedelta(days=1))
-    other.number_input(key=f"step_for_{version}").set_value(10)
-    other.number_input(key=f"step_total_{version}").set_value(12)
+    other.number_input(key=f"step_votes_for_{version}").set_value(10)
+    other.number_input(key=f"step_votes_total_{version}").set_value(12)
+    other.number_input(key=f"step_members_total_{version}").set_value(14)
     other.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     events = query(demo_app, "SELECT count(*) FROM stage_event WHERE candidate_id = ?", candidate_id)
 

@@ -166,8 +166,9 @@ def test_a_step_recorded_meanwhile_is_shown_beside_what_was_typed(demo_app):
         widget(at.selectbox, "step_stage").select("committee_resolution")
         widget(at.date_input, "step_date").set_value(today)
         widget(at.text_input, "step_document").set_value(document)
-        widget(at.number_input, "step_for").set_value(10)
-        widget(at.number_input, "step_total").set_value(12)
+        widget(at.number_input, "step_votes_for").set_value(10)
+        widget(at.number_input, "step_votes_total").set_value(12)
+        widget(at.number_input, "step_members_total").set_value(14)
     first.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     recorded = totals(demo_app)
     second.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
@@ -178,8 +179,9 @@ def test_a_step_recorded_meanwhile_is_shown_beside_what_was_typed(demo_app):
         ("Bước", "Đảng ủy cơ sở đề nghị", "Đảng ủy cơ sở đề nghị"),
         ("Ngày", fmt_date(today), fmt_date(today)),
         ("Số văn bản", "46-NQ/ĐU", "45-NQ/ĐU"),
+        ("Tổng số đảng viên chính thức của chi bộ (nghị quyết đảng ủy: tổng số cấp ủy viên)", "14", ""),
+        ("Số đảng viên chính thức dự họp (hoặc cấp ủy viên dự họp)", "12", ""),
         ("Số phiếu tán thành (nếu là nghị quyết)", "10", ""),
-        ("Số đảng viên chính thức dự họp", "12", ""),
     ]
     assert widget(second.text_input, "step_document").value == ""  # the form opens empty again
 
@@ -358,6 +360,8 @@ def test_an_exception_is_a_warning_until_acknowledged(demo_app):
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert [shown(e) for e in at.error] == ["Không thể ghi: Cần ghi ngày (ngày/tháng/năm)."]  # the form opens empty
     widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.number_input, "step_members_total").set_value(14)
+    widget(at.number_input, "step_votes_for").set_value(10)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert "Cần xác nhận ngoại lệ" in shown(at.warning[0]) and not at.error
     assert totals(demo_app) == before
@@ -366,6 +370,65 @@ def test_an_exception_is_a_warning_until_acknowledged(demo_app):
     acknowledged = query(demo_app, "SELECT acknowledged FROM stage_event WHERE candidate_id = ? ORDER BY id DESC LIMIT 1",
                          cid)
     assert acknowledged == [("over_age",)]
+
+
+CHI_BO_CITATION = "(Điều lệ Đảng, Điều 4, khoản 3; Hướng dẫn 06-HD/TW, điểm 3.6b)"
+
+
+def test_the_step_form_asks_the_chi_bos_official_members_and_refuses_8_of_14_citing_the_charter(demo_app):
+    cid = hdnd_candidate(demo_app, "dossier")
+    with sqlite3.connect(demo_app) as conn:  # eligible in every other respect
+        conn.execute("UPDATE candidate SET birth_date = '1990-01-01', sponsor1_name = 'A', sponsor1_since = '2020-01-01', "
+                     "sponsor2_name = 'B', sponsor2_since = '2020-01-01' WHERE id = ?", (cid,))
+    at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
+    assert [n.label for n in at.number_input] == [
+        "Tổng số đảng viên chính thức của chi bộ (nghị quyết đảng ủy: tổng số cấp ủy viên)",
+        "Số đảng viên tạm chuyển sinh hoạt, được miễn sinh hoạt (chỉ nghị quyết chi bộ)",
+        "Số đảng viên chính thức dự họp (hoặc cấp ủy viên dự họp)",
+        "Số phiếu tán thành (nếu là nghị quyết)",
+    ]
+    assert "không phải 2/3 số dự họp" in texts(at)
+    before = totals(demo_app)
+    widget(at.selectbox, "step_stage").select("branch_resolution")
+    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.number_input, "step_members_total").set_value(14)
+    widget(at.number_input, "step_votes_total").set_value(10)
+    widget(at.number_input, "step_votes_for").set_value(8)  # 8 of the 10 present, but of 14 official members
+    widget(at.checkbox, "step_ack").check()
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    (error,) = [shown(e) for e in at.error]
+    assert error == ("Không thể ghi: Số phiếu tán thành 8/14 đảng viên chính thức của chi bộ (14 đảng viên chính thức, "
+                     "trừ 0 tạm chuyển hoặc miễn sinh hoạt) chưa đạt 2/3: cần ít nhất 10 phiếu (mẫu số là số đảng viên "
+                     "chính thức, không phải số dự họp). " + CHI_BO_CITATION)
+    assert totals(demo_app) == before and query(demo_app, "SELECT stage FROM candidate WHERE id = ?", cid) == [("dossier",)]
+    widget(at.number_input, "step_votes_for").set_value(13)  # more in favour than present, and present > 14 − 5
+    widget(at.number_input, "step_members_excused").set_value(5)
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    (error,) = [shown(e) for e in at.error]
+    assert "Số đảng viên chính thức dự họp (10) lớn hơn số được tính (9 = 14 − 5" in error
+    assert "Số phiếu tán thành (13) lớn hơn số dự họp (10)" in error
+    assert totals(demo_app) == before
+    widget(at.number_input, "step_votes_for").set_value(10)
+    widget(at.number_input, "step_members_excused").set_value(None)
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    assert not at.error, [shown(e) for e in at.error]
+    assert query(demo_app, "SELECT votes_for, votes_total, members_total, members_excused FROM stage_event "
+                           "WHERE candidate_id = ? AND stage = 'branch_resolution'", cid) == [(10, 10, 14, None)]
+    assert "10/14 phiếu tán thành, 10 dự họp" in texts(at)  # the history's vote column
+
+
+def test_a_resolution_recorded_before_the_denominators_is_flagged_on_the_record_and_for_the_admin(demo_app):
+    (cid, event_id) = query(demo_app, "SELECT c.id, e.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
+                                      "JOIN stage_event e ON e.candidate_id = c.id WHERE o.code LIKE 'KB-HDND-%' "
+                                      "AND e.stage = 'branch_resolution' ORDER BY c.id LIMIT 1")[0]
+    with sqlite3.connect(demo_app) as conn:  # as migration 0005 leaves an old resolution
+        conn.execute("UPDATE stage_event SET members_total = NULL, members_excused = NULL WHERE id = ?", (event_id,))
+    at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
+    assert "chưa ghi số đảng viên chính thức, chưa xác định được đã đạt 2/3 hay chưa" in texts(at)
+    admin = open_page("admin", "pages/admin.py")
+    (expander,) = [e for e in admin.expander if e.label.startswith("Nghị quyết chưa chứng minh")]
+    assert expander.label == "Nghị quyết chưa chứng minh được tỷ lệ 2/3 (1)"
+    assert "Dữ liệu cũ được giữ nguyên" in texts(admin)
 
 
 def test_a_future_date_typed_is_refused_never_replaced(demo_app):
@@ -409,15 +472,16 @@ def test_each_step_form_opens_empty_after_a_step(demo_app):
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     widget(at.date_input, "step_date").set_value(date.today())
     widget(at.text_input, "step_document").input("45-NQ/ĐU")
-    widget(at.number_input, "step_for").set_value(10)
-    widget(at.number_input, "step_total").set_value(12)
+    widget(at.number_input, "step_votes_for").set_value(10)
+    widget(at.number_input, "step_votes_total").set_value(12)
+    widget(at.number_input, "step_members_total").set_value(14)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert query(demo_app, "SELECT stage FROM candidate WHERE id = ?", cid) == [("outstanding",)]
     assert [shown(t) for t in at.toast][0].startswith("Đã ghi bước «Quần chúng ưu tú")
     # The next step's form holds nothing of the last one.
     assert widget(at.date_input, "step_date").value is None
     assert widget(at.text_input, "step_document").value == ""
-    assert widget(at.number_input, "step_for").value is None and widget(at.number_input, "step_total").value is None
+    assert widget(at.number_input, "step_votes_for").value is None and widget(at.number_input, "step_votes_total").value is None
 
 
 def test_a_finished_year_is_seen_at_its_end(demo_app):

@@ -18,12 +18,14 @@ from core.procedure.pipeline import (
     record_stage,
     void_event,
 )
+from core.procedure.rules import Vote
 from core.procedure.stages import Exit, Role, Stage
 from core.storage.db import data_version, session_scope
 from core.storage.models import AuditEntry, Candidate, StageEvent
 from tests.factories import add_candidate, district
 
 RULES = RuleSettings()
+VOTE = Vote(votes_for=10, present=10, members_total=14)  # 10 of the chi bộ's 14 official members
 TODAY = date(2024, 3, 1)
 READY = {  # a candidate with a complete dossier, ready for the chi bộ vote
     Stage.SOURCE: date(2022, 3, 1), Stage.OUTSTANDING: date(2022, 9, 1),
@@ -63,8 +65,9 @@ def test_recording_a_vote_writes_event_state_audit_and_version(setup):
     with session_scope(engine) as s:
         event = record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1,
                              stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES,
-                             document_number=" 12-NQ/CB ", votes_for=9, votes_total=12)
+                             document_number=" 12-NQ/CB ", vote=Vote(votes_for=10, present=12, members_total=14))
         assert event.recorded_by == "bithu.c1" and event.document_number == "12-NQ/CB"
+        assert (event.votes_for, event.votes_total, event.members_total, event.members_excused) == (10, 12, 14, None)
     with session_scope(engine) as s:
         candidate = s.get(Candidate, ids["ready"])
         assert candidate.stage == "branch_resolution"
@@ -80,10 +83,10 @@ def test_recording_a_vote_writes_event_state_audit_and_version(setup):
 @pytest.mark.parametrize(
     "stage, when, votes, code",
     [
-        (Stage.BRANCH_RESOLUTION, date(2024, 3, 2), (9, 12), "future_date"),
-        (Stage.BRANCH_RESOLUTION, date(2023, 10, 1), (9, 12), "before_previous"),
-        (Stage.BRANCH_RESOLUTION, date(2024, 1, 10), (7, 12), "vote_short"),
-        (Stage.DECISION, date(2024, 1, 10), (None, None), "missing_previous"),
+        (Stage.BRANCH_RESOLUTION, date(2024, 3, 2), VOTE, "future_date"),
+        (Stage.BRANCH_RESOLUTION, date(2023, 10, 1), VOTE, "before_previous"),
+        (Stage.BRANCH_RESOLUTION, date(2024, 1, 10), Vote(votes_for=8, present=10, members_total=14), "vote_short"),
+        (Stage.DECISION, date(2024, 1, 10), None, "missing_previous"),
     ],
 )
 def test_a_refused_step_writes_nothing(setup, stage, when, votes, code):
@@ -91,7 +94,7 @@ def test_a_refused_step_writes_nothing(setup, stage, when, votes, code):
     before = _counts(engine)
     with session_scope(engine) as s, pytest.raises(RuleViolation) as refused:
         record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1, stage=stage,
-                     event_date=when, today=TODAY, rules=RULES, votes_for=votes[0], votes_total=votes[1])
+                     event_date=when, today=TODAY, rules=RULES, vote=votes)
     assert code in {f.code for f in refused.value.findings}
     assert "Không thể ghi" in str(refused.value)
     assert _counts(engine) == before
@@ -104,11 +107,12 @@ def test_an_exception_must_be_acknowledged_and_is_recorded(engine):
         actor = Actor("bt", Role.SECRETARY, orgs["C1"].path)
     with session_scope(engine) as s, pytest.raises(RuleViolation) as needs_ack:
         record_stage(s, actor, candidate_id=old.id, expected_version=1, stage=Stage.BRANCH_RESOLUTION,
-                     event_date=date(2024, 1, 10), today=TODAY, rules=RULES)
+                     event_date=date(2024, 1, 10), today=TODAY, rules=RULES, vote=VOTE)
     assert needs_ack.value.needs_ack and "Cần xác nhận" in str(needs_ack.value)
     with session_scope(engine) as s:
         event = record_stage(s, actor, candidate_id=old.id, expected_version=1, stage=Stage.BRANCH_RESOLUTION,
-                             event_date=date(2024, 1, 10), today=TODAY, rules=RULES, acknowledge_exceptions=True)
+                             event_date=date(2024, 1, 10), today=TODAY, rules=RULES, vote=VOTE,
+                             acknowledge_exceptions=True)
         assert event.acknowledged == "over_age"
 
 
@@ -116,7 +120,7 @@ def test_a_stale_edit_is_refused(setup):
     engine, ids, actors = setup
     with session_scope(engine) as s:
         record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1,
-                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES)
+                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES, vote=VOTE)
     before = _counts(engine)
     with session_scope(engine) as s, pytest.raises(StaleEditError, match="người khác"):
         record_exit(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1, exit_=Exit.STOPPED,
@@ -130,7 +134,7 @@ def test_writes_outside_scope_or_role_are_refused(setup, who, target):
     before = _counts(engine)
     with session_scope(engine) as s, pytest.raises(ScopeError):
         record_stage(s, actors[who], candidate_id=ids[target], expected_version=None, stage=Stage.BRANCH_RESOLUTION,
-                     event_date=date(2024, 1, 10), today=TODAY, rules=RULES)
+                     event_date=date(2024, 1, 10), today=TODAY, rules=RULES, vote=VOTE)
     assert _counts(engine) == before
 
 
@@ -154,7 +158,7 @@ def test_exit_needs_a_reason_and_then_ends_the_pipeline(setup):
         assert (candidate.exit, candidate.exit_date, candidate.stage) == ("stopped", date(2024, 2, 1), "dossier")
     with session_scope(engine) as s, pytest.raises(RuleViolation) as refused:
         record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=2,
-                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 2, 10), today=TODAY, rules=RULES)
+                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 2, 10), today=TODAY, rules=RULES, vote=VOTE)
     assert {f.code for f in refused.value.findings} == {"exited"}
 
 
@@ -162,7 +166,7 @@ def test_a_wrong_event_is_voided_by_a_new_one_and_history_keeps_both(setup):
     engine, ids, actors = setup
     with session_scope(engine) as s:
         wrong = record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1,
-                             stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES)
+                             stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES, vote=VOTE)
     with session_scope(engine) as s, pytest.raises(RuleViolation):
         first = s.exec(select(StageEvent).where(StageEvent.candidate_id == ids["ready"]).order_by(StageEvent.id)).first()
         void_event(s, actors["secretary"], candidate_id=ids["ready"], expected_version=2, event_id=first.id, reason="Nhầm")
@@ -170,7 +174,7 @@ def test_a_wrong_event_is_voided_by_a_new_one_and_history_keeps_both(setup):
         void_event(s, actors["secretary"], candidate_id=ids["ready"], expected_version=2, event_id=wrong.id,
                    reason="Ghi nhầm ngày họp")
         record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=3,
-                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 17), today=TODAY, rules=RULES)
+                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 17), today=TODAY, rules=RULES, vote=VOTE)
     with session_scope(engine) as s:
         candidate = s.get(Candidate, ids["ready"])
         history = s.exec(select(StageEvent).where(StageEvent.candidate_id == ids["ready"]).order_by(StageEvent.id)).all()
@@ -188,7 +192,7 @@ def test_a_candidates_history_shows_its_audit_trail(setup):
     with session_scope(engine) as s:
         record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1,
                      stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES,
-                     votes_for=9, votes_total=12)
+                     vote=Vote(votes_for=9, present=12, members_total=13))
     with session_scope(engine) as s:
         trail = candidate_audit(s, actors["leader"], ids["ready"])
         history = candidate_history(s, actors["leader"], ids["ready"])
@@ -196,3 +200,53 @@ def test_a_candidates_history_shows_its_audit_trail(setup):
     assert trail.iloc[0]["before"]["stage"] == "dossier"
     assert trail.iloc[0]["after"]["event"]["votes_for"] == 9
     assert list(history["stage"]) == ["source", "outstanding", "class_done", "dossier", "branch_resolution"]
+
+
+def test_a_branch_vote_of_8_of_14_official_members_is_refused_and_writes_nothing(setup):
+    engine, ids, actors = setup
+    before = _counts(engine)
+    with session_scope(engine) as s, pytest.raises(RuleViolation) as refused:
+        record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1,
+                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES,
+                     vote=Vote(votes_for=8, present=10, members_total=14))
+    assert "8/14 đảng viên chính thức" in str(refused.value) and "Điều lệ Đảng, Điều 4, khoản 3" in str(refused.value)
+    assert _counts(engine) == before
+    with session_scope(engine) as s:
+        assert s.get(Candidate, ids["ready"]).branch_resolution_date is None
+
+
+def test_inconsistent_vote_figures_are_refused_together_and_write_nothing(setup):
+    engine, ids, actors = setup
+    before = _counts(engine)
+    with session_scope(engine) as s, pytest.raises(RuleViolation) as refused:
+        record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1,
+                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES,
+                     vote=Vote(votes_for=13, present=12, members_total=14, members_excused=3))
+    assert [f.code for f in refused.value.findings] == ["vote_present_too_many", "vote_for_too_many"]
+    message = str(refused.value)
+    assert "Số đảng viên chính thức dự họp (12) lớn hơn số được tính (11" in message
+    assert "Số phiếu tán thành (13) lớn hơn số dự họp (12)" in message
+    assert _counts(engine) == before
+
+
+def test_a_resolution_without_the_chi_bos_official_members_is_refused(setup):
+    engine, ids, actors = setup
+    before = _counts(engine)
+    with session_scope(engine) as s, pytest.raises(RuleViolation) as refused:
+        record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1,
+                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES)
+    assert [f.code for f in refused.value.findings] == ["vote_members_missing", "vote_for_missing"]
+    assert _counts(engine) == before
+
+
+def test_a_vote_with_one_excused_is_stored_with_its_denominators(setup):
+    engine, ids, actors = setup
+    with session_scope(engine) as s:
+        record_stage(s, actors["secretary"], candidate_id=ids["ready"], expected_version=1,
+                     stage=Stage.BRANCH_RESOLUTION, event_date=date(2024, 1, 10), today=TODAY, rules=RULES,
+                     vote=Vote(votes_for=10, present=12, members_total=15, members_excused=1))
+    with session_scope(engine) as s:
+        event = s.exec(select(StageEvent).where(StageEvent.stage == "branch_resolution")).one()
+        trail = candidate_audit(s, actors["leader"], ids["ready"])
+    assert (event.votes_for, event.votes_total, event.members_total, event.members_excused) == (10, 12, 15, 1)
+    assert "10/14 phiếu tán thành, 12 dự họp, trừ 1 tạm chuyển hoặc miễn sinh hoạt" in trail.iloc[-1]["sentence"]

@@ -11,6 +11,7 @@ from core.procedure.rules import (
     CandidateFacts,
     Finding,
     Sponsor,
+    Vote,
     blocking,
     check_exit,
     check_stage,
@@ -261,33 +262,7 @@ def test_youth_union_route_still_needs_the_sponsor_for_12_months():
 # Votes
 
 
-@pytest.mark.parametrize(
-    ("votes_for", "votes_total", "expected"),
-    [
-        (6, 9, []),  # 6/9 = 2/3 exactly
-        (9, 9, []),
-        (2, 3, []),
-        (5, 9, ["vote_short"]),
-        (13, 20, ["vote_short"]),  # 13/20 = 65 % < 66,7 %
-        (14, 20, []),
-        (10, 9, ["vote_invalid"]),
-        (0, 0, ["vote_invalid"]),
-        (-1, 9, ["vote_invalid"]),
-        (None, 9, []),
-        (6, None, []),
-        (None, None, []),
-    ],
-)
-def test_vote_findings_two_thirds(votes_for, votes_total, expected):
-    findings = vote_findings(votes_for, votes_total, RULES)
-    assert codes(findings) == expected
-    assert all(f.blocking for f in findings)
-    assert_vietnamese(findings)
-
-
-def test_vote_short_message_shows_the_count():
-    (finding,) = vote_findings(5, 9, RULES)
-    assert "5/9" in finding.message
+# (the vote's denominators: tests/procedure/test_votes.py)
 
 
 # Stages
@@ -383,16 +358,18 @@ def test_a_cell_under_a_grassroots_committee_needs_the_committee_resolution():
 
 def test_branch_resolution_checks_eligibility_and_votes():
     facts = ready(birth_date=date(2006, 3, 11))  # 17 years 11 months on 10/03/2024
-    findings = check_stage(facts, S.BRANCH_RESOLUTION, VOTE, today=TODAY, rules=RULES, votes_for=5, votes_total=9)
+    findings = check_stage(facts, S.BRANCH_RESOLUTION, VOTE, today=TODAY, rules=RULES,
+                           vote=Vote(votes_for=5, present=9, members_total=9))
     assert codes(findings) == ["too_young", "vote_short"]
-    ok = check_stage(ready(), S.BRANCH_RESOLUTION, VOTE, today=TODAY, rules=RULES, votes_for=6, votes_total=9)
+    ok = check_stage(ready(), S.BRANCH_RESOLUTION, VOTE, today=TODAY, rules=RULES,
+                     vote=Vote(votes_for=6, present=9, members_total=9))
     assert ok == []
 
 
 def test_committee_resolution_checks_votes():
     facts = facts_at(*PRE_DECISION)
     findings = check_stage(
-        facts, S.COMMITTEE_RESOLUTION, date(2024, 1, 5), today=TODAY, rules=RULES, votes_for=5, votes_total=9
+        facts, S.COMMITTEE_RESOLUTION, date(2024, 1, 5), today=TODAY, rules=RULES, vote=Vote(votes_for=5, members_total=9)
     )
     assert codes(findings) == ["vote_short"]
 
@@ -516,8 +493,9 @@ def test_a_longer_certificate_validity_keeps_an_old_certificate():
 
 
 def test_a_simple_majority_setting_changes_the_vote():
-    assert codes(vote_findings(5, 9, RULES)) == ["vote_short"]
-    assert vote_findings(5, 9, RuleSettings(vote_min_numerator=1, vote_min_denominator=2)) == []
+    vote = Vote(votes_for=5, present=9, members_total=9)
+    assert codes(vote_findings(S.BRANCH_RESOLUTION, vote, RULES)) == ["vote_short"]
+    assert vote_findings(S.BRANCH_RESOLUTION, vote, RuleSettings(vote_min_numerator=1, vote_min_denominator=2)) == []
 
 
 def test_a_shorter_probation_setting():

@@ -178,3 +178,53 @@ def test_the_previous_releases_demo_database_upgrades_without_losing_a_row(demo_
     duplicate = rows[-1][0]
     assert {cid: key for cid, _n, _b, key in rows} == {**plain, duplicate: f"{plain[duplicate]}#{duplicate}"}
     assert [(entity_id, json.loads(after)["same_as"]) for entity_id, after in reported] == [(duplicate, twin)]
+
+
+def _demo_at_0004(demo_db_file, tmp_path):
+    """A copy of the demo district as the previous release held it (schema 0004): its
+    resolutions with votes_for and votes_total (those present), no denominators."""
+    path = tmp_path / "previous.db"
+    shutil.copy(demo_db_file, path)
+    engine = make_engine(f"sqlite:///{path}")
+    _to_revision(engine, "0004")
+    with engine.connect() as conn:
+        assert "members_total" not in {c["name"] for c in inspect(conn).get_columns("stage_event")}
+    return engine
+
+
+def test_migration_0005_keeps_every_event_and_its_votes_as_those_present_with_no_denominator_invented(
+        demo_db_file, tmp_path):
+    engine = _demo_at_0004(demo_db_file, tmp_path)
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT id, candidate_id, stage, event_date, votes_for, votes_total "
+                                   "FROM stage_event ORDER BY id")).all()
+        candidates = conn.execute(text("SELECT count(*) FROM candidate")).scalar()
+    migrate(engine)
+    assert schema_is_current(engine)
+    with engine.connect() as conn:
+        after = conn.execute(text("SELECT id, candidate_id, stage, event_date, votes_for, votes_total, members_total, "
+                                  "members_excused FROM stage_event ORDER BY id")).all()
+        assert conn.execute(text("SELECT count(*) FROM candidate")).scalar() == candidates
+    engine.dispose()
+    assert [tuple(r[:6]) for r in after] == [tuple(r) for r in before]
+    assert {(r[6], r[7]) for r in after} == {(None, None)}  # unknown, never guessed
+    assert any(r[2] == "branch_resolution" and r[5] is not None for r in after)  # votes_total kept: those present
+
+
+def test_migration_0005_adds_the_denominators_empty_and_keeps_those_present(engine):
+    _to_revision(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO organization (id, code, name, path, depth, kind, sector, active, version) "
+                          "VALUES (1, 'D-A', 'Chi bộ A', '/1/', 0, 'grassroots_cell', 'rural', true, 1)"))
+        conn.execute(text(f"INSERT INTO candidate ({CANDIDATE_0003_COLUMNS}, identity_key) VALUES (1, 1, '/1/', 'X', "
+                          "'1990-01-01', false, 'Kinh', false, '', 'upper_secondary', 'none', 'other', false, false, "
+                          "false, '', '', '', 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00', '9999-12-31', "
+                          "NULL, NULL, 'x|1990-01-01')"))
+        conn.execute(text("INSERT INTO stage_event (id, candidate_id, stage, event_date, document_number, note, "
+                          "votes_for, votes_total, acknowledged, voids, recorded_by, recorded_at) VALUES "
+                          "(1, 1, 'branch_resolution', '2024-01-10', '07-NQ/CB', '', 8, 10, '', false, 'old', "
+                          "'2024-01-10 00:00:00+00')"))
+    migrate(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT votes_for, votes_total, members_total, members_excused FROM stage_event")).one()
+    assert tuple(row) == (8, 10, None, None)  # 10 was those present, and stays so; 14 or 20 members: unknown
