@@ -5,6 +5,7 @@ import secrets
 import shutil
 from pathlib import Path
 
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.format import md_unescape
@@ -16,7 +17,10 @@ SUBMIT = "FormSubmitter:sign_in-Đăng nhập"
 
 
 def use_demo_copy(template: Path, tmp_path: Path, monkeypatch) -> Path:
-    """Point the app at a private copy of the demo database, with a cookie key of its own."""
+    """Point the app at a private copy of the demo database, with a cookie key of its own, and
+    no figures cached from another test's copy: caches are keyed by the data version, and two
+    copies changed by different tests can reach the same version with different data."""
+    st.cache_data.clear()
     db = tmp_path / "demo.db"
     shutil.copy(template, db)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
