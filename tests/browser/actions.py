@@ -99,7 +99,7 @@ def record_step(page, stage: str, when: str, votes: tuple[str, str, str] | None 
             act(page, step.get_by_label(label, exact=True), "fill", figure)
     act(page, step.get_by_role("button", name="Ghi bước"), "click")
     try:
-        page.get_by_text(f"{stage} từ {when}").wait_for(timeout=WAIT_MS)
+        page.get_by_text(f"{stage} từ {when}").first.wait_for(timeout=WAIT_MS)
     except PlaywrightTimeout:
         raise AssertionError(f"{stage} {when} not in the history; the page says:\n{body_text(page)}") from None
 
@@ -119,7 +119,7 @@ def sign_in(page, base_url: str, username: str, password: str = PASSWORD, *, exp
     """Sign in through the form; with the right password, wait until the cookie is written
     (a component writes it once the page has drawn), so other URLs open signed in."""
     page.goto(base_url)
-    page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    page.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
     settle(page)
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)

@@ -64,7 +64,7 @@ def test_phone_refuses_a_future_date_a_bare_name_and_the_same_person_twice(brows
     context = browser.new_context(**PHONE)
     page = context.new_page()
     sign_in(page, server.url, "bithu.hdnd")
-    page.get_by_role("heading", name="Việc của tôi").wait_for(timeout=WAIT_MS)  # a secretary lands on her work list
+    page.get_by_role("heading", name="Việc của tôi").first.wait_for(timeout=WAIT_MS)  # a secretary lands on her work list
     before = candidate_count(server.db)
 
     # 1. A date in the future: refused as typed, never replaced by today's.

@@ -55,7 +55,7 @@ def phone(browser, server):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     sign_in(page, server.url, "bithu.hdnd")
-    page.get_by_role("heading", name="Việc của tôi").wait_for(timeout=WAIT_MS)  # where a secretary lands
+    page.get_by_role("heading", name="Việc của tôi").first.wait_for(timeout=WAIT_MS)  # where a secretary lands
     settle(page)
     yield page
     context.close()
@@ -110,7 +110,7 @@ def test_a_finger_hits_every_control_and_nothing_needs_a_sideways_swipe(phone, s
 
 def test_the_record_tabs_fit_the_phone(phone, server, candidate_id):
     open_page(phone, server.url, RECORD[0].format(id=candidate_id), RECORD[1])
-    phone.get_by_role("tab", name="Sửa thông tin").wait_for(timeout=WAIT_MS)
+    phone.get_by_role("tab", name="Sửa thông tin").first.wait_for(timeout=WAIT_MS)
     tabs = phone.evaluate(BOXES, TARGETS["tabs"])
     assert [tab["text"] for tab in tabs] == ["Ghi bước tiếp theo", "Dừng / chuyển đi / xóa tên", "Hủy bước ghi nhầm",
                                              "Sửa thông tin"]
@@ -174,11 +174,11 @@ def test_signing_out_leaves_no_menu_behind(browser, server):
     set it: once signed out, neither the menu nor the button that opens it is shown."""
     page = browser.new_context(**DESKTOP).new_page()
     sign_in(page, server.url, "bithu.hdnd")
-    page.get_by_role("heading", name="Việc của tôi").wait_for(timeout=WAIT_MS)  # where a secretary lands
+    page.get_by_role("heading", name="Việc của tôi").first.wait_for(timeout=WAIT_MS)  # where a secretary lands
     settle(page)
     expect(page.locator(SIDEBAR).get_by_role("link", name="Chi bộ")).to_be_visible()
     page.locator(SIDEBAR).get_by_role("button", name="Đăng xuất").click()
-    page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    page.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
     settle(page)
     expect(page.locator(SIDEBAR)).to_be_hidden()
     expect(page.get_by_test_id("stExpandSidebarButton")).to_be_hidden()

@@ -55,7 +55,7 @@ def test_the_projector_stops_showing_figures_when_its_session_ends(browser, serv
 
     # The next automatic rerun of the fragment (no click, no reload) ends it: the sign-in form
     # and the reason, and no figure left on screen.
-    page.get_by_label("Tên đăng nhập").wait_for(timeout=(SECONDS + 10) * 1000)
+    page.get_by_label("Tên đăng nhập").first.wait_for(timeout=(SECONDS + 10) * 1000)
     page.get_by_text(notice).first.wait_for(timeout=WAIT_MS)
     assert page.locator(HEADLINE).count() == 0 and "117/150" not in body_text(page)
     assert page.evaluate("() => window.__ptdvSamePage === true")
@@ -95,14 +95,14 @@ def test_a_candidate_list_on_screen_is_not_handed_out_after_sign_out_elsewhere(b
     sign_in(page, server.url, "bithu.hdnd")
     page.goto(f"{server.url}/chi-bo")
     label = "Tải danh sách quần chúng (.xlsx)"
-    page.get_by_role("button", name=label).wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name=label).first.wait_for(timeout=WAIT_MS)
     settle(page)
     assert len(names & set(_download(page, label))) > 20  # while the session is on
 
     other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(other, server.url, "bithu.hdnd")
     other.get_by_role("button", name="Đăng xuất").click()  # sign out in another browser
-    other.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+    other.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
 
     cells = _download(page, label)  # the same button, still on screen
     assert cells == ["Lý do", "Phiên đăng nhập đã kết thúc (đã đăng xuất hoặc lâu không thao tác); hãy đăng nhập lại.",

@@ -19,7 +19,7 @@ def test_every_page_url_of_a_fresh_server_shows_only_the_sign_in_form(browser, d
         for path in ["admin", *[spec.url_path for spec in PAGES]]:
             page = context.new_page()
             page.goto(f"{fresh.url}/{path}")
-            page.get_by_label("Tên đăng nhập").wait_for(timeout=WAIT_MS)
+            page.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
             page.wait_for_load_state("networkidle")
             shown = body_text(page)
             assert not [figure for figure in DEMO_FIGURES if figure in shown], path
@@ -36,7 +36,7 @@ def test_wrong_password_then_right_password(browser, server):
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, server.url, "lanhdao", "sai-mat-khau")
-    page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").wait_for(timeout=WAIT_MS)
+    page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").first.wait_for(timeout=WAIT_MS)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
@@ -51,13 +51,13 @@ def test_lockout_survives_a_new_browser(browser, server):
     page = context.new_page()
     for attempt in range(5):
         sign_in(page, server.url, "bithu.thanhson", f"sai-{attempt}")
-        page.locator("[data-testid='stAlertContentError']").wait_for(timeout=WAIT_MS)
+        page.locator("[data-testid='stAlertContentError']").first.wait_for(timeout=WAIT_MS)
     # Wrong passwords get the answer an unknown name gets; the lock is told after the right one.
-    page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").wait_for(timeout=WAIT_MS)
+    page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").first.wait_for(timeout=WAIT_MS)
     context.close()
     other = browser.new_context().new_page()
     sign_in(other, server.url, "bithu.thanhson", expect_cookie=False)
-    other.get_by_text("Tài khoản tạm khóa đến").wait_for(timeout=WAIT_MS)
+    other.get_by_text("Tài khoản tạm khóa đến").first.wait_for(timeout=WAIT_MS)
     assert other.get_by_role("heading", name="Tổng quan").count() == 0
     screenshot(other, "locked-out")
 
@@ -73,12 +73,12 @@ def test_cookie_signs_in_a_new_tab_and_sign_out_ends_it(browser, server):
 
     tab = context.new_page()
     tab.goto(f"{server.url}/canh-bao")
-    tab.get_by_role("heading", name="Cảnh báo").wait_for(timeout=WAIT_MS)
+    tab.get_by_role("heading", name="Cảnh báo").first.wait_for(timeout=WAIT_MS)
     settle(tab)
     assert tab.get_by_label("Tên đăng nhập").count() == 0
 
     tab.get_by_role("button", name="Đăng xuất").click()
-    tab.get_by_text("Đã đăng xuất.").wait_for(timeout=WAIT_MS)
+    tab.get_by_text("Đã đăng xuất.").first.wait_for(timeout=WAIT_MS)
     tab.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
     # Signing out ends the cookie on the server, whether or not the browser has dropped it yet:
     # a new tab, and the first tab on its next action, get the sign-in form.

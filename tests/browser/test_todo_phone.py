@@ -38,7 +38,7 @@ def test_from_the_work_list_to_the_next_step_with_taps_only(browser, server):
     candidate_id, name = overdue_in_hdnd(server.db)
     page = browser.new_context(**PHONE).new_page()
     sign_in(page, server.url, "bithu.hdnd")
-    page.get_by_role("heading", name="Việc của tôi").wait_for(timeout=WAIT_MS)  # where she lands
+    page.get_by_role("heading", name="Việc của tôi").first.wait_for(timeout=WAIT_MS)  # where she lands
     settle(page)
     card = page.locator(f".st-key-todo_KB-HDND_card_{candidate_id}")
     expect(card).to_contain_text(name, timeout=WAIT_MS)
@@ -53,7 +53,7 @@ def test_from_the_work_list_to_the_next_step_with_taps_only(browser, server):
     assert box["height"] >= TOUCH_TARGET_PX and box["width"] >= card_box["width"] - 60  # full width, thumb-sized
     act(page, button, "tap")
     dialog = page.get_by_role("dialog")
-    dialog.get_by_role("button", name="Ghi bước").wait_for(timeout=WAIT_MS)
+    dialog.get_by_role("button", name="Ghi bước").first.wait_for(timeout=WAIT_MS)
     settle(page)
     expect(dialog).to_contain_text(name)
     today = date.today().strftime("%d/%m/%Y")
@@ -84,7 +84,7 @@ def test_from_the_work_list_to_the_next_step_with_taps_only(browser, server):
 
     desktop = browser.new_context(**DESKTOP).new_page()
     sign_in(desktop, server.url, "bithu.hdnd")
-    desktop.get_by_role("heading", name="Việc của tôi").wait_for(timeout=WAIT_MS)
+    desktop.get_by_role("heading", name="Việc của tôi").first.wait_for(timeout=WAIT_MS)
     settle(desktop)
     expect(desktop.locator(f".st-key-todo_KB-HDND_card_{candidate_id}")).to_contain_text(
         "Bước tiếp theo: Có quyết định kết nạp", timeout=WAIT_MS)

@@ -30,7 +30,7 @@ def admitted_figure(page) -> str:
 def test_secretary_takes_a_candidate_to_admission(browser, server):
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(page, server.url, "bithu.hdnd")
-    page.get_by_role("heading", name="Việc của tôi").wait_for(timeout=WAIT_MS)  # a secretary lands on her work list
+    page.get_by_role("heading", name="Việc của tôi").first.wait_for(timeout=WAIT_MS)  # a secretary lands on her work list
     page.goto(f"{server.url}/chi-bo")
     page.get_by_text("Quần chúng đang trong quy trình").first.wait_for(timeout=WAIT_MS)
     settle(page)
