@@ -14,7 +14,12 @@ from core.access.scope import Actor, ScopeError, resolve
 from core.config import RuleSettings
 from core.errors import FormError
 from core.figures.todo import work_cards
-from core.procedure.days_off import add_day_override, day_overrides, load_calendar, remove_day_override
+from core.procedure.days_off import (
+    add_day_override,
+    day_overrides,
+    load_calendar,
+    remove_day_override,
+)
 from core.procedure.stages import Role, Stage
 from core.storage.db import data_version, session_scope
 from core.storage.models import AuditEntry, WorkDayOverride
