@@ -277,7 +277,7 @@ def calendar_tab(actor: Actor) -> None:
     """Lịch làm việc: the admin's changes to the working days of one year, adding and removing them."""
     text.caption(t("calendar.caption"))
     text.caption(t("calendar.unverified"))
-    year = st.number_input(t("calendar.year"), min_value=FIRST_YEAR, max_value=last_year(), value=date.today().year,
+    year = st.number_input(t("calendar.year"), min_value=FIRST_YEAR, max_value=last_year(date.today()), value=date.today().year,
                            step=1, key="calendar_year")
     table = st.container()
     with st.form("calendar_add"):
