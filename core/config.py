@@ -54,6 +54,9 @@ class RuleSettings:
     count_admission_by: CountBy = "decision"
     # Twelve weights (one a month) for the expected pace through the year; empty means linear.
     pace_monthly_weights: tuple[float, ...] = ()
+    # Re-admission (kết nạp lại, 294-QĐ/TW điểm 3.5): months out of the Party before a person
+    # may be listed again (36 as the press summary of 294 reads it; the full text: unverified).
+    readmission_min_months_out: int = 36
 
     def __post_init__(self) -> None:
         if self.count_admission_by not in ("decision", "ceremony"):

@@ -1,4 +1,4 @@
-"""Quản trị: users, the organization tree, yearly plans and the audit log (admin only)."""
+"""Quản trị: users, the organization tree, yearly plans, the working-day calendar and the audit log (admin only)."""
 import streamlit as st
 
 from core.i18n import t
@@ -8,13 +8,15 @@ from ui import admin, auth, forms
 actor = auth.guard(Role.ADMIN)
 st.title(t("page.admin"))
 forms.show_done()
-users, organizations, plans, audit = st.tabs([t("admin.users"), t("admin.organizations"), t("admin.plans"),
-                                              t("admin.audit")])
+users, organizations, plans, work_calendar, audit = st.tabs([t("admin.users"), t("admin.organizations"), t("admin.plans"),
+                                                             t("admin.calendar"), t("admin.audit")])
 with users:
     admin.users_tab(actor)
 with organizations:
     admin.organizations_tab(actor)
 with plans:
     admin.plans_tab(actor)
+with work_calendar:
+    admin.calendar_tab(actor)
 with audit:
     admin.audit_tab(actor)

@@ -1,4 +1,5 @@
-"""The tabs of the Quản trị page: users, the organization tree, yearly plans, the audit log.
+"""The tabs of the Quản trị page: users, the organization tree, yearly plans, the working-day
+calendar, the audit log.
 Streamlit-bound; every check and write is in core (users, organizations, plans, audit)."""
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ from core.figures.tables import (
     user_state,
     users_table,
 )
-from core.format import fmt_number, parse_date
+from core.format import fmt_date, fmt_number, parse_date
 from core.i18n import label, t
+from core.procedure.days_off import add_day_override, day_overrides, remove_day_override
 from core.procedure.stages import OrgKind, Role, Sector
 from core.procedure.votes import unproven_resolutions
 from core.storage.db import session_scope
@@ -269,3 +271,43 @@ def audit_tab(actor: Actor) -> None:
     widgets.table(audit_table(entries))
     if not entries.empty and st.toggle(t("audit.show_raw"), key="audit_raw"):
         widgets.table(audit_raw_table(entries))
+
+
+def calendar_tab(actor: Actor) -> None:
+    """Lịch làm việc: the admin's changes to the working days of one year, adding and removing them."""
+    text.caption(t("calendar.caption"))
+    text.caption(t("calendar.unverified"))
+    year = st.number_input(t("calendar.year"), min_value=FIRST_YEAR, max_value=last_year(date.today()), value=date.today().year,
+                           step=1, key="calendar_year")
+    table = st.container()
+    with st.form("calendar_add"):
+        text.subheader(t("calendar.add"))
+        day = forms.date_field(t("calendar.day"), None, "calendar_day")
+        working = st.radio(t("calendar.kind"), [False, True], index=None, horizontal=True,
+                           format_func=lambda w: t("calendar.kind_working" if w else "calendar.kind_off"),
+                           key="calendar_working")
+        note = st.text_input(t("calendar.note"), key="calendar_note")
+        if st.form_submit_button(t("calendar.add")):
+            forms.save(lambda s: add_day_override(s, actor, day=day, working=working, note=note),
+                       t("calendar.added", day=fmt_date(day)), prefix="calendar_")
+    with session_scope(web.engine()) as session:
+        changes = day_overrides(session, actor, year=int(year))
+    with st.form("calendar_remove"):
+        text.subheader(t("calendar.remove"))
+        days = [c.day for c in changes]
+        chosen = st.selectbox(t("calendar.remove_day"), days, format_func=fmt_date, index=None,
+                              placeholder=t("form.choose"), key="calendar_remove_day")
+        if st.form_submit_button(t("calendar.remove"), disabled=not days):
+            forms.save(lambda s: remove_day_override(s, actor, day=chosen), t("calendar.removed", day=fmt_date(chosen)),
+                       prefix="calendar_remove")
+    if not changes:
+        text.caption(t("calendar.none", year=int(year)), container=table)
+        return
+    table.dataframe(pd.DataFrame({
+        t("calendar.day"): [fmt_date(c.day) for c in changes],
+        t("calendar.kind"): [t("calendar.kind_working" if c.working else "calendar.kind_off") for c in changes],
+        t("calendar.library"): [t("calendar.library_working" if c.library_working else "calendar.library_off")
+                                for c in changes],
+        t("calendar.note"): [c.note for c in changes],
+        t("calendar.recorded_by"): [c.recorded_by for c in changes],
+    }), hide_index=True, width="stretch", placeholder="")

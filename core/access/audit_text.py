@@ -61,8 +61,8 @@ def audit_names(session: Session, entries: Iterable[AuditEntry], *, personal: bo
             user_ids.add(entry.entity_id)
         elif entry.entity == "organization" and entry.entity_id is not None:
             org_ids.add(entry.entity_id)
-        for values in (before, after):
-            for key in ("organization_id", "parent_id"):
+        for values in (before, after, after.get("transfer") or {}):
+            for key in ("organization_id", "parent_id", "from_organization_id", "to_organization_id"):
                 if isinstance(values.get(key), int):
                     org_ids.add(values[key])
     candidates = {}
@@ -159,6 +159,15 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
         elif action == "record_exit":
             text = t("audit.record_exit", user=user, exit=_step(event.get("stage")), date=_date(event.get("event_date")),
                      name=name, reason=event.get("note", "")) + _event_details(event)
+        elif action == "transfer_candidate":
+            move = after.get("transfer") or {}
+            text = t("audit.transfer_candidate", user=user, name=name, source=_org(names, move.get("from_organization_id")),
+                     target=_org(names, move.get("to_organization_id")), date=_date(move.get("transfer_date")),
+                     document=move.get("document_number", ""))
+        elif action == "readmit":
+            link = after.get("readmission") or {}
+            text = t("audit.readmit", user=user, name=name, previous=link.get("previous_candidate_id", ""),
+                     consent=link.get("consent_number", ""), consent_date=_date(link.get("consent_date")))
         elif action == "void_event":
             text = t("audit.void_event", user=user, stage=_step(event.get("stage")), date=_date(event.get("event_date")),
                      name=name, reason=event.get("note", ""))
@@ -196,6 +205,16 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
             changes = _changes(before, after, _PLAN_FIELDS) or t("audit.plan_unchanged")
             text = t(f"audit.{action}", user=user, year=after.get("year", before.get("year", "")), org=org,
                      changes=changes)
+        else:
+            text = _other(user, action)
+    elif entry.entity == "calendar":
+        day = after or before
+        if action == "add_day_override":
+            text = t("audit.add_working_day" if day.get("working") else "audit.add_day_off", user=user,
+                     day=_date(day.get("day")), note=day.get("note", ""))
+        elif action == "remove_day_override":
+            kind = t("calendar.library_working") if day.get("working") else t("calendar.library_off")
+            text = t("audit.remove_day_override", user=user, day=_date(day.get("day")), kind=kind)
         else:
             text = _other(user, action)
     elif action in ("load_demo", "load_synth"):

@@ -17,6 +17,7 @@ from core.format import fmt_days_left
 from core.i18n import t
 from core.procedure.candidates import next_stages
 from core.procedure.clocks import STATE_RANK, candidate_clocks
+from core.procedure.days_off import calendar_installed
 from core.procedure.pipeline import facts_of
 from core.procedure.rules import Finding, open_findings
 from core.procedure.stages import CELL_KINDS
@@ -75,9 +76,11 @@ def work_cards(session: Session, subtree: Subtree, *, today: date, rules: RuleSe
         .order_by(Organization.path, Candidate.full_name)
     ).all()
     cards = []
+    with calendar_installed(session):
+        clocks_of = {candidate.id: candidate_clocks(facts_of(candidate, org), today, rules) for candidate, org in rows}
     for candidate, org in rows:
         facts = facts_of(candidate, org)
-        clocks = candidate_clocks(facts, today, rules)
+        clocks = clocks_of[candidate.id]
         nearest = clocks[0] if clocks else None
         following = next_stages(candidate, org)
         deadline = None

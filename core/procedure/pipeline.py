@@ -20,6 +20,7 @@ from core.config import RuleSettings
 from core.errors import FormError
 from core.format import clean_text, fmt_date, fmt_number
 from core.i18n import t
+from core.procedure.days_off import calendar_installed
 from core.procedure.rules import (
     CandidateFacts,
     Finding,
@@ -32,6 +33,7 @@ from core.procedure.rules import (
     exceptions,
 )
 from core.procedure.stages import (
+    CANCELLED_STAGES,
     CELL_KINDS,
     STAGES,
     Education,
@@ -114,6 +116,10 @@ def derive_state(events: Iterable[EventRow]) -> dict[str, object]:
             state[stage_date_column(e.stage)] = e.event_date
         else:
             state["exit"], state["exit_date"] = e.stage, e.event_date
+    if state["exit"] == Exit.CANCELLED:  # the decision, cancelled as wrongly made, is no longer in force
+        for cancelled in CANCELLED_STAGES:
+            stage_dates.pop(cancelled, None)
+            state[stage_date_column(cancelled)] = None
     stage = current_stage(stage_dates)
     if stage is not None:
         state["stage"], state["stage_date"] = stage.value, stage_dates[stage]
@@ -260,7 +266,8 @@ def record_stage(
     vote = vote or Vote()
     if errors := event_input_errors(document_number=document_number, note=note, vote=vote):
         raise FormError(errors)
-    findings = check_stage(facts_of(candidate, org), stage, event_date, today=today, rules=rules, vote=vote)
+    with calendar_installed(session):  # a rule counting working days counts this database's
+        findings = check_stage(facts_of(candidate, org), stage, event_date, today=today, rules=rules, vote=vote)
     if blocking(findings):
         raise RuleViolation(blocking(findings))
     acked = exceptions(findings)
@@ -294,7 +301,9 @@ def record_exit(
     reason: str,
     document_number: str = "",
 ) -> StageEvent:
-    """Record a stop, a removal after failed probation, or a transfer; a reason is required."""
+    """Record a stop, a removal after failed probation, a move out of the tree, or the
+    cancellation of a decision wrongly made (with the competent committee's document); a
+    reason is required."""
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     if exit_ is None:
         raise FormError([t("form.exit_required")])
@@ -303,6 +312,8 @@ def record_exit(
     findings = check_exit(facts_of(candidate, org), exit_, event_date, today=today)
     if not reason.strip():
         findings.append(Finding("reason_missing", True, t("rule.reason_missing")))
+    if exit_ is Exit.CANCELLED and not document_number.strip():
+        findings.append(Finding("cancel_document_missing", True, t("rule.cancel_document_missing")))
     if blocking(findings):
         raise RuleViolation(blocking(findings))
     event = StageEvent(

@@ -22,11 +22,18 @@ class Stage(StrEnum):
 
 
 class Exit(StrEnum):
-    """Ways a candidate leaves the pipeline before becoming an official member."""
+    """Ways a candidate leaves the pipeline before becoming an official member.
+
+    TRANSFERRED is a move out of the tree (with a certificate of where the candidate stands:
+    core.office.certificate); a move to another chi bộ of the tree is no exit
+    (core.procedure.transfers). CANCELLED is the competent committee's cancellation of an
+    admission decision wrongly made: the decision is no longer in force, so the person is not
+    counted as admitted (core.procedure.pipeline.derive_state)."""
 
     STOPPED = "stopped"
     REMOVED = "removed"
     TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
 
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
@@ -41,7 +48,12 @@ EXIT_ALLOWED_FROM: dict[Exit, frozenset[Stage]] = {
     Exit.STOPPED: frozenset(STAGES[: STAGE_ORDER[Stage.ADMITTED]]),
     Exit.REMOVED: frozenset({Stage.ADMITTED}),
     Exit.TRANSFERRED: frozenset(s for s in STAGES if s is not Stage.OFFICIAL),
+    Exit.CANCELLED: frozenset({Stage.DECISION, Stage.ADMITTED}),
 }
+# Exits after which a person may be re-admitted (kết nạp lại): they were members and left.
+READMISSION_FROM = frozenset({Exit.REMOVED, Exit.CANCELLED})
+# Stages a cancelled decision takes out of force: the decision and what followed it.
+CANCELLED_STAGES = frozenset({Stage.DECISION, Stage.ADMITTED, Stage.OFFICIAL})
 
 
 def stage_date_column(stage: Stage | str) -> str:

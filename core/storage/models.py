@@ -101,10 +101,15 @@ class Candidate(SQLModel, table=True):
 
     `identity_key` (the function `identity_key` above) makes the same person impossible twice in one
     chi bộ while in the procedure: a unique index over (organization_id, identity_key) among the
-    rows without an exit. A person who stopped, was removed or transferred keeps that record
-    as history and may be listed again; the chi bộ, not the tree, is the scope, because a
-    candidate's organization never changes (a restructuring moves the chi bộ with its people)
-    and the same name and birth date in two chi bộ of a large tree are usually two people.
+    rows without an exit. A person who stopped, was removed or moved out of the tree keeps that
+    record as history and may be listed again; the chi bộ, not the tree, is the scope, because
+    the same name and birth date in two chi bộ of a large tree are usually two people.
+
+    `organization_id` and `org_path` are where the candidate is now. They change when a
+    restructuring moves the chi bộ (with its people) and when the candidate is transferred to
+    another chi bộ of the tree (core.procedure.transfers, which keeps a CandidateTransfer row
+    and checks the unique index in the receiving chi bộ). Every figure reads them, so the
+    receiving chi bộ holds a transferred candidate, stages, dates and all.
     """
 
     __tablename__ = "candidate"
@@ -246,3 +251,52 @@ class DataVersion(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0
+
+
+class WorkDayOverride(SQLModel, table=True):
+    """The admin's change to the working-day calendar for one date (core.procedure.days_off):
+    `working` False adds a day off (24/11, a day announced off), True adds a working day (a
+    Saturday worked in a swap, or a holiday of the `holidays` library that is not taken)."""
+
+    __tablename__ = "work_day_override"
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(unique=True, index=True)
+    working: bool
+    note: str = Field(default="", max_length=255)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class CandidateTransfer(SQLModel, table=True):
+    """A move of a candidate (or probationary member) to another chi bộ of the tree (chuyển
+    sinh hoạt trong đảng bộ): from where, to where, on what date, by which document. Never
+    updated or deleted."""
+
+    __tablename__ = "candidate_transfer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    from_organization_id: int = Field(foreign_key="organization.id")
+    to_organization_id: int = Field(foreign_key="organization.id")
+    transfer_date: date
+    document_number: str = Field(max_length=64)
+    note: str = Field(default="", sa_type=Text)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Readmission(SQLModel, table=True):
+    """A new record of a person who left the Party, listed again (kết nạp lại, 294-QĐ/TW điểm
+    3.5), linked to the record they left on, with the province's written consent. One per
+    earlier record (the unique index): a person is re-admitted once only."""
+
+    __tablename__ = "readmission"
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", unique=True, index=True)
+    previous_candidate_id: int = Field(foreign_key="candidate.id", unique=True, index=True)
+    consent_number: str = Field(max_length=64)
+    consent_date: date
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

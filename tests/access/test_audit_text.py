@@ -131,6 +131,25 @@ CASES = [
            {"tier": "province", "organizations": 5000, "candidates": 100000, "events": 600000}, username="synth"),
      "14:05 22/11/2026 – synth nạp dữ liệu tổng hợp cấp «province»: 5.000 tổ chức, 100.000 quần chúng, "
      "600.000 sự kiện"),
+    # issue 16: the calendar, transfers inside the tree, re-admission
+    (entry("add_day_override", "calendar", 1, None, {"id": 1, "day": "2025-11-24", "working": False,
+                                                     "note": "Ngày Văn hóa Việt Nam"}, username="admin"),
+     "14:05 22/11/2026 – admin thêm ngày nghỉ 24/11/2025 vào lịch làm việc, căn cứ: «Ngày Văn hóa Việt Nam»"),
+    (entry("add_day_override", "calendar", 2, None, {"id": 2, "day": "2025-11-22", "working": True,
+                                                     "note": "Làm bù"}, username="admin"),
+     "14:05 22/11/2026 – admin thêm ngày làm việc 22/11/2025 vào lịch làm việc, căn cứ: «Làm bù»"),
+    (entry("remove_day_override", "calendar", 1, {"id": 1, "day": "2025-11-24", "working": False, "note": "x"},
+           username="admin"),
+     "14:05 22/11/2026 – admin bỏ thay đổi ngày 24/11/2025 khỏi lịch làm việc (trước đó: ngày nghỉ)"),
+    (entry("transfer_candidate", "candidate", 7, CANDIDATE,
+           {**CANDIDATE, "organization_id": 4, "transfer": {"from_organization_id": 3, "to_organization_id": 4,
+                                                            "transfer_date": "2026-11-20", "document_number": "05-GGT/ĐU"}}),
+     "14:05 22/11/2026 – bithu.hdnd chuyển sinh hoạt Nguyễn Văn A từ Chi bộ Phòng Nội vụ đến Đảng bộ xã Thanh Sơn "
+     "ngày 20/11/2026, số văn bản 05-GGT/ĐU"),
+    (entry("readmit", "candidate", 7, None, {"readmission": {"previous_candidate_id": 3, "consent_number": "45-CV/TU",
+                                                             "consent_date": "2026-05-20"}}),
+     "14:05 22/11/2026 – bithu.hdnd kết nạp lại Nguyễn Văn A (hồ sơ trước: số 3), văn bản đồng ý của Tỉnh ủy số "
+     "45-CV/TU ngày 20/05/2026"),
 ]
 
 

@@ -159,3 +159,36 @@ def test_add_working_days_and_working_days_between_agree(day, count):
 @given(dates_2020s, st.integers(min_value=0, max_value=800))
 def test_full_months_between_undoes_add_months(day, months):
     assert full_months_between(day, add_months(day, months)) == months
+
+
+# The admin's changes (core.procedure.workdays.WorkCalendar). By the paper calendar: from Wednesday
+# 01/10/2025, 60 working days are October 2–31 (22), November (20: 42), December 1–19 (57), then
+# 22, 23, 24/12: the 60th is Wednesday 24/12/2025 (no holiday in between).
+def test_a_day_off_added_inside_a_period_moves_its_end_by_one_working_day():
+    from core.procedure.workdays import WorkCalendar
+    assert add_working_days(date(2025, 10, 1), 60) == date(2025, 12, 24)
+    with_24_11 = WorkCalendar.of(days_off=[date(2025, 11, 24)])  # Monday, Ngày Văn hóa Việt Nam
+    assert not is_working_day(date(2025, 11, 24), with_24_11)
+    assert add_working_days(date(2025, 10, 1), 60, with_24_11) == date(2025, 12, 25)
+
+
+def test_a_saturday_worked_in_a_swap_counts_as_a_working_day():
+    from core.procedure.workdays import WorkCalendar
+    swap = WorkCalendar.of(days_worked=[date(2025, 11, 22)])
+    assert is_working_day(date(2025, 11, 22), swap) and not is_working_day(date(2025, 11, 22))
+    assert add_working_days(date(2025, 10, 1), 60, swap) == date(2025, 12, 23)
+    assert working_days_between(date(2025, 11, 21), date(2025, 11, 24), swap) == 2  # Saturday and Monday
+
+
+def test_a_holiday_of_the_library_taken_away_is_a_working_day_again():
+    from core.procedure.workdays import WorkCalendar
+    assert not is_working_day(date(2025, 9, 2))  # Quốc khánh, by the library
+    assert is_working_day(date(2025, 9, 2), WorkCalendar.of(days_worked=[date(2025, 9, 2)]))
+
+
+def test_the_installed_calendar_is_used_by_the_two_argument_calls_and_only_inside_its_block():
+    from core.procedure.workdays import WorkCalendar, use_calendar
+    with use_calendar(WorkCalendar.of(days_off=[date(2025, 11, 24)])):
+        assert add_working_days(date(2025, 10, 1), 60) == date(2025, 12, 25)
+        assert working_days_between(date(2025, 11, 21), date(2025, 11, 24)) == 0
+    assert add_working_days(date(2025, 10, 1), 60) == date(2025, 12, 24)
