@@ -104,7 +104,9 @@ def test_defaults_of_the_form(demo_engine):
         commune = default_heading(s, resolve(s, operator(s), "KB-THANHSON"), today=date(2024, 1, 19))
     assert (district.issuing_body, district.upper_body, district.place) == ("HUYỆN ỦY KIM BẢNG", "", "Kim Bảng")
     assert district.number.endswith("-BC/HU") and commune.number.endswith("-BC/ĐU")
-    assert (commune.issuing_body, commune.upper_body) == ("ĐẢNG BỘ XÃ THANH SƠN", "HUYỆN ỦY KIM BẢNG")
+    # Hướng dẫn 36-HD/VPTW: the upper đảng bộ, then the issuing body as its cấp ủy.
+    assert (commune.issuing_body, commune.upper_body) == ("ĐẢNG ỦY XÃ THANH SƠN", "ĐẢNG BỘ HUYỆN KIM BẢNG")
+    assert commune.on_behalf == "T/M ĐẢNG ỦY"
     assert district.on_behalf == "T/M BAN THƯỜNG VỤ" and district.recipients
 
 
@@ -118,7 +120,7 @@ def test_a_secretary_reports_on_its_own_subtree_only(demo_engine):
     values = report_values(figures, heading, RULES)
     assert values["ket_qua"][0].startswith("Năm 2023, Đảng bộ HĐND & UBND huyện kết nạp được 5 đảng viên mới, "
                                           "đạt 100% kế hoạch năm (5/5)")
-    assert len(figures.rows) == 18 and heading.issuing_body == "ĐẢNG BỘ HĐND & UBND HUYỆN"
+    assert len(figures.rows) == 18 and heading.issuing_body == "ĐẢNG ỦY HĐND & UBND HUYỆN"
     # "Done n of m" counts the children with a target, and says how many it leaves out.
     assert ("5/5 tổ chức đảng trực thuộc được giao chỉ tiêu đã hoàn thành chỉ tiêu "
             "(không tính 13 tổ chức chưa giao chỉ tiêu).") in values["ket_qua"][1]
@@ -137,7 +139,8 @@ def test_the_committed_template_is_the_one_the_script_makes():
     committed = Document(str(TEMPLATE_PATH))
     made = build_template()
     assert all_text(committed) == all_text(made)
-    placeholders = {"cap_tren", "co_quan", "so_van_ban", "dia_danh_ngay", "nam", "ten_to_chuc", "so_lieu_den_ngay",
+    placeholders = {"cap_tren", "co_quan", "so_van_ban", "dia_danh_ngay", "nam", "ky_bao_cao", "ten_to_chuc",
+                    "so_lieu_den_ngay",
                     "ket_qua", "bang_to_chuc", "to_chuc_chua_dat", "nguon", "thay_mat", "chuc_vu", "nguoi_ky", "noi_nhan"}
     assert all("{{" + name + "}}" in all_text(committed) for name in placeholders)
 
