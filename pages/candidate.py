@@ -34,7 +34,7 @@ from core.procedure.pipeline import (
 from core.procedure.stages import Exit, Role
 from core.procedure.votes import unproven_notes
 from core.storage.db import session_scope
-from ui import auth, forms, steps, text, web, widgets
+from ui import auth, documents, forms, steps, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 asked_id = record_id(st.query_params.get("id"))
@@ -117,6 +117,8 @@ if actor.edits_candidates:
                                            today=today),
                   t("candidate.edit_done", name=data.full_name.strip()), candidate_texts(data),
                   lambda record, _events: candidate_texts(record), only_differences=True)
+
+documents.drafts_section(actor, candidate.id)
 
 st.subheader(t("candidate.audit"))
 widgets.table(audit_table(trail), key="audit")
