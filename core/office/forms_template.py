@@ -43,7 +43,7 @@ from core.office.report_template import (
     signature_block,
 )
 
-FILL = "…………………………………………………………………………………………………………"
+FILL = "…" * 30  # one line of the A4 body (14 pt, indented), to write on by hand
 
 
 def _title(document, kind: str, summary: str) -> None:
@@ -83,6 +83,7 @@ def _form_6(document) -> None:
     _body(document, "Ưu điểm, khuyết điểm chính của người vào Đảng (phẩm chất chính trị, đạo đức, lối sống, năng lực "
                     "công tác, quan hệ quần chúng):")
     _body(document, FILL)
+    _body(document, FILL)
     _body(document, BRANCH_RESULT)
     _body(document, "Chi bộ đề nghị {{de_nghi_len}} xem xét, đề nghị cấp ủy có thẩm quyền quyết định kết nạp quần chúng "
                     "{{ho_ten}} vào Đảng Cộng sản Việt Nam./.")
@@ -95,6 +96,7 @@ def _form_8(document) -> None:
                     "({{nq_chi_bo}}) đối với " + CANDIDATE + ".")
     _body(document, COMMITTEE_VOTE)
     _body(document, "Ý kiến nhận xét của đảng ủy:")
+    _body(document, FILL)
     _body(document, FILL)
     _body(document, COMMITTEE_RESULT)
     _body(document, "{{cap_uy_ban_hanh}} đề nghị {{cap_uy_quyet_dinh}} xem xét, quyết định kết nạp quần chúng {{ho_ten}} "
@@ -126,6 +128,7 @@ def _form_13(document) -> None:
     _body(document, BRANCH_VOTE)
     _body(document, "Ưu điểm, khuyết điểm chính của đảng viên dự bị trong thời gian dự bị:")
     _body(document, FILL)
+    _body(document, FILL)
     _body(document, BRANCH_RESULT)
     _body(document, "Chi bộ đề nghị {{de_nghi_len}} xem xét, đề nghị cấp ủy có thẩm quyền công nhận đồng chí {{ho_ten}} "
                     "là đảng viên chính thức./.")
@@ -139,6 +142,7 @@ def _form_15(document) -> None:
                     "nạp vào Đảng theo Quyết định {{qd_ket_nap}}; lễ kết nạp ngày {{ngay_le_ket_nap}}.")
     _body(document, COMMITTEE_VOTE)
     _body(document, "Ý kiến nhận xét của đảng ủy:")
+    _body(document, FILL)
     _body(document, FILL)
     _body(document, COMMITTEE_RESULT)
     _body(document, "{{cap_uy_ban_hanh}} đề nghị {{cap_uy_quyet_dinh}} xem xét, quyết định công nhận đồng chí {{ho_ten}} "
@@ -164,6 +168,8 @@ def build_list_template() -> Document:
     _title(document, "DANH SÁCH", "quần chúng ưu tú (cảm tình Đảng) tháng {{thang}}")
     _body(document, "Tổ chức đảng: {{ten_to_chuc}}. Tổng số: {{so_nguoi}} quần chúng.")
     line(document, "{{bang_danh_sach}}")
+    # A paragraph between two tables: without it Word and LibreOffice join them into one.
+    line(document, "")
     signature_block(document)
     return document
 

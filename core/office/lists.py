@@ -34,8 +34,8 @@ LIST_PLACEHOLDER = "bang_danh_sach"
 LIST_COLUMNS = ["full_name", "birth_date", "org_code", "org_name", "outstanding_date", "helper_name", "class_done_date",
                 "stage"]
 # Word columns (catalog key, width in mm): 165 mm between A4 margins of 30 and 15 mm.
-DOCX_COLUMNS = (("list.col.number", 10), ("list.col.name", 38), ("list.col.birth", 21), ("list.col.branch", 32),
-                ("list.col.since", 21), ("list.col.helper", 25), ("list.col.class", 18))
+DOCX_COLUMNS = (("list.col.number", 9), ("list.col.name", 30), ("list.col.birth", 25), ("list.col.branch", 27),
+                ("list.col.since", 25), ("list.col.helper", 24), ("list.col.class", 25))
 BEFORE_DECISION = STAGES[: STAGES.index(Stage.DECISION)]
 
 
