@@ -35,6 +35,5 @@ def drafts_section(actor: Actor, candidate_id: int) -> None:
             help=option.title, file_name=draft_file_name(code, candidate_id), key=f"draft_{code}",
             data=_deferred(lambda s, a, r, code=code: draft_docx(s, a, candidate_id, code), refusal_docx),
         )
-    for option in options:
-        if not option.ready:
-            text.caption(option.reason)
+    for reason in dict.fromkeys(o.reason for o in options if not o.ready):  # once each (a left candidate: one)
+        text.caption(reason)

@@ -55,6 +55,7 @@ def _font(style_or_run, size: float) -> None:
 
 def line(container, text: str, *, size: float = 14, bold: bool = False, italic: bool = False,
           underline: bool = False, align=CENTER, before: float = 0, after: float = 0, indent: bool = False):
+    """A paragraph of one run in Times New Roman (the templates' building block)."""
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format

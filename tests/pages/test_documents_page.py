@@ -90,3 +90,10 @@ def test_the_reports_page_hands_out_the_monthly_list_of_the_secretarys_subtree(d
     listed = {row[0] for row in load_workbook(io.BytesIO(workbook)).active.iter_rows(min_row=3, values_only=True)
               if row[0]}
     assert listed and listed <= thanh_son | {"Họ và tên"} and not (listed - thanh_son) & others
+
+
+def test_a_candidate_who_left_gets_no_draft_and_one_reason(demo_app):
+    cid = query(demo_app, "SELECT id FROM candidate WHERE exit = 'stopped' ORDER BY id")[0][0]
+    at = open_page("lanhdao", "pages/candidate.py", id=str(cid))
+    assert not [label for label in labels(at) if label.startswith("Tải dự thảo")]
+    assert texts(at).count("Không lập văn bản cho người đã ra khỏi quy trình (Dừng xem xét).") == 1
