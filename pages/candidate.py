@@ -34,7 +34,7 @@ from core.procedure.pipeline import (
 from core.procedure.stages import Exit, Role
 from core.procedure.votes import unproven_notes
 from core.storage.db import session_scope
-from ui import auth, forms, steps, text, transfer, web, widgets
+from ui import auth, documents, forms, steps, text, transfer, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 asked_id = record_id(st.query_params.get("id"))
@@ -119,6 +119,8 @@ if actor.edits_candidates:
                   lambda record, _events: candidate_texts(record), only_differences=True)
 
 transfer.moves_section(actor, candidate, org, seen=seen, tag=str(seen), prefix=(*FORM_KEYS, seen_key))
+documents.drafts_section(actor, candidate.id)
+
 st.subheader(t("candidate.audit"))
 widgets.table(audit_table(trail), key="audit")
 if actor.role is Role.ADMIN and not trail.empty and st.toggle(t("audit.show_raw"), key="audit_raw"):

@@ -1,5 +1,6 @@
 """Báo cáo: the year's summary of an organization and the organizations under it, the official
-report (.docx), the Excel exports, and, for the roles that write, importing from Excel."""
+report (.docx, the year or its first six months), the monthly cảm tình list, the Excel exports,
+and, for the roles that write, importing from Excel."""
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +19,9 @@ widgets.progress_dataframe(pd.concat([figures.iloc[[0]], children_of(figures)]))
 
 st.subheader(t("reports.official"))
 reports.report_section(actor, view)
+
+st.subheader(t("reports.outstanding_list"))
+reports.outstanding_list_section(actor, view)
 
 st.subheader(t("reports.exports"))
 for column, kind in zip(st.columns(len(reports.EXPORTS)), reports.EXPORTS):

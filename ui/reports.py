@@ -1,4 +1,5 @@
-"""Download buttons for the Excel exports and the official report, and the import forms.
+"""Download buttons for the Excel exports, the official report (yearly or 6-month), the monthly
+cảm tình list, and the import forms.
 Streamlit-bound; building the files, checking and writing are in core (exports, report,
 imports).
 
@@ -27,6 +28,7 @@ from core.access.filters import View
 from core.access.scope import Actor, NotFoundError, ScopeError, resolve
 from core.access.users import SessionEnded, still_allowed
 from core.config import RuleSettings
+from core.errors import FormError
 from core.figures.tables import import_errors_table
 from core.format import fmt_compact, fmt_number
 from core.i18n import t
@@ -40,10 +42,12 @@ from core.office.exports import (
     template_workbook,
 )
 from core.office.imports import ImportRefused, import_candidates, import_plans
+from core.office.lists import list_docx, list_file_name, list_workbook
 from core.office.report import (
     DOCX_MIME,
     ReportHeading,
     default_heading,
+    half_year_end,
     refusal_docx,
     report_docx,
     report_file_name,
@@ -59,15 +63,16 @@ EXPORTS = ("progress", "alerts", "candidates", "plans")
 def _deferred(build: Callable[[Session, Actor, RuleSettings], bytes], refusal: Callable[[str], bytes] = refusal_workbook
               ) -> Callable[[], bytes]:
     """A file built in its own transaction when the download is clicked, for the account as
-    the database has it then; a session that ended, or an account that may no longer have
-    the file, gets `refusal` (a file that says why) instead."""
+    the database has it then; a session that ended, an account that may no longer have the
+    file, or a file that cannot be made (FormError: a draft whose step was voided meanwhile)
+    gets `refusal` (a file that says why) instead."""
     engine, settings, ticket = web.engine(), web.settings(), auth.ticket()
 
     def run() -> bytes:
         try:
             with session_scope(engine) as session:
                 return build(session, still_allowed(session, ticket, settings), settings.rules)
-        except (SessionEnded, ScopeError, NotFoundError) as exc:
+        except (SessionEnded, ScopeError, NotFoundError, FormError) as exc:
             return refusal(str(exc))
 
     return run
@@ -94,12 +99,15 @@ def export_button(actor: Actor, kind: str, view: View) -> None:
 
 
 def report_section(actor: Actor, view: View) -> None:
-    """The official report: the heading inputs (with defaults) and its download."""
+    """The official report: the period (the year, or its first six months as of 30/6), the
+    heading inputs (with defaults) and its download."""
     subtree = view.subtree
     code = subtree.code
     with session_scope(web.engine()) as session:
         default = default_heading(session, subtree, today=date.today())
     st.caption(t("reports.official_help"))
+    half_year = st.radio(t("reports.period"), [False, True], horizontal=True, key="rep_period",
+                         format_func=lambda half: t("reports.period_half" if half else "reports.period_year"))
     # One row of columns per line, so that on a phone the fields stack in reading order.
     left, middle, right = st.columns(3)
     number = left.text_input(t("reports.number"), default.number, key=f"rep_number_{code}")
@@ -120,11 +128,43 @@ def report_section(actor: Actor, view: View) -> None:
                             issuing_body=issuing, on_behalf=on_behalf, signer_title=title, signer_name=signer,
                             recipients=tuple(recipients.splitlines()))
     year, as_of = view.year, view.as_of
+    if half_year and half_year_end(year) > date.today():
+        text.warning(t("reports.half_not_yet", year=year))
+        return
     st.download_button(
-        t("reports.download_docx"), mime=DOCX_MIME, on_click="ignore", type="primary", icon=":material/description:",
+        t("reports.download_half_docx" if half_year else "reports.download_docx"), mime=DOCX_MIME, on_click="ignore",
+        type="primary", icon=":material/description:",
         data=_deferred(lambda s, a, r: report_docx(s, resolve(s, a, code), year=year, as_of=as_of, rules=r,
-                                                   heading=heading), refusal_docx),
-        file_name=report_file_name(code, year), key="report_docx",
+                                                       heading=heading, half_year=half_year), refusal_docx),
+        file_name=report_file_name(code, year, half_year=half_year), key="report_docx",
+    )
+
+
+def outstanding_list_section(actor: Actor, view: View) -> None:
+    """The monthly cảm tình list of the view's organization: a month of the view's year, and
+    its downloads (Word, Excel); for roles that see names only."""
+    if not actor.sees_personal_data:
+        return
+    text.caption(t("reports.outstanding_help"))
+    today, code, year = date.today(), view.subtree.code, view.year
+    months = list(range(1, 13))
+    month = st.selectbox(t("reports.month"), months, index=min(today.month, 12) - 1 if year == today.year else 11,
+                         format_func=lambda m: t("list.month", month=m, year=year), key="list_month",
+                         placeholder=t("form.choose"))
+    if date(year, month, 1) > today:
+        text.warning(t("reports.month_future", month=t("list.month", month=month, year=year)))
+        return
+    word, excel = st.columns(2)
+    word.download_button(
+        t("reports.download_list_docx"), mime=DOCX_MIME, on_click="ignore", icon=":material/description:",
+        data=_deferred(lambda s, a, r: list_docx(s, resolve(s, a, code), year=year, month=month, signed_on=today),
+                           refusal_docx),
+        file_name=list_file_name(code, year, month, "docx"), key="list_docx",
+    )
+    excel.download_button(
+        t("reports.download_list_xlsx"), mime=XLSX_MIME, on_click="ignore", icon=":material/download:",
+        data=_deferred(lambda s, a, r: list_workbook(s, resolve(s, a, code), year=year, month=month)),
+        file_name=list_file_name(code, year, month, "xlsx"), key="list_xlsx",
     )
 
 

@@ -28,7 +28,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from sqlmodel import Session
 
-from core.access.scope import Subtree, root_organization
+from core.access.scope import Subtree
 from core.config import DATA_DIR, RuleSettings
 from core.figures.alerts import organization_alerts
 from core.figures.breakdowns import Mix, admitted_mix
@@ -42,7 +42,8 @@ from core.figures.progress import (
 )
 from core.format import fmt_compact, fmt_date, fmt_long_date, fmt_number, fmt_percent
 from core.i18n import label, t
-from core.procedure.stages import OrgKind, Qualification
+from core.office.heading import party_heading
+from core.procedure.stages import Qualification
 from core.storage.models import Organization
 from core.structure.plans import own_plan
 
@@ -51,10 +52,6 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 TABLE_PLACEHOLDER = "bang_to_chuc"
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 MAX_NAMED = 12  # organizations named in a sentence; the rest are counted
-# Issuing-body abbreviations in a document number (141-BC/HU): Huyện ủy, Đảng ủy, Chi bộ.
-NUMBER_SUFFIX = {OrgKind.UPPER_COMMITTEE: "HU", OrgKind.GRASSROOTS_COMMITTEE: "ĐU"}
-PLACE_PREFIXES = ("tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "đảng ủy xã", "đảng ủy phường",
-                  "đảng bộ xã", "đảng bộ phường", "đảng bộ thị trấn", "đảng bộ", "chi bộ")
 # Table columns (catalog key, width): 165 mm between A4 margins of 30 and 15 mm.
 TABLE_COLUMNS = (("report.col.number", 10), ("col.organization", 46), ("report.col.members", 16),
                  ("report.col.target", 14), ("report.col.admitted", 14), ("report.col.percent_plan", 18),
@@ -76,27 +73,17 @@ class ReportHeading:
     recipients: tuple[str, ...]
 
 
-def _place(name: str) -> str:
-    lowered = name.casefold()
-    for prefix in PLACE_PREFIXES:
-        if lowered.startswith(prefix + " "):
-            return name[len(prefix) + 1:].strip()
-    return name
-
-
 def default_heading(session: Session, subtree: Subtree, *, today: date) -> ReportHeading:
-    """Sensible defaults for the form: the organization and its parent in capitals, the place
-    named after the top of the tree, a number to complete, the usual signature and recipients."""
-    org = session.get(Organization, subtree.id)
-    parent = session.get(Organization, org.parent_id) if org.parent_id else None
-    suffix = NUMBER_SUFFIX.get(OrgKind(org.kind), "CB")
+    """Sensible defaults for the form: the Party document heading of the organization
+    (core.office.heading), a number to complete, the usual signature and recipients."""
+    party = party_heading(session, session.get(Organization, subtree.id))
     return ReportHeading(
-        number=f"   -BC/{suffix}",
-        place=_place(root_organization(session).name),
+        number=party.number("BC"),
+        place=party.place,
         signed_on=today,
-        upper_body=parent.name.upper() if parent else "",
-        issuing_body=org.name.upper(),
-        on_behalf=t("report.on_behalf"),
+        upper_body=party.upper_body,
+        issuing_body=party.issuing_body,
+        on_behalf=party.on_behalf,
         signer_title=t("report.signer_title"),
         signer_name="",
         recipients=tuple(t("report.recipients").split("\n")),
@@ -117,12 +104,21 @@ class ReportFigures:
     alert_counts: dict[str, int]
     next_target: int
     year_over: bool
+    half_year: bool = False  # the report of the first six months, figures as of 30/6
+
+
+def half_year_end(year: int) -> date:
+    """The as-of date of the 6-month report: 30/6 of the year."""
+    return date(year, 6, 30)
 
 
 def report_figures(
-    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
+    session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings, half_year: bool = False
 ) -> ReportFigures:
-    """The figures of the report for an organization of the caller's subtree."""
+    """The figures of the report for an organization of the caller's subtree; for the 6-month
+    report (`half_year`), as of 30/6 whatever `as_of` says."""
+    if half_year:
+        as_of = half_year_end(year)
     figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules)
     head = headline(figures)
     rows = figures[figures["parent_id"] == figures.iloc[0]["id"]]
@@ -141,7 +137,13 @@ def report_figures(
         alert_counts={kind: len(orgs) for kind, orgs in counts.items()},
         next_target=own_plan(session, subtree, year=year + 1).target,
         year_over=period.is_over,
+        half_year=half_year,
     )
+
+
+def period_words(f: ReportFigures) -> str:
+    """What the report covers, as its title says it: "năm 2023", "6 tháng đầu năm 2024"."""
+    return t("report.period_half" if f.half_year else "report.period_year", year=f.head.year)
 
 
 def _lower_first(text: str) -> str:
@@ -166,7 +168,10 @@ def _named(rows: pd.DataFrame) -> str:
 def results_text(f: ReportFigures, rules: RuleSettings) -> list[str]:
     """Section I: what was achieved, the share of members, who admitted, the mix."""
     h = f.head
-    when = t("report.in_year", year=h.year) if f.year_over else t("report.until", as_of=fmt_date(h.as_of))
+    if f.half_year:
+        when = t("report.in_half", year=h.year)
+    else:
+        when = t("report.in_year", year=h.year) if f.year_over else t("report.until", as_of=fmt_date(h.as_of))
     if h.target:
         first = t("report.admitted", when=when, org=h.name, admitted=fmt_number(h.admitted),
                   percent=fmt_percent(h.percent_plan), target=fmt_number(h.target))
@@ -225,7 +230,12 @@ def pipeline_text(f: ReportFigures) -> list[str]:
                     source=fmt_number(s.get("source", 0)), outstanding=fmt_number(s.get("outstanding", 0)),
                     class_done=fmt_number(s.get("class_done", 0)), dossier=fmt_number(s.get("dossier", 0)),
                     waiting=fmt_number(waiting))]
-    if f.next_target:
+    if f.half_year and f.head.target:
+        late = s.get("dossier", 0) + waiting
+        remaining = max(f.head.target - f.head.admitted, 0)
+        paragraphs.append(t("report.second_half", year=f.head.year, target=fmt_number(f.head.target),
+                            remaining=fmt_number(remaining), late=fmt_number(late), share=_share(late, remaining)))
+    elif f.next_target and not f.half_year:
         late = s.get("dossier", 0) + waiting
         paragraphs.append(t("report.next_year", year=f.head.year + 1, target=fmt_number(f.next_target),
                             late=fmt_number(late), share=_share(late, f.next_target)))
@@ -255,6 +265,7 @@ def report_values(f: ReportFigures, heading: ReportHeading, rules: RuleSettings)
         "so_van_ban": heading.number,
         "dia_danh_ngay": fmt_long_date(heading.signed_on, heading.place),
         "nam": str(f.head.year),
+        "ky_bao_cao": period_words(f),
         "ten_to_chuc": f.head.name,
         "so_lieu_den_ngay": fmt_date(f.head.as_of),
         "ket_qua": results_text(f, rules),
@@ -342,22 +353,33 @@ def _borders(table: Table) -> None:
     table._tbl.tblPr.append(borders)
 
 
-def _insert_table(document, paragraph: Paragraph, rows: list[list[str]]) -> Table:
-    """The organizations' table, bordered, in place of the marked paragraph."""
-    table = document.add_table(rows=1, cols=len(TABLE_COLUMNS))
+@dataclass(frozen=True)
+class TableSpec:
+    """A table put in place of the paragraph holding only {{placeholder}}: its columns
+    (catalog key of the header, width in mm; the second column left-aligned), its rows, and
+    whether the last row is a total (in bold)."""
+
+    columns: tuple[tuple[str, float], ...]
+    rows: list[list[str]]
+    total_row: bool = False
+
+
+def _insert_table(document, paragraph: Paragraph, spec: TableSpec) -> Table:
+    """A bordered table, in place of the marked paragraph."""
+    table = document.add_table(rows=1, cols=len(spec.columns))
     _borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for cell, (key, _width) in zip(table.rows[0].cells, TABLE_COLUMNS):
+    for cell, (key, _width) in zip(table.rows[0].cells, spec.columns):
         _cell_text(cell, t(key), bold=True)
     _row_property(table.rows[0], "tblHeader")
-    for i, values in enumerate(rows):
-        total = i == len(rows) - 1
+    for i, values in enumerate(spec.rows):
+        total = spec.total_row and i == len(spec.rows) - 1
         row = table.add_row()
         _row_property(row, "cantSplit")
         for col, (cell, text) in enumerate(zip(row.cells, values)):
             _cell_text(cell, text, bold=total, align=WD_ALIGN_PARAGRAPH.LEFT if col == 1 else WD_ALIGN_PARAGRAPH.CENTER)
-    for column, (_key, width) in zip(table.columns, TABLE_COLUMNS):
+    for column, (_key, width) in zip(table.columns, spec.columns):
         column.width = Mm(width)  # the grid, which LibreOffice reads
         for cell in column.cells:
             cell.width = Mm(width)  # each cell, which Word reads
@@ -366,14 +388,17 @@ def _insert_table(document, paragraph: Paragraph, rows: list[list[str]]) -> Tabl
     return table
 
 
-def render_report(template: bytes, values: dict[str, str | list[str]], rows: list[list[str]]) -> bytes:
-    """The template with its placeholders filled and the table in place (pure: no database)."""
+def render_document(template: bytes, values: dict[str, str | list[str]],
+                    tables: dict[str, TableSpec] | None = None) -> bytes:
+    """A template (the report's, a drafted form's, a list's) with its placeholders filled and
+    its tables in place (pure: no database)."""
+    tables = tables or {}
     document = Document(io.BytesIO(template))
     containers = [document] + [part for s in document.sections for part in (s.header, s.footer)]
     for paragraph in [p for c in containers for p in _paragraphs(c)]:
         name = PLACEHOLDER.fullmatch(paragraph.text.strip())
-        if name and name.group(1) == TABLE_PLACEHOLDER:
-            _insert_table(document, paragraph, rows)
+        if name and name.group(1) in tables:
+            _insert_table(document, paragraph, tables[name.group(1)])
         elif name and isinstance(values.get(name.group(1)), list):
             _expand(paragraph, values[name.group(1)])
         elif "{{" in paragraph.text:
@@ -383,12 +408,18 @@ def render_report(template: bytes, values: dict[str, str | list[str]], rows: lis
     return out.getvalue()
 
 
+def render_report(template: bytes, values: dict[str, str | list[str]], rows: list[list[str]]) -> bytes:
+    """The report's template with its placeholders filled and the organizations' table in place."""
+    return render_document(template, values, {TABLE_PLACEHOLDER: TableSpec(TABLE_COLUMNS, rows, total_row=True)})
+
+
 def report_docx(
     session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings,
-    heading: ReportHeading, template_path: Path = TEMPLATE_PATH,
+    heading: ReportHeading, template_path: Path = TEMPLATE_PATH, half_year: bool = False,
 ) -> bytes:
-    """The report of an organization of the caller's subtree, as a Word file."""
-    figures = report_figures(session, subtree, year=year, as_of=as_of, rules=rules)
+    """The report of an organization of the caller's subtree, as a Word file (the 6-month
+    report, as of 30/6, with `half_year`)."""
+    figures = report_figures(session, subtree, year=year, as_of=as_of, rules=rules, half_year=half_year)
     return render_report(template_path.read_bytes(), report_values(figures, heading, rules), table_rows(figures))
 
 
@@ -404,6 +435,6 @@ def refusal_docx(reason: str) -> bytes:
     return out.getvalue()
 
 
-def report_file_name(org_code: str, year: int) -> str:
-    """ "bao-cao-ptdv_KB_2023.docx"."""
-    return f"{t('report.file')}_{org_code}_{year}.docx"
+def report_file_name(org_code: str, year: int, *, half_year: bool = False) -> str:
+    """ "bao-cao-ptdv_KB_2023.docx"; the 6-month report "bao-cao-ptdv-6-thang_KB_2024.docx"."""
+    return f"{t('report.file_half' if half_year else 'report.file')}_{org_code}_{year}.docx"

@@ -13,6 +13,7 @@ paragraph holding only {{bang_to_chuc}} becomes the table of the organizations.
     so_van_ban            number and symbol, e.g. 141-BC/HU
     dia_danh_ngay         "Kim Bảng, ngày 19 tháng 01 năm 2024"
     nam, ten_to_chuc      the year and the organization reported on
+    ky_bao_cao            what is reported on: "năm 2023", or "6 tháng đầu năm 2024"
     so_lieu_den_ngay      the as-of date of the figures
     ket_qua, to_chuc_chua_dat, nguon   the generated text of sections I, II and III
     bang_to_chuc          the table (a paragraph of its own)
@@ -52,8 +53,9 @@ def _font(style_or_run, size: float) -> None:
         fonts.set(qn(attribute), FONT)
 
 
-def _line(container, text: str, *, size: float = 14, bold: bool = False, italic: bool = False,
+def line(container, text: str, *, size: float = 14, bold: bool = False, italic: bool = False,
           underline: bool = False, align=CENTER, before: float = 0, after: float = 0, indent: bool = False):
+    """A paragraph of one run in Times New Roman (the templates' building block)."""
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
@@ -105,8 +107,9 @@ def _page_numbers(section) -> None:
         run._r.append(element)
 
 
-def build_template() -> Document:
-    """The default template as a python-docx Document."""
+def new_document() -> Document:
+    """An empty Party document: A4, Hướng dẫn 36's margins, Times New Roman 14 pt, page numbers
+    from the second page."""
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -119,44 +122,59 @@ def build_template() -> Document:
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
     _page_numbers(section)
+    return document
 
+
+def heading_block(document) -> None:
+    """The heading, filled by core.office.heading's values: upper body, issuing body, star and
+    number top left; the Party's name underlined and the place and date in italics top right."""
     left, right = _two_columns(document, 70, 95)
-    _line(left, "{{cap_tren}}")
-    _line(left, "{{co_quan}}", bold=True)
-    _line(left, "*")
-    _line(left, "Số {{so_van_ban}}")
-    _line(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, underline=True)
-    _line(right, "")
-    _line(right, "{{dia_danh_ngay}}", italic=True, before=6)
+    line(left, "{{cap_tren}}")
+    line(left, "{{co_quan}}", bold=True)
+    line(left, "*")
+    line(left, "Số {{so_van_ban}}")
+    line(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, underline=True)
+    line(right, "")
+    line(right, "{{dia_danh_ngay}}", italic=True, before=6)
 
-    _line(document, "BÁO CÁO", size=16, bold=True, before=24)
-    _line(document, "kết quả công tác phát triển đảng viên năm {{nam}}", bold=True)
-    _line(document, "(số liệu đến ngày {{so_lieu_den_ngay}})", size=13, italic=True, after=6)
-    _line(document, "-----", after=12)
+
+def signature_block(document) -> None:
+    """Recipients bottom left, the signing authority, the signer's title and name bottom right."""
+    recipients, signature = _two_columns(document, 80, 85)
+    line(recipients, "Nơi nhận:", size=14, bold=True, italic=True, underline=True, align=LEFT, before=12)
+    line(recipients, "{{noi_nhan}}", size=12, align=LEFT)
+    line(signature, "{{thay_mat}}", bold=True, before=12)
+    line(signature, "{{chuc_vu}}", bold=True)
+    for _ in range(4):
+        line(signature, "")
+    line(signature, "{{nguoi_ky}}", bold=True)
+
+
+def build_template() -> Document:
+    """The default template as a python-docx Document."""
+    document = new_document()
+    heading_block(document)
+
+    line(document, "BÁO CÁO", size=16, bold=True, before=24)
+    line(document, "kết quả công tác phát triển đảng viên {{ky_bao_cao}}", bold=True)
+    line(document, "(số liệu đến ngày {{so_lieu_den_ngay}})", size=13, italic=True, after=6)
+    line(document, "-----", after=12)
 
     def body(text: str, *, bold: bool = False) -> None:
-        _line(document, text, size=13, bold=bold, align=JUSTIFY, before=6 if bold else 0, after=6, indent=True)
+        line(document, text, size=13, bold=bold, align=JUSTIFY, before=6 if bold else 0, after=6, indent=True)
 
     body("Thực hiện chỉ tiêu kế hoạch phát triển đảng viên năm {{nam}}, {{ten_to_chuc}} báo cáo kết quả "
-         "công tác phát triển đảng viên như sau:")
+         "công tác phát triển đảng viên {{ky_bao_cao}} như sau:")
     body("I. KẾT QUẢ THỰC HIỆN", bold=True)
     body("{{ket_qua}}")
     body("Kết quả của từng tổ chức đảng trực thuộc:")
-    _line(document, "{{bang_to_chuc}}")
+    line(document, "{{bang_to_chuc}}")
     body("II. TỔ CHỨC ĐẢNG CHƯA ĐẠT KẾ HOẠCH VÀ NHỮNG VẤN ĐỀ CẦN QUAN TÂM", bold=True)
     body("{{to_chuc_chua_dat}}")
     body("III. NGUỒN PHÁT TRIỂN ĐẢNG VIÊN", bold=True)
     body("{{nguon}}")
-    body("Trên đây là báo cáo kết quả công tác phát triển đảng viên năm {{nam}} của {{ten_to_chuc}}./.")
-
-    recipients, signature = _two_columns(document, 80, 85)
-    _line(recipients, "Nơi nhận:", size=14, bold=True, italic=True, underline=True, align=LEFT, before=12)
-    _line(recipients, "{{noi_nhan}}", size=12, align=LEFT)
-    _line(signature, "{{thay_mat}}", bold=True, before=12)
-    _line(signature, "{{chuc_vu}}", bold=True)
-    for _ in range(4):
-        _line(signature, "")
-    _line(signature, "{{nguoi_ky}}", bold=True)
+    body("Trên đây là báo cáo kết quả công tác phát triển đảng viên {{ky_bao_cao}} của {{ten_to_chuc}}./.")
+    signature_block(document)
     return document
 
 

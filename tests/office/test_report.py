@@ -9,20 +9,29 @@ from datetime import date
 import pytest
 from docx import Document
 from docx.shared import Pt
+from sqlmodel import select
 
 from core.access.scope import Actor, ScopeError, operator, org_by_code, resolve
 from core.config import RuleSettings
+from core.figures.progress import headline, org_figures
+from core.format import fmt_percent
+from core.office.forms_template import build_list_template
+from core.office.heading import committee_name, party_body_name, party_heading
+from core.office.heading import symbol as symbol_of
+from core.office.lists import LIST_TEMPLATE_PATH
 from core.office.report import (
     TEMPLATE_PATH,
     default_heading,
     render_report,
     report_docx,
     report_figures,
+    report_file_name,
     report_values,
 )
 from core.office.report_template import build_template
 from core.procedure.stages import Role
 from core.storage.db import session_scope
+from core.storage.models import Organization
 
 RULES = RuleSettings()
 
@@ -104,7 +113,9 @@ def test_defaults_of_the_form(demo_engine):
         commune = default_heading(s, resolve(s, operator(s), "KB-THANHSON"), today=date(2024, 1, 19))
     assert (district.issuing_body, district.upper_body, district.place) == ("HUYỆN ỦY KIM BẢNG", "", "Kim Bảng")
     assert district.number.endswith("-BC/HU") and commune.number.endswith("-BC/ĐU")
-    assert (commune.issuing_body, commune.upper_body) == ("ĐẢNG BỘ XÃ THANH SƠN", "HUYỆN ỦY KIM BẢNG")
+    # Hướng dẫn 36-HD/VPTW: the upper đảng bộ, then the issuing body as its cấp ủy.
+    assert (commune.issuing_body, commune.upper_body) == ("ĐẢNG ỦY XÃ THANH SƠN", "ĐẢNG BỘ HUYỆN KIM BẢNG")
+    assert commune.on_behalf == "T/M ĐẢNG ỦY"
     assert district.on_behalf == "T/M BAN THƯỜNG VỤ" and district.recipients
 
 
@@ -118,7 +129,7 @@ def test_a_secretary_reports_on_its_own_subtree_only(demo_engine):
     values = report_values(figures, heading, RULES)
     assert values["ket_qua"][0].startswith("Năm 2023, Đảng bộ HĐND & UBND huyện kết nạp được 5 đảng viên mới, "
                                           "đạt 100% kế hoạch năm (5/5)")
-    assert len(figures.rows) == 18 and heading.issuing_body == "ĐẢNG BỘ HĐND & UBND HUYỆN"
+    assert len(figures.rows) == 18 and heading.issuing_body == "ĐẢNG ỦY HĐND & UBND HUYỆN"
     # "Done n of m" counts the children with a target, and says how many it leaves out.
     assert ("5/5 tổ chức đảng trực thuộc được giao chỉ tiêu đã hoàn thành chỉ tiêu "
             "(không tính 13 tổ chức chưa giao chỉ tiêu).") in values["ket_qua"][1]
@@ -137,7 +148,8 @@ def test_the_committed_template_is_the_one_the_script_makes():
     committed = Document(str(TEMPLATE_PATH))
     made = build_template()
     assert all_text(committed) == all_text(made)
-    placeholders = {"cap_tren", "co_quan", "so_van_ban", "dia_danh_ngay", "nam", "ten_to_chuc", "so_lieu_den_ngay",
+    placeholders = {"cap_tren", "co_quan", "so_van_ban", "dia_danh_ngay", "nam", "ky_bao_cao", "ten_to_chuc",
+                    "so_lieu_den_ngay",
                     "ket_qua", "bang_to_chuc", "to_chuc_chua_dat", "nguon", "thay_mat", "chuc_vu", "nguoi_ky", "noi_nhan"}
     assert all("{{" + name + "}}" in all_text(committed) for name in placeholders)
 
@@ -193,3 +205,61 @@ def test_the_report_checks_the_callers_scope_once(demo_engine, monkeypatch):
         data = report_docx(s, subtree, year=2023, as_of=date(2023, 12, 31), rules=RULES, heading=heading)
     assert lookups == ["KB-HDND"]
     assert "Đảng bộ HĐND & UBND huyện kết nạp được 5 đảng viên mới" in all_text(Document(io.BytesIO(data)))
+
+
+def test_the_party_heading_of_a_chi_bo_a_dang_uy_xa_and_the_upper_committee(demo_engine):
+    """Hướng dẫn 36-HD/VPTW: the upper đảng bộ, the issuing body as its cấp ủy, the symbol, who signs."""
+    with session_scope(demo_engine) as s:
+        def heading(code: str):
+            return party_heading(s, org_by_code(s, code))
+
+        branch = next(o for o in s.exec(select(Organization).where(Organization.code.like("KB-THANHSON-%"),
+                                                                    Organization.kind == "cell")))
+        cell, commune, district = heading(branch.code), heading("KB-THANHSON"), heading("KB")
+    assert (cell.upper_body, cell.issuing_body, cell.number("NQ", "07"), cell.on_behalf) == (
+        "ĐẢNG BỘ XÃ THANH SƠN", branch.name.upper(), "07-NQ/CB", "T/M CHI BỘ")
+    assert (commune.upper_body, commune.issuing_body, commune.number("NQ"), commune.on_behalf) == (
+        "ĐẢNG BỘ HUYỆN KIM BẢNG", "ĐẢNG ỦY XÃ THANH SƠN", "   -NQ/ĐU", "T/M ĐẢNG ỦY")
+    assert (district.upper_body, district.issuing_body, district.number("QĐ", "150"), district.on_behalf) == (
+        "", "HUYỆN ỦY KIM BẢNG", "150-QĐ/HU", "T/M BAN THƯỜNG VỤ")  # the province is above the tree: typed in
+    assert {cell.place, commune.place, district.place} == {"Kim Bảng"}
+
+
+@pytest.mark.parametrize(("name", "kind", "committee", "body", "symbol"), [
+    ("Tỉnh ủy Ninh Bình", "upper_committee", "Tỉnh ủy Ninh Bình", "Đảng bộ tỉnh Ninh Bình", "TU"),
+    ("Đảng ủy xã Kim Bảng", "upper_committee", "Đảng ủy xã Kim Bảng", "Đảng bộ xã Kim Bảng", "ĐU"),
+    ("Đảng bộ HĐND & UBND huyện", "grassroots_committee", "Đảng ủy HĐND & UBND huyện", "Đảng bộ HĐND & UBND huyện",
+     "ĐU"),
+    ("Chi bộ thôn 1", "cell", "Chi bộ thôn 1", "Chi bộ thôn 1", "CB"),
+])
+def test_an_organization_is_named_as_its_committee_and_as_its_dang_bo(name, kind, committee, body, symbol):
+    assert (committee_name(name, kind), party_body_name(name), symbol_of(name, kind)) == (committee, body, symbol)
+
+
+def test_the_6_month_report_has_the_figures_of_the_overview_on_30_6(demo_engine):
+    with session_scope(demo_engine) as s:
+        subtree = resolve(s, operator(s), "KB")
+        overview = headline(org_figures(s, subtree, year=2024, as_of=date(2024, 6, 30), rules=RULES))
+        heading = default_heading(s, subtree, today=date(2024, 7, 5))
+        # Whatever as-of date the page had: the 6-month report stands on 30/6.
+        data = report_docx(s, subtree, year=2024, as_of=date(2024, 11, 20), rules=RULES, heading=heading,
+                           half_year=True)
+    document = Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[:3] == ["BÁO CÁO", "kết quả công tác phát triển đảng viên 6 tháng đầu năm 2024",
+                         "(số liệu đến ngày 30/06/2024)"]
+    first = next(p for p in texts if p.startswith("6 tháng đầu năm 2024, "))
+    assert first.startswith(f"6 tháng đầu năm 2024, Huyện ủy Kim Bảng kết nạp được {overview.admitted} đảng viên mới, "
+                            f"đạt {fmt_percent(overview.percent_plan)} kế hoạch năm "
+                            f"({overview.admitted}/{overview.target})")
+    assert (overview.admitted, overview.target) == (79, 150)
+    total = [c.text for c in document.tables[1].rows[-1].cells]
+    assert total[3:6] == ["150", "79", "52,7%"]
+    # What is left for the second half, not next year's target.
+    assert "6 tháng cuối năm cần kết nạp thêm 71 đảng viên" in all_text(document)
+    assert "Chỉ tiêu kết nạp năm 2025" not in all_text(document)
+    assert report_file_name("KB", 2024, half_year=True) == "bao-cao-ptdv-6-thang_KB_2024.docx"
+
+
+def test_the_committed_list_template_is_the_one_the_script_makes():
+    assert all_text(Document(str(LIST_TEMPLATE_PATH))) == all_text(build_list_template())

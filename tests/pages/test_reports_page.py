@@ -19,12 +19,13 @@ def labels(at) -> list[str]:
 
 EXPORTS = ["Tải bảng tiến độ (.xlsx)", "Tải danh sách cảnh báo (.xlsx)", "Tải danh sách quần chúng (.xlsx)",
            "Tải kế hoạch các năm (.xlsx)"]
+LISTS = ["Tải danh sách cảm tình Đảng (.docx)", "Tải danh sách cảm tình Đảng (.xlsx)"]
 
 
 def test_the_leader_downloads_the_report_of_kim_bang_2023(demo_app, downloads):
     at = open_page("lanhdao", "pages/reports.py", year="2023", asof="2023-12-31")
     assert "Kết quả năm 2023 của Huyện ủy Kim Bảng và các tổ chức trực thuộc" in texts(at)
-    assert labels(at) == ["Tải báo cáo (.docx)", *EXPORTS]
+    assert labels(at) == ["Tải báo cáo (.docx)", *LISTS, *EXPORTS]
     assert not at.file_uploader  # a leader does not write
     at.text_input(key="rep_number_KB").set_value("141-BC/HU")
     at.text_input(key="rep_signer_name").set_value("Nguyễn Văn Đoàn")
@@ -55,7 +56,7 @@ def test_the_reports_date_is_typed_as_it_is_or_the_report_is_not_offered(demo_ap
 
 def test_a_secretarys_exports_hold_only_its_subtree(demo_app, downloads):
     at = open_page("bithu.hdnd", "pages/reports.py", year="2023")
-    assert labels(at)[:5] == ["Tải báo cáo (.docx)", *EXPORTS]
+    assert labels(at)[:7] == ["Tải báo cáo (.docx)", *LISTS, *EXPORTS]
     with sqlite3.connect(demo_app) as conn:
         hdnd = {code for (code,) in conn.execute("SELECT code FROM organization WHERE code LIKE 'KB-HDND%'")}
     for label in EXPORTS:

@@ -23,6 +23,7 @@ from tests.apptest import app, download, open_page, shown, sign_in
 from ui.auth import ACTIVITY_KEY, ACTIVITY_WRITTEN_KEY
 
 REPORT = "Tải báo cáo (.docx)"
+LIST_DOCX, LIST_XLSX = "Tải danh sách cảm tình Đảng (.docx)", "Tải danh sách cảm tình Đảng (.xlsx)"
 WORKBOOKS = ["Tải bảng tiến độ (.xlsx)", "Tải danh sách cảnh báo (.xlsx)", "Tải danh sách quần chúng (.xlsx)",
              "Tải kế hoạch các năm (.xlsx)", "Tải mẫu"]
 NEXT_STEP = "Tệp này không chứa dữ liệu. Hãy tải lại trang, đăng nhập lại và tải tệp một lần nữa."
@@ -103,7 +104,7 @@ def test_every_file_of_an_open_page_is_refused_once_the_session_ended(demo_app, 
     end_session, reason = ENDINGS[ending]
     at = open_page("bithu.hdnd", "pages/reports.py", year="2023")
     offered = [b.proto.label for b in at.get("download_button")]
-    assert offered == [REPORT, *WORKBOOKS]
+    assert offered == [REPORT, LIST_DOCX, LIST_XLSX, *WORKBOOKS]
     end_session(demo_app, "bithu.hdnd")
     names = _candidate_names(demo_app)
     # Still the account's to have after a move: the empty import template, which holds no data.
@@ -111,15 +112,16 @@ def test_every_file_of_an_open_page_is_refused_once_the_session_ended(demo_app, 
     if scoped:
         template = _cells(download(at, downloads, "Tải mẫu")[1])
         assert template[0] == "Mã tổ chức" and not names & set(template)
-    for label in WORKBOOKS[:-1] if scoped else WORKBOOKS:
+    for label in [LIST_XLSX, *(WORKBOOKS[:-1] if scoped else WORKBOOKS)]:
         file_name, data = download(at, downloads, label)
         cells = _cells(data)
         assert file_name.endswith(".xlsx")
         assert cells[0] == "Lý do" and reason in cells[1] and cells[2:] == [NEXT_STEP], label
         assert not names & set(cells) and load_workbook(io.BytesIO(data)).sheetnames == ["Không tải được"]
-    _name, data = download(at, downloads, REPORT)
-    paragraphs = [p.text for p in Document(io.BytesIO(data)).paragraphs]
-    assert paragraphs[0] == "Không tải được tệp" and reason in paragraphs[1] and paragraphs[2:] == [NEXT_STEP]
+    for label in (REPORT, LIST_DOCX):
+        _name, data = download(at, downloads, label)
+        paragraphs = [p.text for p in Document(io.BytesIO(data)).paragraphs]
+        assert paragraphs[0] == "Không tải được tệp" and reason in paragraphs[1] and paragraphs[2:] == [NEXT_STEP], label
 
 
 @pytest.mark.parametrize(("page", "label"), [("pages/branch.py", "Tải danh sách quần chúng (.xlsx)"),

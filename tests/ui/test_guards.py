@@ -40,4 +40,6 @@ def test_every_download_is_built_through_the_session_check():
                 downloads.append(path.name)
                 assert isinstance(data, ast.Call) and ast.unparse(data.func) == "_deferred", (
                     f"{path.name}:{node.lineno}: data={ast.unparse(data) if data else None}")
-    assert len(downloads) == 4  # the exports, the Word report, the import templates, the move-out certificate
+    # the exports, the Word report, the import templates, the cảm tình list (Word, Excel), the drafts,
+    # the move-out certificate
+    assert len(downloads) == 7
