@@ -17,7 +17,7 @@ from core.format import fmt_days_left
 from core.i18n import t
 from core.procedure.candidates import next_stages
 from core.procedure.clocks import STATE_RANK, candidate_clocks
-from core.procedure.pipeline import facts_of
+from core.procedure.pipeline import facts_of, routes_for
 from core.procedure.rules import Finding, open_findings
 from core.procedure.stages import CELL_KINDS
 from core.storage.models import Candidate, Organization
@@ -75,11 +75,12 @@ def work_cards(session: Session, subtree: Subtree, *, today: date, rules: RuleSe
         .order_by(Organization.path, Candidate.full_name)
     ).all()
     cards = []
+    routes = routes_for(session, {org.id: org for _candidate, org in rows}.values())
     for candidate, org in rows:
-        facts = facts_of(candidate, org)
+        facts = facts_of(candidate, org, route=routes[org.id])
         clocks = candidate_clocks(facts, today, rules)
         nearest = clocks[0] if clocks else None
-        following = next_stages(candidate, org)
+        following = next_stages(candidate, routes[org.id])
         deadline = None
         if nearest is not None:
             deadline = fmt_days_left(nearest.days_left, working=nearest.working_days)
