@@ -914,6 +914,9 @@ VI: dict[str, str] = {
     "recog.unrecorded_note": "«{stage}»: chưa ghi (quyết định công nhận ghi trước khi tách bước; hiệu lực từ {date}).",
     "col.admitted_date": "Ngày kết nạp",
     "col.official_date": "Chính thức từ ngày",
+    "xlsx.col.sub_committee_appraisal_date": "Ngày đảng ủy bộ phận thẩm định (7-KNĐ)",
+    "xlsx.col.recognition_branch_date": "Ngày nghị quyết chi bộ đề nghị công nhận chính thức (13-KNĐ)",
+    "xlsx.col.recognition_committee_date": "Ngày nghị quyết đảng ủy cơ sở đề nghị công nhận (15-KNĐ)",
     "org.authorized": "Đảng ủy cơ sở được ủy quyền quyết định kết nạp (bỏ qua nghị quyết 8-KNĐ, 15-KNĐ)",
     "org.authorized_only_grassroots": "Chỉ đảng bộ cơ sở mới được ủy quyền quyết định kết nạp (Hướng dẫn 06-HD/TW, điểm 3.7a).",
 }

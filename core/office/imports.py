@@ -47,6 +47,7 @@ from core.procedure.rules import (
     check_exit,
     check_stage,
     exceptions,
+    recorded_official_findings,
 )
 from core.procedure.stages import STAGES, Exit, Role, Route, Stage, stage_date_column
 from core.procedure.workdays import add_months
@@ -235,7 +236,10 @@ def _check_candidate(
         when = values.get(column)
         if when is None:
             continue
-        findings = check_stage(facts, stage, when, today=today, rules=rules)
+        if stage is Stage.OFFICIAL:  # the day it took effect: its resolutions may not be in the file
+            findings = recorded_official_findings(facts, when, today=today, rules=rules)
+        else:
+            findings = check_stage(facts, stage, when, today=today, rules=rules)
         refused, to_acknowledge = blocking(findings), exceptions(findings)
         problems += [(headers[column], f.message) for f in refused]
         if to_acknowledge and not values.get("exceptions_acknowledged"):

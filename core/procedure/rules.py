@@ -365,6 +365,28 @@ def check_stage(
     return findings
 
 
+def recorded_official_findings(facts: CandidateFacts, official: date, *, today: date,
+                               rules: RuleSettings) -> list[Finding]:
+    """May an official status be taken over as a file records it (an import): its date is the
+    day it took effect, so it is checked against the admission (the probation over, the
+    new-member class taken), not against the recognition resolutions, which such a file may
+    not hold (they are then listed as not recorded, core.procedure.recognition)."""
+    findings = _date_findings(official, today)
+    if facts.exit:
+        return [*findings, Finding("exited", True, t("rule.exited", exit=label("exit", facts.exit)))]
+    admitted = facts.stage_dates.get(Stage.ADMITTED)
+    if admitted is None:
+        return [*findings, Finding("missing_previous", True, t("rule.missing_previous",
+                                                                previous=label("stage", Stage.ADMITTED)))]
+    probation_end = add_months(admitted, rules.probation_months)
+    if official < probation_end:
+        findings.append(Finding("probation_not_over", True,
+                                t("rule.probation_not_over", date=fmt_date(probation_end), months=rules.probation_months)))
+    if facts.new_member_class_date is None:
+        findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
+    return findings
+
+
 def ceremony_due(facts: CandidateFacts, rules: RuleSettings) -> date | None:
     """The last day of the ceremony: 30 working days (a setting) after the decision was
     received (the decision's date when its receipt was not recorded); None before a decision."""
