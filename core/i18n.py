@@ -880,7 +880,7 @@ VI: dict[str, str] = {
     "clock.recognition_referred": "Ba lần biểu quyết công nhận không đạt 2/3: báo cáo cấp ủy cấp trên",
     "clock.removal_due": "Đề nghị xóa tên khỏi danh sách đảng viên dự bị",
     "candidate.votes_against": "Số phiếu không tán thành (nghị quyết công nhận chính thức)",
-    "candidate.received_date": "Ngày chi bộ nhận quyết định kết nạp (chỉ với bước quyết định kết nạp)",
+    "candidate.received_date": "Chi bộ nhận quyết định kết nạp vào ngày (chỉ với bước quyết định kết nạp)",
     "candidate.recognition_votes_help": "Nghị quyết công nhận chính thức (13-KNĐ) cần ít nhất 2/3 số đảng viên chính thức của chi bộ như khi xét kết nạp; nghị quyết 15-KNĐ ít nhất 2/3 tổng số cấp ủy viên. Không đạt 2/3 tán thành: ghi cả số phiếu không tán thành (từ 2/3 không tán thành thì xóa tên; ba lần không đạt 2/3 thì báo cáo cấp ủy cấp trên).",
     "candidate.tab_record": "Gia hạn, đồng ý",
     "candidate.record_kind": "Loại văn bản",
