@@ -42,6 +42,11 @@ class RuleSettings:
     ceremony_working_days: int = 30
     probation_months: int = 12
     recognition_review_working_days: int = 30
+    # issue 16: recognition. The competent committee's decision after the last recognition
+    # resolution; the failed recognition votes (neither 2/3 for nor against) that send the case
+    # up to the committee above (Điều lệ Điều 5; Quy định 294-QĐ/TW).
+    recognition_decision_working_days: int = 30
+    recognition_failed_votes_referred: int = 3
     due_soon_days: int = 30
     stuck_days: int = 180
     near_max_age_months: int = 6

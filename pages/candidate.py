@@ -29,8 +29,10 @@ from core.procedure.candidates import (
 from core.procedure.pipeline import (
     edit_candidate,
     record_exit,
+    route_for,
     void_event,
 )
+from core.procedure.recognition import unrecorded_notes
 from core.procedure.stages import Exit, Role
 from core.procedure.votes import unproven_notes
 from core.storage.db import session_scope
@@ -46,6 +48,7 @@ try:
         candidate, org = candidate_detail(session, actor, asked_id)
         history = candidate_history(session, actor, candidate.id)
         trail = candidate_audit(session, actor, candidate.id)
+        route = route_for(session, org)
 except (ScopeError, NotFoundError) as exc:
     text.error(str(exc))
     st.stop()
@@ -60,7 +63,7 @@ text.caption(t("candidate.where", org=org.name, stage=stage_now, since=fmt_date(
 st.page_link("pages/branch.py", label=t("candidate.back"), query_params={"org": org.code})
 st.subheader(t("candidate.history"))
 widgets.table(history_table(history), key="history")
-for note in unproven_notes(history):
+for note in unproven_notes(history) + unrecorded_notes(candidate, route):
     text.caption(note)
 
 

@@ -23,12 +23,14 @@ from core.figures.tables import (
     organizations_table,
     plans_texts,
     unproven_table,
+    unrecorded_table,
     user_state,
     users_table,
 )
 from core.format import fmt_date, fmt_number, parse_date
 from core.i18n import label, t
 from core.procedure.days_off import add_day_override, day_overrides, remove_day_override
+from core.procedure.recognition import unrecorded_recognitions
 from core.procedure.stages import OrgKind, Role, Sector
 from core.procedure.votes import unproven_resolutions
 from core.storage.db import session_scope
@@ -142,8 +144,10 @@ def organizations_tab(actor: Actor) -> None:
                             placeholder=t("form.choose"), key="org_kind")
         sector = st.selectbox(t("col.sector"), [s.value for s in Sector], format_func=lambda s: label("sector", s),
                               placeholder=t("form.choose"), key="org_sector")
+        authorized = st.checkbox(t("org.authorized"), key="org_authorized")
         if st.form_submit_button(t("org.add")):
-            forms.save(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind, sector=sector),
+            forms.save(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind,
+                                                  sector=sector, authorized=authorized),
                  t("org.saved"), prefix="org_")
     with rename, st.form("rename_org"):
         chosen = st.selectbox(t("col.organization"), list(names), format_func=names.get,
@@ -264,6 +268,11 @@ def audit_tab(actor: Actor) -> None:
     with session_scope(web.engine()) as session:
         entries = audit_log(session, actor, username=who or None, entity=entity or None, since=since)
         unproven = unproven_resolutions(session, resolve(session, actor, None))
+        unrecorded = unrecorded_recognitions(session, resolve(session, actor, None))
+    if not unrecorded.empty:  # official decisions recorded before recognition was three steps (migration 0006)
+        with st.expander(t("recog.unrecorded_title", count=fmt_number(len(unrecorded)))):
+            text.caption(t("recog.unrecorded_caption"))
+            widgets.table(unrecorded_table(unrecorded))
     if not unproven.empty:  # what the 2/3 of members rule flags in resolutions recorded before it (migration 0005)
         with st.expander(t("vote.unproven_title", count=fmt_number(len(unproven)))):
             text.caption(t("vote.unproven_caption"))

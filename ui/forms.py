@@ -52,15 +52,16 @@ def reload_after(exc: Exception, *, typed: dict[str, str] | None = None, current
     st.rerun()
 
 
-def save(action, success: str, *, prefix: str | tuple[str, ...], typed: dict[str, str] | None = None,
+def save(action, success, *, prefix: str | tuple[str, ...], typed: dict[str, str] | None = None,
           current=None, only_differences: bool = False) -> None:
     """Run a write (`action(session)`) in its own transaction, then empty the form (its keys
-    start with `prefix`) and confirm (`done`); or say why not (`show_refusal`). A record changed
+    start with `prefix`) and confirm (`done`: `success`, or `success(result)` when it is a
+    function of what the write returned); or say why not (`show_refusal`). A record changed
     meanwhile by someone else also empties the form and shows what was typed (`typed`) beside
     the record now (`current(session)` reads it), so the next click cannot send stale values."""
     try:
         with session_scope(web.engine()) as session:
-            action(session)
+            result = action(session)
     except StaleEditError as exc:
         with session_scope(web.engine()) as session:
             now = current(session) if current else None
@@ -68,7 +69,7 @@ def save(action, success: str, *, prefix: str | tuple[str, ...], typed: dict[str
     except REFUSALS as exc:
         show_refusal(exc)
     else:
-        done(success, prefix=prefix)
+        done(success(result) if callable(success) else success, prefix=prefix)
 
 
 def show_done() -> None:

@@ -83,7 +83,10 @@ def _step(code: object) -> str:
     code = str(code or "")
     if code in Exit._value2member_map_:
         return label("exit", code)
-    return label("stage", code) if has(f"stage.{code}") else code
+    for group in ("stage", "record"):
+        if has(f"{group}.{code}"):
+            return label(group, code)
+    return code
 
 
 def _date(value: object) -> str:

@@ -21,14 +21,16 @@ from sqlmodel import Session, func, select
 from core.access.audit import record_audit
 from core.access.users import create_user
 from core.i18n import t
-from core.procedure.pipeline import EventRow, derive_state
+from core.procedure.pipeline import EventRow, derive_state, route_for
 from core.procedure.stages import (
+    RECOGNITION_STAGES,
     Education,
     Exit,
     Occupation,
     OrgKind,
     Qualification,
     Role,
+    Route,
     Sector,
     Stage,
     required_stages,
@@ -187,6 +189,9 @@ class DemoBuilder:
         # The votes' denominators from a stream of their own: the main stream draws what it always
         # drew, so the district (and the seeds' figures) stays the same.
         self.vote_rng = random.Random(SEED + 2)
+        # Recognition's three steps, and the late ones, from a third stream, for the same reason.
+        self.recognition_rng = random.Random(SEED + 3)
+        self.routes: dict[int, Route] = {}
         self.village_names = self._village_names()
         self.candidates = 0
         self.events = 0
@@ -423,10 +428,11 @@ class DemoBuilder:
                  stage_date: date | None = None) -> dict[Stage, date]:
         """Stage dates, in order, ending at a decision date (admitted) or at a given stage."""
         rng = self.rng
-        order = required_stages(grassroots_cell=org.kind == OrgKind.GRASSROOTS_CELL)
+        order = required_stages(self._route(org))
         gaps = {  # days spent before entering each stage
             Stage.OUTSTANDING: (60, 300), Stage.CLASS_DONE: (30, 150), Stage.DOSSIER: (20, 120),
-            Stage.BRANCH_RESOLUTION: (10, 45), Stage.COMMITTEE_RESOLUTION: (7, 25), Stage.DECISION: (10, 35),
+            Stage.BRANCH_RESOLUTION: (10, 45), Stage.SUB_COMMITTEE_APPRAISAL: (5, 15), Stage.COMMITTEE_RESOLUTION: (7, 25),
+            Stage.DECISION: (10, 35),
         }
         last = Stage.DECISION if decision else stage
         end = decision or stage_date
@@ -441,11 +447,49 @@ class DemoBuilder:
                 probation_end = add_months(ceremony, 12)
                 recognised = probation_end + timedelta(days=rng.randint(10, 40))
                 if recognised <= DEMO_TODAY and rng.random() < 0.93:
-                    dates[Stage.OFFICIAL] = recognised
+                    self._recognise(org, dates, recognised)
+        return dates
+
+    def _route(self, org: Organization) -> Route:
+        if org.id not in self.routes:
+            self.routes[org.id] = route_for(self.session, org)
+        return self.routes[org.id]
+
+    def _recognise(self, org: Organization, dates: dict[Stage, date], decided: date) -> None:
+        """The recognition's steps between the end of the probation and the official decision
+        of `decided`: the chi bộ's resolution, then the committee's where the route has one."""
+        rng = self.recognition_rng
+        probation_end = add_months(dates[Stage.ADMITTED], 12)
+        span = max((decided - probation_end).days, 2)
+        dates[Stage.RECOGNITION_BRANCH] = probation_end + timedelta(days=rng.randint(1, span // 2))
+        if self._route(org).committee:
+            room = max((decided - dates[Stage.RECOGNITION_BRANCH]).days, 0)
+            dates[Stage.RECOGNITION_COMMITTEE] = dates[Stage.RECOGNITION_BRANCH] + timedelta(days=rng.randint(0, room))
+        dates[Stage.OFFICIAL] = decided
+
+    def _recognise_late(self, org: Organization, dates: dict[Stage, date]) -> bool:
+        """A probationary member whose recognition was left behind: decided months after the
+        probation ended (its effect still from that end); False when that is still to come."""
+        admitted = dates.get(Stage.ADMITTED)
+        if admitted is None or Stage.OFFICIAL in dates:
+            return False
+        probation_end = add_months(admitted, 12)
+        decided = probation_end + timedelta(days=self.recognition_rng.randint(60, 420))
+        if decided > DEMO_TODAY:
+            return False
+        self._recognise(org, dates, decided)
+        return True
+
+    @staticmethod
+    def _unrecognised(dates: dict[Stage, date]) -> dict[Stage, date]:
+        """The stage dates without the recognition: a probationary member still waiting."""
+        for stage in (*RECOGNITION_STAGES, Stage.OFFICIAL):
+            dates.pop(stage, None)
         return dates
 
     def _add(self, org: Organization, dates: dict[Stage, date], *, person: dict | None = None,
-             exit_: tuple[Exit, date, str] | None = None, overrides: dict | None = None) -> None:
+             exit_: tuple[Exit, date, str] | None = None, overrides: dict | None = None,
+             recognise_late: bool = True) -> None:
         vote = dates.get(Stage.BRANCH_RESOLUTION) or max(dates.values()) + timedelta(days=120)
         person = person or self._person(org, vote)
         fields = {**person, **self._sponsors(person, vote), **(overrides or {})}
@@ -454,6 +498,7 @@ class DemoBuilder:
             class_date = add_months(admitted, self.rng.randint(1, 5))
             if class_date <= DEMO_TODAY:
                 fields["new_member_class_date"] = class_date
+        late = recognise_late and exit_ is None and self._recognise_late(org, dates)
         if Stage.OFFICIAL in dates and not fields.get("new_member_class_date"):
             fields["new_member_class_date"] = add_months(admitted, 2)
         candidate = Candidate(organization_id=org.id, org_path=org.path,
@@ -461,17 +506,24 @@ class DemoBuilder:
         self.session.add(candidate)
         self.session.flush()
         events = []
+        recognition = {*RECOGNITION_STAGES, *([Stage.OFFICIAL] if late else [])}  # drawn from their own stream
         for stage, when in sorted(dates.items(), key=lambda kv: (kv[1], list(Stage).index(kv[0]))):
-            votes = self._votes(stage)  # before the document number: the order the random draws were always made in
+            if stage in recognition:
+                votes, number = self._recognition_votes(stage), self._recognition_number(stage)
+            else:
+                votes = self._votes(stage)  # before the document number: the order the random draws were always made in
+                number = self._doc_number(stage)
+            effective = add_months(dates[Stage.ADMITTED], 12) if stage is Stage.OFFICIAL else None
             events.append(StageEvent(candidate_id=candidate.id, stage=stage.value, event_date=when,
-                                     document_number=self._doc_number(stage), recorded_by=RECORDED_BY, **votes))
+                                     document_number=number, effective_date=effective, recorded_by=RECORDED_BY,
+                                     **votes))
         if exit_:
             kind, when, reason = exit_
             events.append(StageEvent(candidate_id=candidate.id, stage=kind.value, event_date=when, note=reason,
                                      recorded_by=RECORDED_BY))
         self.session.add_all(events)
         self.session.flush()
-        state = derive_state(EventRow(e.id, e.stage, e.event_date) for e in events)
+        state = derive_state(EventRow.of(e) for e in events)
         for column, value in state.items():
             setattr(candidate, column, value)
         self.candidates += 1
@@ -483,6 +535,26 @@ class DemoBuilder:
             Stage.CLASS_DONE: f"{n:03d}/CN-NTVĐ", Stage.BRANCH_RESOLUTION: f"{n:02d}-NQ/CB",
             Stage.COMMITTEE_RESOLUTION: f"{n:02d}-NQ/ĐU", Stage.DECISION: f"{n:03d}-QĐ/HU",
         }.get(stage, "")
+
+    def _recognition_number(self, stage: Stage) -> str:
+        n = self.recognition_rng.randint(1, 250)
+        return {Stage.RECOGNITION_BRANCH: f"{n:02d}-NQ/CB", Stage.RECOGNITION_COMMITTEE: f"{n:02d}-NQ/ĐU",
+                Stage.OFFICIAL: f"{n:03d}-QĐ/ĐU"}[stage]
+
+    def _recognition_votes(self, stage: Stage) -> dict[str, int]:
+        """A recognition resolution's figures: two thirds of the official members (of the
+        committee's members) in favour, as at admission."""
+        if stage not in RECOGNITION_STAGES:
+            return {}
+        rng = self.recognition_rng
+        members = rng.randint(9, 40) if stage is Stage.RECOGNITION_BRANCH else rng.randint(7, 15)
+        excused = rng.randint(0, 2) if stage is Stage.RECOGNITION_BRANCH else 0
+        eligible = members - excused
+        needed = -(-2 * eligible // 3)
+        present = max(needed, eligible - rng.randint(0, eligible // 5))
+        votes_for = rng.randint(needed, present)
+        return {"votes_for": votes_for, "votes_total": present, "members_total": members, "members_excused": excused,
+                "votes_against": present - votes_for}
 
     def _votes(self, stage: Stage) -> dict[str, int]:
         """A resolution's figures as its minutes would have them: those present and in favour,
@@ -539,14 +611,12 @@ class DemoBuilder:
         for unit in rng.sample(villages, 2):
             dates = self._history(unit.org, decision=DEMO_TODAY - timedelta(days=rng.randint(60, 80)))
             dates.pop(Stage.ADMITTED, None)
-            dates.pop(Stage.OFFICIAL, None)
-            self._add(unit.org, dates)
+            self._add(unit.org, self._unrecognised(dates))
         # Probation over in 2025, recognition still pending: the review is overdue.
         for unit in rng.sample(villages, 3):
             decision = date(2025, rng.randint(3, 8), rng.randint(1, 28))
             dates = self._history(unit.org, decision=decision)
-            dates.pop(Stage.OFFICIAL, None)
-            self._add(unit.org, dates)
+            self._add(unit.org, self._unrecognised(dates), recognise_late=False)
         # Awareness certificates about to pass 60 months before the vote.
         for unit in rng.sample(villages, 2):
             dates = self._history(unit.org, stage=Stage.CLASS_DONE,
@@ -565,8 +635,7 @@ class DemoBuilder:
         self._add(unit.org, dates, person=person)
         # A probationary member removed, and one who moved away.
         for unit, exit_ in ((villages[1], Exit.REMOVED), (villages[2], Exit.TRANSFERRED)):
-            dates = self._history(unit.org, decision=date(2025, 1, rng.randint(5, 25)))
-            dates.pop(Stage.OFFICIAL, None)
+            dates = self._unrecognised(self._history(unit.org, decision=date(2025, 1, rng.randint(5, 25))))
             reason = "Vi phạm tư cách đảng viên trong thời gian dự bị" if exit_ is Exit.REMOVED else "Chuyển sinh hoạt đảng đi tỉnh Ninh Bình"
             self._add(unit.org, dates, exit_=(exit_, add_months(dates[Stage.ADMITTED], 9), reason))
 

@@ -31,7 +31,7 @@ from core.format import fmt_date, fmt_days_left, fmt_number
 from core.i18n import label, t
 from core.procedure.clocks import STATE_RANK, candidate_clocks
 from core.procedure.days_off import calendar_installed
-from core.procedure.pipeline import facts_of
+from core.procedure.pipeline import facts_of, routes_for
 from core.procedure.stages import CELL_KINDS
 from core.storage.models import Candidate, Organization, YearPlan
 from core.storage.sqlfuncs import path_prefix
@@ -196,9 +196,10 @@ def _pipeline_clocks(session: Session, root: Subtree, today: date, rules: RuleSe
             Candidate.source_date <= today,
         )
     ).all()
+    routes = routes_for(session, {org.id: org for _candidate, org in rows}.values())
     with calendar_installed(session):  # this database's working days, counted before anything is yielded
         found = [(candidate, org, clock) for candidate, org in rows
-                 for clock in candidate_clocks(facts_of(candidate, org, as_of=today), today, rules)]
+                 for clock in candidate_clocks(facts_of(candidate, org, as_of=today, route=routes[org.id]), today, rules)]
     yield from found
 
 

@@ -8,13 +8,23 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func, literal_column, or_, union_all
+from sqlalchemy import (
+    Date,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    union_all,
+)
 from sqlmodel import Session, select
 
 from core.access.scope import Subtree
 from core.config import RuleSettings
 from core.figures.progress import Period, candidate_scope
-from core.procedure.stages import STAGES, Stage, stage_date_column
+from core.procedure.stages import RECOGNITION_STAGES, STAGES, Stage, stage_date_column
 from core.storage.models import Candidate, Organization
 from core.storage.sqlfuncs import days_between
 from core.structure.tree import in_subtree
@@ -54,8 +64,13 @@ def _standing(session: Session, scope, end: date) -> dict[str, int]:
 
 
 def _next_date(stage: Stage):
-    """SQL: the date the candidate entered the stage after `stage` (a skipped one passed over)."""
-    later = [_date(s) for s in STAGES[STAGES.index(stage) + 1 :]]
+    """SQL: the date the candidate entered the stage after `stage` (a skipped one passed over).
+    The official date is the day the status took effect, the end of the probation, before the
+    recognition resolutions: from those it is no next date (NULL: not counted as moved on)."""
+    later = [_date(s) for s in STAGES[STAGES.index(stage) + 1 :]
+             if not (s is Stage.OFFICIAL and stage in RECOGNITION_STAGES)]
+    if not later:
+        return cast(null(), Date)
     return func.coalesce(*later) if len(later) > 1 else later[0]
 
 

@@ -11,10 +11,17 @@ from core.access.audit_text import CANDIDATE_FIELDS, value_text
 from core.figures.breakdowns import Mix
 from core.figures.style import status_text
 from core.figures.todo import WorkCard
-from core.format import fmt_date, fmt_datetime, fmt_days_left, fmt_number, fmt_percent
+from core.format import (
+    fmt_date,
+    fmt_datetime,
+    fmt_days_left,
+    fmt_number,
+    fmt_percent,
+    is_missing,
+)
 from core.i18n import has, label, t
 from core.procedure.candidates import latest_in_force
-from core.procedure.stages import STAGE_ORDER, STAGES, Qualification
+from core.procedure.stages import STAGES, Qualification
 from core.procedure.votes import vote_text
 
 SHOWN_QUALIFICATIONS = (Qualification.UNIVERSITY, Qualification.COLLEGE, Qualification.INTERMEDIATE)
@@ -148,20 +155,35 @@ def history_table(events: pd.DataFrame) -> pd.DataFrame:
     if events.empty:
         return pd.DataFrame(columns=[t("col.event_date"), t("col.stage"), t("col.document"), t("col.votes"), t("col.note"),
                                      t("col.recorded")])
-    stage_or_exit = [label("stage", s) if s in STAGE_ORDER else label("exit", s) for s in events["stage"]]
-    members = events["members_total"] if "members_total" in events else [None] * len(events)
-    excused = events["members_excused"] if "members_excused" in events else [None] * len(events)
+    def column(name: str) -> list:
+        return events[name].tolist() if name in events else [None] * len(events)
+
+    stage_or_exit = [_dated_step(s, received, effective) for s, received, effective
+                     in zip(events["stage"], column("received_date"), column("effective_date"))]
+    members, excused, against = column("members_total"), column("members_excused"), column("votes_against")
     return pd.DataFrame(
         {
             t("col.event_date"): [fmt_date(d) for d in events["event_date"]],
             t("col.stage"): [t("history.voided", stage=s) if v else s for s, v in zip(stage_or_exit, events["voids"])],
             t("col.document"): events["document_number"].tolist(),
-            t("col.votes"): [vote_text(votes_for=f, present=p, members_total=m, members_excused=x)
-                             for f, p, m, x in zip(events["votes_for"], events["votes_total"], members, excused)],
+            t("col.votes"): [_with_against(vote_text(votes_for=f, present=p, members_total=m, members_excused=x), a)
+                             for f, p, m, x, a in zip(events["votes_for"], events["votes_total"], members, excused,
+                                                      against)],
             t("col.note"): events["note"].tolist(),
             t("col.recorded"): [f"{u} – {fmt_datetime(at)}" for u, at in zip(events["recorded_by"], events["recorded_at"])],
         }
     )
+
+
+def unrecorded_table(recognitions: pd.DataFrame) -> pd.DataFrame:
+    """core.procedure.recognition.unrecorded_recognitions as the admin reads it: who, where,
+    admitted when, official from when (the end of the probation)."""
+    return pd.DataFrame({
+        t("col.full_name"): recognitions["full_name"].tolist(),
+        t("col.organization"): recognitions["organization"].tolist(),
+        t("col.admitted_date"): [fmt_date(d) for d in recognitions["admitted_date"]],
+        t("col.official_date"): [fmt_date(d) for d in recognitions["official_date"]],
+    })
 
 
 def unproven_table(resolutions: pd.DataFrame) -> pd.DataFrame:
@@ -286,8 +308,28 @@ def beside_record_table(typed: dict[str, str], current: dict[str, str], *, only_
     return pd.DataFrame(rows, columns=[t("stale.field"), t("stale.typed"), t("stale.current")])
 
 
-def _step_name(code: str) -> str:
-    return label("stage", code) if has(f"stage.{code}") else label("exit", code)
+def step_name(code: str) -> str:
+    """A history event's name: a stage, a record that is not a stage (core.procedure.stages.Record), or an exit."""
+    for group in ("stage", "record"):
+        if has(f"{group}.{code}"):
+            return label(group, code)
+    return label("exit", code)
+
+
+def _dated_step(code: str, received, effective) -> str:
+    """The step's name, with the day the decision was received or the official status took effect."""
+    name = step_name(code)
+    if not is_missing(effective):
+        return t("history.effective", stage=name, date=fmt_date(effective))
+    if not is_missing(received):
+        return t("history.received", stage=name, date=fmt_date(received))
+    return name
+
+
+def _with_against(votes: str, against) -> str:
+    if is_missing(against) or not votes:
+        return votes
+    return t("history.votes_against", votes=votes, against=fmt_number(int(against)))
 
 
 def step_texts(record, history: pd.DataFrame) -> dict[str, str]:
@@ -314,7 +356,7 @@ def void_texts(_record, history: pd.DataFrame) -> dict[str, str]:
 def void_target(history: pd.DataFrame) -> str | None:
     """"Chi bộ đề nghị kết nạp, 19/01/2024": the step a void would undo, or None."""
     latest = latest_in_force(history)
-    return None if latest is None else f"{_step_name(latest['stage'])}, {fmt_date(latest['event_date'])}"
+    return None if latest is None else f"{step_name(latest['stage'])}, {fmt_date(latest['event_date'])}"
 
 
 def plans_texts(grid: pd.DataFrame) -> dict[str, str]:

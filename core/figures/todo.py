@@ -18,7 +18,7 @@ from core.i18n import t
 from core.procedure.candidates import next_stages
 from core.procedure.clocks import STATE_RANK, candidate_clocks
 from core.procedure.days_off import calendar_installed
-from core.procedure.pipeline import facts_of
+from core.procedure.pipeline import facts_of, routes_for
 from core.procedure.rules import Finding, open_findings
 from core.procedure.stages import CELL_KINDS
 from core.storage.models import Candidate, Organization
@@ -76,13 +76,15 @@ def work_cards(session: Session, subtree: Subtree, *, today: date, rules: RuleSe
         .order_by(Organization.path, Candidate.full_name)
     ).all()
     cards = []
+    routes = routes_for(session, {org.id: org for _candidate, org in rows}.values())
+    facts_of_row = {candidate.id: facts_of(candidate, org, route=routes[org.id]) for candidate, org in rows}
     with calendar_installed(session):
-        clocks_of = {candidate.id: candidate_clocks(facts_of(candidate, org), today, rules) for candidate, org in rows}
+        clocks_of = {candidate.id: candidate_clocks(facts_of_row[candidate.id], today, rules) for candidate, org in rows}
     for candidate, org in rows:
-        facts = facts_of(candidate, org)
+        facts = facts_of_row[candidate.id]
         clocks = clocks_of[candidate.id]
         nearest = clocks[0] if clocks else None
-        following = next_stages(candidate, org)
+        following = next_stages(candidate, routes[org.id])
         deadline = None
         if nearest is not None:
             deadline = fmt_days_left(nearest.days_left, working=nearest.working_days)

@@ -27,7 +27,7 @@ def certificate_rows(session: Session, actor: Actor, candidate_id: int) -> list[
     candidate, _org = candidate_detail(session, actor, candidate_id)
     events = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id).order_by(StageEvent.id)).all()
     by_id = {e.id: e for e in events}
-    in_force = effective_events(EventRow(e.id, e.stage, e.event_date, e.replaces_event_id, e.voids) for e in events)
+    in_force = effective_events(EventRow.of(e) for e in events)
     rows = []
     for row in sorted(in_force, key=lambda e: (e.event_date, e.id)):
         event = by_id[row.id]

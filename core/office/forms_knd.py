@@ -28,12 +28,12 @@ from core.access.scope import Actor, ScopeError
 from core.config import DATA_DIR
 from core.errors import FormError
 from core.format import fmt_date, fmt_long_date, fmt_number, fmt_percent
-from core.i18n import has, label, t
+from core.i18n import label, t
 from core.office.heading import PartyHeading, committee_name, party_heading
 from core.office.report import render_document
 from core.procedure.candidates import candidate_detail
 from core.procedure.pipeline import effective_events
-from core.procedure.stages import OrgKind, Stage
+from core.procedure.stages import OrgKind, Stage, route_of
 from core.storage.models import Candidate, Organization, StageEvent
 from core.structure.tree import path_ids
 
@@ -102,6 +102,11 @@ def _record(session: Session, actor: Actor, candidate_id: int) -> _Record:
     if OrgKind(branch.kind) is not OrgKind.GRASSROOTS_CELL:
         grassroots = next((o for o in above if o.kind == OrgKind.GRASSROOTS_COMMITTEE.value), None)
     competent = next((o for o in above if o.kind == OrgKind.UPPER_COMMITTEE.value), None)
+    if grassroots is not None and not route_of([branch, *above]).committee:
+        # A đảng ủy cơ sở authorized to admit: no resolution of its own goes up (8-, 15-KNĐ);
+        # its decision is the decision (9-KNĐ).
+        authorized = grassroots
+        grassroots, competent = None, authorized
     history = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id).order_by(StageEvent.id)).all()
     events = {e.stage: e for e in effective_events(history)}  # in order recorded: the last of each step wins
     return _Record(candidate, branch, grassroots, competent, events)
@@ -118,20 +123,17 @@ def _after(spec: FormSpec, record: _Record) -> tuple[str, ...]:
     return spec.after
 
 
-def _step_label(stage: str) -> str:
-    """A step's label; the recognition steps' own until core.procedure.stages has them."""
-    return label("stage", stage) if has(f"stage.{stage}") else t(f"draft.step.{stage}")
-
-
 def _option(spec: FormSpec, record: _Record) -> DraftOption:
     title = t(f"draft.title_{spec.key}")
     if record.candidate.exit:
         return DraftOption(spec.code, title, False, t("draft.refused_exit", exit=label("exit", record.candidate.exit)))
     if _issuer(spec, record) is None:
         key = "draft.refused_no_committee" if spec.issuer == "grassroots_committee" else "draft.refused_no_competent"
+        if spec.issuer == "grassroots_committee" and OrgKind(record.branch.kind) is not OrgKind.GRASSROOTS_CELL:
+            key = "draft.refused_authorized"
         return DraftOption(spec.code, title, False, t(key, form=spec.code, org=record.branch.name))
     if not any(step in record.events for step in _after(spec, record)):
-        steps = " / ".join(_step_label(s) for s in _after(spec, record))
+        steps = " / ".join(label("stage", s) for s in _after(spec, record))
         return DraftOption(spec.code, title, False, t("draft.refused_not_yet", form=spec.code, step=steps))
     return DraftOption(spec.code, title, True)
 

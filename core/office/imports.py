@@ -38,6 +38,7 @@ from core.procedure.pipeline import (
     candidate_input_errors,
     create_candidates,
     event_input_errors,
+    route_for,
 )
 from core.procedure.rules import (
     CandidateFacts,
@@ -46,8 +47,10 @@ from core.procedure.rules import (
     check_exit,
     check_stage,
     exceptions,
+    recorded_official_findings,
 )
-from core.procedure.stages import STAGES, Exit, OrgKind, Role, stage_date_column
+from core.procedure.stages import STAGES, Exit, Role, Route, Stage, stage_date_column
+from core.procedure.workdays import add_months
 from core.storage.db import bump_data_version
 from core.storage.models import (
     Candidate,
@@ -214,7 +217,7 @@ def _input(values: dict[str, object]) -> CandidateInput:
 
 
 def _check_candidate(
-    data: CandidateInput, values: dict[str, object], org: Organization, *, today: date, rules: RuleSettings,
+    data: CandidateInput, values: dict[str, object], route: Route, *, today: date, rules: RuleSettings,
     headers: dict[str, str],
 ) -> tuple[list[tuple[str, str]], list[StageEvent]]:
     """(column, message) for each problem of one row (its fields `data`, its stage dates and exit
@@ -225,7 +228,7 @@ def _check_candidate(
         education_exemption=data.education_exemption, youth_union_member=data.youth_union_member,
         youth_union_resolution_date=data.youth_union_resolution_date,
         sponsors=(Sponsor(data.sponsor1_name, data.sponsor1_since), Sponsor(data.sponsor2_name, data.sponsor2_since)),
-        new_member_class_date=data.new_member_class_date, grassroots_cell=org.kind == OrgKind.GRASSROOTS_CELL,
+        new_member_class_date=data.new_member_class_date, route=route,
     )
     events = []
     for stage in STAGES:
@@ -233,7 +236,10 @@ def _check_candidate(
         when = values.get(column)
         if when is None:
             continue
-        findings = check_stage(facts, stage, when, today=today, rules=rules)
+        if stage is Stage.OFFICIAL:  # the day it took effect: its resolutions may not be in the file
+            findings = recorded_official_findings(facts, when, today=today, rules=rules)
+        else:
+            findings = check_stage(facts, stage, when, today=today, rules=rules)
         refused, to_acknowledge = blocking(findings), exceptions(findings)
         problems += [(headers[column], f.message) for f in refused]
         if to_acknowledge and not values.get("exceptions_acknowledged"):
@@ -242,8 +248,11 @@ def _check_candidate(
         if refused:
             break  # later stages would only repeat that this one is missing
         facts = replace(facts, stage_dates={**facts.stage_dates, stage: when})
+        # The official date a file gives is the day it took effect, the end of the probation.
+        effective = add_months(facts.stage_dates[Stage.ADMITTED], rules.probation_months) \
+            if stage is Stage.OFFICIAL else None
         events.append(StageEvent(candidate_id=0, stage=stage.value, event_date=when, recorded_by="",
-                                 acknowledged=",".join(f.code for f in to_acknowledge)))
+                                 effective_date=effective, acknowledged=",".join(f.code for f in to_acknowledge)))
     exit_code, exit_date, reason = values.get("exit"), values.get("exit_date"), str(values.get("exit_reason") or "")
     if exit_code or exit_date or reason.strip():
         if exit_code not in Exit._value2member_map_:
@@ -274,6 +283,7 @@ def import_candidates(
     rows, errors = _rows(data, file_name, max_bytes, fields)
     cells: dict[str, Organization | str] = {}
     seen: dict[tuple, int] = {}
+    routes: dict[int, Route] = {}
     checked = []
     for number, values in rows:
         code = str(values["org_code"])
@@ -292,7 +302,9 @@ def import_candidates(
             continue
         seen[key] = number
         data = _input(values)
-        problems, events = _check_candidate(data, values, org, today=today, rules=rules, headers=headers)
+        if org.id not in routes:
+            routes[org.id] = route_for(session, org)
+        problems, events = _check_candidate(data, values, routes[org.id], today=today, rules=rules, headers=headers)
         errors += [RowError(number, column, message) for column, message in problems]
         checked.append((number, key, org, data, events))
     if errors:

@@ -13,10 +13,12 @@ from core.access.scope import Actor, NotFoundError, ScopeError, Subtree
 from core.i18n import t
 from core.procedure.pipeline import effective_events
 from core.procedure.stages import (
+    STAGE_ORDER,
     STAGES,
     Exit,
     Occupation,
-    OrgKind,
+    Record,
+    Route,
     Stage,
     required_stages,
     stage_date_column,
@@ -161,12 +163,29 @@ def students_turning_18(
     return frame
 
 
-def next_stages(candidate: Candidate, org: Organization) -> list[Stage]:
-    """The stage that may be entered next (none once left or official)."""
-    if candidate.exit or candidate.official_date:
+def next_stages(candidate: Candidate, route: Route) -> list[Stage]:
+    """The stage that may be entered next on the candidate's route (core.procedure.pipeline.
+    route_for): none once left or official, nor after a recognition vote of 2/3 against
+    (the removal follows)."""
+    if candidate.exit or candidate.official_date or candidate.recognition_rejected_date:
         return []
-    order = required_stages(grassroots_cell=org.kind == OrgKind.GRASSROOTS_CELL)
+    order = required_stages(route)
     if candidate.stage is None:
         return [order[0]]
-    index = order.index(Stage(candidate.stage))
-    return list(order[index + 1 : index + 2])
+    reached = STAGE_ORDER[candidate.stage]
+    return [s for s in order if STAGE_ORDER[s] > reached][:1]
+
+
+def next_steps(candidate: Candidate, route: Route) -> list[str]:
+    """What the step form offers: next_stages first, then the records that fit now: the
+    extension of the decision's clock while the chi bộ's resolution waits for its decision, the
+    upper committee's consent to a late ceremony while the decision waits for its ceremony
+    (each once)."""
+    steps = [s.value for s in next_stages(candidate, route)]
+    if candidate.exit:
+        return steps
+    if candidate.branch_resolution_date and not candidate.decision_date and not candidate.decision_extension_date:
+        steps.append(Record.DECISION_EXTENSION.value)
+    if candidate.decision_date and not candidate.admitted_date and not candidate.ceremony_consent_date:
+        steps.append(Record.CEREMONY_CONSENT.value)
+    return steps

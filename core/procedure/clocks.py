@@ -9,7 +9,12 @@ from datetime import date, timedelta
 from typing import Literal
 
 from core.config import RuleSettings
-from core.procedure.rules import CandidateFacts, current_stage, sponsor_findings
+from core.procedure.rules import (
+    CandidateFacts,
+    ceremony_due,
+    current_stage,
+    sponsor_findings,
+)
 from core.procedure.stages import MEMBER_STAGES, Stage
 from core.procedure.workdays import (
     add_months,
@@ -24,7 +29,9 @@ STATE_RANK: dict[str, int] = {"overdue": 0, "due_soon": 1, "ok": 2}
 # Deadlines that exist in law; the others are reminders that can only come up, never be late.
 REMINDERS = frozenset({"probation_end", "turns_18"})
 # Deadlines the rules count in working days: their days left are counted the same way.
-WORKING_DAY_CLOCKS = frozenset({"decision", "ceremony", "recognition_review"})
+WORKING_DAY_CLOCKS = frozenset({"decision", "ceremony", "recognition_review", "recognition_decision"})
+# To-dos that are due the day they arise: what the record lacks, or what a vote has decided.
+DUE_NOW = frozenset({"sponsors_missing", "recognition_referred", "removal_due"})
 
 
 @dataclass(frozen=True)
@@ -49,22 +56,42 @@ def clock_state(due: date, today: date, due_soon_days: int) -> ClockState:
 
 
 def candidate_clocks(facts: CandidateFacts, today: date, rules: RuleSettings) -> list[Clock]:
-    """Every clock that applies to the candidate today, most urgent first."""
+    """Every clock that applies to the candidate today, most urgent first.
+
+    In working days (Quy định 232-QĐ/TW, điểm 4.3; 294-QĐ/TW, điểm 4.1): the decision within
+    decision_working_days of the chi bộ's resolution, plus decision_extension_working_days once
+    an extension is recorded; the ceremony within ceremony_working_days of receiving the
+    decision (of its date when the receipt is not recorded; none once the upper committee
+    consented to a later one); after the probation, the chi bộ's recognition resolution within
+    recognition_review_working_days, and the competent committee's decision within
+    recognition_decision_working_days of the last recognition resolution recorded (the
+    committee's, or the chi bộ's while the committee's is awaited or not on the route). A
+    recognition vote with 2/3 against, or the third without 2/3 either way, is a to-do at once."""
     if facts.exit or facts.stage_dates.get(Stage.OFFICIAL):
         return []
     d = facts.stage_dates
     due: dict[str, date] = {}
     branch, decision, admitted = d.get(Stage.BRANCH_RESOLUTION), d.get(Stage.DECISION), d.get(Stage.ADMITTED)
     if branch and not decision:
-        due["decision"] = add_working_days(branch, rules.decision_working_days)
-    if decision and not admitted:
-        due["ceremony"] = add_working_days(decision, rules.ceremony_working_days)
+        days = rules.decision_working_days
+        if facts.decision_extension_date is not None:
+            days += rules.decision_extension_working_days
+        due["decision"] = add_working_days(branch, days)
+    if decision and not admitted and facts.ceremony_consent_date is None:
+        due["ceremony"] = ceremony_due(facts, rules)
     if admitted:
         probation_end = add_months(admitted, rules.probation_months)
-        if today <= probation_end:
+        recognition = d.get(Stage.RECOGNITION_COMMITTEE) or d.get(Stage.RECOGNITION_BRANCH)
+        if facts.recognition_rejected_date is not None:
+            due["removal_due"] = today
+        elif recognition is not None:
+            due["recognition_decision"] = add_working_days(recognition, rules.recognition_decision_working_days)
+        elif today <= probation_end:
             due["probation_end"] = probation_end
         else:
             due["recognition_review"] = add_working_days(probation_end, rules.recognition_review_working_days)
+        if facts.recognition_failed_votes >= rules.recognition_failed_votes_referred:
+            due["recognition_referred"] = today
         if facts.new_member_class_date is None:
             due["new_member_class"] = probation_end
     if not branch:

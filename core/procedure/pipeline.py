@@ -19,7 +19,7 @@ from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
 from core.config import RuleSettings
 from core.errors import FormError
 from core.format import clean_text, fmt_date, fmt_number
-from core.i18n import t
+from core.i18n import label, t
 from core.procedure.days_off import calendar_installed
 from core.procedure.rules import (
     CandidateFacts,
@@ -31,20 +31,25 @@ from core.procedure.rules import (
     check_stage,
     current_stage,
     exceptions,
+    recognition_outcome,
 )
 from core.procedure.stages import (
     CANCELLED_STAGES,
     CELL_KINDS,
+    EXITS,
+    RECOGNITION_STAGES,
     STAGES,
     Education,
     Exit,
     Occupation,
-    OrgKind,
     Qualification,
+    Record,
+    Route,
     Stage,
+    route_of,
     stage_date_column,
 )
-from core.procedure.workdays import add_years
+from core.procedure.workdays import add_months, add_years
 from core.storage.db import bump_data_version
 from core.storage.limits import max_integer, too_long
 from core.storage.models import (
@@ -57,6 +62,7 @@ from core.storage.models import (
     normal_name,
     utcnow,
 )
+from core.structure.tree import path_ids
 
 
 class RuleViolation(ValueError):
@@ -96,6 +102,14 @@ class EventRow:
     event_date: date
     replaces_event_id: int | None = None
     voids: bool = False
+    received_date: date | None = None
+    effective_date: date | None = None
+
+    @classmethod
+    def of(cls, event: StageEvent) -> EventRow:
+        """The row of a stored event."""
+        return cls(event.id, event.stage, event.event_date, event.replaces_event_id, event.voids,
+                   event.received_date, event.effective_date)
 
 
 def effective_events(events: Iterable[EventRow]) -> list[EventRow]:
@@ -106,15 +120,31 @@ def effective_events(events: Iterable[EventRow]) -> list[EventRow]:
 
 
 def derive_state(events: Iterable[EventRow]) -> dict[str, object]:
-    """The derived candidate columns (stage dates, current stage, exit, settled date) from its events."""
+    """The derived candidate columns (stage dates, current stage, exit, settled date, and what
+    the records that are not stages say) from its events. The official stage's date is the day
+    it took effect (the end of the probation, stored on the event), not the decision's; a
+    record that is neither a stage nor an exit (core.procedure.stages.Record) changes no stage."""
     state: dict[str, object] = {stage_date_column(s): None for s in STAGES}
-    state.update(stage=None, stage_date=None, exit=None, exit_date=None)
+    state.update(stage=None, stage_date=None, exit=None, exit_date=None, decision_received_date=None,
+                 decision_extension_date=None, ceremony_consent_date=None, recognition_failed_votes=0,
+                 recognition_rejected_date=None)
     stage_dates: dict[Stage, date] = {}
     for e in effective_events(events):
         if e.stage in Stage._value2member_map_:
-            stage_dates[Stage(e.stage)] = e.event_date
-            state[stage_date_column(e.stage)] = e.event_date
-        else:
+            when = e.effective_date if e.stage == Stage.OFFICIAL and e.effective_date else e.event_date
+            stage_dates[Stage(e.stage)] = when
+            state[stage_date_column(e.stage)] = when
+            if e.stage == Stage.DECISION:
+                state["decision_received_date"] = e.received_date
+        elif e.stage == Record.DECISION_EXTENSION:
+            state["decision_extension_date"] = e.event_date
+        elif e.stage == Record.CEREMONY_CONSENT:
+            state["ceremony_consent_date"] = e.event_date
+        elif e.stage == Record.RECOGNITION_NO_MAJORITY:
+            state["recognition_failed_votes"] += 1
+        elif e.stage == Record.RECOGNITION_REJECTED:
+            state["recognition_rejected_date"] = e.event_date
+        elif e.stage in EXITS:
             state["exit"], state["exit_date"] = e.stage, e.event_date
     if state["exit"] == Exit.CANCELLED:  # the decision, cancelled as wrongly made, is no longer in force
         for cancelled in CANCELLED_STAGES:
@@ -134,9 +164,28 @@ def stage_dates_of(candidate: Candidate, as_of: date | None = None) -> dict[Stag
     return {s: d for s, d in dates.items() if d is not None and (as_of is None or d <= as_of)}
 
 
-def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None) -> CandidateFacts:
-    """The rule inputs of a candidate in its organization (as they stood on `as_of`, when given)."""
+def route_for(session: Session, org: Organization) -> Route:
+    """The route of a chi bộ's candidates, from the chain above it (core.procedure.stages.route_of)."""
+    return routes_for(session, [org])[org.id]
+
+
+def routes_for(session: Session, orgs: Iterable[Organization]) -> dict[int, Route]:
+    """route_for of many chi bộ at once (one query for all their ancestors), by organization id."""
+    orgs = list(orgs)
+    ancestor_ids = {i for o in orgs for i in path_ids(o.path)[:-1]}
+    ancestors = {o.id: o for o in session.exec(select(Organization).where(Organization.id.in_(ancestor_ids))).all()} \
+        if ancestor_ids else {}
+    return {o.id: route_of([o, *(ancestors[i] for i in reversed(path_ids(o.path)[:-1]) if i in ancestors)])
+            for o in orgs}
+
+
+def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None, *, route: Route) -> CandidateFacts:
+    """The rule inputs of a candidate in its organization (as they stood on `as_of`, when
+    given); `route` is route_for(session, org)."""
     left = candidate.exit is not None and (as_of is None or candidate.exit_date <= as_of)
+
+    def until(day: date | None) -> date | None:
+        return day if day is not None and (as_of is None or day <= as_of) else None
     return CandidateFacts(
         birth_date=candidate.birth_date,
         general_education=candidate.general_education,
@@ -148,10 +197,15 @@ def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None)
             Sponsor(candidate.sponsor2_name, candidate.sponsor2_since),
         ),
         new_member_class_date=candidate.new_member_class_date,
-        grassroots_cell=org.kind == OrgKind.GRASSROOTS_CELL,
+        route=route,
         stage_dates=stage_dates_of(candidate, as_of),
         exit=candidate.exit if left else None,
         exit_date=candidate.exit_date if left else None,
+        decision_received_date=until(candidate.decision_received_date),
+        decision_extension_date=until(candidate.decision_extension_date),
+        ceremony_consent_date=until(candidate.ceremony_consent_date),
+        recognition_failed_votes=candidate.recognition_failed_votes or 0,
+        recognition_rejected_date=until(candidate.recognition_rejected_date),
     )
 
 
@@ -164,7 +218,8 @@ def event_input_errors(*, document_number: str = "", note: str = "", note_label:
                 too_long(note, StageEvent, "note", t(note_label))]
     vote = vote or Vote()
     for column, votes in (("members_total", vote.members_total), ("members_excused", vote.members_excused),
-                          ("votes_total", vote.present), ("votes_for", vote.votes_for)):
+                          ("votes_total", vote.present), ("votes_for", vote.votes_for),
+                          ("votes_against", vote.votes_against)):
         largest = max_integer(StageEvent, column)
         if votes is not None and votes > largest:
             problems.append(t("limit.number_too_large", field=t(f"candidate.{column}"), max=fmt_number(largest)))
@@ -216,7 +271,7 @@ def same_person_refused(session: Session, org: Organization, key: str, candidate
 
 def _refresh_derived(session: Session, candidate: Candidate) -> None:
     rows = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id).order_by(StageEvent.id)).all()
-    state = derive_state(EventRow(e.id, e.stage, e.event_date, e.replaces_event_id, e.voids) for e in rows)
+    state = derive_state(EventRow.of(e) for e in rows)
     for column, value in state.items():
         setattr(candidate, column, value)
     candidate.version += 1
@@ -256,26 +311,52 @@ def record_stage(
     document_number: str = "",
     note: str = "",
     vote: Vote | None = None,
+    received_date: date | None = None,
     acknowledge_exceptions: bool = False,
 ) -> StageEvent:
     """Record that the candidate entered `stage` on `event_date`, after every rule is checked
-    (None for either: not given, refused with a message); a resolution with its `vote`."""
+    (None for either: not given, refused with a message); a resolution with its `vote`; the
+    decision with the day it was received (`received_date`, from which the ceremony's clock
+    counts). The official decision is stored with the day it takes effect, the end of the
+    probation (Điều lệ Điều 5), however late it comes.
+
+    A recognition vote (13-KNĐ, 15-KNĐ) short of 2/3 in favour, its figures otherwise right, is
+    recorded in the history without entering the stage: with 2/3 against as
+    Record.RECOGNITION_REJECTED (the removal follows), else as Record.RECOGNITION_NO_MAJORITY
+    (the third goes up to the committee above). The returned event's `stage` says which."""
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     if stage is None:
         raise FormError([t("form.stage_required")])
     vote = vote or Vote()
-    if errors := event_input_errors(document_number=document_number, note=note, vote=vote):
+    errors = event_input_errors(document_number=document_number, note=note, vote=vote)
+    if received_date is not None and stage is not Stage.DECISION:
+        errors.append(t("recog.received_only_decision"))
+    elif received_date is not None and event_date is not None and not event_date <= received_date <= today:
+        errors.append(t("recog.received_bad_date", date=fmt_date(received_date), decision=fmt_date(event_date)))
+    if errors:
         raise FormError(errors)
+    facts = facts_of(candidate, org, route=route_for(session, org))
     with calendar_installed(session):  # a rule counting working days counts this database's
-        findings = check_stage(facts_of(candidate, org), stage, event_date, today=today, rules=rules, vote=vote)
+        findings = check_stage(facts, stage, event_date, today=today, rules=rules, vote=vote)
+    kind = stage.value
+    short = [f for f in findings if f.code == "vote_short"]
+    if stage in RECOGNITION_STAGES and short and len(blocking(findings)) == len(short):
+        if vote.votes_against is None:
+            raise FormError([t("recog.against_required")])
+        outcome = recognition_outcome(stage, vote, rules)
+        kind = Record.RECOGNITION_REJECTED.value if outcome == "rejected" else Record.RECOGNITION_NO_MAJORITY.value
+        findings = [f for f in findings if f.code != "vote_short"]
     if blocking(findings):
         raise RuleViolation(blocking(findings))
     acked = exceptions(findings)
     if acked and not acknowledge_exceptions:
         raise RuleViolation(acked, needs_ack=True)
+    effective = None
+    if stage is Stage.OFFICIAL:
+        effective = add_months(facts.stage_dates[Stage.ADMITTED], rules.probation_months)
     event = StageEvent(
         candidate_id=candidate.id,
-        stage=stage.value,
+        stage=kind,
         event_date=event_date,
         document_number=clean_text(document_number),
         note=clean_text(note, one_line=False),
@@ -283,10 +364,76 @@ def record_stage(
         votes_total=vote.present,
         members_total=vote.members_total,
         members_excused=vote.members_excused,
+        votes_against=vote.votes_against,
+        received_date=received_date,
+        effective_date=effective,
         acknowledged=",".join(f.code for f in acked),
         recorded_by=actor.username,
     )
-    return _append_event(session, actor, candidate, event, "record_stage")
+    return _append_event(session, actor, candidate, event, "record_stage" if kind == stage.value else "record_vote_failed")
+
+
+# The records a person writes on their own (the vote outcomes come with record_stage).
+WRITTEN_RECORDS = (Record.DECISION_EXTENSION, Record.CEREMONY_CONSENT)
+
+
+def record_findings(facts: CandidateFacts, record: Record, event_date: date | None, *, today: date) -> list[Finding]:
+    """May this record be written on this date? An extension of the decision's clock while the
+    chi bộ's resolution waits for its decision, once (Quy định 232-QĐ/TW, điểm 4.3); the upper
+    committee's consent to a late ceremony after the decision and before the ceremony
+    (Quy định 294-QĐ/TW, điểm 4.1)."""
+    if event_date is None:
+        return [Finding("date_missing", True, t("rule.date_missing"))]
+    if event_date > today:
+        return [Finding("future_date", True, t("rule.future_date", date=fmt_date(event_date)))]
+    if facts.exit:
+        return [Finding("exited", True, t("rule.exited", exit=label("exit", facts.exit)))]
+    d = facts.stage_dates
+    after, before = ((Stage.BRANCH_RESOLUTION, Stage.DECISION) if record is Record.DECISION_EXTENSION
+                     else (Stage.DECISION, Stage.ADMITTED))
+    if d.get(after) is None or d.get(before) is not None:
+        return [Finding("record_not_now", True, t(f"recog.{record.value}_not_now"))]
+    already = facts.decision_extension_date if record is Record.DECISION_EXTENSION else facts.ceremony_consent_date
+    if already is not None:
+        return [Finding("record_twice", True, t(f"recog.{record.value}_twice", date=fmt_date(already)))]
+    if event_date < d[after]:
+        return [Finding("before_previous", True, t("rule.before_previous", date=fmt_date(event_date),
+                                                   previous=label("stage", after), previous_date=fmt_date(d[after])))]
+    return []
+
+
+def record_procedure_record(
+    session: Session,
+    actor: Actor,
+    *,
+    candidate_id: int,
+    expected_version: int | None,
+    record: Record | None,
+    event_date: date | None,
+    today: date,
+    document_number: str,
+    reason: str,
+) -> StageEvent:
+    """Write an extension of the decision's clock (by up to decision_extension_working_days)
+    or the upper committee's consent to a late ceremony: a history record of its own, with
+    its date, document number and reason, both required; it changes no stage."""
+    candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
+    if record not in WRITTEN_RECORDS:
+        raise FormError([t("recog.record_required")])
+    errors = event_input_errors(document_number=document_number, note=reason, note_label="candidate.reason")
+    if not document_number.strip():
+        errors.append(t("recog.record_document_required"))
+    if not reason.strip():
+        errors.append(t("rule.reason_missing"))
+    if errors:
+        raise FormError(errors)
+    findings = record_findings(facts_of(candidate, org, route=route_for(session, org)), record, event_date, today=today)
+    if blocking(findings):
+        raise RuleViolation(blocking(findings))
+    event = StageEvent(candidate_id=candidate.id, stage=record.value, event_date=event_date,
+                       document_number=clean_text(document_number), note=clean_text(reason, one_line=False),
+                       recorded_by=actor.username)
+    return _append_event(session, actor, candidate, event, "record_procedure_record")
 
 
 def record_exit(
@@ -309,7 +456,7 @@ def record_exit(
         raise FormError([t("form.exit_required")])
     if errors := event_input_errors(document_number=document_number, note=reason, note_label="candidate.reason"):
         raise FormError(errors)
-    findings = check_exit(facts_of(candidate, org), exit_, event_date, today=today)
+    findings = check_exit(facts_of(candidate, org, route=route_for(session, org)), exit_, event_date, today=today)
     if not reason.strip():
         findings.append(Finding("reason_missing", True, t("rule.reason_missing")))
     if exit_ is Exit.CANCELLED and not document_number.strip():
@@ -344,7 +491,7 @@ def void_event(
     """
     candidate, org = _editable_candidate(session, actor, candidate_id, expected_version)
     rows = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id)).all()
-    in_force = effective_events(EventRow(e.id, e.stage, e.event_date, e.replaces_event_id, e.voids) for e in rows)
+    in_force = effective_events(EventRow.of(e) for e in rows)
     latest = max(in_force, key=lambda e: (e.event_date, e.id), default=None)
     if latest is None or latest.id != event_id:
         raise RuleViolation([Finding("not_latest", True, t("rule.void_not_latest"))])
@@ -355,7 +502,7 @@ def void_event(
     if not confirmed:
         raise FormError([t("form.confirm_void_required")])
     original = next(e for e in rows if e.id == event_id)
-    if original.stage in Exit._value2member_map_:  # back into the procedure, where the person may be listed again
+    if original.stage in EXITS:  # back into the procedure, where the person may be listed again
         _refuse_if_listed(session, org, candidate.identity_key, candidate.id)
     event = StageEvent(
         candidate_id=candidate.id,
@@ -498,7 +645,8 @@ def _built(new: NewCandidate, *, username: str, now: datetime) -> Candidate:
     candidate = Candidate(organization_id=new.org.id, org_path=new.org.path, full_name="", birth_date=data.birth_date,
                           identity_key=identity_key(data.full_name, data.birth_date), created_at=now, updated_at=now)
     _apply(candidate, data)
-    events = [EventRow(-n, e.stage, e.event_date, e.replaces_event_id, e.voids) for n, e in enumerate(new.events, 1)]
+    events = [EventRow(-n, e.stage, e.event_date, e.replaces_event_id, e.voids, e.received_date, e.effective_date)
+              for n, e in enumerate(new.events, 1)]
     for column, value in derive_state(events).items():
         setattr(candidate, column, value)
     for event in new.events:

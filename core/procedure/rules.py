@@ -14,14 +14,16 @@ from core.format import fmt_date, fmt_number
 from core.i18n import label, t
 from core.procedure.stages import (
     EXIT_ALLOWED_FROM,
+    RECOGNITION_STAGES,
     STAGE_ORDER,
     Education,
     Exit,
+    Route,
     Stage,
     previous_stage,
     required_stages,
 )
-from core.procedure.workdays import add_months, full_months_between
+from core.procedure.workdays import add_months, add_working_days, full_months_between
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,16 @@ class CandidateFacts:
     youth_union_resolution_date: date | None = None
     sponsors: tuple[Sponsor, ...] = ()
     new_member_class_date: date | None = None
-    grassroots_cell: bool = False
+    route: Route = Route()
     stage_dates: dict[Stage, date] = field(default_factory=dict)
     exit: str | None = None
     exit_date: date | None = None
+    # The records that are not stages (core.procedure.stages.Record), as the candidate row holds them.
+    decision_received_date: date | None = None
+    decision_extension_date: date | None = None
+    ceremony_consent_date: date | None = None
+    recognition_failed_votes: int = 0
+    recognition_rejected_date: date | None = None
 
     @property
     def certificate_date(self) -> date | None:
@@ -149,6 +157,22 @@ def open_findings(facts: CandidateFacts, today: date, rules: RuleSettings) -> li
             findings.append(Finding("certificate_expiring", True, t("rule.certificate_expiring", date=fmt_date(expiry))))
     if stage is Stage.ADMITTED and facts.new_member_class_date is None:
         findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
+    findings.extend(recognition_findings(facts, rules))
+    return findings
+
+
+def recognition_findings(facts: CandidateFacts, rules: RuleSettings) -> list[Finding]:
+    """What the recognition votes recorded say is to be done: after a vote of 2/3 against, the
+    competent committee's removal (Xóa tên khỏi danh sách đảng viên dự bị); after the third
+    vote (a setting) without 2/3 either way, the case goes up to the committee above
+    (Điều lệ Đảng, Điều 5; Quy định 294-QĐ/TW, điểm 4.2)."""
+    findings = []
+    if facts.recognition_rejected_date is not None:
+        findings.append(Finding("recognition_rejected", True,
+                                t("recog.rejected_todo", date=fmt_date(facts.recognition_rejected_date))))
+    if facts.recognition_failed_votes >= rules.recognition_failed_votes_referred:
+        findings.append(Finding("recognition_referred", True,
+                                t("recog.referred", count=fmt_number(facts.recognition_failed_votes))))
     return findings
 
 
@@ -163,10 +187,38 @@ class Vote:
     present: int | None = None
     members_total: int | None = None
     members_excused: int | None = None
+    votes_against: int | None = None
 
 
 def _ceil_fraction(whole: int, rules: RuleSettings) -> int:
     return -(-whole * rules.vote_min_numerator // rules.vote_min_denominator)
+
+
+# The resolutions whose vote is counted: at admission (6-KNĐ, 8-KNĐ) and at recognition (13-KNĐ, 15-KNĐ).
+VOTED_STAGES = (Stage.BRANCH_RESOLUTION, Stage.COMMITTEE_RESOLUTION, *RECOGNITION_STAGES)
+
+
+def vote_denominator(vote: Vote) -> int | None:
+    """The 2/3's denominator: the official members less the excused (a committee: all its members)."""
+    if vote.members_total is None:
+        return None
+    return vote.members_total - (vote.members_excused or 0)
+
+
+def recognition_outcome(stage: Stage, vote: Vote, rules: RuleSettings) -> str:
+    """What a recognition vote whose figures hold decides: "passed" (2/3 of the official
+    members, as at admission, in favour), "rejected" (2/3 against: the removal follows), or
+    "no_majority" (neither: recorded, the stage not entered; the third such vote goes up to
+    the committee above) (Điều lệ Đảng, Điều 5)."""
+    eligible = vote_denominator(vote)
+    if stage is Stage.RECOGNITION_COMMITTEE:
+        eligible = vote.members_total
+    num, den = rules.vote_min_numerator, rules.vote_min_denominator
+    if (vote.votes_for or 0) * den >= eligible * num:
+        return "passed"
+    if (vote.votes_against or 0) * den >= eligible * num:
+        return "rejected"
+    return "no_majority"
 
 
 def vote_findings(stage: Stage, vote: Vote, rules: RuleSettings) -> list[Finding]:
@@ -175,17 +227,20 @@ def vote_findings(stage: Stage, vote: Vote, rules: RuleSettings) -> list[Finding
     exempted, whoever is present; a committee's resolution two thirds of all its members
     (Điều lệ Điều 4.3; 06-HD/TW 3.6b, 3.7a). Every inconsistency of the figures is a finding of
     its own, so that a refusal lists them all; each message cites its text. Other stages: none."""
-    if stage not in (Stage.BRANCH_RESOLUTION, Stage.COMMITTEE_RESOLUTION):
+    if stage not in VOTED_STAGES:
         return []
-    branch = stage is Stage.BRANCH_RESOLUTION
-    cite = t("vote.cite_branch" if branch else "vote.cite_committee")
+    branch = stage in (Stage.BRANCH_RESOLUTION, Stage.RECOGNITION_BRANCH)
+    if stage in RECOGNITION_STAGES:
+        cite = t("recog.cite_branch" if branch else "recog.cite_committee")
+    else:
+        cite = t("vote.cite_branch" if branch else "vote.cite_committee")
     problems: list[tuple[str, str]] = []
 
     def problem(code: str, key: str, **params: object) -> None:
         problems.append((code, t(key, **params)))
 
     fields = (("members_total", vote.members_total), ("members_excused", vote.members_excused),
-              ("votes_total", vote.present), ("votes_for", vote.votes_for))
+              ("votes_total", vote.present), ("votes_for", vote.votes_for), ("votes_against", vote.votes_against))
     for name, value in fields:
         if value is not None and value < 0:
             problem("vote_negative", "vote.negative", field=t(f"candidate.{name}"), value=fmt_number(value))
@@ -216,6 +271,13 @@ def vote_findings(stage: Stage, vote: Vote, rules: RuleSettings) -> list[Finding
         else:
             problem("vote_present_too_many", "vote.present_over_committee", present=fmt_number(present),
                     members=fmt_number(members))
+    against = vote.votes_against
+    if votes_for is not None and against is not None and present is not None and votes_for + against > present:
+        problem("vote_against_too_many", "recog.against_over_present", votes_for=fmt_number(votes_for),
+                against=fmt_number(against), present=fmt_number(present))
+    elif votes_for is not None and against is not None and eligible is not None and votes_for + against > eligible:
+        problem("vote_against_too_many", "recog.against_over_eligible", votes_for=fmt_number(votes_for),
+                against=fmt_number(against), eligible=fmt_number(eligible))
     if votes_for is not None and present is not None and votes_for > present:
         problem("vote_for_too_many", "vote.for_over_present", votes_for=fmt_number(votes_for), present=fmt_number(present))
     elif votes_for is not None and eligible is not None and votes_for > eligible:
@@ -254,13 +316,17 @@ def check_stage(
     if facts.exit:
         findings.append(Finding("exited", True, t("rule.exited", exit=label("exit", facts.exit))))
         return findings
-    if stage not in required_stages(grassroots_cell=facts.grassroots_cell):
+    if stage not in required_stages(facts.route):
         findings.append(Finding("not_applicable", True, t("rule.not_applicable", stage=label("stage", stage))))
         return findings
     if facts.stage_dates.get(stage):
         findings.append(Finding("already_entered", True, t("rule.already_entered", stage=label("stage", stage))))
         return findings
-    prev = previous_stage(stage, grassroots_cell=facts.grassroots_cell)
+    if facts.recognition_rejected_date is not None:
+        findings.append(Finding("recognition_rejected", True,
+                                t("recog.rejected_block", date=fmt_date(facts.recognition_rejected_date))))
+        return findings
+    prev = previous_stage(stage, facts.route)
     if prev is not None:
         prev_date = facts.stage_dates.get(prev)
         if prev_date is None:
@@ -283,7 +349,9 @@ def check_stage(
         findings.extend(vote_eligibility(facts, event_date, rules))
     if vote is not None:  # None: past steps imported without their minutes, listed by unproven_resolutions
         findings.extend(vote_findings(stage, vote, rules))
-    if stage is Stage.OFFICIAL:
+    if stage is Stage.ADMITTED:
+        findings.extend(ceremony_findings(facts, event_date, rules))
+    if stage in (Stage.RECOGNITION_BRANCH, Stage.OFFICIAL):
         admitted = facts.stage_dates.get(Stage.ADMITTED)
         if admitted is not None:
             probation_end = add_months(admitted, rules.probation_months)
@@ -295,6 +363,50 @@ def check_stage(
         if facts.new_member_class_date is None:
             findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
     return findings
+
+
+def recorded_official_findings(facts: CandidateFacts, official: date, *, today: date,
+                               rules: RuleSettings) -> list[Finding]:
+    """May an official status be taken over as a file records it (an import): its date is the
+    day it took effect, so it is checked against the admission (the probation over, the
+    new-member class taken), not against the recognition resolutions, which such a file may
+    not hold (they are then listed as not recorded, core.procedure.recognition)."""
+    findings = _date_findings(official, today)
+    if facts.exit:
+        return [*findings, Finding("exited", True, t("rule.exited", exit=label("exit", facts.exit)))]
+    admitted = facts.stage_dates.get(Stage.ADMITTED)
+    if admitted is None:
+        return [*findings, Finding("missing_previous", True, t("rule.missing_previous",
+                                                                previous=label("stage", Stage.ADMITTED)))]
+    probation_end = add_months(admitted, rules.probation_months)
+    if official < probation_end:
+        findings.append(Finding("probation_not_over", True,
+                                t("rule.probation_not_over", date=fmt_date(probation_end), months=rules.probation_months)))
+    if facts.new_member_class_date is None:
+        findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
+    return findings
+
+
+def ceremony_due(facts: CandidateFacts, rules: RuleSettings) -> date | None:
+    """The last day of the ceremony: 30 working days (a setting) after the decision was
+    received (the decision's date when its receipt was not recorded); None before a decision."""
+    decision = facts.stage_dates.get(Stage.DECISION)
+    if decision is None:
+        return None
+    return add_working_days(facts.decision_received_date or decision, rules.ceremony_working_days)
+
+
+def ceremony_findings(facts: CandidateFacts, ceremony: date, rules: RuleSettings) -> list[Finding]:
+    """A ceremony later than its 30 working days after receipt of the decision needs the upper
+    committee's consent, recorded before (Quy định 294-QĐ/TW, điểm 4.1)."""
+    due = ceremony_due(facts, rules)
+    if due is None or ceremony <= due:
+        return []
+    consent = facts.ceremony_consent_date
+    if consent is not None and consent <= ceremony:
+        return []
+    return [Finding("ceremony_late", True, t("recog.ceremony_late", date=fmt_date(ceremony), due=fmt_date(due),
+                                              days=rules.ceremony_working_days))]
 
 
 def check_exit(facts: CandidateFacts, exit_: Exit, event_date: date | None, *, today: date) -> list[Finding]:

@@ -4,7 +4,10 @@ Codes are English and stored in the database; labels come from the UI catalog (c
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 
 class Stage(StrEnum):
@@ -15,9 +18,12 @@ class Stage(StrEnum):
     CLASS_DONE = "class_done"
     DOSSIER = "dossier"
     BRANCH_RESOLUTION = "branch_resolution"
+    SUB_COMMITTEE_APPRAISAL = "sub_committee_appraisal"  # 7-KNĐ, only under a đảng bộ bộ phận
     COMMITTEE_RESOLUTION = "committee_resolution"
     DECISION = "decision"
     ADMITTED = "admitted"
+    RECOGNITION_BRANCH = "recognition_branch"  # 13-KNĐ
+    RECOGNITION_COMMITTEE = "recognition_committee"  # 15-KNĐ, where committee_resolution applies
     OFFICIAL = "official"
 
 
@@ -36,17 +42,31 @@ class Exit(StrEnum):
     CANCELLED = "cancelled"
 
 
+class Record(StrEnum):
+    """Events of a candidate's history that are neither a stage nor an exit: they change no
+    stage, and the clocks and rules read them."""
+
+    DECISION_EXTENSION = "decision_extension"  # the decision's 60 working days extended by up to 30, with its reason
+    CEREMONY_CONSENT = "ceremony_consent"  # the upper committee's consent to a ceremony past its 30 working days
+    RECOGNITION_NO_MAJORITY = "recognition_no_majority"  # a recognition vote without 2/3 either way
+    RECOGNITION_REJECTED = "recognition_rejected"  # a recognition vote with 2/3 against: removal follows
+
+
 STAGES: tuple[Stage, ...] = tuple(Stage)
 STAGE_ORDER: dict[str, int] = {s.value: i for i, s in enumerate(STAGES)}
+RECORDS = frozenset(r.value for r in Record)
+EXITS = frozenset(e.value for e in Exit)
 
 # Stages after which the candidate is an admitted (probationary or official) member.
-MEMBER_STAGES = frozenset({Stage.ADMITTED, Stage.OFFICIAL})
+MEMBER_STAGES = frozenset({Stage.ADMITTED, Stage.RECOGNITION_BRANCH, Stage.RECOGNITION_COMMITTEE, Stage.OFFICIAL})
+# The probationary member's recognition: the resolutions that vote on it.
+RECOGNITION_STAGES = (Stage.RECOGNITION_BRANCH, Stage.RECOGNITION_COMMITTEE)
 # Stages where a dossier is on its way to the admission decision: the "late" pipeline.
-LATE_STAGES = (Stage.DOSSIER, Stage.BRANCH_RESOLUTION, Stage.COMMITTEE_RESOLUTION)
+LATE_STAGES = (Stage.DOSSIER, Stage.BRANCH_RESOLUTION, Stage.SUB_COMMITTEE_APPRAISAL, Stage.COMMITTEE_RESOLUTION)
 # A removal only applies to a probationary member; a stop only before admission.
 EXIT_ALLOWED_FROM: dict[Exit, frozenset[Stage]] = {
     Exit.STOPPED: frozenset(STAGES[: STAGE_ORDER[Stage.ADMITTED]]),
-    Exit.REMOVED: frozenset({Stage.ADMITTED}),
+    Exit.REMOVED: frozenset({Stage.ADMITTED, Stage.RECOGNITION_BRANCH, Stage.RECOGNITION_COMMITTEE}),
     Exit.TRANSFERRED: frozenset(s for s in STAGES if s is not Stage.OFFICIAL),
     Exit.CANCELLED: frozenset({Stage.DECISION, Stage.ADMITTED}),
 }
@@ -61,16 +81,50 @@ def stage_date_column(stage: Stage | str) -> str:
     return f"{Stage(stage).value}_date"
 
 
-def required_stages(*, grassroots_cell: bool) -> tuple[Stage, ...]:
-    """The stages a candidate goes through; a chi bộ cơ sở has no đảng ủy cơ sở vote."""
-    if grassroots_cell:
-        return tuple(s for s in STAGES if s is not Stage.COMMITTEE_RESOLUTION)
-    return STAGES
+@dataclass(frozen=True)
+class Route:
+    """Which committees a candidate's dossier goes through, as the chain of its chi bộ gives it
+    (route_of): `sub_committee`, a đảng bộ bộ phận between the chi bộ and its đảng bộ cơ sở,
+    which appraises (7-KNĐ); `committee`, a đảng ủy cơ sở that votes (8-KNĐ, then 15-KNĐ at
+    recognition): not for a chi bộ cơ sở, nor under a đảng ủy cơ sở authorized to decide
+    admissions itself (its own decision is then the decision)."""
+
+    committee: bool = True
+    sub_committee: bool = False
 
 
-def previous_stage(stage: Stage, *, grassroots_cell: bool) -> Stage | None:
+CELL_ROUTE = Route(committee=False)
+
+
+class _ChainLink(Protocol):
+    kind: str
+    authorized: bool
+
+
+def route_of(chain: Sequence[_ChainLink]) -> Route:
+    """The route of a candidate's chi bộ from its chain: the chi bộ first, then its ancestors,
+    nearest first (each with `kind` and `authorized`, as Organization has them)."""
+    if not chain or chain[0].kind == OrgKind.GRASSROOTS_CELL:
+        return CELL_ROUTE
+    above = list(chain[1:])
+    sub_committee = bool(above) and above[0].kind == OrgKind.SUB_COMMITTEE
+    grassroots = next((o for o in above if o.kind == OrgKind.GRASSROOTS_COMMITTEE), None)
+    return Route(committee=not (grassroots is not None and grassroots.authorized), sub_committee=sub_committee)
+
+
+def required_stages(route: Route = Route()) -> tuple[Stage, ...]:
+    """The stages a candidate goes through on its route."""
+    skipped = set()
+    if not route.committee:
+        skipped |= {Stage.COMMITTEE_RESOLUTION, Stage.RECOGNITION_COMMITTEE}
+    if not route.sub_committee:
+        skipped.add(Stage.SUB_COMMITTEE_APPRAISAL)
+    return tuple(s for s in STAGES if s not in skipped)
+
+
+def previous_stage(stage: Stage, route: Route = Route()) -> Stage | None:
     """The stage that must have been entered before `stage`, or None for the first."""
-    order = required_stages(grassroots_cell=grassroots_cell)
+    order = required_stages(route)
     if stage not in order:
         return None
     idx = order.index(stage)
@@ -87,6 +141,7 @@ class OrgKind(StrEnum):
 
     UPPER_COMMITTEE = "upper_committee"  # đảng bộ cấp trên cơ sở: tỉnh ủy, huyện ủy...
     GRASSROOTS_COMMITTEE = "grassroots_committee"  # đảng bộ cơ sở
+    SUB_COMMITTEE = "sub_committee"  # đảng bộ bộ phận: between a đảng bộ cơ sở and its chi bộ
     GRASSROOTS_CELL = "grassroots_cell"  # chi bộ cơ sở
     CELL = "cell"  # chi bộ trực thuộc
 

@@ -74,6 +74,9 @@ class Organization(SQLModel, table=True):
     kind: str = Field(max_length=32)
     sector: str = Field(max_length=32)
     active: bool = True
+    # An đảng ủy cơ sở authorized to decide admissions itself (được ủy quyền): its own decision
+    # is the decision, and its committee resolutions (8-KNĐ, 15-KNĐ) are skipped.
+    authorized: bool = False
     version: int = 1
 
 
@@ -164,10 +167,23 @@ class Candidate(SQLModel, table=True):
     class_done_date: date | None = None
     dossier_date: date | None = None
     branch_resolution_date: date | None = None
+    sub_committee_appraisal_date: date | None = None
     committee_resolution_date: date | None = None
     decision_date: date | None = None
     admitted_date: date | None = None
+    recognition_branch_date: date | None = None
+    recognition_committee_date: date | None = None
+    # The day official status takes effect: the end of the probation (Điều lệ Điều 5), not the
+    # day of the decision, which the `official` event keeps as its event_date.
     official_date: date | None = None
+    # Derived from the records that are not stages (core.procedure.stages.Record): the day the
+    # decision was received, the decision's extension, the consent to a late ceremony, the
+    # recognition votes without 2/3 either way, a recognition vote with 2/3 against.
+    decision_received_date: date | None = None
+    decision_extension_date: date | None = None
+    ceremony_consent_date: date | None = None
+    recognition_failed_votes: int = 0
+    recognition_rejected_date: date | None = None
     # The day of admission or of leaving, whichever came first; NOT_SETTLED while neither.
     settled_date: date = NOT_SETTLED
 
@@ -200,6 +216,13 @@ class StageEvent(SQLModel, table=True):
     # NULL on resolutions recorded before migration 0005: unknown, never guessed.
     members_total: int | None = None
     members_excused: int | None = None
+    # A recognition vote's votes against (13-KNĐ, 15-KNĐ): 2/3 against leads to the removal.
+    votes_against: int | None = None
+    # The decision's day of receipt by the chi bộ: the ceremony's 30 working days count from it.
+    received_date: date | None = None
+    # The `official` decision's effect: the end of the probation, stored when written so that
+    # deriving the candidate's columns needs no rule settings. NULL on other events.
+    effective_date: date | None = None
     acknowledged: str = Field(default="", max_length=255)
     replaces_event_id: int | None = Field(default=None, foreign_key="stage_event.id", index=True)
     voids: bool = False

@@ -86,9 +86,11 @@ def _saved(session: Session, actor: Actor, org: Organization, action: str, befor
 
 
 def add_organization(
-    session: Session, actor: Actor, *, parent_code: str, code: str, name: str, kind: str, sector: str
+    session: Session, actor: Actor, *, parent_code: str, code: str, name: str, kind: str, sector: str,
+    authorized: bool = False,
 ) -> Organization:
-    """Add an organization under a parent of the admin's subtree."""
+    """Add an organization under a parent of the admin's subtree; `authorized`: a đảng ủy cơ sở
+    that decides admissions itself (only that kind may be)."""
     parent = _admin_org(session, actor, parent_code, None)
     code, name = clean_text(code).upper(), clean_text(name)
     errors = []
@@ -102,10 +104,12 @@ def add_organization(
         errors.append(message)
     if kind not in OrgKind._value2member_map_ or sector not in Sector._value2member_map_:
         errors.append(t("form.bad_choice", field=t("col.organization")))
+    if authorized and kind != OrgKind.GRASSROOTS_COMMITTEE:
+        errors.append(t("org.authorized_only_grassroots"))
     if errors:
         raise FormError(errors)
     org = Organization(code=code, name=name, parent_id=parent.id, path="/", depth=parent.depth + 1,
-                       kind=kind, sector=sector, version=0)
+                       kind=kind, sector=sector, authorized=authorized, version=0)
     session.add(org)
     session.flush()
     org.path = child_path(parent.path, org.id)

@@ -13,7 +13,7 @@ from tests.browser.conftest import screenshot, settle
 
 DESKTOP = {"viewport": {"width": 1920, "height": 1080}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
-FIRST = "Chi bộ Trường THPT A Kim Bảng"
+FIRST = "Chi bộ tổ dân phố số 4"
 NEGATIVE_DAYS = re.compile(r"(?:^|[\s(:])[-−]\s?\d")
 # The labels of the main area's page links: how many, and those wider than their box (cut "…").
 LINK_LABELS = """() => {
@@ -32,8 +32,8 @@ def test_the_leader_reads_the_alerts_by_organization_and_opens_one(browser, serv
     settle(page)
     screenshot(page, f"alerts-{name}-top")
     shown = body_text(page)
-    assert "Đang hiện 1–20 trong 156 tổ chức." in shown
-    assert "cần thêm 2 trong 1 tháng còn lại của năm." in shown  # a whole sentence, not cut
+    assert "Đang hiện 1–20 trong 147 tổ chức." in shown
+    assert "cần thêm 1 trong 1 tháng còn lại của năm." in shown  # a whole sentence, not cut
     assert "quá hạn 1.644 ngày" in shown and "Số ngày còn lại" not in shown
     assert not NEGATIVE_DAYS.search(shown)
     if context is PHONE:
@@ -51,7 +51,7 @@ def test_the_leader_reads_the_alerts_by_organization_and_opens_one(browser, serv
     assert link.bounding_box()["y"] > heading.bounding_box()["y"]
     link.scroll_into_view_if_needed()
     act(page, link, "tap" if context is PHONE else "click")
-    page.wait_for_url(re.compile(r"/chi-bo\?.*org=KB-THPTA"), timeout=WAIT_MS)
-    page.get_by_text("Chi bộ Trường THPT A Kim Bảng – năm 2026").first.wait_for(timeout=WAIT_MS)
+    page.wait_for_url(re.compile(r"/chi-bo\?.*org=KB-QUE-04"), timeout=WAIT_MS)
+    page.get_by_text(f"{FIRST} – năm 2026").first.wait_for(timeout=WAIT_MS)
     expect(page.get_by_text("Quần chúng đang trong quy trình").first).to_be_visible(timeout=WAIT_MS)
     page.context.close()

@@ -14,11 +14,11 @@ from core.figures.alerts import clock_alerts, organization_alerts
 from core.figures.breakdowns import admissions_by_month
 from core.figures.progress import children_of, headline, org_figures
 from core.format import fmt_progress
-from core.procedure.pipeline import EventRow, derive_state, facts_of
+from core.procedure.pipeline import EventRow, derive_state, facts_of, route_for
 from core.procedure.rules import Vote, blocking, vote_eligibility, vote_findings
 from core.procedure.stages import Role, Stage, stage_date_column
 from core.procedure.votes import unproven_resolutions
-from core.procedure.workdays import add_years
+from core.procedure.workdays import add_months, add_years
 from core.storage.db import make_engine, migrate, session_scope
 from core.storage.models import Candidate, Organization, StageEvent, User
 
@@ -107,17 +107,44 @@ def test_every_demo_candidate_is_consistent_and_was_eligible_at_the_vote(admin_o
     with session_scope(engine) as s:
         events: dict[int, list[EventRow]] = {}
         for e in s.exec(select(StageEvent)).all():
-            events.setdefault(e.candidate_id, []).append(EventRow(e.id, e.stage, e.event_date, e.replaces_event_id, e.voids))
+            events.setdefault(e.candidate_id, []).append(EventRow.of(e))
         rows = s.exec(select(Candidate, Organization).join(Organization, Organization.id == Candidate.organization_id)).all()
         for candidate, org in rows:
             state = derive_state(events[candidate.id])
             assert {k: getattr(candidate, k) for k in state} == state
-            dates = [getattr(candidate, stage_date_column(st)) for st in Stage]
+            # The official status takes effect at the end of the probation, before the
+            # resolutions that recognize it: every other stage is in order.
+            dates = [getattr(candidate, stage_date_column(st)) for st in Stage if st is not Stage.OFFICIAL]
             present = [d for d in dates if d is not None]
             assert present == sorted(present) and present[-1] <= DEMO_TODAY
+            if candidate.official_date:
+                assert candidate.official_date == add_months(candidate.admitted_date, 12)
+                assert candidate.recognition_branch_date >= candidate.official_date
             if candidate.branch_resolution_date:
-                facts = facts_of(candidate, org)
+                facts = facts_of(candidate, org, route=route_for(s, org))
                 assert blocking(vote_eligibility(facts, candidate.branch_resolution_date, RULES)) == []
+
+
+def test_the_demo_recognizes_members_in_three_steps_some_late_and_leaves_a_few_overdue(admin_of):
+    engine, actor = admin_of
+    with session_scope(engine) as s:
+        officials = s.exec(select(Candidate).where(Candidate.official_date.is_not(None))).all()
+        decided = dict(s.exec(select(StageEvent.candidate_id, StageEvent.event_date)
+                              .where(StageEvent.stage == Stage.OFFICIAL.value)).all())
+        recognition_votes = s.exec(select(StageEvent.stage, StageEvent.votes_for, StageEvent.votes_total,
+                                          StageEvent.members_total, StageEvent.members_excused,
+                                          StageEvent.votes_against)
+                                   .where(StageEvent.stage.in_(["recognition_branch", "recognition_committee"]))).all()
+        overdue = [a for a in clock_alerts(s, resolve(s, actor, None), today=DEMO_TODAY, rules=RULES)
+                   if a.kind == "clock_overdue" and a.clock == "recognition_review"]
+    assert officials and all(c.recognition_branch_date for c in officials)
+    late = [c for c in officials if (decided[c.id] - c.official_date).days > 60]
+    assert late  # decided months after the probation ended, official from its end all the same
+    assert all(c.official_date == add_months(c.admitted_date, 12) for c in late)
+    for stage, votes_for, present, members, excused, against in recognition_votes:
+        assert vote_findings(Stage(stage), Vote(votes_for=votes_for, present=present, members_total=members,
+                                                members_excused=excused, votes_against=against), RULES) == []
+    assert overdue  # the alerts keep some recognition reviews overdue on purpose
 
 
 def test_every_demo_resolution_records_its_denominator_and_passes_the_two_thirds_of_members(admin_of):

@@ -47,29 +47,29 @@ def hdnd_names(db) -> set[str]:
 def test_one_block_per_organization_worst_first_in_whole_sentences_with_where_to_act(demo_app):
     at = open_page("lanhdao", "pages/alerts.py")
     names = org_headings(at)
-    assert len(names) == 20 and names[0] == "Chi bộ Trường THPT A Kim Bảng"
+    assert len(names) == 20 and names[0] == "Chi bộ tổ dân phố số 4"
     captions = [shown(c) for c in at.caption]
-    assert "279/279 cảnh báo, ở 156 tổ chức" in captions
-    assert "Đang hiện 1–20 trong 156 tổ chức." in captions  # never hidden silently
+    assert "255/255 cảnh báo, ở 147 tổ chức" in captions
+    assert "Đang hiện 1–20 trong 147 tổ chức." in captions  # never hidden silently
     # Whole sentences, with what is still needed and the pace they are measured against.
     sentences = [shown(m) for m in at.markdown if shown(m).startswith("- ")]
     assert all(s.endswith(".") for s in sentences)
     # Under the organization's name, the sentences do not repeat it.
-    assert ("- Mới kết nạp 1/3, chậm so với mức 3 dự kiến đến 01/12/2026; cần thêm 2 trong 1 tháng còn lại "
+    assert ("- Mới kết nạp 1/2, chậm so với mức 2 dự kiến đến 01/12/2026; cần thêm 1 trong 1 tháng còn lại "
             "của năm.") in sentences
-    assert not [s for s in sentences if "Chi bộ Trường THPT A" in s]
+    assert not [s for s in sentences if "Chi bộ tổ dân phố số 4" in s]
     # Each block links to its organization's branch page for the year.
     branch = links(at, "chi-bo")
     assert [label for label, _ in branch] == ["Mở trang Chi bộ của tổ chức này"] * 20
     assert all(q["year"] == ["2026"] for _, q in branch)
-    assert branch[0][1]["org"] == ["KB-THPTA"]
+    assert branch[0][1]["org"] == ["KB-QUE-04"]
     # A deadline's alert links to the records it counts, with the deadline in words.
     lines = [shown(m) for m in at.markdown]
-    concerned = lines.index("Lê Phương Nhung – quá hạn 410 ngày làm việc")
+    concerned = lines.index("Đỗ Thu Vân – quá hạn 36 ngày làm việc")
     assert lines[concerned - 1] == "- Có 1 hồ sơ quá hạn: Chi bộ xét công nhận chính thức (sau khi hết dự bị)."
     records = links(at, "ho-so")
     assert {label for label, _ in records} == {"Mở hồ sơ"}  # short: a page link is one line on a phone
-    assert records[1] == ("Mở hồ sơ", {"id": ["589"]})
+    assert records[1] == ("Mở hồ sơ", {"id": ["19"]})
     assert not NEGATIVE_DAYS.search(everything(at))
 
 
@@ -78,6 +78,8 @@ def test_the_blocks_are_headed_by_the_organizations_they_link_to(demo_app):
     at = open_page("lanhdao", "pages/alerts.py")
     codes = [q["org"][0] for _, q in links(at, "chi-bo")]
     assert len(codes) == len(set(codes)) == len(org_headings(at))
+    at.button(key=next(b.key for b in at.button if b.label == "Xem tất cả 147 tổ chức")).click().run()
+    codes = [q["org"][0] for _, q in links(at, "chi-bo")]
     assert org_headings(at).count("Chi bộ tổ dân phố số 4") == 2
     assert {"KB-QUE-04", "KB-BASAO-04"} <= set(codes)
 
@@ -86,10 +88,10 @@ def test_more_organizations_on_request_then_all_of_them(demo_app):
     at = open_page("lanhdao", "pages/alerts.py")
     at.button(key=next(b.key for b in at.button if b.label == "Xem thêm 20 tổ chức")).click().run()
     assert len(org_headings(at)) == 40
-    assert "Đang hiện 1–40 trong 156 tổ chức." in [shown(c) for c in at.caption]
-    at.button(key=next(b.key for b in at.button if b.label == "Xem tất cả 156 tổ chức")).click().run()
-    assert len(org_headings(at)) == 156
-    assert "Đang hiện cả 156 tổ chức." in [shown(c) for c in at.caption]
+    assert "Đang hiện 1–40 trong 147 tổ chức." in [shown(c) for c in at.caption]
+    at.button(key=next(b.key for b in at.button if b.label == "Xem tất cả 147 tổ chức")).click().run()
+    assert len(org_headings(at)) == 147
+    assert "Đang hiện cả 147 tổ chức." in [shown(c) for c in at.caption]
     assert not [b for b in at.button if b.label.startswith("Xem thêm") and "tổ chức" in b.label]
 
 
@@ -98,7 +100,7 @@ def test_the_kind_filter_keeps_the_blocks_of_that_kind(demo_app):
     at.pills(key="f_alert_kinds").set_value(["no_admission_years"]).run()
     summaries = [shown(c) for c in at.caption if "cảnh báo:" in shown(c)]
     assert summaries and all(s.split(" · ")[0].endswith(": Nhiều năm không kết nạp") for s in summaries)
-    assert "66/279 cảnh báo, ở 66 tổ chức" in [shown(c) for c in at.caption]
+    assert "66/255 cảnh báo, ở 66 tổ chức" in [shown(c) for c in at.caption]
 
 
 def test_no_kind_chosen_is_not_mistaken_for_no_alert(demo_app):
@@ -133,7 +135,7 @@ def test_candidates_deadlines_read_in_words_each_with_its_record(demo_app):
     assert any(line.rstrip("*").endswith("ngày làm việc.") for line in lines)  # a working-day deadline says so
     opened = [q["id"] for _, q in links(at, "ho-so")][-20:]  # the list's own links come last
     assert opened[0] == ["1024"]
-    assert "Đang hiện 1–20 trong 79 người." in [shown(c) for c in at.caption]
+    assert "Đang hiện 1–20 trong 54 người." in [shown(c) for c in at.caption]
     shown_text = everything(at)
     assert "Số ngày còn lại" not in shown_text and not NEGATIVE_DAYS.search(shown_text)
 

@@ -386,6 +386,7 @@ def test_the_step_form_asks_the_chi_bos_official_members_and_refuses_8_of_14_cit
         "Số đảng viên tạm chuyển sinh hoạt, được miễn sinh hoạt (chỉ nghị quyết chi bộ)",
         "Số đảng viên chính thức dự họp (hoặc cấp ủy viên dự họp)",
         "Số phiếu tán thành (nếu là nghị quyết)",
+        "Số phiếu không tán thành (nghị quyết công nhận chính thức)",
     ]
     assert "không phải 2/3 số dự họp" in texts(at)
     before = totals(demo_app)
@@ -539,3 +540,28 @@ def test_the_admin_audit_log_reads_as_sentences_with_raw_values_one_click_away(d
     assert list(raw.columns) == ["Thời điểm", "Tên đăng nhập", "Thao tác", "Đối tượng", "Số hiệu bản ghi", "Trước", "Sau"]
     assert raw["Thao tác"].iloc[0] == "Khóa tài khoản" and '"active": false' in raw["Sau"].iloc[0]
     assert "password_hash" not in raw.to_string()
+
+
+def test_the_step_form_records_a_recognition_vote_short_of_two_thirds_without_entering_the_stage(demo_app):
+    [(cid,)] = query(demo_app, "SELECT id FROM candidate WHERE stage = 'admitted' AND exit IS NULL AND "
+                               "admitted_date < '2025-10-01' AND new_member_class_date IS NOT NULL ORDER BY id LIMIT 1")
+    at = open_page("admin", "pages/candidate.py", id=str(cid))
+    assert widget(at.selectbox, "step_stage").value == "recognition_branch"
+    assert "13-KNĐ" in texts(at)
+    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.number_input, "step_members_total").set_value(14)
+    widget(at.number_input, "step_votes_total").set_value(12)
+    widget(at.number_input, "step_votes_for").set_value(8)
+    widget(at.number_input, "step_votes_against").set_value(4)
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    assert not at.error, [shown(e) for e in at.error]
+    assert "bước «Chi bộ đề nghị công nhận chính thức» chưa được ghi nhận" in texts(at)
+    assert query(demo_app, "SELECT stage, recognition_failed_votes FROM candidate WHERE id = ?", cid) == [("admitted", 1)]
+    assert "8/14 phiếu tán thành, 12 dự họp, 4 không tán thành" in texts(at)  # the history's vote column
+    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.number_input, "step_members_total").set_value(14)
+    widget(at.number_input, "step_votes_total").set_value(12)
+    widget(at.number_input, "step_votes_for").set_value(10)
+    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    assert not at.error, [shown(e) for e in at.error]
+    assert query(demo_app, "SELECT stage FROM candidate WHERE id = ?", cid) == [("recognition_branch",)]

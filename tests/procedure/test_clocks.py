@@ -7,8 +7,8 @@ import pytest
 
 from core.config import RuleSettings
 from core.procedure.clocks import Clock, candidate_clocks, clock_state
-from core.procedure.rules import CandidateFacts, Sponsor
-from core.procedure.stages import Exit, Stage
+from core.procedure.rules import CandidateFacts, Sponsor, check_stage
+from core.procedure.stages import Exit, Route, Stage
 
 RULES = RuleSettings()
 S = Stage
@@ -231,3 +231,79 @@ def test_a_dossier_without_enough_sponsors_is_a_to_do_now():
     today = date(2023, 12, 1)
     assert Clock("sponsors_missing", today, "due_soon", 0) in candidate_clocks(one_sponsor, today, RULES)
     assert "sponsors_missing" not in kinds(candidate_clocks(two_sponsors, today, RULES))
+
+
+# Issue 16: the decision's extension, the ceremony from the receipt, recognition's second clock.
+
+# Up to the chi bộ resolution of Friday 10/05/2024.
+TO_BRANCH_MAY = {**TO_BRANCH, S.BRANCH_RESOLUTION: date(2024, 5, 10)}
+# 60 working days after Friday 10/05/2024: May Mon 13 to Fri 31 = 15; June 20 weekdays -> 35;
+#   July 23 weekdays -> 58; Thu 01, Fri 02 August -> 60: Friday 02/08/2024.
+# 30 more: August Mon 05 to Fri 30 = 20 -> 80; Mon 02 and Tue 03/09/2024 are the National Day
+#   holidays; Wed 04 to Fri 06 -> 83; Mon 09 to Fri 13 -> 88; Mon 16, Tue 17 -> 90: 17/09/2024.
+DECISION_DUE_MAY, EXTENDED_DUE = date(2024, 8, 2), date(2024, 9, 17)
+
+
+def test_the_decision_clock_is_60_working_days_or_60_plus_30_with_a_recorded_extension():
+    plain = candidate(TO_BRANCH_MAY)
+    [clock] = [c for c in candidate_clocks(plain, date(2024, 8, 5), RULES) if c.kind == "decision"]
+    assert (clock.due, clock.state, clock.working_days) == (DECISION_DUE_MAY, "overdue", True)
+    extended = candidate(TO_BRANCH_MAY, decision_extension_date=date(2024, 7, 25))
+    [clock] = [c for c in candidate_clocks(extended, date(2024, 8, 5), RULES) if c.kind == "decision"]
+    assert (clock.due, clock.state) == (EXTENDED_DUE, "ok")  # 43 calendar days ahead
+    [clock] = [c for c in candidate_clocks(extended, date(2024, 9, 18), RULES) if c.kind == "decision"]
+    assert clock.state == "overdue"
+    # The extension is a setting.
+    shorter = RuleSettings(decision_extension_working_days=0)
+    assert [c.due for c in candidate_clocks(extended, date(2024, 8, 5), shorter) if c.kind == "decision"] == [
+        DECISION_DUE_MAY]
+
+
+# Decision Friday 07/06/2024, received Friday 14/06/2024. 30 working days after the receipt:
+#   June Mon 17 to Fri 28 = 10; July Mon 01 to Fri 26 = 20 -> 30: Friday 26/07/2024 (from the
+#   decision's own date it would have been Friday 19/07/2024).
+DECIDED = {**TO_BRANCH_MAY, S.COMMITTEE_RESOLUTION: date(2024, 5, 20), S.DECISION: date(2024, 6, 7)}
+
+
+def test_the_ceremony_is_counted_from_the_receipt_of_the_decision():
+    received = candidate(DECIDED, decision_received_date=date(2024, 6, 14))
+    assert [c.due for c in candidate_clocks(received, date(2024, 7, 22), RULES) if c.kind == "ceremony"] == [
+        date(2024, 7, 26)]
+    unknown_receipt = candidate(DECIDED)
+    assert [c.due for c in candidate_clocks(unknown_receipt, date(2024, 7, 22), RULES) if c.kind == "ceremony"] == [
+        date(2024, 7, 19)]
+
+
+def test_a_late_ceremony_is_refused_without_the_upper_committees_consent_and_accepted_with_it():
+    received = candidate(DECIDED, decision_received_date=date(2024, 6, 14), new_member_class_date=None)
+    on_time = check_stage(received, S.ADMITTED, date(2024, 7, 26), today=date(2024, 8, 1), rules=RULES)
+    assert on_time == []
+    late = check_stage(received, S.ADMITTED, date(2024, 7, 29), today=date(2024, 8, 1), rules=RULES)
+    assert [f.code for f in late] == ["ceremony_late"]
+    assert "26/07/2024" in late[0].message and "294-QĐ/TW" in late[0].message and "đồng ý" in late[0].message
+    consented = candidate(DECIDED, decision_received_date=date(2024, 6, 14), ceremony_consent_date=date(2024, 7, 24))
+    assert check_stage(consented, S.ADMITTED, date(2024, 7, 29), today=date(2024, 8, 1), rules=RULES) == []
+    # Once the consent is recorded, the ceremony's clock is no longer overdue.
+    assert "ceremony" not in kinds(candidate_clocks(consented, date(2024, 7, 29), RULES))
+
+
+# Admitted 10/05/2023: probation over on 10/05/2024. The chi bộ's recognition resolution on
+# Friday 07/06/2024; the committee's decision within 30 working days: June Mon 10 to Fri 28 =
+# 15; July Mon 01 to Fri 19 = 15 -> 30: Friday 19/07/2024.
+RECOGNIZED = {**DECIDED, S.DECISION: date(2023, 4, 20), S.ADMITTED: date(2023, 5, 10),
+              S.RECOGNITION_BRANCH: date(2024, 6, 7)}
+
+
+def test_the_second_30_working_day_clock_of_recognition_is_due_then_overdue():
+    facts = candidate(RECOGNIZED, route=Route(committee=False), new_member_class_date=date(2023, 9, 1))
+    [due] = [c for c in candidate_clocks(facts, date(2024, 7, 10), RULES) if c.kind == "recognition_decision"]
+    assert (due.due, due.state, due.working_days, due.days_left) == (date(2024, 7, 19), "due_soon", True, 7)
+    [late] = [c for c in candidate_clocks(facts, date(2024, 7, 22), RULES) if c.kind == "recognition_decision"]
+    assert (late.state, late.days_left) == ("overdue", -1)
+    # The chi bộ's review clock is over once its resolution is recorded.
+    assert "recognition_review" not in kinds(candidate_clocks(facts, date(2024, 7, 10), RULES))
+    # With a committee on the route, the clock counts from its resolution, the last one.
+    committee = candidate({**RECOGNIZED, S.RECOGNITION_COMMITTEE: date(2024, 6, 14)},
+                          new_member_class_date=date(2023, 9, 1))
+    [clock] = [c for c in candidate_clocks(committee, date(2024, 7, 10), RULES) if c.kind == "recognition_decision"]
+    assert clock.due == date(2024, 7, 26)

@@ -21,7 +21,7 @@ from core.procedure.rules import (
     vote_eligibility,
     vote_findings,
 )
-from core.procedure.stages import Education, Exit, Stage
+from core.procedure.stages import CELL_ROUTE, Education, Exit, Route, Stage
 
 RULES = RuleSettings()
 VOTE = date(2024, 3, 10)  # the chi bộ vote used throughout
@@ -271,7 +271,7 @@ def test_youth_union_route_still_needs_the_sponsor_for_12_months():
 def facts_at(*stages: Stage, grassroots_cell: bool = False, **changes) -> CandidateFacts:
     """A candidate who has entered `stages`, one month apart from 01/01/2023."""
     dates = {stage: date(2023, 1 + i, 1) for i, stage in enumerate(stages)}
-    return ready(stage_dates=dates, grassroots_cell=grassroots_cell, **changes)
+    return ready(stage_dates=dates, route=CELL_ROUTE if grassroots_cell else Route(), **changes)
 
 
 S = Stage
@@ -386,24 +386,24 @@ ADMITTED_PATH = {
 }
 
 
-def test_official_before_12_months_of_probation_is_blocked():
+def test_recognition_before_12_months_of_probation_is_blocked():
     # Ceremony 10/05/2023: probation ends 10/05/2024.
     facts = ready(stage_dates=ADMITTED_PATH, new_member_class_date=date(2023, 9, 15))
-    findings = check_stage(facts, S.OFFICIAL, date(2024, 5, 9), today=TODAY, rules=RULES)
+    findings = check_stage(facts, S.RECOGNITION_BRANCH, date(2024, 5, 9), today=TODAY, rules=RULES)
     assert codes(findings) == ["probation_not_over"]
     assert findings[0].blocking is True
     assert "10/05/2024" in findings[0].message
     assert_vietnamese(findings)
 
 
-def test_official_on_the_day_probation_ends_is_allowed():
+def test_recognition_on_the_day_probation_ends_is_allowed():
     facts = ready(stage_dates=ADMITTED_PATH, new_member_class_date=date(2023, 9, 15))
-    assert check_stage(facts, S.OFFICIAL, date(2024, 5, 10), today=TODAY, rules=RULES) == []
+    assert check_stage(facts, S.RECOGNITION_BRANCH, date(2024, 5, 10), today=TODAY, rules=RULES) == []
 
 
-def test_official_without_the_new_member_class_is_blocked():
+def test_recognition_without_the_new_member_class_is_blocked():
     facts = ready(stage_dates=ADMITTED_PATH, new_member_class_date=None)
-    findings = check_stage(facts, S.OFFICIAL, date(2024, 5, 10), today=TODAY, rules=RULES)
+    findings = check_stage(facts, S.RECOGNITION_BRANCH, date(2024, 5, 10), today=TODAY, rules=RULES)
     assert codes(findings) == ["new_member_class_missing"]
     assert findings[0].blocking is True
     assert_vietnamese(findings)
@@ -501,8 +501,8 @@ def test_a_simple_majority_setting_changes_the_vote():
 def test_a_shorter_probation_setting():
     facts = ready(stage_dates=ADMITTED_PATH, new_member_class_date=date(2023, 9, 15))
     # Ceremony 10/05/2023 + 6 months = 10/11/2023.
-    assert check_stage(facts, S.OFFICIAL, date(2023, 11, 10), today=TODAY, rules=RuleSettings(probation_months=6)) == []
-    assert codes(check_stage(facts, S.OFFICIAL, date(2023, 11, 10), today=TODAY, rules=RULES)) == ["probation_not_over"]
+    assert check_stage(facts, S.RECOGNITION_BRANCH, date(2023, 11, 10), today=TODAY, rules=RuleSettings(probation_months=6)) == []
+    assert codes(check_stage(facts, S.RECOGNITION_BRANCH, date(2023, 11, 10), today=TODAY, rules=RULES)) == ["probation_not_over"]
 
 
 @pytest.mark.parametrize(
