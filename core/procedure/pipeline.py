@@ -20,6 +20,7 @@ from core.config import RuleSettings
 from core.errors import FormError
 from core.format import clean_text, fmt_date, fmt_number
 from core.i18n import t
+from core.procedure.dossier import Paper, Route, effective_rows
 from core.procedure.rules import (
     CandidateFacts,
     Finding,
@@ -49,6 +50,7 @@ from core.storage.models import (
     NOT_SETTLED,
     AuditEntry,
     Candidate,
+    DossierPaper,
     Organization,
     StageEvent,
     identity_key,
@@ -128,8 +130,24 @@ def stage_dates_of(candidate: Candidate, as_of: date | None = None) -> dict[Stag
     return {s: d for s, d in dates.items() if d is not None and (as_of is None or d <= as_of)}
 
 
-def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None) -> CandidateFacts:
-    """The rule inputs of a candidate in its organization (as they stood on `as_of`, when given)."""
+def papers_of(session: Session, candidate_ids: list[int]) -> dict[int, tuple[Paper, ...]]:
+    """The dossier papers in force of these candidates (not replaced, not voided), by candidate,
+    oldest first; the caller has checked its scope over them."""
+    found: dict[int, list] = {}
+    for start in range(0, len(candidate_ids), 1000):
+        chunk = candidate_ids[start:start + 1000]
+        for row in session.exec(select(DossierPaper).where(DossierPaper.candidate_id.in_(chunk))
+                                .order_by(DossierPaper.id)).all():
+            found.setdefault(row.candidate_id, []).append(row)
+    return {cid: tuple(Paper(r.kind, r.issue_date, r.document_number, r.valid_until, r.holder, r.id)
+                       for r in effective_rows(rows))
+            for cid, rows in found.items()}
+
+
+def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None,
+             papers: tuple[Paper, ...] | None = None) -> CandidateFacts:
+    """The rule inputs of a candidate in its organization (as they stood on `as_of`, when given),
+    with the dossier's `papers` in force (core.procedure.papers.papers_of; None: not checked)."""
     left = candidate.exit is not None and (as_of is None or candidate.exit_date <= as_of)
     return CandidateFacts(
         birth_date=candidate.birth_date,
@@ -138,14 +156,21 @@ def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None)
         youth_union_member=candidate.youth_union_member,
         youth_union_resolution_date=candidate.youth_union_resolution_date,
         sponsors=(
-            Sponsor(candidate.sponsor1_name, candidate.sponsor1_since),
-            Sponsor(candidate.sponsor2_name, candidate.sponsor2_since),
+            Sponsor(candidate.sponsor1_name, candidate.sponsor1_since, candidate.sponsor1_official,
+                    candidate.sponsor1_replacement_decision),
+            Sponsor(candidate.sponsor2_name, candidate.sponsor2_since, candidate.sponsor2_official,
+                    candidate.sponsor2_replacement_decision),
         ),
         new_member_class_date=candidate.new_member_class_date,
         grassroots_cell=org.kind == OrgKind.GRASSROOTS_CELL,
         stage_dates=stage_dates_of(candidate, as_of),
         exit=candidate.exit if left else None,
         exit_date=candidate.exit_date if left else None,
+        route=candidate.introduction_route,
+        trade_union_member=candidate.trade_union_member,
+        village_head=candidate.village_head,
+        has_youth_union=org.has_youth_union,
+        papers=None if papers is None else tuple(p for p in papers if as_of is None or p.issue_date <= as_of),
     )
 
 
@@ -260,7 +285,8 @@ def record_stage(
     vote = vote or Vote()
     if errors := event_input_errors(document_number=document_number, note=note, vote=vote):
         raise FormError(errors)
-    findings = check_stage(facts_of(candidate, org), stage, event_date, today=today, rules=rules, vote=vote)
+    facts = facts_of(candidate, org, papers=papers_of(session, [candidate.id]).get(candidate.id, ()))
+    findings = check_stage(facts, stage, event_date, today=today, rules=rules, vote=vote)
     if blocking(findings):
         raise RuleViolation(blocking(findings))
     acked = exceptions(findings)
@@ -385,6 +411,12 @@ class CandidateInput:
     sponsor2_since: date | None = None
     youth_union_resolution_date: date | None = None
     new_member_class_date: date | None = None
+    introduction_route: str = ""
+    trade_union_member: bool = False
+    sponsor1_official: bool | None = None
+    sponsor2_official: bool | None = None
+    sponsor1_replacement_decision: str = ""
+    sponsor2_replacement_decision: str = ""
 
     def __post_init__(self) -> None:
         # Every text as stored, whatever typed it (a form, an import, Unikey's composite mode,
@@ -395,7 +427,8 @@ class CandidateInput:
 
 
 # The texts of a candidate a person types (or a file gives): each measured against its column.
-TEXT_FIELDS = ("full_name", "ethnicity", "religion", "helper_name", "sponsor1_name", "sponsor2_name")
+TEXT_FIELDS = ("full_name", "ethnicity", "religion", "helper_name", "sponsor1_name", "sponsor2_name",
+               "sponsor1_replacement_decision", "sponsor2_replacement_decision")
 # Fields that must be given: the rules (age) and the breakdowns (mix of those admitted) use them.
 REQUIRED_FIELDS = ("birth_date", "female", "ethnicity", "religion", "general_education", "qualification", "occupation")
 
@@ -419,6 +452,8 @@ def candidate_input_errors(data: CandidateInput, *, today: date) -> list[tuple[s
     birth = data.birth_date
     if birth is not None and (birth.year < MIN_BIRTH_YEAR or birth > add_years(today, -MIN_AGE_TO_LIST_YEARS)):
         errors.append(("birth_date", t("form.birth_date_range", min_age=MIN_AGE_TO_LIST_YEARS)))
+    if data.introduction_route and data.introduction_route not in Route._value2member_map_:
+        errors.append(("introduction_route", t("form.bad_choice", field=t("field.introduction_route"))))
     choices = {"general_education": Education, "qualification": Qualification, "occupation": Occupation}
     for name, codes in choices.items():
         if getattr(data, name) is not None and getattr(data, name) not in codes._value2member_map_:
