@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from core.access.users import account_of
 from core.config import RuleSettings
-from core.procedure.pipeline import EventRow, RuleViolation, derive_state, record_stage
 from core.procedure.dossier import PaperKind
+from core.procedure.pipeline import EventRow, RuleViolation, derive_state, record_stage
 from core.procedure.rules import Vote
 from core.procedure.stages import Education, OrgKind, Sector, Stage
 from core.procedure.workdays import add_working_days
