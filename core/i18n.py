@@ -884,6 +884,8 @@ VI: dict[str, str] = {
     "paper.consent_over_age": "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy kết nạp người trên 60 tuổi",
     "paper.consent_education": "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy kết nạp người có trình độ tiểu học (vùng cao, biên giới, hải đảo, vùng đồng bào dân tộc thiểu số, vùng khó khăn)",
     "paper.consent_literacy": "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy kết nạp già làng, trưởng bản chỉ biết đọc, biết viết",
+    "paper.sponsor_official": "Đảng viên chính thức",
+    "paper.sponsor_probationary": "Đảng viên dự bị",
     "paper.of_holder": "{paper} của {holder}",
     "paper.state_missing": "Thiếu (chưa ghi)",
     "paper.state_present": "Có ({number}ngày {date})",

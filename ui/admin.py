@@ -140,8 +140,10 @@ def organizations_tab(actor: Actor) -> None:
                             placeholder=t("form.choose"), key="org_kind")
         sector = st.selectbox(t("col.sector"), [s.value for s in Sector], format_func=lambda s: label("sector", s),
                               placeholder=t("form.choose"), key="org_sector")
+        youth_union = st.checkbox(t("org.has_youth_union"), key="org_youth_union")
         if st.form_submit_button(t("org.add")):
-            forms.save(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind, sector=sector),
+            forms.save(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind, sector=sector,
+                                                  has_youth_union=youth_union),
                  t("org.saved"), prefix="org_")
     with rename, st.form("rename_org"):
         chosen = st.selectbox(t("col.organization"), list(names), format_func=names.get,

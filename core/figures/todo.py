@@ -17,7 +17,7 @@ from core.format import fmt_days_left
 from core.i18n import t
 from core.procedure.candidates import next_stages
 from core.procedure.clocks import STATE_RANK, candidate_clocks
-from core.procedure.pipeline import facts_of
+from core.procedure.pipeline import facts_of, papers_of
 from core.procedure.rules import Finding, open_findings
 from core.procedure.stages import CELL_KINDS
 from core.storage.models import Candidate, Organization
@@ -75,8 +75,9 @@ def work_cards(session: Session, subtree: Subtree, *, today: date, rules: RuleSe
         .order_by(Organization.path, Candidate.full_name)
     ).all()
     cards = []
+    papers = papers_of(session, [candidate.id for candidate, _org in rows])
     for candidate, org in rows:
-        facts = facts_of(candidate, org)
+        facts = facts_of(candidate, org, papers=papers.get(candidate.id, ()))
         clocks = candidate_clocks(facts, today, rules)
         nearest = clocks[0] if clocks else None
         following = next_stages(candidate, org)

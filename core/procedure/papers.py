@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
@@ -19,8 +20,9 @@ from core.config import RuleSettings
 from core.errors import FormError
 from core.format import clean_text, fmt_date
 from core.i18n import t
-from core.procedure.dossier import PaperKind, effective_rows, paper_name, valid_until
-from core.procedure.pipeline import _editable_candidate
+from core.procedure.candidates import candidate_detail
+from core.procedure.dossier import ChecklistItem, PaperKind, checklist, effective_rows, paper_name, valid_until
+from core.procedure.pipeline import _editable_candidate, facts_of, papers_of
 from core.storage.db import bump_data_version
 from core.storage.limits import too_long
 from core.storage.models import Candidate, DossierPaper, utcnow
@@ -115,3 +117,19 @@ def _in_force(session: Session, candidate_id: int) -> dict[int, DossierPaper]:
 def paper_done_text(kind: str, holder: str, issue_date: date, name: str) -> str:
     """The confirmation after a paper is recorded."""
     return t("paper.done", paper=paper_name(kind, holder), date=fmt_date(issue_date), name=name)
+
+
+def candidate_checklist(session: Session, actor: Actor, candidate_id: int, *, today: date,
+                        rules: RuleSettings) -> list[ChecklistItem]:
+    """The checklist of one candidate's dossier (core.procedure.dossier.checklist), if the
+    caller may see the record."""
+    candidate, org = candidate_detail(session, actor, candidate_id)
+    papers = papers_of(session, [candidate.id]).get(candidate.id, ())
+    return checklist(facts_of(candidate, org, papers=papers), today, rules)
+
+
+def checklist_table(items: list[ChecklistItem]) -> pd.DataFrame:
+    """The checklist as the record page shows it: step, paper, state in words."""
+    return pd.DataFrame({t("paper.col_step"): [t(f"paper.step_{i.step}") for i in items],
+                         t("paper.col_paper"): [i.name for i in items],
+                         t("paper.col_state"): [i.text for i in items]})

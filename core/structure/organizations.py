@@ -86,9 +86,11 @@ def _saved(session: Session, actor: Actor, org: Organization, action: str, befor
 
 
 def add_organization(
-    session: Session, actor: Actor, *, parent_code: str, code: str, name: str, kind: str, sector: str
+    session: Session, actor: Actor, *, parent_code: str, code: str, name: str, kind: str, sector: str,
+    has_youth_union: bool = False,
 ) -> Organization:
-    """Add an organization under a parent of the admin's subtree."""
+    """Add an organization under a parent of the admin's subtree; `has_youth_union`: a Đoàn
+    organization exists there (the introduction route of the young depends on it)."""
     parent = _admin_org(session, actor, parent_code, None)
     code, name = clean_text(code).upper(), clean_text(name)
     errors = []
@@ -105,7 +107,7 @@ def add_organization(
     if errors:
         raise FormError(errors)
     org = Organization(code=code, name=name, parent_id=parent.id, path="/", depth=parent.depth + 1,
-                       kind=kind, sector=sector, version=0)
+                       kind=kind, sector=sector, has_youth_union=bool(has_youth_union), version=0)
     session.add(org)
     session.flush()
     org.path = child_path(parent.path, org.id)
