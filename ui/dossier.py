@@ -11,7 +11,12 @@ from core.access.scope import Actor
 from core.format import fmt_date
 from core.i18n import label, t
 from core.procedure.dossier import PaperKind
-from core.procedure.papers import candidate_checklist, checklist_table, paper_done_text, record_paper
+from core.procedure.papers import (
+    candidate_checklist,
+    checklist_table,
+    paper_done_text,
+    record_paper,
+)
 from core.storage.db import session_scope
 from core.storage.models import Candidate
 from ui import forms, steps, text, web, widgets

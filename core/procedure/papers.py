@@ -21,7 +21,14 @@ from core.errors import FormError
 from core.format import clean_text, fmt_date
 from core.i18n import t
 from core.procedure.candidates import candidate_detail
-from core.procedure.dossier import ChecklistItem, PaperKind, checklist, effective_rows, paper_name, valid_until
+from core.procedure.dossier import (
+    ChecklistItem,
+    PaperKind,
+    checklist,
+    effective_rows,
+    paper_name,
+    valid_until,
+)
 from core.procedure.pipeline import _editable_candidate, facts_of, papers_of
 from core.storage.db import bump_data_version
 from core.storage.limits import too_long
