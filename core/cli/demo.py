@@ -20,7 +20,9 @@ from sqlmodel import Session, func, select
 
 from core.access.audit import record_audit
 from core.access.users import create_user
+from core.config import RuleSettings
 from core.i18n import t
+from core.procedure.dossier import PaperKind, Route, valid_until
 from core.procedure.pipeline import EventRow, derive_state
 from core.procedure.stages import (
     Education,
@@ -42,6 +44,7 @@ from core.procedure.workdays import (
 from core.storage.db import bump_data_version
 from core.storage.models import (
     Candidate,
+    DossierPaper,
     Organization,
     StageEvent,
     YearPlan,
@@ -63,6 +66,15 @@ DISTRICT_ADMITTED = {2022: 141, 2023: 148, 2024: 153, 2025: 139, 2026: 117}
 PLANTED_ADMISSIONS = {2025: 5, 2026: 2}
 DISTRICT_MEMBERS_2023 = 4850
 HDND_MEMBERS_2023 = 146
+
+# Sectors whose chi bộ have a Đoàn organization beside them (as migration 0007 assumes).
+YOUTH_UNION_SECTORS = (Sector.RURAL, Sector.URBAN, Sector.SCHOOL, Sector.ARMED_FORCES)
+# The papers of an admission dossier besides the certificate and the introductions.
+DOSSIER_KINDS = (PaperKind.APPLICATION, PaperKind.BIOGRAPHY, PaperKind.BIOGRAPHY_VERIFICATION,
+                 PaperKind.ASSESSMENT_SUMMARY)
+PAPER_NUMBER = {PaperKind.BIOGRAPHY_VERIFICATION: "{n:02d}-CV/ĐU", PaperKind.ASSESSMENT_SUMMARY: "{n:02d}/5-KNĐ",
+                PaperKind.YOUTH_UNION_RESOLUTION: "{n:02d}-NQ/ĐTN", PaperKind.TRADE_UNION_RESOLUTION: "{n:02d}-NQ/CĐ",
+                PaperKind.AWARENESS_CERTIFICATE: "{n:03d}/CN-NTVĐ"}
 
 # Month weights of decision dates: the peak before 03/02, smaller ones before 19/5 and 02/9.
 MONTH_WEIGHTS = (22, 6, 5, 7, 12, 6, 6, 11, 6, 6, 7, 6)
@@ -187,6 +199,9 @@ class DemoBuilder:
         # The votes' denominators from a stream of their own: the main stream draws what it always
         # drew, so the district (and the seeds' figures) stays the same.
         self.vote_rng = random.Random(SEED + 2)
+        # The dossiers' papers, routes and sponsors' status from a stream of their own, drawn
+        # after everything else: the district and the seeds' figures stay the same.
+        self.paper_rng = random.Random(SEED + 3)
         self.village_names = self._village_names()
         self.candidates = 0
         self.events = 0
@@ -203,6 +218,7 @@ class DemoBuilder:
         org = Organization(
             code=code, name=name, parent_id=parent.id if parent else None, path="/",
             depth=parent.depth + 1 if parent else 0, kind=kind.value, sector=sector.value,
+            has_youth_union=sector in YOUTH_UNION_SECTORS,
         )
         self.session.add(org)
         self.session.flush()
@@ -583,6 +599,112 @@ class DemoBuilder:
                 person["birth_date"] = birth
                 self._add(org, dates, person=person)
 
+    # ----- the dossiers' papers ---------------------------------------------------------
+    def dossiers(self, root: Unit) -> None:
+        """The introduction route and the sponsors' status of every candidate, and the papers of
+        those still on the way: complete for those past the chi bộ's vote, most complete at the
+        dossier step (some lacking a paper or two, so the checklist has work), an application
+        at the class step. Three planted cases: a Công đoàn route in an enterprise chi bộ, a
+        replacement sponsor the chi bộ assigned, and an expired certificate replaced by taking
+        the class again. Everything drawn from `paper_rng`, after the rest of the district;
+        the three planted candidates' own fields from the main stream, at its very end."""
+        leaves = {u.org.code: u.org for u in _walk(root) if not u.children}
+        villages = [o for o in leaves.values() if o.sector == Sector.RURAL]
+        planted = self._planted(leaves["KB-TMKB"], villages[3], villages[4])
+        rng = self.paper_rng
+        rows = self.session.exec(select(Candidate, Organization)
+                                 .join(Organization, Organization.id == Candidate.organization_id)
+                                 .order_by(Candidate.id)).all()
+        for candidate, org in rows:
+            candidate.sponsor1_official = True if candidate.sponsor1_name else None
+            candidate.sponsor2_official = True if candidate.sponsor2_name else None
+            if candidate.id not in planted:
+                self._route(candidate, org, rng)
+            if candidate.exit is None and candidate.decision_date is None:
+                complete = candidate.branch_resolution_date is not None or candidate.id in planted or rng.random() < 0.8
+                self._papers(candidate, rng, complete=complete)
+
+    def _planted(self, enterprise: Organization, retaken: Organization, replaced: Organization) -> set[int]:
+        """The three planted candidates, at the dossier step: their ids."""
+        ids = set()
+        dossier = DEMO_TODAY - timedelta(days=18)
+        dates = {Stage.SOURCE: date(2025, 3, 3), Stage.OUTSTANDING: date(2025, 9, 1), Stage.CLASS_DONE: date(2026, 3, 16),
+                 Stage.DOSSIER: dossier}
+        since = date(2024, 1, 8)
+        self._add(enterprise, dates, overrides=dict(introduction_route=Route.TRADE_UNION.value, trade_union_member=True,
+                                                    youth_union_member=False, youth_union_resolution_date=None,
+                                                    sponsor1_since=since, sponsor2_name="", sponsor2_since=None))
+        ids.add(self._last_id())
+        # The first class in 2020: its certificate ran out on 15/10/2025; the class taken again in 09/2026.
+        self._add(retaken, {Stage.SOURCE: date(2019, 9, 2), Stage.OUTSTANDING: date(2020, 3, 2),
+                            Stage.CLASS_DONE: date(2020, 10, 15), Stage.DOSSIER: dossier},
+                  overrides=dict(introduction_route=Route.TWO_MEMBERS.value, youth_union_member=False,
+                                 youth_union_resolution_date=None, birth_date=date(1988, 4, 12), sponsor1_since=since,
+                                 sponsor2_name=self._name(True), sponsor2_since=since))
+        ids.add(self._last_id())
+        self.session.add(DossierPaper(candidate_id=self._last_id(), kind=PaperKind.AWARENESS_CERTIFICATE,
+                                      document_number="214/CN-NTVĐ", issue_date=date(2026, 9, 25),
+                                      valid_until=valid_until(PaperKind.AWARENESS_CERTIFICATE, date(2026, 9, 25),
+                                                              RuleSettings()),
+                                      note="Học lại lớp bồi dưỡng nhận thức về Đảng: giấy chứng nhận cũ (15/10/2020) đã hết hạn",
+                                      recorded_by=RECORDED_BY))
+        # The second sponsor moved away; the chi bộ assigned another, with the candidate only since 08/2026.
+        self._add(replaced, dates, overrides=dict(introduction_route=Route.TWO_MEMBERS.value, youth_union_member=False,
+                                                  youth_union_resolution_date=None, birth_date=date(1984, 7, 2),
+                                                  sponsor1_since=since,
+                                                  sponsor2_name=self._name(False), sponsor2_since=date(2026, 8, 3),
+                                                  sponsor2_replacement_decision="14-NQ/CB ngày 03/08/2026"))
+        ids.add(self._last_id())
+        return ids
+
+    def _last_id(self) -> int:
+        return self.session.exec(select(func.max(Candidate.id))).one()
+
+    def _route(self, candidate: Candidate, org: Organization, rng: random.Random) -> None:
+        """Where the chi bộ has a Đoàn, a candidate of youth age (at the vote, or on the demo day)
+        comes through the Đoàn (Điều lệ Điều 4): a Đoàn member with its resolution before the vote."""
+        vote = candidate.branch_resolution_date
+        youth_age = full_months_between(candidate.birth_date, vote or DEMO_TODAY) < 12 * 31
+        if org.has_youth_union and youth_age:
+            candidate.youth_union_member = True
+            if candidate.youth_union_resolution_date is None and vote is not None:
+                candidate.youth_union_resolution_date = vote - timedelta(days=rng.randint(5, 30))
+            candidate.introduction_route = Route.YOUTH_UNION.value
+        elif candidate.youth_union_resolution_date is not None and youth_age:
+            candidate.introduction_route = Route.YOUTH_UNION.value
+        else:
+            candidate.introduction_route = Route.TWO_MEMBERS.value
+
+    def _papers(self, candidate: Candidate, rng: random.Random, *, complete: bool) -> None:
+        """The papers of a candidate still on the way, dated between the class and the dossier."""
+        if candidate.dossier_date is None:
+            if candidate.class_done_date is not None and rng.random() < 0.5:
+                when = min(candidate.class_done_date + timedelta(days=rng.randint(5, 40)), DEMO_TODAY)
+                self._paper(candidate, PaperKind.APPLICATION, when, rng)
+            return
+        start, end = candidate.class_done_date, candidate.dossier_date
+        kinds = list(DOSSIER_KINDS)
+        if candidate.introduction_route == Route.TRADE_UNION.value:
+            kinds.append(PaperKind.TRADE_UNION_RESOLUTION)
+        if candidate.introduction_route == Route.YOUTH_UNION.value and candidate.youth_union_resolution_date is None:
+            kinds.append(PaperKind.YOUTH_UNION_RESOLUTION)
+        sponsors = [n for n in (candidate.sponsor1_name, candidate.sponsor2_name) if n]
+        if candidate.introduction_route != Route.TWO_MEMBERS.value:
+            sponsors = sponsors[:1]
+        wanted = [(k, "") for k in kinds] + [(PaperKind.SPONSOR_INTRODUCTION, n) for n in sponsors]
+        if not complete:
+            for gone in rng.sample(wanted, rng.randint(1, 2)):
+                wanted.remove(gone)
+        for kind, holder in wanted:
+            self._paper(candidate, kind, start + timedelta(days=rng.randint(0, max((end - start).days, 0))), rng,
+                        holder=holder)
+
+    def _paper(self, candidate: Candidate, kind: str, when: date, rng: random.Random, *, holder: str = "") -> None:
+        pattern = PAPER_NUMBER.get(kind)
+        self.session.add(DossierPaper(candidate_id=candidate.id, kind=kind, issue_date=when, holder=holder,
+                                      document_number=pattern.format(n=rng.randint(1, 250)) if pattern else "",
+                                      valid_until=valid_until(kind, when, RuleSettings()), recorded_by=RECORDED_BY))
+
     def users(self) -> int:
         orgs = {o.code: o for o in self.session.exec(select(Organization)).all()}
         for username, display_name, role, code in DEMO_USERS:
@@ -622,6 +744,7 @@ def load_demo(session: Session, *, with_users: bool = True) -> DemoSummary:
     builder.write_plans(root)
     builder.admissions(root)
     builder.pipeline(root)
+    builder.dossiers(root)
     users = builder.users() if with_users else 0
     organizations = len(list(_walk(root)))
     record_audit(session, username=RECORDED_BY, action="load_demo", entity="database", entity_id=None,

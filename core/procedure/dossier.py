@@ -290,8 +290,14 @@ def dossier_findings(facts: CandidateFacts, step: str, event_date: date, rules: 
 
 def open_paper_findings(facts: CandidateFacts, today: date, rules: RuleSettings) -> list[Finding]:
     """For the to-do list («Cần bổ sung:»): the papers the next step lacks today, and those
-    expiring within `due_soon_days`; not for steps already taken."""
-    if facts.papers is None:
+    expiring within `due_soon_days`; from the dossier step on (before it, the papers are still
+    being gathered), the recognition papers once probation is over; not for steps already
+    taken. The awareness certificate has findings of its own (core.procedure.rules)."""
+    taken = facts.stage_dates
+    if facts.papers is None or "dossier" not in taken:
+        return []
+    admitted = taken.get("admitted")
+    if admitted is not None and add_months(admitted, rules.probation_months) > today:
         return []
     items = [i for i in checklist(facts, today, rules) if i.kind != PaperKind.AWARENESS_CERTIFICATE]
     findings = []
