@@ -91,13 +91,19 @@ def effective_rows(rows: Iterable) -> list:
     return [r for r in rows if r.id not in replaced and not r.voids]
 
 
-def route_of(facts: CandidateFacts) -> Route:
+def youth_age(birth_date: date, on: date, rules: RuleSettings) -> bool:
+    """In youth-union age on a date: to the end of the year of age `youth_union_max_age_years`."""
+    return full_months_between(birth_date, on) < 12 * (rules.youth_union_max_age_years + 1)
+
+
+def route_of(facts: CandidateFacts, on: date | None = None, rules: RuleSettings | None = None) -> Route:
     """The candidate's route; on records made before it was asked, inferred as the rules did
-    then: a Đoàn member with the Đoàn's resolution is on the Đoàn route, anyone else has two
-    sponsors."""
+    then: a Đoàn member with the Đoàn's resolution, of youth age on `on` (when given), is on
+    the Đoàn route, anyone else has two sponsors."""
     if facts.route in Route._value2member_map_:
         return Route(facts.route)
-    if facts.youth_union_member and facts.youth_union_resolution_date is not None:
+    if facts.youth_union_member and facts.youth_union_resolution_date is not None and (
+            on is None or rules is None or youth_age(facts.birth_date, on, rules)):
         return Route.YOUTH_UNION
     return Route.TWO_MEMBERS
 
@@ -150,7 +156,7 @@ def required_papers(facts: CandidateFacts, step: str, rules: RuleSettings) -> li
     (branch_resolution) the admission dossier; the decision the consents; the chi bộ's
     recognition vote (recognition_branch) the recognition papers; other steps none."""
     if step == "branch_resolution":
-        route = route_of(facts)
+        route = route_of(facts, facts.stage_dates.get("branch_resolution"), rules)
         papers = [Requirement(PaperKind.AWARENESS_CERTIFICATE), Requirement(PaperKind.APPLICATION),
                   Requirement(PaperKind.BIOGRAPHY), Requirement(PaperKind.BIOGRAPHY_VERIFICATION)]
         if route is Route.YOUTH_UNION:
@@ -270,7 +276,10 @@ def dossier_findings(facts: CandidateFacts, step: str, event_date: date, rules: 
     from. None when the papers are not known (facts.papers None: past steps imported)."""
     if facts.papers is None or step not in ("branch_resolution", "decision"):
         return []
-    requirements = [r for r in required_papers(facts, step, rules) if r.kind != PaperKind.AWARENESS_CERTIFICATE]
+    # The certificate has its own check; an introduction by a sponsor not yet named is the
+    # sponsors' finding (core.procedure.rules.sponsor_findings).
+    requirements = [r for r in required_papers(facts, step, rules) if r.kind != PaperKind.AWARENESS_CERTIFICATE
+                    and not (r.kind == PaperKind.SPONSOR_INTRODUCTION and not r.holder)]
     if step == "decision":
         # A consent must come before the decision: one dated on its day or after it is shown as late.
         held = papers_held(facts)
@@ -299,7 +308,8 @@ def open_paper_findings(facts: CandidateFacts, today: date, rules: RuleSettings)
     admitted = taken.get("admitted")
     if admitted is not None and add_months(admitted, rules.probation_months) > today:
         return []
-    items = [i for i in checklist(facts, today, rules) if i.kind != PaperKind.AWARENESS_CERTIFICATE]
+    items = [i for i in checklist(facts, today, rules) if i.kind != PaperKind.AWARENESS_CERTIFICATE
+             and not (i.kind == PaperKind.SPONSOR_INTRODUCTION and not i.holder)]
     findings = []
     missing = [i.name for i in items if i.state in ("missing", "expired")]
     if missing:

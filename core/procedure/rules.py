@@ -22,6 +22,7 @@ from core.procedure.dossier import (
     papers_held,
     route_of,
     sponsors_needed,
+    youth_age,
 )
 from core.procedure.findings import Finding
 from core.procedure.stages import (
@@ -140,21 +141,20 @@ def sponsor_findings(facts: CandidateFacts, vote_date: date, rules: RuleSettings
     (the first moved away or was disciplined). The resolutions themselves are papers
     (core.procedure.dossier)."""
     cite = t("rule.cite_introduction")
-    route = route_of(facts)
-    # Youth-union age runs to the end of the year of age `youth_union_max_age_years`.
-    youth_age = age_in_months(facts.birth_date, vote_date) < 12 * (rules.youth_union_max_age_years + 1)
+    route = route_of(facts, vote_date, rules)
+    young = youth_age(facts.birth_date, vote_date, rules)
     findings: list[Finding] = []
 
     def refuse(code: str, key: str, **params: object) -> None:
         findings.append(Finding(code, True, f"{t(key, **params)} {cite}"))
 
-    if youth_age and facts.has_youth_union and route is not Route.YOUTH_UNION:
+    if young and facts.has_youth_union and route is not Route.YOUTH_UNION:
         refuse("youth_union_route_required", "rule.youth_union_route_required",
                max_age=rules.youth_union_max_age_years)
     if route is Route.YOUTH_UNION:
         if not facts.youth_union_member:
             refuse("youth_union_route_not_member", "rule.youth_union_route_not_member")
-        elif not youth_age:
+        elif not young:
             refuse("youth_union_route_over_age", "rule.youth_union_route_over_age", max_age=rules.youth_union_max_age_years)
     if route is Route.TRADE_UNION and not facts.trade_union_member:
         refuse("trade_union_route_not_member", "rule.trade_union_route_not_member")
