@@ -951,6 +951,8 @@ VI: dict[str, str] = {
     "audit.field.sponsor1_replacement_decision": "nghị quyết phân công người giới thiệu thay thế (thứ nhất)",
     "audit.field.sponsor2_replacement_decision": "nghị quyết phân công người giới thiệu thay thế (thứ hai)",
     "org.has_youth_union": "Có tổ chức Đoàn TNCS Hồ Chí Minh",
+    "org.save_youth_union": "Ghi tổ chức Đoàn",
+    "action.set_youth_union": "Ghi có hay không tổ chức Đoàn",
     "rule.cite_introduction": "(Điều lệ Đảng, Điều 4, khoản 1 và 2; Quy định 294-QĐ/TW, điểm 3)",
     "rule.youth_union_route_required": "Nơi có tổ chức Đoàn, người vào Đảng trong độ tuổi thanh niên (đến hết {max_age} tuổi) phải là đoàn viên, được Ban Chấp hành Đoàn cơ sở (nghị quyết mẫu 4-KNĐ) và một đảng viên chính thức giới thiệu.",
     "rule.youth_union_route_not_member": "Giới thiệu qua Đoàn chỉ dành cho đoàn viên: người này chưa là đoàn viên.",

@@ -139,6 +139,17 @@ def set_organization_active(
     return _saved(session, actor, org, "activate_organization" if active else "deactivate_organization", before)
 
 
+def set_organization_youth_union(
+    session: Session, actor: Actor, *, org_code: str, has_youth_union: bool, expected_version: int | None
+) -> Organization:
+    """Say whether a Đoàn organization exists beside this one: where it does, a candidate of
+    youth age must take the Đoàn route (Điều lệ Điều 4; core.procedure.rules.sponsor_findings)."""
+    org = _admin_org(session, actor, org_code, expected_version)
+    before = snapshot(org)
+    org.has_youth_union = bool(has_youth_union)
+    return _saved(session, actor, org, "set_youth_union", before)
+
+
 def organization_tree(session: Session, actor: Actor) -> list[Organization]:
     """Every organization of the caller's subtree, in tree order (a parent before its children)."""
     return list(session.exec(select(Organization).where(in_subtree(actor.root_path)).order_by(Organization.path)).all())

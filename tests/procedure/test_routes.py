@@ -3,8 +3,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+from sqlmodel import select
+
+from core.access.scope import Actor, ScopeError
 from core.config import RuleSettings
 from core.procedure.rules import CandidateFacts, Sponsor, blocking, sponsor_findings
+from core.procedure.stages import Role
+from core.storage.db import session_scope
+from core.storage.models import AuditEntry, Organization
+from core.structure.organizations import set_organization_youth_union
+from tests.factories import district
 
 RULES = RuleSettings()
 VOTE = date(2025, 3, 1)
@@ -90,3 +99,18 @@ def test_old_records_route_inferred_from_the_doan_resolution():
     facts = CandidateFacts(birth_date=BORN_2000, sponsors=(Sponsor("Lê Văn B", LONG),), youth_union_member=True,
                            youth_union_resolution_date=date(2024, 11, 1), has_youth_union=True)
     assert codes(facts) == set()
+
+
+
+def test_admin_says_where_a_doan_exists_audited_and_a_secretary_may_not(engine):
+    with session_scope(engine) as s:
+        orgs = district(s)
+        root, version = orgs["D"].path, orgs["C1-A"].version
+    admin, secretary = Actor("admin", Role.ADMIN, root), Actor("bithu.c1", Role.SECRETARY, root)
+    with session_scope(engine) as s, pytest.raises(ScopeError):
+        set_organization_youth_union(s, secretary, org_code="C1-A", has_youth_union=True, expected_version=version)
+    with session_scope(engine) as s:
+        set_organization_youth_union(s, admin, org_code="C1-A", has_youth_union=True, expected_version=version)
+    with session_scope(engine) as s:
+        assert s.exec(select(Organization).where(Organization.code == "C1-A")).one().has_youth_union is True
+        assert [e.action for e in s.exec(select(AuditEntry)).all()] == ["set_youth_union"]
