@@ -7,8 +7,8 @@ the case needs was not given before it (`dossier_findings`). The forms are those
 12-HD/BTCTW (2022); what a dossier holds: 12-HD/BTCTW Phần II, mục 1.1 and Hướng dẫn 06-HD/TW.
 
 A paper nobody recorded is missing, never invented: records made before papers were recorded
-have none, except the awareness certificate, whose date is the class_done date already held,
-and the Đoàn's resolution (4-KNĐ), whose date the candidate's form held.
+have none, except those whose date the record already held: the awareness certificate (the
+class_done date), the Đoàn's resolution (4-KNĐ) and the new-member class (the form's dates).
 """
 from __future__ import annotations
 
@@ -121,6 +121,8 @@ def papers_held(facts: CandidateFacts) -> list[Paper]:
         held.append(Paper(PaperKind.AWARENESS_CERTIFICATE, class_done, recorded=False))
     if facts.youth_union_resolution_date is not None:
         held.append(Paper(PaperKind.YOUTH_UNION_RESOLUTION, facts.youth_union_resolution_date, recorded=False))
+    if facts.new_member_class_date is not None:
+        held.append(Paper(PaperKind.NEW_MEMBER_CLASS, facts.new_member_class_date, recorded=False))
     return held
 
 
@@ -298,18 +300,15 @@ def dossier_findings(facts: CandidateFacts, step: str, event_date: date, rules: 
 
 
 def open_paper_findings(facts: CandidateFacts, today: date, rules: RuleSettings) -> list[Finding]:
-    """For the to-do list («Cần bổ sung:»): the papers the next step lacks today, and those
-    expiring within `due_soon_days`; from the dossier step on (before it, the papers are still
-    being gathered), the recognition papers once probation is over; not for steps already
-    taken. The awareness certificate has findings of its own (core.procedure.rules)."""
+    """For the to-do list («Cần bổ sung:»): the papers the chi bộ's vote or the decision lacks
+    today, and those expiring within `due_soon_days`; from the dossier step on (before it, the
+    papers are still being gathered) until the decision. The awareness certificate has findings
+    of its own (core.procedure.rules); the recognition papers are on the record's checklist."""
     taken = facts.stage_dates
     if facts.papers is None or "dossier" not in taken:
         return []
-    admitted = taken.get("admitted")
-    if admitted is not None and add_months(admitted, rules.probation_months) > today:
-        return []
-    items = [i for i in checklist(facts, today, rules) if i.kind != PaperKind.AWARENESS_CERTIFICATE
-             and not (i.kind == PaperKind.SPONSOR_INTRODUCTION and not i.holder)]
+    items = [i for i in checklist(facts, today, rules) if i.step in ("branch_resolution", "decision")
+             and i.kind != PaperKind.AWARENESS_CERTIFICATE and not (i.kind == PaperKind.SPONSOR_INTRODUCTION and not i.holder)]
     findings = []
     missing = [i.name for i in items if i.state in ("missing", "expired")]
     if missing:
