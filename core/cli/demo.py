@@ -21,6 +21,7 @@ from sqlmodel import Session, func, select
 from core.access.audit import record_audit
 from core.access.users import create_user
 from core.config import RuleSettings
+from core.format import fmt_date
 from core.i18n import t
 from core.procedure.dossier import PaperKind, Route, valid_until
 from core.procedure.pipeline import EventRow, derive_state
@@ -75,6 +76,9 @@ DOSSIER_KINDS = (PaperKind.APPLICATION, PaperKind.BIOGRAPHY, PaperKind.BIOGRAPHY
 PAPER_NUMBER = {PaperKind.BIOGRAPHY_VERIFICATION: "{n:02d}-CV/ĐU", PaperKind.ASSESSMENT_SUMMARY: "{n:02d}/5-KNĐ",
                 PaperKind.YOUTH_UNION_RESOLUTION: "{n:02d}-NQ/ĐTN", PaperKind.TRADE_UNION_RESOLUTION: "{n:02d}-NQ/CĐ",
                 PaperKind.AWARENESS_CERTIFICATE: "{n:03d}/CN-NTVĐ"}
+
+# The chi bộ of the candidate who took the awareness class again (its first certificate expired).
+RETAKEN_CELL = "KB-DAICUONG-01"
 
 # Month weights of decision dates: the peak before 03/02, smaller ones before 19/5 and 02/9.
 MONTH_WEIGHTS = (22, 6, 5, 7, 12, 6, 6, 11, 6, 6, 7, 6)
@@ -604,13 +608,13 @@ class DemoBuilder:
         """The introduction route and the sponsors' status of every candidate, and the papers of
         those still on the way: complete for those past the chi bộ's vote, most complete at the
         dossier step (some lacking a paper or two, so the checklist has work), an application
-        at the class step. Three planted cases: a Công đoàn route in an enterprise chi bộ, a
-        replacement sponsor the chi bộ assigned, and an expired certificate replaced by taking
-        the class again. Everything drawn from `paper_rng`, after the rest of the district;
-        the three planted candidates' own fields from the main stream, at its very end."""
+        at the class step. Three planted cases: a Công đoàn route in an enterprise chi bộ and a
+        replacement sponsor the chi bộ assigned (on candidates already at the dossier step), and
+        an expired certificate replaced by taking the class again (one candidate more). Drawn
+        from `paper_rng`, after the rest of the district; the one candidate more from the main
+        stream, at its very end."""
         leaves = {u.org.code: u.org for u in _walk(root) if not u.children}
-        villages = [o for o in leaves.values() if o.sector == Sector.RURAL]
-        planted = self._planted(leaves["KB-TMKB"], villages[3], villages[4])
+        retaken = self._retaken(leaves[RETAKEN_CELL])
         rng = self.paper_rng
         rows = self.session.exec(select(Candidate, Organization)
                                  .join(Organization, Organization.id == Candidate.organization_id)
@@ -618,61 +622,57 @@ class DemoBuilder:
         for candidate, org in rows:
             candidate.sponsor1_official = True if candidate.sponsor1_name else None
             candidate.sponsor2_official = True if candidate.sponsor2_name else None
-            if candidate.id not in planted:
+            if candidate.id != retaken:
                 self._route(candidate, org, rng)
+        open_dossiers = [(c, o) for c, o in rows if c.exit is None and c.stage == Stage.DOSSIER.value]
+        union = next(c for c, o in open_dossiers if o.sector in (Sector.STATE_ENTERPRISE, Sector.PRIVATE_ENTERPRISE))
+        union.introduction_route, union.trade_union_member = Route.TRADE_UNION.value, True
+        union.sponsor2_name, union.sponsor2_since, union.sponsor2_official = "", None, None
+        replaced = next(c for c, o in open_dossiers if o.sector == Sector.RURAL and c.sponsor2_name
+                        and c.introduction_route == Route.TWO_MEMBERS.value)
+        # The second sponsor moved away; the chi bộ assigned another, with the candidate for two months only.
+        assigned = add_months(replaced.dossier_date, -2)
+        replaced.sponsor2_since = assigned
+        replaced.sponsor2_replacement_decision = f"14-NQ/CB ngày {fmt_date(assigned)}"
+        for candidate, _org in rows:
             if candidate.exit is None and candidate.decision_date is None:
-                complete = candidate.branch_resolution_date is not None or candidate.id in planted or rng.random() < 0.8
+                complete = (candidate.branch_resolution_date is not None or candidate.id in (retaken, union.id, replaced.id)
+                            or rng.random() < 0.8)
                 self._papers(candidate, rng, complete=complete)
 
-    def _planted(self, enterprise: Organization, retaken: Organization, replaced: Organization) -> set[int]:
-        """The three planted candidates, at the dossier step: their ids."""
-        ids = set()
-        dossier = DEMO_TODAY - timedelta(days=18)
-        dates = {Stage.SOURCE: date(2025, 3, 3), Stage.OUTSTANDING: date(2025, 9, 1), Stage.CLASS_DONE: date(2026, 3, 16),
-                 Stage.DOSSIER: dossier}
+    def _retaken(self, org: Organization) -> int:
+        """A candidate whose first awareness class (15/10/2020) ran out on 15/10/2025, who took
+        the class again in 09/2026 and is at the dossier step: its id."""
         since = date(2024, 1, 8)
-        self._add(enterprise, dates, overrides=dict(introduction_route=Route.TRADE_UNION.value, trade_union_member=True,
-                                                    youth_union_member=False, youth_union_resolution_date=None,
-                                                    sponsor1_since=since, sponsor2_name="", sponsor2_since=None))
-        ids.add(self._last_id())
-        # The first class in 2020: its certificate ran out on 15/10/2025; the class taken again in 09/2026.
-        self._add(retaken, {Stage.SOURCE: date(2019, 9, 2), Stage.OUTSTANDING: date(2020, 3, 2),
-                            Stage.CLASS_DONE: date(2020, 10, 15), Stage.DOSSIER: dossier},
+        self._add(org, {Stage.SOURCE: date(2019, 9, 2), Stage.OUTSTANDING: date(2020, 3, 2),
+                        Stage.CLASS_DONE: date(2020, 10, 15), Stage.DOSSIER: DEMO_TODAY - timedelta(days=18)},
                   overrides=dict(introduction_route=Route.TWO_MEMBERS.value, youth_union_member=False,
                                  youth_union_resolution_date=None, birth_date=date(1988, 4, 12), sponsor1_since=since,
                                  sponsor2_name=self._name(True), sponsor2_since=since))
-        ids.add(self._last_id())
-        self.session.add(DossierPaper(candidate_id=self._last_id(), kind=PaperKind.AWARENESS_CERTIFICATE,
+        candidate_id = self.session.exec(select(func.max(Candidate.id))).one()
+        self.session.add(DossierPaper(candidate_id=candidate_id, kind=PaperKind.AWARENESS_CERTIFICATE,
                                       document_number="214/CN-NTVĐ", issue_date=date(2026, 9, 25),
                                       valid_until=valid_until(PaperKind.AWARENESS_CERTIFICATE, date(2026, 9, 25),
                                                               RuleSettings()),
                                       note="Học lại lớp bồi dưỡng nhận thức về Đảng: giấy chứng nhận cũ (15/10/2020) đã hết hạn",
                                       recorded_by=RECORDED_BY))
-        # The second sponsor moved away; the chi bộ assigned another, with the candidate only since 08/2026.
-        self._add(replaced, dates, overrides=dict(introduction_route=Route.TWO_MEMBERS.value, youth_union_member=False,
-                                                  youth_union_resolution_date=None, birth_date=date(1984, 7, 2),
-                                                  sponsor1_since=since,
-                                                  sponsor2_name=self._name(False), sponsor2_since=date(2026, 8, 3),
-                                                  sponsor2_replacement_decision="14-NQ/CB ngày 03/08/2026"))
-        ids.add(self._last_id())
-        return ids
-
-    def _last_id(self) -> int:
-        return self.session.exec(select(func.max(Candidate.id))).one()
+        return candidate_id
 
     def _route(self, candidate: Candidate, org: Organization, rng: random.Random) -> None:
-        """Where the chi bộ has a Đoàn, a candidate of youth age (at the vote, or on the demo day)
-        comes through the Đoàn (Điều lệ Điều 4): a Đoàn member with its resolution before the vote."""
+        """Where the chi bộ has a Đoàn, a candidate of youth age at the vote came through the
+        Đoàn (Điều lệ Điều 4): a Đoàn member with its resolution before the vote. Before the
+        vote, one with the Đoàn's resolution is on the Đoàn route; the others' route is left
+        unsaid (inferred), so the to-do shows those who still need the Đoàn's resolution."""
         vote = candidate.branch_resolution_date
-        youth_age = full_months_between(candidate.birth_date, vote or DEMO_TODAY) < 12 * 31
-        if org.has_youth_union and youth_age:
+        young = full_months_between(candidate.birth_date, vote or DEMO_TODAY) < 12 * 31
+        if vote is not None and org.has_youth_union and young:
             candidate.youth_union_member = True
-            if candidate.youth_union_resolution_date is None and vote is not None:
+            if candidate.youth_union_resolution_date is None:
                 candidate.youth_union_resolution_date = vote - timedelta(days=rng.randint(5, 30))
             candidate.introduction_route = Route.YOUTH_UNION.value
-        elif candidate.youth_union_resolution_date is not None and youth_age:
+        elif candidate.youth_union_resolution_date is not None and young:
             candidate.introduction_route = Route.YOUTH_UNION.value
-        else:
+        elif vote is not None or not (org.has_youth_union and young):
             candidate.introduction_route = Route.TWO_MEMBERS.value
 
     def _papers(self, candidate: Candidate, rng: random.Random, *, complete: bool) -> None:

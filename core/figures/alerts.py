@@ -30,7 +30,7 @@ from core.figures.progress import (
 from core.format import fmt_date, fmt_days_left, fmt_number
 from core.i18n import label, t
 from core.procedure.clocks import STATE_RANK, candidate_clocks
-from core.procedure.pipeline import facts_of
+from core.procedure.pipeline import facts_of, papers_of
 from core.procedure.stages import CELL_KINDS
 from core.storage.models import Candidate, Organization, YearPlan
 from core.storage.sqlfuncs import path_prefix
@@ -195,8 +195,9 @@ def _pipeline_clocks(session: Session, root: Subtree, today: date, rules: RuleSe
             Candidate.source_date <= today,
         )
     ).all()
+    papers = papers_of(session, [candidate.id for candidate, _org in rows])  # a class taken again renews the certificate
     for candidate, org in rows:
-        for clock in candidate_clocks(facts_of(candidate, org, as_of=today), today, rules):
+        for clock in candidate_clocks(facts_of(candidate, org, as_of=today, papers=papers.get(candidate.id, ())), today, rules):
             yield candidate, org, clock
 
 
