@@ -11,7 +11,7 @@ from core.access.users import UserError
 from core.figures.tables import beside_record_table
 from core.format import EARLIEST_DATE, LATEST_DATE
 from core.i18n import label, t
-from core.procedure.dossier import Route
+from core.procedure.dossier import Introduction
 from core.procedure.pipeline import (
     CandidateInput,
     DuplicateCandidateError,
@@ -162,8 +162,8 @@ def candidate_fields(prefix: str, current: Candidate | None = None) -> Candidate
         youth = st.checkbox(t("cand.youth_union"), value=c.youth_union_member if c else False, key=f"{prefix}_youth")
         village_head = st.checkbox(t("cand.village_head"), value=c.village_head if c else False, key=f"{prefix}_head")
         trade_union = st.checkbox(t("cand.trade_union"), value=c.trade_union_member if c else False, key=f"{prefix}_union")
-        route = _choice(t("cand.route"), [r.value for r in Route], c.introduction_route if c else None,
-                        f"{prefix}_route", format_func=lambda v: label("route", v))
+        route = _choice(t("cand.route"), [r.value for r in Introduction], c.introduction_route if c else None,
+                        f"{prefix}_route", format_func=lambda v: label("introduction", v))
         helper = st.text_input(t("cand.helper"), value=c.helper_name if c else "", key=f"{prefix}_helper")
         sponsor1 = st.text_input(t("cand.sponsor1"), value=c.sponsor1_name if c else "", key=f"{prefix}_s1")
         sponsor1_since = date_field(t("field.sponsor1_since"), c.sponsor1_since if c else None, f"{prefix}_s1_since")

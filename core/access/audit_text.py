@@ -31,7 +31,7 @@ CANDIDATE_FIELDS = {
     "youth_union_member": "bool", "village_head": "bool", "education_exemption": "bool", "helper_name": "text",
     "sponsor1_name": "text", "sponsor1_since": "date", "sponsor2_name": "text", "sponsor2_since": "date",
     "youth_union_resolution_date": "date", "new_member_class_date": "date",
-    "introduction_route": "route", "trade_union_member": "bool", "sponsor1_official": "bool",
+    "introduction_route": "introduction", "trade_union_member": "bool", "sponsor1_official": "bool",
     "sponsor2_official": "bool", "sponsor1_replacement_decision": "text", "sponsor2_replacement_decision": "text",
 }
 _PLAN_FIELDS = {"target": "number", "members_start": "number"}
@@ -107,7 +107,7 @@ def value_text(kind: str, value: object) -> str:
         return _date(value)
     if kind == "number":
         return t("audit.empty") if value is None else fmt_number(value)
-    if kind in ("education", "qualification", "occupation", "route"):
+    if kind in ("education", "qualification", "occupation", "introduction"):
         return label(kind, str(value)) if has(f"{kind}.{value}") else f"«{value}»"
     return f"«{value}»" if value else t("audit.empty")
 

@@ -23,7 +23,7 @@ from core.access.users import create_user
 from core.config import RuleSettings
 from core.format import fmt_date
 from core.i18n import t
-from core.procedure.dossier import PaperKind, Route, valid_until
+from core.procedure.dossier import Introduction, PaperKind, valid_until
 from core.procedure.pipeline import EventRow, derive_state
 from core.procedure.stages import (
     Education,
@@ -626,10 +626,10 @@ class DemoBuilder:
                 self._route(candidate, org, rng)
         open_dossiers = [(c, o) for c, o in rows if c.exit is None and c.stage == Stage.DOSSIER.value]
         union = next(c for c, o in open_dossiers if o.sector in (Sector.STATE_ENTERPRISE, Sector.PRIVATE_ENTERPRISE))
-        union.introduction_route, union.trade_union_member = Route.TRADE_UNION.value, True
+        union.introduction_route, union.trade_union_member = Introduction.TRADE_UNION.value, True
         union.sponsor2_name, union.sponsor2_since, union.sponsor2_official = "", None, None
         replaced = next(c for c, o in open_dossiers if o.sector == Sector.RURAL and c.sponsor2_name
-                        and c.introduction_route == Route.TWO_MEMBERS.value)
+                        and c.introduction_route == Introduction.TWO_MEMBERS.value)
         # The second sponsor moved away; the chi bộ assigned another, with the candidate for two months only.
         assigned = add_months(replaced.dossier_date, -2)
         replaced.sponsor2_since = assigned
@@ -646,7 +646,7 @@ class DemoBuilder:
         since = date(2024, 1, 8)
         self._add(org, {Stage.SOURCE: date(2019, 9, 2), Stage.OUTSTANDING: date(2020, 3, 2),
                         Stage.CLASS_DONE: date(2020, 10, 15), Stage.DOSSIER: DEMO_TODAY - timedelta(days=18)},
-                  overrides=dict(introduction_route=Route.TWO_MEMBERS.value, youth_union_member=False,
+                  overrides=dict(introduction_route=Introduction.TWO_MEMBERS.value, youth_union_member=False,
                                  youth_union_resolution_date=None, birth_date=date(1988, 4, 12), sponsor1_since=since,
                                  sponsor2_name=self._name(True), sponsor2_since=since))
         candidate_id = self.session.exec(select(func.max(Candidate.id))).one()
@@ -669,11 +669,11 @@ class DemoBuilder:
             candidate.youth_union_member = True
             if candidate.youth_union_resolution_date is None:
                 candidate.youth_union_resolution_date = vote - timedelta(days=rng.randint(5, 30))
-            candidate.introduction_route = Route.YOUTH_UNION.value
+            candidate.introduction_route = Introduction.YOUTH_UNION.value
         elif candidate.youth_union_resolution_date is not None and young:
-            candidate.introduction_route = Route.YOUTH_UNION.value
+            candidate.introduction_route = Introduction.YOUTH_UNION.value
         elif vote is not None or not (org.has_youth_union and young):
-            candidate.introduction_route = Route.TWO_MEMBERS.value
+            candidate.introduction_route = Introduction.TWO_MEMBERS.value
 
     def _papers(self, candidate: Candidate, rng: random.Random, *, complete: bool) -> None:
         """The papers of a candidate still on the way, dated between the class and the dossier."""
@@ -684,12 +684,12 @@ class DemoBuilder:
             return
         start, end = candidate.class_done_date, candidate.dossier_date
         kinds = list(DOSSIER_KINDS)
-        if candidate.introduction_route == Route.TRADE_UNION.value:
+        if candidate.introduction_route == Introduction.TRADE_UNION.value:
             kinds.append(PaperKind.TRADE_UNION_RESOLUTION)
-        if candidate.introduction_route == Route.YOUTH_UNION.value and candidate.youth_union_resolution_date is None:
+        if candidate.introduction_route == Introduction.YOUTH_UNION.value and candidate.youth_union_resolution_date is None:
             kinds.append(PaperKind.YOUTH_UNION_RESOLUTION)
         sponsors = [n for n in (candidate.sponsor1_name, candidate.sponsor2_name) if n]
-        if candidate.introduction_route != Route.TWO_MEMBERS.value:
+        if candidate.introduction_route != Introduction.TWO_MEMBERS.value:
             sponsors = sponsors[:1]
         wanted = [(k, "") for k in kinds] + [(PaperKind.SPONSOR_INTRODUCTION, n) for n in sponsors]
         if not complete:

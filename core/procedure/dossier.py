@@ -50,7 +50,7 @@ class PaperKind(StrEnum):
     CONSENT_LITERACY = "consent_literacy"  # its consent, a village elder or head who is literate only
 
 
-class Route(StrEnum):
+class Introduction(StrEnum):
     """How a candidate is introduced (Điều lệ Điều 4; Quy định 294-QĐ/TW, điểm 3)."""
 
     TWO_MEMBERS = "two_members"
@@ -96,21 +96,21 @@ def youth_age(birth_date: date, on: date, rules: RuleSettings) -> bool:
     return full_months_between(birth_date, on) < 12 * (rules.youth_union_max_age_years + 1)
 
 
-def route_of(facts: CandidateFacts, on: date | None = None, rules: RuleSettings | None = None) -> Route:
+def introduction_of(facts: CandidateFacts, on: date | None = None, rules: RuleSettings | None = None) -> Introduction:
     """The candidate's route; on records made before it was asked, inferred as the rules did
     then: a Đoàn member with the Đoàn's resolution, of youth age on `on` (when given), is on
     the Đoàn route, anyone else has two sponsors."""
-    if facts.route in Route._value2member_map_:
-        return Route(facts.route)
+    if facts.introduction in Introduction._value2member_map_:
+        return Introduction(facts.introduction)
     if facts.youth_union_member and facts.youth_union_resolution_date is not None and (
             on is None or rules is None or youth_age(facts.birth_date, on, rules)):
-        return Route.YOUTH_UNION
-    return Route.TWO_MEMBERS
+        return Introduction.YOUTH_UNION
+    return Introduction.TWO_MEMBERS
 
 
-def sponsors_needed(route: Route) -> int:
+def sponsors_needed(route: Introduction) -> int:
     """Two official members, or one beside the Đoàn's or the Công đoàn's resolution."""
-    return 2 if route is Route.TWO_MEMBERS else 1
+    return 2 if route is Introduction.TWO_MEMBERS else 1
 
 
 def papers_held(facts: CandidateFacts) -> list[Paper]:
@@ -158,12 +158,12 @@ def required_papers(facts: CandidateFacts, step: str, rules: RuleSettings) -> li
     (branch_resolution) the admission dossier; the decision the consents; the chi bộ's
     recognition vote (recognition_branch) the recognition papers; other steps none."""
     if step == "branch_resolution":
-        route = route_of(facts, facts.stage_dates.get("branch_resolution"), rules)
+        route = introduction_of(facts, facts.stage_dates.get("branch_resolution"), rules)
         papers = [Requirement(PaperKind.AWARENESS_CERTIFICATE), Requirement(PaperKind.APPLICATION),
                   Requirement(PaperKind.BIOGRAPHY), Requirement(PaperKind.BIOGRAPHY_VERIFICATION)]
-        if route is Route.YOUTH_UNION:
+        if route is Introduction.YOUTH_UNION:
             papers.append(Requirement(PaperKind.YOUTH_UNION_RESOLUTION))
-        elif route is Route.TRADE_UNION:
+        elif route is Introduction.TRADE_UNION:
             papers.append(Requirement(PaperKind.TRADE_UNION_RESOLUTION))
         named = [s.name for s in facts.sponsors if s.name.strip()]
         for index in range(sponsors_needed(route)):

@@ -20,7 +20,7 @@ from core.config import RuleSettings
 from core.errors import FormError
 from core.format import clean_text, fmt_date, fmt_number
 from core.i18n import t
-from core.procedure.dossier import Paper, Route, effective_rows
+from core.procedure.dossier import Introduction, Paper, effective_rows
 from core.procedure.rules import (
     CandidateFacts,
     Finding,
@@ -166,7 +166,7 @@ def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None,
         stage_dates=stage_dates_of(candidate, as_of),
         exit=candidate.exit if left else None,
         exit_date=candidate.exit_date if left else None,
-        route=candidate.introduction_route,
+        introduction=candidate.introduction_route,
         trade_union_member=candidate.trade_union_member,
         village_head=candidate.village_head,
         has_youth_union=org.has_youth_union,
@@ -452,7 +452,7 @@ def candidate_input_errors(data: CandidateInput, *, today: date) -> list[tuple[s
     birth = data.birth_date
     if birth is not None and (birth.year < MIN_BIRTH_YEAR or birth > add_years(today, -MIN_AGE_TO_LIST_YEARS)):
         errors.append(("birth_date", t("form.birth_date_range", min_age=MIN_AGE_TO_LIST_YEARS)))
-    if data.introduction_route and data.introduction_route not in Route._value2member_map_:
+    if data.introduction_route and data.introduction_route not in Introduction._value2member_map_:
         errors.append(("introduction_route", t("form.bad_choice", field=t("field.introduction_route"))))
     choices = {"general_education": Education, "qualification": Qualification, "occupation": Occupation}
     for name, codes in choices.items():

@@ -13,14 +13,14 @@ from core.config import RuleSettings
 from core.format import fmt_date, fmt_number
 from core.i18n import label, t
 from core.procedure.dossier import (
+    Introduction,
     Paper,
     PaperKind,
-    Route,
     dossier_findings,
+    introduction_of,
     latest,
     open_paper_findings,
     papers_held,
-    route_of,
     sponsors_needed,
     youth_age,
 )
@@ -64,7 +64,7 @@ class CandidateFacts:
     stage_dates: dict[Stage, date] = field(default_factory=dict)
     exit: str | None = None
     exit_date: date | None = None
-    route: str = ""  # core.procedure.dossier.Route; "": inferred (records made before it was asked)
+    introduction: str = ""  # core.procedure.dossier.Introduction; "": inferred (records made before it was asked)
     trade_union_member: bool = False
     village_head: bool = False
     has_youth_union: bool = False  # the organization has a Đoàn
@@ -141,28 +141,28 @@ def sponsor_findings(facts: CandidateFacts, vote_date: date, rules: RuleSettings
     (the first moved away or was disciplined). The resolutions themselves are papers
     (core.procedure.dossier)."""
     cite = t("rule.cite_introduction")
-    route = route_of(facts, vote_date, rules)
+    route = introduction_of(facts, vote_date, rules)
     young = youth_age(facts.birth_date, vote_date, rules)
     findings: list[Finding] = []
 
     def refuse(code: str, key: str, **params: object) -> None:
         findings.append(Finding(code, True, f"{t(key, **params)} {cite}"))
 
-    if young and facts.has_youth_union and route is not Route.YOUTH_UNION:
+    if young and facts.has_youth_union and route is not Introduction.YOUTH_UNION:
         refuse("youth_union_route_required", "rule.youth_union_route_required",
                max_age=rules.youth_union_max_age_years)
-    if route is Route.YOUTH_UNION:
+    if route is Introduction.YOUTH_UNION:
         if not facts.youth_union_member:
             refuse("youth_union_route_not_member", "rule.youth_union_route_not_member")
         elif not young:
             refuse("youth_union_route_over_age", "rule.youth_union_route_over_age", max_age=rules.youth_union_max_age_years)
-    if route is Route.TRADE_UNION and not facts.trade_union_member:
+    if route is Introduction.TRADE_UNION and not facts.trade_union_member:
         refuse("trade_union_route_not_member", "rule.trade_union_route_not_member")
     named = [s for s in facts.sponsors if s.name.strip()]
     needed = sponsors_needed(route)
     if len(named) < needed:
         refuse("sponsors_missing", "rule.sponsors_missing_two" if needed == 2 else "rule.sponsors_missing_one",
-               route=label("route", route))
+               route=label("introduction", route))
         return findings
     for sponsor in named[:needed]:
         if sponsor.official is False:

@@ -152,7 +152,7 @@ class Candidate(SQLModel, table=True):
     sponsor2_since: date | None = None
     youth_union_resolution_date: date | None = None
     new_member_class_date: date | None = None
-    # The introduction route (core.procedure.dossier.Route); "" on records made before it was
+    # The introduction route (core.procedure.dossier.Introduction); "" on records made before it was
     # asked: the rules then infer it from the Đoàn membership, as they did before.
     introduction_route: str = Field(default="", max_length=16)
     trade_union_member: bool = False

@@ -28,7 +28,7 @@ def codes(facts: CandidateFacts) -> set[str]:
 
 def test_doan_route_required_at_25_where_the_organization_has_a_doan():
     two = (Sponsor("Lê Văn B", LONG), Sponsor("Phạm Thị C", LONG))
-    facts = CandidateFacts(birth_date=BORN_2000, sponsors=two, route="two_members", has_youth_union=True)
+    facts = CandidateFacts(birth_date=BORN_2000, sponsors=two, introduction="two_members", has_youth_union=True)
     findings = blocking(sponsor_findings(facts, VOTE, RULES))
     assert [f.code for f in findings] == ["youth_union_route_required"]
     assert "Điều lệ Đảng, Điều 4" in findings[0].message and "294-QĐ/TW" in findings[0].message
@@ -36,34 +36,34 @@ def test_doan_route_required_at_25_where_the_organization_has_a_doan():
 
 def test_two_sponsors_accepted_at_25_where_the_organization_has_no_doan():
     two = (Sponsor("Lê Văn B", LONG), Sponsor("Phạm Thị C", LONG))
-    assert codes(CandidateFacts(birth_date=BORN_2000, sponsors=two, route="two_members", has_youth_union=False)) == set()
+    assert codes(CandidateFacts(birth_date=BORN_2000, sponsors=two, introduction="two_members", has_youth_union=False)) == set()
 
 
 def test_doan_route_accepted_with_one_official_member_where_a_doan_exists():
-    facts = CandidateFacts(birth_date=BORN_2000, sponsors=(Sponsor("Lê Văn B", LONG),), route="youth_union",
+    facts = CandidateFacts(birth_date=BORN_2000, sponsors=(Sponsor("Lê Văn B", LONG),), introduction="youth_union",
                            youth_union_member=True, has_youth_union=True)
     assert codes(facts) == set()
 
 
 def test_doan_route_refused_for_a_non_member():
-    facts = CandidateFacts(birth_date=BORN_2000, sponsors=(Sponsor("Lê Văn B", LONG),), route="youth_union",
+    facts = CandidateFacts(birth_date=BORN_2000, sponsors=(Sponsor("Lê Văn B", LONG),), introduction="youth_union",
                            youth_union_member=False, has_youth_union=True)
     assert "youth_union_route_not_member" in codes(facts)
 
 
 def test_cong_doan_route_accepted_for_a_union_member_with_one_official_member():
-    facts = CandidateFacts(birth_date=date(1985, 5, 1), sponsors=(Sponsor("Lê Văn B", LONG),), route="trade_union",
+    facts = CandidateFacts(birth_date=date(1985, 5, 1), sponsors=(Sponsor("Lê Văn B", LONG),), introduction="trade_union",
                            trade_union_member=True)
     assert codes(facts) == set()
 
 
 def test_cong_doan_route_refused_for_a_non_union_member():
-    facts = CandidateFacts(birth_date=date(1985, 5, 1), sponsors=(Sponsor("Lê Văn B", LONG),), route="trade_union")
+    facts = CandidateFacts(birth_date=date(1985, 5, 1), sponsors=(Sponsor("Lê Văn B", LONG),), introduction="trade_union")
     assert codes(facts) == {"trade_union_route_not_member"}
 
 
 def test_cong_doan_route_refused_at_youth_age_where_a_doan_exists():
-    facts = CandidateFacts(birth_date=BORN_2000, sponsors=(Sponsor("Lê Văn B", LONG),), route="trade_union",
+    facts = CandidateFacts(birth_date=BORN_2000, sponsors=(Sponsor("Lê Văn B", LONG),), introduction="trade_union",
                            trade_union_member=True, has_youth_union=True)
     assert codes(facts) == {"youth_union_route_required"}
 
@@ -71,18 +71,18 @@ def test_cong_doan_route_refused_at_youth_age_where_a_doan_exists():
 def test_replacement_sponsor_accepted_without_12_months():
     replacement = Sponsor("Đỗ Văn E", RECENT, replacement_decision="05-NQ/CB ngày 10/12/2024")
     facts = CandidateFacts(birth_date=date(1985, 5, 1), sponsors=(Sponsor("Lê Văn B", LONG), replacement),
-                           route="two_members")
+                           introduction="two_members")
     assert codes(facts) == set()
 
 
 def test_sponsor_of_3_months_refused_when_not_a_replacement():
     facts = CandidateFacts(birth_date=date(1985, 5, 1), sponsors=(Sponsor("Lê Văn B", LONG), Sponsor("Đỗ Văn E", RECENT)),
-                           route="two_members")
+                           introduction="two_members")
     assert codes(facts) == {"sponsor_too_recent"}
 
 
 def test_probationary_sponsor_refused():
-    facts = CandidateFacts(birth_date=date(1985, 5, 1), route="two_members",
+    facts = CandidateFacts(birth_date=date(1985, 5, 1), introduction="two_members",
                            sponsors=(Sponsor("Lê Văn B", LONG), Sponsor("Phạm Thị C", LONG, official=False)))
     findings = blocking(sponsor_findings(facts, VOTE, RULES))
     assert [f.code for f in findings] == ["sponsor_probationary"]
@@ -90,7 +90,7 @@ def test_probationary_sponsor_refused():
 
 
 def test_sponsor_not_stated_official_is_asked_before_the_vote():
-    facts = CandidateFacts(birth_date=date(1985, 5, 1), route="two_members",
+    facts = CandidateFacts(birth_date=date(1985, 5, 1), introduction="two_members",
                            sponsors=(Sponsor("Lê Văn B", LONG, official=None), Sponsor("Phạm Thị C", LONG)))
     assert codes(facts) == {"sponsor_official_unknown"}
 
