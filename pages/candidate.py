@@ -36,7 +36,7 @@ from core.procedure.recognition import unrecorded_notes
 from core.procedure.stages import Exit, Role
 from core.procedure.votes import unproven_notes
 from core.storage.db import session_scope
-from ui import auth, documents, forms, steps, text, transfer, web, widgets
+from ui import auth, documents, dossier, forms, steps, text, transfer, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 asked_id = record_id(st.query_params.get("id"))
@@ -54,7 +54,7 @@ except (ScopeError, NotFoundError) as exc:
     st.stop()
 
 seen_key = f"seen_version_{candidate.id}"
-FORM_KEYS = ("step_", "exit_", "void_", "edit_")
+FORM_KEYS = ("step_", "exit_", "void_", "edit_", "paper_")
 seen = st.session_state.setdefault(seen_key, candidate.version)  # the version the forms were filled on
 forms.show_done()
 stage_now = label("exit", candidate.exit) if candidate.exit else label("stage", candidate.stage)
@@ -65,6 +65,7 @@ st.subheader(t("candidate.history"))
 widgets.table(history_table(history), key="history")
 for note in unproven_notes(history) + unrecorded_notes(candidate, route):
     text.caption(note)
+dossier.checklist_section(actor, candidate)
 
 
 def save(action, done_message: str, typed: dict[str, str], current, *, only_differences: bool = False) -> None:
@@ -79,10 +80,12 @@ if actor.edits_candidates:
     # Every widget is keyed by the version the forms were filled on: after a write each form
     # opens empty (the browser would otherwise keep, and send again, the last values typed).
     v = seen
-    step, leave, undo, details = st.tabs([t("candidate.tab_step"), t("candidate.tab_exit"), t("candidate.tab_void"),
-                                          t("candidate.tab_edit")])
+    step, paper, leave, undo, details = st.tabs([t("candidate.tab_step"), t("paper.form"), t("candidate.tab_exit"),
+                                                 t("candidate.tab_void"), t("candidate.tab_edit")])
     with step:
         steps.step_form(actor, candidate, org, seen=seen, tag=str(v), prefix=(*FORM_KEYS, seen_key))
+    with paper:
+        dossier.paper_form(actor, candidate, seen=seen, tag=str(v), prefix=(*FORM_KEYS, seen_key))
     with leave, st.form("record_exit"):
         exit_kind = st.selectbox(t("candidate.exit_kind"), [e.value for e in Exit], format_func=lambda e: label("exit", e),
                                  index=None, placeholder=t("form.choose"), key=f"exit_kind_{v}")

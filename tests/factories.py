@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from core.access.users import account_of
 from core.config import RuleSettings
+from core.procedure.dossier import PaperKind
 from core.procedure.pipeline import EventRow, RuleViolation, derive_state, record_stage
 from core.procedure.rules import Vote
 from core.procedure.stages import Education, OrgKind, Sector, Stage
@@ -15,6 +16,7 @@ from core.procedure.workdays import add_working_days
 from core.storage.db import make_engine, session_scope
 from core.storage.models import (
     Candidate,
+    DossierPaper,
     Organization,
     StageEvent,
     YearPlan,
@@ -43,10 +45,15 @@ _numbers = itertools.count(1)
 
 
 def add_candidate(session: Session, org: Organization, stages: dict[Stage, date], *, exit_: tuple[str, date] | None = None,
-                  birth: date = date(1995, 6, 15), **fields) -> Candidate:
+                  birth: date = date(1995, 6, 15), complete_dossier: bool = True, **fields) -> Candidate:
     """A candidate with the given stage dates (events written, derived columns set); without a
-    name, one no other candidate has (the same person twice in a chi bộ is refused)."""
+    name, one no other candidate has (the same person twice in a chi bộ is refused). Its sponsors
+    are official members unless said otherwise; once at the dossier step, its admission papers
+    are recorded (dated the dossier's day) unless `complete_dossier` is False."""
     full_name = fields.pop("full_name", None) or f"Nguyễn Văn Số {next(_numbers)}"
+    for n in (1, 2):
+        if fields.get(f"sponsor{n}_name"):
+            fields.setdefault(f"sponsor{n}_official", True)
     candidate = Candidate(organization_id=org.id, org_path=org.path, full_name=full_name, birth_date=birth,
                           identity_key=identity_key(full_name, birth), general_education=Education.UPPER_SECONDARY.value,
                           **fields)
@@ -60,7 +67,27 @@ def add_candidate(session: Session, org: Organization, stages: dict[Stage, date]
     for column, value in derive_state(EventRow(e.id, e.stage, e.event_date) for e in events).items():
         setattr(candidate, column, value)
     session.flush()
+    if complete_dossier and Stage.DOSSIER in stages:
+        add_papers(session, candidate, stages[Stage.DOSSIER])
     return candidate
+
+
+def add_papers(session: Session, candidate: Candidate, on: date, kinds: tuple[str, ...] | None = None) -> None:
+    """The admission dossier's papers (or `kinds`), dated `on`: 1-KNĐ, 2-KNĐ and its verification,
+    a 3-KNĐ per sponsor named, 5-KNĐ, and 4A-KNĐ on the Công đoàn route."""
+    whole = kinds is None
+    if whole:
+        kinds = (PaperKind.APPLICATION, PaperKind.BIOGRAPHY, PaperKind.BIOGRAPHY_VERIFICATION, PaperKind.ASSESSMENT_SUMMARY)
+        if candidate.introduction_route == "trade_union":
+            kinds += (PaperKind.TRADE_UNION_RESOLUTION,)
+    rows = [DossierPaper(candidate_id=candidate.id, kind=k, issue_date=on, document_number=f"{k}/{candidate.id}",
+                         recorded_by="test") for k in kinds]
+    if whole:
+        rows += [DossierPaper(candidate_id=candidate.id, kind=PaperKind.SPONSOR_INTRODUCTION, issue_date=on, holder=name,
+                              recorded_by="test")
+                 for name in (candidate.sponsor1_name, candidate.sponsor2_name) if name]
+    session.add_all(rows)
+    session.flush()
 
 
 def admitted_on(decision: date, *, ceremony: date | None = None, grassroots_cell: bool = False) -> dict[Stage, date]:

@@ -42,6 +42,7 @@ from core.structure.organizations import (
     organization_tree,
     rename_organization,
     set_organization_active,
+    set_organization_youth_union,
 )
 from core.structure.plans import (
     PlanRow,
@@ -79,7 +80,8 @@ def _organization_now(session, actor: Actor, code: str) -> dict[str, str]:
     parent = session.get(Organization, org.parent_id) if org.parent_id else None
     return {t("col.organization"): f"{org.name} ({org.code})", t("org.name"): org.name,
             t("org.parent"): "" if parent is None else f"{parent.name} ({parent.code})",
-            t("org.state"): t(f"org.active_{org.active}")}
+            t("org.state"): t(f"org.active_{org.active}"),
+            t("org.has_youth_union"): t(f"audit.bool_{org.has_youth_union}")}
 
 
 def users_tab(actor: Actor) -> None:
@@ -145,9 +147,10 @@ def organizations_tab(actor: Actor) -> None:
         sector = st.selectbox(t("col.sector"), [s.value for s in Sector], format_func=lambda s: label("sector", s),
                               placeholder=t("form.choose"), key="org_sector")
         authorized = st.checkbox(t("org.authorized"), key="org_authorized")
+        youth_union = st.checkbox(t("org.has_youth_union"), key="org_youth_union")
         if st.form_submit_button(t("org.add")):
             forms.save(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind,
-                                                  sector=sector, authorized=authorized),
+                                                  sector=sector, authorized=authorized, has_youth_union=youth_union),
                  t("org.saved"), prefix="org_")
     with rename, st.form("rename_org"):
         chosen = st.selectbox(t("col.organization"), list(names), format_func=names.get,
@@ -178,6 +181,16 @@ def organizations_tab(actor: Actor) -> None:
                                                    expected_version=versions[chosen_state]), t("org.saved"),
                  typed={t("col.organization"): names[chosen_state], t("org.state"): t(f"org.active_{active}")},
                  current=lambda s: _organization_now(s, actor, chosen_state), prefix="state_")
+    with activate, st.form("youth_union_org"):
+        chosen_union = st.selectbox(t("col.organization"), list(names), format_func=names.get,
+                                    placeholder=t("form.choose"), key="union_code")
+        has_union = st.checkbox(t("org.has_youth_union"), key="union_has")
+        if st.form_submit_button(t("org.save_youth_union")):
+            forms.save(lambda s: set_organization_youth_union(s, actor, org_code=chosen_union, has_youth_union=has_union,
+                                                              expected_version=versions[chosen_union]), t("org.saved"),
+                 typed={t("col.organization"): names[chosen_union],
+                        t("org.has_youth_union"): t(f"audit.bool_{has_union}")},
+                 current=lambda s: _organization_now(s, actor, chosen_union), prefix="union_")
     with session_scope(web.engine()) as session:
         table.dataframe(organizations_table(organization_tree(session, actor)), hide_index=True, width="stretch",
                         height=360, placeholder="")

@@ -11,6 +11,7 @@ from core.access.users import UserError
 from core.figures.tables import beside_record_table
 from core.format import EARLIEST_DATE, LATEST_DATE
 from core.i18n import label, t
+from core.procedure.dossier import Introduction
 from core.procedure.pipeline import (
     CandidateInput,
     DuplicateCandidateError,
@@ -130,6 +131,10 @@ def _choice(label_text: str, options: list, current, key: str, format_func=str):
                         placeholder=t("form.choose"))
 
 
+def _official(value: bool) -> str:
+    return t("paper.sponsor_official") if value else t("paper.sponsor_probationary")
+
+
 def candidate_fields(prefix: str, current: Candidate | None = None) -> CandidateInput:
     """The candidate's fields inside the caller's form, filled with `current` when editing and
     empty otherwise: birth date, gender, ethnicity, religion, education and occupation must be
@@ -157,12 +162,22 @@ def candidate_fields(prefix: str, current: Candidate | None = None) -> Candidate
     with right:
         youth = st.checkbox(t("cand.youth_union"), value=c.youth_union_member if c else False, key=f"{prefix}_youth")
         village_head = st.checkbox(t("cand.village_head"), value=c.village_head if c else False, key=f"{prefix}_head")
-        exemption = st.checkbox(t("cand.exemption"), value=c.education_exemption if c else False, key=f"{prefix}_exempt")
+        trade_union = st.checkbox(t("cand.trade_union"), value=c.trade_union_member if c else False, key=f"{prefix}_union")
+        route = _choice(t("cand.route"), [r.value for r in Introduction], c.introduction_route if c else None,
+                        f"{prefix}_route", format_func=lambda v: label("introduction", v))
         helper = st.text_input(t("cand.helper"), value=c.helper_name if c else "", key=f"{prefix}_helper")
         sponsor1 = st.text_input(t("cand.sponsor1"), value=c.sponsor1_name if c else "", key=f"{prefix}_s1")
         sponsor1_since = date_field(t("field.sponsor1_since"), c.sponsor1_since if c else None, f"{prefix}_s1_since")
+        sponsor1_official = _choice(t("cand.sponsor1_official"), [True, False], c.sponsor1_official if c else None,
+                                    f"{prefix}_s1_official", format_func=_official)
+        sponsor1_replacement = st.text_input(t("cand.sponsor1_replacement"), help=t("cand.replacement_help"),
+                                             value=c.sponsor1_replacement_decision if c else "", key=f"{prefix}_s1_repl")
         sponsor2 = st.text_input(t("cand.sponsor2"), value=c.sponsor2_name if c else "", key=f"{prefix}_s2")
         sponsor2_since = date_field(t("field.sponsor2_since"), c.sponsor2_since if c else None, f"{prefix}_s2_since")
+        sponsor2_official = _choice(t("cand.sponsor2_official"), [True, False], c.sponsor2_official if c else None,
+                                    f"{prefix}_s2_official", format_func=_official)
+        sponsor2_replacement = st.text_input(t("cand.sponsor2_replacement"), help=t("cand.replacement_help"),
+                                             value=c.sponsor2_replacement_decision if c else "", key=f"{prefix}_s2_repl")
         youth_resolution = date_field(t("field.youth_union_resolution_date"),
                                       c.youth_union_resolution_date if c else None, f"{prefix}_youth_res")
         new_member_class = date_field(t("field.new_member_class_date"), c.new_member_class_date if c else None,
@@ -170,7 +185,11 @@ def candidate_fields(prefix: str, current: Candidate | None = None) -> Candidate
     return CandidateInput(
         full_name=full_name, birth_date=birth, female=female, ethnicity=ethnicity,
         religion=religion, general_education=education, qualification=qualification, occupation=occupation,
-        youth_union_member=youth, village_head=village_head, education_exemption=exemption, helper_name=helper,
+        # The old tick box is no longer asked (the consent is a paper now); a record keeps what it held.
+        youth_union_member=youth, village_head=village_head, education_exemption=c.education_exemption if c else False,
+        helper_name=helper, introduction_route=route or "", trade_union_member=trade_union,
+        sponsor1_official=sponsor1_official, sponsor2_official=sponsor2_official,
+        sponsor1_replacement_decision=sponsor1_replacement, sponsor2_replacement_decision=sponsor2_replacement,
         sponsor1_name=sponsor1, sponsor1_since=sponsor1_since, sponsor2_name=sponsor2, sponsor2_since=sponsor2_since,
         youth_union_resolution_date=youth_resolution, new_member_class_date=new_member_class,
     )

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from core.format import fmt_date, fmt_datetime, fmt_number
 from core.i18n import has, label, t
+from core.procedure.dossier import paper_name
 from core.procedure.stages import Exit
 from core.procedure.votes import vote_text
 from core.storage.models import AuditEntry, Candidate, Organization, User
@@ -30,6 +31,8 @@ CANDIDATE_FIELDS = {
     "youth_union_member": "bool", "village_head": "bool", "education_exemption": "bool", "helper_name": "text",
     "sponsor1_name": "text", "sponsor1_since": "date", "sponsor2_name": "text", "sponsor2_since": "date",
     "youth_union_resolution_date": "date", "new_member_class_date": "date",
+    "introduction_route": "introduction", "trade_union_member": "bool", "sponsor1_official": "bool",
+    "sponsor2_official": "bool", "sponsor1_replacement_decision": "text", "sponsor2_replacement_decision": "text",
 }
 _PLAN_FIELDS = {"target": "number", "members_start": "number"}
 
@@ -107,7 +110,7 @@ def value_text(kind: str, value: object) -> str:
         return _date(value)
     if kind == "number":
         return t("audit.empty") if value is None else fmt_number(value)
-    if kind in ("education", "qualification", "occupation"):
+    if kind in ("education", "qualification", "occupation", "introduction"):
         return label(kind, str(value)) if has(f"{kind}.{value}") else f"«{value}»"
     return f"«{value}»" if value else t("audit.empty")
 
@@ -171,6 +174,10 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
             link = after.get("readmission") or {}
             text = t("audit.readmit", user=user, name=name, previous=link.get("previous_candidate_id", ""),
                      consent=link.get("consent_number", ""), consent_date=_date(link.get("consent_date")))
+        elif action in ("record_paper", "void_paper"):
+            paper = after.get("paper") or {}
+            text = t(f"audit.{action}", user=user, paper=paper_name(paper.get("kind", ""), paper.get("holder", "")),
+                     date=_date(paper.get("issue_date")), name=name, number=paper.get("document_number") or "–")
         elif action == "void_event":
             text = t("audit.void_event", user=user, stage=_step(event.get("stage")), date=_date(event.get("event_date")),
                      name=name, reason=event.get("note", ""))

@@ -20,7 +20,10 @@ from sqlmodel import Session, func, select
 
 from core.access.audit import record_audit
 from core.access.users import create_user
+from core.config import RuleSettings
+from core.format import fmt_date
 from core.i18n import t
+from core.procedure.dossier import Introduction, PaperKind, valid_until
 from core.procedure.pipeline import EventRow, derive_state, route_for
 from core.procedure.stages import (
     RECOGNITION_STAGES,
@@ -44,6 +47,7 @@ from core.procedure.workdays import (
 from core.storage.db import bump_data_version
 from core.storage.models import (
     Candidate,
+    DossierPaper,
     Organization,
     StageEvent,
     YearPlan,
@@ -65,6 +69,18 @@ DISTRICT_ADMITTED = {2022: 141, 2023: 148, 2024: 153, 2025: 139, 2026: 117}
 PLANTED_ADMISSIONS = {2025: 5, 2026: 2}
 DISTRICT_MEMBERS_2023 = 4850
 HDND_MEMBERS_2023 = 146
+
+# Sectors whose chi bộ have a Đoàn organization beside them (as migration 0007 assumes).
+YOUTH_UNION_SECTORS = (Sector.RURAL, Sector.URBAN, Sector.SCHOOL, Sector.ARMED_FORCES)
+# The papers of an admission dossier besides the certificate and the introductions.
+DOSSIER_KINDS = (PaperKind.APPLICATION, PaperKind.BIOGRAPHY, PaperKind.BIOGRAPHY_VERIFICATION,
+                 PaperKind.ASSESSMENT_SUMMARY)
+PAPER_NUMBER = {PaperKind.BIOGRAPHY_VERIFICATION: "{n:02d}-CV/ĐU", PaperKind.ASSESSMENT_SUMMARY: "{n:02d}/5-KNĐ",
+                PaperKind.YOUTH_UNION_RESOLUTION: "{n:02d}-NQ/ĐTN", PaperKind.TRADE_UNION_RESOLUTION: "{n:02d}-NQ/CĐ",
+                PaperKind.AWARENESS_CERTIFICATE: "{n:03d}/CN-NTVĐ"}
+
+# The chi bộ of the candidate who took the awareness class again (its first certificate expired).
+RETAKEN_CELL = "KB-DAICUONG-01"
 
 # Month weights of decision dates: the peak before 03/02, smaller ones before 19/5 and 02/9.
 MONTH_WEIGHTS = (22, 6, 5, 7, 12, 6, 6, 11, 6, 6, 7, 6)
@@ -192,6 +208,9 @@ class DemoBuilder:
         # Recognition's three steps, and the late ones, from a third stream, for the same reason.
         self.recognition_rng = random.Random(SEED + 3)
         self.routes: dict[int, Route] = {}
+        # The dossiers' papers, introductions and sponsors' status from a stream of their own,
+        # drawn after everything else: the district and the seeds' figures stay the same.
+        self.paper_rng = random.Random(SEED + 4)
         self.village_names = self._village_names()
         self.candidates = 0
         self.events = 0
@@ -208,6 +227,7 @@ class DemoBuilder:
         org = Organization(
             code=code, name=name, parent_id=parent.id if parent else None, path="/",
             depth=parent.depth + 1 if parent else 0, kind=kind.value, sector=sector.value,
+            has_youth_union=sector in YOUTH_UNION_SECTORS,
         )
         self.session.add(org)
         self.session.flush()
@@ -652,6 +672,108 @@ class DemoBuilder:
                 person["birth_date"] = birth
                 self._add(org, dates, person=person)
 
+    # ----- the dossiers' papers ---------------------------------------------------------
+    def dossiers(self, root: Unit) -> None:
+        """The introduction route and the sponsors' status of every candidate, and the papers of
+        those still on the way: complete for those past the chi bộ's vote, most complete at the
+        dossier step (some lacking a paper or two, so the checklist has work), an application
+        at the class step. Three planted cases: a Công đoàn route in an enterprise chi bộ and a
+        replacement sponsor the chi bộ assigned (on candidates already at the dossier step), and
+        an expired certificate replaced by taking the class again (one candidate more). Drawn
+        from `paper_rng`, after the rest of the district; the one candidate more from the main
+        stream, at its very end."""
+        leaves = {u.org.code: u.org for u in _walk(root) if not u.children}
+        retaken = self._retaken(leaves[RETAKEN_CELL])
+        rng = self.paper_rng
+        rows = self.session.exec(select(Candidate, Organization)
+                                 .join(Organization, Organization.id == Candidate.organization_id)
+                                 .order_by(Candidate.id)).all()
+        for candidate, org in rows:
+            candidate.sponsor1_official = True if candidate.sponsor1_name else None
+            candidate.sponsor2_official = True if candidate.sponsor2_name else None
+            if candidate.id != retaken:
+                self._route(candidate, org, rng)
+        open_dossiers = [(c, o) for c, o in rows if c.exit is None and c.stage == Stage.DOSSIER.value]
+        union = next(c for c, o in open_dossiers if o.sector in (Sector.STATE_ENTERPRISE, Sector.PRIVATE_ENTERPRISE))
+        union.introduction_route, union.trade_union_member = Introduction.TRADE_UNION.value, True
+        union.sponsor2_name, union.sponsor2_since, union.sponsor2_official = "", None, None
+        replaced = next(c for c, o in open_dossiers if o.sector == Sector.RURAL and c.sponsor2_name
+                        and c.introduction_route == Introduction.TWO_MEMBERS.value)
+        # The second sponsor moved away; the chi bộ assigned another, with the candidate for two months only.
+        assigned = add_months(replaced.dossier_date, -2)
+        replaced.sponsor2_since = assigned
+        replaced.sponsor2_replacement_decision = f"14-NQ/CB ngày {fmt_date(assigned)}"
+        for candidate, _org in rows:
+            if candidate.exit is None and candidate.decision_date is None:
+                complete = (candidate.branch_resolution_date is not None or candidate.id in (retaken, union.id, replaced.id)
+                            or rng.random() < 0.8)
+                self._papers(candidate, rng, complete=complete)
+
+    def _retaken(self, org: Organization) -> int:
+        """A candidate whose first awareness class (15/10/2020) ran out on 15/10/2025, who took
+        the class again in 09/2026 and is at the dossier step: its id."""
+        since = date(2024, 1, 8)
+        self._add(org, {Stage.SOURCE: date(2019, 9, 2), Stage.OUTSTANDING: date(2020, 3, 2),
+                        Stage.CLASS_DONE: date(2020, 10, 15), Stage.DOSSIER: DEMO_TODAY - timedelta(days=18)},
+                  overrides=dict(introduction_route=Introduction.TWO_MEMBERS.value, youth_union_member=False,
+                                 youth_union_resolution_date=None, birth_date=date(1988, 4, 12), sponsor1_since=since,
+                                 sponsor2_name=self._name(True), sponsor2_since=since))
+        candidate_id = self.session.exec(select(func.max(Candidate.id))).one()
+        self.session.add(DossierPaper(candidate_id=candidate_id, kind=PaperKind.AWARENESS_CERTIFICATE,
+                                      document_number="214/CN-NTVĐ", issue_date=date(2026, 9, 25),
+                                      valid_until=valid_until(PaperKind.AWARENESS_CERTIFICATE, date(2026, 9, 25),
+                                                              RuleSettings()),
+                                      note="Học lại lớp bồi dưỡng nhận thức về Đảng: giấy chứng nhận cũ (15/10/2020) đã hết hạn",
+                                      recorded_by=RECORDED_BY))
+        return candidate_id
+
+    def _route(self, candidate: Candidate, org: Organization, rng: random.Random) -> None:
+        """Where the chi bộ has a Đoàn, a candidate of youth age at the vote came through the
+        Đoàn (Điều lệ Điều 4): a Đoàn member with its resolution before the vote. Before the
+        vote, one with the Đoàn's resolution is on the Đoàn route; the others' route is left
+        unsaid (inferred), so the to-do shows those who still need the Đoàn's resolution."""
+        vote = candidate.branch_resolution_date
+        young = full_months_between(candidate.birth_date, vote or DEMO_TODAY) < 12 * 31
+        if vote is not None and org.has_youth_union and young:
+            candidate.youth_union_member = True
+            if candidate.youth_union_resolution_date is None:
+                candidate.youth_union_resolution_date = vote - timedelta(days=rng.randint(5, 30))
+            candidate.introduction_route = Introduction.YOUTH_UNION.value
+        elif candidate.youth_union_resolution_date is not None and young:
+            candidate.introduction_route = Introduction.YOUTH_UNION.value
+        elif vote is not None or not (org.has_youth_union and young):
+            candidate.introduction_route = Introduction.TWO_MEMBERS.value
+
+    def _papers(self, candidate: Candidate, rng: random.Random, *, complete: bool) -> None:
+        """The papers of a candidate still on the way, dated between the class and the dossier."""
+        if candidate.dossier_date is None:
+            if candidate.class_done_date is not None and rng.random() < 0.5:
+                when = min(candidate.class_done_date + timedelta(days=rng.randint(5, 40)), DEMO_TODAY)
+                self._paper(candidate, PaperKind.APPLICATION, when, rng)
+            return
+        start, end = candidate.class_done_date, candidate.dossier_date
+        kinds = list(DOSSIER_KINDS)
+        if candidate.introduction_route == Introduction.TRADE_UNION.value:
+            kinds.append(PaperKind.TRADE_UNION_RESOLUTION)
+        if candidate.introduction_route == Introduction.YOUTH_UNION.value and candidate.youth_union_resolution_date is None:
+            kinds.append(PaperKind.YOUTH_UNION_RESOLUTION)
+        sponsors = [n for n in (candidate.sponsor1_name, candidate.sponsor2_name) if n]
+        if candidate.introduction_route != Introduction.TWO_MEMBERS.value:
+            sponsors = sponsors[:1]
+        wanted = [(k, "") for k in kinds] + [(PaperKind.SPONSOR_INTRODUCTION, n) for n in sponsors]
+        if not complete:
+            for gone in rng.sample(wanted, rng.randint(1, 2)):
+                wanted.remove(gone)
+        for kind, holder in wanted:
+            self._paper(candidate, kind, start + timedelta(days=rng.randint(0, max((end - start).days, 0))), rng,
+                        holder=holder)
+
+    def _paper(self, candidate: Candidate, kind: str, when: date, rng: random.Random, *, holder: str = "") -> None:
+        pattern = PAPER_NUMBER.get(kind)
+        self.session.add(DossierPaper(candidate_id=candidate.id, kind=kind, issue_date=when, holder=holder,
+                                      document_number=pattern.format(n=rng.randint(1, 250)) if pattern else "",
+                                      valid_until=valid_until(kind, when, RuleSettings()), recorded_by=RECORDED_BY))
+
     def users(self) -> int:
         orgs = {o.code: o for o in self.session.exec(select(Organization)).all()}
         for username, display_name, role, code in DEMO_USERS:
@@ -691,6 +813,7 @@ def load_demo(session: Session, *, with_users: bool = True) -> DemoSummary:
     builder.write_plans(root)
     builder.admissions(root)
     builder.pipeline(root)
+    builder.dossiers(root)
     users = builder.users() if with_users else 0
     organizations = len(list(_walk(root)))
     record_audit(session, username=RECORDED_BY, action="load_demo", entity="database", entity_id=None,

@@ -31,7 +31,7 @@ from core.format import fmt_date, fmt_days_left, fmt_number
 from core.i18n import label, t
 from core.procedure.clocks import STATE_RANK, candidate_clocks
 from core.procedure.days_off import calendar_installed
-from core.procedure.pipeline import facts_of, routes_for
+from core.procedure.pipeline import facts_of, papers_of, routes_for
 from core.procedure.stages import CELL_KINDS
 from core.storage.models import Candidate, Organization, YearPlan
 from core.storage.sqlfuncs import path_prefix
@@ -197,9 +197,11 @@ def _pipeline_clocks(session: Session, root: Subtree, today: date, rules: RuleSe
         )
     ).all()
     routes = routes_for(session, {org.id: org for _candidate, org in rows}.values())
+    papers = papers_of(session, [candidate.id for candidate, _org in rows])  # a class taken again renews the certificate
     with calendar_installed(session):  # this database's working days, counted before anything is yielded
         found = [(candidate, org, clock) for candidate, org in rows
-                 for clock in candidate_clocks(facts_of(candidate, org, as_of=today, route=routes[org.id]), today, rules)]
+                 for clock in candidate_clocks(facts_of(candidate, org, as_of=today, route=routes[org.id],
+                                                        papers=papers.get(candidate.id, ())), today, rules)]
     yield from found
 
 

@@ -18,7 +18,7 @@ from core.i18n import t
 from core.procedure.candidates import next_stages
 from core.procedure.clocks import STATE_RANK, candidate_clocks
 from core.procedure.days_off import calendar_installed
-from core.procedure.pipeline import facts_of, routes_for
+from core.procedure.pipeline import facts_of, papers_of, routes_for
 from core.procedure.rules import Finding, open_findings
 from core.procedure.stages import CELL_KINDS
 from core.storage.models import Candidate, Organization
@@ -77,7 +77,9 @@ def work_cards(session: Session, subtree: Subtree, *, today: date, rules: RuleSe
     ).all()
     cards = []
     routes = routes_for(session, {org.id: org for _candidate, org in rows}.values())
-    facts_of_row = {candidate.id: facts_of(candidate, org, route=routes[org.id]) for candidate, org in rows}
+    papers = papers_of(session, [candidate.id for candidate, _org in rows])
+    facts_of_row = {candidate.id: facts_of(candidate, org, route=routes[org.id], papers=papers.get(candidate.id, ()))
+                    for candidate, org in rows}
     with calendar_installed(session):
         clocks_of = {candidate.id: candidate_clocks(facts_of_row[candidate.id], today, rules) for candidate, org in rows}
     for candidate, org in rows:

@@ -95,8 +95,8 @@ def candidate_clocks(facts: CandidateFacts, today: date, rules: RuleSettings) ->
         if facts.new_member_class_date is None:
             due["new_member_class"] = probation_end
     if not branch:
-        if d.get(Stage.CLASS_DONE):
-            due["certificate_expiry"] = add_months(d[Stage.CLASS_DONE], rules.certificate_valid_months)
+        if facts.certificate_date:  # the latest certificate: a class taken again renews it
+            due["certificate_expiry"] = add_months(facts.certificate_date, rules.certificate_valid_months)
         turns_18 = add_years(facts.birth_date, rules.min_age_months // 12)
         if today < turns_18:
             due["turns_18"] = turns_18

@@ -21,6 +21,7 @@ from core.errors import FormError
 from core.format import clean_text, fmt_date, fmt_number
 from core.i18n import label, t
 from core.procedure.days_off import calendar_installed
+from core.procedure.dossier import Introduction, Paper, effective_rows
 from core.procedure.rules import (
     CandidateFacts,
     Finding,
@@ -56,6 +57,7 @@ from core.storage.models import (
     NOT_SETTLED,
     AuditEntry,
     Candidate,
+    DossierPaper,
     Organization,
     StageEvent,
     identity_key,
@@ -179,9 +181,25 @@ def routes_for(session: Session, orgs: Iterable[Organization]) -> dict[int, Rout
             for o in orgs}
 
 
-def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None, *, route: Route) -> CandidateFacts:
+def papers_of(session: Session, candidate_ids: list[int]) -> dict[int, tuple[Paper, ...]]:
+    """The dossier papers in force of these candidates (not replaced, not voided), by candidate,
+    oldest first; the caller has checked its scope over them."""
+    found: dict[int, list] = {}
+    for start in range(0, len(candidate_ids), 1000):
+        chunk = candidate_ids[start:start + 1000]
+        for row in session.exec(select(DossierPaper).where(DossierPaper.candidate_id.in_(chunk))
+                                .order_by(DossierPaper.id)).all():
+            found.setdefault(row.candidate_id, []).append(row)
+    return {cid: tuple(Paper(r.kind, r.issue_date, r.document_number, r.valid_until, r.holder, r.id)
+                       for r in effective_rows(rows))
+            for cid, rows in found.items()}
+
+
+def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None, *, route: Route,
+             papers: tuple[Paper, ...] | None = None) -> CandidateFacts:
     """The rule inputs of a candidate in its organization (as they stood on `as_of`, when
-    given); `route` is route_for(session, org)."""
+    given); `route` is route_for(session, org); the dossier's `papers` in force (papers_of;
+    None: not checked)."""
     left = candidate.exit is not None and (as_of is None or candidate.exit_date <= as_of)
 
     def until(day: date | None) -> date | None:
@@ -193,8 +211,10 @@ def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None,
         youth_union_member=candidate.youth_union_member,
         youth_union_resolution_date=candidate.youth_union_resolution_date,
         sponsors=(
-            Sponsor(candidate.sponsor1_name, candidate.sponsor1_since),
-            Sponsor(candidate.sponsor2_name, candidate.sponsor2_since),
+            Sponsor(candidate.sponsor1_name, candidate.sponsor1_since, candidate.sponsor1_official,
+                    candidate.sponsor1_replacement_decision),
+            Sponsor(candidate.sponsor2_name, candidate.sponsor2_since, candidate.sponsor2_official,
+                    candidate.sponsor2_replacement_decision),
         ),
         new_member_class_date=candidate.new_member_class_date,
         route=route,
@@ -206,6 +226,11 @@ def facts_of(candidate: Candidate, org: Organization, as_of: date | None = None,
         ceremony_consent_date=until(candidate.ceremony_consent_date),
         recognition_failed_votes=candidate.recognition_failed_votes or 0,
         recognition_rejected_date=until(candidate.recognition_rejected_date),
+        introduction=candidate.introduction_route,
+        trade_union_member=candidate.trade_union_member,
+        village_head=candidate.village_head,
+        has_youth_union=org.has_youth_union,
+        papers=None if papers is None else tuple(p for p in papers if as_of is None or p.issue_date <= as_of),
     )
 
 
@@ -335,7 +360,8 @@ def record_stage(
         errors.append(t("recog.received_bad_date", date=fmt_date(received_date), decision=fmt_date(event_date)))
     if errors:
         raise FormError(errors)
-    facts = facts_of(candidate, org, route=route_for(session, org))
+    facts = facts_of(candidate, org, route=route_for(session, org),
+                     papers=papers_of(session, [candidate.id]).get(candidate.id, ()))
     with calendar_installed(session):  # a rule counting working days counts this database's
         findings = check_stage(facts, stage, event_date, today=today, rules=rules, vote=vote)
     kind = stage.value
@@ -543,6 +569,12 @@ class CandidateInput:
     sponsor2_since: date | None = None
     youth_union_resolution_date: date | None = None
     new_member_class_date: date | None = None
+    introduction_route: str = ""
+    trade_union_member: bool = False
+    sponsor1_official: bool | None = None
+    sponsor2_official: bool | None = None
+    sponsor1_replacement_decision: str = ""
+    sponsor2_replacement_decision: str = ""
 
     def __post_init__(self) -> None:
         # Every text as stored, whatever typed it (a form, an import, Unikey's composite mode,
@@ -553,7 +585,8 @@ class CandidateInput:
 
 
 # The texts of a candidate a person types (or a file gives): each measured against its column.
-TEXT_FIELDS = ("full_name", "ethnicity", "religion", "helper_name", "sponsor1_name", "sponsor2_name")
+TEXT_FIELDS = ("full_name", "ethnicity", "religion", "helper_name", "sponsor1_name", "sponsor2_name",
+               "sponsor1_replacement_decision", "sponsor2_replacement_decision")
 # Fields that must be given: the rules (age) and the breakdowns (mix of those admitted) use them.
 REQUIRED_FIELDS = ("birth_date", "female", "ethnicity", "religion", "general_education", "qualification", "occupation")
 
@@ -577,6 +610,8 @@ def candidate_input_errors(data: CandidateInput, *, today: date) -> list[tuple[s
     birth = data.birth_date
     if birth is not None and (birth.year < MIN_BIRTH_YEAR or birth > add_years(today, -MIN_AGE_TO_LIST_YEARS)):
         errors.append(("birth_date", t("form.birth_date_range", min_age=MIN_AGE_TO_LIST_YEARS)))
+    if data.introduction_route and data.introduction_route not in Introduction._value2member_map_:
+        errors.append(("introduction_route", t("form.bad_choice", field=t("field.introduction_route"))))
     choices = {"general_education": Education, "qualification": Qualification, "occupation": Occupation}
     for name, codes in choices.items():
         if getattr(data, name) is not None and getattr(data, name) not in codes._value2member_map_:

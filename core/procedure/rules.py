@@ -12,6 +12,19 @@ from datetime import date
 from core.config import RuleSettings
 from core.format import fmt_date, fmt_number
 from core.i18n import label, t
+from core.procedure.dossier import (
+    Introduction,
+    Paper,
+    PaperKind,
+    dossier_findings,
+    introduction_of,
+    latest,
+    open_paper_findings,
+    papers_held,
+    sponsors_needed,
+    youth_age,
+)
+from core.procedure.findings import Finding
 from core.procedure.stages import (
     EXIT_ALLOWED_FROM,
     RECOGNITION_STAGES,
@@ -27,20 +40,15 @@ from core.procedure.workdays import add_months, add_working_days, full_months_be
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One result of a rule check."""
-
-    code: str
-    blocking: bool
-    message: str
-
-
-@dataclass(frozen=True)
 class Sponsor:
-    """A member who sponsors the candidate, and since when they have worked with them."""
+    """A member who sponsors the candidate, since when they have worked with them, whether
+    they are an official member (None: not asked, on records made before it was), and, for a
+    replacement the chi bộ assigned, its decision."""
 
     name: str
     since: date | None
+    official: bool | None = True
+    replacement_decision: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,10 +72,20 @@ class CandidateFacts:
     ceremony_consent_date: date | None = None
     recognition_failed_votes: int = 0
     recognition_rejected_date: date | None = None
+    introduction: str = ""  # core.procedure.dossier.Introduction; "": inferred (records made before it was asked)
+    trade_union_member: bool = False
+    village_head: bool = False
+    has_youth_union: bool = False  # the organization has a Đoàn
+    # The dossier's papers in force (core.procedure.dossier.Paper); None: not known (past steps
+    # imported), and then not checked.
+    papers: tuple[Paper, ...] | None = None
 
     @property
     def certificate_date(self) -> date | None:
-        return self.stage_dates.get(Stage.CLASS_DONE)
+        """The latest awareness certificate: the class_done date, or a later CN-NTVĐ after the
+        class was taken again."""
+        paper = latest(papers_held(self), PaperKind.AWARENESS_CERTIFICATE)
+        return paper.issue_date if paper else None
 
 
 def current_stage(stage_dates: dict[Stage, date]) -> Stage | None:
@@ -94,16 +112,20 @@ def vote_eligibility(facts: CandidateFacts, vote_date: date, rules: RuleSettings
     """Conditions at the chi bộ vote: age, education, awareness certificate, sponsors."""
     findings: list[Finding] = []
     age = age_in_months(facts.birth_date, vote_date)
+    consents = {p.kind for p in papers_held(facts) if p.issue_date <= vote_date}
     if age < rules.min_age_months:
         findings.append(Finding("too_young", True, t("rule.too_young", min_years=_years(rules.min_age_months), **_years_months(age))))
-    elif age > rules.max_age_months:
+    elif age > rules.max_age_months and PaperKind.CONSENT_OVER_AGE not in consents:
+        # Allowed at the vote; the consent is checked at the decision (core.procedure.dossier).
         findings.append(Finding("over_age", False, t("rule.over_age", max_years=_years(rules.max_age_months), **_years_months(age))))
 
-    if facts.general_education == Education.PRIMARY:
-        if facts.education_exemption:
-            findings.append(Finding("education_exemption", False, t("rule.education_exemption")))
-        else:
-            findings.append(Finding("education_missing", True, t("rule.education_missing")))
+    if facts.general_education == Education.PRIMARY and PaperKind.CONSENT_EDUCATION not in consents:
+        findings.append(Finding("education_exception", False, t("rule.education_exception")))
+    elif facts.general_education == Education.LITERATE:
+        if not facts.village_head:
+            findings.append(Finding("education_missing", True, t("rule.education_literate_only")))
+        elif PaperKind.CONSENT_LITERACY not in consents:
+            findings.append(Finding("education_literacy_exception", False, t("rule.education_literacy_exception")))
 
     cert = facts.certificate_date
     if cert is None:
@@ -119,26 +141,48 @@ def vote_eligibility(facts: CandidateFacts, vote_date: date, rules: RuleSettings
 
 
 def sponsor_findings(facts: CandidateFacts, vote_date: date, rules: RuleSettings) -> list[Finding]:
-    """Two official members who have known the candidate long enough, or, for a Đoàn member
-    of youth age, the Đoàn's resolution and one."""
+    """The introduction (Điều lệ Điều 4; Quy định 294-QĐ/TW, điểm 3): where the organization has
+    a Đoàn, a candidate of youth age must be a Đoàn member introduced by the Đoàn (4-KNĐ) and one
+    official member; a union member may be introduced by the Công đoàn (4A-KNĐ) and one; anyone
+    else by two. Each sponsor an official member (not probationary) who has worked, studied or
+    lived with the candidate `sponsor_min_months`, except a replacement the chi bộ assigned
+    (the first moved away or was disciplined). The resolutions themselves are papers
+    (core.procedure.dossier)."""
+    cite = t("rule.cite_introduction")
+    route = introduction_of(facts, vote_date, rules)
+    young = youth_age(facts.birth_date, vote_date, rules)
+    findings: list[Finding] = []
+
+    def refuse(code: str, key: str, **params: object) -> None:
+        findings.append(Finding(code, True, f"{t(key, **params)} {cite}"))
+
+    if young and facts.has_youth_union and route is not Introduction.YOUTH_UNION:
+        refuse("youth_union_route_required", "rule.youth_union_route_required",
+               max_age=rules.youth_union_max_age_years)
+    if route is Introduction.YOUTH_UNION:
+        if not facts.youth_union_member:
+            refuse("youth_union_route_not_member", "rule.youth_union_route_not_member")
+        elif not young:
+            refuse("youth_union_route_over_age", "rule.youth_union_route_over_age", max_age=rules.youth_union_max_age_years)
+    if route is Introduction.TRADE_UNION and not facts.trade_union_member:
+        refuse("trade_union_route_not_member", "rule.trade_union_route_not_member")
     named = [s for s in facts.sponsors if s.name.strip()]
-    youth_route = (
-        facts.youth_union_member
-        and facts.youth_union_resolution_date is not None
-        # Youth-union age runs to the end of the year of age `youth_union_max_age_years`.
-        and age_in_months(facts.birth_date, vote_date) < 12 * (rules.youth_union_max_age_years + 1)
-    )
-    needed = 1 if youth_route else 2
+    needed = sponsors_needed(route)
     if len(named) < needed:
-        return [Finding("sponsors_missing", True, t("rule.sponsors_missing"))]
-    findings = []
+        refuse("sponsors_missing", "rule.sponsors_missing_two" if needed == 2 else "rule.sponsors_missing_one",
+               route=label("introduction", route))
+        return findings
     for sponsor in named[:needed]:
+        if sponsor.official is False:
+            refuse("sponsor_probationary", "rule.sponsor_probationary", name=sponsor.name)
+        elif sponsor.official is None:
+            refuse("sponsor_official_unknown", "rule.sponsor_official_unknown", name=sponsor.name)
+        if sponsor.replacement_decision.strip():
+            continue  # assigned by the chi bộ in place of a sponsor who left: no minimum time together
         months = full_months_between(sponsor.since, vote_date) if sponsor.since else 0
         if months < rules.sponsor_min_months:
-            findings.append(
-                Finding("sponsor_too_recent", True,
-                        t("rule.sponsor_too_recent", name=sponsor.name, months=max(months, 0), min=rules.sponsor_min_months))
-            )
+            refuse("sponsor_too_recent", "rule.sponsor_too_recent", name=sponsor.name, months=max(months, 0),
+                   min=rules.sponsor_min_months)
     return findings
 
 
@@ -151,12 +195,18 @@ def open_findings(facts: CandidateFacts, today: date, rules: RuleSettings) -> li
     stage = current_stage(facts.stage_dates)
     findings: list[Finding] = []
     if stage in (Stage.CLASS_DONE, Stage.DOSSIER):
-        findings += [f for f in vote_eligibility(facts, today, rules) if f.code != "education_exemption"]
+        findings += vote_eligibility(facts, today, rules)
         expiry = add_months(facts.certificate_date, rules.certificate_valid_months)
         if today <= expiry and (expiry - today).days <= rules.due_soon_days:
             findings.append(Finding("certificate_expiring", True, t("rule.certificate_expiring", date=fmt_date(expiry))))
     if stage is Stage.ADMITTED and facts.new_member_class_date is None:
         findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
+    held = {p.kind for p in papers_held(facts)}
+    if (facts.education_exemption and stage is not None and Stage.DECISION not in facts.stage_dates
+            and PaperKind.CONSENT_EDUCATION not in held):
+        findings.append(Finding("old_education_exemption", True, t("rule.old_education_exemption")))
+    if stage not in (None, Stage.SOURCE, Stage.OUTSTANDING):
+        findings.extend(open_paper_findings(facts, today, rules))
     findings.extend(recognition_findings(facts, rules))
     return findings
 
@@ -347,6 +397,7 @@ def check_stage(
             )
     if stage is Stage.BRANCH_RESOLUTION:
         findings.extend(vote_eligibility(facts, event_date, rules))
+    findings.extend(dossier_findings(facts, stage, event_date, rules))  # the papers of the vote, the consents of the decision
     if vote is not None:  # None: past steps imported without their minutes, listed by unproven_resolutions
         findings.extend(vote_findings(stage, vote, rules))
     if stage is Stage.ADMITTED:

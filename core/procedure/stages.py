@@ -165,11 +165,13 @@ class Sector(StrEnum):
 
 
 class Education(StrEnum):
-    """General education (trình độ giáo dục phổ thông)."""
+    """General education (trình độ giáo dục phổ thông); literate only: a village elder or head
+    in a hardship area, with the province's consent (core.procedure.dossier)."""
 
     PRIMARY = "primary"
     LOWER_SECONDARY = "lower_secondary"
     UPPER_SECONDARY = "upper_secondary"
+    LITERATE = "literate"
 
 
 class Qualification(StrEnum):

@@ -77,6 +77,9 @@ class Organization(SQLModel, table=True):
     # An đảng ủy cơ sở authorized to decide admissions itself (được ủy quyền): its own decision
     # is the decision, and its committee resolutions (8-KNĐ, 15-KNĐ) are skipped.
     authorized: bool = False
+    # A Đoàn (Ho Chi Minh Communist Youth Union) organization exists here: a candidate of youth
+    # age must then take the Đoàn route (Điều lệ Điều 4; core.procedure.rules.sponsor_findings).
+    has_youth_union: bool = False
     version: int = 1
 
 
@@ -157,6 +160,17 @@ class Candidate(SQLModel, table=True):
     sponsor2_since: date | None = None
     youth_union_resolution_date: date | None = None
     new_member_class_date: date | None = None
+    # The introduction route (core.procedure.dossier.Introduction); "" on records made before it was
+    # asked: the rules then infer it from the Đoàn membership, as they did before.
+    introduction_route: str = Field(default="", max_length=16)
+    trade_union_member: bool = False
+    # Each sponsor an official member (the form asks); NULL: not asked yet (records before 0007).
+    sponsor1_official: bool | None = None
+    sponsor2_official: bool | None = None
+    # A replacement sponsor the chi bộ assigned (the first moved away or was disciplined): the chi
+    # bộ's decision (number, date); such a sponsor needs not the 12 months. "": not a replacement.
+    sponsor1_replacement_decision: str = Field(default="", max_length=128)
+    sponsor2_replacement_decision: str = Field(default="", max_length=128)
 
     stage: str | None = Field(default=None, max_length=32)
     stage_date: date | None = None
@@ -225,6 +239,30 @@ class StageEvent(SQLModel, table=True):
     effective_date: date | None = None
     acknowledged: str = Field(default="", max_length=255)
     replaces_event_id: int | None = Field(default=None, foreign_key="stage_event.id", index=True)
+    voids: bool = False
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class DossierPaper(SQLModel, table=True):
+    """One paper of a candidate's dossier (core.procedure.dossier.PaperKind): its number, the
+    date it was issued and, for a paper that expires, until when it holds. Never updated or
+    deleted, like StageEvent: a correction or a replacement is a new row with
+    `replaces_paper_id` (and `voids` to cancel one recorded by mistake). A certificate renewed
+    by taking the class again is a new paper of the same kind, not a correction."""
+
+    __tablename__ = "dossier_paper"
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    kind: str = Field(max_length=32)
+    document_number: str = Field(default="", max_length=64)
+    issue_date: date
+    valid_until: date | None = None
+    # Whose paper, where a kind has one per person (3-KNĐ: one per sponsor).
+    holder: str = Field(default="", max_length=255)
+    note: str = Field(default="", sa_type=Text)
+    replaces_paper_id: int | None = Field(default=None, foreign_key="dossier_paper.id", index=True)
     voids: bool = False
     recorded_by: str = Field(max_length=64)
     recorded_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

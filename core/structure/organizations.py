@@ -88,9 +88,11 @@ def _saved(session: Session, actor: Actor, org: Organization, action: str, befor
 def add_organization(
     session: Session, actor: Actor, *, parent_code: str, code: str, name: str, kind: str, sector: str,
     authorized: bool = False,
+    has_youth_union: bool = False,
 ) -> Organization:
     """Add an organization under a parent of the admin's subtree; `authorized`: a đảng ủy cơ sở
-    that decides admissions itself (only that kind may be)."""
+    that decides admissions itself (only that kind may be); `has_youth_union`: a Đoàn
+    organization exists there (the introduction route of the young depends on it)."""
     parent = _admin_org(session, actor, parent_code, None)
     code, name = clean_text(code).upper(), clean_text(name)
     errors = []
@@ -109,7 +111,8 @@ def add_organization(
     if errors:
         raise FormError(errors)
     org = Organization(code=code, name=name, parent_id=parent.id, path="/", depth=parent.depth + 1,
-                       kind=kind, sector=sector, authorized=authorized, version=0)
+                       kind=kind, sector=sector, authorized=authorized, has_youth_union=bool(has_youth_union),
+                       version=0)
     session.add(org)
     session.flush()
     org.path = child_path(parent.path, org.id)
@@ -139,6 +142,17 @@ def set_organization_active(
     before = snapshot(org)
     org.active = active
     return _saved(session, actor, org, "activate_organization" if active else "deactivate_organization", before)
+
+
+def set_organization_youth_union(
+    session: Session, actor: Actor, *, org_code: str, has_youth_union: bool, expected_version: int | None
+) -> Organization:
+    """Say whether a Đoàn organization exists beside this one: where it does, a candidate of
+    youth age must take the Đoàn route (Điều lệ Điều 4; core.procedure.rules.sponsor_findings)."""
+    org = _admin_org(session, actor, org_code, expected_version)
+    before = snapshot(org)
+    org.has_youth_union = bool(has_youth_union)
+    return _saved(session, actor, org, "set_youth_union", before)
 
 
 def organization_tree(session: Session, actor: Actor) -> list[Organization]:

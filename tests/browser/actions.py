@@ -104,6 +104,25 @@ def record_step(page, stage: str, when: str, votes: tuple[str, str, str] | None 
         raise AssertionError(f"{stage} {when} not in the history; the page says:\n{body_text(page)}") from None
 
 
+def record_paper(page, kind: str, when: str, holder: str = "") -> None:
+    """On a candidate's record page: record a paper of the dossier in the «Ghi giấy tờ» tab (its
+    kind as labelled, its date; whose, for a 3-KNĐ), wait until it is confirmed, and go back to
+    the step tab."""
+    act(page, page.get_by_role("tab", name="Ghi giấy tờ"), "click")
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Loại giấy tờ")
+    expect(form).to_have_count(1, timeout=WAIT_MS)
+    choose(page, form, "Loại giấy tờ", kind)
+    set_date(page, form, "Ngày cấp / ngày ký", when)
+    if holder:
+        act(page, form.get_by_label("Của ai (người giới thiệu, với mẫu 3-KNĐ)"), "fill", holder)
+    act(page, form.get_by_role("button", name="Ghi giấy tờ"), "click")
+    try:
+        page.get_by_text(f"Đã ghi {kind}").first.wait_for(timeout=WAIT_MS)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{kind} {when} not recorded; the page says:\n{body_text(page)}") from None
+    act(page, page.get_by_role("tab", name="Ghi bước tiếp theo"), "click")
+
+
 def record_admission(browser, base_url: str, candidate_id: int) -> None:
     """As bithu.hdnd, on the candidate's record page: the committee's resolution, then the
     admission decision, both dated today (typed: the form has no default date)."""

@@ -7,7 +7,15 @@ import sqlite3
 
 from playwright.sync_api import expect
 
-from tests.browser.actions import WAIT_MS, act, choose, record_step, set_date, sign_in
+from tests.browser.actions import (
+    WAIT_MS,
+    act,
+    choose,
+    record_paper,
+    record_step,
+    set_date,
+    sign_in,
+)
 from tests.browser.conftest import screenshot, settle
 
 NAME = "Đào Minh Châu"
@@ -20,6 +28,12 @@ STEPS = [  # stage label, date, votes: in favour / the chi bộ's official membe
     ("Có quyết định kết nạp", "01/07/2026", None),
     ("Đã kết nạp (đảng viên dự bị)", "15/07/2026", None),
 ]
+
+SPONSORS = ("Nguyễn Văn Sơn", "Trần Thị Hiền")
+PAPERS = [("Đơn xin vào Đảng (mẫu 1-KNĐ)", ""), ("Lý lịch của người xin vào Đảng (mẫu 2-KNĐ)", ""),
+          ("Văn bản thẩm tra lý lịch người xin vào Đảng", ""),
+          ("Tổng hợp ý kiến nhận xét của đoàn thể và chi ủy nơi cư trú (mẫu 5-KNĐ)", "")]
+PAPERS += [("Giấy giới thiệu người vào Đảng (mẫu 3-KNĐ)", name) for name in SPONSORS]
 
 
 def admitted_figure(page) -> str:
@@ -48,10 +62,13 @@ def test_secretary_takes_a_candidate_to_admission(browser, server):
     choose(page, form, "Trình độ chuyên môn", "Đại học")
     choose(page, form, "Nghề nghiệp", "Cán bộ, công chức, viên chức")
     set_date(page, form, "Ngày đưa vào diện tạo nguồn", "05/01/2026")
-    act(page, form.get_by_label("Người giới thiệu 1", exact=True), "fill", "Nguyễn Văn Sơn")
+    choose(page, form, "Cách giới thiệu", "Hai đảng viên chính thức giới thiệu")
+    act(page, form.get_by_label("Người giới thiệu 1", exact=True), "fill", SPONSORS[0])
     set_date(page, form, "Người giới thiệu 1 – công tác cùng từ ngày", "01/01/2024")
-    act(page, form.get_by_label("Người giới thiệu 2", exact=True), "fill", "Trần Thị Hiền")
+    choose(page, form, "Người giới thiệu 1 – đảng viên chính thức hay dự bị", "Đảng viên chính thức")
+    act(page, form.get_by_label("Người giới thiệu 2", exact=True), "fill", SPONSORS[1])
     set_date(page, form, "Người giới thiệu 2 – công tác cùng từ ngày", "01/06/2024")
+    choose(page, form, "Người giới thiệu 2 – đảng viên chính thức hay dự bị", "Đảng viên chính thức")
     act(page, form.get_by_role("button", name="Thêm quần chúng vào diện tạo nguồn"), "click")
     page.get_by_text(f"Đã thêm {NAME} vào diện tạo nguồn").first.wait_for(timeout=WAIT_MS)
     screenshot(page, "workspace-added")
@@ -61,6 +78,9 @@ def test_secretary_takes_a_candidate_to_admission(browser, server):
     page.goto(f"{server.url}/ho-so?id={candidate_id}")
     page.get_by_role("heading", name=NAME).first.wait_for(timeout=WAIT_MS)
     for stage, when, votes in STEPS:
+        if stage == "Chi bộ đề nghị kết nạp":  # the chi bộ votes on a complete dossier only
+            for kind, holder in PAPERS:
+                record_paper(page, kind, "04/05/2026", holder)
         record_step(page, stage, when, votes)
     screenshot(page, "workspace-admitted")
 

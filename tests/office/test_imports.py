@@ -118,7 +118,7 @@ def test_round_trip_export_then_import_into_an_empty_database_gives_the_same_fig
         before = figures(s)
         candidates, plans = candidates_workbook(s, resolve(s, operator(s), None)), plans_workbook(s, resolve(s, operator(s), None))
     with session_scope(engine) as s:  # keep the tree, empty everything else
-        for table in ("stage_event", "candidate", "year_plan"):
+        for table in ("dossier_paper", "stage_event", "candidate", "year_plan"):
             s.exec(text(f"DELETE FROM {table}"))
     with session_scope(engine) as s:
         assert counts(s)[:3] == (0, 0, 0)

@@ -22,6 +22,20 @@ def hdnd_candidate(db, stage: str) -> int:
     return query(db, "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
                      "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = ? AND c.exit IS NULL ORDER BY c.id", stage)[0][0]
 
+def complete_dossier(db, cid: int, sponsors: tuple[str, ...] = ("A", "B")) -> None:
+    """Every paper of the admission dossier recorded, the introductions by `sponsors` (each an
+    official member): the chi bộ's vote is then refused for no missing paper."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM dossier_paper WHERE candidate_id = ?", (cid,))
+        conn.execute("UPDATE candidate SET sponsor1_official = 1, sponsor2_official = 1, introduction_route = "
+                     "'two_members' WHERE id = ?", (cid,))
+        papers = [(kind, "") for kind in ("1_knd", "2_knd", "2_knd_verification", "5_knd")]
+        papers += [("3_knd", name) for name in sponsors]
+        conn.executemany("INSERT INTO dossier_paper (candidate_id, kind, document_number, issue_date, holder, note, "
+                         "voids, recorded_by, recorded_at) VALUES (?, ?, '', '2026-10-01', ?, '', 0, 'test', "
+                         "'2026-10-01 00:00:00+00')", [(cid, kind, holder) for kind, holder in papers])
+
+
 def widget(widgets, prefix: str):
     """The widget whose key is `prefix` with the version the form was filled on ("step_date_3";
     the details form: "edit_3_name" for "edit_name")."""
@@ -355,6 +369,7 @@ def test_an_exception_is_a_warning_until_acknowledged(demo_app):
                               "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'dossier' AND c.exit IS NULL").fetchone()
         conn.execute("UPDATE candidate SET birth_date = '1960-01-01', sponsor1_name = 'A', sponsor1_since = '2020-01-01',"
                      " sponsor2_name = 'B', sponsor2_since = '2020-01-01' WHERE id = ?", (cid,))
+    complete_dossier(demo_app, cid)
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     before = totals(demo_app)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
@@ -380,6 +395,7 @@ def test_the_step_form_asks_the_chi_bos_official_members_and_refuses_8_of_14_cit
     with sqlite3.connect(demo_app) as conn:  # eligible in every other respect
         conn.execute("UPDATE candidate SET birth_date = '1990-01-01', sponsor1_name = 'A', sponsor1_since = '2020-01-01', "
                      "sponsor2_name = 'B', sponsor2_since = '2020-01-01' WHERE id = ?", (cid,))
+    complete_dossier(demo_app, cid)
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     assert [n.label for n in at.number_input] == [
         "Tổng số đảng viên chính thức của chi bộ (nghị quyết đảng ủy: tổng số cấp ủy viên)",

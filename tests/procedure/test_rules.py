@@ -113,18 +113,18 @@ def test_exactly_60_years_old_gives_nothing():
 # Education
 
 
-def test_primary_education_is_blocked():
+def test_primary_education_is_an_exception_at_the_vote_its_consent_checked_at_the_decision():
     findings = vote_eligibility(ready(general_education=Education.PRIMARY), VOTE, RULES)
-    assert codes(findings) == ["education_missing"]
-    assert findings[0].blocking is True
+    assert codes(findings) == ["education_exception"]
+    assert findings[0].blocking is False and "trước ngày quyết định" in findings[0].message
     assert_vietnamese(findings)
 
 
-def test_primary_education_with_exemption_is_a_non_blocking_exception():
+def test_the_old_education_exemption_tick_box_changes_nothing_at_the_vote():
     findings = vote_eligibility(
         ready(general_education=Education.PRIMARY, education_exemption=True), VOTE, RULES
     )
-    assert codes(findings) == ["education_exemption"]
+    assert codes(findings) == ["education_exception"]
     assert findings[0].blocking is False
     assert_vietnamese(findings)
 
@@ -549,9 +549,10 @@ def test_an_awareness_certificate_expiring_within_a_month_is_said_with_its_date(
     assert codes(open_findings(ready(), date(2028, 6, 2), RULES)) == ["certificate_expired"]
 
 
-def test_an_education_exemption_is_no_lack_but_primary_education_is():
-    assert open_findings(ready(general_education=Education.PRIMARY, education_exemption=True), VOTE, RULES) == []
-    assert codes(open_findings(ready(general_education=Education.PRIMARY), VOTE, RULES)) == ["education_missing"]
+def test_primary_education_is_listed_and_a_record_relying_on_the_old_tick_box_is_flagged():
+    assert codes(open_findings(ready(general_education=Education.PRIMARY), VOTE, RULES)) == ["education_exception"]
+    assert codes(open_findings(ready(general_education=Education.PRIMARY, education_exemption=True), VOTE, RULES)) == [
+        "education_exception", "old_education_exemption"]
 
 
 def test_before_the_class_and_once_voted_nothing_is_listed():

@@ -5,7 +5,7 @@ Three new tables, nothing existing rewritten: every candidate stays in its chi b
 history; a database without them upgrades with its calendar as the `holidays` library has it.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
