@@ -692,7 +692,7 @@ class DemoBuilder:
             candidate.sponsor1_official = True if candidate.sponsor1_name else None
             candidate.sponsor2_official = True if candidate.sponsor2_name else None
             if candidate.id != retaken:
-                self._route(candidate, org, rng)
+                self._introduce(candidate, org, rng)
         open_dossiers = [(c, o) for c, o in rows if c.exit is None and c.stage == Stage.DOSSIER.value]
         union = next(c for c, o in open_dossiers if o.sector in (Sector.STATE_ENTERPRISE, Sector.PRIVATE_ENTERPRISE))
         union.introduction_route, union.trade_union_member = Introduction.TRADE_UNION.value, True
@@ -727,7 +727,7 @@ class DemoBuilder:
                                       recorded_by=RECORDED_BY))
         return candidate_id
 
-    def _route(self, candidate: Candidate, org: Organization, rng: random.Random) -> None:
+    def _introduce(self, candidate: Candidate, org: Organization, rng: random.Random) -> None:
         """Where the chi bộ has a Đoàn, a candidate of youth age at the vote came through the
         Đoàn (Điều lệ Điều 4): a Đoàn member with its resolution before the vote. Before the
         vote, one with the Đoàn's resolution is on the Đoàn route; the others' route is left

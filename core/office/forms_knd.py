@@ -39,9 +39,6 @@ from core.structure.tree import path_ids
 
 TEMPLATE_DIR = DATA_DIR / "templates"
 DOTS = "……………"
-# Stage codes of the recognition path (helper A adds them to core.procedure.stages.Stage).
-RECOGNITION_BRANCH = "recognition_branch"
-RECOGNITION_COMMITTEE = "recognition_committee"
 
 
 @dataclass(frozen=True)
@@ -68,8 +65,9 @@ FORMS: tuple[FormSpec, ...] = (
     FormSpec("8-KNĐ", Stage.COMMITTEE_RESOLUTION.value, (Stage.BRANCH_RESOLUTION.value,), "grassroots_committee", "NQ",
              "mau_8_knd.docx"),
     FormSpec("9-KNĐ", Stage.DECISION.value, (Stage.COMMITTEE_RESOLUTION.value,), "competent", "QĐ", "mau_9_knd.docx"),
-    FormSpec("13-KNĐ", RECOGNITION_BRANCH, (Stage.ADMITTED.value,), "branch", "NQ", "mau_13_knd.docx"),
-    FormSpec("15-KNĐ", RECOGNITION_COMMITTEE, (RECOGNITION_BRANCH,), "grassroots_committee", "NQ", "mau_15_knd.docx"),
+    FormSpec("13-KNĐ", Stage.RECOGNITION_BRANCH.value, (Stage.ADMITTED.value,), "branch", "NQ", "mau_13_knd.docx"),
+    FormSpec("15-KNĐ", Stage.RECOGNITION_COMMITTEE.value, (Stage.RECOGNITION_BRANCH.value,), "grassroots_committee", "NQ",
+             "mau_15_knd.docx"),
 )
 FORMS_BY_CODE = {f.code: f for f in FORMS}
 
@@ -251,7 +249,7 @@ def draft_values(session: Session, spec: FormSpec, record: _Record) -> dict[str,
         "nq_dang_uy": _reference(events.get(Stage.COMMITTEE_RESOLUTION.value)),
         "qd_ket_nap": _reference(events.get(Stage.DECISION.value)),
         "ngay_le_ket_nap": fmt_date(ceremony.event_date) if ceremony is not None else DOTS,
-        "nq_cong_nhan_chi_bo": _reference(events.get(RECOGNITION_BRANCH)),
+        "nq_cong_nhan_chi_bo": _reference(events.get(Stage.RECOGNITION_BRANCH.value)),
         **_vote_values(event),
     }
 

@@ -38,16 +38,23 @@ def body(data: bytes) -> str:
 def test_the_record_page_offers_the_dang_uys_secretary_the_drafts_of_its_bodies(demo_app, downloads):
     cid, name, branch = official_in_hdnd(demo_app)
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
-    # Its own bodies' (the chi bộ's, the đảng ủy's), not the Huyện ủy's decision; 15-KNĐ waits
-    # for the chi bộ's recognition resolution, and says so.
-    assert labels(at) == ["Tải dự thảo 6-KNĐ (.docx)", "Tải dự thảo 8-KNĐ (.docx)", "Tải dự thảo 13-KNĐ (.docx)"]
-    assert "Chưa lập được dự thảo mẫu 15-KNĐ: hồ sơ chưa có bước «Chi bộ đề nghị công nhận chính thức»" in texts(at)
+    # Its own bodies' (the chi bộ's, the đảng ủy's), not the Huyện ủy's decision.
+    assert labels(at) == ["Tải dự thảo 6-KNĐ (.docx)", "Tải dự thảo 8-KNĐ (.docx)", "Tải dự thảo 13-KNĐ (.docx)",
+                          "Tải dự thảo 15-KNĐ (.docx)"]
     file_name, data = download(at, downloads, "Tải dự thảo 6-KNĐ (.docx)")
     assert file_name == f"du-thao-6-KND_{cid}.docx"
     text = body(data)
     assert f"quần chúng {name}" in text and branch.upper() in text and "T/M CHI BỘ" in text
     assert "ĐẢNG BỘ HĐND & UBND HUYỆN" in text  # the chi bộ's upper đảng bộ
     assert "Tổng số đảng viên chính thức của chi bộ:" in text and "Kim Bảng, ngày" in text
+
+
+def test_a_probationary_members_15_knd_waits_for_the_chi_bos_recognition_resolution_and_says_so(demo_app):
+    cid = query(demo_app, "SELECT c.id FROM candidate c JOIN organization o ON o.id = c.organization_id "
+                          "WHERE o.code LIKE 'KB-HDND-%' AND c.stage = 'admitted' AND c.exit IS NULL ORDER BY c.id")[0][0]
+    at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
+    assert labels(at) == ["Tải dự thảo 6-KNĐ (.docx)", "Tải dự thảo 8-KNĐ (.docx)", "Tải dự thảo 13-KNĐ (.docx)"]
+    assert "Chưa lập được dự thảo mẫu 15-KNĐ: hồ sơ chưa có bước «Chi bộ đề nghị công nhận chính thức»" in texts(at)
 
 
 def test_the_leader_is_offered_the_decision_too(demo_app, downloads):
