@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, func, select
 
 from core.access.audit import record_audit
+from core.access.scope import Actor
 from core.access.users import create_user
 from core.config import RuleSettings
 from core.format import fmt_date
@@ -32,12 +33,14 @@ from core.procedure.stages import (
     Occupation,
     OrgKind,
     Qualification,
+    Record,
     Role,
     Route,
     Sector,
     Stage,
     required_stages,
 )
+from core.procedure.transfers import transfer_candidate
 from core.procedure.workdays import (
     add_months,
     add_working_days,
@@ -53,6 +56,7 @@ from core.storage.models import (
     YearPlan,
     identity_key,
 )
+from core.structure.organizations import add_organization, move_organization
 from core.structure.tree import child_path
 
 SEED = 20240119  # the date of Công văn 141-CV/HU
@@ -78,6 +82,15 @@ DOSSIER_KINDS = (PaperKind.APPLICATION, PaperKind.BIOGRAPHY, PaperKind.BIOGRAPHY
 PAPER_NUMBER = {PaperKind.BIOGRAPHY_VERIFICATION: "{n:02d}-CV/ĐU", PaperKind.ASSESSMENT_SUMMARY: "{n:02d}/5-KNĐ",
                 PaperKind.YOUTH_UNION_RESOLUTION: "{n:02d}-NQ/ĐTN", PaperKind.TRADE_UNION_RESOLUTION: "{n:02d}-NQ/CĐ",
                 PaperKind.AWARENESS_CERTIFICATE: "{n:03d}/CN-NTVĐ"}
+
+# A đảng bộ bộ phận between Đảng bộ thị trấn Quế and four of its chi bộ (planted_cases).
+SUB_COMMITTEE_PARENT = "KB-QUE"
+SUB_COMMITTEE_CODE = "KB-QUE-BP"
+SUB_COMMITTEE_NAME = "Đảng bộ bộ phận các tổ dân phố phía Nam"
+SUB_COMMITTEE_CELLS = ("KB-QUE-09", "KB-QUE-10", "KB-QUE-11", "KB-QUE-12")
+# A candidate transferred between two chi bộ of Thanh Sơn, keeping every step.
+TRANSFER_COMMUNE = "KB-THANHSON"
+TRANSFER_DATE = date(2026, 10, 26)
 
 # The chi bộ of the candidate who took the awareness class again (its first certificate expired).
 RETAKEN_CELL = "KB-DAICUONG-01"
@@ -559,7 +572,7 @@ class DemoBuilder:
     def _recognition_number(self, stage: Stage) -> str:
         n = self.recognition_rng.randint(1, 250)
         return {Stage.RECOGNITION_BRANCH: f"{n:02d}-NQ/CB", Stage.RECOGNITION_COMMITTEE: f"{n:02d}-NQ/ĐU",
-                Stage.OFFICIAL: f"{n:03d}-QĐ/ĐU"}[stage]
+                Stage.OFFICIAL: f"{n:03d}-QĐ/HU"}[stage]
 
     def _recognition_votes(self, stage: Stage) -> dict[str, int]:
         """A recognition resolution's figures: two thirds of the official members (of the
@@ -584,8 +597,15 @@ class DemoBuilder:
             return {}
         present = self.rng.randint(9, 40)
         votes_for = present - self.rng.randint(0, present // 4)
+        if stage is Stage.COMMITTEE_RESOLUTION:
+            # A đảng ủy cơ sở has 7 to 15 members, not a chi bộ's numbers: drawn from the votes'
+            # own stream (the main stream's two draws above are kept, so the district stays the same).
+            members = self.vote_rng.randint(7, 15)
+            present = members - self.vote_rng.randint(1, 2)
+            votes_for = self.vote_rng.randint(-(-2 * members // 3), present)
+            return {"votes_for": votes_for, "votes_total": present, "members_total": members, "members_excused": 0}
         eligible = self.vote_rng.randint(present + 1, votes_for * 3 // 2)  # votes_for ≥ 3/4 of present
-        excused = self.vote_rng.randint(0, 2) if stage is Stage.BRANCH_RESOLUTION else 0
+        excused = self.vote_rng.randint(0, 2)
         return {"votes_for": votes_for, "votes_total": present, "members_total": eligible + excused,
                 "members_excused": excused}
 
@@ -774,6 +794,86 @@ class DemoBuilder:
                                       document_number=pattern.format(n=rng.randint(1, 250)) if pattern else "",
                                       valid_until=valid_until(kind, when, RuleSettings()), recorded_by=RECORDED_BY))
 
+    # ----- cases the procedure's rules have, planted after everything else ------------------
+    def planted_cases(self, root: Unit) -> None:
+        """Three cases of the procedure, made through the product's own functions after the
+        district is written (so nothing of it moves): a đảng bộ bộ phận between Đảng bộ thị trấn
+        Quế and four of its chi bộ, whose appraisal (7-KNĐ) their dossiers went through; a
+        candidate transferred between two chi bộ of Thanh Sơn, keeping every step; a recognition
+        vote failed in a chi bộ with members absent (8 of the 14 official members in favour: two
+        thirds of those present, not of the members)."""
+        actor = Actor(RECORDED_BY, Role.ADMIN, root.org.path)
+        self._sub_committee(root, actor)
+        self._transfer(actor)
+        self._failed_recognition_vote()
+
+    def _sub_committee(self, root: Unit, actor: Actor) -> None:
+        commune = next(u for u in root.children if u.org.code == SUB_COMMITTEE_PARENT)
+        cells = [u for u in commune.children if u.org.code in SUB_COMMITTEE_CELLS]
+        part = Unit(add_organization(self.session, actor, parent_code=commune.org.code, code=SUB_COMMITTEE_CODE,
+                                     name=SUB_COMMITTEE_NAME, kind=OrgKind.SUB_COMMITTEE.value,
+                                     sector=commune.org.sector, has_youth_union=True))
+        for cell in cells:
+            move_organization(self.session, actor, org_code=cell.org.code, new_parent_code=part.org.code,
+                              expected_version=None)
+            commune.children.remove(cell)
+            part.children.append(cell)
+        commune.children.append(part)
+        plans = self.session.exec(select(YearPlan).where(YearPlan.organization_id.in_([c.org.id for c in cells]))).all()
+        for y in YEARS:
+            of_year = [p for p in plans if p.year == y]
+            self.session.add(YearPlan(organization_id=part.org.id, year=y, target=sum(p.target for p in of_year),
+                                      members_start=sum(p.members_start or 0 for p in of_year)))
+        # Their dossiers went through the appraisal (7-KNĐ) between the chi bộ's and the đảng ủy's resolutions.
+        moved = self.session.exec(select(Candidate).where(Candidate.organization_id.in_([c.org.id for c in cells]),
+                                                          Candidate.committee_resolution_date.is_not(None))).all()
+        for n, candidate in enumerate(moved, 1):
+            branch, committee = candidate.branch_resolution_date, candidate.committee_resolution_date
+            self._append(candidate, StageEvent(candidate_id=candidate.id, stage=Stage.SUB_COMMITTEE_APPRAISAL.value,
+                                               event_date=branch + timedelta(days=(committee - branch).days // 2),
+                                               document_number=f"{n:02d}-BC/ĐUBP", recorded_by=RECORDED_BY))
+        self.routes.clear()
+
+    def _transfer(self, actor: Actor) -> None:
+        cells = self.session.exec(select(Organization).where(Organization.parent_id == self._org_id(TRANSFER_COMMUNE))
+                                  .order_by(Organization.code)).all()
+        moving, source = self.session.exec(
+            select(Candidate, Organization).join(Organization, Organization.id == Candidate.organization_id)
+            .where(Organization.parent_id == cells[0].parent_id, Organization.sector == Sector.RURAL,
+                   Candidate.exit.is_(None), Candidate.stage.in_([Stage.CLASS_DONE.value, Stage.DOSSIER.value]),
+                   Candidate.stage_date < TRANSFER_DATE)
+            .order_by(Organization.code, Candidate.id)).first()
+        target = next(c for c in cells if c.id != source.id and c.sector == Sector.RURAL)
+        transfer_candidate(self.session, actor, candidate_id=moving.id, expected_version=None,
+                           to_org_code=target.code, transfer_date=TRANSFER_DATE, document_number="27-QĐ/ĐU",
+                           today=DEMO_TODAY, note="Chuyển nơi cư trú sang thôn khác trong xã")
+
+    def _org_id(self, code: str) -> int:
+        return self.session.exec(select(Organization.id).where(Organization.code == code)).one()
+
+    def _failed_recognition_vote(self) -> None:
+        """One of the members whose review is overdue: the chi bộ met, and the vote did not reach
+        two thirds of its official members either way; the review stays to be held again."""
+        waiting = self.session.exec(select(Candidate).where(
+            Candidate.stage == Stage.ADMITTED.value, Candidate.exit.is_(None),
+            Candidate.admitted_date < add_months(DEMO_TODAY, -14)).order_by(Candidate.admitted_date, Candidate.id)).first()
+        held = add_working_days(add_months(waiting.admitted_date, 12), 10)
+        self._append(waiting, StageEvent(candidate_id=waiting.id, stage=Record.RECOGNITION_NO_MAJORITY.value,
+                                         event_date=held, document_number="", votes_for=8, votes_total=11,
+                                         votes_against=3, members_total=15, members_excused=1,
+                                         note="4 đảng viên vắng mặt; biểu quyết không đạt 2/3 số đảng viên chính thức",
+                                         recorded_by=RECORDED_BY))
+
+    def _append(self, candidate: Candidate, event: StageEvent) -> None:
+        """Add a past event to a written candidate and derive its columns again."""
+        self.session.add(event)
+        self.session.flush()
+        events = self.session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id)).all()
+        for column, value in derive_state(EventRow.of(e) for e in events).items():
+            setattr(candidate, column, value)
+        self.session.add(candidate)
+        self.events += 1
+
     def users(self) -> int:
         orgs = {o.code: o for o in self.session.exec(select(Organization)).all()}
         for username, display_name, role, code in DEMO_USERS:
@@ -814,6 +914,7 @@ def load_demo(session: Session, *, with_users: bool = True) -> DemoSummary:
     builder.admissions(root)
     builder.pipeline(root)
     builder.dossiers(root)
+    builder.planted_cases(root)
     users = builder.users() if with_users else 0
     organizations = len(list(_walk(root)))
     record_audit(session, username=RECORDED_BY, action="load_demo", entity="database", entity_id=None,

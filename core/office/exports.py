@@ -174,9 +174,10 @@ PROGRESS_COLUMNS = (
 def progress_workbook(
     session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> bytes:
-    """The organization and two levels below it (a district: down to every chi bộ), in tree
-    order, each with its plan and its figures for the year over its whole subtree."""
-    figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules, levels=2)
+    """The organization and three levels below it (a district: down to every chi bộ, those under
+    a đảng bộ bộ phận included), in tree order, each with its plan and its figures for the year
+    over its whole subtree."""
+    figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules, levels=3)
     codes = figures["code"].to_dict()
     rows = [
         [r["code"], r["name"], codes.get(r["parent_id"]), label("kind", r["kind"]), label("sector", r["sector"]),

@@ -83,11 +83,11 @@ def test_init_demo_and_backup_on_a_new_sqlite_file(tmp_path, monkeypatch, capsys
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
     assert main(["init"]) == 0
     assert main(["demo"]) == 0
-    assert "Đã nạp dữ liệu mẫu: 236 tổ chức" in capsys.readouterr().out
+    assert "Đã nạp dữ liệu mẫu: 237 tổ chức" in capsys.readouterr().out
     backup = tmp_path / "backups" / "copy.db"
     assert main(["backup", str(backup)]) == 0
     with sqlite3.connect(backup) as conn:
-        assert conn.execute("SELECT count(*) FROM organization").fetchone()[0] == 236
+        assert conn.execute("SELECT count(*) FROM organization").fetchone()[0] == 237
         assert conn.execute("SELECT count(*) FROM app_user").fetchone()[0] == 5
     assert main(["backup", str(backup)]) == 2  # never overwrites
     assert "đã có" in capsys.readouterr().err

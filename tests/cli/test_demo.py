@@ -13,14 +13,22 @@ from core.config import RuleSettings
 from core.figures.alerts import clock_alerts, organization_alerts
 from core.figures.breakdowns import admissions_by_month
 from core.figures.progress import children_of, headline, org_figures
+from core.figures.todo import work_cards
 from core.format import fmt_progress
 from core.procedure.pipeline import EventRow, derive_state, facts_of, route_for
 from core.procedure.rules import Vote, blocking, vote_eligibility, vote_findings
 from core.procedure.stages import Role, Stage, stage_date_column
+from core.procedure.transfers import transfers_of
 from core.procedure.votes import unproven_resolutions
 from core.procedure.workdays import add_months, add_years
 from core.storage.db import make_engine, migrate, session_scope
-from core.storage.models import Candidate, Organization, StageEvent, User
+from core.storage.models import (
+    Candidate,
+    CandidateTransfer,
+    Organization,
+    StageEvent,
+    User,
+)
 
 RULES = RuleSettings()
 END_2023 = date(2023, 12, 31)
@@ -210,3 +218,52 @@ def test_no_demo_date_lies_after_the_demo_day(admin_of):
         for column in ("sponsor1_since", "sponsor2_since", "youth_union_resolution_date", "new_member_class_date"):
             latest = s.exec(select(func.max(getattr(Candidate, column)))).one()
             assert latest is None or latest <= DEMO_TODAY, column
+
+
+def test_the_demo_has_a_dang_bo_bo_phan_whose_chi_bos_dossiers_went_through_its_appraisal(admin_of):
+    """A đảng bộ bộ phận between Đảng bộ thị trấn Quế and four of its chi bộ: their candidates'
+    dossiers have the appraisal (7-KNĐ) between the chi bộ's and the đảng ủy's resolutions, and
+    its plan is the sum of its chi bộ's."""
+    engine, _actor = admin_of
+    with session_scope(engine) as s:
+        part = s.exec(select(Organization).where(Organization.code == "KB-QUE-BP")).one()
+        cells = s.exec(select(Organization).where(Organization.parent_id == part.id)).all()
+        assert part.kind == "sub_committee" and s.get(Organization, part.parent_id).code == "KB-QUE"
+        assert sorted(c.code for c in cells) == ["KB-QUE-09", "KB-QUE-10", "KB-QUE-11", "KB-QUE-12"]
+        assert all(route_for(s, c).sub_committee and route_for(s, c).committee for c in cells)
+        appraised = s.exec(select(Candidate).where(Candidate.organization_id.in_([c.id for c in cells]),
+                                                   Candidate.committee_resolution_date.is_not(None))).all()
+        assert appraised and all(c.branch_resolution_date < c.sub_committee_appraisal_date
+                                 < c.committee_resolution_date for c in appraised)
+    figures = _figures(admin_of, 2026, DEMO_TODAY, "KB-QUE", levels=2)
+    assert figures.loc[part.id, "target"] == sum(figures.loc[c.id, "target"] for c in cells)
+
+
+def test_the_demo_transfers_a_candidate_between_two_chi_bo_keeping_every_step(admin_of):
+    engine, actor = admin_of
+    with session_scope(engine) as s:
+        [move] = s.exec(select(CandidateTransfer)).all()
+        candidate = s.get(Candidate, move.candidate_id)
+        steps = s.exec(select(StageEvent.stage).where(StageEvent.candidate_id == candidate.id)).all()
+        source, target = s.get(Organization, move.from_organization_id), s.get(Organization, move.to_organization_id)
+        assert [t.transfer_date for t in transfers_of(s, actor, candidate.id)] == [move.transfer_date]
+        receiving = work_cards(s, resolve(s, actor, target.code), today=DEMO_TODAY, rules=RULES)
+        sending = work_cards(s, resolve(s, actor, source.code), today=DEMO_TODAY, rules=RULES)
+    assert candidate.organization_id == target.id and source.parent_id == target.parent_id
+    assert {"source", "outstanding", "class_done"} <= set(steps)  # kept, not started again
+    assert candidate.id in {card.candidate_id for card in receiving}
+    assert candidate.id not in {card.candidate_id for card in sending}
+
+
+def test_the_demo_has_a_recognition_vote_short_of_two_thirds_of_the_members_with_members_absent(admin_of):
+    """Two thirds of those present are not enough: the chi bộ's official members count (Điều lệ
+    Điều 5, as at admission, Điều 4.3)."""
+    engine, _actor = admin_of
+    with session_scope(engine) as s:
+        [vote] = s.exec(select(StageEvent).where(StageEvent.stage == "recognition_no_majority")).all()
+        candidate = s.get(Candidate, vote.candidate_id)
+    eligible = vote.members_total - vote.members_excused
+    assert vote.votes_total < eligible  # members absent
+    assert 3 * vote.votes_for >= 2 * vote.votes_total and 3 * vote.votes_for < 2 * eligible
+    assert 3 * vote.votes_against < 2 * eligible  # nor two thirds against: no removal either
+    assert candidate.recognition_failed_votes == 1 and candidate.stage == Stage.ADMITTED

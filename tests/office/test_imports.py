@@ -144,7 +144,7 @@ def test_the_demo_district_round_trips(demo_db_file, tmp_path):
         actor = operator(s)
         before = figures(s)
         candidates, plans = candidates_workbook(s, resolve(s, actor, None)), plans_workbook(s, resolve(s, actor, None))
-        tree = [o.model_dump() for o in s.exec(select(Organization).order_by(Organization.id)).all()]
+        tree = [o.model_dump() for o in s.exec(select(Organization).order_by(Organization.depth, Organization.id)).all()]
     with session_scope(target) as s:
         s.add_all(Organization(**o) for o in tree)
     with session_scope(target) as s:

@@ -549,7 +549,7 @@ def test_the_admin_audit_log_reads_as_sentences_with_raw_values_one_click_away(d
     assert sentences[0] == f"{fmt_datetime(datetime.fromisoformat(disabled_at))} – admin khóa tài khoản bithu.thanhson"
     assert any("tạo tài khoản bithu.hdnd (" in s and "vai trò «Bí thư», thuộc Đảng bộ HĐND & UBND huyện" in s
                for s in sentences)
-    assert any(s.endswith(" – demo nạp dữ liệu mẫu: 236 tổ chức, " + s.split("236 tổ chức, ")[-1]) for s in sentences)
+    assert any(s.endswith(" – demo nạp dữ liệu mẫu: 237 tổ chức, " + s.split("237 tổ chức, ")[-1]) for s in sentences)
     assert not any(word in texts(at) for word in RAW_WORDS)
     at.toggle(key="audit_raw").set_value(True).run()
     raw = next(df.value for df in at.dataframe if "Trước" in df.value.columns)
