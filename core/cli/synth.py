@@ -49,6 +49,7 @@ from core.procedure.stages import (
     Stage,
     stage_date_column,
 )
+from core.procedure.workdays import add_months
 from core.storage.db import bump_data_version
 from core.storage.models import NOT_SETTLED, Organization, identity_key
 from core.structure.tree import child_path
@@ -137,7 +138,8 @@ CANDIDATE_COLUMNS = (
     *STAGE_DATE_COLUMNS, "settled_date", "version", "created_at", "updated_at",
 )
 EVENT_COLUMNS = ("id", "candidate_id", "stage", "event_date", "document_number", "note", "votes_for",
-                 "votes_total", "acknowledged", "replaces_event_id", "voids", "recorded_by", "recorded_at")
+                 "votes_total", "acknowledged", "replaces_event_id", "voids", "recorded_by", "recorded_at",
+                 "effective_date")
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,8 @@ class _People:
             if day > DEMO_TODAY:
                 break
             dates[stage] = day
+        if Stage.OFFICIAL in dates:
+            _recognition_steps(dates, grassroots_cell=grassroots_cell)
         return dates, None
 
     def _name(self, female: bool) -> str:
@@ -318,7 +322,8 @@ class _People:
         admitted = dates.get(Stage.ADMITTED)
         new_member_class = admitted + timedelta(days=rng.randint(30, 120)) if admitted else None
         sponsor_since = vote - timedelta(days=rng.randint(400, 1500))
-        stage_dates = tuple(dates.get(s) for s in Stage)
+        # An official member's status takes effect at the end of the probation (Điều lệ Điều 5).
+        stage_dates = tuple(_effective(dates).get(s) for s in Stage)
         updated = max(dates.values()) if exit_ is None else exit_[1]
         settled = min(d for d in (dates.get(Stage.ADMITTED), exit_[1] if exit_ else None, NOT_SETTLED) if d)
         return (
@@ -328,18 +333,38 @@ class _People:
             self._name(rng.random() < 0.4), self._name(rng.random() < 0.4), sponsor_since,
             self._name(rng.random() < 0.4), sponsor_since + timedelta(days=rng.randint(0, 300)),
             None, new_member_class if new_member_class and new_member_class <= DEMO_TODAY else None,
-            last_stage.value, dates[last_stage], exit_[0] if exit_ else None, exit_[1] if exit_ else None,
+            last_stage.value, _effective(dates)[last_stage], exit_[0] if exit_ else None, exit_[1] if exit_ else None,
             *stage_dates, settled, 1, _at_nine(source), _at_nine(updated),
         )
 
     def _events(self, candidate_id: int, dates: dict[Stage, date], exit_: tuple[str, date] | None) -> Iterator[tuple]:
-        steps = [(s.value, d) for s, d in dates.items()] + ([exit_] if exit_ else [])
+        steps = [(s.value, d) for s, d in sorted(dates.items(), key=lambda sd: (sd[1], STAGE_ORDER[sd[0]]))]
+        steps += [exit_] if exit_ else []
+        effective = _effective(dates).get(Stage.OFFICIAL)
         for stage, day in steps:
-            document = f"{self.next_event_id}-QĐ/TU" if stage == Stage.DECISION.value else ""
+            document = f"{self.next_event_id}-QĐ/TU" if stage in (Stage.DECISION.value, Stage.OFFICIAL.value) else ""
             yield (self.next_event_id, candidate_id, stage, day, document, "", None, None, "", None, False,
-                   RECORDED_BY, _at_nine(day))
+                   RECORDED_BY, _at_nine(day), effective if stage == Stage.OFFICIAL.value else None)
             self.next_event_id += 1
             self.events += 1
+
+
+def _recognition_steps(dates: dict[Stage, date], *, grassroots_cell: bool) -> None:
+    """The recognition's resolutions between the end of the probation and the official decision
+    (drawn from nothing: the generator's stream, and so the figures, stay as they were): the
+    chi bộ's halfway, the đảng ủy's (not for a chi bộ cơ sở) halfway from there."""
+    end, decided = add_months(dates[Stage.ADMITTED], 12), dates[Stage.OFFICIAL]
+    branch = end + timedelta(days=(decided - end).days // 2)
+    dates[Stage.RECOGNITION_BRANCH] = branch
+    if not grassroots_cell:
+        dates[Stage.RECOGNITION_COMMITTEE] = branch + timedelta(days=(decided - branch).days // 2)
+
+
+def _effective(dates: dict[Stage, date]) -> dict[Stage, date]:
+    """The stage dates as the candidate row holds them: official from the end of the probation."""
+    if Stage.OFFICIAL not in dates:
+        return dates
+    return {**dates, Stage.OFFICIAL: add_months(dates[Stage.ADMITTED], 12)}
 
 
 def _plans(tree: _Tree, admitted: np.ndarray, rng: np.random.Generator) -> list[tuple]:

@@ -20,6 +20,7 @@ from core.figures.funnel import funnel
 from core.figures.progress import children_of, headline, org_figures
 from core.procedure.pipeline import EventRow, derive_state
 from core.procedure.stages import CELL_KINDS, STAGES, stage_date_column
+from core.procedure.workdays import add_months
 from core.storage.db import session_scope
 from core.storage.models import (
     NOT_SETTLED,
@@ -73,7 +74,11 @@ def test_candidates_agree_with_their_events_as_the_pipeline_derives_them(distric
             org = orgs[candidate.organization_id]
             assert candidate.org_path == org.path and org.kind in CELL_KINDS
             assert max(e.event_date for e in events) <= DEMO_TODAY
+            if candidate.official_date:  # recognized in three steps, official from the end of probation
+                assert candidate.official_date == add_months(candidate.admitted_date, 12)
+                assert candidate.official_date <= candidate.recognition_branch_date
         assert s.exec(select(func.count()).where(Candidate.settled_date == NOT_SETTLED)).one() > 0
+        assert s.exec(select(func.count()).where(Candidate.official_date.is_not(None))).one() > 0
 
 
 def test_loading_twice_or_a_bad_tier_is_refused(district_tier):
