@@ -42,6 +42,7 @@ from core.structure.organizations import (
     organization_tree,
     rename_organization,
     set_organization_active,
+    set_organization_authorized,
     set_organization_youth_union,
 )
 from core.structure.plans import (
@@ -191,6 +192,15 @@ def organizations_tab(actor: Actor) -> None:
                  typed={t("col.organization"): names[chosen_union],
                         t("org.has_youth_union"): t(f"audit.bool_{has_union}")},
                  current=lambda s: _organization_now(s, actor, chosen_union), prefix="union_")
+    with activate, st.form("authorized_org"):
+        chosen_power = st.selectbox(t("col.organization"), list(names), format_func=names.get,
+                                    placeholder=t("form.choose"), key="power_code")
+        authorized_now = st.checkbox(t("org.authorized"), key="power_authorized")
+        if st.form_submit_button(t("org.save_authorized")):
+            forms.save(lambda s: set_organization_authorized(s, actor, org_code=chosen_power, authorized=authorized_now,
+                                                             expected_version=versions[chosen_power]), t("org.saved"),
+                 typed={t("col.organization"): names[chosen_power], t("org.authorized"): t(f"audit.bool_{authorized_now}")},
+                 current=lambda s: _organization_now(s, actor, chosen_power), prefix="power_")
     with session_scope(web.engine()) as session:
         table.dataframe(organizations_table(organization_tree(session, actor)), hide_index=True, width="stretch",
                         height=360, placeholder="")

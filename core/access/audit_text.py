@@ -211,6 +211,9 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
                      new_parent=_org(names, after.get("parent_id")))
         elif action in ("activate_organization", "deactivate_organization"):
             text = t(f"audit.{action}", user=user, org=org)
+        elif action in ("set_youth_union", "set_authorized"):
+            field = "has_youth_union" if action == "set_youth_union" else "authorized"
+            text = t(f"audit.{action}_{bool(after.get(field))}", user=user, org=org)
         elif action in ("save_plans", "import_plans"):
             changes = _changes(before, after, _PLAN_FIELDS) or t("audit.plan_unchanged")
             text = t(f"audit.{action}", user=user, year=after.get("year", before.get("year", "")), org=org,

@@ -44,7 +44,7 @@ from core.procedure.candidates import candidate_detail
 from core.procedure.pipeline import (
     CandidateInput,
     DuplicateCandidateError,
-    StaleEditError,
+    _editable_candidate,
     add_candidate,
     open_record,
     same_person_refused,
@@ -98,14 +98,7 @@ def transfer_candidate(
     must cover both chi bộ (ScopeError otherwise). Refused, writing nothing, when a field is
     missing or wrong, the record changed meanwhile (StaleEditError), or the person is already
     in the procedure in the receiving chi bộ (DuplicateCandidateError)."""
-    candidate = session.get(Candidate, candidate_id)
-    if candidate is None:
-        raise NotFoundError(t("error.not_found"))
-    source = session.get(Organization, candidate.organization_id)
-    if not actor.edits_candidates or not actor.covers(source.path):
-        raise ScopeError(t("error.out_of_scope", code=source.code))
-    if expected_version is not None and candidate.version != expected_version:
-        raise StaleEditError()
+    candidate, source = _editable_candidate(session, actor, candidate_id, expected_version)
     errors = []
     target = None
     if not to_org_code:

@@ -155,6 +155,20 @@ def set_organization_youth_union(
     return _saved(session, actor, org, "set_youth_union", before)
 
 
+def set_organization_authorized(
+    session: Session, actor: Actor, *, org_code: str, authorized: bool, expected_version: int | None
+) -> Organization:
+    """Say whether a đảng ủy cơ sở is authorized to decide admissions itself (its committee's
+    resolutions 8-KNĐ and 15-KNĐ are then skipped, its decision is the decision); only a đảng
+    bộ cơ sở may be (Hướng dẫn 06-HD/TW, điểm 3.7a). The candidates' steps already recorded stay."""
+    org = _admin_org(session, actor, org_code, expected_version)
+    if authorized and org.kind != OrgKind.GRASSROOTS_COMMITTEE:
+        raise FormError([t("org.authorized_only_grassroots")])
+    before = snapshot(org)
+    org.authorized = bool(authorized)
+    return _saved(session, actor, org, "set_authorized", before)
+
+
 def organization_tree(session: Session, actor: Actor) -> list[Organization]:
     """Every organization of the caller's subtree, in tree order (a parent before its children)."""
     return list(session.exec(select(Organization).where(in_subtree(actor.root_path)).order_by(Organization.path)).all())

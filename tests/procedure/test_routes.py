@@ -8,11 +8,16 @@ from sqlmodel import select
 
 from core.access.scope import Actor, ScopeError
 from core.config import RuleSettings
+from core.errors import FormError
+from core.procedure.pipeline import route_for
 from core.procedure.rules import CandidateFacts, Sponsor, blocking, sponsor_findings
 from core.procedure.stages import Role
 from core.storage.db import session_scope
 from core.storage.models import AuditEntry, Organization
-from core.structure.organizations import set_organization_youth_union
+from core.structure.organizations import (
+    set_organization_authorized,
+    set_organization_youth_union,
+)
 from tests.factories import district
 
 RULES = RuleSettings()
@@ -114,3 +119,21 @@ def test_admin_says_where_a_doan_exists_audited_and_a_secretary_may_not(engine):
     with session_scope(engine) as s:
         assert s.exec(select(Organization).where(Organization.code == "C1-A")).one().has_youth_union is True
         assert [e.action for e in s.exec(select(AuditEntry)).all()] == ["set_youth_union"]
+
+
+def test_admin_authorizes_an_existing_dang_uy_co_so_to_decide_and_only_a_dang_bo_co_so(engine):
+    """An authorized đảng ủy cơ sở decides admissions itself: its chi bộ's dossiers skip the
+    committee's resolution from then on (Hướng dẫn 06-HD/TW, điểm 3.7a); a chi bộ cannot be."""
+    with session_scope(engine) as s:
+        orgs = district(s)
+        root, versions = orgs["D"].path, {code: orgs[code].version for code in ("C1", "C1-A")}
+    admin = Actor("admin", Role.ADMIN, root)
+    with session_scope(engine) as s, pytest.raises(FormError, match="Chỉ đảng bộ cơ sở mới được ủy quyền"):
+        set_organization_authorized(s, admin, org_code="C1-A", authorized=True, expected_version=versions["C1-A"])
+    with session_scope(engine) as s:
+        assert route_for(s, s.exec(select(Organization).where(Organization.code == "C1-A")).one()).committee
+        set_organization_authorized(s, admin, org_code="C1", authorized=True, expected_version=versions["C1"])
+    with session_scope(engine) as s:
+        cell = s.exec(select(Organization).where(Organization.code == "C1-A")).one()
+        assert not route_for(s, cell).committee
+        assert [e.action for e in s.exec(select(AuditEntry)).all()] == ["set_authorized"]
