@@ -545,7 +545,8 @@ def test_an_awareness_certificate_expiring_within_a_month_is_said_with_its_date(
     assert open_findings(ready(), date(2028, 5, 1), RULES) == []  # 31 days before: nothing yet
     [finding] = open_findings(ready(), date(2028, 5, 2), RULES)  # 30 days before
     assert (finding.code, finding.message) == (
-        "certificate_expiring", "Giấy chứng nhận lớp nhận thức về Đảng hết hạn ngày 01/06/2028: chi bộ cần xét trước ngày đó.")
+        "certificate_expiring", "Giấy chứng nhận lớp nhận thức về Đảng hết hạn ngày 01/06/2028: chi bộ cần xét trước ngày đó "
+        "(Hướng dẫn 06-HD/TW, điểm 5.4; Hướng dẫn 12-HD/BTCTW).")
     assert codes(open_findings(ready(), date(2028, 6, 2), RULES)) == ["certificate_expired"]
 
 
