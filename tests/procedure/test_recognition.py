@@ -41,7 +41,13 @@ from core.procedure.stages import (
 )
 from core.storage.db import session_scope
 from core.storage.models import Candidate, StageEvent
-from tests.factories import RECOGNITION_PAPERS, add_candidate, add_org, add_papers, district
+from tests.factories import (
+    RECOGNITION_PAPERS,
+    add_candidate,
+    add_org,
+    add_papers,
+    district,
+)
 
 RULES = RuleSettings()
 S = Stage
