@@ -2,8 +2,8 @@
 
 Which papers each step requires, by introduction route and case (`required_papers`); the
 checklist of a candidate's dossier, every required paper with its state (`checklist`); the
-findings that stop the chi bộ's vote while a paper is missing and the decision while a consent
-the case needs was not given before it (`dossier_findings`). The forms are those of Hướng dẫn
+findings that stop the chi bộ's vote (to admit, and to recognize) while a paper is missing and
+the decision while a consent the case needs was not given before it (`dossier_findings`). The forms are those of Hướng dẫn
 12-HD/BTCTW (2022); what a dossier holds: 12-HD/BTCTW Phần II, mục 1.1 and Hướng dẫn 06-HD/TW.
 
 A paper nobody recorded is missing, never invented: records made before papers were recorded
