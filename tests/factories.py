@@ -72,6 +72,10 @@ def add_candidate(session: Session, org: Organization, stages: dict[Stage, date]
     return candidate
 
 
+# The papers of the chi bộ's recognition vote besides the new-member class (its own date on the record).
+RECOGNITION_PAPERS = (PaperKind.SELF_ASSESSMENT, PaperKind.HELPER_ASSESSMENT, PaperKind.RECOGNITION_SUMMARY)
+
+
 def add_papers(session: Session, candidate: Candidate, on: date, kinds: tuple[str, ...] | None = None) -> None:
     """The admission dossier's papers (or `kinds`), dated `on`: 1-KNĐ, 2-KNĐ and its verification,
     a 3-KNĐ per sponsor named, 5-KNĐ, and 4A-KNĐ on the Công đoàn route."""

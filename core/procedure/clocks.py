@@ -92,7 +92,7 @@ def candidate_clocks(facts: CandidateFacts, today: date, rules: RuleSettings) ->
             due["recognition_review"] = add_working_days(probation_end, rules.recognition_review_working_days)
         if facts.recognition_failed_votes >= rules.recognition_failed_votes_referred:
             due["recognition_referred"] = today
-        if facts.new_member_class_date is None:
+        if facts.new_member_class_taken is None:
             due["new_member_class"] = probation_end
     if not branch:
         if facts.certificate_date:  # the latest certificate: a class taken again renews it

@@ -2,8 +2,8 @@
 
 Which papers each step requires, by introduction route and case (`required_papers`); the
 checklist of a candidate's dossier, every required paper with its state (`checklist`); the
-findings that stop the chi bộ's vote while a paper is missing and the decision while a consent
-the case needs was not given before it (`dossier_findings`). The forms are those of Hướng dẫn
+findings that stop the chi bộ's vote (to admit, and to recognize) while a paper is missing and
+the decision while a consent the case needs was not given before it (`dossier_findings`). The forms are those of Hướng dẫn
 12-HD/BTCTW (2022); what a dossier holds: 12-HD/BTCTW Phần II, mục 1.1 and Hướng dẫn 06-HD/TW.
 
 A paper nobody recorded is missing, never invented: records made before papers were recorded
@@ -250,7 +250,7 @@ def checklist(facts: CandidateFacts, on: date, rules: RuleSettings) -> list[Chec
     then, once admitted, the recognition papers. A step already taken is not checked again."""
     taken = facts.stage_dates
     if "admitted" in taken:
-        steps = [] if "official" in taken else ["recognition_branch"]
+        steps = [] if "official" in taken or "recognition_branch" in taken else ["recognition_branch"]
     elif "decision" in taken:
         steps = []
     elif "branch_resolution" in taken:
@@ -266,22 +266,33 @@ def checklist(facts: CandidateFacts, on: date, rules: RuleSettings) -> list[Chec
     return items
 
 
-def _cite(step: str) -> str:
-    return t("paper.cite_consent" if step == "decision" else "paper.cite_dossier")
+# Per step: the refusal's text, the finding's code, and the texts it cites.
+_REFUSALS = {
+    "branch_resolution": ("paper.vote_papers_missing", "papers_missing", "paper.cite_dossier"),
+    "decision": ("paper.consent_missing", "consent_missing", "paper.cite_consent"),
+    "recognition_branch": ("paper.recognition_papers_missing", "recognition_papers_missing", "paper.cite_recognition"),
+}
+
+
+def _checked(requirement: Requirement) -> bool:
+    """Whether the papers' finding checks this requirement: the awareness certificate and the
+    new-member class have findings of their own (core.procedure.rules), and an introduction by
+    a sponsor not yet named is the sponsors' finding (core.procedure.rules.sponsor_findings)."""
+    return (requirement.kind not in (PaperKind.AWARENESS_CERTIFICATE, PaperKind.NEW_MEMBER_CLASS)
+            and not (requirement.kind == PaperKind.SPONSOR_INTRODUCTION and not requirement.holder))
 
 
 def dossier_findings(facts: CandidateFacts, step: str, event_date: date, rules: RuleSettings) -> list[Finding]:
     """What stops `step` on `event_date` for want of a paper: the chi bộ's vote while a paper
     of the admission dossier is missing (the awareness certificate is the certificate's own
     check, core.procedure.rules.vote_eligibility); the decision without each consent the case
-    needs dated before it. One finding naming every paper missing, with the texts it comes
-    from. None when the papers are not known (facts.papers None: past steps imported)."""
-    if facts.papers is None or step not in ("branch_resolution", "decision"):
+    needs dated before it; the chi bộ's recognition vote while the member's review (10-KNĐ),
+    the helper's assessment (11-KNĐ) or the summary (12-KNĐ) is missing (the new-member class
+    is its own check). One finding naming every paper missing, with the texts it comes from.
+    None when the papers are not known (facts.papers None: past steps imported)."""
+    if facts.papers is None or step not in _REFUSALS:
         return []
-    # The certificate has its own check; an introduction by a sponsor not yet named is the
-    # sponsors' finding (core.procedure.rules.sponsor_findings).
-    requirements = [r for r in required_papers(facts, step, rules) if r.kind != PaperKind.AWARENESS_CERTIFICATE
-                    and not (r.kind == PaperKind.SPONSOR_INTRODUCTION and not r.holder)]
+    requirements = [r for r in required_papers(facts, step, rules) if _checked(r)]
     if step == "decision":
         # A consent must come before the decision: one dated on its day or after it is shown as late.
         held = papers_held(facts)
@@ -294,25 +305,27 @@ def dossier_findings(facts: CandidateFacts, step: str, event_date: date, rules: 
     if not wanting:
         return []
     listed = "; ".join(f"{i.name} ({i.text})" if i.state == "late" else i.name for i in wanting)
-    key = "paper.consent_missing" if step == "decision" else "paper.vote_papers_missing"
-    return [Finding("papers_missing" if step != "decision" else "consent_missing", True,
-                    f"{t(key, papers=listed)} {_cite(step)}")]
+    key, code, cite = _REFUSALS[step]
+    return [Finding(code, True, f"{t(key, papers=listed)} {t(cite)}")]
 
 
 def open_paper_findings(facts: CandidateFacts, today: date, rules: RuleSettings) -> list[Finding]:
     """For the to-do list («Cần bổ sung:»): the papers the chi bộ's vote or the decision lacks
-    today, and those expiring within `due_soon_days`; from the dossier step on (before it, the
-    papers are still being gathered) until the decision. The awareness certificate has findings
-    of its own (core.procedure.rules); the recognition papers are on the record's checklist."""
+    today, and those expiring within `due_soon_days`, from the dossier step on (before it, the
+    papers are still being gathered) until the decision; then, for a member in probation (from
+    the admission on) until the chi bộ's recognition vote, the recognition papers lacking. The
+    awareness certificate and the new-member class have findings of their own (core.procedure.rules)."""
     taken = facts.stage_dates
     if facts.papers is None or "dossier" not in taken:
         return []
-    items = [i for i in checklist(facts, today, rules) if i.step in ("branch_resolution", "decision")
-             and i.kind != PaperKind.AWARENESS_CERTIFICATE and not (i.kind == PaperKind.SPONSOR_INTRODUCTION and not i.holder)]
+    items = [i for i in checklist(facts, today, rules) if i.step in _REFUSALS
+             and _checked(Requirement(i.kind, i.holder))]
     findings = []
-    missing = [i.name for i in items if i.state in ("missing", "expired")]
-    if missing:
-        findings.append(Finding("papers_missing", True, t("paper.todo_missing", papers="; ".join(missing))))
+    for step, (_refusal, code, cite) in _REFUSALS.items():
+        missing = [i.name for i in items if i.step == step and i.state in ("missing", "expired")]
+        if missing:
+            key = "paper.todo_recognition_missing" if step == "recognition_branch" else "paper.todo_missing"
+            findings.append(Finding(code, True, f"{t(key, papers='; '.join(missing))} {t(cite)}"))
     for item in items:
         if item.state == "expiring":
             findings.append(Finding("paper_expiring", True, t("paper.todo_expiring", paper=item.name,

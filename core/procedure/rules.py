@@ -87,6 +87,12 @@ class CandidateFacts:
         paper = latest(papers_held(self), PaperKind.AWARENESS_CERTIFICATE)
         return paper.issue_date if paper else None
 
+    @property
+    def new_member_class_taken(self) -> date | None:
+        """The new-member class's date: the record's own, or a certificate recorded as a paper."""
+        paper = latest(papers_held(self), PaperKind.NEW_MEMBER_CLASS)
+        return paper.issue_date if paper else None
+
 
 def current_stage(stage_dates: dict[Stage, date]) -> Stage | None:
     """The furthest stage entered, or None before the first."""
@@ -199,7 +205,7 @@ def open_findings(facts: CandidateFacts, today: date, rules: RuleSettings) -> li
         expiry = add_months(facts.certificate_date, rules.certificate_valid_months)
         if today <= expiry and (expiry - today).days <= rules.due_soon_days:
             findings.append(Finding("certificate_expiring", True, t("rule.certificate_expiring", date=fmt_date(expiry))))
-    if stage is Stage.ADMITTED and facts.new_member_class_date is None:
+    if stage is Stage.ADMITTED and facts.new_member_class_taken is None:
         findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
     held = {p.kind for p in papers_held(facts)}
     if (facts.education_exemption and stage is not None and Stage.DECISION not in facts.stage_dates
@@ -411,7 +417,7 @@ def check_stage(
                     Finding("probation_not_over", True,
                             t("rule.probation_not_over", date=fmt_date(probation_end), months=rules.probation_months))
                 )
-        if facts.new_member_class_date is None:
+        if facts.new_member_class_taken is None:
             findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
     return findings
 
@@ -433,7 +439,7 @@ def recorded_official_findings(facts: CandidateFacts, official: date, *, today: 
     if official < probation_end:
         findings.append(Finding("probation_not_over", True,
                                 t("rule.probation_not_over", date=fmt_date(probation_end), months=rules.probation_months)))
-    if facts.new_member_class_date is None:
+    if facts.new_member_class_taken is None:
         findings.append(Finding("new_member_class_missing", True, t("rule.new_member_class_missing")))
     return findings
 
@@ -474,7 +480,8 @@ def check_exit(facts: CandidateFacts, exit_: Exit, event_date: date | None, *, t
         return findings
     if stage not in EXIT_ALLOWED_FROM[exit_]:
         findings.append(
-            Finding("exit_not_allowed", True, t("rule.exit_not_allowed", exit=label("exit", exit_), stage=label("stage", stage)))
+            Finding("exit_not_allowed", True, t("rule.exit_not_allowed", exit=label("exit", exit_), stage=label("stage", stage),
+                                           when=t(f"rule.exit_when.{exit_.value}")))
         )
     stage_date = facts.stage_dates[stage]
     if event_date < stage_date:

@@ -112,8 +112,8 @@ def test_the_record_tabs_fit_the_phone(phone, server, candidate_id):
     open_page(phone, server.url, RECORD[0].format(id=candidate_id), RECORD[1])
     phone.get_by_role("tab", name="Sửa thông tin").first.wait_for(timeout=WAIT_MS)
     tabs = phone.evaluate(BOXES, TARGETS["tabs"])
-    assert [tab["text"] for tab in tabs] == ["Ghi bước tiếp theo", "Dừng / chuyển đi / xóa tên", "Hủy bước ghi nhầm",
-                                             "Sửa thông tin"]
+    assert [tab["text"] for tab in tabs] == ["Ghi bước tiếp theo", "Ghi giấy tờ", "Ra khỏi quy trình",
+                                             "Hủy bước ghi nhầm", "Sửa thông tin"]
     assert all(0 <= tab["left"] and tab["right"] <= 390 for tab in tabs), tabs
     phone.get_by_role("tab", name="Sửa thông tin").tap()
     expect(phone.get_by_role("tab", name="Sửa thông tin")).to_have_attribute("aria-selected", "true")

@@ -94,13 +94,20 @@ def test_a_card_says_what_the_record_lacks(demo_app):
                                        "AND c.youth_union_resolution_date IS NULL", "KB-HDND-%")]
     assert no_class and one_sponsor
     for i in no_class:
-        assert "Cần bổ sung:" in drawn[i] and "- Chưa học lớp bồi dưỡng đảng viên mới." in drawn[i]
+        assert "Cần bổ sung:" in drawn[i]
+        assert "- Chưa học lớp bồi dưỡng đảng viên mới (Điều lệ Đảng, Điều 5; Hướng dẫn 12-HD/BTCTW)." in drawn[i]
+        # A member in probation: the recognition papers the chi bộ's vote will need.
+        assert ("- Hồ sơ công nhận đảng viên chính thức còn thiếu: Bản tự kiểm điểm của đảng viên dự bị (mẫu 10-KNĐ); "
+                "Bản nhận xét của đảng viên giúp đỡ (mẫu 11-KNĐ); Tổng hợp ý kiến nhận xét đối với đảng viên dự bị "
+                "(mẫu 12-KNĐ). (Điều lệ Đảng, Điều 5;") in drawn[i]
     for i in one_sponsor:
         assert "Thiếu người giới thiệu: cần hai đảng viên chính thức" in drawn[i]
         assert "Bước tiếp theo: Chi bộ đề nghị kết nạp" in drawn[i]
     with_class = [i for (i,) in query(demo_app, IN_PROCEDURE + " AND c.stage = 'admitted' AND "
                                       "c.new_member_class_date IS NOT NULL", "KB-HDND-%")]
-    assert with_class and all("Cần bổ sung" not in drawn[i] for i in with_class)
+    # The demo records no recognition papers: these cards name them, not the class.
+    assert with_class and all("lớp bồi dưỡng đảng viên mới" not in drawn[i] for i in with_class)
+    assert all("Hồ sơ công nhận đảng viên chính thức còn thiếu" in drawn[i] for i in with_class)
 
 
 def test_a_step_recorded_from_a_card_is_in_the_database_and_on_the_card(demo_app, overdue):

@@ -121,7 +121,9 @@ def test_exit_needs_a_reason_then_void_puts_it_right(demo_app):
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     before = totals(demo_app)
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
-    assert [shown(e) for e in at.error] == ["Cần chọn loại (dừng, chuyển đi hay xóa tên)."]
+    assert [shown(e) for e in at.error] == [
+        "Cần chọn loại: dừng xem xét, xóa tên khỏi danh sách đảng viên dự bị, chuyển đi (ra ngoài đảng bộ) "
+        "hay hủy quyết định kết nạp do sai."]
     widget(at.selectbox, "exit_kind").select("transferred")
     widget(at.date_input, "exit_date").set_value(date.today())
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
@@ -564,12 +566,24 @@ def test_the_step_form_records_a_recognition_vote_short_of_two_thirds_without_en
     at = open_page("admin", "pages/candidate.py", id=str(cid))
     assert widget(at.selectbox, "step_stage").value == "recognition_branch"
     assert "13-KNĐ" in texts(at)
-    widget(at.date_input, "step_date").set_value(date.today())
-    widget(at.number_input, "step_members_total").set_value(14)
-    widget(at.number_input, "step_votes_total").set_value(12)
-    widget(at.number_input, "step_votes_for").set_value(8)
-    widget(at.number_input, "step_votes_against").set_value(4)
-    at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+
+    def short_vote():
+        widget(at.date_input, "step_date").set_value(date.today())
+        widget(at.number_input, "step_members_total").set_value(14)
+        widget(at.number_input, "step_votes_total").set_value(12)
+        widget(at.number_input, "step_votes_for").set_value(8)
+        widget(at.number_input, "step_votes_against").set_value(4)
+        at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
+    # Refused while the recognition papers (10-, 11-, 12-KNĐ) are not recorded; then recorded.
+    short_vote()
+    assert "hồ sơ còn thiếu Bản tự kiểm điểm của đảng viên dự bị (mẫu 10-KNĐ)" in shown(at.error[0])
+    assert query(demo_app, "SELECT recognition_failed_votes FROM candidate WHERE id = ?", cid) == [(0,)]
+    for kind in ("10_knd", "11_knd", "12_knd"):
+        widget(at.selectbox, "paper_kind").select(kind)
+        widget(at.date_input, "paper_date").set_value(date.today())
+        at.button(key="FormSubmitter:record_paper-Ghi giấy tờ").click().run()
+        assert not at.error, [shown(e) for e in at.error]
+    short_vote()
     assert not at.error, [shown(e) for e in at.error]
     assert "bước «Chi bộ đề nghị công nhận chính thức» chưa được ghi nhận" in texts(at)
     assert query(demo_app, "SELECT stage, recognition_failed_votes FROM candidate WHERE id = ?", cid) == [("admitted", 1)]

@@ -4,6 +4,7 @@ the end of the 12 months; failed votes recorded without advancing, the third goi
 against leading to the removal; the routes the chain of a chi bộ gives (core.procedure)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -15,9 +16,12 @@ from core.errors import FormError
 from core.figures.funnel import funnel
 from core.procedure.candidates import next_stages
 from core.procedure.clocks import candidate_clocks
+from core.procedure.dossier import PaperKind
+from core.procedure.papers import record_paper
 from core.procedure.pipeline import (
     RuleViolation,
     facts_of,
+    papers_of,
     record_exit,
     record_procedure_record,
     record_stage,
@@ -37,7 +41,13 @@ from core.procedure.stages import (
 )
 from core.storage.db import session_scope
 from core.storage.models import Candidate, StageEvent
-from tests.factories import add_candidate, add_org, district
+from tests.factories import (
+    RECOGNITION_PAPERS,
+    add_candidate,
+    add_org,
+    add_papers,
+    district,
+)
 
 RULES = RuleSettings()
 S = Stage
@@ -57,6 +67,7 @@ def setup(engine):
     with session_scope(engine) as s:
         orgs = district(s)
         member = add_candidate(s, orgs["C1-A"], ADMITTED, new_member_class_date=date(2023, 9, 15))
+        add_papers(s, member, date(2024, 5, 6), RECOGNITION_PAPERS)
         actor = Actor("bithu.c1", Role.SECRETARY, orgs["C1"].path)
     return engine, member.id, actor
 
@@ -109,6 +120,70 @@ def test_recognition_is_not_voted_before_the_12_months_of_probation_end(setup):
     engine, candidate_id, actor = setup
     with pytest.raises(RuleViolation, match="10/05/2024"):
         _vote(engine, actor, candidate_id, S.RECOGNITION_BRANCH, date(2024, 5, 9), PASSED)
+
+
+@pytest.fixture
+def without_papers(engine):
+    """A probationary member (ceremony 10/05/2023, new-member class 15/09/2023) whose recognition
+    papers were not recorded; only the member's own review (10-KNĐ) is, on 02/05/2024."""
+    with session_scope(engine) as s:
+        orgs = district(s)
+        member = add_candidate(s, orgs["C1-A"], ADMITTED, new_member_class_date=date(2023, 9, 15))
+        add_papers(s, member, date(2024, 5, 2), (PaperKind.SELF_ASSESSMENT,))
+        actor = Actor("bithu.c1", Role.SECRETARY, orgs["C1"].path)
+    return engine, member.id, actor
+
+
+def test_recognition_vote_refused_while_the_helpers_assessment_11_knd_is_missing_and_nothing_written(without_papers):
+    engine, candidate_id, actor = without_papers
+    with pytest.raises(RuleViolation) as refused:
+        _vote(engine, actor, candidate_id, S.RECOGNITION_BRANCH, date(2024, 5, 20), PASSED)
+    message = str(refused.value)
+    assert ("Chi bộ chưa thể xét công nhận đảng viên chính thức: hồ sơ còn thiếu "
+            "Bản nhận xét của đảng viên giúp đỡ (mẫu 11-KNĐ); "
+            "Tổng hợp ý kiến nhận xét đối với đảng viên dự bị (mẫu 12-KNĐ).") in message
+    assert "10-KNĐ)" not in message.split("(Điều lệ")[0]  # the review recorded is not named missing
+    assert "Điều lệ Đảng, Điều 5" in message and "12-HD/BTCTW" in message and "chưa kiểm chứng" in message
+    with session_scope(engine) as s:
+        assert s.exec(select(StageEvent).where(StageEvent.candidate_id == candidate_id,
+                                               StageEvent.stage.like("recognition%"))).all() == []
+        assert s.get(Candidate, candidate_id).recognition_failed_votes == 0
+
+
+def test_recognition_vote_accepted_when_its_papers_are_complete(without_papers):
+    engine, candidate_id, actor = without_papers
+    for kind in (PaperKind.HELPER_ASSESSMENT, PaperKind.RECOGNITION_SUMMARY):
+        with session_scope(engine) as s:
+            record_paper(s, actor, candidate_id=candidate_id, expected_version=s.get(Candidate, candidate_id).version,
+                         kind=kind, issue_date=date(2024, 5, 13), today=TODAY, rules=RULES, document_number="01")
+    assert _vote(engine, actor, candidate_id, S.RECOGNITION_BRANCH, date(2024, 5, 20), PASSED) == "recognition_branch"
+    assert _candidate(engine, candidate_id).recognition_branch_date == date(2024, 5, 20)
+
+
+def test_recognition_vote_refused_before_the_papers_dated_after_it(without_papers):
+    # 11- and 12-KNĐ dated 21/05/2024 do not stand for a vote held on 20/05/2024.
+    engine, candidate_id, actor = without_papers
+    with session_scope(engine) as s:
+        add_papers(s, s.get(Candidate, candidate_id), date(2024, 5, 21),
+                   (PaperKind.HELPER_ASSESSMENT, PaperKind.RECOGNITION_SUMMARY))
+    with pytest.raises(RuleViolation, match="11-KNĐ"):
+        _vote(engine, actor, candidate_id, S.RECOGNITION_BRANCH, date(2024, 5, 20), PASSED)
+
+
+def test_the_todo_names_the_missing_recognition_papers_of_a_member_in_probation(without_papers):
+    engine, candidate_id, _actor = without_papers
+    candidate = _candidate(engine, candidate_id)
+    with session_scope(engine) as s:
+        papers = papers_of(s, [candidate_id]).get(candidate_id, ())
+    facts = facts_of(candidate, _org(engine, candidate), route=Route(), papers=papers)
+    [finding] = [f for f in open_findings(facts, date(2024, 5, 6), RULES) if f.code == "recognition_papers_missing"]
+    assert finding.message.startswith(
+        "Hồ sơ công nhận đảng viên chính thức còn thiếu: Bản nhận xét của đảng viên giúp đỡ (mẫu 11-KNĐ); "
+        "Tổng hợp ý kiến nhận xét đối với đảng viên dự bị (mẫu 12-KNĐ). (Điều lệ Đảng, Điều 5;")
+    # Once the chi bộ has voted, the papers are no longer asked for.
+    voted = facts_of(candidate, _org(engine, candidate), route=Route(), papers=papers)
+    voted = replace(voted, stage_dates={**voted.stage_dates, S.RECOGNITION_BRANCH: date(2024, 5, 20)})
+    assert "recognition_papers_missing" not in {f.code for f in open_findings(voted, TODAY, RULES)}
 
 
 def test_the_third_failed_recognition_vote_goes_up_to_the_committee_above(setup):

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from core.config import RuleSettings
+from core.i18n import t
 from core.procedure.rules import (
     CandidateFacts,
     Finding,
@@ -446,6 +447,22 @@ def test_removed_only_from_admitted():
     assert codes(check_exit(official, Exit.REMOVED, TODAY, today=TODAY)) == ["exit_not_allowed"]
 
 
+def test_a_removal_refused_before_the_admission_says_it_applies_to_probationary_members_citing_article_5():
+    decided = ready(stage_dates={s: d for s, d in ADMITTED_PATH.items() if s is not S.ADMITTED})
+    [finding] = check_exit(decided, Exit.REMOVED, date(2024, 1, 5), today=TODAY)
+    assert finding.message == (
+        "Không thể ghi «Xóa tên khỏi danh sách đảng viên dự bị» khi ứng viên đang ở bước «Có quyết định kết nạp»: "
+        "chỉ xóa tên đảng viên dự bị, từ lễ kết nạp đến trước quyết định công nhận chính thức (Điều lệ Đảng, Điều 5).")
+
+
+def test_each_exit_refused_out_of_its_stages_says_when_it_applies():
+    official = ready(stage_dates={**ADMITTED_PATH, S.OFFICIAL: date(2024, 5, 10)})
+    for exit_ in Exit:
+        [finding] = check_exit(official, exit_, TODAY, today=TODAY)
+        assert finding.code == "exit_not_allowed" and finding.message.endswith(t(f"rule.exit_when.{exit_.value}"))
+    assert_vietnamese([Finding("x", True, t(f"rule.exit_when.{e.value}")) for e in Exit])
+
+
 def test_transferred_allowed_from_a_probationary_member_not_an_official_one():
     assert check_exit(ready(stage_dates=ADMITTED_PATH), Exit.TRANSFERRED, date(2024, 1, 5), today=TODAY) == []
     official = ready(stage_dates={**ADMITTED_PATH, S.OFFICIAL: date(2024, 5, 10)})
@@ -545,7 +562,8 @@ def test_an_awareness_certificate_expiring_within_a_month_is_said_with_its_date(
     assert open_findings(ready(), date(2028, 5, 1), RULES) == []  # 31 days before: nothing yet
     [finding] = open_findings(ready(), date(2028, 5, 2), RULES)  # 30 days before
     assert (finding.code, finding.message) == (
-        "certificate_expiring", "Giấy chứng nhận lớp nhận thức về Đảng hết hạn ngày 01/06/2028: chi bộ cần xét trước ngày đó.")
+        "certificate_expiring", "Giấy chứng nhận lớp nhận thức về Đảng hết hạn ngày 01/06/2028: chi bộ cần xét trước ngày đó "
+        "(Hướng dẫn 06-HD/TW, điểm 5.4; Hướng dẫn 12-HD/BTCTW).")
     assert codes(open_findings(ready(), date(2028, 6, 2), RULES)) == ["certificate_expired"]
 
 

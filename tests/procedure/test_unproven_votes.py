@@ -56,8 +56,8 @@ def test_resolutions_without_their_denominator_are_listed_not_rewritten(engine):
     ]  # not the one recorded with its 14 members, not the voided one, not C2's
     assert unproven_notes(history) == [
         "Nghị quyết «Chi bộ đề nghị kết nạp» ngày 01/09/2022: chưa ghi số đảng viên chính thức, chưa xác định được "
-        "đã đạt 2/3 hay chưa.",
+        "đã đạt 2/3 hay chưa (Điều lệ Đảng, Điều 4, khoản 3; Hướng dẫn 06-HD/TW, điểm 3.6b).",
         "Nghị quyết «Đảng ủy cơ sở đề nghị» ngày 01/10/2022: chưa ghi tổng số cấp ủy viên, chưa xác định được "
-        "đã đạt 2/3 hay chưa.",
+        "đã đạt 2/3 hay chưa (Điều lệ Đảng, Điều 4, khoản 3; Hướng dẫn 06-HD/TW, điểm 3.7a).",
     ]
     assert unproven_notes(recorded_history) == []
