@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -312,8 +312,8 @@ def dossier_findings(facts: CandidateFacts, step: str, event_date: date, rules: 
 def open_paper_findings(facts: CandidateFacts, today: date, rules: RuleSettings) -> list[Finding]:
     """For the to-do list («Cần bổ sung:»): the papers the chi bộ's vote or the decision lacks
     today, and those expiring within `due_soon_days`, from the dossier step on (before it, the
-    papers are still being gathered) until the decision; then, for a member in probation (from
-    the admission on) until the chi bộ's recognition vote, the recognition papers lacking. The
+    papers are still being gathered) until the decision; then, for a member in probation, from
+    `due_soon_days` before its end until the chi bộ's recognition vote, the recognition papers lacking. The
     awareness certificate and the new-member class have findings of their own (core.procedure.rules)."""
     taken = facts.stage_dates
     if facts.papers is None or "dossier" not in taken:
@@ -321,7 +321,13 @@ def open_paper_findings(facts: CandidateFacts, today: date, rules: RuleSettings)
     items = [i for i in checklist(facts, today, rules) if i.step in _REFUSALS
              and _checked(Requirement(i.kind, i.holder))]
     findings = []
+    admitted = taken.get("admitted")
+    # The recognition papers are written near the end of the probation: named from `due_soon_days` before it.
+    review_near = admitted is not None and today >= add_months(admitted, rules.probation_months) - timedelta(
+        days=rules.due_soon_days)
     for step, (_refusal, code, cite) in _REFUSALS.items():
+        if step == "recognition_branch" and not review_near:
+            continue
         missing = [i.name for i in items if i.step == step and i.state in ("missing", "expired")]
         if missing:
             key = "paper.todo_recognition_missing" if step == "recognition_branch" else "paper.todo_missing"

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from core.cli.demo import DEMO_TODAY
 from core.format import md_unescape
-from core.procedure.workdays import add_working_days, working_days_between
+from core.procedure.workdays import add_months, add_working_days, working_days_between
 from tests.apptest import app, open_page, shown, sign_in, texts
 from tests.factories import overdue_in_hdnd
 
@@ -96,18 +97,22 @@ def test_a_card_says_what_the_record_lacks(demo_app):
     for i in no_class:
         assert "Cần bổ sung:" in drawn[i]
         assert "- Chưa học lớp bồi dưỡng đảng viên mới (Điều lệ Đảng, Điều 5; Hướng dẫn 12-HD/BTCTW)." in drawn[i]
-        # A member in probation: the recognition papers the chi bộ's vote will need.
-        assert ("- Hồ sơ công nhận đảng viên chính thức còn thiếu: Bản tự kiểm điểm của đảng viên dự bị (mẫu 10-KNĐ); "
-                "Bản nhận xét của đảng viên giúp đỡ (mẫu 11-KNĐ); Tổng hợp ý kiến nhận xét đối với đảng viên dự bị "
-                "(mẫu 12-KNĐ). (Điều lệ Đảng, Điều 5;") in drawn[i]
     for i in one_sponsor:
         assert "Thiếu người giới thiệu: cần hai đảng viên chính thức" in drawn[i]
         assert "Bước tiếp theo: Chi bộ đề nghị kết nạp" in drawn[i]
-    with_class = [i for (i,) in query(demo_app, IN_PROCEDURE + " AND c.stage = 'admitted' AND "
-                                      "c.new_member_class_date IS NOT NULL", "KB-HDND-%")]
-    # The demo records no recognition papers: these cards name them, not the class.
-    assert with_class and all("lớp bồi dưỡng đảng viên mới" not in drawn[i] for i in with_class)
-    assert all("Hồ sơ công nhận đảng viên chính thức còn thiếu" in drawn[i] for i in with_class)
+    with_class = [(i, date.fromisoformat(admitted)) for i, admitted in query(
+        demo_app, IN_PROCEDURE.replace("SELECT c.id", "SELECT c.id, c.admitted_date")
+        + " AND c.stage = 'admitted' AND c.new_member_class_date IS NOT NULL", "KB-HDND-%")]
+    assert with_class and all("lớp bồi dưỡng đảng viên mới" not in drawn[i] for i, _admitted in with_class)
+    # The recognition papers the chi bộ's vote will need: named once the probation's end is near
+    # (within due_soon_days), not from the ceremony on. The demo records none.
+    near = [i for i, admitted in with_class if DEMO_TODAY >= add_months(admitted, 12) - timedelta(days=30)]
+    far = [i for i, admitted in with_class if i not in near]
+    assert near and far
+    recognition = ("- Hồ sơ công nhận đảng viên chính thức còn thiếu: Bản tự kiểm điểm của đảng viên dự bị (mẫu 10-KNĐ); "
+                   "Bản nhận xét của đảng viên giúp đỡ (mẫu 11-KNĐ); Tổng hợp ý kiến nhận xét đối với đảng viên dự bị "
+                   "(mẫu 12-KNĐ). (Điều lệ Đảng, Điều 5;")
+    assert all(recognition in drawn[i] for i in near) and not any("Hồ sơ công nhận" in drawn[i] for i in far)
 
 
 def test_a_step_recorded_from_a_card_is_in_the_database_and_on_the_card(demo_app, overdue):
