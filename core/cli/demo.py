@@ -861,7 +861,7 @@ class DemoBuilder:
         self._append(waiting, StageEvent(candidate_id=waiting.id, stage=Record.RECOGNITION_NO_MAJORITY.value,
                                          event_date=held, document_number="", votes_for=8, votes_total=11,
                                          votes_against=3, members_total=15, members_excused=1,
-                                         note="4 đảng viên vắng mặt; biểu quyết không đạt 2/3 số đảng viên chính thức",
+                                         note="3 đảng viên vắng mặt, 1 đảng viên tạm chuyển sinh hoạt; biểu quyết không đạt 2/3 số đảng viên chính thức",
                                          recorded_by=RECORDED_BY))
 
     def _append(self, candidate: Candidate, event: StageEvent) -> None:
