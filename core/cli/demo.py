@@ -90,6 +90,9 @@ SUB_COMMITTEE_NAME = "Đảng bộ bộ phận các tổ dân phố phía Nam"
 SUB_COMMITTEE_CELLS = ("KB-QUE-09", "KB-QUE-10", "KB-QUE-11", "KB-QUE-12")
 # A candidate transferred between two chi bộ of Thanh Sơn, keeping every step.
 TRANSFER_COMMUNE = "KB-THANHSON"
+# The minutes' note of the recognition vote short of two thirds of the members (planted_cases).
+FAILED_VOTE_NOTE = ("3 đảng viên vắng mặt, 1 đảng viên tạm chuyển sinh hoạt; "
+                    "biểu quyết không đạt 2/3 số đảng viên chính thức")
 TRANSFER_DATE = date(2026, 10, 26)
 
 # The chi bộ of the candidate who took the awareness class again (its first certificate expired).
@@ -861,7 +864,7 @@ class DemoBuilder:
         self._append(waiting, StageEvent(candidate_id=waiting.id, stage=Record.RECOGNITION_NO_MAJORITY.value,
                                          event_date=held, document_number="", votes_for=8, votes_total=11,
                                          votes_against=3, members_total=15, members_excused=1,
-                                         note="3 đảng viên vắng mặt, 1 đảng viên tạm chuyển sinh hoạt; biểu quyết không đạt 2/3 số đảng viên chính thức",
+                                         note=FAILED_VOTE_NOTE,
                                          recorded_by=RECORDED_BY))
 
     def _append(self, candidate: Candidate, event: StageEvent) -> None:
