@@ -9,7 +9,7 @@ from ui import auth, forms, text, web
 actor = auth.guard(temporary_password_ok=True)
 account = auth.current_account()
 
-st.title(t("page.account"))
+st.title(t("page.account"), anchor=False)
 text.markdown(t("account.who", name=account.display_name, role=label("role", actor.role), org=account.org_name))
 if changed := st.session_state.pop("ptdv_password_changed", None):
     text.success(changed)
@@ -17,7 +17,7 @@ elif account.must_change_password:
     st.warning(t("auth.must_change"))
 
 with st.form("change_password", clear_on_submit=True):
-    st.subheader(t("account.change_password"))
+    st.subheader(t("account.change_password"), anchor=False)
     current = st.text_input(t("account.current_password"), type="password", key="current_password")
     new = st.text_input(t("account.new_password"), type="password", key="new_password")
     confirm = st.text_input(t("account.confirm_password"), type="password", key="confirm_password")

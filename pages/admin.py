@@ -6,7 +6,7 @@ from core.procedure.stages import Role
 from ui import admin, auth, forms
 
 actor = auth.guard(Role.ADMIN)
-st.title(t("page.admin"))
+st.title(t("page.admin"), anchor=False)
 forms.show_done()
 users, organizations, plans, work_calendar, audit = st.tabs([t("admin.users"), t("admin.organizations"), t("admin.plans"),
                                                              t("admin.calendar"), t("admin.audit")])

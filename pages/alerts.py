@@ -12,7 +12,7 @@ from ui import alerts as blocks
 from ui import auth, reports, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
-st.title(t("page.alerts"))
+st.title(t("page.alerts"), anchor=False)
 view = widgets.view_controls(actor, compare=False)
 version = web.current_version()
 widgets.breadcrumb(view.subtree)
@@ -48,7 +48,7 @@ reports.export_button(actor, "alerts", view)
 if not lists:
     widgets.lists_further_down()
 elif names_allowed:
-    st.subheader(t("alerts.candidates"))
+    st.subheader(t("alerts.candidates"), anchor=False)
     due = due_by_candidate(clocks)
     if not due:
         st.caption(t("alerts.no_clocks"))

@@ -15,7 +15,7 @@ from core.storage.db import session_scope
 from ui import auth, forms, reports, text, web, widgets, worklist
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
-st.title(t("page.branch"))
+st.title(t("page.branch"), anchor=False)
 forms.show_done()
 view = widgets.view_controls(actor, compare=False)
 version = web.current_version()
@@ -38,7 +38,7 @@ if not todo:
 else:
     worklist.cards(actor, todo, key="branch")
 
-st.subheader(t("branch.candidates"))
+st.subheader(t("branch.candidates"), anchor=False)
 worklist.record_picker(work)
 widgets.table(worklist_table(work), key="candidates",
               column_config={t("col.record"): st.column_config.LinkColumn(display_text=t("branch.open"), width="small")})
@@ -48,7 +48,7 @@ if not actor.edits_candidates:
     st.info(t("branch.read_only"))
     st.stop()
 names = web.cached_cells(version, view.subtree)
-st.subheader(t("branch.add"))
+st.subheader(t("branch.add"), anchor=False)
 with st.form("add_candidate"):
     # Nothing is chosen for the user, unless there is only one chi bộ to choose.
     cell = st.selectbox(t("branch.cell"), list(names), format_func=names.get, key="add_cell",

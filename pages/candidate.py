@@ -61,7 +61,7 @@ stage_now = label("exit", candidate.exit) if candidate.exit else label("stage", 
 text.title(candidate.full_name)
 text.caption(t("candidate.where", org=org.name, stage=stage_now, since=fmt_date(candidate.exit_date or candidate.stage_date)))
 st.page_link("pages/branch.py", label=t("candidate.back"), query_params={"org": org.code})
-st.subheader(t("candidate.history"))
+st.subheader(t("candidate.history"), anchor=False)
 widgets.table(history_table(history), key="history")
 for note in unproven_notes(history) + unrecorded_notes(candidate, route):
     text.caption(note)
@@ -127,7 +127,7 @@ if actor.edits_candidates:
 transfer.moves_section(actor, candidate, org, seen=seen, tag=str(seen), prefix=(*FORM_KEYS, seen_key))
 documents.drafts_section(actor, candidate.id)
 
-st.subheader(t("candidate.audit"))
+st.subheader(t("candidate.audit"), anchor=False)
 widgets.table(audit_table(trail), key="audit")
 if actor.role is Role.ADMIN and not trail.empty and st.toggle(t("audit.show_raw"), key="audit_raw"):
     widgets.table(audit_raw_table(trail))

@@ -9,7 +9,7 @@ from core.procedure.stages import Role
 from ui import auth, reports, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
-st.title(t("page.overview"))
+st.title(t("page.overview"), anchor=False)
 view = widgets.view_controls(actor)
 version = web.current_version()
 figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
@@ -22,7 +22,7 @@ widgets.headline_metrics(head, headline(before))
 
 children = children_of(figures)
 if not children.empty:
-    st.subheader(t("overview.children"))
+    st.subheader(t("overview.children"), anchor=False)
     key = f"progress_{head.code}_{view.year}"
     spec = web.cached_progress_spec(version, view.subtree, view.year, view.as_of)
     widgets.drilled_from_chart(st.vega_lite_chart(spec, key=key, on_select="rerun", width="stretch"), key)
@@ -32,13 +32,13 @@ if not children.empty:
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("overview.months"))
+    st.subheader(t("overview.months"), anchor=False)
     st.vega_lite_chart(web.cached_months_spec(version, view.subtree, view.year, view.as_of), width="stretch")
 with right:
-    st.subheader(t("overview.trend"))
+    st.subheader(t("overview.trend"), anchor=False)
     st.vega_lite_chart(web.cached_trend_spec(version, view.subtree, view.year, view.as_of), width="stretch")
 
-st.subheader(t("overview.mix"))
+st.subheader(t("overview.mix"), anchor=False)
 st.dataframe(mix_table(web.cached_mix(version, view.subtree, view.year, view.as_of)), hide_index=True, placeholder="")
 
 if Period(view.year, view.as_of).is_over and not children.empty:

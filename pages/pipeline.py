@@ -11,7 +11,7 @@ from core.procedure.stages import Role
 from ui import auth, text, web, widgets
 
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
-st.title(t("page.pipeline"))
+st.title(t("page.pipeline"), anchor=False)
 view = widgets.view_controls(actor, compare=False)
 version = web.current_version()
 widgets.breadcrumb(view.subtree)
@@ -25,7 +25,7 @@ with right:
     text.subheader(t("pipeline.flow", year=view.year))
     st.dataframe(funnel_table(stages), hide_index=True, width="stretch", placeholder="")
 
-st.subheader(t("pipeline.by_sector"))
+st.subheader(t("pipeline.by_sector"), anchor=False)
 widgets.table(sector_table(web.cached_sectors(version, view.subtree, view.year, view.as_of)))
 
 if not web.cached_lists_candidates(version, view.subtree):

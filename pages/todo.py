@@ -12,7 +12,7 @@ from core.procedure.stages import Role
 from ui import auth, forms, text, web, widgets, worklist
 
 actor = auth.guard(Role.ADMIN, Role.SECRETARY)
-st.title(t("page.todo"))
+st.title(t("page.todo"), anchor=False)
 forms.show_done()
 subtree = web.view_from_url(actor).subtree  # ?org= shows one organization below
 version = web.current_version()

@@ -92,7 +92,7 @@ def users_tab(actor: Actor) -> None:
         organizations = organization_choices(organization_tree(session, actor))
     user_versions = _as_drawn("admin_user_versions", {u["username"]: u["version"] for u in users})
     with st.form("create_user"):  # kept filled after a refusal; emptied after a success (forms.done)
-        st.subheader(t("admin.create_user"))
+        st.subheader(t("admin.create_user"), anchor=False)
         username = st.text_input(t("col.username"), key="new_username")
         display_name = st.text_input(t("col.display_name"), key="new_display_name")
         role = st.selectbox(t("col.role"), [r.value for r in Role], index=None, placeholder=t("admin.choose_role"),
@@ -110,7 +110,7 @@ def users_tab(actor: Actor) -> None:
             else:
                 forms.done(t("admin.created", username=created), prefix="new_")
     with st.form("manage_user"):
-        st.subheader(t("admin.manage_user"))
+        st.subheader(t("admin.manage_user"), anchor=False)
         by_name = {u["username"]: u for u in users}
         chosen = st.selectbox(t("col.username"), list(by_name), placeholder=t("form.choose"), key="manage_username")
         action = st.radio(t("col.action"), ["disable", "enable", "temporary"], format_func=lambda a: t(f"admin.do_{a}"),

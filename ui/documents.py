@@ -23,7 +23,7 @@ def drafts_section(actor: Actor, candidate_id: int) -> None:
         return
     with session_scope(web.engine()) as session:
         options = draft_options(session, actor, candidate_id)
-    st.subheader(t("draft.section"))
+    st.subheader(t("draft.section"), anchor=False)
     text.caption(t("draft.help"))
     ready = [o for o in options if o.ready]
     if not ready:

@@ -26,7 +26,7 @@ def checklist_section(actor: Actor, candidate: Candidate) -> None:
     """The checklist of the candidate's next steps."""
     with session_scope(web.engine()) as session:
         items = candidate_checklist(session, actor, candidate.id, today=date.today(), rules=web.settings().rules)
-    st.subheader(t("paper.checklist"))
+    st.subheader(t("paper.checklist"), anchor=False)
     if not items:
         text.caption(t("paper.checklist_empty"))
         return

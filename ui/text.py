@@ -7,7 +7,7 @@ link, an image fetched from outside, or a colour. The rule is one and kept in on
 `str` is escaped whole (core.format.md_escape), whatever is inside it; the only Markdown shown
 as Markdown is a `Md` built here by `md()`, whose plain parts are escaped too. A test reads
 every module of ui/ and pages/ and refuses a Markdown element called with anything but a
-catalog text without placeholders (`st.title(t("page.overview"))`).
+catalog text without placeholders (`st.title(t("page.overview"), anchor=False)`).
 """
 from __future__ import annotations
 
@@ -56,15 +56,15 @@ def toast(text: object, **options) -> None:
 
 
 def title(text: object, *, container=st) -> None:
-    container.title(literal(text))
+    container.title(literal(text), anchor=False)
 
 
 def header(text: object, *, container=st) -> None:
-    container.header(literal(text))
+    container.header(literal(text), anchor=False)
 
 
 def subheader(text: object, *, container=st) -> None:
-    container.subheader(literal(text))
+    container.subheader(literal(text), anchor=False)
 
 
 def caption(text: object, *, container=st) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.access.navigation import PAGES
-from tests.browser.actions import PASSWORD, WAIT_MS, body_text, sign_in
+from tests.browser.actions import PASSWORD, WAIT_MS, body_text, settle, sign_in
 from tests.browser.conftest import screenshot, settle, start_server, stop_server
 
 DEMO_FIGURES = ("148", "117/150", "Huyện ủy Kim Bảng", "Đảng bộ HĐND", "Chi bộ thôn")
@@ -101,9 +101,11 @@ def test_sign_in_form_fits_desktop_and_phone(browser, server, width, height, nam
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(server.url)
-    field = page.get_by_label("Tên đăng nhập")
+    field = page.get_by_label("Tên đăng nhập").first
     field.wait_for(timeout=WAIT_MS)
+    settle(page)  # a rerun may replace the field between the wait and the measure
     box = field.bounding_box()
+    assert box is not None, body_text(page)
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     screenshot(page, f"sign-in-{name}")
     context.close()

@@ -43,3 +43,18 @@ def test_every_download_is_built_through_the_session_check():
     # the exports, the Word report, the import templates, the cảm tình list (Word, Excel), the drafts,
     # the move-out certificate
     assert len(downloads) == 7
+
+
+def test_no_heading_carries_streamlits_english_link_anchor():
+    """A heading's anchor link is labelled "Link to heading" in English (and shows on hover): every
+    title, header and subheader is drawn without it."""
+    headings = []
+    for path, tree in _trees():
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("title", "header", "subheader")
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id != "text"):
+                headings.append(path.name)
+                anchor = {k.arg: k.value for k in node.keywords}.get("anchor")
+                assert isinstance(anchor, ast.Constant) and anchor.value is False, f"{path.name}:{node.lineno}"
+    assert "text.py" in headings and "candidate.py" in headings
