@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.access.navigation import PAGES
-from tests.browser.actions import PASSWORD, WAIT_MS, body_text, settle, sign_in
+from tests.browser.actions import PASSWORD, WAIT_MS, body_text, sign_in
 from tests.browser.conftest import screenshot, settle, start_server, stop_server
 
 DEMO_FIGURES = ("148", "117/150", "Huyện ủy Kim Bảng", "Đảng bộ HĐND", "Chi bộ thôn")
