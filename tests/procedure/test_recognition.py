@@ -5,7 +5,7 @@ against leading to the removal; the routes the chain of a chi bộ gives (core.p
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -39,6 +39,7 @@ from core.procedure.stages import (
     Stage,
     route_of,
 )
+from core.procedure.workdays import add_months
 from core.storage.db import session_scope
 from core.storage.models import Candidate, StageEvent
 from tests.factories import (
@@ -180,6 +181,10 @@ def test_the_todo_names_the_missing_recognition_papers_of_a_member_in_probation(
     assert finding.message.startswith(
         "Hồ sơ công nhận đảng viên chính thức còn thiếu: Bản nhận xét của đảng viên giúp đỡ (mẫu 11-KNĐ); "
         "Tổng hợp ý kiến nhận xét đối với đảng viên dự bị (mẫu 12-KNĐ). (Điều lệ Đảng, Điều 5;")
+    # Not from the ceremony on: named once the probation's end is within due_soon_days.
+    soon = add_months(candidate.admitted_date, RULES.probation_months) - timedelta(days=RULES.due_soon_days)
+    assert "recognition_papers_missing" in {f.code for f in open_findings(facts, soon, RULES)}
+    assert "recognition_papers_missing" not in {f.code for f in open_findings(facts, soon - timedelta(days=1), RULES)}
     # Once the chi bộ has voted, the papers are no longer asked for.
     voted = facts_of(candidate, _org(engine, candidate), route=Route(), papers=papers)
     voted = replace(voted, stage_dates={**voted.stage_dates, S.RECOGNITION_BRANCH: date(2024, 5, 20)})
