@@ -1125,7 +1125,7 @@ VI: dict[str, str] = {
     "cand.sponsor2_official": "Người giới thiệu 2 – đảng viên chính thức hay dự bị",
     "cand.sponsor1_replacement": "Người giới thiệu 1 – nghị quyết chi bộ phân công thay thế (số, ngày; nếu có)",
     "cand.sponsor2_replacement": "Người giới thiệu 2 – nghị quyết chi bộ phân công thay thế (số, ngày; nếu có)",
-    "cand.replacement_help": "Khi người giới thiệu chuyển đi hoặc bị kỷ luật, chi bộ phân công đảng viên chính thức khác; người này không cần đủ 12 tháng công tác cùng (Quy định 294-QĐ/TW, điểm 3.2).",
+    "cand.replacement_help": "Khi người giới thiệu chuyển đi hoặc bị kỷ luật, chi bộ phân công đảng viên chính thức khác; người này không cần đủ {months} tháng công tác cùng (Quy định 294-QĐ/TW, điểm 3.2).",
     "field.introduction_route": "Cách giới thiệu",
     "field.trade_union_member": "Đoàn viên công đoàn",
     "field.sponsor1_official": "Người giới thiệu thứ nhất là đảng viên chính thức",

@@ -166,17 +166,18 @@ def candidate_fields(prefix: str, current: Candidate | None = None) -> Candidate
         route = _choice(t("cand.route"), [r.value for r in Introduction], c.introduction_route if c else None,
                         f"{prefix}_route", format_func=lambda v: label("introduction", v))
         helper = st.text_input(t("cand.helper"), value=c.helper_name if c else "", key=f"{prefix}_helper")
+        replacement_help = t("cand.replacement_help", months=web.settings().rules.sponsor_min_months)
         sponsor1 = st.text_input(t("cand.sponsor1"), value=c.sponsor1_name if c else "", key=f"{prefix}_s1")
         sponsor1_since = date_field(t("field.sponsor1_since"), c.sponsor1_since if c else None, f"{prefix}_s1_since")
         sponsor1_official = _choice(t("cand.sponsor1_official"), [True, False], c.sponsor1_official if c else None,
                                     f"{prefix}_s1_official", format_func=_official)
-        sponsor1_replacement = st.text_input(t("cand.sponsor1_replacement"), help=t("cand.replacement_help"),
+        sponsor1_replacement = st.text_input(t("cand.sponsor1_replacement"), help=replacement_help,
                                              value=c.sponsor1_replacement_decision if c else "", key=f"{prefix}_s1_repl")
         sponsor2 = st.text_input(t("cand.sponsor2"), value=c.sponsor2_name if c else "", key=f"{prefix}_s2")
         sponsor2_since = date_field(t("field.sponsor2_since"), c.sponsor2_since if c else None, f"{prefix}_s2_since")
         sponsor2_official = _choice(t("cand.sponsor2_official"), [True, False], c.sponsor2_official if c else None,
                                     f"{prefix}_s2_official", format_func=_official)
-        sponsor2_replacement = st.text_input(t("cand.sponsor2_replacement"), help=t("cand.replacement_help"),
+        sponsor2_replacement = st.text_input(t("cand.sponsor2_replacement"), help=replacement_help,
                                              value=c.sponsor2_replacement_decision if c else "", key=f"{prefix}_s2_repl")
         youth_resolution = date_field(t("field.youth_union_resolution_date"),
                                       c.youth_union_resolution_date if c else None, f"{prefix}_youth_res")
