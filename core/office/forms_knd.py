@@ -169,17 +169,41 @@ def _reference(event: StageEvent | None) -> str:
     return t("draft.reference", number=event.document_number or DOTS, date=fmt_date(event.event_date))
 
 
+# The texts implementing the Charter, each from the day it took effect (../shared/domain.md and
+# sources.md): 29-QĐ/TW (25/7/2016) and its Hướng dẫn 01-HD/TW; 24-QĐ/TW (30/7/2021) and the 2021
+# 01-HD/TW; 232-QĐ/TW (20/01/2025, in force on signing) replacing 24-QĐ/TW; 294-QĐ/TW (in force
+# 01/7/2025) replacing 232-QĐ/TW, with 06-HD/TW (09/6/2025) replacing 01-HD/TW.
+TEXTS_IN_FORCE = (
+    (date(2016, 7, 25), "draft.texts_2016"),
+    (date(2021, 7, 30), "draft.texts_2021"),
+    (date(2025, 1, 20), "draft.texts_2025_01"),
+    (date(2025, 7, 1), "draft.texts_2025_07"),
+)
+
+
+def texts_in_force(on: date | None) -> str:
+    """The Quy định and Hướng dẫn a document of `on` is made under (today's when undated)."""
+    key = TEXTS_IN_FORCE[-1][1]
+    if on is not None:
+        key = next((k for start, k in reversed(TEXTS_IN_FORCE) if on >= start), TEXTS_IN_FORCE[0][1])
+    return t(key)
+
+
 def _vote_values(event: StageEvent | None) -> dict[str, str]:
     """The meeting and its vote: members counted, excused, present, absent, for, against, share."""
     get = (lambda name: getattr(event, name)) if event is not None else (lambda name: None)
     members, excused, present, votes_for = (get("members_total"), get("members_excused"), get("votes_total"),
                                             get("votes_for"))
     eligible = members - (excused or 0) if members is not None else None
-    absent = max(members - present, 0) if members is not None and present is not None else None
-    against = present - votes_for if present is not None and votes_for is not None else None
+    # Absent among those counted (the excused are counted apart); against as recorded, else the rest present.
+    absent = max(eligible - present, 0) if eligible is not None and present is not None else None
+    against = get("votes_against")
+    if against is None and present is not None and votes_for is not None:
+        against = present - votes_for
     share = fmt_percent(100 * votes_for / eligible) if votes_for is not None and eligible else None
     return {
         "ngay_hop": _words_date(event.event_date if event is not None else None),
+        "can_cu": texts_in_force(event.event_date if event is not None else None),
         "so_dang_vien": _or_dots(members),
         "so_mien": _or_dots(excused if excused is not None or members is None else 0),
         "so_duoc_tinh": _or_dots(eligible),

@@ -71,7 +71,9 @@ COMMITTEE_VOTE = ("Tổng số cấp ủy viên: {{so_dang_vien}} đồng chí; 
                   "đồng chí.")
 COMMITTEE_RESULT = ("Số cấp ủy viên tán thành: {{so_tan_thanh}} đồng chí, đạt {{ty_le}} tổng số cấp ủy viên; "
                     "không tán thành: {{so_khong_tan_thanh}} đồng chí.")
-GROUNDS = "Căn cứ Điều lệ Đảng Cộng sản Việt Nam; Quy định số 294-QĐ/TW và Hướng dẫn số 06-HD/TW về thi hành Điều lệ Đảng;"
+# The texts in force on the document's date ("Quy định số 294-QĐ/TW và Hướng dẫn số 06-HD/TW"):
+# core.office.forms_knd.texts_in_force.
+GROUNDS = "Căn cứ Điều lệ Đảng Cộng sản Việt Nam; {{can_cu}} về thi hành Điều lệ Đảng;"
 
 
 def _form_6(document) -> None:

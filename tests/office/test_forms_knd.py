@@ -11,7 +11,13 @@ from docx import Document
 
 from core.access.scope import Actor, ScopeError
 from core.errors import FormError
-from core.office.forms_knd import FORMS, TEMPLATE_DIR, draft_docx, draft_options
+from core.office.forms_knd import (
+    FORMS,
+    TEMPLATE_DIR,
+    draft_docx,
+    draft_options,
+    texts_in_force,
+)
 from core.office.forms_template import build_form
 from core.procedure.stages import Role, Stage
 from core.storage.db import session_scope
@@ -81,10 +87,13 @@ def test_6_knd_the_chi_bos_resolution_shows_the_candidate_the_chi_bo_and_its_vot
     assert "Ngày 05 tháng 03 năm 2024, Chi bộ thôn A họp xét đơn xin vào Đảng của quần chúng Lê Thị Hoa, " \
            "sinh ngày 09/04/1998; giới tính: Nữ" in body
     assert "giúp đỡ: đồng chí Trần Văn Giúp. Người giới thiệu: Trần Văn Giúp và Phạm Thị Mai." in body
-    # 14 official members, 1 excused: 13 counted; 12 present, 2 absent; 10 for = 76,9% of 13.
+    # 14 official members, 1 excused: 13 counted; 12 of them present, 1 absent; 10 for = 76,9% of 13.
     assert ("Tổng số đảng viên chính thức của chi bộ: 14 đồng chí; tạm chuyển sinh hoạt đảng hoặc được miễn công tác "
             "và sinh hoạt đảng: 1 đồng chí; số đảng viên chính thức được tính: 13 đồng chí. Có mặt: 12 đồng chí; "
-            "vắng mặt: 2 đồng chí.") in body
+            "vắng mặt: 1 đồng chí.") in body
+    # Made in 03/2024: under the texts then in force, not today's.
+    assert ("Căn cứ Điều lệ Đảng Cộng sản Việt Nam; Quy định số 24-QĐ/TW và Hướng dẫn số 01-HD/TW về thi hành "
+            "Điều lệ Đảng;") in body
     assert "tán thành: 10 đồng chí, đạt 76,9% số đảng viên chính thức được tính; không tán thành: 2 đồng chí." in body
     assert "Chi bộ đề nghị Đảng ủy xã C1 xem xét" in body
     assert signed[0] == "T/M CHI BỘ" and "{{" not in body
@@ -218,3 +227,17 @@ def test_the_committed_templates_are_the_ones_the_script_makes(spec):
     section = committed.sections[0]
     assert [round(x.mm) for x in (section.page_width, section.page_height)] == [210, 297]
     assert committed.styles["Normal"].font.name == "Times New Roman"
+
+
+@pytest.mark.parametrize(("on", "texts"), [
+    (date(2020, 12, 1), "Quy định số 29-QĐ/TW và Hướng dẫn số 01-HD/TW"),
+    (date(2021, 7, 30), "Quy định số 24-QĐ/TW và Hướng dẫn số 01-HD/TW"),
+    (date(2024, 3, 5), "Quy định số 24-QĐ/TW và Hướng dẫn số 01-HD/TW"),
+    (date(2025, 1, 19), "Quy định số 24-QĐ/TW và Hướng dẫn số 01-HD/TW"),
+    (date(2025, 1, 20), "Quy định số 232-QĐ/TW và Hướng dẫn số 01-HD/TW"),
+    (date(2025, 6, 30), "Quy định số 232-QĐ/TW và Hướng dẫn số 01-HD/TW"),
+    (date(2025, 7, 1), "Quy định số 294-QĐ/TW và Hướng dẫn số 06-HD/TW"),
+    (None, "Quy định số 294-QĐ/TW và Hướng dẫn số 06-HD/TW"),
+])
+def test_a_draft_cites_the_texts_in_force_on_its_date(on, texts):
+    assert texts_in_force(on) == texts
