@@ -22,7 +22,6 @@ from core.procedure.transfers import (
 )
 from core.storage.db import session_scope
 from core.storage.models import Candidate, Organization
-from core.structure.organizations import active_cells
 from ui import forms, text, web
 from ui.reports import _deferred
 
@@ -36,7 +35,9 @@ def moves_section(actor: Actor, candidate: Candidate, org: Organization, *, seen
     with session_scope(web.engine()) as session:
         moves = transfers_of(session, actor, candidate.id)
         link = readmission_link(session, actor, candidate.id)
-        cells = active_cells(session, resolve(session, actor, None)) if actor.edits_candidates else {}
+        own = resolve(session, actor, None) if actor.edits_candidates else None
+    # The chi bộ of the caller's subtree, cached per data version as the branch page's list is.
+    cells = web.cached_cells(web.current_version(), own) if own is not None else {}
     if link is not None and link.previous_id is not None:
         st.page_link("pages/candidate.py", label=text.literal(t(
             "readmit.previous", id=link.previous_id, consent=link.consent_number, date=fmt_date(link.consent_date))),
