@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -29,8 +29,19 @@ from core.procedure.stages import (
     counting_stage,
     stage_date_column,
 )
-from core.storage.models import Candidate, Organization, YearPlan
+from core.storage.models import Candidate, Organization, OrganizationEra, YearPlan
 from core.storage.sqlfuncs import path_prefix
+from core.structure.dated import (
+    Era,
+    Placed,
+    children_eras,
+    current_start,
+    eras_of,
+    has_past,
+    overlaps,
+    placed_candidates,
+    subtree_paths,
+)
 from core.structure.tree import in_subtree
 
 STATUSES = ("done", "on_pace", "behind", "at_risk", "missed", "no_target")
@@ -40,48 +51,78 @@ STATUS_RANK = {"missed": 0, "at_risk": 1, "behind": 2, "on_pace": 3, "done": 4, 
 
 @dataclass(frozen=True)
 class Period:
-    """Jan 1 of the year up to the as-of date (never past Dec 31)."""
+    """Jan 1 of the year up to the as-of date (never past Dec 31), within the days the
+    organization existed that year (`opened`, `closed`: its first and last day, None when it
+    existed before or after the year): a commune founded on 01/7/2025 counts from then, the
+    district it replaced until 30/6/2025."""
 
     year: int
     as_of: date
+    opened: date | None = None
+    closed: date | None = None
 
     @property
     def start(self) -> date:
-        return date(self.year, 1, 1)
+        first = date(self.year, 1, 1)
+        return max(first, self.opened) if self.opened else first
+
+    @property
+    def last_day(self) -> date:
+        """The year's last day for the organization."""
+        last = date(self.year, 12, 31)
+        return min(last, self.closed) if self.closed else last
 
     @property
     def end(self) -> date:
-        return min(self.as_of, date(self.year, 12, 31))
+        return min(self.as_of, self.last_day)
 
     @property
     def is_over(self) -> bool:
-        return self.as_of >= date(self.year, 12, 31)
+        return self.as_of >= self.last_day
+
+    def of(self, founded: date | None, ended: date | None) -> Period:
+        """The same year and as-of date for an organization founded and ended on those days."""
+        def within(day) -> date | None:
+            return day if isinstance(day, date) and day.year == self.year else None
+        return Period(self.year, self.as_of, within(founded), within(ended))
 
 
-def counted_date_column(rules: RuleSettings):
-    """The Candidate column whose date counts an admission (decision by default)."""
-    return getattr(Candidate, stage_date_column(counting_stage(rules.count_admission_by)))
+def counted_date_column(rules: RuleSettings, candidates=Candidate):
+    """The candidate column whose date counts an admission (decision by default), of Candidate
+    or of the placed candidates (core.structure.dated.Placed.entity)."""
+    return getattr(candidates, stage_date_column(counting_stage(rules.count_admission_by)))
 
 
 def expected_by(target: int, period: Period, weights: tuple[float, ...] = ()) -> float:
     """How many admissions the plan expects by the end of the period.
 
     Linear through the year by default; with twelve monthly weights, the months before the
-    as-of month count whole and the current month pro rata to its days.
+    as-of month count whole and the current month pro rata to its days. An organization that
+    existed for part of the year (Period.opened, closed) is paced over that part.
     """
     if target <= 0 or period.as_of < period.start:
         return 0.0
     if period.is_over:
         return float(target)
-    day = period.end
+    before = period.start - timedelta(days=1)
+    done = _year_share(period.end, period.year, weights) - _year_share(before, period.year, weights)
+    whole = _year_share(period.last_day, period.year, weights) - _year_share(before, period.year, weights)
+    return target * done / whole if whole > 0 else float(target)
+
+
+def _year_share(day: date, year: int, weights: tuple[float, ...]) -> float:
+    """How much of `year` the plan expects done by the end of `day` (0 before it, 1 after):
+    the days gone, or the monthly weights with the month of `day` pro rata to its days."""
+    if day < date(year, 1, 1):
+        return 0.0
+    if day >= date(year, 12, 31):
+        return 1.0
     if not weights:
-        days_in_year = (date(period.year, 12, 31) - period.start).days + 1
-        return target * ((day - period.start).days + 1) / days_in_year
-    month_start = date(period.year, day.month, 1)
-    next_month = date(period.year + (day.month == 12), day.month % 12 + 1, 1)
+        return ((day - date(year, 1, 1)).days + 1) / ((date(year, 12, 31) - date(year, 1, 1)).days + 1)
+    month_start = date(year, day.month, 1)
+    next_month = date(year + (day.month == 12), day.month % 12 + 1, 1)
     fraction_of_month = ((day - month_start).days + 1) / (next_month - month_start).days
-    done = sum(weights[: day.month - 1]) + weights[day.month - 1] * fraction_of_month
-    return target * done / sum(weights)
+    return (sum(weights[: day.month - 1]) + weights[day.month - 1] * fraction_of_month) / sum(weights)
 
 
 def expected_count(expected: float) -> int:
@@ -138,6 +179,7 @@ def _percent(part: float, whole: float | None) -> float | None:
 
 
 ORG_COLUMNS = ["id", "code", "name", "parent_id", "path", "depth", "kind", "sector", "active"]
+_ERA_COLUMNS = [*ORG_COLUMNS, "start", "end", "founded", "ended"]
 
 
 def _frame(rows, columns: list[str]) -> pd.DataFrame:
@@ -145,20 +187,37 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
 
 
-def orgs_on_screen(session: Session, root: Subtree, levels: int = 1) -> pd.DataFrame:
-    """The root and the organizations down to `levels` below it (indexed by id), root first.
+def orgs_on_screen(session: Session, root: Subtree, levels: int = 1, period: Period | None = None) -> pd.DataFrame:
+    """The root and the organizations down to `levels` below it that stood there in the period
+    (the whole year of `period`, today's tree without one), one row per organization (indexed
+    by id), root first: what a screen shows, never the whole subtree.
 
-    Level by level through the parent index: what a screen shows, never the whole subtree."""
-    fields = [getattr(Organization, c) for c in ORG_COLUMNS]
-    rows = [tuple(getattr(root, c) for c in ORG_COLUMNS)]
+    On the dated tree (core.structure.dated) an organization is on screen for each stretch it
+    stood under an organization on screen: a district until 30/6/2025 beside the communes that
+    followed it. Its row shows what it was last in the period (name, kind, parent, path); every
+    path it had is in `attrs["paths"]`, and its first and last days in the columns founded/ended.
+    """
+    lo, hi = (period.start, period.last_day) if period is not None else (date.today(), date.today())
+    eras = [e for e in eras_of(session, root.id, lo, hi)] or [
+        Era(root.id, root.code, root.name, root.parent_id, root.path, root.depth, root.kind, root.sector, root.active,
+            None, None)]
+    rows = list(eras)
     parents = [root.id]
     for _ in range(levels):
         if not parents:
             break
-        level = session.exec(select(*fields).where(Organization.parent_id.in_(parents))).all()
+        level = [e for e in children_eras(session, parents, lo, hi) if e.id != root.id]
         rows += level
-        parents = [r[0] for r in level]
-    return _frame(rows, ORG_COLUMNS).sort_values("path").set_index("id", drop=False)
+        parents = sorted({e.id for e in level})
+    frame = _frame([tuple(getattr(e, c) for c in _ERA_COLUMNS) for e in rows], _ERA_COLUMNS)
+    paths = frame.groupby("id")["path"].agg(lambda p: tuple(sorted(set(p)))).to_dict()
+    frame["last"] = frame["start"].map(lambda d: d or date.min)
+    latest = frame.sort_values("last").groupby("id", sort=False).tail(1)
+    orgs = latest.drop(columns=["last", "start", "end"]).sort_values("path").set_index("id", drop=False)
+    root_row = orgs.loc[[root.id]]
+    orgs = pd.concat([root_row, orgs.drop(index=root.id)])
+    orgs.attrs["paths"] = paths
+    return orgs
 
 
 # Above this many candidates, a subtree's candidates are found through a date index rather
@@ -166,15 +225,45 @@ def orgs_on_screen(session: Session, root: Subtree, levels: int = 1) -> pd.DataF
 LARGE_SUBTREE = 20_000
 
 
+@dataclass(frozen=True)
+class Counting:
+    """How the candidates of a subtree are counted over a period on the dated tree: `C` is
+    used like Candidate (core.structure.dated.Placed), `on(day)` keeps the row of where the
+    candidate stood that day, `scope()` is the subtree's paths in the period."""
+
+    placed: Placed
+    paths: tuple[str, ...]
+    large: bool
+
+    @property
+    def C(self):  # noqa: N802 (it stands for the Candidate table)
+        return self.placed.entity
+
+    def on(self, day) -> ColumnElement[bool]:
+        return self.placed.on(day)
+
+    def scope(self, path: str | None = None) -> ColumnElement[bool]:
+        """SQL: the candidate row lies in the subtree (under one path of it, if given). A small
+        subtree is a range of the path index; a large one is written as a prefix test that no
+        index serves, so that the query goes through the narrower date index (those counted in
+        a period, or still in the procedure) instead of visiting every candidate of the subtree."""
+        paths = [path] if path else self.paths
+        if self.large:
+            return or_(*[func.substr(self.C.org_path, 1, len(p)) == p for p in paths])
+        return or_(*[in_subtree(p, self.C.org_path) for p in paths])
+
+
+def counting(session: Session, root: Subtree, period: Period) -> Counting:
+    """The Counting of a subtree for a period (the year of `period`, up to its end)."""
+    lo, hi = period.start, period.last_day
+    paths = tuple(subtree_paths(session, root.id, lo, hi)) or (root.path,)
+    return Counting(placed_candidates(session, lo), paths, is_large_subtree(session, root))
+
+
 def candidate_scope(session: Session, root: Subtree) -> ColumnElement[bool]:
-    """SQL: the candidate belongs to the root's subtree. A small subtree is a range of the
-    path index; a large one is written as a prefix test that no index serves, so that the
-    query goes through the narrower date index (those counted in a period, or still in the
-    procedure) instead of visiting every candidate of the subtree. Telling the two apart
-    reads at most LARGE_SUBTREE entries of the path index."""
-    if is_large_subtree(session, root):
-        return func.substr(Candidate.org_path, 1, len(root.path)) == root.path
-    return in_subtree(root.path, Candidate.org_path)
+    """SQL: the candidate (Candidate itself, today's tree) belongs to the root's subtree
+    (Counting.scope for the dated tree)."""
+    return Counting(Placed(Candidate), (root.path,), is_large_subtree(session, root)).scope()
 
 
 def is_large_subtree(session: Session, root: Subtree) -> bool:
@@ -183,21 +272,29 @@ def is_large_subtree(session: Session, root: Subtree) -> bool:
     return session.exec(select(func.count()).select_from(sample.subquery())).one() > LARGE_SUBTREE
 
 
-def counts_by_prefix(session: Session, root: Subtree, levels: int, columns: dict, scope: ColumnElement[bool],
-                     *conditions) -> pd.DataFrame:
-    """Aggregates over the candidates of the subtree (`scope`, from candidate_scope), grouped
-    by their organization's path cut `levels` below the root: one row per organization on
-    screen that has any, computed in the database."""
-    prefix = path_prefix(Candidate.org_path, root.path, levels)
-    stmt = select(prefix, *columns.values()).where(scope, *conditions).group_by(prefix)
-    return _frame(session.exec(stmt).all(), ["prefix", *columns]).set_index("prefix")
+def counts_by_prefix(session: Session, counted: Counting, levels: int, columns: dict, *conditions) -> pd.DataFrame:
+    """Aggregates over the candidates of the subtree, grouped by their path cut `levels` below
+    the root (each of the root's paths in the period): one row per organization on screen that
+    has any, computed in the database."""
+    frames = []
+    for path in counted.paths:
+        prefix = path_prefix(counted.C.org_path, path, levels)
+        stmt = select(prefix, *columns.values()).where(counted.scope(path), *conditions).group_by(prefix)
+        frames.append(_frame(session.exec(stmt).all(), ["prefix", *columns]))
+    frame = pd.concat(frames) if len(frames) > 1 else frames[0]
+    if len(frames) > 1:
+        frame = frame.groupby("prefix", as_index=False).sum(min_count=1)
+    return frame.set_index("prefix")
 
 
 def roll_to_screen(orgs: pd.DataFrame, by_prefix: pd.DataFrame) -> pd.DataFrame:
-    """Each organization on screen gets the sum of the rows whose prefix lies in its subtree."""
+    """Each organization on screen gets the sum of the rows whose prefix lies in its subtree
+    (under any of the paths it had, `attrs["paths"]`)."""
     totals = np.zeros((len(orgs), len(by_prefix.columns)), dtype="int64")
-    row_of_path = {path: row for row, path in enumerate(orgs["path"])}
-    root_len = len(orgs.iloc[0]["path"])
+    paths = orgs.attrs.get("paths") or {i: (p,) for i, p in zip(orgs.index, orgs["path"])}
+    row_of_id = {org_id: row for row, org_id in enumerate(orgs.index)}
+    row_of_path = {path: row_of_id[org_id] for org_id, own in paths.items() if org_id in row_of_id for path in own}
+    root_len = min(len(p) for p in paths[orgs.index[0]]) if orgs.index[0] in paths else len(orgs.iloc[0]["path"])
     values = by_prefix.fillna(0).to_numpy(dtype="int64")
     for prefix, own in zip(by_prefix.index, values):
         cut = root_len
@@ -212,23 +309,23 @@ def roll_to_screen(orgs: pd.DataFrame, by_prefix: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(totals, index=orgs.index, columns=by_prefix.columns)
 
 
-def _candidate_counts(session: Session, root: Subtree, period: Period, rules: RuleSettings,
-                      levels: int, scope: ColumnElement[bool]) -> pd.DataFrame:
+def _candidate_counts(session: Session, counted: Counting, period: Period, rules: RuleSettings,
+                      levels: int) -> pd.DataFrame:
     """Per organization on screen, over its subtree: admitted in the period, late-stage and
     active pipeline as of its end. Two index ranges: the counted date, and settled_date."""
-    counted = counted_date_column(rules)
+    C = counted.C
+    counted_date = counted_date_column(rules, C)
     end = period.end
-    admitted = counts_by_prefix(session, root, levels, {"admitted": func.count()}, scope,
-                                counted >= period.start, counted <= end)
-    late_started = or_(*[getattr(Candidate, stage_date_column(s)) <= end for s in LATE_STAGES])
+    admitted = counts_by_prefix(session, counted, levels, {"admitted": func.count()},
+                                counted_date >= period.start, counted_date <= end, counted.on(counted_date))
+    late_started = or_(*[getattr(C, stage_date_column(s)) <= end for s in LATE_STAGES])
     if counting_stage(rules.count_admission_by) is Stage.ADMITTED:
-        late_started = or_(late_started, Candidate.decision_date <= end)
-    first_date = func.coalesce(Candidate.source_date, Candidate.outstanding_date, Candidate.class_done_date,
-                               Candidate.dossier_date)
+        late_started = or_(late_started, C.decision_date <= end)
+    first_date = func.coalesce(C.source_date, C.outstanding_date, C.class_done_date, C.dossier_date)
     pipeline = counts_by_prefix(
-        session, root, levels,
-        {"late_pipeline": func.sum(case((late_started, 1), else_=0)), "active_pipeline": func.count()}, scope,
-        Candidate.settled_date > end, or_(counted.is_(None), counted > end), first_date <= end,
+        session, counted, levels,
+        {"late_pipeline": func.sum(case((late_started, 1), else_=0)), "active_pipeline": func.count()},
+        C.settled_date > end, or_(counted_date.is_(None), counted_date > end), first_date <= end, counted.on(end),
     )
     return pd.concat([admitted, pipeline], axis=1).fillna(0)
 
@@ -239,36 +336,61 @@ def _plans(session: Session, org_ids: list[int], year: int) -> pd.DataFrame:
     return _frame(session.exec(stmt).all(), ["id", "target", "members_start"]).set_index("id")
 
 
-def _children_plans(session: Session, parent_ids: list[int], year: int) -> pd.DataFrame:
-    """Per parent: its children's summed targets and recorded members (for the bottom row of a screen)."""
-    stmt = (
-        select(Organization.parent_id, func.sum(YearPlan.target), func.sum(YearPlan.members_start))
-        .join(YearPlan, YearPlan.organization_id == Organization.id)
-        .where(Organization.parent_id.in_(parent_ids), YearPlan.year == year)
-        .group_by(Organization.parent_id)
-    )
-    return _frame(session.exec(stmt).all(), ["id", "children_target", "children_members"]).set_index("id")
+def _children_plans(session: Session, parent_ids: list[int], period: Period) -> pd.DataFrame:
+    """Per parent: the summed targets and recorded members of the organizations that stood
+    under it in the period's year (for the bottom row of a screen)."""
+    if not has_past(session):
+        stmt = (
+            select(Organization.parent_id, func.sum(YearPlan.target), func.sum(YearPlan.members_start))
+            .join(YearPlan, YearPlan.organization_id == Organization.id)
+            .where(Organization.parent_id.in_(parent_ids), YearPlan.year == period.year)
+            .group_by(Organization.parent_id)
+        )
+        return _frame(session.exec(stmt).all(), ["id", "children_target", "children_members"]).set_index("id")
+    children = children_eras(session, parent_ids, period.start, period.last_day)
+    pairs = pd.DataFrame({"parent": [e.parent_id for e in children], "child": [e.id for e in children]})
+    pairs = pairs.drop_duplicates("child", keep="last")
+    plans = _plans(session, pairs["child"].tolist(), period.year)
+    pairs["target"] = pairs["child"].map(plans["target"]) if not plans.empty else np.nan
+    pairs["members"] = pairs["child"].map(plans["members_start"]) if not plans.empty else np.nan
+    sums = pairs.dropna(subset=["target"]).groupby("parent").agg(children_target=("target", "sum"),
+                                                                children_members=("members", lambda m: m.sum(min_count=1)))
+    sums.index.name = "id"
+    return sums
 
 
 def _grassroots(session: Session, root: Subtree, period: Period, rules: RuleSettings,
-                scope: ColumnElement[bool]) -> tuple[int, int]:
+                counted: Counting) -> tuple[int, int]:
     """(grassroots organizations of the subtree that admitted someone in the period, all of
-    them), active ones only. The paths where someone was admitted are matched against the
-    grassroots paths here: both lists are short next to the candidates, and no query planner
-    has to guess how to range over two indexes at once."""
-    grassroots = set(session.exec(select(Organization.path).where(
-        in_subtree(root.path), Organization.kind.in_([k.value for k in GRASSROOTS_KINDS]), Organization.active)).all())
-    counted = counted_date_column(rules)
-    admitted_paths = session.exec(select(Candidate.org_path).distinct().where(
-        scope, counted >= period.start, counted <= period.end)).all()
+    them that stood in it then), active ones only. The paths where someone was admitted are
+    matched against the grassroots paths here: both lists are short next to the candidates,
+    and no query planner has to guess how to range over two indexes at once."""
+    kinds = [k.value for k in GRASSROOTS_KINDS]
+    in_use = or_(Organization.active, Organization.valid_to.is_not(None))
+    lo, hi = period.start, period.last_day
+    grassroots: dict[str, int] = {}
+    for path in counted.paths:
+        rows = session.exec(select(Organization.path, Organization.id).where(
+            in_subtree(path), Organization.kind.in_(kinds), in_use,
+            overlaps(current_start(), Organization.valid_to, lo, hi))).all()
+        if has_past(session):
+            rows += session.exec(select(OrganizationEra.path, OrganizationEra.organization_id)
+                                 .join(Organization, Organization.id == OrganizationEra.organization_id)
+                                 .where(in_subtree(path, OrganizationEra.path), OrganizationEra.kind.in_(kinds), in_use,
+                                        overlaps(OrganizationEra.valid_from, OrganizationEra.valid_to, lo, hi))).all()
+        grassroots.update(dict(rows))
+    C = counted.C
+    counted_date = counted_date_column(rules, C)
+    admitted_paths = session.exec(select(C.org_path).distinct().where(
+        counted.scope(), counted_date >= period.start, counted_date <= period.end, counted.on(counted_date))).all()
     admitting = set()
     for path in admitted_paths:
         cut = path.find("/", 1)
         while cut > 0:  # every organization on the path, top down
-            if path[: cut + 1] in grassroots:
-                admitting.add(path[: cut + 1])
+            if (org_id := grassroots.get(path[: cut + 1])) is not None:
+                admitting.add(org_id)
             cut = path.find("/", cut + 1)
-    return len(admitting), len(grassroots)
+    return len(admitting), len(set(grassroots.values()))
 
 
 def org_figures(
@@ -278,21 +400,28 @@ def org_figures(
     """The organization and those down to `levels` below it, each with its plan and its figures
     for the year summed over its whole subtree: what one screen shows, at any size of tree.
 
-    Columns: code, name, parent_id, path, depth, kind, sector, active, target, members_start,
-    admitted, late_pipeline, active_pipeline, children_target, expected, percent_plan,
-    percent_members, band, status, reason (the status in words). attrs: year, as_of, pace_percent, grassroots_admitting and
-    grassroots_total (of the subtree's subtree).
+    Counted on the tree as it stood (core.structure.dated): each admission where the candidate
+    stood on the day of the decision; an organization that existed for part of the year is
+    shown with that part, its plan and its pace over it.
+
+    Columns: code, name, parent_id, path, depth, kind, sector, active, founded, ended, target,
+    members_start, admitted, late_pipeline, active_pipeline, children_target, expected,
+    percent_plan, percent_members, band, status, reason (the status in words). attrs: year,
+    as_of, pace_percent, grassroots_admitting and grassroots_total (of the subtree's subtree),
+    paths (every path of each organization in the year).
 
     Members at the start of the year are the recorded figure, else the sum of the children's
     recorded figures (the same whatever `levels` is).
     """
-    period = Period(year, as_of)
-    orgs = orgs_on_screen(session, subtree, levels)
-    scope = candidate_scope(session, subtree)
-    counts = roll_to_screen(orgs, _candidate_counts(session, subtree, period, rules, levels, scope))
+    year_period = Period(year, as_of)
+    orgs = orgs_on_screen(session, subtree, levels, year_period)
+    root = orgs.iloc[0]
+    period = year_period.of(root["founded"], root["ended"])
+    counted = counting(session, subtree, period)
+    counts = roll_to_screen(orgs, _candidate_counts(session, counted, period, rules, levels))
     plans = _plans(session, orgs.index.tolist(), year)
     bottom = orgs.index[orgs["depth"] == orgs["depth"].max()].tolist()
-    below = _children_plans(session, bottom, year)
+    below = _children_plans(session, bottom, period)
 
     orgs["target"] = plans["target"].reindex(orgs.index).fillna(0).astype("int64")
     members = plans["members_start"].reindex(orgs.index).astype("Float64")
@@ -300,32 +429,33 @@ def org_figures(
     children_members = below["children_members"].reindex(orgs.index).astype("Float64")
     # Upwards through the screen: each organization's children are on it (bar the bottom row's).
     for depth in sorted(orgs["depth"].unique(), reverse=True)[:-1]:
-        level = orgs[orgs["depth"] == depth]
+        level = orgs[(orgs["depth"] == depth) & (orgs.index != subtree.id)]
         parent = level["parent_id"].astype("int64")
         targets = orgs.loc[level.index, "target"].groupby(parent).sum()
-        children_target.loc[targets.index] = targets.astype("Float64")
-        children_members.loc[targets.index] = members.loc[level.index].groupby(parent).sum(min_count=1)
+        children_target.loc[targets.index.intersection(orgs.index)] = targets.astype("Float64")
+        children_members.loc[targets.index.intersection(orgs.index)] = members.loc[level.index].groupby(parent).sum(min_count=1)
     orgs["members_start"] = members.fillna(children_members)
     orgs["children_target"] = children_target.fillna(0).astype("int64")
     for column in ("admitted", "late_pipeline", "active_pipeline"):
         orgs[column] = counts[column]
-    orgs["expected"] = [expected_by(int(t), period, rules.pace_monthly_weights) for t in orgs["target"]]
+    periods = [year_period.of(f, e) for f, e in zip(orgs["founded"], orgs["ended"])]
+    orgs["expected"] = [expected_by(int(t), p, rules.pace_monthly_weights) for t, p in zip(orgs["target"], periods)]
     orgs["percent_plan"] = [_percent(a, t) for a, t in zip(orgs["admitted"], orgs["target"])]
     orgs["percent_members"] = [
         _percent(a, None if pd.isna(m) else float(m)) for a, m in zip(orgs["admitted"], orgs["members_start"])
     ]
     orgs["band"] = [band_of(p, rules) for p in orgs["percent_members"]]
     orgs["status"] = [
-        org_status(target=int(t), admitted=int(a), expected=e, late_pipeline=int(lp), year_over=period.is_over)
-        for t, a, e, lp in zip(orgs["target"], orgs["admitted"], orgs["expected"], orgs["late_pipeline"])
+        org_status(target=int(t), admitted=int(a), expected=e, late_pipeline=int(lp), year_over=p.is_over)
+        for t, a, e, lp, p in zip(orgs["target"], orgs["admitted"], orgs["expected"], orgs["late_pipeline"], periods)
     ]
     orgs["reason"] = [
-        status_reason(status=s, year=year, end=period.end, target=int(t), admitted=int(a), expected=e,
+        status_reason(status=s, year=year, end=p.end, target=int(t), admitted=int(a), expected=e,
                       late_pipeline=int(lp))
-        for s, t, a, e, lp in zip(orgs["status"], orgs["target"], orgs["admitted"], orgs["expected"],
-                                  orgs["late_pipeline"])
+        for s, t, a, e, lp, p in zip(orgs["status"], orgs["target"], orgs["admitted"], orgs["expected"],
+                                     orgs["late_pipeline"], periods)
     ]
-    admitting, total = _grassroots(session, subtree, period, rules, scope)
+    admitting, total = _grassroots(session, subtree, period, rules, counted)
     # The share of the plan expected by the as-of date, the same for every organization.
     orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights),
                       grassroots_admitting=admitting, grassroots_total=total)

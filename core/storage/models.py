@@ -80,7 +80,35 @@ class Organization(SQLModel, table=True):
     # A Đoàn (Ho Chi Minh Communist Youth Union) organization exists here: a candidate of youth
     # age must then take the Đoàn route (Điều lệ Điều 4; core.procedure.rules.sponsor_findings).
     has_youth_union: bool = False
+    # The tree through time (core.structure.dated). `valid_from`: the day the organization was
+    # founded (NULL: before anything recorded); `valid_to`: its last day (NULL: it exists; an
+    # ended organization is also not `active`). `placed_from`: the day since which this row's
+    # parent, path, depth, name and kind hold (NULL: always); what they were before lies in
+    # OrganizationEra.
+    valid_from: date | None = None
+    valid_to: date | None = None
+    placed_from: date | None = None
     version: int = 1
+
+
+class OrganizationEra(SQLModel, table=True):
+    """What an organization was over a past stretch of days: its parent, path, depth, name and
+    kind from `valid_from` (NULL: since ever) to `valid_to` (its last day, included). The
+    Organization row is the stretch that holds now; a move, a merge, a split or a dated
+    rename (core.structure.restructure) closes it into one of these. Never updated."""
+
+    __tablename__ = "organization_era"
+    __table_args__ = (Index("ix_organization_era_parent", "parent_id", "valid_to"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="organization.id")
+    path: str = Field(sa_type=PATH_TYPE, index=True)
+    depth: int = 0
+    name: str = Field(max_length=255)
+    kind: str = Field(max_length=32)
+    valid_from: date | None = None
+    valid_to: date
 
 
 class YearPlan(SQLModel, table=True):
@@ -200,10 +228,61 @@ class Candidate(SQLModel, table=True):
     recognition_rejected_date: date | None = None
     # The day of admission or of leaving, whichever came first; NOT_SETTLED while neither.
     settled_date: date = NOT_SETTLED
+    # The day since which `organization_id` and `org_path` hold (NULL: always): a transfer or a
+    # restructuring of the tree moved the candidate then, and where each earlier day's events
+    # were counted lies in CandidatePlace (core.structure.dated).
+    placed_from: date | None = Field(default=None, index=True)
 
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class CandidatePlace(SQLModel, table=True):
+    """Where a candidate stood over a past stretch of days: the chi bộ and its path from
+    `valid_from` (NULL: since ever) to `valid_to` (included). Every figure counts an event on the
+    path the candidate had that day (core.structure.dated.placed_candidates), so a chi bộ moved to
+    another commune, or a candidate transferred, leaves the past where it happened. Written
+    by core.structure.restructure and core.procedure.transfers; never updated."""
+
+    __tablename__ = "candidate_place"
+    __table_args__ = (Index("ix_candidate_place_until", "valid_to", "org_path"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True)
+    organization_id: int = Field(foreign_key="organization.id")
+    org_path: str = Field(sa_type=PATH_TYPE)
+    valid_from: date | None = None
+    valid_to: date
+
+
+class Restructuring(SQLModel, table=True):
+    """One change of the tree with an effective date (core.structure.restructure): a merge, a
+    split, a move, a dissolution, a dated rename or a new root; by which document, recorded by
+    whom. Its OrgSuccession rows say which organization went where."""
+
+    __tablename__ = "restructuring"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    effective_date: date = Field(index=True)
+    document_number: str = Field(default="", max_length=64)
+    note: str = Field(default="", sa_type=Text)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class OrgSuccession(SQLModel, table=True):
+    """An organization that ended (or gave part of itself) in a restructuring, and the one that
+    took it over (`to_organization_id`), from the restructuring's effective date."""
+
+    __tablename__ = "org_succession"
+
+    id: int | None = Field(default=None, primary_key=True)
+    restructuring_id: int = Field(foreign_key="restructuring.id", index=True)
+    from_organization_id: int = Field(foreign_key="organization.id", index=True)
+    to_organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    effective_date: date
 
 
 class StageEvent(SQLModel, table=True):

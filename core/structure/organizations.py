@@ -1,69 +1,63 @@
-"""Write side of the organization tree: moving an organization keeps its whole subtree,
-its candidates and their events; only paths and depths change, in one statement."""
+"""Write side of the organization tree: adding, naming and setting up organizations. Changes
+with an effective date (move, merge, split, dissolve, a dated rename) are
+core.structure.restructure."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
-from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, ScopeError, Subtree, org_by_code
-from core.format import clean_text
+from core.format import clean_text, fmt_date
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import CELL_KINDS, OrgKind, Role, Sector
 from core.storage.db import bump_data_version
 from core.storage.limits import max_length, too_long
-from core.storage.models import Candidate, Organization
-from core.structure.tree import child_path, in_subtree, is_within
-
-
-class TreeError(ValueError):
-    """A change the tree cannot take (a cycle, an unknown parent...)."""
+from core.storage.models import Organization
+from core.structure.tree import child_path, in_subtree
 
 
 def move_organization(
-    session: Session, actor: Actor, *, org_code: str, new_parent_code: str, expected_version: int | None
+    session: Session, actor: Actor, *, org_code: str, new_parent_code: str, expected_version: int | None,
+    effective_date: date | None = None, today: date | None = None,
 ) -> Organization:
-    """Put an organization (and everything under it) under another parent."""
-    if actor.role is not Role.ADMIN:
-        raise ScopeError(t("error.out_of_scope", code=org_code))
-    org = org_by_code(session, org_code)
-    parent = org_by_code(session, new_parent_code)
-    if not actor.covers(org.path) or not actor.covers(parent.path):
-        raise ScopeError(t("error.out_of_scope", code=org_code))
-    if expected_version is not None and org.version != expected_version:
-        raise StaleEditError()
-    if is_within(parent.path, org.path):
-        raise TreeError(t("error.move_cycle", org=org.name, parent=parent.name))
-    before = snapshot(org)
-    old_path, new_path = org.path, f"{parent.path}{org.id}/"
-    depth_change = parent.depth + 1 - org.depth
-    session.execute(
-        update(Organization)
-        .where(in_subtree(old_path))
-        .values(path=new_path + func.substr(Organization.path, len(old_path) + 1), depth=Organization.depth + depth_change)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(Organization).where(Organization.id == org.id).values(parent_id=parent.id, version=Organization.version + 1)
-    )
-    session.execute(  # the candidates carry their organization's path too
-        update(Candidate)
-        .where(in_subtree(old_path, Candidate.org_path))
-        .values(org_path=new_path + func.substr(Candidate.org_path, len(old_path) + 1))
-        .execution_options(synchronize_session=False)
-    )
-    session.expire_all()
-    moved = session.get(Organization, org.id)
-    record_audit(session, username=actor.username, action="move_organization", entity="organization",
-                 entity_id=org.id, before=before, after=snapshot(moved))
-    bump_data_version(session)
-    return moved
+    """Put an organization (and everything under it) under another parent from
+    `effective_date` (today by default); the days before stay where they were
+    (core.structure.restructure.move)."""
+    from core.structure.restructure import move
+
+    today = today or date.today()
+    move(session, actor, org_code=org_code, new_parent_code=new_parent_code, effective_date=effective_date or today,
+         today=today, expected_version=expected_version)
+    return org_by_code(session, org_code)
 
 
 CODE_ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+def check_new_organization(session: Session, *, code: str, name: str, kind: str, sector: str,
+                           authorized: bool = False) -> tuple[str, str]:
+    """The code and name of a new organization, cleaned, or FormError naming every problem."""
+    code, name = clean_text(code).upper(), clean_text(name)
+    errors = []
+    if not code or len(code) > max_length(Organization, "code") or not set(code) <= CODE_ALLOWED:
+        errors.append(t("form.code_required"))
+    elif session.exec(select(Organization).where(Organization.code == code)).first() is not None:
+        errors.append(t("form.code_exists", code=code))
+    if not name.strip():
+        errors.append(t("form.org_name_required"))
+    elif message := too_long(name, Organization, "name", t("org.name")):
+        errors.append(message)
+    if kind not in OrgKind._value2member_map_ or sector not in Sector._value2member_map_:
+        errors.append(t("form.bad_choice", field=t("col.organization")))
+    if authorized and kind != OrgKind.GRASSROOTS_COMMITTEE:
+        errors.append(t("org.authorized_only_grassroots"))
+    if errors:
+        raise FormError(errors)
+    return code, name
 
 
 def _admin_org(session: Session, actor: Actor, code: str, expected_version: int | None) -> Organization:
@@ -89,30 +83,21 @@ def add_organization(
     session: Session, actor: Actor, *, parent_code: str, code: str, name: str, kind: str, sector: str,
     authorized: bool = False,
     has_youth_union: bool = False,
+    valid_from: date | None = None,
 ) -> Organization:
     """Add an organization under a parent of the admin's subtree; `authorized`: a đảng ủy cơ sở
     that decides admissions itself (only that kind may be); `has_youth_union`: a Đoàn
-    organization exists there (the introduction route of the young depends on it)."""
+    organization exists there (the introduction route of the young depends on it); `valid_from`:
+    the day it was founded (None: not recorded). A new root above the tree is
+    core.structure.restructure.new_root."""
     parent = _admin_org(session, actor, parent_code, None)
-    code, name = clean_text(code).upper(), clean_text(name)
-    errors = []
-    if not code or len(code) > max_length(Organization, "code") or not set(code) <= CODE_ALLOWED:
-        errors.append(t("form.code_required"))
-    elif session.exec(select(Organization).where(Organization.code == code)).first() is not None:
-        errors.append(t("form.code_exists", code=code))
-    if not name.strip():
-        errors.append(t("form.org_name_required"))
-    elif message := too_long(name, Organization, "name", t("org.name")):
-        errors.append(message)
-    if kind not in OrgKind._value2member_map_ or sector not in Sector._value2member_map_:
-        errors.append(t("form.bad_choice", field=t("col.organization")))
-    if authorized and kind != OrgKind.GRASSROOTS_COMMITTEE:
-        errors.append(t("org.authorized_only_grassroots"))
-    if errors:
-        raise FormError(errors)
+    if parent.valid_to is not None:
+        raise FormError([t("restructure.ended", org=parent.name, date=fmt_date(parent.valid_to))])
+    code, name = check_new_organization(session, code=code, name=name, kind=kind, sector=sector,
+                                        authorized=authorized)
     org = Organization(code=code, name=name, parent_id=parent.id, path="/", depth=parent.depth + 1,
                        kind=kind, sector=sector, authorized=authorized, has_youth_union=bool(has_youth_union),
-                       version=0)
+                       valid_from=valid_from, version=0)
     session.add(org)
     session.flush()
     org.path = child_path(parent.path, org.id)

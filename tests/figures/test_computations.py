@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 
 from core.access.scope import Actor, ScopeError, resolve
 from core.config import RuleSettings
+from core.errors import FormError
 from core.figures.alerts import clock_alerts, organization_alerts
 from core.figures.breakdowns import admissions_by_month, admitted_mix, trend_by_year
 from core.figures.funnel import funnel, median_of_counts
 from core.figures.progress import children_of, headline, org_figures
 from core.procedure.stages import Exit, Role, Stage
 from core.storage.db import session_scope
-from core.structure.organizations import TreeError, move_organization
+from core.structure.organizations import move_organization
 from tests.factories import add_candidate, add_plan, admitted_on, district
 
 RULES = RuleSettings()
@@ -143,17 +144,30 @@ def test_scope_is_enforced(tree):
             org_figures(s, resolve(s, secretary, "C2-C"), year=2023, as_of=END_2023, rules=RULES)
 
 
-def test_moving_an_organization_moves_its_figures(tree):
+def test_moving_an_organization_leaves_its_past_where_it_was(tree):
+    """A move takes effect on its date: 2023 stays counted where the chi bộ stood in 2023."""
     engine, admin = tree
     with session_scope(engine) as s:
-        moved = move_organization(s, admin, org_code="C1-B", new_parent_code="C2", expected_version=1)
-        assert moved.depth == 2 and moved.version == 2
+        moved = move_organization(s, admin, org_code="C1-B", new_parent_code="C2", expected_version=1,
+                                  today=date(2024, 3, 1))
+        assert moved.depth == 2 and moved.version == 2 and moved.placed_from == date(2024, 3, 1)
     f = _figures(tree).set_index("code")
-    assert f.loc["C1", "admitted"] == 2
-    assert f.loc["C2", "admitted"] == 1
-    assert f.loc["D", "admitted"] == 3
-    with session_scope(engine) as s, pytest.raises(TreeError):
-        move_organization(s, admin, org_code="C1", new_parent_code="C1-A", expected_version=None)
+    assert (f.loc["C1", "admitted"], f.loc["C2", "admitted"], f.loc["D", "admitted"]) == (3, 0, 3)
+    assert f.loc["C1-B", "parent_id"] == f.loc["C1", "id"]  # on the 2023 screen, where it stood then
+    assert _figures(tree, year=2024, as_of=date(2024, 12, 31), org_code="C2").set_index("code").index.tolist() == [
+        "C2", "C1-B", "C2-C"]
+    with session_scope(engine) as s, pytest.raises(FormError, match="nằm trong"):
+        move_organization(s, admin, org_code="C1", new_parent_code="C1-A", expected_version=None,
+                          today=date(2024, 3, 1))
+
+
+def test_a_move_dated_before_the_year_moves_the_years_figures(tree):
+    engine, admin = tree
+    with session_scope(engine) as s:
+        move_organization(s, admin, org_code="C1-B", new_parent_code="C2", expected_version=1,
+                          effective_date=date(2023, 1, 1), today=date(2024, 3, 1))
+    f = _figures(tree).set_index("code")
+    assert (f.loc["C1", "admitted"], f.loc["C2", "admitted"], f.loc["D", "admitted"]) == (2, 1, 3)
 
 
 def test_funnel_counts_conversion_and_median_days(tree):
