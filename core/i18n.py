@@ -343,6 +343,7 @@ VI: dict[str, str] = {
     # Organizations
     "kind.upper_committee": "Đảng bộ cấp trên cơ sở",
     "kind.grassroots_committee": "Đảng bộ cơ sở",
+    "kind.commune_committee": "Đảng ủy xã, phường, đặc khu",
     "kind.grassroots_cell": "Chi bộ cơ sở",
     "kind.cell": "Chi bộ trực thuộc",
     "sector.rural": "Thôn (nông thôn)",

@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, func, or_, select
 
 from core.access.audit import record_audit
 from core.access.scope import Actor
@@ -56,7 +56,8 @@ from core.storage.models import (
     YearPlan,
     identity_key,
 )
-from core.structure.organizations import add_organization, move_organization
+from core.structure import restructure
+from core.structure.organizations import add_organization
 from core.structure.tree import child_path
 
 SEED = 20240119  # the date of Công văn 141-CV/HU
@@ -88,8 +89,13 @@ SUB_COMMITTEE_PARENT = "KB-QUE"
 SUB_COMMITTEE_CODE = "KB-QUE-BP"
 SUB_COMMITTEE_NAME = "Đảng bộ bộ phận các tổ dân phố phía Nam"
 SUB_COMMITTEE_CELLS = ("KB-QUE-09", "KB-QUE-10", "KB-QUE-11", "KB-QUE-12")
-# A candidate transferred between two chi bộ of Thanh Sơn, keeping every step.
-TRANSFER_COMMUNE = "KB-THANHSON"
+# Founded before the years the demo shows, so the chi bộ under it stood there throughout them.
+SUB_COMMITTEE_FOUNDED = date(2021, 1, 1)
+REORGANISATION_NOTE = ("Nghị quyết 60-NQ/TW: hợp nhất các tỉnh Hà Nam, Nam Định và Ninh Bình thành tỉnh Ninh Bình; "
+                       "không tổ chức cấp huyện từ 01/7/2025")
+WARD_DECISION = "01-QĐ/TU"
+# A candidate transferred between two chi bộ of Tam Chúc (the former Thanh Sơn), keeping every step.
+TRANSFER_COMMUNE = "NB-TAMCHUC"
 # The minutes' note of the recognition vote short of two thirds of the members (planted_cases).
 FAILED_VOTE_NOTE = ("3 đảng viên vắng mặt, 1 đảng viên tạm chuyển sinh hoạt; "
                     "biểu quyết không đạt 2/3 số đảng viên chính thức")
@@ -101,12 +107,46 @@ RETAKEN_CELL = "KB-DAICUONG-01"
 # Month weights of decision dates: the peak before 03/02, smaller ones before 19/5 and 02/9.
 MONTH_WEIGHTS = (22, 6, 5, 7, 12, 6, 6, 11, 6, 6, 7, 6)
 
+# The province above the district, and the reorganisation of 01/7/2025 (Nghị quyết 60-NQ/TW;
+# Quy định 294-QĐ/TW: no district level). The database holds the former Kim Bảng only: its
+# province's đảng bộ is the root, Tỉnh ủy Hà Nam until 30/6/2025 and, under its new name, Tỉnh ủy
+# Ninh Bình from 01/7/2025 (the parts of Nam Định and Ninh Bình are not recorded here).
+ROOT_CODE = "NB"
+ROOT_NAME_BEFORE = "Tỉnh ủy Hà Nam"
+ROOT_NAME = "Tỉnh ủy Ninh Bình"
+REORGANISED = date(2025, 7, 1)
+# The province's plan for the former district's area in the years the root plans it itself.
+ROOT_TARGET = {2025: 155, 2026: 150}
+# The new wards (đảng ủy phường, with the powers of the level above the grassroots) formed from
+# the district's communes and towns, with the district's units placed under them. A plausible
+# model: the wards' names are those reported for the former Kim Bảng, the grouping of the old
+# communes into them and the placement of the district's agencies are not verified (README).
+WARDS = (
+    ("NB-KIMBANG", "Đảng ủy phường Kim Bảng", ("QUE", "THISON"),
+     ("KB-HDND", "KB-KHOIDANG", "KB-THPTA", "KB-GDNN", "KB-TTYT", "KB-NUOCSACH", "KB-TMKB")),
+    ("NB-TAMCHUC", "Đảng ủy phường Tam Chúc", ("BASAO", "THANHSON", "KHAPHONG", "LIENSON"), ("KB-BUTSON",)),
+    ("NB-LEHO", "Đảng ủy phường Lê Hồ", ("LEHO", "DAICUONG", "DONGHOA"), ("KB-MAYHN",)),
+    ("NB-NGUYENUY", "Đảng ủy phường Nguyễn Úy", ("NGUYENUY", "TUONGLINH", "TANSON"), ()),
+    ("NB-LYTHUONGKIET", "Đảng ủy phường Lý Thường Kiệt", ("NHATTUU", "NHATTAN", "HOANGTAY"), ("KB-THPTB", "KB-THPTLTK")),
+    ("NB-KIMTHANH", "Đảng ủy phường Kim Thanh", ("THUYLOI", "NGOCSON", "VANXA"), ("KB-THPTC",)),
+)
+# The district's units that go under the province itself, with their names from 01/7/2025.
+TO_PROVINCE = (
+    ("KB-QUANSU", "Đảng bộ Ban Chỉ huy Phòng thủ khu vực Kim Bảng"),
+    ("KB-CONGAN", "Đảng bộ Công an tỉnh – khu vực Kim Bảng"),
+)
+# District agencies renamed when they went under a ward.
+RENAMED_IN_WARD = {
+    "KB-HDND": "Đảng bộ cơ quan HĐND – UBND phường Kim Bảng",
+    "KB-KHOIDANG": "Đảng bộ các cơ quan Đảng, Mặt trận và đoàn thể phường Kim Bảng",
+}
+
 DEMO_USERS = (
-    ("admin", "Ban Tổ chức Huyện ủy", Role.ADMIN, "KB"),
-    ("lanhdao", "Thường trực Huyện ủy", Role.LEADER, "KB"),
-    ("trinhchieu", "Màn hình phòng họp", Role.PROJECTOR, "KB"),
-    ("bithu.hdnd", "Bí thư Đảng ủy HĐND & UBND huyện", Role.SECRETARY, "KB-HDND"),
-    ("bithu.thanhson", "Bí thư Đảng ủy xã Thanh Sơn", Role.SECRETARY, "KB-THANHSON"),
+    ("admin", "Ban Tổ chức Tỉnh ủy", Role.ADMIN, ROOT_CODE),
+    ("lanhdao", "Thường trực Tỉnh ủy", Role.LEADER, ROOT_CODE),
+    ("trinhchieu", "Màn hình phòng họp", Role.PROJECTOR, ROOT_CODE),
+    ("bithu.hdnd", "Bí thư Đảng ủy cơ quan HĐND – UBND phường Kim Bảng", Role.SECRETARY, "KB-HDND"),
+    ("bithu.tamchuc", "Bí thư Đảng ủy phường Tam Chúc", Role.SECRETARY, "NB-TAMCHUC"),
 )
 
 COMMUNES = (
@@ -252,7 +292,8 @@ class DemoBuilder:
 
     def build_tree(self) -> Unit:
         rng = self.rng
-        root = Unit(self._org(None, "KB", "Huyện ủy Kim Bảng", OrgKind.UPPER_COMMITTEE, Sector.OTHER))
+        self.province = self._org(None, ROOT_CODE, ROOT_NAME_BEFORE, OrgKind.UPPER_COMMITTEE, Sector.OTHER)
+        root = Unit(self._org(self.province, "KB", "Huyện ủy Kim Bảng", OrgKind.UPPER_COMMITTEE, Sector.OTHER))
         villages = iter(self.village_names)
         for suffix, name, town, n_cells, size in COMMUNES:
             commune = Unit(self._org(root.org, f"KB-{suffix}", name, OrgKind.GRASSROOTS_COMMITTEE,
@@ -543,12 +584,22 @@ class DemoBuilder:
         self.session.flush()
         events = []
         recognition = {*RECOGNITION_STAGES, *([Stage.OFFICIAL] if late else [])}  # drawn from their own stream
+        home = _home_after_reorganisation(org.code)
         for stage, when in sorted(dates.items(), key=lambda kv: (kv[1], list(Stage).index(kv[0]))):
             if stage in recognition:
                 votes, number = self._recognition_votes(stage), self._recognition_number(stage)
             else:
                 votes = self._votes(stage)  # before the document number: the order the random draws were always made in
                 number = self._doc_number(stage)
+            if when >= REORGANISED and home is not None:
+                # From 01/7/2025 the new bodies act: a đảng ủy phường decides for its chi bộ with
+                # no đảng ủy xã between them, and numbers its decisions "-QĐ/ĐU"; the province's
+                # own units' decisions are the Tỉnh ủy's ("-QĐ/TU"). The draws above are made all
+                # the same, so what comes after stays as it was.
+                if home == "commune" and stage in (Stage.COMMITTEE_RESOLUTION, Stage.RECOGNITION_COMMITTEE):
+                    continue
+                if stage in (Stage.DECISION, Stage.OFFICIAL):
+                    number = number.replace("/HU", "/TU" if home == "province" else "/ĐU")
             effective = add_months(dates[Stage.ADMITTED], 12) if stage is Stage.OFFICIAL else None
             events.append(StageEvent(candidate_id=candidate.id, stage=stage.value, event_date=when,
                                      document_number=number, effective_date=effective, recorded_by=RECORDED_BY,
@@ -805,8 +856,9 @@ class DemoBuilder:
         candidate transferred between two chi bộ of Thanh Sơn, keeping every step; a recognition
         vote failed in a chi bộ with members absent (8 of the 14 official members in favour: two
         thirds of those present, not of the members)."""
-        actor = Actor(RECORDED_BY, Role.ADMIN, root.org.path)
+        actor = Actor(RECORDED_BY, Role.ADMIN, self.province.path)
         self._sub_committee(root, actor)
+        self._reorganise(root, actor)
         self._transfer(actor)
         self._failed_recognition_vote()
 
@@ -815,10 +867,10 @@ class DemoBuilder:
         cells = [u for u in commune.children if u.org.code in SUB_COMMITTEE_CELLS]
         part = Unit(add_organization(self.session, actor, parent_code=commune.org.code, code=SUB_COMMITTEE_CODE,
                                      name=SUB_COMMITTEE_NAME, kind=OrgKind.SUB_COMMITTEE.value,
-                                     sector=commune.org.sector, has_youth_union=True))
+                                     sector=commune.org.sector, has_youth_union=True, valid_from=SUB_COMMITTEE_FOUNDED))
         for cell in cells:
-            move_organization(self.session, actor, org_code=cell.org.code, new_parent_code=part.org.code,
-                              expected_version=None)
+            restructure.move(self.session, actor, org_code=cell.org.code, new_parent_code=part.org.code,
+                             effective_date=SUB_COMMITTEE_FOUNDED, today=DEMO_TODAY)
             commune.children.remove(cell)
             part.children.append(cell)
         commune.children.append(part)
@@ -827,14 +879,51 @@ class DemoBuilder:
             of_year = [p for p in plans if p.year == y]
             self.session.add(YearPlan(organization_id=part.org.id, year=y, target=sum(p.target for p in of_year),
                                       members_start=sum(p.members_start or 0 for p in of_year)))
-        # Their dossiers went through the appraisal (7-KNĐ) between the chi bộ's and the đảng ủy's resolutions.
-        moved = self.session.exec(select(Candidate).where(Candidate.organization_id.in_([c.org.id for c in cells]),
-                                                          Candidate.committee_resolution_date.is_not(None))).all()
+        # Their dossiers went through the appraisal (7-KNĐ) between the chi bộ's resolution and the
+        # đảng ủy's (from 01/7/2025, the đảng ủy phường's decision).
+        moved = self.session.exec(select(Candidate).where(
+            Candidate.organization_id.in_([c.org.id for c in cells]), Candidate.branch_resolution_date.is_not(None),
+            or_(Candidate.committee_resolution_date.is_not(None), Candidate.decision_date.is_not(None)))
+            .order_by(Candidate.id)).all()
         for n, candidate in enumerate(moved, 1):
-            branch, committee = candidate.branch_resolution_date, candidate.committee_resolution_date
+            branch = candidate.branch_resolution_date
+            committee = candidate.committee_resolution_date or candidate.decision_date
             self._append(candidate, StageEvent(candidate_id=candidate.id, stage=Stage.SUB_COMMITTEE_APPRAISAL.value,
                                                event_date=branch + timedelta(days=(committee - branch).days // 2),
                                                document_number=f"{n:02d}-BC/ĐUBP", recorded_by=RECORDED_BY))
+        self.routes.clear()
+
+    def _reorganise(self, root: Unit, actor: Actor) -> None:
+        """01/7/2025: the province takes its new name, the communes merge into wards, the
+        district's units go under the wards or the province, and the district ends; made with
+        the product's own restructuring (core.structure.restructure), as the Ban Tổ chức would
+        record it. The district keeps the part of its 2025 plan for its half-year; the province
+        plans the former district's area itself from then on."""
+        session, on = self.session, dict(effective_date=REORGANISED, today=DEMO_TODAY)
+        restructure.rename(session, actor, org_code=ROOT_CODE, name=ROOT_NAME, note=REORGANISATION_NOTE, **on)
+        for code, name, communes, units in WARDS:
+            ward = restructure.NewOrg(parent_code=ROOT_CODE, code=code, name=name,
+                                      kind=OrgKind.COMMUNE_COMMITTEE.value, sector=Sector.URBAN.value)
+            restructure.merge(session, actor, source_codes=[f"KB-{c}" for c in communes], new=ward,
+                              document_number=WARD_DECISION, **on)
+            for unit in units:
+                restructure.move(session, actor, org_code=unit, new_parent_code=code, document_number=WARD_DECISION,
+                                 **on)
+                if unit in RENAMED_IN_WARD:
+                    restructure.rename(session, actor, org_code=unit, name=RENAMED_IN_WARD[unit], **on)
+        for unit, name in TO_PROVINCE:
+            restructure.move(session, actor, org_code=unit, new_parent_code=ROOT_CODE, **on)
+            restructure.rename(session, actor, org_code=unit, name=name, **on)
+        district = session.exec(select(Organization).where(Organization.code == "KB")).one()
+        plans = {p.year: p for p in session.exec(select(YearPlan).where(YearPlan.organization_id == district.id)).all()}
+        for year, target in ROOT_TARGET.items():
+            session.add(YearPlan(organization_id=self.province.id, year=year, target=target,
+                                 members_start=plans[year].members_start))
+        plans[2025].target = restructure.default_part(plans[2025].target, REORGANISED)
+        session.add(plans[2025])
+        session.delete(plans[2026])
+        session.flush()
+        restructure.dissolve(session, actor, org_code="KB", document_number=WARD_DECISION, **on)
         self.routes.clear()
 
     def _transfer(self, actor: Actor) -> None:
@@ -849,7 +938,7 @@ class DemoBuilder:
         target = next(c for c in cells if c.id != source.id and c.sector == Sector.RURAL)
         transfer_candidate(self.session, actor, candidate_id=moving.id, expected_version=None,
                            to_org_code=target.code, transfer_date=TRANSFER_DATE, document_number="27-QĐ/ĐU",
-                           today=DEMO_TODAY, note="Chuyển nơi cư trú sang thôn khác trong xã")
+                           today=DEMO_TODAY, note="Chuyển nơi cư trú sang thôn khác trong phường")
 
     def _org_id(self, code: str) -> int:
         return self.session.exec(select(Organization.id).where(Organization.code == code)).one()
@@ -883,6 +972,22 @@ class DemoBuilder:
             create_user(self.session, username=username, display_name=display_name, password=DEMO_PASSWORD,
                         role=role.value, organization=orgs[code], created_by=RECORDED_BY)
         return len(DEMO_USERS)
+
+
+def _home_after_reorganisation(code: str) -> str | None:
+    """Where a chi bộ of the district stands from 01/7/2025: directly under a ward ("commune":
+    the commune's chi bộ), in a unit under a ward ("ward"), in a unit under the province
+    ("province"); None for organizations above the chi bộ."""
+    parts = code.split("-")
+    if len(parts) < 2 or parts[0] != "KB":
+        return None
+    if any(parts[1] in communes for _code, _name, communes, _units in WARDS):
+        return "commune"
+    unit = next((u for u in (*(c for *_rest, units in WARDS for c in units), *(c for c, _ in TO_PROVINCE))
+                 if code == u or code.startswith(f"{u}-")), None)
+    if unit is None:
+        return None
+    return "province" if unit in dict(TO_PROVINCE) else "ward"
 
 
 def _walk(unit: Unit):
@@ -919,7 +1024,7 @@ def load_demo(session: Session, *, with_users: bool = True) -> DemoSummary:
     builder.dossiers(root)
     builder.planted_cases(root)
     users = builder.users() if with_users else 0
-    organizations = len(list(_walk(root)))
+    organizations = session.exec(select(func.count()).select_from(Organization)).one()
     record_audit(session, username=RECORDED_BY, action="load_demo", entity="database", entity_id=None,
                  after={"organizations": organizations, "candidates": builder.candidates, "events": builder.events})
     bump_data_version(session)

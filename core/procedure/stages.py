@@ -108,8 +108,10 @@ def route_of(chain: Sequence[_ChainLink]) -> Route:
         return CELL_ROUTE
     above = list(chain[1:])
     sub_committee = bool(above) and above[0].kind == OrgKind.SUB_COMMITTEE
-    grassroots = next((o for o in above if o.kind == OrgKind.GRASSROOTS_COMMITTEE), None)
-    return Route(committee=not (grassroots is not None and grassroots.authorized), sub_committee=sub_committee)
+    grassroots = next((o for o in above if o.kind in (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.COMMUNE_COMMITTEE)), None)
+    # A đảng ủy xã decides admissions itself, as an authorized đảng ủy cơ sở does.
+    decides_itself = grassroots is not None and (grassroots.authorized or grassroots.kind == OrgKind.COMMUNE_COMMITTEE)
+    return Route(committee=not decides_itself, sub_committee=sub_committee)
 
 
 def required_stages(route: Route = Route()) -> tuple[Stage, ...]:
@@ -140,13 +142,16 @@ class OrgKind(StrEnum):
     """Kinds of Party organization (loại tổ chức đảng)."""
 
     UPPER_COMMITTEE = "upper_committee"  # đảng bộ cấp trên cơ sở: tỉnh ủy, huyện ủy...
+    # Đảng ủy xã / phường / đặc khu from 01/7/2025: a grassroots đảng bộ with the powers of the
+    # level above the grassroots (its standing committee decides admissions, "-QĐ/ĐU").
+    COMMUNE_COMMITTEE = "commune_committee"
     GRASSROOTS_COMMITTEE = "grassroots_committee"  # đảng bộ cơ sở
     SUB_COMMITTEE = "sub_committee"  # đảng bộ bộ phận: between a đảng bộ cơ sở and its chi bộ
     GRASSROOTS_CELL = "grassroots_cell"  # chi bộ cơ sở
     CELL = "cell"  # chi bộ trực thuộc
 
 
-GRASSROOTS_KINDS = frozenset({OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL})
+GRASSROOTS_KINDS = frozenset({OrgKind.GRASSROOTS_COMMITTEE, OrgKind.COMMUNE_COMMITTEE, OrgKind.GRASSROOTS_CELL})
 CELL_KINDS = frozenset({OrgKind.GRASSROOTS_CELL, OrgKind.CELL})
 
 

@@ -6,12 +6,11 @@ receiving chi bộ carries on from the stage reached. A CandidateTransfer row sa
 where, on what date and by which document; the candidate's `organization_id` and `org_path`
 become the receiving chi bộ's.
 
-Whose figures: every figure is counted on the candidate's current organization (the record is
-one row, as when a restructuring moves a chi bộ with its people). So from the transfer on, the
-receiving chi bộ holds the candidate: its to-do list, its pipeline, and the admission and the
-recognition it carries out. A probationary member admitted in the source chi bộ and moved later
-is counted, for the year of the decision, in the receiving chi bộ; any organization above both
-counts the same as before (a transfer inside a subtree changes none of its figures).
+Whose figures: each event is counted where the candidate stood on its day
+(core.structure.dated): the days before the transfer stay in the sending chi bộ (a CandidatePlace
+row), so a probationary member admitted there and moved later is counted, for the year of the
+decision, where the decision was taken. From the transfer on, the receiving chi bộ holds the
+candidate: its to-do list, its pipeline, and the steps it carries out.
 
 The user recording it must cover both chi bộ (the source's and the receiving one's). The
 person may not already be in the procedure in the receiving chi bộ (the identity index).
@@ -29,7 +28,7 @@ a new record in a chi bộ, with a new history and, later, a new probation, link
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import or_
 from sqlmodel import Session, select
@@ -55,6 +54,7 @@ from core.storage.db import bump_data_version
 from core.storage.limits import too_long
 from core.storage.models import (
     Candidate,
+    CandidatePlace,
     CandidateTransfer,
     Organization,
     Readmission,
@@ -142,7 +142,10 @@ def transfer_candidate(
     transfer = CandidateTransfer(candidate_id=candidate.id, from_organization_id=source.id, to_organization_id=target.id,
                                  transfer_date=transfer_date, document_number=clean_text(document_number), note=note,
                                  recorded_by=actor.username)
-    candidate.organization_id, candidate.org_path = target.id, target.path
+    if candidate.placed_from is None or candidate.placed_from < transfer_date:
+        session.add(CandidatePlace(candidate_id=candidate.id, organization_id=source.id, org_path=candidate.org_path,
+                                   valid_from=candidate.placed_from, valid_to=transfer_date - timedelta(days=1)))
+    candidate.organization_id, candidate.org_path, candidate.placed_from = target.id, target.path, transfer_date
     candidate.version += 1
     candidate.updated_at = utcnow()
     session.add(candidate)
