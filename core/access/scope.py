@@ -101,8 +101,11 @@ def ancestors(session: Session, subtree: Subtree) -> list[Organization]:
 
 
 def root_organization(session: Session) -> Organization:
-    """The top of the tree (the first root), for operators working on the whole database."""
-    org = session.exec(select(Organization).where(Organization.parent_id.is_(None)).order_by(Organization.id)).first()
+    """The top of the tree today (the first root that has not ended), for operators working on
+    the whole database. A tree put under a new root (core.structure.restructure.new_root) has
+    that one; what stood at the top on an earlier day is core.structure.dated.roots_on."""
+    org = session.exec(select(Organization).where(Organization.parent_id.is_(None))
+                       .order_by(Organization.valid_to.is_not(None), Organization.id)).first()
     if org is None:
         raise NotFoundError(t("error.no_data"))
     return org

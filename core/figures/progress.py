@@ -40,6 +40,7 @@ from core.structure.dated import (
     has_past,
     overlaps,
     placed_candidates,
+    roots_on,
     subtree_paths,
 )
 from core.structure.tree import in_subtree
@@ -456,10 +457,56 @@ def org_figures(
                                      orgs["late_pipeline"], periods)
     ]
     admitting, total = _grassroots(session, subtree, period, rules, counted)
+    orgs = _with_former_roots(session, orgs, subtree, year_period, rules)
     # The share of the plan expected by the as-of date, the same for every organization.
     orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights),
                       grassroots_admitting=admitting, grassroots_total=total)
     return orgs
+
+
+def _with_former_roots(session: Session, orgs: pd.DataFrame, root: Subtree, period: Period,
+                       rules: RuleSettings) -> pd.DataFrame:
+    """A root founded during the year above the tree that was there before (Tỉnh ủy Ninh Bình
+    from 01/7/2025 above a Kim Bảng database, core.structure.restructure.new_root): the former
+    root's part of the year, up to the day before, is a row under it and counts in its total,
+    so the year adds up across the change. A root founded in an earlier year has no such row."""
+    founded = orgs.iloc[0]["founded"]
+    if root.parent_id is not None or not isinstance(founded, date) or founded <= period.start:
+        return orgs
+    before = founded - timedelta(days=1)
+    former = [e for e in roots_on(session, before) if e.id != root.id and e.id in _now_under(session, root)]
+    rows = []
+    for era in former:
+        part = Subtree(actor=root.actor, id=era.id, code=era.code, name=era.name, parent_id=None, path=era.path,
+                       depth=era.depth, kind=era.kind, sector=era.sector, active=era.active)
+        row = org_figures(session, part, year=period.year, as_of=min(period.as_of, before), rules=rules,
+                          levels=0).iloc[[0]].copy()
+        row["parent_id"] = root.id
+        rows.append(row)
+    if not rows:
+        return orgs
+    added = pd.concat(rows)
+    attrs = orgs.attrs
+    orgs = pd.concat([orgs.drop(index=added.index, errors="ignore"), added])
+    orgs.attrs = attrs
+    top = orgs.index[0]
+    orgs.loc[top, "admitted"] = int(orgs.loc[top, "admitted"]) + int(added["admitted"].sum())
+    orgs.loc[top, "children_target"] = int(orgs.loc[top, "children_target"]) + int(added["target"].sum())
+    target, admitted = int(orgs.loc[top, "target"]), int(orgs.loc[top, "admitted"])
+    orgs.loc[top, "percent_plan"] = _percent(admitted, target)
+    expected, late = float(orgs.loc[top, "expected"]), int(orgs.loc[top, "late_pipeline"])
+    status = org_status(target=target, admitted=admitted, expected=expected, late_pipeline=late, year_over=period.is_over)
+    members = orgs.loc[top, "members_start"]
+    orgs.loc[top, "percent_members"] = _percent(admitted, None if pd.isna(members) else float(members))
+    orgs.loc[top, "band"] = band_of(orgs.loc[top, "percent_members"], rules)
+    orgs.loc[top, "status"] = status
+    orgs.loc[top, "reason"] = status_reason(status=status, year=period.year, end=period.end, target=target,
+                                            admitted=admitted, expected=expected, late_pipeline=late)
+    return orgs
+
+
+def _now_under(session: Session, root: Subtree) -> set[int]:
+    return set(session.exec(select(Organization.id).where(in_subtree(root.path), Organization.parent_id == root.id)).all())
 
 
 def children_of(figures: pd.DataFrame, org_id: int | None = None) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, literal, or_, update
+from sqlalchemy import and_, case, func, insert, literal, or_, update
 from sqlmodel import Session, select
 
 from core.access.audit import record_audit
@@ -108,11 +108,10 @@ def _live(org: Organization, effective: date) -> None:
 
 
 def _latest_change(session: Session, path: str) -> date | None:
-    """The last day anything in the subtree was placed anew (an organization or a candidate)."""
-    orgs = session.exec(select(func.max(current_start())).where(in_subtree(path), Organization.valid_to.is_(None))).one()
-    people = session.exec(select(func.max(Candidate.placed_from)).where(in_subtree(path, Candidate.org_path))).one()
-    days = [d for d in (orgs, people) if d is not None]
-    return max(days) if days else None
+    """The last day an organization of the subtree was placed anew (moved, renamed, founded).
+    Candidates' own moves (transfers) may come later: a change dated before them splits their
+    places (_move_places)."""
+    return session.exec(select(func.max(current_start())).where(in_subtree(path), Organization.valid_to.is_(None))).one()
 
 
 def _check_date(session: Session, effective: date | None, today: date, *orgs: Organization) -> date:
@@ -159,23 +158,39 @@ def _relocate(session: Session, org: Organization, parent: Organization | None, 
         .execution_options(synchronize_session=False))
     session.execute(update(Organization).where(Organization.id == org.id)
                     .values(parent_id=parent.id if parent is not None else None, version=Organization.version + 1))
-    in_old = in_subtree(old, Candidate.org_path)
-    _close_places(session, in_old, effective)
-    session.execute(
-        update(Candidate).where(in_old)
-        .values(org_path=new + func.substr(Candidate.org_path, len(old) + 1), placed_from=effective)
-        .execution_options(synchronize_session=False))
+    _move_places(session, effective, now=in_subtree(old, Candidate.org_path),
+                 before=in_subtree(old, CandidatePlace.org_path),
+                 path=lambda column: new + func.substr(column, len(old) + 1))
     session.expire_all()
     return moved
 
 
-def _close_places(session: Session, condition, effective: date) -> None:
-    """The candidates matching `condition` leave their current place on `effective`."""
-    session.execute(insert(CandidatePlace).from_select(
-        ["candidate_id", "organization_id", "org_path", "valid_from", "valid_to"],
-        select(Candidate.id, Candidate.organization_id, Candidate.org_path, Candidate.placed_from,
-               literal(effective - timedelta(days=1)))
-        .where(condition, or_(Candidate.placed_from.is_(None), Candidate.placed_from < effective))))
+def _move_places(session: Session, effective: date, *, now, before, path, organization_id=None) -> None:
+    """Move candidates from `effective` on: those matching `now` (Candidate) and the past places
+    matching `before` (CandidatePlace) that reach that day, to `path(column)` (and to
+    `organization_id` when given). A stretch that began before `effective` is cut there, the
+    part before kept as it was: so a change recorded after a later transfer is still right."""
+    last_day = effective - timedelta(days=1)
+    columns = ["candidate_id", "organization_id", "org_path", "valid_from", "valid_to"]
+    reaching = and_(before, CandidatePlace.valid_to >= effective)
+    began_before = or_(CandidatePlace.valid_from.is_(None), CandidatePlace.valid_from < effective)
+    session.execute(insert(CandidatePlace).from_select(columns, select(
+        CandidatePlace.candidate_id, CandidatePlace.organization_id, CandidatePlace.org_path, CandidatePlace.valid_from,
+        literal(last_day)).where(reaching, began_before)))
+    moved = {"org_path": path(CandidatePlace.org_path),
+             "valid_from": case((began_before, effective), else_=CandidatePlace.valid_from)}
+    if organization_id is not None:
+        moved["organization_id"] = organization_id
+    session.execute(update(CandidatePlace).where(reaching).values(**moved).execution_options(synchronize_session=False))
+    placed_before = or_(Candidate.placed_from.is_(None), Candidate.placed_from < effective)
+    session.execute(insert(CandidatePlace).from_select(columns, select(
+        Candidate.id, Candidate.organization_id, Candidate.org_path, Candidate.placed_from, literal(last_day))
+        .where(now, placed_before)))
+    current = {"org_path": path(Candidate.org_path),
+               "placed_from": case((placed_before, effective), else_=Candidate.placed_from)}
+    if organization_id is not None:
+        current |= {"organization_id": organization_id, "version": Candidate.version + 1}
+    session.execute(update(Candidate).where(now).values(**current).execution_options(synchronize_session=False))
 
 
 def _move_candidates(session: Session, source: Organization, target: Organization, effective: date) -> int:
@@ -187,10 +202,8 @@ def _move_candidates(session: Session, source: Organization, target: Organizatio
         raise FormError([t("restructure.same_person", name=clash, source=source.name, target=target.name)])
     mine = Candidate.organization_id == source.id
     count = session.exec(select(func.count()).select_from(Candidate).where(mine)).one()
-    _close_places(session, mine, effective)
-    session.execute(update(Candidate).where(mine).values(organization_id=target.id, org_path=target.path,
-                                                         placed_from=effective, version=Candidate.version + 1)
-                    .execution_options(synchronize_session=False))
+    _move_places(session, effective, now=mine, before=CandidatePlace.organization_id == source.id,
+                 path=lambda _column: literal(target.path), organization_id=target.id)
     return count
 
 
@@ -446,12 +459,23 @@ def split(session: Session, actor: Actor, *, source_code: str, effective_date: d
 
 
 def dissolve(session: Session, actor: Actor, *, org_code: str, effective_date: date | None, today: date,
-             document_number: str = "", note: str = "") -> Outcome:
-    """End an organization that has nothing left under it; its accounts go to its parent."""
+             plans_to: str | None = None, part: int | None = None, document_number: str = "",
+             note: str = "") -> Outcome:
+    """End an organization that has nothing left under it; its accounts go to its parent.
+    `plans_to`: the organization that takes over its plans (later years whole, E's year less
+    its own `part`); without it, plans of later years refuse the dissolution."""
     org = org_by_code(session, org_code)
     _admin(actor, org)
     effective = _check_date(session, effective_date, today, org)
     document = _document(document_number)
+    outcome = Outcome("dissolve", effective)
+    if plans_to:
+        heir = org_by_code(session, plans_to)
+        _admin(actor, heir)
+        _live(heir, effective)
+        if heir.id == org.id:
+            raise FormError([t("restructure.into_itself", org=org.name, target=heir.name)])
+        _hand_over_plans(session, outcome, org, [(heir, 1.0)], effective, part)
     errors = []
     if children := _live_children(session, org):
         errors.append(t("restructure.children_left", org=org.name, count=len(children)))
@@ -465,7 +489,6 @@ def dissolve(session: Session, actor: Actor, *, org_code: str, effective_date: d
         errors.append(t("restructure.root_dissolved", org=org.name))
     if errors:
         raise FormError(errors)
-    outcome = Outcome("dissolve", effective)
     parent = session.get(Organization, org.parent_id)
     outcome.users_moved = _move_users(session, org, parent)
     _end(session, org, effective)

@@ -8,20 +8,23 @@ migrations' downgrades, so what the old code really wrote is what is upgraded.
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
-from core.access.scope import Actor, resolve
+from core.access.scope import Actor, operator, org_by_code, resolve
+from core.errors import FormError
 from core.procedure.recognition import unrecorded_recognitions
-from core.procedure.stages import Role
+from core.procedure.stages import OrgKind, Role, Sector
 from core.procedure.workdays import add_months
 from core.storage.db import make_engine, migrate, schema_is_current, session_scope
 from core.storage.models import Organization
+from core.structure.restructure import NewOrg, dissolve, merge, move, new_root
 
 RELEASE_DB = Path(__file__).resolve().parent.parent / "data" / "demo_release_21.db.gz"
 TABLES = ("organization", "year_plan", "candidate", "stage_event", "app_user", "audit_entry")
@@ -94,3 +97,116 @@ def test_the_previous_releases_official_members_take_effect_at_the_end_of_probat
         root = session.exec(select(Organization).where(Organization.parent_id.is_(None))).one()
         listed = unrecorded_recognitions(session, resolve(session, Actor("admin", Role.ADMIN, root.path), None))
     assert sorted(listed["candidate_id"]) == sorted(before)
+
+
+# --- the release that landed at stop 22 (schema 0008), and the tree through time -----------------
+
+RELEASE_22_DB = Path(__file__).resolve().parent.parent / "data" / "demo_release_22.db.gz"
+TABLES_22 = (*TABLES, "dossier_paper", "candidate_transfer", "work_day_override", "readmission")
+REORGANISED = date(2025, 7, 1)
+DEMO_DAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def release_22(tmp_path):
+    """The path of a private copy of the stop-22 release's demo database (Huyện ủy Kim Bảng at the root)."""
+    path = tmp_path / "release22.db"
+    with gzip.open(RELEASE_22_DB, "rb") as src, path.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return path
+
+
+def test_the_last_releases_demo_upgrades_keeping_every_row_and_leaves_a_transfers_past_where_it_was(release_22):
+    engine = make_engine(f"sqlite:///{release_22}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
+        before = {table: (inspect(conn).get_columns(table), _rows(conn, table)) for table in TABLES_22}
+        transfers = conn.execute(text(
+            "SELECT t.candidate_id, t.from_organization_id, t.transfer_date, o.path FROM candidate_transfer t "
+            "JOIN organization o ON o.id = t.from_organization_id")).all()
+    migrate(engine)
+    assert schema_is_current(engine)
+    with engine.connect() as conn:
+        for table, (columns, rows) in before.items():
+            names = ", ".join(c["name"] for c in columns)
+            after = [tuple(r) for r in conn.execute(text(f"SELECT {names} FROM {table} ORDER BY id"))]
+            assert after == rows, table
+        places = conn.execute(text("SELECT candidate_id, organization_id, org_path, valid_from, valid_to "
+                                   "FROM candidate_place")).all()
+        placed = dict(conn.execute(text("SELECT id, placed_from FROM candidate WHERE placed_from IS NOT NULL")).all())
+        assert conn.execute(text("SELECT count(*) FROM organization_era")).scalar() == 0
+    engine.dispose()
+    assert len(transfers) == 1
+    (candidate_id, source, moved_on, source_path), = transfers
+    day_before = (date.fromisoformat(moved_on) - timedelta(days=1)).isoformat()
+    assert [tuple(p) for p in places] == [(candidate_id, source, source_path, None, day_before)]
+    assert placed == {candidate_id: moved_on}
+
+
+def _summary(url: str, monkeypatch, capsys, *args: str) -> str:
+    from core.cli.commands import main
+    monkeypatch.setenv("DATABASE_URL", url)
+    capsys.readouterr()
+    assert main(["summary", *args]) == 0
+    return capsys.readouterr().out
+
+
+def _line(out: str, name: str) -> str:
+    return next(line for line in out.splitlines() if line.strip().startswith(name))
+
+
+def test_an_upgraded_kim_bang_database_is_put_under_tinh_uy_ninh_binh_and_keeps_its_past(release_22, monkeypatch, capsys):
+    """An existing district database, upgraded, follows the 2025 reorganisation with the admin's
+    tools: a new root above it, its communes merged into wards under the province, the district
+    dissolved once its plans have somewhere to go. 2023 still reads 148/145 for Huyện ủy Kim
+    Bảng; 2026 reads Tỉnh ủy Ninh Bình with its wards and no district."""
+    url = f"sqlite:///{release_22}"
+    engine = make_engine(url)
+    migrate(engine)
+    on = dict(effective_date=REORGANISED, today=DEMO_DAY)
+    with session_scope(engine) as s:
+        actor = operator(s)
+        new_root(s, actor, code="TU-NB", name="Tỉnh ủy Ninh Bình", kind=OrgKind.UPPER_COMMITTEE.value,
+                 sector=Sector.OTHER.value, document_number="01-QĐ/TW", **on)
+    with session_scope(engine) as s:
+        actor = operator(s)
+        assert s.get(Organization, actor_root := org_by_code(s, "TU-NB").id).parent_id is None and actor_root
+        communes = s.exec(select(Organization.code).where(Organization.parent_id == org_by_code(s, "KB").id,
+                                                          Organization.kind == OrgKind.GRASSROOTS_COMMITTEE.value,
+                                                          Organization.sector.in_(("rural", "urban")))
+                          .order_by(Organization.code)).all()
+        others = s.exec(select(Organization.code).where(Organization.parent_id == org_by_code(s, "KB").id,
+                                                        Organization.code.not_in(communes))).all()
+        half = len(communes) // 2
+        for code, name, sources in (("P-BAC", "Đảng ủy phường Kim Bảng Bắc", communes[:half]),
+                                    ("P-NAM", "Đảng ủy phường Kim Bảng Nam", communes[half:])):
+            merge(s, actor, source_codes=list(sources), **on,
+                  new=NewOrg(parent_code="TU-NB", code=code, name=name, kind=OrgKind.COMMUNE_COMMITTEE.value,
+                             sector=Sector.URBAN.value))
+        for code in others:
+            move(s, actor, org_code=code, new_parent_code="P-BAC", **on)
+    with session_scope(engine) as s, pytest.raises(FormError, match="còn kế hoạch các năm 2026"):
+        dissolve(s, operator(s), org_code="KB", **on)
+    with session_scope(engine) as s:
+        outcome = dissolve(s, operator(s), org_code="KB", plans_to="TU-NB", **on)
+        assert ("Tỉnh ủy Ninh Bình", 2026, 0, 150) in outcome.plans
+    engine.dispose()
+
+    past = _summary(url, monkeypatch, capsys, "--year", "2023", "--org", "KB")
+    assert "năm 2023 của Huyện ủy Kim Bảng" in past
+    district = _line(past, "Huyện ủy Kim Bảng")
+    assert "148/145" in district and "102,1%" in district
+    now = _summary(url, monkeypatch, capsys, "--year", "2026")
+    assert "năm 2026 của Tỉnh ủy Ninh Bình" in now
+    assert _line(now, "Đảng ủy phường Kim Bảng Bắc") and _line(now, "Đảng ủy phường Kim Bảng Nam")
+    assert "Huyện ủy" not in now and "150" in _line(now, "Tỉnh ủy Ninh Bình")
+    # 2025 adds up across the change: the district's half-year beside the wards'.
+    year = _summary(url, monkeypatch, capsys, "--year", "2025", "--as-of", "31/12/2025")
+    parts = [_line(year, name) for name in ("Huyện ủy Kim Bảng", "Đảng ủy phường Kim Bảng Bắc", "Đảng ủy phường Kim Bảng Nam")]
+    admitted = [_admitted(part) for part in parts]
+    assert sum(admitted) == _admitted(_line(year, "Tỉnh ủy Ninh Bình")) == 139 and all(admitted)
+
+
+def _admitted(line: str) -> int:
+    """The admitted of a summary line ("  Huyện ủy Kim Bảng   79/155   …")."""
+    return int(re.search(r"(\d+)/\d+", line).group(1))
