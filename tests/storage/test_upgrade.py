@@ -30,13 +30,24 @@ RELEASE_DB = Path(__file__).resolve().parent.parent / "data" / "demo_release_21.
 TABLES = ("organization", "year_plan", "candidate", "stage_event", "app_user", "audit_entry")
 
 
+def _unpacked(packed: Path, path: Path) -> Path:
+    """A private copy of a release's demo database at `path`."""
+    with gzip.open(packed, "rb") as src, path.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return path
+
+
+def _same_rows(conn, before: dict) -> None:
+    """Every row the release wrote is there, with its own columns' values."""
+    for table, (columns, rows) in before.items():
+        names = ", ".join(c["name"] for c in columns)
+        assert [tuple(r) for r in conn.execute(text(f"SELECT {names} FROM {table} ORDER BY id"))] == rows, table
+
+
 @pytest.fixture
 def release_db(tmp_path):
     """An engine on a private copy of the previous release's demo database."""
-    path = tmp_path / "release.db"
-    with gzip.open(RELEASE_DB, "rb") as src, path.open("wb") as dst:
-        shutil.copyfileobj(src, dst)
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{_unpacked(RELEASE_DB, tmp_path / 'release.db')}")
     yield engine
     engine.dispose()
 
@@ -110,10 +121,7 @@ DEMO_DAY = date(2026, 11, 20)
 @pytest.fixture
 def release_22(tmp_path):
     """The path of a private copy of the stop-22 release's demo database (Huyện ủy Kim Bảng at the root)."""
-    path = tmp_path / "release22.db"
-    with gzip.open(RELEASE_22_DB, "rb") as src, path.open("wb") as dst:
-        shutil.copyfileobj(src, dst)
-    return path
+    return _unpacked(RELEASE_22_DB, tmp_path / "release22.db")
 
 
 def test_the_last_releases_demo_upgrades_keeping_every_row_and_leaves_a_transfers_past_where_it_was(release_22):
@@ -127,10 +135,7 @@ def test_the_last_releases_demo_upgrades_keeping_every_row_and_leaves_a_transfer
     migrate(engine)
     assert schema_is_current(engine)
     with engine.connect() as conn:
-        for table, (columns, rows) in before.items():
-            names = ", ".join(c["name"] for c in columns)
-            after = [tuple(r) for r in conn.execute(text(f"SELECT {names} FROM {table} ORDER BY id"))]
-            assert after == rows, table
+        _same_rows(conn, before)
         places = conn.execute(text("SELECT candidate_id, organization_id, org_path, valid_from, valid_to "
                                    "FROM candidate_place")).all()
         placed = dict(conn.execute(text("SELECT id, placed_from FROM candidate WHERE placed_from IS NOT NULL")).all())
