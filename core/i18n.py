@@ -719,6 +719,9 @@ VI: dict[str, str] = {
     "error.backup_postgres": "Với PostgreSQL, hãy sao lưu bằng pg_dump (xem docs/deploy.md).",
     # --- The tree through time: restructuring with an effective date (core.structure.restructure) ---
     "restructure.document": "Số văn bản",
+    "org.part_until": "đến {date}",
+    "org.part_since": "từ {date}",
+    "org.part_between": "từ {start} đến {end}",
     "restructure.date_required": "Chưa nhập ngày hiệu lực.",
     "restructure.future": "Ngày hiệu lực {date} chưa đến: chỉ ghi thay đổi đã có hiệu lực.",
     "restructure.before_last": "Ngày hiệu lực {date} sớm hơn lần thay đổi trước trong {org} ({last}): các thay đổi của cây tổ chức được ghi theo thứ tự thời gian.",

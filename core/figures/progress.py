@@ -94,6 +94,16 @@ def counted_date_column(rules: RuleSettings, candidates=Candidate):
     return getattr(candidates, stage_date_column(counting_stage(rules.count_admission_by)))
 
 
+def part_text(period: Period) -> str:
+    """The part of the year an organization existed, in words ("đến 30/06/2025", "từ
+    01/07/2025"), or "" for the whole year."""
+    if period.opened and period.closed:
+        return t("org.part_between", start=fmt_date(period.opened), end=fmt_date(period.closed))
+    if period.closed:
+        return t("org.part_until", date=fmt_date(period.closed))
+    return t("org.part_since", date=fmt_date(period.opened)) if period.opened else ""
+
+
 def expected_by(target: int, period: Period, weights: tuple[float, ...] = ()) -> float:
     """How many admissions the plan expects by the end of the period.
 
@@ -405,7 +415,8 @@ def org_figures(
     stood on the day of the decision; an organization that existed for part of the year is
     shown with that part, its plan and its pace over it.
 
-    Columns: code, name, parent_id, path, depth, kind, sector, active, founded, ended, target,
+    Columns: code, name, parent_id, path, depth, kind, sector, active, founded, ended, part (the
+    part of the year it existed, in words, "" for all of it), target,
     members_start, admitted, late_pipeline, active_pipeline, children_target, expected,
     percent_plan, percent_members, band, status, reason (the status in words). attrs: year,
     as_of, pace_percent, grassroots_admitting and grassroots_total (of the subtree's subtree),
@@ -440,6 +451,7 @@ def org_figures(
     for column in ("admitted", "late_pipeline", "active_pipeline"):
         orgs[column] = counts[column]
     periods = [year_period.of(f, e) for f, e in zip(orgs["founded"], orgs["ended"])]
+    orgs["part"] = [part_text(p) for p in periods]
     orgs["expected"] = [expected_by(int(t), p, rules.pace_monthly_weights) for t, p in zip(orgs["target"], periods)]
     orgs["percent_plan"] = [_percent(a, t) for a, t in zip(orgs["admitted"], orgs["target"])]
     orgs["percent_members"] = [

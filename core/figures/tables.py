@@ -32,7 +32,8 @@ def progress_table(rows: pd.DataFrame) -> pd.DataFrame:
     status (with its symbol, so it reads in greyscale) and why, in words."""
     return pd.DataFrame(
         {
-            t("col.organization"): rows["name"].tolist(),
+            t("col.organization"): [f"{name} ({part})" if part else name for name, part in
+                                    zip(rows["name"], rows["part"] if "part" in rows else [""] * len(rows))],
             t("col.admitted_target"): [f"{fmt_number(a)}/{fmt_number(b)}" for a, b in zip(rows["admitted"], rows["target"])],
             t("col.percent_plan"): [fmt_percent(p) for p in rows["percent_plan"]],
             t("col.expected"): [fmt_number(e, 1) for e in rows["expected"]],
