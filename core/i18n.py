@@ -743,6 +743,9 @@ VI: dict[str, str] = {
     "restructure.plans_left": "{org} còn kế hoạch các năm {years}: hãy chuyển kế hoạch cho tổ chức tiếp nhận (sáp nhập) hoặc xóa trước khi giải thể.",
     "restructure.root_dissolved": "Không thể giải thể tổ chức cao nhất ({org}): hãy lập tổ chức mới ở trên rồi sáp nhập.",
     "restructure.nothing_renamed": "Tên và loại của {org} không đổi.",
+    # --- issue 17 (D): headings from the tree at the document's date
+    "heading.standing_committee": "BAN THƯỜNG VỤ {body}",
+    "draft.refused_commune": "Mẫu {form} không áp dụng: {org} thuộc {commune}; từ 01/7/2025 đảng ủy xã, phường, đặc khu thực hiện nhiệm vụ của cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng, quyết định kết nạp, không có nghị quyết đề nghị lên cấp trên.",
     "error.move_cycle": "Không thể chuyển {org} vào {parent}: {parent} nằm trong {org}.",
     "error.no_personal_data": "Vai trò này không được xem dữ liệu cá nhân ({what}).",
     "error.stale": "Chưa ghi gì: trong lúc bạn nhập, người khác đã thay đổi hồ sơ này. Biểu mẫu đã được nạp lại theo hồ sơ hiện nay; hãy xem lại rồi nhập lại nếu vẫn cần.",

@@ -6,8 +6,10 @@ member) and 15-KNĐ (the đảng ủy cơ sở's), numbered as in Hướng dẫn
 Each is a Word template the office may edit (data/templates/mau_*_knd.docx, made by
 `python -m core.office.forms_template`), filled as the yearly report is (core.office.report):
 the Party document heading of the issuing body (core.office.heading), the candidate, the
-organizations, the meeting's vote (the stage event's members_total, members_excused,
-votes_total = present, votes_for), the document's number and date, the helper and sponsors.
+organizations (as they stood on the document's date: a decision of 2024 is the district's, one
+of 2026 the đảng ủy phường's), the meeting's vote (the stage event's members_total,
+members_excused, votes_total = present, votes_for), the document's number and date, the helper
+and sponsors.
 What the record does not hold yet is a dotted line to fill in by hand.
 
 A draft is offered once the step before it is recorded (6-KNĐ once the dossier is complete,
@@ -29,13 +31,13 @@ from core.config import DATA_DIR
 from core.errors import FormError
 from core.format import fmt_date, fmt_long_date, fmt_number, fmt_percent
 from core.i18n import label, t
-from core.office.heading import PartyHeading, committee_name, party_heading
+from core.office.heading import PartyHeading, chain_on, committee_name, party_heading
 from core.office.report import render_document
 from core.procedure.candidates import candidate_detail
 from core.procedure.pipeline import effective_events
 from core.procedure.stages import OrgKind, Stage, route_of
-from core.storage.models import Candidate, Organization, StageEvent
-from core.structure.tree import path_ids
+from core.storage.models import Candidate, CandidatePlace, Organization, StageEvent
+from core.structure.dated import Era
 
 TEMPLATE_DIR = DATA_DIR / "templates"
 DOTS = "……………"
@@ -85,67 +87,127 @@ class DraftOption:
 @dataclass(frozen=True)
 class _Record:
     candidate: Candidate
-    branch: Organization
-    grassroots: Organization | None  # the đảng ủy cơ sở above the chi bộ; None for a chi bộ cơ sở
-    competent: Organization | None  # the committee that decides admission
     events: dict[str, StageEvent]  # the latest event in force of each step
+    today: date  # the date of a draft whose step is not recorded yet
 
 
-def _record(session: Session, actor: Actor, candidate_id: int) -> _Record:
-    candidate, branch = candidate_detail(session, actor, candidate_id)  # refuses out of scope, projector
-    rows = session.exec(select(Organization).where(Organization.id.in_(path_ids(branch.path)))).all()
-    by_id = {o.id: o for o in rows}
-    above = [by_id[i] for i in reversed(path_ids(branch.path)[:-1]) if i in by_id]  # nearest first
-    grassroots = None
-    if OrgKind(branch.kind) is not OrgKind.GRASSROOTS_CELL:
-        grassroots = next((o for o in above if o.kind == OrgKind.GRASSROOTS_COMMITTEE.value), None)
-    competent = next((o for o in above if o.kind == OrgKind.UPPER_COMMITTEE.value), None)
-    if grassroots is not None and not route_of([branch, *above]).committee:
-        # A đảng ủy cơ sở authorized to admit: no resolution of its own goes up (8-, 15-KNĐ);
-        # its decision is the decision (9-KNĐ).
-        authorized = grassroots
-        grassroots, competent = None, authorized
+@dataclass(frozen=True)
+class _Link:
+    """A link of the chain as route_of reads it."""
+
+    kind: str
+    authorized: bool
+
+
+@dataclass(frozen=True)
+class _Bodies:
+    """The organizations of one document, as they stood on its date (core.structure.dated)."""
+
+    day: date
+    branch: Era
+    grassroots: Era | None  # the đảng ủy cơ sở above the chi bộ; None for a chi bộ cơ sở
+    competent: Era | None  # the committee that decides admission
+
+
+# The đảng ủy a chi bộ's resolution goes to, and the committees that decide (a đảng ủy xã/phường
+# from 01/7/2025 both: its standing committee decides for its chi bộ, "-QĐ/ĐU").
+COMMITTEE_KINDS = frozenset({OrgKind.GRASSROOTS_COMMITTEE, OrgKind.COMMUNE_COMMITTEE})
+DECIDING_KINDS = frozenset({OrgKind.UPPER_COMMITTEE, OrgKind.COMMUNE_COMMITTEE})
+
+
+def _record(session: Session, actor: Actor, candidate_id: int, today: date | None) -> _Record:
+    candidate, _branch = candidate_detail(session, actor, candidate_id)  # refuses out of scope, projector
     history = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id).order_by(StageEvent.id)).all()
     events = {e.stage: e for e in effective_events(history)}  # in order recorded: the last of each step wins
-    return _Record(candidate, branch, grassroots, competent, events)
+    return _Record(candidate, events, today or date.today())
 
 
-def _issuer(spec: FormSpec, record: _Record) -> Organization | None:
-    return {"branch": record.branch, "grassroots_committee": record.grassroots, "competent": record.competent}[spec.issuer]
+def _branch_on(session: Session, candidate: Candidate, day: date) -> int:
+    """The chi bộ the candidate stood in on `day`: where it is now, or, before it last moved,
+    the place (CandidatePlace) that held that day."""
+    if candidate.placed_from is None or day >= candidate.placed_from:
+        return candidate.organization_id
+    places = session.exec(select(CandidatePlace).where(CandidatePlace.candidate_id == candidate.id)
+                          .order_by(CandidatePlace.valid_to)).all()
+    return next((p.organization_id for p in places if p.valid_to >= day), candidate.organization_id)
 
 
-def _after(spec: FormSpec, record: _Record) -> tuple[str, ...]:
-    """The steps after which the form is offered; a chi bộ cơ sở's decision follows its own vote."""
-    if spec.code == "9-KNĐ" and record.grassroots is None:
+def _day(spec: FormSpec, record: _Record) -> date:
+    """The document's date: that of its step's event, or today for a draft made before the meeting."""
+    event = record.events.get(spec.stage)
+    return event.event_date if event is not None else record.today
+
+
+def _bodies(session: Session, record: _Record, day: date) -> _Bodies:
+    """The chi bộ, its đảng ủy cơ sở and the committee that decides, on the tree of `day`: a
+    2024 decision is Huyện ủy Kim Bảng's, a 2026 one the đảng ủy phường's."""
+    chain = chain_on(session, _branch_on(session, record.candidate, day), day)
+    branch, above = chain[0], chain[1:]
+    authorized = dict(session.exec(select(Organization.id, Organization.authorized)
+                                   .where(Organization.id.in_([e.id for e in chain]))).all())
+    grassroots = None
+    if branch.kind != OrgKind.GRASSROOTS_CELL:
+        grassroots = next((o for o in above if o.kind in COMMITTEE_KINDS), None)
+    competent = next((o for o in above if o.kind in DECIDING_KINDS), None)
+    if grassroots is not None and not route_of([_Link(e.kind, authorized.get(e.id, False)) for e in chain]).committee:
+        # A đảng ủy that decides admissions itself (authorized, or a đảng ủy xã/phường): no
+        # resolution of its own goes up (8-, 15-KNĐ); its decision is the decision (9-KNĐ).
+        grassroots, competent = None, grassroots
+    return _Bodies(day, branch, grassroots, competent)
+
+
+def _issuer(spec: FormSpec, bodies: _Bodies) -> Era | None:
+    return {"branch": bodies.branch, "grassroots_committee": bodies.grassroots, "competent": bodies.competent}[spec.issuer]
+
+
+def _after(spec: FormSpec, bodies: _Bodies) -> tuple[str, ...]:
+    """The steps after which the form is offered; a decision with no đảng ủy's resolution before
+    it (a chi bộ cơ sở's, an authorized đảng ủy's) follows the chi bộ's own vote."""
+    if spec.code == "9-KNĐ" and bodies.grassroots is None:
         return (Stage.BRANCH_RESOLUTION.value,)
     return spec.after
 
 
-def _option(spec: FormSpec, record: _Record) -> DraftOption:
+def _refusal_without_issuer(spec: FormSpec, bodies: _Bodies) -> str:
+    if spec.issuer != "grassroots_committee":
+        return t("draft.refused_no_competent", form=spec.code, org=bodies.branch.name)
+    if bodies.branch.kind == OrgKind.GRASSROOTS_CELL:
+        return t("draft.refused_no_committee", form=spec.code, org=bodies.branch.name)
+    if bodies.competent is not None and bodies.competent.kind == OrgKind.COMMUNE_COMMITTEE:
+        return t("draft.refused_commune", form=spec.code, org=bodies.branch.name, commune=bodies.competent.name)
+    return t("draft.refused_authorized", form=spec.code, org=bodies.branch.name)
+
+
+def _option(spec: FormSpec, record: _Record, bodies: _Bodies) -> DraftOption:
     title = t(f"draft.title_{spec.key}")
     if record.candidate.exit:
         return DraftOption(spec.code, title, False, t("draft.refused_exit", exit=label("exit", record.candidate.exit)))
-    if _issuer(spec, record) is None:
-        key = "draft.refused_no_committee" if spec.issuer == "grassroots_committee" else "draft.refused_no_competent"
-        if spec.issuer == "grassroots_committee" and OrgKind(record.branch.kind) is not OrgKind.GRASSROOTS_CELL:
-            key = "draft.refused_authorized"
-        return DraftOption(spec.code, title, False, t(key, form=spec.code, org=record.branch.name))
-    if not any(step in record.events for step in _after(spec, record)):
-        steps = " / ".join(label("stage", s) for s in _after(spec, record))
+    if _issuer(spec, bodies) is None:
+        return DraftOption(spec.code, title, False, _refusal_without_issuer(spec, bodies))
+    if not any(step in record.events for step in _after(spec, bodies)):
+        steps = " / ".join(label("stage", s) for s in _after(spec, bodies))
         return DraftOption(spec.code, title, False, t("draft.refused_not_yet", form=spec.code, step=steps))
     return DraftOption(spec.code, title, True)
 
 
-def draft_options(session: Session, actor: Actor, candidate_id: int) -> list[DraftOption]:
+def _covers(session: Session, actor: Actor, issuer: Era) -> bool:
+    """Whether the caller acts for the issuing body: by where the body stands now (a chi bộ moved
+    since reprints its own resolution; a district dissolved since is its province's to draft)."""
+    return actor.covers(session.get(Organization, issuer.id).path)
+
+
+def draft_options(session: Session, actor: Actor, candidate_id: int, *, today: date | None = None) -> list[DraftOption]:
     """The drafts the caller may make for the candidate, ready or with why not yet: every form
-    whose issuing body lies within the caller's scope (ScopeError for a candidate out of it)."""
-    record = _record(session, actor, candidate_id)
+    whose issuing body (on the document's date) lies within the caller's scope (ScopeError for
+    a candidate out of it)."""
+    record = _record(session, actor, candidate_id, today)
     options = []
     for spec in FORMS:
-        issuer = _issuer(spec, record)
-        if issuer is not None and not actor.covers(issuer.path):
+        bodies = _bodies(session, record, _day(spec, record))
+        issuer = _issuer(spec, bodies)
+        if issuer is not None and not _covers(session, actor, issuer):
             continue  # another body's document: not this caller's to draft
-        options.append(_option(spec, record))
+        options.append(_option(spec, record, bodies))
     return options
 
 
@@ -221,33 +283,39 @@ def _number(heading: PartyHeading, spec: FormSpec, event: StageEvent | None) -> 
     return recorded if "/" in recorded else heading.number(spec.kind, recorded)
 
 
-def _considered(record: _Record) -> str:
+def _committee(org: Era) -> str:
+    return committee_name(org.name, org.kind)
+
+
+def _considered(record: _Record, bodies: _Bodies) -> str:
     """What the decision weighs: the chi bộ's resolution, and the đảng ủy cơ sở's where there is one."""
-    branch = t("draft.considered_branch", org=record.branch.name,
+    branch = t("draft.considered_branch", org=bodies.branch.name,
                reference=_reference(record.events.get(Stage.BRANCH_RESOLUTION.value)))
-    if record.grassroots is None:
+    if bodies.grassroots is None:
         return branch
-    return branch + t("draft.considered_committee", org=committee_name(record.grassroots.name, record.grassroots.kind),
+    return branch + t("draft.considered_committee", org=_committee(bodies.grassroots),
                       reference=_reference(record.events.get(Stage.COMMITTEE_RESOLUTION.value)))
 
 
-def draft_values(session: Session, spec: FormSpec, record: _Record) -> dict[str, str | list[str]]:
-    """Every placeholder of the form's template and its value."""
+def draft_values(session: Session, spec: FormSpec, record: _Record, bodies: _Bodies) -> dict[str, str | list[str]]:
+    """Every placeholder of the form's template and its value, the organizations as they stood
+    on the document's date."""
     c, events = record.candidate, record.events
-    issuer = _issuer(spec, record)
-    heading = party_heading(session, issuer)
+    issuer = _issuer(spec, bodies)
+    heading = party_heading(session, issuer, bodies.day)
     event = events.get(spec.stage)
     sponsors = [n for n in (c.sponsor1_name, c.sponsor2_name) if n.strip()]
-    grassroots = record.grassroots or record.branch
+    grassroots = bodies.grassroots or bodies.branch
     ceremony = events.get(Stage.ADMITTED.value)
-    competent = record.competent.name if record.competent else DOTS
+    competent = _committee(bodies.competent) if bodies.competent else DOTS
     return {
-        "cap_tren": heading.upper_body or DOTS,
+        "cap_tren": DOTS if heading.upper_missing else heading.upper_body,
         "co_quan": heading.issuing_body,
         "so_van_ban": _number(heading, spec, event),
         "dia_danh_ngay": fmt_long_date(event.event_date, heading.place) if event is not None
         else t("draft.place_date_blank", place=heading.place),
         "thay_mat": heading.on_behalf,
+        "tham_quyen": heading.authority,
         "chuc_vu": t("draft.signer_title"),
         "nguoi_ky": DOTS,
         "noi_nhan": [f"- {r}" for r in t(f"draft.recipients_{spec.key}").split("\n")],
@@ -261,14 +329,15 @@ def draft_values(session: Session, spec: FormSpec, record: _Record) -> dict[str,
         "nghe_nghiep": label("occupation", c.occupation),
         "nguoi_giup_do": c.helper_name or DOTS,
         "nguoi_gioi_thieu": t("draft.and").join(sponsors) if sponsors else DOTS,
-        "chi_bo": record.branch.name,
-        "dang_uy_co_so": committee_name(grassroots.name, grassroots.kind),
+        "chi_bo": bodies.branch.name,
+        "dang_uy_co_so": _committee(grassroots),
+        # Who carries the decision out: the đảng ủy cơ sở, where there is one, and the chi bộ.
+        "thi_hanh": ", ".join(dict.fromkeys((_committee(grassroots), bodies.branch.name))),
         "cap_uy_quyet_dinh": competent,
-        "cap_uy_ban_hanh": committee_name(issuer.name, issuer.kind),
+        "cap_uy_ban_hanh": _committee(issuer),
         # The chi bộ proposes to its đảng ủy cơ sở; a chi bộ cơ sở to the committee that decides.
-        "de_nghi_len": committee_name(record.grassroots.name, record.grassroots.kind) if record.grassroots
-        else competent,
-        "xet_de_nghi": _considered(record),
+        "de_nghi_len": _committee(bodies.grassroots) if bodies.grassroots else competent,
+        "xet_de_nghi": _considered(record, bodies),
         "nq_chi_bo": _reference(events.get(Stage.BRANCH_RESOLUTION.value)),
         "nq_dang_uy": _reference(events.get(Stage.COMMITTEE_RESOLUTION.value)),
         "qd_ket_nap": _reference(events.get(Stage.DECISION.value)),
@@ -279,21 +348,23 @@ def draft_values(session: Session, spec: FormSpec, record: _Record) -> dict[str,
 
 
 def draft_docx(session: Session, actor: Actor, candidate_id: int, code: str, *,
-               template_dir: Path = TEMPLATE_DIR) -> bytes:
+               template_dir: Path = TEMPLATE_DIR, today: date | None = None) -> bytes:
     """The draft of form `code` ("6-KNĐ", …) for a candidate of the caller's scope, as a Word
-    file; FormError (saying why, citing the step missing) when it cannot be drafted yet,
-    ScopeError for a candidate or an issuing body out of the caller's scope."""
+    file under the heading of its issuing body on the document's date (its step's, or `today`
+    before the step is recorded); FormError (saying why, citing the step missing) when it cannot
+    be drafted yet, ScopeError for a candidate or an issuing body out of the caller's scope."""
     spec = FORMS_BY_CODE.get(code)
     if spec is None:
         raise FormError([t("draft.refused_unknown", form=code)])
-    record = _record(session, actor, candidate_id)
-    option = _option(spec, record)
+    record = _record(session, actor, candidate_id, today)
+    bodies = _bodies(session, record, _day(spec, record))
+    option = _option(spec, record, bodies)
     if not option.ready:
         raise FormError([option.reason])
-    issuer = _issuer(spec, record)
-    if not actor.covers(issuer.path):
+    issuer = _issuer(spec, bodies)
+    if not _covers(session, actor, issuer):
         raise ScopeError(t("error.out_of_scope", code=issuer.code))
-    values = draft_values(session, spec, record)
+    values = draft_values(session, spec, record, bodies)
     return render_document((template_dir / spec.template).read_bytes(), values)
 
 

@@ -14,12 +14,14 @@ Placeholders (any template may use any of them):
 
     cap_tren, co_quan, so_van_ban, dia_danh_ngay, thay_mat, chuc_vu, nguoi_ky, noi_nhan
                           the heading and signature, as in the yearly report
+    tham_quyen            who decides: "BAN THƯỜNG VỤ HUYỆN ỦY …" (a committee with a
+                          standing committee), "ĐẢNG ỦY …" (an authorized đảng ủy cơ sở)
     ho_ten, ngay_sinh, gioi_tinh, dan_toc, ton_giao, trinh_do, chuyen_mon, nghe_nghiep
                           the candidate
     nguoi_giup_do, nguoi_gioi_thieu     the helper, the sponsors
-    chi_bo, dang_uy_co_so, cap_uy_quyet_dinh, cap_uy_ban_hanh, de_nghi_len
+    chi_bo, dang_uy_co_so, cap_uy_quyet_dinh, cap_uy_ban_hanh, de_nghi_len, thi_hanh
                           the chi bộ, its đảng ủy cơ sở, the committee that decides, the issuing
-                          committee, and where the chi bộ's proposal goes
+                          committee, where the chi bộ's proposal goes, who carries out a decision
     ngay_hop, so_dang_vien, so_mien, so_duoc_tinh, so_du_hop, so_vang, so_tan_thanh,
     so_khong_tan_thanh, ty_le           the meeting and its vote
     nq_chi_bo, nq_dang_uy, qd_ket_nap, nq_cong_nhan_chi_bo, xet_de_nghi, ngay_le_ket_nap
@@ -111,13 +113,12 @@ def _form_9(document) -> None:
     _body(document, "- {{xet_de_nghi}};")
     _body(document, "- Căn cứ kết quả biểu quyết ngày {{ngay_hop}}: {{so_tan_thanh}}/{{so_dang_vien}} đồng chí tán thành "
                     "(có mặt {{so_du_hop}} đồng chí),")
-    _body(document, "BAN THƯỜNG VỤ {{co_quan}} QUYẾT ĐỊNH", bold=True, center=True)
+    _body(document, "{{tham_quyen}} QUYẾT ĐỊNH", bold=True, center=True)
     _body(document, "Điều 1. Kết nạp " + CANDIDATE + ", vào Đảng Cộng sản Việt Nam. Thời gian dự bị 12 tháng, kể từ "
                     "ngày chi bộ tổ chức lễ kết nạp.")
     _body(document, "Điều 2. {{chi_bo}} tổ chức lễ kết nạp đảng viên theo quy định, phân công đảng viên chính thức "
                     "giúp đỡ đảng viên dự bị.")
-    _body(document, "Điều 3. {{dang_uy_co_so}}, {{chi_bo}} và đồng chí {{ho_ten}} chịu trách nhiệm thi hành "
-                    "Quyết định này./.")
+    _body(document, "Điều 3. {{thi_hanh}} và đồng chí {{ho_ten}} chịu trách nhiệm thi hành Quyết định này./.")
 
 
 def _form_13(document) -> None:

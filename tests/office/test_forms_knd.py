@@ -23,6 +23,7 @@ from core.procedure.stages import Role, Stage
 from core.storage.db import session_scope
 from core.storage.models import StageEvent
 from tests.factories import add_candidate, district
+from tests.office.test_heading import kim_bang, reorganise
 
 BEFORE_VOTE = {Stage.SOURCE: date(2023, 1, 5), Stage.OUTSTANDING: date(2023, 3, 1),
                Stage.CLASS_DONE: date(2023, 5, 10), Stage.DOSSIER: date(2024, 2, 1)}
@@ -82,7 +83,8 @@ def test_6_knd_the_chi_bos_resolution_shows_the_candidate_the_chi_bo_and_its_vot
         c = whole_path(s, orgs, Stage.BRANCH_RESOLUTION.value)
         left, right, body, signed = read(draft_docx(s, admin(orgs), c.id, "6-KNĐ"))
     assert left == ["ĐẢNG BỘ XÃ C1", "CHI BỘ THÔN A", "*", "Số 07-NQ/CB"]
-    assert right == ["ĐẢNG CỘNG SẢN VIỆT NAM", "", "D, ngày 05 tháng 03 năm 2024"]
+    # 36-HD/VPTW point 1.4: the place where the body sits, the commune of a village's chi bộ.
+    assert right == ["ĐẢNG CỘNG SẢN VIỆT NAM", "", "C1, ngày 05 tháng 03 năm 2024"]
     assert "NGHỊ QUYẾT\nđề nghị kết nạp đảng viên" in body
     assert "Ngày 05 tháng 03 năm 2024, Chi bộ thôn A họp xét đơn xin vào Đảng của quần chúng Lê Thị Hoa, " \
            "sinh ngày 09/04/1998; giới tính: Nữ" in body
@@ -105,7 +107,7 @@ def test_8_knd_the_dang_uys_resolution_counts_all_committee_members(engine):
         c = whole_path(s, orgs, Stage.COMMITTEE_RESOLUTION.value)
         left, right, body, signed = read(draft_docx(s, admin(orgs), c.id, "8-KNĐ"))
     assert left == ["ĐẢNG BỘ HUYỆN D", "ĐẢNG ỦY XÃ C1", "*", "Số 12-NQ/ĐU"]  # a bare number gets its symbol
-    assert right[-1] == "D, ngày 20 tháng 03 năm 2024"
+    assert right[-1] == "C1, ngày 20 tháng 03 năm 2024"
     assert "Đảng ủy xã C1 họp xét Nghị quyết đề nghị kết nạp đảng viên của Chi bộ thôn A (số 07-NQ/CB ngày " \
            "05/03/2024) đối với quần chúng Lê Thị Hoa" in body
     assert "Tổng số cấp ủy viên: 9 đồng chí; có mặt: 8 đồng chí; vắng mặt: 1 đồng chí." in body
@@ -137,7 +139,7 @@ def test_13_and_15_knd_recognition_resolutions_show_the_admission_and_the_vote(e
         c = whole_path(s, orgs, "recognition_committee")
         _left13, right13, body13, signed13 = read(draft_docx(s, admin(orgs), c.id, "13-KNĐ"))
         left15, _right15, body15, signed15 = read(draft_docx(s, admin(orgs), c.id, "15-KNĐ"))
-    assert right13[-1] == "D, ngày 02 tháng 06 năm 2025"
+    assert right13[-1] == "C1, ngày 02 tháng 06 năm 2025"
     assert "NGHỊ QUYẾT\nđề nghị công nhận đảng viên chính thức" in body13
     assert ("Chi bộ thôn A họp xét đề nghị công nhận đảng viên chính thức cho đồng chí Lê Thị Hoa, sinh ngày 09/04/1998, "
             "được kết nạp vào Đảng theo Quyết định số 150-QĐ/HU ngày 15/04/2024 của Huyện ủy D; lễ kết nạp ngày "
@@ -163,7 +165,7 @@ def test_a_draft_is_offered_once_the_step_before_it_is_recorded_with_dotted_line
     assert options["8-KNĐ"].reason == refused.value.errors[0]
     assert "hồ sơ chưa có bước «Chi bộ đề nghị kết nạp»" in options["8-KNĐ"].reason
     assert "12-HD/BTCTW" in options["8-KNĐ"].reason
-    assert left[-1] == "Số    -NQ/CB" and right[-1] == "D, ngày …… tháng …… năm ……"
+    assert left[-1] == "Số    -NQ/CB" and right[-1] == "C1, ngày …… tháng …… năm ……"
     assert "Ngày …… tháng …… năm ……, Chi bộ thôn A họp xét đơn xin vào Đảng của quần chúng Lê Thị Hoa" in body
     assert "Tổng số đảng viên chính thức của chi bộ: …………… đồng chí" in body
 
@@ -241,3 +243,68 @@ def test_the_committed_templates_are_the_ones_the_script_makes(spec):
 ])
 def test_a_draft_cites_the_texts_in_force_on_its_date(on, texts):
     assert texts_in_force(on) == texts
+
+
+def test_drafts_follow_the_tree_of_their_date_across_the_reorganisation(engine):
+    """A decision of 2024 is the district's, under the province's old name; one of 2026 is the
+    đảng ủy phường's, which decides for its chi bộ itself (no 8-KNĐ), signed for its standing
+    committee; the chi bộ's resolution names the commune it then stood in."""
+    with session_scope(engine) as s:
+        orgs = kim_bang(s)
+        early = add_candidate(s, orgs["C1-A"], BEFORE_VOTE, full_name="Lê Thị Hoa", birth=date(1998, 4, 9))
+        add_event(s, early, Stage.BRANCH_RESOLUTION.value, date(2024, 3, 5), "07-NQ/CB", votes_for=10, votes_total=12,
+                  members_total=14, members_excused=1)
+        add_event(s, early, Stage.COMMITTEE_RESOLUTION.value, date(2024, 3, 20), "12", votes_for=7, votes_total=8,
+                  members_total=9)
+        add_event(s, early, Stage.DECISION.value, date(2024, 4, 15), "150", votes_for=5, votes_total=6, members_total=7)
+        reorganise(s, orgs)
+        late = add_candidate(s, orgs["C1-A"], {Stage.SOURCE: date(2025, 1, 5), Stage.OUTSTANDING: date(2025, 3, 1),
+                                               Stage.CLASS_DONE: date(2025, 5, 10), Stage.DOSSIER: date(2026, 2, 2)},
+                             full_name="Ngô Minh Tú")
+        add_event(s, late, Stage.BRANCH_RESOLUTION.value, date(2026, 3, 5), "03-NQ/CB", votes_for=9, votes_total=10,
+                  members_total=12, members_excused=0)
+        add_event(s, late, Stage.DECISION.value, date(2026, 4, 15), "05", votes_for=8, votes_total=9, members_total=11)
+        admin = Actor("admin", Role.ADMIN, orgs["P"].path)
+        ward = Actor("bithu.tamchuc", Role.SECRETARY, orgs["W"].path)
+        left6, right6, _body6, _signed6 = read(draft_docx(s, admin, early.id, "6-KNĐ"))
+        left9, right9, body9, signed9 = read(draft_docx(s, admin, early.id, "9-KNĐ"))
+        late_options = {o.code: o for o in draft_options(s, ward, late.id, today=date(2026, 11, 20))}
+        late_left6, _right, _body, _signed = read(draft_docx(s, ward, late.id, "6-KNĐ"))
+        late_left9, late_right9, late_body9, late_signed9 = read(draft_docx(s, ward, late.id, "9-KNĐ"))
+        early_for_ward = {o.code: o for o in draft_options(s, ward, early.id, today=date(2026, 11, 20))}
+        with pytest.raises(ScopeError):
+            draft_docx(s, ward, early.id, "9-KNĐ")  # the dissolved district's decision: the province's to reprint
+    assert left6 == ["ĐẢNG BỘ XÃ THANH SƠN", "CHI BỘ THÔN 1", "*", "Số 07-NQ/CB"]
+    assert right6[-1] == "Thanh Sơn, ngày 05 tháng 03 năm 2024"
+    assert left9 == ["ĐẢNG BỘ TỈNH HÀ NAM", "HUYỆN ỦY KIM BẢNG", "*", "Số 150-QĐ/HU"]
+    assert right9[-1] == "Kim Bảng, ngày 15 tháng 04 năm 2024"
+    assert "BAN THƯỜNG VỤ HUYỆN ỦY KIM BẢNG QUYẾT ĐỊNH" in body9 and "Đảng ủy xã Thanh Sơn (số 12 ngày" in body9
+    assert "Điều 3. Đảng ủy xã Thanh Sơn, Chi bộ thôn 1 và đồng chí Lê Thị Hoa chịu trách nhiệm" in body9
+    assert signed9[0] == "T/M BAN THƯỜNG VỤ"
+    # 2026: the chi bộ is the ward's; the ward decides, and there is no đảng ủy's resolution.
+    assert late_left6 == ["ĐẢNG BỘ PHƯỜNG TAM CHÚC", "CHI BỘ THÔN 1", "*", "Số 03-NQ/CB"]
+    assert [code for code, o in late_options.items() if o.ready] == ["6-KNĐ", "9-KNĐ"]
+    assert "thuộc Đảng ủy phường Tam Chúc" in late_options["8-KNĐ"].reason
+    assert late_left9 == ["ĐẢNG BỘ TỈNH NINH BÌNH", "ĐẢNG ỦY PHƯỜNG TAM CHÚC", "*", "Số 05-QĐ/ĐU"]
+    assert late_right9[-1] == "Tam Chúc, ngày 15 tháng 04 năm 2026"
+    assert "BAN THƯỜNG VỤ ĐẢNG ỦY PHƯỜNG TAM CHÚC QUYẾT ĐỊNH" in late_body9
+    assert "Xét Nghị quyết đề nghị kết nạp đảng viên của Chi bộ thôn 1 (số 03-NQ/CB ngày 05/03/2026);" in late_body9
+    assert "Điều 3. Chi bộ thôn 1 và đồng chí Ngô Minh Tú chịu trách nhiệm" in late_body9
+    assert late_signed9[0] == "T/M BAN THƯỜNG VỤ"
+    # The ward's secretary reprints the chi bộ's 2024 resolution, not the district's decision;
+    # the recognition, still to come, goes through the ward: no đảng ủy's resolution (15-KNĐ).
+    assert list(early_for_ward) == ["6-KNĐ", "13-KNĐ", "15-KNĐ"]
+    assert "thuộc Đảng ủy phường Tam Chúc" in early_for_ward["15-KNĐ"].reason
+
+
+def test_an_authorized_dang_uy_without_standing_committee_decides_in_its_own_name(engine):
+    with session_scope(engine) as s:
+        orgs = district(s)
+        orgs["C1"].authorized = True
+        s.add(orgs["C1"])
+        c = whole_path(s, orgs, Stage.BRANCH_RESOLUTION.value)
+        add_event(s, c, Stage.DECISION.value, date(2024, 4, 15), "09", votes_for=7, votes_total=8, members_total=9)
+        left, _right, body, signed = read(draft_docx(s, admin(orgs), c.id, "9-KNĐ"))
+    assert left == ["ĐẢNG BỘ HUYỆN D", "ĐẢNG ỦY XÃ C1", "*", "Số 09-QĐ/ĐU"]
+    assert "ĐẢNG ỦY XÃ C1 QUYẾT ĐỊNH" in body and "BAN THƯỜNG VỤ" not in body
+    assert signed[0] == "T/M ĐẢNG ỦY"
