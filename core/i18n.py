@@ -740,6 +740,10 @@ VI: dict[str, str] = {
     "restructure.plans_left": "{org} còn kế hoạch các năm {years}: hãy chuyển kế hoạch cho tổ chức tiếp nhận (sáp nhập) hoặc xóa trước khi giải thể.",
     "restructure.root_dissolved": "Không thể giải thể tổ chức cao nhất ({org}): hãy lập tổ chức mới ở trên rồi sáp nhập.",
     "restructure.nothing_renamed": "Tên và loại của {org} không đổi.",
+    # --- Restructuring, checks before anything is written (helper B: core.structure.restructure) ---
+    "restructure.new_under_ending": "Không thể lập {org} trực thuộc {parent}: {ending} kết thúc hoạt động từ ngày hiệu lực.",
+    "restructure.nested_sources": "{org} nằm trong {other}, cũng được chọn để sáp nhập: chỉ chọn một trong hai.",
+    "restructure.cell_with_children": "{org} còn {count} tổ chức trực thuộc: không thể đổi thành chi bộ.",
     "error.move_cycle": "Không thể chuyển {org} vào {parent}: {parent} nằm trong {org}.",
     "error.no_personal_data": "Vai trò này không được xem dữ liệu cá nhân ({what}).",
     "error.stale": "Chưa ghi gì: trong lúc bạn nhập, người khác đã thay đổi hồ sơ này. Biểu mẫu đã được nạp lại theo hồ sơ hiện nay; hãy xem lại rồi nhập lại nếu vẫn cần.",
