@@ -746,6 +746,10 @@ VI: dict[str, str] = {
     # --- issue 17 (D): headings from the tree at the document's date
     "heading.standing_committee": "BAN THƯỜNG VỤ {body}",
     "draft.refused_commune": "Mẫu {form} không áp dụng: {org} thuộc {commune}; từ 01/7/2025 đảng ủy xã, phường, đặc khu thực hiện nhiệm vụ của cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng, quyết định kết nạp, không có nghị quyết đề nghị lên cấp trên.",
+    # --- Restructuring, checks before anything is written (helper B: core.structure.restructure) ---
+    "restructure.new_under_ending": "Không thể lập {org} trực thuộc {parent}: {ending} kết thúc hoạt động từ ngày hiệu lực.",
+    "restructure.nested_sources": "{org} nằm trong {other}, cũng được chọn để sáp nhập: chỉ chọn một trong hai.",
+    "restructure.cell_with_children": "{org} còn {count} tổ chức trực thuộc: không thể đổi thành chi bộ.",
     "error.move_cycle": "Không thể chuyển {org} vào {parent}: {parent} nằm trong {org}.",
     "error.no_personal_data": "Vai trò này không được xem dữ liệu cá nhân ({what}).",
     "error.stale": "Chưa ghi gì: trong lúc bạn nhập, người khác đã thay đổi hồ sơ này. Biểu mẫu đã được nạp lại theo hồ sơ hiện nay; hãy xem lại rồi nhập lại nếu vẫn cần.",

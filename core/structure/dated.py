@@ -13,9 +13,11 @@ counts its first half-year under the district and its second under the new commu
 organizations above add up across the change. An organization's subtree over a period is the
 ranges of the paths of its eras in that period (`subtree_paths`).
 
-Nothing here writes; core.structure.restructure does, keeping these invariants: the eras of
-an organization do not overlap and end where the next begins; `placed_from`, where set, is not
-before `valid_from`; a change's effective date is not before any change it follows.
+Nothing here writes; core.structure.restructure does (and core.procedure.transfers, for a
+candidate's places), keeping these invariants: the eras of an organization do not overlap and
+end where the next begins; `placed_from`, where set, is not before `valid_from`, nor after
+`valid_to` (an organization ended holds its last place); a change's effective date is not
+before any change it follows.
 """
 from __future__ import annotations
 
@@ -138,11 +140,6 @@ def paths_of(session: Session, org_ids: list[int], lo: date, hi: date) -> dict[i
     for org_id, path in rows:
         found.setdefault(org_id, set()).add(path)
     return {org_id: tuple(sorted(paths)) for org_id, paths in found.items()}
-
-
-def alive_on(day: date):
-    """SQL: the organization exists on `day`."""
-    return overlaps(Organization.valid_from, Organization.valid_to, day, day)
 
 
 def roots_on(session: Session, day: date) -> list[Era]:
