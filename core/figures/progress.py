@@ -29,7 +29,13 @@ from core.procedure.stages import (
     counting_stage,
     stage_date_column,
 )
-from core.storage.models import Candidate, Organization, OrganizationEra, YearPlan
+from core.storage.models import (
+    Candidate,
+    Organization,
+    OrganizationEra,
+    OrgSuccession,
+    YearPlan,
+)
 from core.storage.sqlfuncs import path_prefix
 from core.structure.dated import (
     Era,
@@ -486,13 +492,18 @@ def _with_former_roots(session: Session, orgs: pd.DataFrame, root: Subtree, peri
     if root.parent_id is not None or not isinstance(founded, date) or founded <= period.start:
         return orgs
     before = founded - timedelta(days=1)
-    former = [e for e in roots_on(session, before) if e.id != root.id and e.id in _now_under(session, root)]
-    rows = []
+    former = [e for e in roots_on(session, before) if e.id != root.id and e.id in _continued_in(session, root)]
+    rows, before_part, new_targets = [], 0, 0
     for era in former:
         part = Subtree(actor=root.actor, id=era.id, code=era.code, name=era.name, parent_id=None, path=era.path,
                        depth=era.depth, kind=era.kind, sector=era.sector, active=era.active)
-        row = org_figures(session, part, year=period.year, as_of=min(period.as_of, before), rules=rules,
-                          levels=0).iloc[[0]].copy()
+        # Its row: its whole year (as the root, then under the new one); the root's total gains
+        # the days before the new root was founded, which its own count cannot see.
+        row = org_figures(session, part, year=period.year, as_of=period.as_of, rules=rules, levels=0).iloc[[0]].copy()
+        before_part += int(org_figures(session, part, year=period.year, as_of=min(period.as_of, before), rules=rules,
+                                       levels=0).iloc[0]["admitted"])
+        if era.id not in orgs.index:
+            new_targets += int(row.iloc[0]["target"])
         row["parent_id"] = root.id
         rows.append(row)
     if not rows:
@@ -502,8 +513,8 @@ def _with_former_roots(session: Session, orgs: pd.DataFrame, root: Subtree, peri
     orgs = pd.concat([orgs.drop(index=added.index, errors="ignore"), added])
     orgs.attrs = attrs
     top = orgs.index[0]
-    orgs.loc[top, "admitted"] = int(orgs.loc[top, "admitted"]) + int(added["admitted"].sum())
-    orgs.loc[top, "children_target"] = int(orgs.loc[top, "children_target"]) + int(added["target"].sum())
+    orgs.loc[top, "admitted"] = int(orgs.loc[top, "admitted"]) + before_part
+    orgs.loc[top, "children_target"] = int(orgs.loc[top, "children_target"]) + new_targets
     target, admitted = int(orgs.loc[top, "target"]), int(orgs.loc[top, "admitted"])
     orgs.loc[top, "percent_plan"] = _percent(admitted, target)
     expected, late = float(orgs.loc[top, "expected"]), int(orgs.loc[top, "late_pipeline"])
@@ -517,8 +528,11 @@ def _with_former_roots(session: Session, orgs: pd.DataFrame, root: Subtree, peri
     return orgs
 
 
-def _now_under(session: Session, root: Subtree) -> set[int]:
-    return set(session.exec(select(Organization.id).where(in_subtree(root.path), Organization.parent_id == root.id)).all())
+def _continued_in(session: Session, root: Subtree) -> set[int]:
+    """Organizations the root carries on: those now under it, and those it took over."""
+    under = session.exec(select(Organization.id).where(Organization.parent_id == root.id)).all()
+    taken = session.exec(select(OrgSuccession.from_organization_id).where(OrgSuccession.to_organization_id == root.id)).all()
+    return set(under) | set(taken)
 
 
 def children_of(figures: pd.DataFrame, org_id: int | None = None) -> pd.DataFrame:

@@ -214,4 +214,4 @@ def test_an_upgraded_kim_bang_database_is_put_under_tinh_uy_ninh_binh_and_keeps_
 
 def _admitted(line: str) -> int:
     """The admitted of a summary line ("  Huyện ủy Kim Bảng   79/155   …")."""
-    return int(re.search(r"(\d+)/\d+", line).group(1))
+    return int(re.search(r"\s(\d+)/\d+\s", line).group(1))

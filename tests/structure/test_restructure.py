@@ -461,7 +461,10 @@ def test_a_new_root_above_the_tree(tree):
     tree.admin = new_admin
     assert _admitted(tree.figures("D", year=2024), "D", "C1") == (1, 1)
     f = tree.figures(year=2025)
-    assert list(f.index[:2]) == ["NB", "D"] and _admitted(f, "NB") == (3,)  # NB from 01/7 only
+    # NB stands from 01/7 only; the district was the root before, and the year adds up across it:
+    # the district's row is its whole year, and the province's total counts the first half too.
+    assert f.index[0] == "NB" and f.loc["D", "parent_id"] == f.loc["NB", "id"]
+    assert _admitted(f, "NB", "D") == (6, 6)
     assert _admitted(tree.figures("D", year=2025), "D") == (6,)
     rows = everything(tree.engine)
     with refused(tree.engine, FormError, match="sớm hơn") as (s, _):
@@ -487,7 +490,8 @@ def test_a_new_root_then_merges_on_the_same_day(tree):
         assert c1.path == f"{org(s, 'D').path.removeprefix(f'/{root_id}')}{c1.id}/"
     tree.admin = admin
     f = tree.figures(year=2025)
-    assert _admitted(f, "NB", "N") == (3, 3)
+    # The province's 2025: the district's half-year (it was the root then) beside the new commune's.
+    assert _admitted(f, "NB", "N", "D") == (6, 3, 3)
     assert _admitted(tree.figures("D", year=2025), "D", "C1", "C2") == (3, 2, 1)  # the district until 30/6
 
 
