@@ -1,8 +1,8 @@
 """Lagging organizations and statutory clocks running out, worst first, each with one
 Vietnamese sentence saying why.
 
-Organization alerts come from `org_figures` (and, for the streaks, one grouped query over
-the previous years); clock alerts from the pipeline candidates of the subtree, whose clocks
+Organization alerts come from `org_figures` (and, for the streaks, grouped queries over the
+previous years, each year on the tree as it stood); clock alerts from the pipeline candidates of the subtree, whose clocks
 are computed by core.procedure.clocks. Candidate names appear only in `candidate_clocks_list`, and
 only for roles that may see them.
 """
@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import extract, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
 from core.access.scope import ScopeError, Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
+    Counting,
     Period,
-    candidate_scope,
     counted_date_column,
+    counts_by_prefix,
     expected_count,
+    is_large_subtree,
     org_figures,
     orgs_on_screen,
     roll_to_screen,
@@ -34,8 +36,8 @@ from core.procedure.days_off import calendar_installed
 from core.procedure.pipeline import facts_of, papers_of, routes_for
 from core.procedure.stages import CELL_KINDS
 from core.storage.models import Candidate, Organization, YearPlan
-from core.storage.sqlfuncs import path_prefix
-from core.structure.tree import in_subtree
+from core.structure.dated import paths_of, placed_candidates, subtree_paths
+from core.structure.tree import in_subtree, is_within, path_ids
 
 # Order of severity, worst first.
 ALERT_KINDS = (
@@ -77,22 +79,68 @@ def make_alert(kind: str, org_code: str, org_name: str, *, count: int = 1, clock
                  detail=t(f"alert_detail.{kind}", **values))
 
 
+def _in_use(orgs: pd.DataFrame) -> pd.Series:
+    """The organizations of a screen that stood in the period (those ended since included:
+    the screen has them for the days they existed), not those deactivated without a date."""
+    return orgs["active"] | orgs["ended"].notna()
+
+
+def _regions_elsewhere(paths: dict[int, tuple[str, ...]], root_paths: tuple[str, ...]) -> list[str]:
+    """Where organizations on screen stood outside the root's subtree in the years looked back
+    on (a chi bộ that came from another commune in 2025), as few disjoint subtrees as serve:
+    each such path cut as deep as the root's path is (its old commune, district or province,
+    whichever stands where the root stands), unless that would hold the root itself."""
+    depth = min(len(path_ids(p)) for p in root_paths)
+    found = set()
+    for path in {p for own in paths.values() for p in own if not any(is_within(p, r) for r in root_paths)}:
+        ids = path_ids(path)
+        cut = "/" + "/".join(str(i) for i in ids[:depth]) + "/" if len(ids) > depth else path
+        for region in (cut, path):
+            if not any(is_within(r, region) for r in root_paths):
+                found.add(region)
+                break
+    return sorted(r for r in found if not any(r != other and is_within(r, other) for other in found))
+
+
+def _admitted_by_year(session: Session, orgs: pd.DataFrame, root: Subtree, levels: int, years: range, end: date,
+                      rules: RuleSettings) -> pd.DataFrame:
+    """Per organization on screen (rows) and year (columns): the admissions of its subtree,
+    each counted where the candidate stood on the day (core.structure.dated), on every path the
+    organization had in those years, also where it stood outside the root's subtree."""
+    lo = date(years[0], 1, 1)
+    placed = placed_candidates(session, lo)
+    day = counted_date_column(rules, placed.entity)
+    columns = {y: func.sum(case((and_(day >= date(y, 1, 1), day <= date(y, 12, 31)), 1), else_=0)) for y in years}
+    conditions = (day >= lo, day <= end, placed.on(day))
+    paths = paths_of(session, orgs.index.tolist(), lo, end)
+    root_paths = tuple(subtree_paths(session, root.id, lo, end)) or (root.path,)
+    paths.setdefault(root.id, root_paths)
+    large = is_large_subtree(session, root)
+    screen = orgs.copy()
+    screen.attrs["paths"] = paths
+    total = roll_to_screen(screen, counts_by_prefix(session, Counting(placed, root_paths, large), levels, columns,
+                                                    *conditions))
+    below = [org_id for org_id in orgs.index if org_id != root.id]
+    for region in _regions_elsewhere(paths, root_paths):
+        # Rolled from the region down: it stands first, in the place of a root, and is dropped.
+        there = pd.DataFrame(index=pd.Index([0, *below]))
+        there.attrs["paths"] = {**{o: paths[o] for o in below if o in paths}, 0: (region,)}
+        counts = counts_by_prefix(session, Counting(placed, (region,), large), levels, columns, *conditions)
+        total = total.add(roll_to_screen(there, counts).drop(index=0).reindex(total.index, fill_value=0))
+    return total
+
+
 def _streaks(
     session: Session, orgs: pd.DataFrame, root: Subtree, levels: int, year: int, as_of: date, rules: RuleSettings
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Per organization on screen: years in a row with no admission (cells), and completed
-    years in a row with the target missed, counted back from the chosen year."""
+    years in a row with the target missed, counted back from the chosen year, each year on the
+    tree as it stood (a chi bộ moved in 2025 keeps its 2024 admissions). Years before an
+    organization was founded are not counted; a year it ended in is complete once it ended."""
     lookback = max(rules.no_admission_years, rules.missed_target_years) + 3
     first_year = year - lookback + 1
-    counted = counted_date_column(rules)
-    end = min(as_of, date(year, 12, 31))
-    prefix, year_of = path_prefix(Candidate.org_path, root.path, levels), extract("year", counted)
-    rows = session.exec(
-        select(prefix, year_of, func.count())
-        .where(candidate_scope(session, root), counted >= date(first_year, 1, 1), counted <= end)
-        .group_by(prefix, year_of)
-    ).all()
-    admitted = pd.DataFrame.from_records([tuple(r) for r in rows], columns=["prefix", "year", "n"])
+    years = range(first_year, year + 1)
+    rolled = _admitted_by_year(session, orgs, root, levels, years, min(as_of, date(year, 12, 31)), rules)
     plans = pd.DataFrame.from_records(
         [tuple(r) for r in session.exec(
             select(YearPlan.organization_id, YearPlan.year, YearPlan.target)
@@ -101,29 +149,29 @@ def _streaks(
         columns=["org", "year", "target"],
     )
     first_plan_year = int(plans["year"].min()) if not plans.empty else year
-    rolled = {
-        y: roll_to_screen(orgs, admitted[admitted["year"] == y].set_index("prefix")[["n"]])["n"]
-        for y in range(first_year, year + 1)
-    }
-    cells = orgs[orgs["kind"].isin(list(CELL_KINDS)) & orgs["active"]].index
+    targets = {y: plans[plans["year"] == y].set_index("org")["target"] for y in years}
 
+    def first_year_of(org: int) -> int:
+        founded = orgs.at[org, "founded"]
+        return max(first_year, founded.year) if isinstance(founded, date) else first_year
+
+    in_use = orgs[_in_use(orgs)]
     no_admission: dict[int, int] = {}
-    for org in cells:
+    for org in in_use.index[in_use["kind"].isin(list(CELL_KINDS))]:
         streak = 0
-        for y in range(year, max(first_year, first_plan_year) - 1, -1):
-            if rolled[y].get(org, 0):
+        for y in range(year, max(first_year_of(org), first_plan_year) - 1, -1):
+            if rolled.at[org, y]:
                 break
             streak += 1
         no_admission[org] = streak
 
     missed: dict[int, int] = {}
-    last_complete = year if as_of >= date(year, 12, 31) else year - 1
-    targets = {y: plans[plans["year"] == y].set_index("org")["target"] for y in range(first_year, last_complete + 1)}
     for org in orgs.index:
         streak = 0
-        for y in range(last_complete, first_year - 1, -1):
+        over = Period(year, as_of).of(orgs.at[org, "founded"], orgs.at[org, "ended"]).is_over
+        for y in range(year if over else year - 1, first_year_of(org) - 1, -1):
             target = int(targets[y].get(org, 0))
-            if target <= 0 or rolled[y].get(org, 0) >= target:
+            if target <= 0 or rolled.at[org, y] >= target:
                 break
             streak += 1
         missed[org] = streak
@@ -139,12 +187,13 @@ ALERT_LEVELS = 2
 def organization_alerts(
     session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> list[Alert]:
-    """Lagging organizations down to ALERT_LEVELS below the chosen one, worst first."""
+    """Lagging organizations down to ALERT_LEVELS below the chosen one, worst first: those that
+    stood there in the year (on the tree as it stood), each over the part of the year it existed."""
     figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules, levels=ALERT_LEVELS)
-    period = Period(year, as_of)
     no_admission, missed = _streaks(session, figures, subtree, ALERT_LEVELS, year, as_of, rules)
     alerts: list[Alert] = []
-    for org_id, row in figures[figures["active"]].iterrows():
+    for org_id, row in figures[_in_use(figures)].iterrows():
+        period = Period(year, as_of).of(row["founded"], row["ended"])  # an organization of part of the year: that part
         found: dict[str, dict[str, object]] = {}  # kind -> what its sentences say
         target, admitted = int(row["target"]), int(row["admitted"])
         remaining = target - admitted
@@ -170,11 +219,11 @@ def organization_alerts(
 
 
 def unplanned_count(session: Session, subtree: Subtree, *, year: int) -> int:
-    """Active organizations the lagging alerts look at (down to ALERT_LEVELS below the chosen
-    one) with no target for the year: the pace and source alerts leave them out, and the
-    page says so."""
-    orgs = orgs_on_screen(session, subtree, ALERT_LEVELS)
-    active = orgs.index[orgs["active"]].tolist()
+    """Organizations the lagging alerts look at (down to ALERT_LEVELS below the chosen one, on
+    the tree as it stood in the year) with no target for the year: the pace and source alerts
+    leave them out, and the page says so."""
+    orgs = orgs_on_screen(session, subtree, ALERT_LEVELS, Period(year, date(year, 12, 31)))
+    active = orgs.index[_in_use(orgs)].tolist()
     planned = set(session.exec(
         select(YearPlan.organization_id)
         .where(YearPlan.organization_id.in_(active), YearPlan.year == year, YearPlan.target > 0)

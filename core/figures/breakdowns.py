@@ -5,7 +5,7 @@ All aggregates in SQL over one subtree; no candidate row leaves the database.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -16,12 +16,12 @@ from core.access.scope import Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
     Period,
-    candidate_scope,
     counted_date_column,
+    counting,
     expected_by,
 )
 from core.procedure.stages import Occupation, Qualification, Sector
-from core.storage.models import Candidate, Organization, YearPlan
+from core.storage.models import Organization, YearPlan
 from core.storage.sqlfuncs import age_years, ymd
 
 
@@ -37,34 +37,38 @@ class Mix:
 
 
 def _admitted_in(session: Session, root: Subtree, period: Period, rules: RuleSettings):
-    counted = counted_date_column(rules)
-    return counted, and_(candidate_scope(session, root), counted >= period.start, counted <= period.end)
+    """(the placed candidates, their counted date, the condition of being admitted in the
+    period in the subtree): each where the candidate stood on the day it was counted."""
+    counted = counting(session, root, period)
+    day = counted_date_column(rules, counted.C)
+    return counted.C, day, and_(counted.scope(), day >= period.start, day <= period.end, counted.on(day))
 
 
 def admitted_mix(
     session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> Mix:
-    """The mix of those admitted in the year up to `as_of`, in the organization's subtree."""
-    counted, where = _admitted_in(session, subtree, Period(year, as_of), rules)
+    """The mix of those admitted in the year up to `as_of`, in the organization's subtree, each
+    where the candidate stood on the day of the decision (its sector: that organization's)."""
+    C, counted, where = _admitted_in(session, subtree, Period(year, as_of), rules)
 
     def flag(condition):
         return func.sum(case((condition, 1), else_=0))
 
     # One pass over those admitted: counted by (qualification, occupation, sector), with the
     # flags summed in each group; the totals are added up here.
-    groups = (Candidate.qualification, Candidate.occupation, Organization.sector)
+    groups = (C.qualification, C.occupation, Organization.sector)
     flags = {
-        "female": flag(Candidate.female),
-        "ethnic_minority": flag(Candidate.ethnic_minority),
-        "religious": flag(Candidate.religion != ""),
-        "youth_union": flag(Candidate.youth_union_member),
-        "under_30": flag(age_years(Candidate.birth_date, counted) < rules.under_age_years),
-        "village_head": flag(Candidate.village_head),
+        "female": flag(C.female),
+        "ethnic_minority": flag(C.ethnic_minority),
+        "religious": flag(C.religion != ""),
+        "youth_union": flag(C.youth_union_member),
+        "under_30": flag(age_years(C.birth_date, counted) < rules.under_age_years),
+        "village_head": flag(C.village_head),
     }
     rows = pd.DataFrame.from_records(
         [tuple(r) for r in session.exec(
-            select(*groups, func.count(Candidate.id), *flags.values())
-            .select_from(Candidate).join(Organization, Organization.id == Candidate.organization_id)
+            select(*groups, func.count(C.id), *flags.values())
+            .select_from(C).join(Organization, Organization.id == C.organization_id)
             .where(where).group_by(*groups)
         ).all()],
         columns=["qualification", "occupation", "sector", "total", *flags],
@@ -83,24 +87,26 @@ def admitted_mix(
     )
 
 
+def _part_of(session: Session, subtree: Subtree, period: Period) -> Period:
+    """The period within the days the organization existed in its year (Period.of)."""
+    org = session.get(Organization, subtree.id)
+    return period.of(org.valid_from, org.valid_to)
+
+
 def admissions_by_month(
     session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
 ) -> pd.DataFrame:
-    """Admissions per month of the year against the plan's expected cumulative pace.
+    """Admissions per month of the year against the plan's expected cumulative pace, each where
+    the candidate stood on the day of the decision. An organization that existed for part of
+    the year (founded or ended in it) is paced over that part, with its plan for it.
 
     Columns: month (1–12), admitted, cumulative, expected_cumulative (months after the
-    as-of date have no admitted figures).
+    as-of date, or after the organization ended, have no admitted figures).
     """
-    period = Period(year, as_of)
-    counted, where = _admitted_in(session, subtree, period, rules)
+    period = _part_of(session, subtree, Period(year, as_of))
+    C, counted, where = _admitted_in(session, subtree, period, rules)
     month = (ymd(counted) // 100) % 100
-    rows = dict(
-        session.exec(
-            select(month, func.count(Candidate.id))
-            .where(where)
-            .group_by(month)
-        ).all()
-    )
+    rows = dict(session.exec(select(month, func.count(C.id)).where(where).group_by(month)).all())
     target = session.exec(
         select(YearPlan.target).where(YearPlan.organization_id == subtree.id, YearPlan.year == year)
     ).first() or 0
@@ -110,7 +116,8 @@ def admissions_by_month(
     frame.loc[frame["month"] > last_month, "admitted"] = pd.NA
     frame["cumulative"] = frame["admitted"].cumsum()
     frame["expected_cumulative"] = [
-        expected_by(target, Period(year, date(year, m, calendar.monthrange(year, m)[1])), rules.pace_monthly_weights)
+        expected_by(target, replace(period, as_of=date(year, m, calendar.monthrange(year, m)[1])),
+                    rules.pace_monthly_weights)
         for m in frame["month"]
     ]
     return frame
@@ -119,15 +126,21 @@ def admissions_by_month(
 def trend_by_year(
     session: Session, subtree: Subtree, *, years: range, as_of: date, rules: RuleSettings
 ) -> pd.DataFrame:
-    """Admitted and target per year for the organization's subtree. Columns: year, admitted, target."""
-    counted = counted_date_column(rules)
-    scope = candidate_scope(session, subtree)
-    # One count per year: each a plain range of the date index, no date arithmetic per row.
-    admitted = {
-        y: session.exec(select(func.count()).where(
-            scope, counted >= date(y, 1, 1), counted <= min(as_of, date(y, 12, 31)))).one()
-        for y in years if date(y, 1, 1) <= as_of
-    }
+    """Admitted and target per year for the organization's subtree. Columns: year, admitted, target.
+
+    Each year is counted on the tree as it stood then: an admission where the candidate stood
+    on the day of the decision, under the paths the organization had that year (Huyện ủy Kim
+    Bảng's 2023 is its communes' 2023, wherever they went since). Years the organization did
+    not exist in (before its founding, after its end) are 0."""
+    org = session.get(Organization, subtree.id)
+    admitted = {}
+    for y in years:
+        period = Period(y, as_of).of(org.valid_from, org.valid_to)
+        existed = (org.valid_from is None or org.valid_from.year <= y) and (org.valid_to is None or org.valid_to.year >= y)
+        if existed and period.start <= as_of:
+            candidates, _day, where = _admitted_in(session, subtree, period, rules)
+            # One count per year: each a plain range of the date index, no date arithmetic per row.
+            admitted[y] = session.exec(select(func.count()).select_from(candidates).where(where)).one()
     targets = dict(
         session.exec(
             select(YearPlan.year, YearPlan.target).where(YearPlan.organization_id == subtree.id, YearPlan.year.in_(list(years)))

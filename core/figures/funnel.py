@@ -23,79 +23,83 @@ from sqlmodel import Session, select
 
 from core.access.scope import Subtree
 from core.config import RuleSettings
-from core.figures.progress import Period, candidate_scope
+from core.figures.progress import Counting, Period, counting
 from core.procedure.stages import RECOGNITION_STAGES, STAGES, Stage, stage_date_column
 from core.storage.models import Candidate, Organization
 from core.storage.sqlfuncs import days_between
-from core.structure.tree import in_subtree
 
 
-def _date(stage: Stage):
-    return getattr(Candidate, stage_date_column(stage))
+def _date(stage: Stage, C=Candidate):  # noqa: N803 (C stands for the Candidate table)
+    """The candidate's date of entering `stage`, of Candidate or of the placed candidates."""
+    return getattr(C, stage_date_column(stage))
 
 
-def _latest_stage(end: date, stages: tuple[Stage, ...] = STAGES):
+def _latest_stage(end: date, stages: tuple[Stage, ...] = STAGES, C=Candidate):  # noqa: N803
     """SQL: the last of `stages` entered by `end` (NULL when none was)."""
-    return case(*[(_date(s) <= end, s.value) for s in reversed(stages)], else_=None)
+    return case(*[(_date(s, C) <= end, s.value) for s in reversed(stages)], else_=None)
 
 
-def stage_as_of(end: date):
+def stage_as_of(end: date, C=Candidate):  # noqa: N803
     """SQL: the stage a candidate stood at on `end` (NULL before the first, or after leaving)."""
-    left = and_(Candidate.exit_date.is_not(None), Candidate.exit_date <= end)
-    return case((left, None), else_=_latest_stage(end))
+    left = and_(C.exit_date.is_not(None), C.exit_date <= end)
+    return case((left, None), else_=_latest_stage(end, C=C))
 
 
-def _standing(session: Session, scope, end: date) -> dict[str, int]:
-    """How many stand at each stage on `end`: those still in the procedure by their stage (one
-    range of the settled-date index), the probationary and the official members by two
-    counts (index ranges too) instead of a pass over every member ever admitted."""
+def _standing(session: Session, counted: Counting, end: date) -> dict[str, int]:
+    """How many stand at each stage on `end`, each where they stood that day: those still in
+    the procedure by their stage (one range of the settled-date index), the probationary and
+    the official members by two counts (index ranges too) instead of a pass over every member
+    ever admitted."""
+    C, scope = counted.C, and_(counted.scope(), counted.on(end))
     # Not admitted and not gone by `end`: the stage is the last entered before admission, read
     # from the settled-date index alone (it holds those dates).
-    current = _latest_stage(end, STAGES[: STAGES.index(Stage.ADMITTED)])
-    standing = dict(session.exec(select(current, func.count()).where(scope, Candidate.settled_date > end)
+    current = _latest_stage(end, STAGES[: STAGES.index(Stage.ADMITTED)], C)
+    standing = dict(session.exec(select(current, func.count()).where(scope, C.settled_date > end)
                                  .group_by(current)).all())
-    stayed = or_(Candidate.exit_date.is_(None), Candidate.exit_date > end)
+    stayed = or_(C.exit_date.is_(None), C.exit_date > end)
     admitted, official = session.exec(select(
-        select(func.count()).where(scope, Candidate.admitted_date <= end, stayed).scalar_subquery(),
-        select(func.count()).where(scope, Candidate.official_date <= end, stayed).scalar_subquery(),
+        select(func.count()).where(scope, C.admitted_date <= end, stayed).scalar_subquery(),
+        select(func.count()).where(scope, C.official_date <= end, stayed).scalar_subquery(),
     )).one()
     standing[Stage.ADMITTED.value], standing[Stage.OFFICIAL.value] = admitted - official, official
     return standing
 
 
-def _next_date(stage: Stage):
+def _next_date(stage: Stage, C=Candidate):  # noqa: N803
     """SQL: the date the candidate entered the stage after `stage` (a skipped one passed over).
     The official date is the day the status took effect, the end of the probation, before the
     recognition resolutions: from those it is no next date (NULL: not counted as moved on)."""
-    later = [_date(s) for s in STAGES[STAGES.index(stage) + 1 :]
+    later = [_date(s, C) for s in STAGES[STAGES.index(stage) + 1 :]
              if not (s is Stage.OFFICIAL and stage in RECOGNITION_STAGES)]
     if not later:
         return cast(null(), Date)
     return func.coalesce(*later) if len(later) > 1 else later[0]
 
 
-def _medians(session: Session, scope, period: Period) -> dict[Stage, float | None]:
+def _medians(session: Session, counted: Counting, in_year, period: Period) -> dict[Stage, float | None]:
     """Per stage, the median days spent in it by those who left it (for the next stage) during
-    the period, in one pass: PostgreSQL's percentile_cont per stage; on SQLite (which has
-    none) a count of (stage, days) pairs, the median read off those counts."""
+    the period, each counted where they stood on the day they left it, in one pass:
+    PostgreSQL's percentile_cont per stage; on SQLite (which has none) a count of (stage, days)
+    pairs, the median read off those counts."""
+    C = counted.C
     if session.get_bind().dialect.name == "postgresql":
         medians = []
         for stage in STAGES[:-1]:
-            left = _next_date(stage)
-            medians.append(func.percentile_cont(0.5).within_group(days_between(_date(stage), left)).filter(
-                and_(_date(stage).is_not(None), left >= period.start, left <= period.end)))
-        values = session.execute(select(*medians).where(scope)).one()
+            left = _next_date(stage, C)
+            medians.append(func.percentile_cont(0.5).within_group(days_between(_date(stage, C), left)).filter(
+                and_(_date(stage, C).is_not(None), left >= period.start, left <= period.end, counted.on(left))))
+        values = session.execute(select(*medians).where(in_year)).one()
         return {stage: None if v is None else float(v) for stage, v in zip(STAGES[:-1], values)}
     stage_no = union_all(*[select(literal_column(str(i)).label("n")) for i in range(len(STAGES) - 1)]).subquery()
-    nth = [(stage_no.c.n == i, _date(stage)) for i, stage in enumerate(STAGES[:-1])]
-    nxt = [(stage_no.c.n == i, _next_date(stage)) for i, stage in enumerate(STAGES[:-1])]
+    nth = [(stage_no.c.n == i, _date(stage, C)) for i, stage in enumerate(STAGES[:-1])]
+    nxt = [(stage_no.c.n == i, _next_date(stage, C)) for i, stage in enumerate(STAGES[:-1])]
     entered, left = case(*nth), case(*nxt)
     days = days_between(entered, left)
     rows = session.execute(
         select(stage_no.c.n, days, func.count())
-        .select_from(Candidate)
+        .select_from(C)
         .join(stage_no, literal_column("1") == literal_column("1"))
-        .where(scope, entered.is_not(None), left >= period.start, left <= period.end)
+        .where(in_year, entered.is_not(None), left >= period.start, left <= period.end, counted.on(left))
         .group_by(stage_no.c.n, days)
     ).all()
     counts: dict[int, dict[int, int]] = {}
@@ -124,23 +128,30 @@ def funnel(
 ) -> pd.DataFrame:
     """One row per stage: standing on the as-of date, entered during the year, moved on to the
     next stage by the as-of date, conversion (%), and median days spent in the stage by those
-    who left it during the year. Three passes over the subtree's candidates, whatever its size."""
+    who left it during the year. Three passes over the subtree's candidates, whatever its size.
+
+    On the tree as it stood (core.figures.progress.counting): the standing where each candidate
+    stood on the as-of date; an entry into a stage (and whether the candidate moved on from it)
+    where the candidate stood on the day of the entry; a median's days where the candidate stood
+    on the day of leaving the stage. A candidate with two places in the year is counted once
+    for each of these, in the place of its day."""
     period = Period(year, as_of)
     end = period.end
-    scope = candidate_scope(session, subtree)
-    standing = _standing(session, scope, end)
+    counted = counting(session, subtree, period)
+    C = counted.C
+    standing = _standing(session, counted, end)
     # Only a candidate with a stage date in the year can enter or leave a stage in it: one still
     # in the procedure (or admitted) since the year began, or recognized as official in it.
-    in_year = and_(scope, or_(Candidate.settled_date >= period.start, Candidate.official_date >= period.start))
+    in_year = and_(counted.scope(), or_(C.settled_date >= period.start, C.official_date >= period.start))
 
     flows = []
     for stage in STAGES:
-        entered_in_year = and_(_date(stage) >= period.start, _date(stage) <= end)
+        entered_in_year = and_(_date(stage, C) >= period.start, _date(stage, C) <= end, counted.on(_date(stage, C)))
         flows.append(func.sum(case((entered_in_year, 1), else_=0)))
         if stage is not STAGES[-1]:
-            flows.append(func.sum(case((and_(entered_in_year, _next_date(stage) <= end), 1), else_=0)))
+            flows.append(func.sum(case((and_(entered_in_year, _next_date(stage, C) <= end), 1), else_=0)))
     totals = iter(int(v or 0) for v in session.execute(select(*flows).where(in_year)).one())
-    medians = _medians(session, in_year, period)
+    medians = _medians(session, counted, in_year, period)
 
     rows = []
     for stage in STAGES:
@@ -162,13 +173,17 @@ def funnel(
 def standing_by_sector(
     session: Session, subtree: Subtree, *, year: int, as_of: date
 ) -> pd.DataFrame:
-    """Candidates standing at each stage on the as-of date, by sector: one row per (sector, stage)."""
-    current = stage_as_of(Period(year, as_of).end)
+    """Candidates standing at each stage on the as-of date, by sector: one row per (sector, stage),
+    each candidate where it stood that day and under the sector of the organization it stood in."""
+    period = Period(year, as_of)
+    counted = counting(session, subtree, period)
+    C = counted.C
+    current = stage_as_of(period.end, C)
     stmt = (
         select(Organization.sector, current, func.count())
-        .select_from(Candidate)
-        .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(subtree.path, Candidate.org_path))
+        .select_from(C)
+        .join(Organization, Organization.id == C.organization_id)
+        .where(counted.scope(), counted.on(period.end))
         .group_by(Organization.sector, current)
     )
     frame = pd.DataFrame.from_records([tuple(r) for r in session.exec(stmt).all()], columns=["sector", "stage", "count"])

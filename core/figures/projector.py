@@ -15,9 +15,10 @@ from core.access.filters import View, parse_view
 from core.access.scope import Actor, Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
-    candidate_scope,
+    Period,
     children_of,
     counted_date_column,
+    counting,
     counts_by_prefix,
     expected_count,
     orgs_on_screen,
@@ -115,13 +116,25 @@ def admitted_between(
     session: Session, subtree: Subtree, *, start: date, end: date, rules: RuleSettings
 ) -> pd.DataFrame:
     """Admissions between two dates for each organization directly under the subtree's root, rolled
-    up from their subtrees, most first. Columns: code, name, admitted."""
-    counted = counted_date_column(rules)
-    orgs = orgs_on_screen(session, subtree)
-    counts = counts_by_prefix(session, subtree, 1, {"admitted": func.count()}, candidate_scope(session, subtree),
-                              counted >= start, counted <= end)
-    orgs["admitted"] = roll_to_screen(orgs, counts)["admitted"]
-    children = orgs[orgs["parent_id"] == subtree.id]
+    up from their subtrees, most first. Columns: code, name, admitted.
+
+    On the tree as it stood (core.figures.progress.counting): each admission where the candidate
+    stood on the day, under the organizations that stood under the root then, each part of a
+    window that runs into another year on that year's tree (the first days of January with
+    December before them)."""
+    parts = []
+    for year in range(start.year, end.year + 1):
+        part = Period(year, end, opened=max(start, date(year, 1, 1)), closed=min(end, date(year, 12, 31)))
+        orgs = orgs_on_screen(session, subtree, 1, part)
+        counted = counting(session, subtree, part)
+        day = counted_date_column(rules, counted.C)
+        counts = counts_by_prefix(session, counted, 1, {"admitted": func.count()},
+                                  day >= part.start, day <= part.end, counted.on(day))
+        orgs["admitted"] = roll_to_screen(orgs, counts)["admitted"]
+        parts.append(orgs[orgs["parent_id"] == subtree.id][["code", "name", "admitted"]])
+    children = pd.concat(parts)
+    # An organization on both sides of New Year is one line, under the name it had last.
+    children = children.groupby(level=0).agg(code=("code", "last"), name=("name", "last"), admitted=("admitted", "sum"))
     return children.sort_values(["admitted", "name"], ascending=[False, True])[["code", "name", "admitted"]]
 
 

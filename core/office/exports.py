@@ -29,7 +29,8 @@ from core.procedure.stages import (
     Qualification,
     stage_date_column,
 )
-from core.storage.models import Organization, YearPlan
+from core.storage.models import NOT_SETTLED, Organization, OrganizationEra, YearPlan
+from core.structure.dated import current_start, subtree_paths
 from core.structure.tree import in_subtree
 
 
@@ -127,16 +128,41 @@ def candidates_workbook(session: Session, subtree: Subtree) -> bytes:
 
 
 def plans_workbook(session: Session, subtree: Subtree) -> bytes:
-    """The yearly plans of every organization of the subtree, all years, by year then tree order."""
-    rows = session.exec(
-        select(Organization.code, Organization.name, YearPlan.year, YearPlan.target, YearPlan.members_start)
+    """The yearly plans of every organization of the subtree, all years, by year then tree order,
+    on the tree as it stood: a plan of a year for each organization that stood in the subtree
+    in that year (a chi bộ moved to another commune on 01/7/2025 has its 2024 plan in the old
+    commune's file, its 2026 plan in the new one's, and its 2025 plan in both)."""
+    stretches = _stretches_within(session, subtree)
+    plans = session.exec(
+        select(Organization.id, Organization.code, Organization.name, YearPlan.year, YearPlan.target,
+               YearPlan.members_start)
         .join(Organization, Organization.id == YearPlan.organization_id)
-        .where(in_subtree(subtree.path))
-        .order_by(YearPlan.year, Organization.path)
+        .where(YearPlan.organization_id.in_(list({org_id for org_id, *_ in stretches})))
     ).all()
-    records = [dict(zip(("org_code", "org_name", "year", "target", "members_start"), row)) for row in rows]
+    ordered = []
+    for org_id, code, name, year, target, members in plans:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        held = [path for o, path, start, end in stretches
+                if o == org_id and (start is None or start <= last) and (end is None or end >= first)]
+        if held:
+            ordered.append(((year, max(held)), (code, name, year, target, members)))
+    records = [dict(zip(("org_code", "org_name", "year", "target", "members_start"), row))
+               for _, row in sorted(ordered, key=lambda r: r[0])]
     return workbook_bytes([_sheet(t("xlsx.sheet.plans"), plan_fields(), records)],
                           title=t("xlsx.title.plans", org=subtree.name))
+
+
+def _stretches_within(session: Session, subtree: Subtree) -> list[tuple[int, str, date | None, date | None]]:
+    """(organization, path, first day, last day) of every stretch of days an organization stood
+    in the subtree (under any path the subtree's root ever had)."""
+    found = []
+    for root_path in subtree_paths(session, subtree.id, date.min, NOT_SETTLED) or [subtree.path]:
+        found += session.exec(select(Organization.id, Organization.path, current_start(), Organization.valid_to)
+                              .where(in_subtree(root_path))).all()
+        found += session.exec(select(OrganizationEra.organization_id, OrganizationEra.path, OrganizationEra.valid_from,
+                                     OrganizationEra.valid_to)
+                              .where(in_subtree(root_path, OrganizationEra.path))).all()
+    return [tuple(row) for row in found]
 
 
 def template_workbook(kind: str) -> bytes:

@@ -15,19 +15,21 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import and_, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, or_, select
 
 from core.access.scope import ScopeError, Subtree
 from core.config import DATA_DIR
-from core.figures.progress import LARGE_SUBTREE, is_large_subtree
+from core.figures.progress import LARGE_SUBTREE, Period, counting, is_large_subtree
 from core.format import fmt_date, fmt_long_date, fmt_number
 from core.i18n import label, t
 from core.office.heading import party_heading
 from core.office.report import TableSpec, render_document
 from core.office.xlsx import Column, Sheet, workbook_bytes
 from core.procedure.stages import STAGES, Stage, stage_date_column
-from core.storage.models import Candidate, Organization
-from core.structure.tree import in_subtree
+from core.storage.models import Organization, OrganizationEra
+from core.structure.dated import overlaps
 
 LIST_TEMPLATE_PATH = DATA_DIR / "templates" / "danh_sach_cam_tinh.docx"
 LIST_PLACEHOLDER = "bang_danh_sach"
@@ -46,26 +48,35 @@ def month_end(year: int, month: int) -> date:
 
 def outstanding_list(session: Session, subtree: Subtree, *, year: int, month: int) -> pd.DataFrame:
     """The list for a month (columns LIST_COLUMNS; `stage` is the step reached by the month's
-    end), by chi bộ in tree order, then name."""
+    end), by chi bộ in tree order, then name: on the tree as it stood at the month's end, each
+    candidate in the chi bộ it stood in then, under the name the chi bộ had then."""
     if not subtree.actor.sees_personal_data:
         raise ScopeError(t("error.no_personal_data", what=subtree.code))
     if is_large_subtree(session, subtree):
         raise ScopeError(t("scope.lists_further_down", limit=fmt_number(LARGE_SUBTREE)))
     end = month_end(year, month)
+    counted = counting(session, subtree, Period(year, end))
+    C = counted.C
+    then = aliased(OrganizationEra)
+    stage_dates = [getattr(C, stage_date_column(s)) for s in BEFORE_DECISION]
     rows = session.exec(
-        select(Candidate, Organization.code, Organization.name)
-        .join(Organization, Organization.id == Candidate.organization_id)
-        .where(in_subtree(subtree.path, Candidate.org_path), Candidate.outstanding_date <= end,
-               or_(Candidate.decision_date.is_(None), Candidate.decision_date > end),
-               or_(Candidate.exit_date.is_(None), Candidate.exit_date > end))
-        .order_by(Organization.path, Candidate.full_name, Candidate.birth_date, Candidate.id)
+        select(C.full_name, C.birth_date, Organization.code, func.coalesce(then.name, Organization.name),
+               C.helper_name, *stage_dates)
+        .select_from(C)
+        .join(Organization, Organization.id == C.organization_id)
+        .outerjoin(then, and_(then.organization_id == C.organization_id, overlaps(then.valid_from, then.valid_to, end, end)))
+        .where(counted.scope(), counted.on(end), C.outstanding_date <= end,
+               or_(C.decision_date.is_(None), C.decision_date > end), or_(C.exit_date.is_(None), C.exit_date > end))
+        .order_by(C.org_path, C.full_name, C.birth_date, C.id)
     ).all()
     records = []
-    for c, code, name in rows:
-        reached = [s for s in BEFORE_DECISION if (d := getattr(c, stage_date_column(s))) is not None and d <= end]
-        records.append({"full_name": c.full_name, "birth_date": c.birth_date, "org_code": code, "org_name": name,
-                        "outstanding_date": c.outstanding_date, "helper_name": c.helper_name,
-                        "class_done_date": c.class_done_date if c.class_done_date and c.class_done_date <= end else None,
+    for full_name, birth_date, code, name, helper_name, *dates in rows:
+        by_stage = dict(zip(BEFORE_DECISION, dates))
+        reached = [s for s, d in by_stage.items() if d is not None and d <= end]
+        class_done = by_stage[Stage.CLASS_DONE]
+        records.append({"full_name": full_name, "birth_date": birth_date, "org_code": code, "org_name": name,
+                        "outstanding_date": by_stage[Stage.OUTSTANDING], "helper_name": helper_name,
+                        "class_done_date": class_done if class_done and class_done <= end else None,
                         "stage": reached[-1].value if reached else Stage.OUTSTANDING.value})
     return pd.DataFrame(records, columns=LIST_COLUMNS)
 
