@@ -89,7 +89,7 @@ def list_docx(session: Session, subtree: Subtree, *, year: int, month: int, sign
               template_path: Path = LIST_TEMPLATE_PATH) -> bytes:
     """The list as a Word file: the organization's Party document heading, the table, the signature."""
     frame = outstanding_list(session, subtree, year=year, month=month)
-    heading = party_heading(session, session.get(Organization, subtree.id))
+    heading = party_heading(session, session.get(Organization, subtree.id), signed_on)
     rows = [[str(i), r["full_name"], fmt_date(r["birth_date"]), r["org_name"], fmt_date(r["outstanding_date"]),
              r["helper_name"] or "–", fmt_date(r["class_done_date"]) if r["class_done_date"] else t("list.class_not_yet")]
             for i, r in enumerate(frame.to_dict("records"), start=1)]

@@ -76,7 +76,7 @@ class ReportHeading:
 def default_heading(session: Session, subtree: Subtree, *, today: date) -> ReportHeading:
     """Sensible defaults for the form: the Party document heading of the organization
     (core.office.heading), a number to complete, the usual signature and recipients."""
-    party = party_heading(session, session.get(Organization, subtree.id))
+    party = party_heading(session, session.get(Organization, subtree.id), today)
     return ReportHeading(
         number=party.number("BC"),
         place=party.place,
