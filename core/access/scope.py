@@ -6,6 +6,7 @@ asked about against the actor's subtree, so a page cannot reach data out of scop
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session, select
 
@@ -111,12 +112,21 @@ def resolve(session: Session, actor: Actor, code: str | None) -> Subtree:
                    depth=org.depth, kind=org.kind, sector=org.sector, active=org.active)
 
 
-def ancestors(session: Session, subtree: Subtree) -> list[Organization]:
-    """The organizations from the caller's own down to the subtree's (included), for a breadcrumb."""
-    ids = path_ids(subtree.path)
-    rows = session.exec(select(Organization).where(Organization.id.in_(ids))).all()
-    by_id = {o.id: o for o in rows}
-    return [by_id[i] for i in ids if subtree.actor.covers(by_id[i].path)]
+def ancestors(session: Session, subtree: Subtree, on: date | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the organizations from the caller's own down to the subtree's (included),
+    for a breadcrumb: today's chain, or the chain as it stood on `on` (2023: Tỉnh ủy Hà Nam ›
+    Huyện ủy Kim Bảng › Đảng bộ HĐND & UBND huyện), with the names of that day."""
+    from core.structure.dated import chain_on
+
+    if on is not None:
+        chain = [(e.id, e.code, e.name) for e in reversed(chain_on(session, subtree.id, on))]
+    else:
+        ids = path_ids(subtree.path)
+        rows = {o.id: o for o in session.exec(select(Organization).where(Organization.id.in_(ids))).all()}
+        chain = [(rows[i].id, rows[i].code, rows[i].name) for i in ids]
+    orgs = {o.id: o for o in session.exec(select(Organization).where(Organization.id.in_([c[0] for c in chain]))).all()}
+    return [(code, name) for org_id, code, name in chain
+            if subtree.actor.covers(orgs[org_id].path) or _taken_over_within(session, subtree.actor, orgs[org_id])]
 
 
 def root_organization(session: Session) -> Organization:

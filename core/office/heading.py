@@ -32,8 +32,7 @@ from sqlmodel import Session
 
 from core.i18n import t
 from core.procedure.stages import CELL_KINDS, OrgKind
-from core.structure.dated import Era, era_at, eras_of
-from core.structure.tree import path_ids
+from core.structure.dated import Era
 
 # Kinds whose cấp ủy has a standing committee that signs ("T/M BAN THƯỜNG VỤ"): above the
 # grassroots, and a đảng ủy xã / phường / đặc khu with those powers from 01/7/2025.
@@ -139,26 +138,6 @@ def on_behalf(kind: str) -> str:
     if has_standing_committee(kind):
         return t("heading.on_behalf_standing")
     return t("heading.on_behalf_committee")
-
-
-def era_on(session: Session, org_id: int, day: date) -> Era:
-    """What the organization was on `day`; for a day it did not exist (a document dated before
-    its founding or after its end), the stretch nearest to that day."""
-    found = era_at(session, org_id, day)
-    if found is not None:
-        return found
-    eras = eras_of(session, org_id)
-    return next((e for e in eras if e.start is not None and e.start > day), eras[-1])
-
-
-def chain_on(session: Session, org_id: int, day: date) -> list[Era]:
-    """The organization on `day` and the ones above it then, nearest first. A path names the
-    whole chain it held (core.structure.dated), so the chain is the path of that day's stretch.
-    For a day the organization did not exist, the chain of its nearest day (its first or last)."""
-    era = era_on(session, org_id, day)
-    if not era.holds_on(day):
-        day = era.start if era.start is not None and era.start > day else era.end
-    return [era, *(era_on(session, i, day) for i in reversed(path_ids(era.path)[:-1]))]
 
 
 def _place(chain: list[Era]) -> str:

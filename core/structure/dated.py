@@ -37,6 +37,7 @@ from core.storage.models import (
     Organization,
     OrganizationEra,
 )
+from core.structure.tree import path_ids
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,26 @@ def paths_of(session: Session, org_ids: list[int], lo: date, hi: date) -> dict[i
     for org_id, path in rows:
         found.setdefault(org_id, set()).add(path)
     return {org_id: tuple(sorted(paths)) for org_id, paths in found.items()}
+
+
+def era_on(session: Session, org_id: int, day: date) -> Era:
+    """What the organization was on `day`; for a day it did not exist (a document dated before
+    its founding or after its end), the stretch nearest to that day."""
+    found = era_at(session, org_id, day)
+    if found is not None:
+        return found
+    eras = eras_of(session, org_id)
+    return next((e for e in eras if e.start is not None and e.start > day), eras[-1])
+
+
+def chain_on(session: Session, org_id: int, day: date) -> list[Era]:
+    """The organization on `day` and the ones above it then, nearest first. A path names the
+    whole chain it held, so the chain is the path of that day's stretch. For a day the
+    organization did not exist, the chain of its nearest day (its first or last)."""
+    era = era_on(session, org_id, day)
+    if not era.holds_on(day):
+        day = era.start if era.start is not None and era.start > day else era.end
+    return [era, *(era_on(session, i, day) for i in reversed(path_ids(era.path)[:-1]))]
 
 
 def roots_on(session: Session, day: date) -> list[Era]:
