@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from core.i18n import t
 from core.procedure.stages import CELL_KINDS, OrgKind
-from core.structure.dated import Era
+from core.structure.dated import Era, chain_on
 
 # Kinds whose cấp ủy has a standing committee that signs ("T/M BAN THƯỜNG VỤ"): above the
 # grassroots, and a đảng ủy xã / phường / đặc khu with those powers from 01/7/2025.
