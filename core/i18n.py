@@ -787,6 +787,7 @@ VI: dict[str, str] = {
     "reorg.ends": "Kết thúc hoạt động sau ngày {last}: {names}.",
     "reorg.plans_title": "Kế hoạch (chỉ tiêu kết nạp) trước và sau thay đổi",
     "reorg.no_plans": "Không có kế hoạch nào thay đổi.",
+    "reorg.plans_part_caption": "Năm {year}: chỉ tiêu «sau» của tổ chức kết thúc hoạt động là phần của nó đến hết ngày {last}; phần còn lại đã cộng vào tổ chức nhận.",
     "reorg.col_target_before": "Chỉ tiêu trước",
     "reorg.col_target_after": "Chỉ tiêu sau",
     "reorg.figures_title": "Số liệu năm {year} đến ngày {as_of}, trước và sau thay đổi",

@@ -62,8 +62,8 @@ class Pending:
     summary: tuple[str, ...]
     plans: pd.DataFrame
     figures: pd.DataFrame
-    year: int | None
-    as_of: date | None
+    year: int  # of the effective date: the figures shown are that year's, up to `as_of`
+    as_of: date
 
 
 # --- shared fields --------------------------------------------------------------------------------
@@ -105,9 +105,9 @@ def _common(kind: str) -> dict:
     return dict(effective_date=effective, document_number=document, note=note)
 
 
-def _pick(label_text: str, choices: dict[str, str], key: str) -> str | None:
-    return st.selectbox(label_text, list(choices), index=None, format_func=choices.get, placeholder=t("form.choose"),
-                        key=key)
+def _pick(label_text: str, choices: dict[str, str], key: str, container=st) -> str | None:
+    return container.selectbox(label_text, list(choices), index=None, format_func=choices.get,
+                               placeholder=t("form.choose"), key=key)
 
 
 def _part(actor: Actor, code: str, name: str, effective: date | None, key: str, caption: str) -> int | None:
@@ -128,11 +128,38 @@ def _part(actor: Actor, code: str, name: str, effective: date | None, key: str, 
 
 @dataclass(frozen=True)
 class Tree:
-    """The caller's organizations as the forms offer them."""
+    """The caller's organizations as the forms offer them, looked up by code."""
 
-    orgs: list[Organization]
+    orgs: list[Organization]  # tree order, the caller's own first
     choices: dict[str, str]  # every live organization: {code: what a person picks}
     parents: dict[str, str]  # those that can have organizations under them (not a chi bộ)
+    by_code: dict[str, Organization]
+    children: dict[int, list[Organization]]  # the live organizations under each, by its id
+
+    @classmethod
+    def of(cls, orgs: list[Organization]) -> Tree:
+        choices = organization_choices(orgs)
+        by_code = {o.code: o for o in orgs}
+        children: dict[int, list[Organization]] = {}
+        for org in orgs:
+            if org.parent_id is not None and org.valid_to is None:
+                children.setdefault(org.parent_id, []).append(org)
+        parents = {code: name for code, name in choices.items() if by_code[code].kind not in CELL_KINDS}
+        return cls(orgs, choices, parents, by_code, children)
+
+    def name(self, code: str) -> str:
+        org = self.by_code.get(code)
+        return org.name if org is not None else code
+
+    def children_of(self, code: str) -> list[Organization]:
+        """The organizations under `code` now (those a split must give somewhere)."""
+        org = self.by_code.get(code)
+        return self.children.get(org.id, []) if org is not None else []
+
+    def within(self, code: str, org: Organization) -> bool:
+        """`code` is `org` or lies under it."""
+        found = self.by_code.get(code)
+        return found is not None and found.path.startswith(org.path)
 
 
 def _merge(actor: Actor, tree: Tree) -> Request:
@@ -144,14 +171,15 @@ def _merge(actor: Actor, tree: Tree) -> Request:
     if into_new:
         new = _new_org("reorg_merge_new", tree.parents)
     else:
-        target = _pick(t("reorg.target"), tree.choices, "reorg_merge_target")
+        target = _pick(t("reorg.target"), {c: n for c, n in tree.choices.items() if c not in sources},
+                       "reorg_merge_target")
     common = _common("merge")
     effective = common["effective_date"]
     parts = {}
     if sources and effective is not None:
         text.caption(t("reorg.parts_caption", year=effective.year, last=fmt_date(effective - timedelta(days=1))))
         for code in sources:
-            part = _part(actor, code, _name(tree, code), effective, "reorg_merge_part", "reorg.part")
+            part = _part(actor, code, tree.name(code), effective, "reorg_merge_part", "reorg.part")
             if part is not None:
                 parts[code] = part
     concerned = (*sources, *([target] if target else []), *([new.parent_code, new.code] if new else []))
@@ -160,7 +188,7 @@ def _merge(actor: Actor, tree: Tree) -> Request:
 
 
 def _split(actor: Actor, tree: Tree) -> Request:
-    splittable = {code: name for code, name in tree.parents.items() if _children(tree, code)}
+    splittable = {code: name for code, name in tree.parents.items() if tree.children_of(code)}
     source = _pick(t("reorg.split_source"), splittable, "reorg_split_source")
     count = st.selectbox(t("reorg.new_count"), list(range(MAX_NEW + 1)), placeholder=t("form.choose"),
                          key="reorg_split_count")
@@ -174,14 +202,15 @@ def _split(actor: Actor, tree: Tree) -> Request:
         receivers = {code: name for code, name in tree.parents.items() if code != source}
         receivers |= {o.code.strip().upper(): t("reorg.new_choice", name=o.name.strip() or o.code.strip())
                       for o in new if o.code.strip()}
-        text.caption(t("reorg.receivers_caption", org=_name(tree, source)))
-        for child in _children(tree, source):
-            within = {code for code in receivers if _under(tree, code, child)}
-            options = {code: name for code, name in receivers.items() if code not in within}
-            assignment[child.code] = _pick(t("reorg.receiver", org=child.name), options,
-                                           f"reorg_split_to_{child.code}") or ""
+        text.caption(t("reorg.receivers_caption", org=tree.name(source)))
+        under = tree.children_of(source)
+        for pair in (under[i:i + 2] for i in range(0, len(under), 2)):  # in rows: a phone keeps the order
+            for column, child in zip(st.columns(2), pair):
+                options = {code: name for code, name in receivers.items() if not tree.within(code, child)}
+                assignment[child.code] = _pick(t("reorg.receiver", org=child.name), options,
+                                               f"reorg_split_to_{child.code}", container=column) or ""
     common = _common("split")
-    part = (_part(actor, source, _name(tree, source), common["effective_date"], "reorg_split_part", "reorg.split_part")
+    part = (_part(actor, source, tree.name(source), common["effective_date"], "reorg_split_part", "reorg.split_part")
             if source else None)
     concerned = (*([source] if source else []), *[c for c in dict.fromkeys(assignment.values()) if c],
                  *[o.parent_code for o in new if o.parent_code])
@@ -205,9 +234,9 @@ def _dissolve(actor: Actor, tree: Tree) -> Request:
 
 def _rename(actor: Actor, tree: Tree) -> Request:
     org = _pick(t("col.organization"), tree.choices, "reorg_rename_code")
-    current = next((o for o in tree.orgs if o.code == org), None)
+    current = tree.by_code.get(org) if org else None
     left, right = st.columns(2)
-    name = left.text_input(t("org.new_name"), key=f"reorg_rename_name_{org}")
+    name = left.text_input(t("org.new_name"), value=current.name if current else "", key=f"reorg_rename_name_{org}")
     kind = kind_field(t("reorg.new_kind"), f"reorg_rename_kind_{org}", current.kind if current else None,
                       container=right)
     common = _common("rename")
@@ -224,22 +253,6 @@ def _new_root(actor: Actor, tree: Tree) -> Request:
 
 FORMS = {"merge": _merge, "split": _split, "move": _move, "dissolve": _dissolve, "rename": _rename,
          "new_root": _new_root}
-
-
-def _name(tree: Tree, code: str) -> str:
-    return next((o.name for o in tree.orgs if o.code == code), code)
-
-
-def _children(tree: Tree, code: str) -> list[Organization]:
-    """The organizations under `code` now (those a split must give somewhere)."""
-    parent = next((o for o in tree.orgs if o.code == code), None)
-    return [o for o in tree.orgs if parent is not None and o.parent_id == parent.id and o.valid_to is None]
-
-
-def _under(tree: Tree, code: str, org: Organization) -> bool:
-    """`code` is `org` or lies under it."""
-    found = next((o for o in tree.orgs if o.code == code), None)
-    return found is not None and found.path.startswith(org.path)
 
 
 # --- preview and confirmation ---------------------------------------------------------------------
@@ -342,35 +355,39 @@ def _summary(outcome: Outcome, renamed: tuple[str, str, str, str] | None) -> tup
     return tuple(lines)
 
 
+def _subject(session: Session, request: Request) -> Organization | None:
+    """The organization a move or a rename is about (its version guards the confirmation)."""
+    code = request.arguments.get("org_code") if request.kind in ("move", "rename") else None
+    return org_by_code(session, code) if code else None
+
+
 def _preview(actor: Actor, request: Request) -> None:
     """Run the change in a savepoint and keep what it would do (PENDING), or say why not."""
     st.session_state.pop(PENDING, None)
     today, rules = date.today(), web.settings().rules
-    effective = request.arguments.get("effective_date")
-    year = effective.year if isinstance(effective, date) else None
-    as_of = min(today, date(year, 12, 31)) if year else None
+    effective: date | None = request.arguments["effective_date"]
+    year = (effective or today).year
+    as_of = min(today, date(year, 12, 31))
     try:
         with session_scope(web.engine()) as session:
             codes = _measured(session, request.concerned)
-            subject = None
-            if request.kind in ("move", "rename") and request.arguments["org_code"]:
-                subject = org_by_code(session, request.arguments["org_code"])
-            version = subject.version if subject is not None else None
-            renamed = ((subject.name, subject.kind) if request.kind == "rename" and subject is not None else None)
+            subject = _subject(session, request)
+            version, was = (subject.version, (subject.name, subject.kind)) if subject else (None, None)
 
             def measure(s: Session) -> dict:
-                return {} if year is None else _figures(s, actor.username, actor, codes, year, as_of, rules)
+                return _figures(s, actor.username, actor, codes, year, as_of, rules) if effective else {}
 
             seen = restructure.preview(session, lambda s: _run(s, actor, request, today, version), measure)
     except forms.REFUSALS as exc:
         forms.show_refusal(exc)
         return
-    if renamed is not None:
-        renamed = (*renamed, clean_text(request.arguments["name"]), request.arguments["kind"] or renamed[1])
+    renamed = None
+    if request.kind == "rename":
+        renamed = (*was, clean_text(request.arguments["name"]), request.arguments["kind"] or was[1])
     st.session_state[PENDING] = Pending(
         request=request, outcome=seen.outcome, expected_version=version, summary=_summary(seen.outcome, renamed),
-        plans=plans_table(seen.outcome), figures=figures_table(seen.before, seen.after, codes, year) if year else
-        pd.DataFrame(), year=year, as_of=as_of)
+        plans=plans_table(seen.outcome), figures=figures_table(seen.before, seen.after, codes, year), year=year,
+        as_of=as_of)
 
 
 def _same(outcome: Outcome, previewed: Outcome) -> bool:
@@ -394,14 +411,18 @@ def _confirm(actor: Actor, pending: Pending) -> None:
 def _show(pending: Pending) -> None:
     with st.container(border=True):
         text.subheader(t("reorg.preview_title"))
-        for line in pending.summary:
-            text.markdown(text.md("- ", line))
+        if pending.summary:
+            text.markdown(text.Md("\n".join(text.md(text.Md("- "), line) for line in pending.summary)))
         text.markdown(text.bold(t("reorg.plans_title")))
         if pending.plans.empty:
             text.caption(t("reorg.no_plans"))
         else:
             widgets.table(pending.plans, key="reorg_plans_table")
-        if pending.year is not None and not pending.figures.empty:
+            if pending.outcome.ended and any(year == pending.outcome.effective_date.year
+                                             for _, year, _, _ in pending.outcome.plans):
+                text.caption(t("reorg.plans_part_caption", year=pending.outcome.effective_date.year,
+                               last=fmt_date(pending.outcome.effective_date - timedelta(days=1))))
+        if not pending.figures.empty:
             text.markdown(text.bold(t("reorg.figures_title", year=pending.year, as_of=fmt_date(pending.as_of))))
             widgets.table(pending.figures, key="reorg_figures_table")
         text.caption(t("reorg.confirm_hint"))
@@ -411,10 +432,7 @@ def restructure_tab(actor: Actor) -> None:
     """The kind of change, its fields, «Xem trước», the preview and «Xác nhận»."""
     with session_scope(web.engine()) as session:
         orgs = organization_tree(session, actor)
-    choices = organization_choices(orgs)
-    kinds_by_code = {o.code: o.kind for o in orgs}
-    tree = Tree(orgs=orgs, choices=choices,
-                parents={c: n for c, n in choices.items() if kinds_by_code[c] not in CELL_KINDS})
+    tree = Tree.of(orgs)
     text.caption(t("reorg.caption"))
     kind = st.radio(t("reorg.kind"), KINDS, format_func=lambda k: t(f"reorg.kind_{k}"), horizontal=True,
                     key="reorg_kind")

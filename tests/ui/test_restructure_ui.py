@@ -199,7 +199,8 @@ def test_a_dated_rename_keeps_the_old_name_for_the_days_before(demo_app):
     (code, name, kind, _), _ = two_siblings(demo_app)
     at = admin_page("rename")
     at.selectbox(key="reorg_rename_code").select(code).run()
-    assert at.selectbox(key=f"reorg_rename_kind_{code}").value == kind  # filled with the kind it has
+    assert at.selectbox(key=f"reorg_rename_kind_{code}").value == kind  # filled with what it is
+    assert at.text_input(key=f"reorg_rename_name_{code}").value == name
     at.text_input(key=f"reorg_rename_name_{code}").input("Đảng ủy xã Mới Tên")
     at.date_input(key="reorg_rename_date").set_value(TODAY).run()
     at.button(key="reorg_rename_preview").click().run()
