@@ -31,13 +31,12 @@ from core.format import fmt_date, fmt_number, parse_date
 from core.i18n import label, t
 from core.procedure.days_off import add_day_override, day_overrides, remove_day_override
 from core.procedure.recognition import unrecorded_recognitions
-from core.procedure.stages import OrgKind, Role, Sector
+from core.procedure.stages import Role
 from core.procedure.votes import unproven_resolutions
 from core.storage.db import session_scope
 from core.storage.models import Organization
 from core.structure.organizations import (
     add_organization,
-    move_organization,
     organization_choices,
     organization_tree,
     rename_organization,
@@ -55,7 +54,7 @@ from core.structure.plans import (
     save_own_plan,
     save_plans,
 )
-from ui import forms, text, web, widgets
+from ui import forms, restructure, text, web, widgets
 
 
 def _as_drawn(key: str, versions: dict[str, int]) -> dict[str, int]:
@@ -76,7 +75,7 @@ def _user_now(session, actor: Actor, username: str) -> dict[str, str]:
 
 
 def _organization_now(session, actor: Actor, code: str) -> dict[str, str]:
-    """An organization as the rename, move and state forms name it, read now."""
+    """An organization as the rename and state forms name it, read now."""
     org = org_in_scope(session, actor, code)
     parent = session.get(Organization, org.parent_id) if org.parent_id else None
     return {t("col.organization"): f"{org.name} ({org.code})", t("org.name"): org.name,
@@ -137,16 +136,14 @@ def organizations_tab(actor: Actor) -> None:
         tree = organization_tree(session, actor)
     names = {o.code: f"{o.name} ({o.code})" for o in tree}
     versions = _as_drawn("admin_org_versions", {o.code: o.version for o in tree})
-    add, rename, move, activate = st.tabs([t("org.add"), t("org.rename"), t("org.move"), t("org.activate")])
+    add, rename, reorganize, activate = st.tabs([t("org.add"), t("org.rename"), t("reorg.tab"), t("org.activate")])
     with add, st.form("add_org"):
         parent = st.selectbox(t("org.parent"), list(names), format_func=names.get,
                               placeholder=t("form.choose"), key="org_parent")
         code = st.text_input(t("org.code"), key="org_code")
         name = st.text_input(t("org.name"), key="org_name")
-        kind = st.selectbox(t("org.kind"), [k.value for k in OrgKind], format_func=lambda k: label("kind", k),
-                            placeholder=t("form.choose"), key="org_kind")
-        sector = st.selectbox(t("col.sector"), [s.value for s in Sector], format_func=lambda s: label("sector", s),
-                              placeholder=t("form.choose"), key="org_sector")
+        kind = restructure.kind_field(t("org.kind"), "org_kind")
+        sector = restructure.sector_field("org_sector")
         authorized = st.checkbox(t("org.authorized"), key="org_authorized")
         youth_union = st.checkbox(t("org.has_youth_union"), key="org_youth_union")
         if st.form_submit_button(t("org.add")):
@@ -154,6 +151,7 @@ def organizations_tab(actor: Actor) -> None:
                                                   sector=sector, authorized=authorized, has_youth_union=youth_union),
                  t("org.saved"), prefix="org_")
     with rename, st.form("rename_org"):
+        text.caption(t("reorg.rename_correction"))
         chosen = st.selectbox(t("col.organization"), list(names), format_func=names.get,
                               placeholder=t("form.choose"), key="rename_code")
         new_name = st.text_input(t("org.new_name"), key="rename_name")
@@ -162,16 +160,8 @@ def organizations_tab(actor: Actor) -> None:
                                                expected_version=versions[chosen]), t("org.saved"),
                  typed={t("col.organization"): names[chosen], t("org.name"): new_name},
                  current=lambda s: _organization_now(s, actor, chosen), prefix="rename_")
-    with move, st.form("move_org"):
-        chosen_move = st.selectbox(t("col.organization"), list(names), format_func=names.get,
-                                   placeholder=t("form.choose"), key="move_code")
-        new_parent = st.selectbox(t("org.new_parent"), list(names), format_func=names.get,
-                                  placeholder=t("form.choose"), key="move_parent")
-        if st.form_submit_button(t("org.move")):
-            forms.save(lambda s: move_organization(s, actor, org_code=chosen_move, new_parent_code=new_parent,
-                                             expected_version=versions[chosen_move]), t("org.saved"),
-                 typed={t("col.organization"): names[chosen_move], t("org.parent"): names[new_parent]},
-                 current=lambda s: _organization_now(s, actor, chosen_move), prefix="move_")
+    with reorganize:
+        restructure.restructure_tab(actor)
     with activate, st.form("activate_org"):
         chosen_state = st.selectbox(t("col.organization"), list(names), format_func=names.get,
                                     placeholder=t("form.choose"), key="state_code")

@@ -4,7 +4,10 @@ Nguyễn Văn A, số văn bản 12-NQ/CB").
 
 `audit_names` looks the names up in bulk (one query per kind for the entries shown);
 `audit_sentence` is a pure function of one entry and those names, so every action has a
-hand-written expected sentence in the tests. Values typed by users are quoted as typed;
+hand-written expected sentence in the tests. A change of the tree with an effective date
+(core.structure.restructure) is told with what its organizations were the day before and
+on the day (a dated rename's old and new names, a move's old parent), read from their dated
+stretches (core.structure.dated), which are never rewritten. Values typed by users are quoted as typed;
 the caller shows the sentence as plain text (a table), never as Markdown.
 """
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
@@ -22,7 +25,14 @@ from core.i18n import has, label, t
 from core.procedure.dossier import paper_name
 from core.procedure.stages import Exit
 from core.procedure.votes import vote_text
-from core.storage.models import AuditEntry, Candidate, Organization, User
+from core.storage.models import (
+    AuditEntry,
+    Candidate,
+    Organization,
+    OrganizationEra,
+    User,
+)
+from core.structure.dated import current_start
 
 # The candidate's fields a sentence names when they change, with how each value is read.
 CANDIDATE_FIELDS = {
@@ -35,6 +45,21 @@ CANDIDATE_FIELDS = {
     "sponsor2_official": "bool", "sponsor1_replacement_decision": "text", "sponsor2_replacement_decision": "text",
 }
 _PLAN_FIELDS = {"target": "number", "members_start": "number"}
+RESTRUCTURE_PREFIX = "restructure_"
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """What an organization was from `start` to `end` (None: open on that side)."""
+
+    start: date | None
+    end: date | None
+    name: str
+    kind: str
+    parent_id: int | None
+
+    def holds_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
 
 
 @dataclass(frozen=True)
@@ -45,6 +70,11 @@ class AuditNames:
     candidates: dict[int, str] = field(default_factory=dict)
     organizations: dict[int, str] = field(default_factory=dict)
     users: dict[int, str] = field(default_factory=dict)
+    stretches: dict[int, tuple[Stretch, ...]] = field(default_factory=dict)  # of restructured organizations
+
+    def as_on(self, org_id: object, day: date) -> Stretch | None:
+        """What the organization was on `day`, if known."""
+        return next((s for s in self.stretches.get(org_id, ()) if s.holds_on(day)), None)
 
 
 def parsed(text: str) -> dict[str, Any]:
@@ -55,7 +85,7 @@ def parsed(text: str) -> dict[str, Any]:
 def audit_names(session: Session, entries: Iterable[AuditEntry], *, personal: bool) -> AuditNames:
     """The names the sentences of `entries` need, one query per kind (candidates, users,
     organizations); candidates' names only when `personal` (the viewer may see them)."""
-    candidate_ids, user_ids, org_ids = set(), set(), set()
+    candidate_ids, user_ids, org_ids, restructured = set(), set(), set(), set()
     for entry in entries:
         before, after = parsed(entry.before), parsed(entry.after)
         if entry.entity == "candidate" and entry.entity_id is not None:
@@ -64,16 +94,37 @@ def audit_names(session: Session, entries: Iterable[AuditEntry], *, personal: bo
             user_ids.add(entry.entity_id)
         elif entry.entity == "organization" and entry.entity_id is not None:
             org_ids.add(entry.entity_id)
+            if entry.action.startswith(RESTRUCTURE_PREFIX):
+                restructured.add(entry.entity_id)
         for values in (before, after, after.get("transfer") or {}):
             for key in ("organization_id", "parent_id", "from_organization_id", "to_organization_id"):
                 if isinstance(values.get(key), int):
                     org_ids.add(values[key])
+        org_ids.update(i for i in (*after.get("sources", ()), *after.get("targets", ())) if isinstance(i, int))
+    stretches = _stretches(session, restructured)
+    org_ids.update(s.parent_id for own in stretches.values() for s in own if s.parent_id is not None)
     candidates = {}
     if personal and candidate_ids:
         candidates = dict(session.exec(select(Candidate.id, Candidate.full_name).where(Candidate.id.in_(candidate_ids))).all())
     users = dict(session.exec(select(User.id, User.username).where(User.id.in_(user_ids))).all()) if user_ids else {}
     orgs = dict(session.exec(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all()) if org_ids else {}
-    return AuditNames(candidates=candidates, organizations=orgs, users=users)
+    return AuditNames(candidates=candidates, organizations=orgs, users=users, stretches=stretches)
+
+
+def _stretches(session: Session, org_ids: set[int]) -> dict[int, tuple[Stretch, ...]]:
+    """Every stretch of these organizations, the past ones and the current one (two queries)."""
+    if not org_ids:
+        return {}
+    rows = session.exec(select(OrganizationEra.organization_id, OrganizationEra.valid_from, OrganizationEra.valid_to,
+                               OrganizationEra.name, OrganizationEra.kind, OrganizationEra.parent_id)
+                        .where(OrganizationEra.organization_id.in_(org_ids))).all()
+    rows += session.exec(select(Organization.id, current_start(), Organization.valid_to, Organization.name,
+                                Organization.kind, Organization.parent_id)
+                         .where(Organization.id.in_(org_ids))).all()
+    found: dict[int, list[Stretch]] = {}
+    for org_id, *stretch in rows:
+        found.setdefault(org_id, []).append(Stretch(*stretch))
+    return {org_id: tuple(own) for org_id, own in found.items()}
 
 
 def _org(names: AuditNames, org_id: object, fallback: object = None) -> str:
@@ -202,7 +253,7 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
     elif entry.entity == "organization":
         org = _org(names, entry.entity_id, after.get("name"))
         if action == "add_organization":
-            kind = label("kind", after["kind"]) if has(f"kind.{after.get('kind')}") else after.get("kind", "")
+            kind = _kind(after.get("kind", ""))
             text = t("audit.add_organization", user=user, org=org, kind=kind, parent=_org(names, after.get("parent_id")))
         elif action == "rename_organization":
             text = t("audit.rename_organization", user=user, old=before.get("name", ""), new=after.get("name", ""))
@@ -214,6 +265,8 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
         elif action in ("set_youth_union", "set_authorized"):
             field = "has_youth_union" if action == "set_youth_union" else "authorized"
             text = t(f"audit.{action}_{bool(after.get(field))}", user=user, org=org)
+        elif action.startswith(RESTRUCTURE_PREFIX) and has(f"audit.{action}"):
+            text = _restructure(entry, names, after, user)
         elif action in ("save_plans", "import_plans"):
             changes = _changes(before, after, _PLAN_FIELDS) or t("audit.plan_unchanged")
             text = t(f"audit.{action}", user=user, year=after.get("year", before.get("year", "")), org=org,
@@ -236,6 +289,63 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
     else:
         text = _other(user, action)
     return t("audit.line", at=at, text=text)
+
+
+def carried_text(*, organizations: int, candidates: int, users: int) -> str:
+    """What a change of the tree carries with it, the parts that are not zero: "18 tổ chức,
+    91 hồ sơ quần chúng, 1 tài khoản" ("" when nothing)."""
+    parts = [t(f"audit.carried_{what}", count=fmt_number(count))
+             for what, count in (("organizations", organizations), ("candidates", candidates), ("users", users))
+             if count]
+    return ", ".join(parts)
+
+
+def _restructure(entry: AuditEntry, names: AuditNames, after: dict, user: str) -> str:
+    """A change of the tree with an effective date (core.structure.restructure._recorded's
+    payload): what changed, from when, the document, and what was carried along."""
+    action = entry.action
+    try:
+        effective = date.fromisoformat(str(after.get("effective_date")))
+    except ValueError:
+        return _other(user, action)
+    values = dict(user=user, date=fmt_date(effective), last=fmt_date(effective - timedelta(days=1)),
+                  org=_org(names, entry.entity_id))
+    sources, targets = after.get("sources") or [], after.get("targets") or []
+    created = set(after.get("created") or [])
+
+    def listed(ids: list) -> str:
+        return ", ".join(_org(names, i) for i in ids)
+
+    key = action
+    if action == "restructure_move":
+        was = names.as_on(entry.entity_id, effective - timedelta(days=1))
+        values.update(old_parent=_org(names, was.parent_id if was else None), new_parent=listed(targets))
+    elif action == "restructure_merge":
+        values.update(sources=listed(sources), target=_org(names, targets[0] if targets else None))
+        key = "restructure_merge_new" if created else action
+    elif action == "restructure_split":
+        values.update(targets=listed(targets))
+        if created:
+            key = "restructure_split_new"
+            values.update(created=", ".join(sorted(created)))
+    elif action == "restructure_rename":
+        was, now = names.as_on(entry.entity_id, effective - timedelta(days=1)), names.as_on(entry.entity_id, effective)
+        values.update(old=was.name if was else t("audit.unknown_org"), new=now.name if now else values["org"])
+        if was and now and was.kind != now.kind:
+            key = "restructure_rename_kind"
+            values.update(old_kind=_kind(was.kind), new_kind=_kind(now.kind))
+    elif action == "restructure_new_root":
+        values.update(old=listed(sources))
+    text = t(f"audit.{key}", **values)
+    if after.get("document_number"):
+        text += ", " + t("audit.document", number=after["document_number"])
+    carried = carried_text(organizations=after.get("organizations_moved") or 0,
+                           candidates=after.get("candidates_moved") or 0, users=after.get("users_moved") or 0)
+    return text + (t("audit.carried", what=carried) if carried else "")
+
+
+def _kind(code: str) -> str:
+    return label("kind", code) if has(f"kind.{code}") else code
 
 
 def _other(user: str, action: str) -> str:

@@ -10,15 +10,16 @@ import pytest
 from sqlmodel import select
 
 from core.access.audit import audit_log
-from core.access.audit_text import AuditNames, audit_sentence
+from core.access.audit_text import AuditNames, Stretch, audit_sentence
 from core.access.scope import Actor
 from core.config import RuleSettings
-from core.format import fmt_datetime
+from core.format import fmt_date, fmt_datetime
 from core.procedure.candidates import candidate_audit
 from core.procedure.pipeline import record_stage
 from core.procedure.stages import Role, Stage
 from core.storage.db import session_scope
 from core.storage.models import AuditEntry
+from core.structure import restructure
 from core.structure.organizations import move_organization, rename_organization
 from tests.factories import add_candidate, district
 
@@ -26,8 +27,17 @@ AT = datetime(2026, 11, 22, 7, 5, tzinfo=timezone.utc)  # 14:05 in Vietnam
 NAMES = AuditNames(
     candidates={7: "Nguyễn Văn A"},
     organizations={1: "Huyện ủy Kim Bảng", 2: "Đảng bộ HĐND & UBND huyện", 3: "Chi bộ Phòng Nội vụ",
-                   4: "Đảng bộ xã Thanh Sơn"},
+                   4: "Đảng bộ xã Thanh Sơn", 5: "Đảng ủy xã Kim Thanh", 6: "Đảng bộ tỉnh Ninh Bình",
+                   7: "Đảng ủy phường Kim Bảng"},
     users={9: "bithu.que", 5: "bithu.hdnd"},
+    stretches={
+        3: (Stretch(None, date(2025, 6, 30), "Chi bộ Phòng Nội vụ", "cell", 2),
+            Stretch(date(2025, 7, 1), None, "Chi bộ Phòng Nội vụ", "cell", 4)),
+        # renamed twice: each sentence names it as it was then, not as it is called now
+        7: (Stretch(None, date(2025, 6, 30), "Đảng bộ thị trấn Quế", "grassroots_committee", 1),
+            Stretch(date(2025, 7, 1), date(2026, 3, 31), "Đảng bộ phường Kim Bảng", "grassroots_committee", 6),
+            Stretch(date(2026, 4, 1), None, "Đảng ủy phường Kim Bảng", "upper_committee", 6)),
+    },
 )
 CANDIDATE = {"organization_id": 3, "full_name": "Nguyễn Văn A", "birth_date": "1998-04-02", "female": False,
              "ethnicity": "Kinh", "religion": "", "general_education": "upper_secondary", "qualification": "none",
@@ -41,6 +51,12 @@ def entry(action: str, entity: str, entity_id: int | None, before: dict | None =
     return AuditEntry(at=AT, username=username, action=action, entity=entity, entity_id=entity_id,
                       before=json.dumps(before, ensure_ascii=False) if before is not None else "",
                       after=json.dumps(after, ensure_ascii=False) if after is not None else "")
+
+
+def change(**fields) -> dict:
+    """The payload of a change of the tree (core.structure.restructure._recorded)."""
+    return {"effective_date": "2025-07-01", "document_number": "", "organizations_moved": 0, "candidates_moved": 0,
+            "users_moved": 0, "ended": [], "created": [], "sources": [], "targets": [], **fields}
 
 
 def event(stage: str, when: str, **fields) -> dict:
@@ -155,6 +171,51 @@ CASES = [
                                                              "consent_date": "2026-05-20"}}),
      "14:05 22/11/2026 – bithu.hdnd kết nạp lại Nguyễn Văn A (hồ sơ trước: số 3), văn bản đồng ý của Tỉnh ủy số "
      "45-CV/TU ngày 20/05/2026"),
+    # issue 17: the changes of the tree with an effective date
+    (entry("restructure_move", "organization", 3, None,
+           change(document_number="15-QĐ/HU", organizations_moved=1, candidates_moved=12, sources=[3], targets=[4]),
+           username="admin"),
+     "14:05 22/11/2026 – admin chuyển Chi bộ Phòng Nội vụ từ Đảng bộ HĐND & UBND huyện sang Đảng bộ xã Thanh Sơn, "
+     "hiệu lực từ ngày 01/07/2025, số văn bản 15-QĐ/HU; chuyển theo: 1 tổ chức, 12 hồ sơ quần chúng"),
+    (entry("restructure_merge", "organization", 4, None,
+           change(organizations_moved=18, users_moved=3, ended=["Đảng bộ HĐND & UBND huyện"], sources=[2], targets=[4]),
+           username="admin"),
+     "14:05 22/11/2026 – admin sáp nhập Đảng bộ HĐND & UBND huyện vào Đảng bộ xã Thanh Sơn, hiệu lực từ ngày "
+     "01/07/2025; chuyển theo: 18 tổ chức, 3 tài khoản"),
+    (entry("restructure_merge", "organization", 5, None,
+           change(document_number="1234-QĐ/TU", organizations_moved=27, candidates_moved=91, users_moved=2,
+                  ended=["Đảng bộ HĐND & UBND huyện", "Đảng bộ xã Thanh Sơn"], created=["Đảng ủy xã Kim Thanh"],
+                  sources=[2, 4], targets=[5, 5]), username="admin"),
+     "14:05 22/11/2026 – admin hợp nhất Đảng bộ HĐND & UBND huyện, Đảng bộ xã Thanh Sơn thành Đảng ủy xã Kim Thanh "
+     "(thành lập mới), hiệu lực từ ngày 01/07/2025, số văn bản 1234-QĐ/TU; chuyển theo: 27 tổ chức, "
+     "91 hồ sơ quần chúng, 2 tài khoản"),
+    (entry("restructure_split", "organization", 1, None,
+           change(organizations_moved=33, users_moved=2, ended=["Huyện ủy Kim Bảng"], created=["Đảng ủy xã Kim Thanh"],
+                  sources=[1, 1], targets=[5, 4]), username="admin"),
+     "14:05 22/11/2026 – admin chia tách Huyện ủy Kim Bảng, chuyển các tổ chức trực thuộc về Đảng ủy xã Kim Thanh, "
+     "Đảng bộ xã Thanh Sơn (thành lập mới: Đảng ủy xã Kim Thanh), hiệu lực từ ngày 01/07/2025; chuyển theo: "
+     "33 tổ chức, 2 tài khoản"),
+    (entry("restructure_split", "organization", 2, None,
+           change(organizations_moved=2, ended=["Đảng bộ HĐND & UBND huyện"], sources=[2], targets=[4]),
+           username="admin"),
+     "14:05 22/11/2026 – admin chia tách Đảng bộ HĐND & UBND huyện, chuyển các tổ chức trực thuộc về "
+     "Đảng bộ xã Thanh Sơn, hiệu lực từ ngày 01/07/2025; chuyển theo: 2 tổ chức"),
+    (entry("restructure_dissolve", "organization", 3, None,
+           change(document_number="20-QĐ/ĐU", users_moved=1, ended=["Chi bộ Phòng Nội vụ"], sources=[3]),
+           username="admin"),
+     "14:05 22/11/2026 – admin giải thể Chi bộ Phòng Nội vụ từ ngày 01/07/2025 (hoạt động đến hết ngày 30/06/2025), "
+     "số văn bản 20-QĐ/ĐU; chuyển theo: 1 tài khoản"),
+    (entry("restructure_rename", "organization", 7, None, change(), username="admin"),
+     "14:05 22/11/2026 – admin đổi tên «Đảng bộ thị trấn Quế» thành «Đảng bộ phường Kim Bảng» từ ngày 01/07/2025"),
+    (entry("restructure_rename", "organization", 7, None,
+           change(effective_date="2026-04-01", document_number="05-QĐ/TU"), username="admin"),
+     "14:05 22/11/2026 – admin đổi «Đảng bộ phường Kim Bảng» (Đảng bộ cơ sở) thành «Đảng ủy phường Kim Bảng» "
+     "(Đảng bộ cấp trên cơ sở) từ ngày 01/04/2026, số văn bản 05-QĐ/TU"),
+    (entry("restructure_new_root", "organization", 6, None,
+           change(organizations_moved=237, created=["Đảng bộ tỉnh Ninh Bình"], sources=[1], targets=[6]),
+           username="admin"),
+     "14:05 22/11/2026 – admin lập Đảng bộ tỉnh Ninh Bình ở trên Huyện ủy Kim Bảng, hiệu lực từ ngày 01/07/2025; "
+     "chuyển theo: 237 tổ chức"),
 ]
 
 
@@ -177,6 +238,7 @@ def test_every_recorded_action_has_its_own_sentence():
             written |= set(re.findall(r'"(\w+_organization)" if', text))
             written |= set(re.findall(r'"((?:en|dis)able_user)"', text))
     written |= {"record_stage", "record_exit", "void_event", "lock_user", "failed_sign_in", "import_plans"}
+    written |= {f"restructure_{kind}" for kind in restructure.KINDS}  # action=f"restructure_{outcome.kind}"
     assert written <= {e.action for e, _ in CASES}
 
 
@@ -210,8 +272,34 @@ def test_the_log_and_the_trail_name_people_and_organizations_from_the_database(e
         ats = s.exec(select(AuditEntry.at).order_by(AuditEntry.id)).all()
     stage_at, rename_at, move_at = (fmt_datetime(a) for a in ats)
     assert list(log["sentence"]) == [
-        f"{move_at} – admin chuyển Chi bộ thôn An từ Đảng bộ xã C1 sang Đảng bộ xã C2",
+        f"{move_at} – admin chuyển Chi bộ thôn An từ Đảng bộ xã C1 sang Đảng bộ xã C2, hiệu lực từ ngày "
+        f"{fmt_date(date.today())}; chuyển theo: 1 tổ chức, 1 hồ sơ quần chúng",
         f"{rename_at} – admin đổi tên «Chi bộ thôn A» thành «Chi bộ thôn An»",
         f"{stage_at} – bithu.c1 ghi bước «Quần chúng ưu tú (cảm tình Đảng)» ngày 01/09/2025 cho Trần Thị Bình, số văn bản 3-NQ/CB",
     ]
     assert list(trail["sentence"]) == [log["sentence"].iloc[2]]
+
+
+def test_the_changes_of_the_tree_read_with_the_names_they_had_from_the_database(engine):
+    """A dated rename names the organization as it was called before and from that day, even
+    after a later rename; a merge names the organizations merged and the one they went into."""
+    today = date(2026, 11, 22)
+    with session_scope(engine) as s:
+        orgs = district(s)
+        admin = Actor("admin", Role.ADMIN, orgs["D"].path)
+    with session_scope(engine) as s:
+        restructure.rename(s, admin, org_code="C1", name="Đảng ủy xã Một", effective_date=date(2025, 7, 1), today=today,
+                           document_number="12-QĐ/TU")
+    with session_scope(engine) as s:
+        restructure.rename(s, admin, org_code="C1", name="Đảng ủy xã Kim Một", effective_date=date(2026, 1, 1),
+                           today=today)
+    with session_scope(engine) as s:
+        restructure.merge(s, admin, source_codes=["C2"], target_code="C1", effective_date=date(2026, 3, 1),
+                          today=today)
+    with session_scope(engine) as s:
+        sentences = [line.split(" – ", 1)[1] for line in audit_log(s, admin)["sentence"]]
+    assert sentences == [
+        "admin sáp nhập Đảng bộ xã C2 vào Đảng ủy xã Kim Một, hiệu lực từ ngày 01/03/2026; chuyển theo: 1 tổ chức",
+        "admin đổi tên «Đảng ủy xã Một» thành «Đảng ủy xã Kim Một» từ ngày 01/01/2026",
+        "admin đổi tên «Đảng bộ xã C1» thành «Đảng ủy xã Một» từ ngày 01/07/2025, số văn bản 12-QĐ/TU",
+    ]
