@@ -1,14 +1,37 @@
 """Synthetic data at three sizes, for the benchmark and for trying the app at scale.
 
-    district   ≈ 100 organizations,     2.000 candidates
+    district   ≈ 90 organizations,      2.000 candidates (a province's root over one district)
     province   ≈ 3.000 organizations,  50.000 candidates
-    national   ≈ 300.000 organizations, 1.000.000 candidates, ≈ 5.000.000 stage events
+    national   ≈ 300.000 organizations, 1.000.000 candidates, ≈ 6.000.000 stage events
 
-Ten years of history up to DEMO_TODAY. Every candidate's events follow the procedure's order
-and the candidate row's derived columns agree with them, exactly as `core.procedure.pipeline` would
-have left them, so every screen works on this data as on real data. Yearly plans (the last
-five years) follow what each organization actually achieved, give or take, so the statuses
-come out mixed.
+Ten years of history up to DEMO_TODAY, on the tree as it stood each day (core.structure.dated):
+until 30/6/2025 the old shape (for the whole Party 63 Tỉnh ủy, each with its Huyện ủy, their
+đảng bộ cơ sở and chi bộ), from 01/7/2025 the shape of the 2025 reorganisation (Quy định
+294-QĐ/TW, Nghị quyết 60-NQ/TW): no district level, 34 Tỉnh ủy each formed that day from one to
+three old ones, and under each Đảng ủy xã / phường formed by merging two to four old communes of
+a district, with their chi bộ; plus the province's agencies' đảng bộ. A plausible model where
+the real lists are not at hand: the chi bộ of a merged commune go under the new commune (a
+commune that was a chi bộ cơ sở becomes one of its chi bộ); a district's schools, health
+stations and private enterprises go whole under one of the new communes of their district;
+its agencies under Đảng bộ các cơ quan Đảng tỉnh, its state enterprises under Đảng bộ Ủy ban
+nhân dân tỉnh, its armed forces directly under the Tỉnh ủy. The root of each tier stands
+throughout (for the smaller tiers a province that kept its borders).
+
+The history is written as core.structure.restructure would have left it, in bulk: the old
+organizations end on 30/6/2025 (`valid_to`, not active); the new ones start on 01/7/2025
+(`valid_from`); an organization that moved has its new parent, path, depth, name and kind from
+01/7/2025 (`placed_from`) and an OrganizationEra row for what it was before; a candidate listed
+before 01/7/2025 in a chi bộ that moved has a CandidatePlace row for its old path and
+`placed_from` 01/7/2025; each change is a Restructuring with its OrgSuccession rows. Decisions
+are numbered by the Huyện ủy ("-QĐ/HU") until 30/6/2025, by the đảng ủy above the chi bộ
+("-QĐ/ĐU") from 01/7/2025.
+
+Every candidate's events follow the procedure's order and the candidate row's derived columns
+agree with them, exactly as `core.procedure.pipeline` would have left them, so every screen
+works on this data as on real data. Yearly plans (the last five years) follow what each
+organization actually achieved, give or take, so the statuses come out mixed; 2025 has a plan
+for each part, the old organizations' until 30/6 and the new ones' from 01/7, as a merge with
+its plan shared by days leaves them.
 
 Loading is a bulk write: rows are generated as tuples in chunks and sent with COPY on
 PostgreSQL and `executemany` on SQLite, in one transaction. Deterministic: one seed per tier.
@@ -58,6 +81,12 @@ RECORDED_BY = "synth"
 HISTORY_START = date(2016, 7, 1)  # sources from here on: the first admissions fall in 2017
 PLAN_YEARS = tuple(range(DEMO_TODAY.year - 4, DEMO_TODAY.year + 1))
 CHUNK = 20_000  # candidates generated and written per round
+REORGANISED = date(2025, 7, 1)  # no district level from this day on (Quy định 294-QĐ/TW)
+LAST_OLD_DAY = REORGANISED - timedelta(days=1)
+# The kind of a đảng ủy xã / phường of 2025 (OrgKind.COMMUNE_COMMITTEE).
+COMMUNE_KIND = str(getattr(OrgKind, "COMMUNE_COMMITTEE", "commune_committee"))
+PROVINCES_DOCUMENT = "60-NQ/TW"  # Nghị quyết 60-NQ/TW (12/4/2025): 63 provinces become 34
+COMMUNE_SECTORS = (Sector.RURAL.value, Sector.URBAN.value)
 
 
 @dataclass(frozen=True)
@@ -80,14 +109,18 @@ class Tier:
     levels: tuple[Level, ...]
     candidates: int
     seed: int
+    # How many Tỉnh ủy the root's children (the old Tỉnh ủy) became on 01/7/2025; 0: the root
+    # is itself a province, and its children are its districts.
+    provinces_after: int = 0
 
 
 _GRASSROOTS = Level(OrgKind.GRASSROOTS_COMMITTEE, (24, 40), "Đảng bộ cơ sở số {n}", leaf_share=0.2)
 TIERS: dict[str, Tier] = {
     tier.name: tier
     for tier in (
-        Tier("district", "HUYEN", "Huyện ủy (dữ liệu tổng hợp)",
-             (Level(OrgKind.GRASSROOTS_COMMITTEE, (14, 14), "Đảng bộ cơ sở số {n}", leaf_share=0.2),
+        Tier("district", "TINH", "Tỉnh ủy (dữ liệu tổng hợp)",
+             (Level(OrgKind.UPPER_COMMITTEE, (1, 1), "Huyện ủy số {n}"),
+              Level(OrgKind.GRASSROOTS_COMMITTEE, (14, 14), "Đảng bộ cơ sở số {n}", leaf_share=0.2),
               Level(OrgKind.CELL, (5, 9), "Chi bộ số {n}")),
              candidates=2_000, seed=1),
         Tier("province", "TINH", "Tỉnh ủy (dữ liệu tổng hợp)",
@@ -100,7 +133,7 @@ TIERS: dict[str, Tier] = {
               Level(OrgKind.UPPER_COMMITTEE, (11, 19), "Huyện ủy số {n}"),
               _GRASSROOTS,
               Level(OrgKind.CELL, (7, 15), "Chi bộ số {n}")),
-             candidates=1_000_000, seed=3),
+             candidates=1_000_000, seed=3, provinces_after=34),
     )
 }
 
@@ -127,7 +160,12 @@ GAPS = {
 GOES_ON = 0.86
 REMOVED = 0.01
 
-ORG_COLUMNS = ("id", "code", "name", "parent_id", "path", "depth", "kind", "sector", "active", "version")
+ORG_COLUMNS = ("id", "code", "name", "parent_id", "path", "depth", "kind", "sector", "active", "version",
+               "valid_from", "valid_to", "placed_from")
+ERA_COLUMNS = ("id", "organization_id", "parent_id", "path", "depth", "name", "kind", "valid_from", "valid_to")
+PLACE_COLUMNS = ("id", "candidate_id", "organization_id", "org_path", "valid_from", "valid_to")
+RESTRUCTURING_COLUMNS = ("id", "kind", "effective_date", "document_number", "note", "recorded_by", "recorded_at")
+SUCCESSION_COLUMNS = ("id", "restructuring_id", "from_organization_id", "to_organization_id", "effective_date")
 PLAN_COLUMNS = ("organization_id", "year", "target", "members_start", "version")
 STAGE_DATE_COLUMNS = tuple(stage_date_column(s) for s in Stage)
 CANDIDATE_COLUMNS = (
@@ -135,7 +173,7 @@ CANDIDATE_COLUMNS = (
     "general_education", "qualification", "occupation", "youth_union_member", "village_head", "education_exemption",
     "helper_name", "sponsor1_name", "sponsor1_since", "sponsor2_name", "sponsor2_since",
     "youth_union_resolution_date", "new_member_class_date", "stage", "stage_date", "exit", "exit_date",
-    *STAGE_DATE_COLUMNS, "settled_date", "version", "created_at", "updated_at",
+    *STAGE_DATE_COLUMNS, "settled_date", "placed_from", "version", "created_at", "updated_at",
 )
 EVENT_COLUMNS = ("id", "candidate_id", "stage", "event_date", "document_number", "note", "votes_for",
                  "votes_total", "acknowledged", "replaces_event_id", "voids", "recorded_by", "recorded_at",
@@ -156,7 +194,8 @@ class SynthSummary:
 
 @dataclass
 class _Tree:
-    """The generated organizations, as parallel lists indexed by position (id = position + 1)."""
+    """The generated organizations as they stood until 30/6/2025, as parallel lists indexed by
+    position (id = position + 1)."""
 
     rows: list[tuple]
     leaves: list[int]  # positions of the organizations that hold candidates
@@ -196,6 +235,153 @@ def _build_tree(tier: Tier, rng: random.Random) -> _Tree:
     return _Tree(rows, leaves, parent, grassroots_cell)
 
 
+class _Reorganisation:
+    """The tree of 01/7/2025 made from the old one (see the module's docstring): organization
+    rows as they stand today (ORG_COLUMNS), what the moved ones were until 30/6/2025, and each
+    organization's parent in both trees. Positions as in _Tree; new organizations after them."""
+
+    def __init__(self, tree: _Tree):
+        self.rows: list[list] = [[*row, None, None, None] for row in tree.rows]
+        self.old_parent = list(tree.parent)
+        self.new_parent = list(tree.parent)
+        self.old_depth = [row[5] for row in tree.rows]
+        self.old_path = [row[4] for row in tree.rows]  # where each one stood on 30/6/2025
+        self.children: list[list[int]] = [[] for _ in tree.rows]  # in the old tree
+        for pos, parent in enumerate(tree.parent):
+            if parent >= 0:
+                self.children[parent].append(pos)
+        self.eras: list[tuple] = []  # ERA_COLUMNS but the id
+        self.changes: list[tuple[str, str, list[tuple[int, int]]]] = []  # (kind, document, [(from, to)]) by position
+
+    def found(self, parent: int, code: str, name: str, kind: str, sector: str) -> int:
+        """A new organization under `parent` from 01/7/2025; its position."""
+        pos, above = len(self.rows), self.rows[parent]
+        path = child_path(above[4], pos + 1)
+        self.rows.append([pos + 1, code, name, above[0], path, above[5] + 1, kind, sector, True, 1, REORGANISED, None,
+                          None])
+        self.old_parent.append(-1)
+        self.new_parent.append(parent)
+        self.old_depth.append(-1)
+        self.old_path.append(path)
+        self.children.append([])
+        return pos
+
+    def end(self, pos: int) -> None:
+        """The organization's last day is 30/6/2025."""
+        self.rows[pos][8], self.rows[pos][11] = False, LAST_OLD_DAY
+
+    def move(self, pos: int, parent: int, *, name: str | None = None, kind: str | None = None) -> None:
+        """The organization and its subtree under `parent` from 01/7/2025 (with a new name or kind)."""
+        above = self.rows[parent]
+        self._replace(pos, child_path(above[4], pos + 1), above[5] + 1)
+        row = self.rows[pos]
+        row[3], row[2], row[6] = above[0], name or row[2], kind or row[6]
+        self.new_parent[pos] = parent
+
+    def _replace(self, pos: int, path: str, depth: int) -> None:
+        row = self.rows[pos]
+        self.eras.append((pos + 1, row[3], row[4], row[5], row[2], row[6], None, LAST_OLD_DAY))
+        row[4], row[5], row[12] = path, depth, REORGANISED
+        for child in self.children[pos]:
+            self._replace(child, child_path(path, child + 1), depth + 1)
+
+    @property
+    def old_alive(self) -> np.ndarray:
+        return np.asarray([depth >= 0 for depth in self.old_depth])
+
+    @property
+    def new_alive(self) -> np.ndarray:
+        return np.asarray([row[11] is None for row in self.rows])
+
+
+def _group_sizes(total: int, groups: int, rng: random.Random, largest: int) -> list[int]:
+    """`total` shared into `groups` groups of 1 to `largest` each."""
+    sizes = [1] * groups
+    for _ in range(total - groups):
+        sizes[rng.choice([g for g, size in enumerate(sizes) if size < largest])] += 1
+    return sizes
+
+
+def _commune_groups(communes: list[int], rng: random.Random) -> list[list[int]]:
+    """The old communes of a district in groups of two to four, each merged into one new commune."""
+    groups: list[list[int]] = []
+    rest = list(communes)
+    rng.shuffle(rest)
+    while rest:
+        size = rng.randint(2, 4)
+        groups.append(rest[:size])
+        rest = rest[size:]
+    if len(groups) > 1 and len(groups[-1]) == 1:
+        last = groups.pop()
+        groups[-1].extend(last)
+    return groups
+
+
+def _reorganise(tier: Tier, tree: _Tree, rng: random.Random) -> _Reorganisation:
+    """The 2025 reorganisation of the tier's old tree: its provinces (if the root has them)
+    merged into `provinces_after`, its districts ended, their communes merged and the rest of
+    their organizations placed as the module's docstring says."""
+    reorg = _Reorganisation(tree)
+    rows, root = reorg.rows, 0
+    upper, cell = OrgKind.UPPER_COMMITTEE.value, OrgKind.CELL.value
+    if tier.provinces_after:
+        old = list(reorg.children[root])
+        rng.shuffle(old)
+        units = []
+        for n, size in enumerate(_group_sizes(len(old), tier.provinces_after, rng, largest=3), start=1):
+            merged, old = old[:size], old[size:]
+            province = reorg.found(root, f"{tier.root_code}-M{n:02d}", f"Tỉnh ủy mới số {n}", upper, Sector.OTHER.value)
+            for pos in merged:
+                reorg.end(pos)
+            reorg.changes.append(("merge", PROVINCES_DOCUMENT, [(pos, province) for pos in merged]))
+            units.append((province, sorted(merged), f" mới số {n}", f"{n}."))
+    else:
+        units = [(root, [root], "", "")]
+    for unit, provinces, suffix, number in units:
+        code = rows[unit][1]
+        party = reorg.found(unit, f"{code}-CQD", f"Đảng bộ các cơ quan Đảng tỉnh{suffix}", upper, Sector.OTHER.value)
+        government = reorg.found(unit, f"{code}-UBND", f"Đảng bộ Ủy ban nhân dân tỉnh{suffix}", upper,
+                                 Sector.OTHER.value)
+        founded = 0
+        for district in (d for p in provinces for d in reorg.children[p]):
+            grassroots = reorg.children[district]
+            communes = []
+            for group in _commune_groups([g for g in grassroots if rows[g][7] in COMMUNE_SECTORS], rng):
+                founded += 1
+                sector = rows[group[0]][7]
+                word = "phường" if sector == Sector.URBAN.value else "xã"
+                commune = reorg.found(unit, f"{code}-X{founded:03d}", f"Đảng ủy {word} số {number}{founded}",
+                                      COMMUNE_KIND, sector)
+                for old_commune in group:
+                    if rows[old_commune][6] == OrgKind.GRASSROOTS_CELL.value:  # now one of the commune's chi bộ
+                        reorg.move(old_commune, commune, kind=cell,
+                                   name=rows[old_commune][2].replace("Chi bộ cơ sở", "Chi bộ", 1))
+                    else:
+                        for branch in reorg.children[old_commune]:
+                            reorg.move(branch, commune)
+                        reorg.end(old_commune)
+                reorg.changes.append(("merge", "", [(pos, commune) for pos in group]))
+                communes.append(commune)
+            for pos in grassroots:
+                sector = rows[pos][7]
+                if sector in COMMUNE_SECTORS:
+                    continue
+                if sector == Sector.ARMED_FORCES.value:
+                    target = unit
+                elif sector == Sector.ADMINISTRATION.value:
+                    target = party
+                elif sector == Sector.STATE_ENTERPRISE.value or not communes:
+                    target = government
+                else:  # schools, health stations, private enterprises: in one of the district's new communes
+                    target = rng.choice(communes)
+                reorg.move(pos, target)
+            reorg.end(district)
+            receivers = dict.fromkeys(reorg.new_parent[p] for g in grassroots for p in [g, *reorg.children[g]]
+                                      if reorg.new_parent[p] not in (g, district))
+            reorg.changes.append(("split", "", [(district, pos) for pos in receivers]))
+    return reorg
+
+
 def _at_nine(day: date) -> datetime:
     """09:00 in Hà Nội (02:00 UTC) on a day: when events are taken to be recorded."""
     return datetime.combine(day, time(2, 0), tzinfo=timezone.utc)
@@ -230,7 +416,8 @@ class _Writer:
             return count
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         batch = [tuple(self.value(v) for v in row) for row in rows]
-        self.connection.exec_driver_sql(sql, batch)
+        if batch:
+            self.connection.exec_driver_sql(sql, batch)
         return len(batch)
 
     def reset_sequences(self, tables: Iterable[str]) -> None:
@@ -243,10 +430,13 @@ class _Writer:
 
 
 class _People:
-    """Candidates and their histories, one chunk at a time, with the admissions counted per leaf and year."""
+    """Candidates and their histories, one chunk at a time, with the admissions counted per leaf
+    and year. A candidate listed before 01/7/2025 in a chi bộ that moved then has its old place
+    (PLACE_COLUMNS) beside its row."""
 
-    def __init__(self, tree: _Tree, seed: int, years: tuple[int, ...]):
+    def __init__(self, tree: _Tree, reorg: _Reorganisation, seed: int, years: tuple[int, ...]):
         self.tree = tree
+        self.reorg = reorg
         self.rng = random.Random(seed * 7919)
         self.np_rng = np.random.default_rng(seed)
         self.weights = self.np_rng.choice([0.3, 0.7, 1.0, 1.0, 1.3, 2.0], size=len(tree.leaves))
@@ -254,21 +444,22 @@ class _People:
         self.admitted = np.zeros((len(tree.leaves), len(years)), dtype=np.int64)
         self.next_event_id = 1
         self.events = 0
+        self.places = 0
         # (organization, identity) of those without an exit, hashed: the same person twice in a chi bộ
         # is refused by the database, so a generated name that would repeat one is drawn again.
         self.listed: set[int] = set()
 
-    def chunk(self, first_id: int, count: int) -> tuple[list[tuple], list[tuple]]:
-        """`count` candidates from id `first_id` on, and their events, as row tuples."""
-        tree = self.tree
+    def chunk(self, first_id: int, count: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """`count` candidates from id `first_id` on, their events and their old places, as row tuples."""
+        tree, reorg = self.tree, self.reorg
         leaf_idx = self.np_rng.choice(len(tree.leaves), size=count, p=self.weights / self.weights.sum())
         span = (DEMO_TODAY - HISTORY_START).days
         starts = self.np_rng.integers(0, span, size=count)
-        candidates, events = [], []
+        candidates, events, places = [], [], []
         for i in range(count):
             leaf = int(leaf_idx[i])
             org_pos = tree.leaves[leaf]
-            org_row = tree.rows[org_pos]
+            org_row = reorg.rows[org_pos]
             sector = Sector(org_row[7])
             source = HISTORY_START + timedelta(days=int(starts[i]))
             dates, exit_ = self._history(source, grassroots_cell=tree.grassroots_cell[org_pos])
@@ -276,9 +467,14 @@ class _People:
             if decision is not None and decision.year >= self.first_year:
                 self.admitted[leaf, decision.year - self.first_year] += 1
             candidate_id = first_id + i
-            candidates.append(self._candidate(candidate_id, org_row, sector, dates, exit_))
+            moved = source < REORGANISED and reorg.old_path[org_pos] != org_row[4]
+            if moved:
+                self.places += 1
+                places.append((self.places, candidate_id, org_row[0], reorg.old_path[org_pos], None, LAST_OLD_DAY))
+            candidates.append(self._candidate(candidate_id, org_row, sector, dates, exit_,
+                                              placed_from=REORGANISED if moved else None))
             events.extend(self._events(candidate_id, dates, exit_))
-        return candidates, events
+        return candidates, events, places
 
     def _history(self, source: date, *, grassroots_cell: bool) -> tuple[dict[Stage, date], tuple[str, date] | None]:
         rng = self.rng
@@ -304,8 +500,8 @@ class _People:
         rng = self.rng
         return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F if female else MIDDLE_M)} {rng.choice(GIVEN_F if female else GIVEN_M)}"
 
-    def _candidate(self, candidate_id: int, org_row: tuple, sector: Sector, dates: dict[Stage, date],
-                   exit_: tuple[str, date] | None) -> tuple:
+    def _candidate(self, candidate_id: int, org_row: list, sector: Sector, dates: dict[Stage, date],
+                   exit_: tuple[str, date] | None, *, placed_from: date | None) -> tuple:
         rng = self.rng
         source = dates[Stage.SOURCE]
         vote = dates.get(Stage.BRANCH_RESOLUTION, source + timedelta(days=300))
@@ -334,7 +530,7 @@ class _People:
             self._name(rng.random() < 0.4), sponsor_since + timedelta(days=rng.randint(0, 300)),
             None, new_member_class if new_member_class and new_member_class <= DEMO_TODAY else None,
             last_stage.value, _effective(dates)[last_stage], exit_[0] if exit_ else None, exit_[1] if exit_ else None,
-            *stage_dates, settled, 1, _at_nine(source), _at_nine(updated),
+            *stage_dates, settled, placed_from, 1, _at_nine(source), _at_nine(updated),
         )
 
     def _events(self, candidate_id: int, dates: dict[Stage, date], exit_: tuple[str, date] | None) -> Iterator[tuple]:
@@ -342,7 +538,9 @@ class _People:
         steps += [exit_] if exit_ else []
         effective = _effective(dates).get(Stage.OFFICIAL)
         for stage, day in steps:
-            document = f"{self.next_event_id}-QĐ/TU" if stage in (Stage.DECISION.value, Stage.OFFICIAL.value) else ""
+            document = ""
+            if stage in (Stage.DECISION.value, Stage.OFFICIAL.value):  # the Huyện ủy's, then the đảng ủy's
+                document = f"{self.next_event_id}-QĐ/{'HU' if day < REORGANISED else 'ĐU'}"
             yield (self.next_event_id, candidate_id, stage, day, document, "", None, None, "", None, False,
                    RECORDED_BY, _at_nine(day), effective if stage == Stage.OFFICIAL.value else None)
             self.next_event_id += 1
@@ -367,50 +565,96 @@ def _effective(dates: dict[Stage, date]) -> dict[Stage, date]:
     return {**dates, Stage.OFFICIAL: add_months(dates[Stage.ADMITTED], 12)}
 
 
-def _plans(tree: _Tree, admitted: np.ndarray, rng: np.random.Generator) -> list[tuple]:
-    """Plans for the last five years: leaves near what they achieved, parents near their children's sum."""
-    n_orgs, n_years = len(tree.rows), len(PLAN_YEARS)
+def _plans(tree: _Tree, reorg: _Reorganisation, admitted: np.ndarray, rng: np.random.Generator) -> list[tuple]:
+    """Plans for the last five years of each organization that existed in them: leaves near what
+    they achieved, parents near their children's sum, on the tree of the year. In 2025 a leaf's
+    plan is shared by days between its parents until 30/6 and from 01/7 (the old organizations'
+    and the new ones' parts); members at the start of 2025 are the old tree's (a new
+    organization has none recorded for its first year)."""
+    n_years = len(PLAN_YEARS)
+    change = PLAN_YEARS.index(REORGANISED.year)
     year_share = np.ones(n_years)
     year_share[-1] = (DEMO_TODAY - date(DEMO_TODAY.year, 1, 1)).days / 365  # the current year is not over
+    full_year = admitted / year_share
+    leaf_target = np.rint(full_year * rng.uniform(0.75, 1.3, size=full_year.shape))
+    leaf_members = rng.integers(8, 60, size=(len(tree.leaves), 1)) + np.cumsum(full_year, axis=1) * 0.9
+    noise = rng.uniform(0.95, 1.05, size=(len(reorg.rows), 1))
+    # A chi bộ keeps its whole plan; what its parents until 30/6 and from 01/7 add up is its plan
+    # shared by days, rounded only where summed (a leaf's own share would round to nothing).
+    first, last = date(REORGANISED.year, 1, 1), date(REORGANISED.year, 12, 31)
+    before, after = leaf_target.copy(), leaf_target.copy()
+    before[:, change] *= (REORGANISED - first).days / ((last - first).days + 1)
+    after[:, change] -= before[:, change]
+    old_alive, new_alive = reorg.old_alive, reorg.new_alive
+    old_target, old_members = _rolled_up(tree.leaves, reorg.old_parent, reorg.old_depth, old_alive, before,
+                                         leaf_members, noise)
+    new_target, new_members = _rolled_up(tree.leaves, reorg.new_parent, [row[5] for row in reorg.rows], new_alive,
+                                         after, leaf_members, noise)
+    years = np.asarray(PLAN_YEARS)
+    target = np.where(years < REORGANISED.year, old_target, new_target)
+    target[:, change] += old_target[:, change]
+    target[tree.leaves, change] = leaf_target[:, change]
+    members = np.where(years <= REORGANISED.year, old_members, new_members)
+    plans = []
+    for pos in range(len(reorg.rows)):
+        for y, year in enumerate(PLAN_YEARS):
+            if (old_alive[pos] and year <= REORGANISED.year) or (new_alive[pos] and year >= REORGANISED.year):
+                recorded = int(members[pos, y]) if old_alive[pos] or year > REORGANISED.year else None
+                plans.append((pos + 1, year, int(target[pos, y]), recorded, 1))
+    return plans
+
+
+def _rolled_up(leaves: list[int], parent: list[int], depth: list[int], alive: np.ndarray, leaf_target: np.ndarray,
+               leaf_members: np.ndarray, noise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Targets and members of one tree (the organizations `alive` in it), bottom-up a level at
+    a time: a parent's target is near its children's sum (the root's is the sum), its members
+    the sum."""
+    n_orgs, n_years = len(parent), leaf_target.shape[1]
     target = np.zeros((n_orgs, n_years))
     members = np.zeros((n_orgs, n_years))
-    leaves = np.asarray(tree.leaves)
-    full_year = admitted / year_share
-    target[leaves] = np.rint(full_year * rng.uniform(0.75, 1.3, size=full_year.shape))
-    members[leaves] = rng.integers(8, 60, size=(len(leaves), 1)) + np.cumsum(full_year, axis=1) * 0.9
-    # Bottom-up, a level at a time: a parent's target is near its children's sum, its members the sum.
-    parent = np.asarray(tree.parent)
-    depth = np.asarray([row[5] for row in tree.rows])
+    target[leaves], members[leaves] = leaf_target, leaf_members
+    parent_of, depth_of = np.asarray(parent), np.asarray(depth)
     is_leaf = np.zeros(n_orgs, dtype=bool)
     is_leaf[leaves] = True
     child_sum = np.zeros_like(target)
-    for d in range(int(depth.max()), 0, -1):
-        level = np.flatnonzero(depth == d)
+    for d in range(int(depth_of.max()), 0, -1):
+        level = np.flatnonzero((depth_of == d) & alive)
         inner = level[~is_leaf[level]]
-        target[inner] = np.rint(child_sum[inner] * rng.uniform(0.95, 1.05, size=(len(inner), 1)))
-        np.add.at(child_sum, parent[level], target[level])
-        np.add.at(members, parent[level], members[level])
+        target[inner] = np.rint(child_sum[inner] * noise[inner])
+        np.add.at(child_sum, parent_of[level], target[level])
+        np.add.at(members, parent_of[level], members[level])
     target[0] = child_sum[0]
-    return [(pos + 1, year, int(target[pos, y]), int(members[pos, y]), 1)
-            for pos in range(n_orgs) for y, year in enumerate(PLAN_YEARS)]
+    return target, members
 
 
-def _users(session: Session, tree: _Tree) -> int:
-    """An admin, a leader and a projector at the root; a secretary of the first grassroots
-    committee and one of its first chi bộ. Password: the demo's."""
-    by_id = {1: tree.rows[0]}
-    committee = next(r for r in tree.rows if r[6] == OrgKind.GRASSROOTS_COMMITTEE.value)
-    cell = next(r for r in tree.rows if r[3] == committee[0])
-    by_id.update({committee[0]: committee, cell[0]: cell})
+def _users(session: Session, rows: list[list]) -> int:
+    """An admin, a leader and a projector at the root; a secretary of the first đảng ủy xã
+    (phường) and one of its first chi bộ. Password: the demo's."""
+    commune = next(r for r in rows if r[6] == COMMUNE_KIND)
+    cell = next(r for r in rows if r[3] == commune[0] and r[6] == OrgKind.CELL.value)
     accounts = (("admin", "Ban Tổ chức", Role.ADMIN, 1), ("lanhdao", "Thường trực", Role.LEADER, 1),
                 ("trinhchieu", "Màn hình phòng họp", Role.PROJECTOR, 1),
-                ("bithu.coso", "Bí thư đảng ủy cơ sở", Role.SECRETARY, committee[0]),
+                ("bithu.coso", "Bí thư đảng ủy xã", Role.SECRETARY, commune[0]),
                 ("bithu.chibo", "Bí thư chi bộ", Role.SECRETARY, cell[0]))
     for username, display_name, role, org_id in accounts:
         org = session.get(Organization, org_id)
         create_user(session, username=username, display_name=display_name, password=DEMO_PASSWORD, role=role.value,
                     organization=org, created_by=RECORDED_BY)
     return len(accounts)
+
+
+def _write_changes(writer: _Writer, reorg: _Reorganisation) -> int:
+    """The restructurings of 01/7/2025 and who went where in each; how many."""
+    recorded_at = _at_nine(REORGANISED)
+    writer.write("restructuring", RESTRUCTURING_COLUMNS, (
+        (n, kind, REORGANISED, document, "", RECORDED_BY, recorded_at)
+        for n, (kind, document, _) in enumerate(reorg.changes, start=1)))
+    writer.write("org_succession", SUCCESSION_COLUMNS, (
+        (n, restructuring, source + 1, target + 1, REORGANISED)
+        for n, (restructuring, source, target) in enumerate(
+            ((r, source, target) for r, (_, _, pairs) in enumerate(reorg.changes, start=1) for source, target in pairs),
+            start=1)))
+    return len(reorg.changes)
 
 
 def load_synth(session: Session, tier_name: str, *, progress: Callable[[str], None] = lambda _m: None) -> SynthSummary:
@@ -422,25 +666,31 @@ def load_synth(session: Session, tier_name: str, *, progress: Callable[[str], No
     tier = TIERS[tier_name]
     rng = random.Random(tier.seed)
     tree = _build_tree(tier, rng)
+    reorg = _reorganise(tier, tree, random.Random(tier.seed * 2025))
     writer = _Writer(session)
-    writer.write("organization", ORG_COLUMNS, tree.rows)
-    progress(t("cli.synth_orgs", count=len(tree.rows)))
-    people = _People(tree, tier.seed, PLAN_YEARS)
+    # Parents first (a moved organization's new parent comes after it in id order).
+    writer.write("organization", ORG_COLUMNS, (tuple(row) for row in sorted(reorg.rows, key=lambda r: (r[5], r[0]))))
+    writer.write("organization_era", ERA_COLUMNS, ((n, *era) for n, era in enumerate(reorg.eras, start=1)))
+    changes = _write_changes(writer, reorg)
+    progress(t("cli.synth_orgs", count=len(reorg.rows)))
+    people = _People(tree, reorg, tier.seed, PLAN_YEARS)
     written = 0
     while written < tier.candidates:
         count = min(CHUNK, tier.candidates - written)
-        candidates, events = people.chunk(written + 1, count)
+        candidates, events, places = people.chunk(written + 1, count)
         writer.write("candidate", CANDIDATE_COLUMNS, candidates)
         writer.write("stage_event", EVENT_COLUMNS, events)
+        writer.write("candidate_place", PLACE_COLUMNS, places)
         written += count
         progress(t("cli.synth_candidates", count=written, events=people.events))
-    plans = _plans(tree, people.admitted, np.random.default_rng(tier.seed))
+    plans = _plans(tree, reorg, people.admitted, np.random.default_rng(tier.seed))
     writer.write("year_plan", PLAN_COLUMNS, plans)
-    writer.reset_sequences(("organization", "candidate", "stage_event", "year_plan"))
-    users = _users(session, tree)
-    summary = SynthSummary(tier.name, len(tree.rows), tier.candidates, people.events, len(plans), users)
+    writer.reset_sequences(("organization", "organization_era", "restructuring", "org_succession", "candidate",
+                            "stage_event", "candidate_place", "year_plan"))
+    users = _users(session, reorg.rows)
+    summary = SynthSummary(tier.name, len(reorg.rows), tier.candidates, people.events, len(plans), users)
     record_audit(session, username=RECORDED_BY, action="load_synth", entity="database", entity_id=None,
                  after={"tier": tier.name, "organizations": summary.organizations, "candidates": summary.candidates,
-                        "events": summary.events})
+                        "events": summary.events, "restructurings": changes})
     bump_data_version(session)
     return summary
