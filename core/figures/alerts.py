@@ -116,17 +116,15 @@ def _admitted_by_year(session: Session, orgs: pd.DataFrame, root: Subtree, level
     root_paths = tuple(subtree_paths(session, root.id, lo, end)) or (root.path,)
     paths.setdefault(root.id, root_paths)
     large = is_large_subtree(session, root)
-    screen = orgs.copy()
-    screen.attrs["paths"] = paths
-    total = roll_to_screen(screen, counts_by_prefix(session, Counting(placed, root_paths, large), levels, columns,
-                                                    *conditions))
+    total = roll_to_screen(orgs, counts_by_prefix(session, Counting(placed, root_paths, large), levels, columns,
+                                                  *conditions), paths)
     below = [org_id for org_id in orgs.index if org_id != root.id]
     for region in _regions_elsewhere(paths, root_paths):
         # Rolled from the region down: it stands first, in the place of a root, and is dropped.
         there = pd.DataFrame(index=pd.Index([0, *below]))
-        there.attrs["paths"] = {**{o: paths[o] for o in below if o in paths}, 0: (region,)}
         counts = counts_by_prefix(session, Counting(placed, (region,), large), levels, columns, *conditions)
-        total = total.add(roll_to_screen(there, counts).drop(index=0).reindex(total.index, fill_value=0))
+        rolled = roll_to_screen(there, counts, {**{o: paths[o] for o in below if o in paths}, 0: (region,)})
+        total = total.add(rolled.drop(index=0).reindex(total.index, fill_value=0))
     return total
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, or_
+from sqlalchemy import case, func, or_, union
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -41,6 +41,7 @@ from core.structure.dated import (
     Era,
     Placed,
     children_eras,
+    chunked,
     current_start,
     eras_of,
     has_past,
@@ -212,7 +213,7 @@ def orgs_on_screen(session: Session, root: Subtree, levels: int = 1, period: Per
     On the dated tree (core.structure.dated) an organization is on screen for each stretch it
     stood under an organization on screen: a district until 30/6/2025 beside the communes that
     followed it. Its row shows what it was last in the period (name, kind, parent, path); every
-    path it had is in `attrs["paths"]`, and its first and last days in the columns founded/ended.
+    path it had is in the column `paths` (a tuple), its first and last days in founded/ended.
     """
     lo, hi = (period.start, period.last_day) if period is not None else (date.today(), date.today())
     eras = [e for e in eras_of(session, root.id, lo, hi)] or [
@@ -233,7 +234,8 @@ def orgs_on_screen(session: Session, root: Subtree, levels: int = 1, period: Per
     orgs = latest.drop(columns=["last", "start", "end"]).sort_values("path").set_index("id", drop=False)
     root_row = orgs.loc[[root.id]]
     orgs = pd.concat([root_row, orgs.drop(index=root.id)])
-    orgs.attrs["paths"] = paths
+    # A column, not attrs: pandas deep-copies attrs on every operation (each row of iterrows).
+    orgs["paths"] = [paths[i] for i in orgs.index]
     return orgs
 
 
@@ -304,18 +306,20 @@ def counts_by_prefix(session: Session, counted: Counting, levels: int, columns: 
     return frame.set_index("prefix")
 
 
-def roll_to_screen(orgs: pd.DataFrame, by_prefix: pd.DataFrame) -> pd.DataFrame:
-    """Each organization on screen gets the sum of the rows whose prefix lies in its subtree
-    (under any of the paths it had, `attrs["paths"]`)."""
+def roll_to_screen(orgs: pd.DataFrame, by_prefix: pd.DataFrame,
+                   paths: dict[int, tuple[str, ...]] | None = None) -> pd.DataFrame:
+    """Each organization on screen gets the sum of the rows whose prefix lies in its subtree,
+    under any of the paths it had (`paths`, by default the column `paths`, else `path`)."""
     totals = np.zeros((len(orgs), len(by_prefix.columns)), dtype="int64")
-    paths = orgs.attrs.get("paths") or {i: (p,) for i, p in zip(orgs.index, orgs["path"])}
+    if paths is None:
+        column = orgs["paths"] if "paths" in orgs else [(p,) for p in orgs["path"]]
+        paths = dict(zip(orgs.index, column))
     row_of_id = {org_id: row for row, org_id in enumerate(orgs.index)}
     row_of_path = {path: row_of_id[org_id] for org_id, own in paths.items() if org_id in row_of_id for path in own}
-    root_len = min(len(p) for p in paths[orgs.index[0]]) if orgs.index[0] in paths else len(orgs.iloc[0]["path"])
     values = by_prefix.fillna(0).to_numpy(dtype="int64")
     for prefix, own in zip(by_prefix.index, values):
-        cut = root_len
-        while cut <= len(prefix):  # the root, then each organization on the way down to the prefix
+        cut = 1
+        while cut <= len(prefix):  # each organization on the path, top down, that is on screen
             row = row_of_path.get(prefix[:cut])
             if row is not None:
                 totals[row] += own
@@ -348,32 +352,30 @@ def _candidate_counts(session: Session, counted: Counting, period: Period, rules
 
 
 def _plans(session: Session, org_ids: list[int], year: int) -> pd.DataFrame:
-    stmt = select(YearPlan.organization_id, YearPlan.target, YearPlan.members_start).where(
-        YearPlan.organization_id.in_(org_ids), YearPlan.year == year)
-    return _frame(session.exec(stmt).all(), ["id", "target", "members_start"]).set_index("id")
+    rows = [row for chunk in chunked(org_ids) for row in session.exec(
+        select(YearPlan.organization_id, YearPlan.target, YearPlan.members_start).where(
+            YearPlan.organization_id.in_(chunk), YearPlan.year == year)).all()]
+    return _frame(rows, ["id", "target", "members_start"]).set_index("id")
 
 
 def _children_plans(session: Session, parent_ids: list[int], period: Period) -> pd.DataFrame:
     """Per parent: the summed targets and recorded members of the organizations that stood
-    under it in the period's year (for the bottom row of a screen)."""
-    if not has_past(session):
-        stmt = (
-            select(Organization.parent_id, func.sum(YearPlan.target), func.sum(YearPlan.members_start))
-            .join(YearPlan, YearPlan.organization_id == Organization.id)
-            .where(Organization.parent_id.in_(parent_ids), YearPlan.year == period.year)
-            .group_by(Organization.parent_id)
-        )
-        return _frame(session.exec(stmt).all(), ["id", "children_target", "children_members"]).set_index("id")
-    children = children_eras(session, parent_ids, period.start, period.last_day)
-    pairs = pd.DataFrame({"parent": [e.parent_id for e in children], "child": [e.id for e in children]})
-    pairs = pairs.drop_duplicates("child", keep="last")
-    plans = _plans(session, pairs["child"].tolist(), period.year)
-    pairs["target"] = pairs["child"].map(plans["target"]) if not plans.empty else np.nan
-    pairs["members"] = pairs["child"].map(plans["members_start"]) if not plans.empty else np.nan
-    sums = pairs.dropna(subset=["target"]).groupby("parent").agg(children_target=("target", "sum"),
-                                                                children_members=("members", lambda m: m.sum(min_count=1)))
-    sums.index.name = "id"
-    return sums
+    under it in the period's year (for the bottom row of a screen), summed in the database:
+    at the national root the bottom row has 200.000 children."""
+    lo, hi = period.start, period.last_day
+    frames = []
+    for chunk in chunked(parent_ids):
+        stood = select(Organization.parent_id.label("parent"), Organization.id.label("child")).where(
+            Organization.parent_id.in_(chunk), overlaps(current_start(), Organization.valid_to, lo, hi))
+        if has_past(session):
+            stood = union(stood, select(OrganizationEra.parent_id, OrganizationEra.organization_id).where(
+                OrganizationEra.parent_id.in_(chunk), overlaps(OrganizationEra.valid_from, OrganizationEra.valid_to, lo, hi)))
+        pairs = stood.subquery()
+        stmt = (select(pairs.c.parent, func.sum(YearPlan.target), func.sum(YearPlan.members_start))
+                .join(YearPlan, YearPlan.organization_id == pairs.c.child)
+                .where(YearPlan.year == period.year).group_by(pairs.c.parent))
+        frames.append(_frame(session.exec(stmt).all(), ["id", "children_target", "children_members"]))
+    return (pd.concat(frames) if frames else _frame([], ["id", "children_target", "children_members"])).set_index("id")
 
 
 def _grassroots(session: Session, root: Subtree, period: Period, rules: RuleSettings,
@@ -424,9 +426,9 @@ def org_figures(
     Columns: code, name, parent_id, path, depth, kind, sector, active, founded, ended, part (the
     part of the year it existed, in words, "" for all of it), target,
     members_start, admitted, late_pipeline, active_pipeline, children_target, expected,
-    percent_plan, percent_members, band, status, reason (the status in words). attrs: year,
-    as_of, pace_percent, grassroots_admitting and grassroots_total (of the subtree's subtree),
-    paths (every path of each organization in the year).
+    percent_plan, percent_members, band, status, reason (the status in words), paths (every
+    path of the organization in the year). attrs: year, as_of, pace_percent,
+    grassroots_admitting and grassroots_total (of the subtree's subtree).
 
     Members at the start of the year are the recorded figure, else the sum of the children's
     recorded figures (the same whatever `levels` is).

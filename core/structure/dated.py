@@ -114,9 +114,18 @@ def era_at(session: Session, org_id: int, day: date) -> Era | None:
 def children_eras(session: Session, parent_ids: list[int], lo: date, hi: date) -> list[Era]:
     """The stretches, with a day in [lo, hi], of organizations while they stood under one of
     `parent_ids`: a chi bộ moved between two communes in the period has one under each."""
-    if not parent_ids:
-        return []
-    return _eras(session, Organization.parent_id.in_(parent_ids), OrganizationEra.parent_id.in_(parent_ids), lo, hi)
+    return [era for chunk in chunked(parent_ids) for era in _eras(
+        session, Organization.parent_id.in_(chunk), OrganizationEra.parent_id.in_(chunk), lo, hi)]
+
+
+# Ids per IN (…) list: PostgreSQL takes at most 65.535 parameters a statement, SQLite 32.766.
+IDS_PER_QUERY = 10_000
+
+
+def chunked(ids: list[int]) -> list[list[int]]:
+    """`ids` in lists short enough for one IN (…) each."""
+    ids = list(ids)
+    return [ids[i:i + IDS_PER_QUERY] for i in range(0, len(ids), IDS_PER_QUERY)]
 
 
 def subtree_paths(session: Session, org_id: int, lo: date, hi: date) -> list[str]:
@@ -129,14 +138,14 @@ def paths_of(session: Session, org_ids: list[int], lo: date, hi: date) -> dict[i
     """{organization id: every path it had in [lo, hi]}: what matches its rows when figures
     of several years are rolled up (a chi bộ moved in 2025 has its 2024 admissions on the old
     path)."""
-    if not org_ids:
-        return {}
-    rows = session.exec(select(Organization.id, Organization.path).where(
-        Organization.id.in_(org_ids), overlaps(current_start(), Organization.valid_to, lo, hi))).all()
-    if has_past(session):
-        rows += session.exec(select(OrganizationEra.organization_id, OrganizationEra.path).where(
-            OrganizationEra.organization_id.in_(org_ids),
-            overlaps(OrganizationEra.valid_from, OrganizationEra.valid_to, lo, hi))).all()
+    rows = []
+    for chunk in chunked(org_ids):
+        rows += session.exec(select(Organization.id, Organization.path).where(
+            Organization.id.in_(chunk), overlaps(current_start(), Organization.valid_to, lo, hi))).all()
+        if has_past(session):
+            rows += session.exec(select(OrganizationEra.organization_id, OrganizationEra.path).where(
+                OrganizationEra.organization_id.in_(chunk),
+                overlaps(OrganizationEra.valid_from, OrganizationEra.valid_to, lo, hi))).all()
     found: dict[int, set[str]] = {}
     for org_id, path in rows:
         found.setdefault(org_id, set()).add(path)
