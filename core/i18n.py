@@ -740,7 +740,7 @@ VI: dict[str, str] = {
     "restructure.left_nowhere": "Chưa chọn nơi nhận cho: {names}. Mọi tổ chức trực thuộc {org} phải có nơi nhận.",
     "restructure.people_left": "{org} còn {count} hồ sơ quần chúng, đảng viên: hãy sáp nhập vào một chi bộ hoặc chuyển sinh hoạt trước.",
     "restructure.children_left": "{org} còn {count} tổ chức trực thuộc: hãy chuyển hoặc sáp nhập trước khi giải thể.",
-    "restructure.plans_left": "{org} còn kế hoạch các năm {years}: hãy chuyển kế hoạch cho tổ chức tiếp nhận (sáp nhập) hoặc xóa trước khi giải thể.",
+    "restructure.plans_left": "{org} còn kế hoạch năm {years}: hãy chọn tổ chức nhận kế hoạch khi giải thể.",
     "restructure.root_dissolved": "Không thể giải thể tổ chức cao nhất ({org}): hãy lập tổ chức mới ở trên rồi sáp nhập.",
     "restructure.nothing_renamed": "Tên và loại của {org} không đổi.",
     # --- issue 17 (D): headings from the tree at the document's date
@@ -785,6 +785,8 @@ VI: dict[str, str] = {
     "reorg.new_choice": "{name} (mới)",
     "reorg.receivers_caption": "Nơi nhận của từng tổ chức trực thuộc {org}: tổ chức đã có, hoặc tổ chức mới ở trên (sau khi nhập mã).",
     "reorg.receiver": "{org} chuyển về",
+    "reorg.plans_to": "Tổ chức nhận kế hoạch (khi còn kế hoạch các năm sau)",
+    "reorg.dissolve_part": "{org}: phần chỉ tiêu đến hết ngày {last} (cả năm {year}: {target}); phần còn lại chuyển cho tổ chức nhận kế hoạch",
     "reorg.split_part": "{org}: phần chỉ tiêu đến hết ngày {last} (cả năm {year}: {target}); phần còn lại chia cho các nơi nhận theo số tổ chức mỗi nơi nhận",
     "reorg.new_kind": "Loại tổ chức từ ngày hiệu lực",
     "reorg.preview": "Xem trước",

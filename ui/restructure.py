@@ -228,8 +228,12 @@ def _move(actor: Actor, tree: Tree) -> Request:
 
 def _dissolve(actor: Actor, tree: Tree) -> Request:
     org = _pick(t("col.organization"), tree.choices, "reorg_dissolve_code")
+    heir = _pick(t("reorg.plans_to"), {c: n for c, n in tree.parents.items() if c != org}, "reorg_dissolve_heir")
     common = _common("dissolve")
-    return Request("dissolve", dict(org_code=org or "", **common), (org,) if org else ())
+    part = (_part(actor, org, tree.name(org), common["effective_date"], "reorg_dissolve_part", "reorg.dissolve_part")
+            if org and heir else None)
+    return Request("dissolve", dict(org_code=org or "", plans_to=heir, part=part, **common),
+                   tuple(c for c in (org, heir) if c))
 
 
 def _rename(actor: Actor, tree: Tree) -> Request:

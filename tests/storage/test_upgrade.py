@@ -190,7 +190,7 @@ def test_an_upgraded_kim_bang_database_is_put_under_tinh_uy_ninh_binh_and_keeps_
                              sector=Sector.URBAN.value))
         for code in others:
             move(s, actor, org_code=code, new_parent_code="P-BAC", **on)
-    with session_scope(engine) as s, pytest.raises(FormError, match="còn kế hoạch các năm 2026"):
+    with session_scope(engine) as s, pytest.raises(FormError, match="còn kế hoạch năm 2026"):
         dissolve(s, operator(s), org_code="KB", **on)
     with session_scope(engine) as s:
         outcome = dissolve(s, operator(s), org_code="KB", plans_to="TU-NB", **on)

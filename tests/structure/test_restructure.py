@@ -381,8 +381,7 @@ def test_dissolve_is_refused_with_every_reason_at_once(tree):
         restructure.dissolve(s, tree.admin, org_code="C1", effective_date=E, today=TODAY)
     assert caught.value.errors == [
         "Đảng bộ xã C1 còn 2 tổ chức trực thuộc: hãy chuyển hoặc sáp nhập trước khi giải thể.",
-        "Đảng bộ xã C1 còn kế hoạch các năm 2026: hãy chuyển kế hoạch cho tổ chức tiếp nhận (sáp nhập) hoặc xóa trước "
-        "khi giải thể."]
+        "Đảng bộ xã C1 còn kế hoạch năm 2026: hãy chọn tổ chức nhận kế hoạch khi giải thể."]
     with refused(tree.engine) as (s, caught):
         restructure.dissolve(s, tree.admin, org_code="D", effective_date=E, today=TODAY)
     assert any("tổ chức cao nhất" in m for m in caught.value.errors) and len(caught.value.errors) == 3

@@ -124,8 +124,11 @@ def test_a_merge_into_a_new_commune_is_previewed_without_writing_then_written_as
     assert len(children(demo_app, "XA-HOP-NHAT")) == moved
     assert plan(demo_app, first, TODAY.year) == first_target - 1  # the part the admin gave
     assert "Xem trước – chưa ghi gì" not in texts(at)  # the form and its preview are emptied
+    # Every organization that moved with them: the children and what stands under them.
+    (below,), = query(demo_app, "SELECT count(*) FROM organization o, organization n WHERE n.code = 'XA-HOP-NHAT' "
+                                "AND o.path LIKE n.path || '%' AND o.id <> n.id AND o.valid_to IS NULL")
     sentence = f"admin hợp nhất {first_name}, {second_name} thành Đảng ủy xã Hợp Nhất (thành lập mới), hiệu lực từ ngày " \
-               f"{fmt_date(TODAY)}, số văn bản 1234-QĐ/TU; chuyển theo: {moved} tổ chức"
+               f"{fmt_date(TODAY)}, số văn bản 1234-QĐ/TU; chuyển theo: {below} tổ chức"
     assert sentence in texts(at)  # the audit log, in the same page's last tab
 
 
