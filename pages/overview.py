@@ -16,7 +16,7 @@ figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
 before = web.cached_org_figures(version, view.subtree, view.year, view.compare)
 head = headline(figures)
 
-widgets.breadcrumb(view.subtree)
+widgets.breadcrumb(view.subtree, view.day)
 text.header(t("overview.heading", org=head.name, year=view.year))
 widgets.headline_metrics(head, headline(before))
 

@@ -14,7 +14,7 @@ actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.pipeline"), anchor=False)
 view = widgets.view_controls(actor, compare=False)
 version = web.current_version()
-widgets.breadcrumb(view.subtree)
+widgets.breadcrumb(view.subtree, view.day)
 
 stages = web.cached_funnel(version, view.subtree, view.year, view.as_of)
 left, right = st.columns([2, 3])

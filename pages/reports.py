@@ -12,7 +12,7 @@ from ui import auth, reports, text, web, widgets
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.reports"), anchor=False)
 view = widgets.view_controls(actor, compare=False)
-widgets.breadcrumb(view.subtree)
+widgets.breadcrumb(view.subtree, view.day)
 figures = web.cached_org_figures(web.current_version(), view.subtree, view.year, view.as_of)
 text.subheader(t("reports.summary", year=view.year, org=figures.iloc[0]["name"]))
 widgets.progress_dataframe(pd.concat([figures.iloc[[0]], children_of(figures)]))

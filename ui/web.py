@@ -136,11 +136,12 @@ def cached_candidates(version: int, subtree: Subtree) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def cached_ancestors(version: int, subtree: Subtree) -> list[tuple[str, str]]:
-    """(code, name) from the caller's own organization down to the subtree's."""
+def cached_ancestors(version: int, subtree: Subtree, day: date | None = None) -> list[tuple[str, str]]:
+    """(code, name) from the caller's own organization down to the subtree's, as the chain stood
+    on `day` (today's chain without one)."""
     del version
     with session_scope(engine()) as session:
-        return [(o.code, o.name) for o in ancestors(session, subtree)]
+        return ancestors(session, subtree, day)
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)

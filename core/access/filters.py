@@ -43,6 +43,12 @@ class View:
     compare: date
     subtree: Subtree
 
+    @property
+    def day(self) -> date:
+        """The day the figures stand on: the as-of date, never past the year's end (the tree of
+        that day is the one shown)."""
+        return min(self.as_of, date(self.year, 12, 31))
+
 
 def parse_view(session: Session, actor: Actor, params: Mapping[str, str], *, today: date) -> tuple[View, list[str]]:
     """The view the parameters ask for, and a Vietnamese message for each one refused."""
