@@ -38,6 +38,7 @@ from core.storage.models import (
     Organization,
     StageEvent,
     User,
+    YearPlan,
 )
 from core.structure.dated import eras_of
 
@@ -309,3 +310,31 @@ def test_the_demo_has_a_recognition_vote_short_of_two_thirds_of_the_members_with
     assert 3 * vote.votes_for >= 2 * vote.votes_total and 3 * vote.votes_for < 2 * eligible
     assert 3 * vote.votes_against < 2 * eligible  # nor two thirds against: no removal either
     assert candidate.recognition_failed_votes == 1 and candidate.stage == Stage.ADMITTED
+
+
+def test_the_streak_alerts_of_2026_match_each_chi_bos_own_record_across_the_reorganisation(admin_of):
+    """A chi bộ that went from its commune to a ward on 01/7/2025 keeps its earlier years: it is
+    said to have admitted nobody for n years only if none of its candidates was decided in them,
+    to have missed its target n years running only if each of those years fell short."""
+    engine, actor = admin_of
+    with session_scope(engine) as s:
+        alerts = organization_alerts(s, resolve(s, actor, None), year=2026, as_of=DEMO_TODAY, rules=RULES)
+        decided = s.exec(select(Organization.code, Candidate.decision_date)
+                         .join(Organization, Organization.id == Candidate.organization_id)
+                         .where(Candidate.decision_date.is_not(None))).all()
+        targets = {(code, year): target for code, year, target in s.exec(
+            select(Organization.code, YearPlan.year, YearPlan.target)
+            .join(Organization, Organization.id == YearPlan.organization_id)).all()}
+    admitted: dict[tuple[str, int], int] = {}
+    for code, day in decided:
+        admitted[code, day.year] = admitted.get((code, day.year), 0) + 1
+    streaks = [a for a in alerts if a.kind in ("no_admission_years", "missed_target_years")]
+    assert streaks
+    for alert in streaks:
+        if alert.kind == "no_admission_years":
+            years = range(2026 - alert.count + 1, 2027)
+            assert not any(admitted.get((alert.org_code, y)) for y in years), alert.message
+        else:  # completed years, the last one before 2026
+            years = range(2026 - alert.count, 2026)
+            assert all(admitted.get((alert.org_code, y), 0) < targets.get((alert.org_code, y), 0) for y in years), \
+                alert.message
