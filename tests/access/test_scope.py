@@ -29,7 +29,7 @@ TODAY = date(2026, 11, 20)
 @pytest.fixture(scope="module")
 def demo(demo_engine):
     with session_scope(demo_engine) as s:
-        actors = {name: account_of(s, name).actor for name in ("admin", "lanhdao", "trinhchieu", "bithu.hdnd", "bithu.thanhson")}
+        actors = {name: account_of(s, name).actor for name in ("admin", "lanhdao", "trinhchieu", "bithu.hdnd", "bithu.tamchuc")}
         by_org = dict(s.exec(
             select(Organization.code, Candidate.id).join(Organization, Organization.id == Candidate.organization_id)
         ).all())
@@ -49,13 +49,14 @@ def test_a_secretary_sees_only_its_own_subtree(demo):
         assert len(candidates_in_scope(s, resolve(s, hdnd, "KB-HDND-02"))) <= len(own)
         foreign = _candidate_of(by_org, "KB-THANHSON-")
         for refused in (
-            lambda: candidates_in_scope(s, resolve(s, hdnd, "KB-THANHSON")),
-            lambda: candidates_in_scope(s, resolve(s, hdnd, "KB")),
+            lambda: candidates_in_scope(s, resolve(s, hdnd, "NB-TAMCHUC")),
+            lambda: candidates_in_scope(s, resolve(s, hdnd, "NB-KIMBANG")),  # the ward above it
+            lambda: candidates_in_scope(s, resolve(s, hdnd, "KB")),  # the district it stood under until 30/6/2025
             lambda: candidate_detail(s, hdnd, foreign),
             lambda: candidate_history(s, hdnd, foreign),
             lambda: candidate_audit(s, hdnd, foreign),
             lambda: org_figures(s, resolve(s, hdnd, "KB"), year=2023, as_of=TODAY, rules=RULES),
-            lambda: candidate_clocks_list(s, resolve(s, hdnd, "KB-THANHSON"), today=TODAY, rules=RULES),
+            lambda: candidate_clocks_list(s, resolve(s, hdnd, "NB-TAMCHUC"), today=TODAY, rules=RULES),
             lambda: audit_log(s, hdnd),
             lambda: list_users(s, hdnd),
         ):
@@ -64,15 +65,21 @@ def test_a_secretary_sees_only_its_own_subtree(demo):
         mine = _candidate_of(by_org, "KB-HDND-")
         candidate, org = candidate_detail(s, hdnd, mine)
         assert org.code.startswith("KB-HDND") and candidate.full_name
+        # Thanh Sơn's chi bộ are Tam Chúc's since 01/7/2025: its secretary reads them, not HĐND's.
+        tamchuc = actors["bithu.tamchuc"]
+        _candidate, org = candidate_detail(s, tamchuc, foreign)
+        assert org.code.startswith("KB-THANHSON-")
+        with pytest.raises(ScopeError):
+            candidate_detail(s, tamchuc, mine)
 
 
 def test_a_url_parameter_out_of_scope_is_refused_with_a_message(demo):
     engine, actors, _ = demo
     with session_scope(engine) as s:
-        view, notices = parse_view(s, actors["bithu.hdnd"], {"org": "KB-THANHSON", "year": "2023"}, today=TODAY)
+        view, notices = parse_view(s, actors["bithu.hdnd"], {"org": "NB-TAMCHUC", "year": "2023"}, today=TODAY)
         assert view.org_code is None and view.year == 2023
         assert view.subtree.code == "KB-HDND"  # the caller's own, resolved once for the request
-        assert notices == ["Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem."]
+        assert notices == ["Tổ chức «NB-TAMCHUC» nằm ngoài phạm vi được phép xem."]
         view, notices = parse_view(s, actors["bithu.hdnd"], {"org": "KB-HDND-01"}, today=TODAY)
         assert view.org_code == "KB-HDND-01" and notices == []
         assert view.subtree == resolve(s, actors["bithu.hdnd"], "KB-HDND-01")
@@ -106,7 +113,7 @@ def test_the_projector_role_gets_aggregates_and_nothing_personal(demo):
 def test_leader_reads_everything_and_admin_reads_the_audit_log(demo):
     engine, actors, by_org = demo
     with session_scope(engine) as s:
-        assert len(candidates_in_scope(s, resolve(s, actors["lanhdao"], "KB-THANHSON"))) > 0
+        assert len(candidates_in_scope(s, resolve(s, actors["lanhdao"], "NB-TAMCHUC"))) > 0
         history = candidate_history(s, actors["lanhdao"], _candidate_of(by_org, "KB-THANHSON-"))
         assert list(history["stage"])[0] == "source"
         log = audit_log(s, actors["admin"], entity="user")

@@ -15,7 +15,7 @@ TOOLBAR = '[data-testid="stElementToolbar"]'
 def test_no_element_toolbar_shows_even_under_the_pointer(browser, server, user, path):
     page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     sign_in(page, server.url, user)
-    page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Tỉnh ủy Ninh Bình – năm").first.wait_for(timeout=WAIT_MS)
     page.goto(f"{server.url}/{path}")
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for(timeout=WAIT_MS)

@@ -46,7 +46,7 @@ def test_with_the_headers_sign_in_and_its_cookie_work_and_no_other_site_can_fram
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     sign_in(page, server.url, "lanhdao")  # waits until the component has written the cookie
-    page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Tỉnh ủy Ninh Bình – năm").first.wait_for(timeout=WAIT_MS)
     again = context.new_page()  # a new tab is signed in by that cookie
     again.goto(f"{server.url}/canh-bao")
     again.get_by_role("heading", name="Cảnh báo").first.wait_for(timeout=WAIT_MS)

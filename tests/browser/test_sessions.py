@@ -44,7 +44,7 @@ def test_the_projector_stops_showing_figures_when_its_session_ends(browser, serv
     username, values, notice = ENDINGS[ending]
     page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     sign_in(page, server.url, username)
-    page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Tỉnh ủy Ninh Bình – năm").first.wait_for(timeout=WAIT_MS)
     page.goto(f"{server.url}/trinh-chieu?panels=headline&seconds={SECONDS}")
     page.locator(HEADLINE).first.wait_for(timeout=WAIT_MS)
     settle(page)
@@ -67,7 +67,7 @@ def test_the_meeting_rooms_screen_is_not_signed_out_for_want_of_a_click(browser,
     change_user(server.db, "trinhchieu", active=True)  # a test above disables it on this server
     page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     sign_in(page, server.url, "trinhchieu")
-    page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Tỉnh ủy Ninh Bình – năm").first.wait_for(timeout=WAIT_MS)
     page.goto(f"{server.url}/trinh-chieu?panels=headline&seconds={SECONDS}")
     page.locator(HEADLINE).first.wait_for(timeout=WAIT_MS)
     long_ago = utcnow() - timedelta(minutes=25)  # five minutes from the end of a 30-minute session
@@ -115,7 +115,7 @@ def test_the_sign_in_cookie_is_strict_and_lives_half_a_day(browser, server):
     HttpOnly it cannot be: the README's security section says why."""
     context = browser.new_context()
     page = context.new_page()
-    sign_in(page, server.url, "bithu.thanhson")
+    sign_in(page, server.url, "bithu.tamchuc")
     (cookie,) = [c for c in context.cookies() if c["name"] == "ptdv_auth"]
     assert cookie["sameSite"] == "Strict" and cookie["secure"] is False and cookie["httpOnly"] is False
     lifetime_hours = (cookie["expires"] - utcnow().timestamp()) / 3600

@@ -8,7 +8,7 @@ from core.access.navigation import PAGES
 from tests.browser.actions import PASSWORD, WAIT_MS, body_text, sign_in
 from tests.browser.conftest import screenshot, settle, start_server, stop_server
 
-DEMO_FIGURES = ("148", "117/150", "Huyện ủy Kim Bảng", "Đảng bộ HĐND", "Chi bộ thôn")
+DEMO_FIGURES = ("148", "117/150", "Tỉnh ủy Ninh Bình", "Huyện ủy Kim Bảng", "Đảng ủy phường", "Đảng bộ HĐND", "Chi bộ thôn")
 
 
 def test_every_page_url_of_a_fresh_server_shows_only_the_sign_in_form(browser, demo_db_file, tmp_path):
@@ -39,7 +39,7 @@ def test_wrong_password_then_right_password(browser, server):
     page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").first.wait_for(timeout=WAIT_MS)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Tỉnh ủy Ninh Bình – năm").first.wait_for(timeout=WAIT_MS)
     settle(page)
     assert page.get_by_label("Tên đăng nhập").count() == 0
     screenshot(page, "signed-in-lanhdao")
@@ -50,13 +50,13 @@ def test_lockout_survives_a_new_browser(browser, server):
     context = browser.new_context()
     page = context.new_page()
     for attempt in range(5):
-        sign_in(page, server.url, "bithu.thanhson", f"sai-{attempt}")
+        sign_in(page, server.url, "bithu.tamchuc", f"sai-{attempt}")
         page.locator("[data-testid='stAlertContentError']").first.wait_for(timeout=WAIT_MS)
     # Wrong passwords get the answer an unknown name gets; the lock is told after the right one.
     page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng").first.wait_for(timeout=WAIT_MS)
     context.close()
     other = browser.new_context().new_page()
-    sign_in(other, server.url, "bithu.thanhson", expect_cookie=False)
+    sign_in(other, server.url, "bithu.tamchuc", expect_cookie=False)
     other.get_by_text("Tài khoản tạm khóa đến").first.wait_for(timeout=WAIT_MS)
     assert other.get_by_role("heading", name="Tổng quan").count() == 0
     screenshot(other, "locked-out")
@@ -85,14 +85,14 @@ def test_cookie_signs_in_a_new_tab_and_sign_out_ends_it(browser, server):
     again = context.new_page()
     again.goto(f"{server.url}/tong-quan")
     again.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
-    assert again.get_by_text("Huyện ủy Kim Bảng – năm").count() == 0
+    assert again.get_by_text("Tỉnh ủy Ninh Bình – năm").count() == 0
     page.bring_to_front()  # a background tab is throttled by Chromium
     settle(page)
     link = page.get_by_role("link", name="Cảnh báo")
     if link.count():  # unless it has already rerun (on reconnecting) and shows the form
         link.first.click()
     page.get_by_label("Tên đăng nhập").first.wait_for(timeout=WAIT_MS)
-    assert page.get_by_text("Huyện ủy Kim Bảng – năm").count() == 0
+    assert page.get_by_text("Tỉnh ủy Ninh Bình – năm").count() == 0
     context.close()
 
 

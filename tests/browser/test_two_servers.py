@@ -51,7 +51,7 @@ def test_an_edit_through_one_server_shows_on_the_other(browser, shared_database,
     leader = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     sign_in(leader, server_b.url, "lanhdao")
     leader.goto(f"{server_b.url}/tong-quan")
-    leader.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    leader.get_by_text("Tỉnh ủy Ninh Bình – năm").first.wait_for(timeout=WAIT_MS)
     settle(leader)
     assert leader.locator(HEADLINE).first.inner_text() == "117/150"  # now cached on server B
 
@@ -61,7 +61,7 @@ def test_an_edit_through_one_server_shows_on_the_other(browser, shared_database,
 
     # The next run on server B, which never saw the edit, shows it.
     leader.reload()
-    leader.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    leader.get_by_text("Tỉnh ủy Ninh Bình – năm").first.wait_for(timeout=WAIT_MS)
     settle(leader)
     assert leader.locator(HEADLINE).first.inner_text() == "118/150"
     screenshot(leader, "two-servers-leader-on-b")

@@ -91,6 +91,6 @@ def test_secretary_takes_a_candidate_to_admission(browser, server):
 
     leader = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(leader, server.url, "lanhdao")
-    leader.get_by_text("Huyện ủy Kim Bảng – năm").first.wait_for(timeout=WAIT_MS)
+    leader.get_by_text("Tỉnh ủy Ninh Bình – năm").first.wait_for(timeout=WAIT_MS)
     settle(leader)
     assert admitted_figure(leader) == "118/150"  # 117 before

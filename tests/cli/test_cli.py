@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from core.cli.commands import main
+from core.cli.demo import TO_PROVINCE, WARDS
 from core.storage.db import make_engine, migrate, session_scope
 from core.storage.models import User
 from tests.factories import district
@@ -25,7 +26,15 @@ def _line(output: str, name: str) -> str:
 
 
 def test_summary_2023_shows_the_published_figures(demo_url, capsys):
+    """2023 at the root: the province as it was named then, with the district under it; the
+    district's own summary is the published report, whatever became of it in 2025."""
     assert main(["summary", "--year", "2023"]) == 0
+    out = capsys.readouterr().out
+    assert "năm 2023 của Tỉnh ủy Hà Nam (số liệu đến ngày 31/12/2023)" in out
+    district = _line(out, "Huyện ủy Kim Bảng")
+    assert "148/145" in district and "102,1%" in district and "Hoàn thành" in district
+    assert "Ninh Bình" not in out and "phường" not in out
+    assert main(["summary", "--year", "2023", "--org", "KB"]) == 0
     out = capsys.readouterr().out
     assert "năm 2023 của Huyện ủy Kim Bảng (số liệu đến ngày 31/12/2023)" in out
     district = _line(out, "Huyện ủy Kim Bảng")
@@ -33,6 +42,29 @@ def test_summary_2023_shows_the_published_figures(demo_url, capsys):
     hdnd = _line(out, "Đảng bộ HĐND & UBND huyện")
     assert "5/5" in hdnd and "100%" in hdnd
     assert "(4.850): 3,05% – Trong mức khuyến nghị (3–4%)" in out
+
+
+def test_summary_2026_at_the_root_is_the_province_with_its_wards_and_no_district(demo_url, capsys):
+    assert main(["summary", "--year", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert "năm 2026 của Tỉnh ủy Ninh Bình (số liệu đến ngày " in out
+    assert "117/150" in _line(out, "Tỉnh ủy Ninh Bình")
+    for _code, ward, _communes, _units in WARDS:
+        assert _line(out, ward)
+    for _code, unit in TO_PROVINCE:
+        assert _line(out, unit)
+    assert "Huyện ủy" not in out and "Hà Nam" not in out
+
+
+def test_summary_2025_adds_up_the_district_until_30_6_and_the_wards_after(demo_url, capsys):
+    assert main(["summary", "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "năm 2025 của Tỉnh ủy Ninh Bình" in out
+    province = _line(out, "Tỉnh ủy Ninh Bình")
+    district = _line(out, "Huyện ủy Kim Bảng")  # its half-year, with its part of the plan
+    assert "139/155" in province and "79/77" in district
+    for _code, ward, _communes, _units in WARDS:
+        assert _line(out, ward)
 
 
 def test_summary_of_one_organization_as_of_a_meeting_day(demo_url, capsys):
@@ -83,11 +115,11 @@ def test_init_demo_and_backup_on_a_new_sqlite_file(tmp_path, monkeypatch, capsys
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
     assert main(["init"]) == 0
     assert main(["demo"]) == 0
-    assert "Đã nạp dữ liệu mẫu: 237 tổ chức" in capsys.readouterr().out
+    assert "Đã nạp dữ liệu mẫu: 244 tổ chức" in capsys.readouterr().out
     backup = tmp_path / "backups" / "copy.db"
     assert main(["backup", str(backup)]) == 0
     with sqlite3.connect(backup) as conn:
-        assert conn.execute("SELECT count(*) FROM organization").fetchone()[0] == 237
+        assert conn.execute("SELECT count(*) FROM organization").fetchone()[0] == 244
         assert conn.execute("SELECT count(*) FROM app_user").fetchone()[0] == 5
     assert main(["backup", str(backup)]) == 2  # never overwrites
     assert "đã có" in capsys.readouterr().err

@@ -8,7 +8,17 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core.access.scope import Actor, resolve, root_organization
-from core.cli.demo import DEMO_TODAY, DEMO_USERS, load_demo
+from core.cli.demo import (
+    DEMO_TODAY,
+    DEMO_USERS,
+    REORGANISED,
+    ROOT_NAME,
+    ROOT_NAME_BEFORE,
+    SUB_COMMITTEE_FOUNDED,
+    TO_PROVINCE,
+    WARDS,
+    load_demo,
+)
 from core.config import RuleSettings
 from core.figures.alerts import clock_alerts, organization_alerts
 from core.figures.breakdowns import admissions_by_month
@@ -28,7 +38,9 @@ from core.storage.models import (
     Organization,
     StageEvent,
     User,
+    YearPlan,
 )
+from core.structure.dated import eras_of
 
 RULES = RuleSettings()
 END_2023 = date(2023, 12, 31)
@@ -48,7 +60,7 @@ def _figures(admin_of, year, as_of, org_code=None, levels=2):
 
 
 def test_district_2023_matches_the_published_report(admin_of):
-    h = headline(_figures(admin_of, 2023, END_2023))
+    h = headline(_figures(admin_of, 2023, END_2023, org_code="KB"))
     assert h.name == "Huyện ủy Kim Bảng"
     assert (h.admitted, h.target) == (148, 145)
     assert fmt_progress(h.admitted, h.target) == "148/145, đạt 102,1% kế hoạch"
@@ -56,19 +68,40 @@ def test_district_2023_matches_the_published_report(admin_of):
     assert h.band == "within"  # 148 / 4.850 = 3,05 %
 
 
-def test_hdnd_2023_matches_the_published_article(admin_of):
-    figures = _figures(admin_of, 2023, END_2023, org_code="KB-HDND")
+def test_2023_at_the_root_is_the_province_as_named_then_with_the_district_under_it(admin_of):
+    figures = _figures(admin_of, 2023, END_2023)
     h = headline(figures)
-    assert (h.admitted, h.target, h.members_start) == (5, 5, 146)
-    assert fmt_progress(h.admitted, h.target) == "5/5, đạt 100% kế hoạch"
-    cells = children_of(figures)
-    assert len(cells) == 18 and set(cells["kind"]) == {"cell"}
-    admitting = set(cells[cells["admitted"] > 0]["name"])
-    assert {"Chi bộ Phòng NN&PTNT huyện", "Chi bộ Trung tâm Văn hóa, Truyền thông và Thể thao huyện"} <= admitting
+    assert (h.name, h.admitted, h.members_start) == (ROOT_NAME_BEFORE, 148, 4850)
+    district = children_of(figures)
+    assert list(district["code"]) == ["KB"] and (int(district.iloc[0]["admitted"]), int(district.iloc[0]["target"])) == (148, 145)
+    assert {"KB-HDND", "KB-THANHSON", "KB-QUANSU"} <= set(children_of(figures, int(district.iloc[0]["id"]))["code"])
+
+
+def test_2026_at_the_root_is_the_province_with_its_wards_and_no_district(admin_of):
+    figures = _figures(admin_of, 2026, DEMO_TODAY)
+    h = headline(figures)
+    assert (h.name, h.admitted, h.target) == (ROOT_NAME, 117, 150)
+    children = children_of(figures)
+    assert set(children["code"]) == {code for code, *_rest in WARDS} | {code for code, _name in TO_PROVINCE}
+    assert set(children[children["code"].str.startswith("NB-")]["kind"]) == {"commune_committee"}
+    assert "KB" not in set(figures["code"])
+    assert int(children["admitted"].sum()) == 117
+
+
+def test_2025_adds_up_the_district_until_30_6_and_the_wards_from_1_7(admin_of):
+    figures = _figures(admin_of, 2025, date(2025, 12, 31))
+    h = headline(figures)
+    assert (h.name, h.admitted, h.target) == (ROOT_NAME, 139, 155)
+    children = children_of(figures).set_index("code")
+    assert set(children.index) == {"KB"} | {code for code, *_rest in WARDS} | {code for code, _name in TO_PROVINCE}
+    # The district with its half-year and the part of its plan for it; the wards from 01/7/2025.
+    assert (children.loc["KB", "admitted"], children.loc["KB", "target"]) == (79, 77)
+    assert children.loc["KB", "ended"] == date(2025, 6, 30)
+    assert all(children.loc[code, "founded"] == date(2025, 7, 1) for code, *_rest in WARDS)
 
 
 def test_weak_spots_of_the_seed_report_show(admin_of):
-    f = _figures(admin_of, 2023, END_2023).set_index("code")
+    f = _figures(admin_of, 2023, END_2023, org_code="KB").set_index("code")
     for school in ("KB-THPTA", "KB-THPTB", "KB-THPTC", "KB-THPTLTK", "KB-GDNN"):
         assert f.loc[school, "status"] == "missed"
     assert f.loc["KB-MAYHN", "admitted"] == 0
@@ -221,22 +254,32 @@ def test_no_demo_date_lies_after_the_demo_day(admin_of):
 
 
 def test_the_demo_has_a_dang_bo_bo_phan_whose_chi_bos_dossiers_went_through_its_appraisal(admin_of):
-    """A đảng bộ bộ phận between Đảng bộ thị trấn Quế and four of its chi bộ: their candidates'
-    dossiers have the appraisal (7-KNĐ) between the chi bộ's and the đảng ủy's resolutions, and
-    its plan is the sum of its chi bộ's."""
+    """A đảng bộ bộ phận between Đảng bộ thị trấn Quế (from 01/7/2025, Đảng ủy phường Kim Bảng)
+    and four of its chi bộ: their candidates' dossiers have the appraisal (7-KNĐ) between the chi
+    bộ's and the đảng ủy's resolutions (from 01/7/2025, the ward's decision), and its plan is the
+    sum of its chi bộ's."""
     engine, _actor = admin_of
     with session_scope(engine) as s:
         part = s.exec(select(Organization).where(Organization.code == "KB-QUE-BP")).one()
         cells = s.exec(select(Organization).where(Organization.parent_id == part.id)).all()
-        assert part.kind == "sub_committee" and s.get(Organization, part.parent_id).code == "KB-QUE"
+        assert part.kind == "sub_committee"
+        # Under Đảng bộ thị trấn Quế until 30/6/2025; with the chi bộ of Quế, under the ward from 01/7/2025.
+        parents = [(e.start, e.end, s.get(Organization, e.parent_id).code) for e in eras_of(s, part.id)]
+        assert parents == [(SUB_COMMITTEE_FOUNDED, date(2025, 6, 30), "KB-QUE"), (date(2025, 7, 1), None, "NB-KIMBANG")]
         assert sorted(c.code for c in cells) == ["KB-QUE-09", "KB-QUE-10", "KB-QUE-11", "KB-QUE-12"]
-        assert all(route_for(s, c).sub_committee and route_for(s, c).committee for c in cells)
+        # The ward decides itself (upper-level powers): no đảng ủy's resolution after the appraisal now.
+        assert all(route_for(s, c).sub_committee and not route_for(s, c).committee for c in cells)
         appraised = s.exec(select(Candidate).where(Candidate.organization_id.in_([c.id for c in cells]),
-                                                   Candidate.committee_resolution_date.is_not(None))).all()
-        assert appraised and all(c.branch_resolution_date < c.sub_committee_appraisal_date
-                                 < c.committee_resolution_date for c in appraised)
-    figures = _figures(admin_of, 2026, DEMO_TODAY, "KB-QUE", levels=2)
-    assert figures.loc[part.id, "target"] == sum(figures.loc[c.id, "target"] for c in cells)
+                                                   Candidate.sub_committee_appraisal_date.is_not(None))).all()
+        before = [c for c in appraised if c.decision_date < REORGANISED]
+        after = [c for c in appraised if c.branch_resolution_date >= REORGANISED]
+        assert before and all(c.branch_resolution_date < c.sub_committee_appraisal_date < c.committee_resolution_date
+                              for c in before)
+        assert after and all(c.branch_resolution_date < c.sub_committee_appraisal_date < c.decision_date
+                             and c.committee_resolution_date is None for c in after)
+    for year, as_of, above in ((2024, date(2024, 12, 31), "KB-QUE"), (2026, DEMO_TODAY, "NB-KIMBANG")):
+        figures = _figures(admin_of, year, as_of, above, levels=2)
+        assert figures.loc[part.id, "target"] == sum(figures.loc[c.id, "target"] for c in cells)
 
 
 def test_the_demo_transfers_a_candidate_between_two_chi_bo_keeping_every_step(admin_of):
@@ -267,3 +310,31 @@ def test_the_demo_has_a_recognition_vote_short_of_two_thirds_of_the_members_with
     assert 3 * vote.votes_for >= 2 * vote.votes_total and 3 * vote.votes_for < 2 * eligible
     assert 3 * vote.votes_against < 2 * eligible  # nor two thirds against: no removal either
     assert candidate.recognition_failed_votes == 1 and candidate.stage == Stage.ADMITTED
+
+
+def test_the_streak_alerts_of_2026_match_each_chi_bos_own_record_across_the_reorganisation(admin_of):
+    """A chi bộ that went from its commune to a ward on 01/7/2025 keeps its earlier years: it is
+    said to have admitted nobody for n years only if none of its candidates was decided in them,
+    to have missed its target n years running only if each of those years fell short."""
+    engine, actor = admin_of
+    with session_scope(engine) as s:
+        alerts = organization_alerts(s, resolve(s, actor, None), year=2026, as_of=DEMO_TODAY, rules=RULES)
+        decided = s.exec(select(Organization.code, Candidate.decision_date)
+                         .join(Organization, Organization.id == Candidate.organization_id)
+                         .where(Candidate.decision_date.is_not(None))).all()
+        targets = {(code, year): target for code, year, target in s.exec(
+            select(Organization.code, YearPlan.year, YearPlan.target)
+            .join(Organization, Organization.id == YearPlan.organization_id)).all()}
+    admitted: dict[tuple[str, int], int] = {}
+    for code, day in decided:
+        admitted[code, day.year] = admitted.get((code, day.year), 0) + 1
+    streaks = [a for a in alerts if a.kind in ("no_admission_years", "missed_target_years")]
+    assert streaks
+    for alert in streaks:
+        if alert.kind == "no_admission_years":
+            years = range(2026 - alert.count + 1, 2027)
+            assert not any(admitted.get((alert.org_code, y)) for y in years), alert.message
+        else:  # completed years, the last one before 2026
+            years = range(2026 - alert.count, 2026)
+            assert all(admitted.get((alert.org_code, y), 0) < targets.get((alert.org_code, y), 0) for y in years), \
+                alert.message

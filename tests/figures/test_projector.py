@@ -80,10 +80,10 @@ def names(demo_app):
 @pytest.mark.parametrize(
     "panel, expected",
     [
-        ("headline", ["117/150", "78%", "25/32", "2,21%"]),
+        ("headline", ["Tỉnh ủy Ninh Bình – năm 2026", "117/150", "78%", "13/20", "2,21%"]),
         ("ranking", ["Xếp hạng theo % kế hoạch"]),
         ("funnel", ["Nguồn và quy trình"]),
-        ("lagging", ["**0/3** Chi bộ Trường THPT B Kim Bảng"]),
+        ("lagging", ["**19/23** Đảng ủy phường Tam Chúc"]),
         ("month", ["Kết nạp từ 01/11/2026"]),
         ("change", ["Thay đổi từ phiên họp trước"]),
     ],
@@ -213,16 +213,20 @@ def test_an_unknown_url_parameter_is_named_in_a_notice(engine):
     assert any("không dùng tham số «panel»" in n for n in notices)
 
 
-def test_one_rotation_of_the_demo_shows_every_organization_of_the_level(demo_engine):
+@pytest.mark.parametrize(("code", "lagging"), [
+    (None, {"Đảng ủy phường Tam Chúc"}),  # the province's wards and units
+    ("NB-KIMBANG", {"Chi bộ Trường THPT A Kim Bảng", "Chi bộ Công ty TNHH Thương mại Kim Bảng"}),  # a ward's
+])
+def test_one_rotation_of_the_demo_shows_every_organization_of_the_level(demo_engine, code, lagging):
     with session_scope(demo_engine) as s:
         actor = Actor("tc", Role.PROJECTOR, resolve_root_path(s))
-        figures = org_figures(s, resolve(s, actor, None), year=2026, as_of=TODAY, rules=RuleSettings())
+        figures = org_figures(s, resolve(s, actor, code), year=2026, as_of=TODAY, rules=RuleSettings())
     turn = slides(PANELS, figures)
     shown = {panel: [name for slide in turn if slide.panel == panel for name in slide_rows(slide, figures)["name"]]
              for panel in ROWS_PER_PAGE}
     children = children_of(figures)
     late = children.loc[children["status"].isin(["missed", "at_risk", "behind"]), "name"]
-    assert {"Đảng bộ xã Thanh Sơn", "Chi bộ Trường THPT A Kim Bảng"} <= set(late)
+    assert lagging <= set(late)
     assert sorted(shown["lagging"]) == sorted(late)  # each once
     assert sorted(shown["ranking"]) == sorted(children["name"])
     assert all(len(slide_rows(s, figures)) <= ROWS_PER_PAGE[s.panel] for s in turn if s.panel in ROWS_PER_PAGE)
@@ -230,12 +234,16 @@ def test_one_rotation_of_the_demo_shows_every_organization_of_the_level(demo_eng
 
 # The panels as the projector account sees them (AppTest): every page, every organization.
 
+# The province has eight organizations under it in 2026 (one page each): paging is seen on a ward.
+PAGED = "NB-KIMBANG"
+
+
 def _demo_children(db_file) -> pd.DataFrame:
     engine = make_engine(f"sqlite:///{db_file}")
     try:
         with session_scope(engine) as s:
             actor = Actor("trinhchieu", Role.PROJECTOR, resolve_root_path(s))
-            return children_of(org_figures(s, resolve(s, actor, None), year=2026, as_of=TODAY, rules=RuleSettings()))
+            return children_of(org_figures(s, resolve(s, actor, PAGED), year=2026, as_of=TODAY, rules=RuleSettings()))
     finally:
         engine.dispose()
 
@@ -247,7 +255,8 @@ def _headers(at) -> str:
 def test_the_lagging_panel_pages_through_every_late_organization_each_with_its_reason(demo_app):
     children = _demo_children(demo_app)
     late = children[children["status"].isin(["missed", "at_risk", "behind"])]
-    at = open_page("trinhchieu", "pages/projector.py", panels="lagging", year="2026", asof="2026-11-20", seconds="600")
+    at = open_page("trinhchieu", "pages/projector.py", panels="lagging", year="2026", asof="2026-11-20", seconds="600",
+                   org=PAGED)
     count = page_count(len(late), ROWS_PER_PAGE["lagging"])
     assert count > 1
     pages = []
@@ -261,13 +270,14 @@ def test_the_lagging_panel_pages_through_every_late_organization_each_with_its_r
         line = f"**{row['admitted']}/{row['target']}** {row['name']}"
         assert shown.count(line) == 1, line
         assert f"{line}\n{label('status', row['status'])}: {short_reason(row)}" in shown.replace("\n    - ", "\n")
-    assert "Đảng bộ xã Thanh Sơn" in shown and "Chi bộ Trường THPT A Kim Bảng" in shown
+    assert "Chi bộ Trường THPT A Kim Bảng" in shown and "Chi bộ Công ty TNHH Thương mại Kim Bảng" in shown
     assert not [name for name in children.loc[~children.index.isin(late.index), "name"] if f"** {name}\n" in shown]
 
 
 def test_the_ranking_pages_through_every_organization_of_the_level(demo_app):
     children = _demo_children(demo_app)
-    at = open_page("trinhchieu", "pages/projector.py", panels="ranking", year="2026", asof="2026-11-20", seconds="600")
+    at = open_page("trinhchieu", "pages/projector.py", panels="ranking", year="2026", asof="2026-11-20", seconds="600",
+                   org=PAGED)
     count = page_count(len(children), ROWS_PER_PAGE["ranking"])
     named = []
     for page in range(1, count + 1):
@@ -286,7 +296,7 @@ def test_the_rotation_steps_page_by_page_and_the_panel_buttons_jump_to_a_first_p
     children = _demo_children(demo_app)
     count = page_count(children["status"].isin(["missed", "at_risk", "behind"]).sum(), ROWS_PER_PAGE["lagging"])
     at = open_page("lanhdao", "pages/projector.py", panels="headline,lagging,month", year="2026", asof="2026-11-20",
-                   seconds="600")
+                   seconds="600", org=PAGED)
     seen = [_headers(at)]
     for _ in range(count + 2):
         at.button(key="pj_next").click().run()

@@ -15,6 +15,7 @@ from core.access.filters import (
     year_choices,
 )
 from core.access.scope import NotFoundError, operator, resolve
+from core.cli.demo import ROOT_CODE
 from core.figures.projector import DEFAULT_SECONDS, PANELS, THEMES, parse_projector
 from core.format import parse_ascii_int
 from core.procedure.candidates import candidate_detail
@@ -92,4 +93,4 @@ def test_a_refused_value_is_quoted_short_and_without_control_characters(demo_eng
         assert notice == "Không tìm thấy tổ chức đảng có mã «KB\ufffd" + "x" * 57 + "…»."
         _, [notice] = parse_view(s, operator(s), {"asof": "0001-01-01"}, today=TODAY)
         assert notice.startswith("Ngày không hợp lệ: «0001-01-01»") and "từ 01/01/1900 đến 31/12/2100" in notice
-        assert resolve(s, operator(s), None).code == "KB"
+        assert resolve(s, operator(s), None).code == ROOT_CODE  # the province, not the district it held

@@ -12,6 +12,7 @@ from docx.shared import Pt
 from sqlmodel import select
 
 from core.access.scope import Actor, ScopeError, operator, org_by_code, resolve
+from core.cli.demo import DEMO_TODAY, WARDS
 from core.config import RuleSettings
 from core.figures.progress import headline, org_figures
 from core.format import fmt_percent
@@ -108,15 +109,25 @@ def test_signature_recipients_and_the_page(kim_bang_2023):
 
 
 def test_defaults_of_the_form(demo_engine):
+    """The heading of the organization as it stood on the document's date."""
     with session_scope(demo_engine) as s:
         district = default_heading(s, resolve(s, operator(s), "KB"), today=date(2024, 1, 19))
         commune = default_heading(s, resolve(s, operator(s), "KB-THANHSON"), today=date(2024, 1, 19))
-    assert (district.issuing_body, district.upper_body, district.place) == ("HUYỆN ỦY KIM BẢNG", "", "Kim Bảng")
+        ward = default_heading(s, resolve(s, operator(s), "NB-TAMCHUC"), today=DEMO_TODAY)
+        province = default_heading(s, resolve(s, operator(s), None), today=DEMO_TODAY)
+    assert (district.issuing_body, district.upper_body, district.place) == (
+        "HUYỆN ỦY KIM BẢNG", "ĐẢNG BỘ TỈNH HÀ NAM", "Kim Bảng")
     assert district.number.endswith("-BC/HU") and commune.number.endswith("-BC/ĐU")
     # Hướng dẫn 36-HD/VPTW: the upper đảng bộ, then the issuing body as its cấp ủy.
     assert (commune.issuing_body, commune.upper_body) == ("ĐẢNG ỦY XÃ THANH SƠN", "ĐẢNG BỘ HUYỆN KIM BẢNG")
     assert commune.on_behalf == "T/M ĐẢNG ỦY"
     assert district.on_behalf == "T/M BAN THƯỜNG VỤ" and district.recipients
+    # From 01/7/2025: the ward under the renamed province, which names no đảng bộ above it.
+    assert (ward.issuing_body, ward.upper_body, ward.on_behalf) == (
+        "ĐẢNG ỦY PHƯỜNG TAM CHÚC", "ĐẢNG BỘ TỈNH NINH BÌNH", "T/M BAN THƯỜNG VỤ")
+    assert ward.number.endswith("-BC/ĐU")
+    assert (province.issuing_body, province.upper_body, province.place) == ("TỈNH ỦY NINH BÌNH", "", "Ninh Bình")
+    assert province.number.endswith("-BC/TU")
 
 
 def test_a_secretary_reports_on_its_own_subtree_only(demo_engine):
@@ -137,11 +148,12 @@ def test_a_secretary_reports_on_its_own_subtree_only(demo_engine):
 
 def test_during_the_year_the_report_speaks_of_pace(demo_engine):
     with session_scope(demo_engine) as s:
-        figures = report_figures(s, resolve(s, operator(s), "KB"), year=2026, as_of=date(2026, 11, 20), rules=RULES)
-        heading = default_heading(s, resolve(s, operator(s), "KB"), today=date(2026, 11, 20))
+        figures = report_figures(s, resolve(s, operator(s), None), year=2026, as_of=DEMO_TODAY, rules=RULES)
+        heading = default_heading(s, resolve(s, operator(s), None), today=DEMO_TODAY)
     values = report_values(figures, heading, RULES)
-    assert values["ket_qua"][0].startswith("Từ đầu năm đến ngày 20/11/2026, Huyện ủy Kim Bảng kết nạp được 117")
+    assert values["ket_qua"][0].startswith("Từ đầu năm đến ngày 20/11/2026, Tỉnh ủy Ninh Bình kết nạp được 117")
     assert "tiến độ dự kiến đến nay" in values["ket_qua"][0]
+    assert {code for code, *_rest in WARDS} <= set(figures.rows["code"]) and "KB" not in set(figures.rows["code"])
 
 
 def test_the_committed_template_is_the_one_the_script_makes():
@@ -208,21 +220,29 @@ def test_the_report_checks_the_callers_scope_once(demo_engine, monkeypatch):
 
 
 def test_the_party_heading_of_a_chi_bo_a_dang_uy_xa_and_the_upper_committee(demo_engine):
-    """Hướng dẫn 36-HD/VPTW: the upper đảng bộ, the issuing body as its cấp ủy, the symbol, who signs."""
+    """Hướng dẫn 36-HD/VPTW: the upper đảng bộ, the issuing body as its cấp ủy, the symbol, who
+    signs, the place; on the tree as it stood on the document's date (before and after 01/7/2025)."""
+    before = date(2024, 1, 19)
     with session_scope(demo_engine) as s:
-        def heading(code: str):
-            return party_heading(s, org_by_code(s, code))
+        def heading(code: str, on: date):
+            h = party_heading(s, org_by_code(s, code), on)
+            return h.upper_body, h.issuing_body, h.number("QĐ", "150"), h.on_behalf, h.place
 
         branch = next(o for o in s.exec(select(Organization).where(Organization.code.like("KB-THANHSON-%"),
                                                                     Organization.kind == "cell")))
-        cell, commune, district = heading(branch.code), heading("KB-THANHSON"), heading("KB")
-    assert (cell.upper_body, cell.issuing_body, cell.number("NQ", "07"), cell.on_behalf) == (
-        "ĐẢNG BỘ XÃ THANH SƠN", branch.name.upper(), "07-NQ/CB", "T/M CHI BỘ")
-    assert (commune.upper_body, commune.issuing_body, commune.number("NQ"), commune.on_behalf) == (
-        "ĐẢNG BỘ HUYỆN KIM BẢNG", "ĐẢNG ỦY XÃ THANH SƠN", "   -NQ/ĐU", "T/M ĐẢNG ỦY")
-    assert (district.upper_body, district.issuing_body, district.number("QĐ", "150"), district.on_behalf) == (
-        "", "HUYỆN ỦY KIM BẢNG", "150-QĐ/HU", "T/M BAN THƯỜNG VỤ")  # the province is above the tree: typed in
-    assert {cell.place, commune.place, district.place} == {"Kim Bảng"}
+        cell = party_heading(s, branch, before)
+        assert (cell.upper_body, cell.issuing_body, cell.number("NQ", "07"), cell.on_behalf, cell.place) == (
+            "ĐẢNG BỘ XÃ THANH SƠN", branch.name.upper(), "07-NQ/CB", "T/M CHI BỘ", "Thanh Sơn")
+        assert heading("KB-THANHSON", before) == (
+            "ĐẢNG BỘ HUYỆN KIM BẢNG", "ĐẢNG ỦY XÃ THANH SƠN", "150-QĐ/ĐU", "T/M ĐẢNG ỦY", "Thanh Sơn")
+        assert heading("KB", before) == (
+            "ĐẢNG BỘ TỈNH HÀ NAM", "HUYỆN ỦY KIM BẢNG", "150-QĐ/HU", "T/M BAN THƯỜNG VỤ", "Kim Bảng")
+        # The same chi bộ in 2026, under the ward that took it; the ward decides (-QĐ/ĐU).
+        assert heading(branch.code, DEMO_TODAY)[:2] == ("ĐẢNG BỘ PHƯỜNG TAM CHÚC", branch.name.upper())
+        assert heading("NB-TAMCHUC", DEMO_TODAY) == (
+            "ĐẢNG BỘ TỈNH NINH BÌNH", "ĐẢNG ỦY PHƯỜNG TAM CHÚC", "150-QĐ/ĐU", "T/M BAN THƯỜNG VỤ", "Tam Chúc")
+        assert heading("NB", DEMO_TODAY) == ("", "TỈNH ỦY NINH BÌNH", "150-QĐ/TU", "T/M BAN THƯỜNG VỤ", "Ninh Bình")
+        assert heading("NB", before)[1] == "TỈNH ỦY HÀ NAM"
 
 
 @pytest.mark.parametrize(("name", "kind", "committee", "body", "symbol"), [

@@ -14,7 +14,10 @@ def test_first_start_on_an_empty_database_loads_the_demo(tmp_path, monkeypatch):
     at = app().run()
     assert not at.exception
     at = sign_in(at, "lanhdao")
-    at.query_params["year"] = "2023"
+    at.query_params["year"] = "2026"
+    at.run()
+    assert "Tỉnh ủy Ninh Bình – năm 2026" in texts(at)
+    at.query_params.update(year="2023", org="KB")
     at.run()
     assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
     assert "148/145" in texts(at) and "Đạt 102,1% kế hoạch" in texts(at)

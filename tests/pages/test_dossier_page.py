@@ -73,7 +73,7 @@ def test_secretarys_todo_names_the_missing_papers_under_can_bo_sung(demo_app):
     cid = planted(demo_app, "c.stage = 'dossier' AND c.exit IS NULL AND c.organization_id IN "
                             "(SELECT id FROM organization WHERE code LIKE 'KB-THANHSON-%')")
     query(demo_app, "DELETE FROM dossier_paper WHERE candidate_id = ? AND kind = '2_knd'", cid)
-    at = open_page("bithu.thanhson", "pages/todo.py")
+    at = open_page("bithu.tamchuc", "pages/todo.py")  # the ward that took Thanh Sơn's chi bộ
     show_all(at)
     card = cards(at)[cid]
     assert "Cần bổ sung:" in card and "- Hồ sơ còn thiếu: " in card

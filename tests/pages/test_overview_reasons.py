@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+from core.cli.demo import TO_PROVINCE, WARDS
 from core.format import md_unescape
 from tests.apptest import open_page, shown
 
-TABLE = "progress_table_KB_2026"
+TABLE = "progress_table_NB_2026"  # the province, the leader's default
 
 
 def test_every_row_says_why_and_what_it_still_needs(demo_app):
@@ -42,4 +43,4 @@ def test_a_chosen_row_links_to_its_branch_page_and_its_overview(demo_app):
     # By URL path when app.py registered the pages, by file name when the page ran alone.
     assert branch_page in ("chi-bo", "branch") and overview_page in ("tong-quan", "overview")
     assert branch["year"] == overview["year"] == ["2026"] and branch["org"] == overview["org"]
-    assert branch["org"][0].startswith("KB-")
+    assert branch["org"][0] in {code for code, *_rest in WARDS} | {code for code, _name in TO_PROVINCE}

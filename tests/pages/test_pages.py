@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 
 from core.access.navigation import PAGES
+from core.cli.demo import RENAMED_IN_WARD
 from core.format import fmt_datetime
 from core.storage.models import utcnow
 from tests.apptest import ROOT, app, shown, sign_in, texts
@@ -101,20 +102,25 @@ def test_unknown_user_gets_the_generic_message(demo_app):
 def test_secretary_sees_its_branch_and_is_refused_other_organizations_by_url(demo_app):
     at = sign_in(app().run(), "bithu.hdnd")
     at.switch_page("pages/overview.py").run()
-    assert "Đảng bộ HĐND & UBND huyện – năm 2026" in texts(at)
+    assert f"{RENAMED_IN_WARD['KB-HDND']} – năm 2026" in texts(at)  # its name since 01/7/2025
     at.query_params["org"] = "KB-THANHSON"
     at.query_params["year"] = "2023"
     at.run()
     shown = texts(at)
     assert "Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem." in shown
     assert "Đảng bộ xã Thanh Sơn" not in shown
-    assert "Đảng bộ HĐND & UBND huyện – năm 2023" in shown and "Đạt 100% kế hoạch" in shown
+    assert "Đảng bộ HĐND & UBND huyện – năm 2023" in shown and "Đạt 100% kế hoạch" in shown  # as named then
 
 
 def test_leader_sees_the_district_figures_for_2023(demo_app):
     at = sign_in(app().run(), "lanhdao")
     at.query_params["year"] = "2023"
     at.run()
+    assert "Tỉnh ủy Hà Nam – năm 2023" in texts(at)  # the province as named then, the district under it
+    assert at.dataframe[0].value.iloc[0].tolist()[:2] == ["Huyện ủy Kim Bảng", "148/145"]
+    at.query_params["org"] = "KB"
+    at.run()
+    assert "Huyện ủy Kim Bảng – năm 2023" in texts(at)
     assert "148/145" in texts(at) and "Đạt 102,1% kế hoạch" in texts(at)
 
 
@@ -124,7 +130,7 @@ def test_projector_sees_aggregates_and_no_names(demo_app, demo_db_file):
     at = sign_in(app().run(), "trinhchieu")
     at.switch_page("pages/projector.py").run()
     shown = texts(at)
-    assert "Huyện ủy Kim Bảng – năm 2026" in shown and "117/150" in shown
+    assert "Tỉnh ủy Ninh Bình – năm 2026" in shown and "117/150" in shown
     assert not any(name in shown for name in names)
 
 
@@ -147,8 +153,8 @@ def test_temporary_password_leads_to_the_account_page_only(demo_app, menus):
     admin = sign_in(app().run(), "admin")
     admin.switch_page("pages/admin.py").run()
     admin.text_input(key="new_username").input("bithu.que")
-    admin.text_input(key="new_display_name").input("Bí thư Đảng ủy thị trấn Quế")
-    pick(admin.selectbox(key="new_org"), "Đảng bộ thị trấn Quế – Huyện ủy Kim Bảng", "KB-QUE")
+    admin.text_input(key="new_display_name").input("Bí thư Đảng ủy phường Kim Bảng")
+    pick(admin.selectbox(key="new_org"), "Đảng ủy phường Kim Bảng – Tỉnh ủy Ninh Bình", "NB-KIMBANG")
     admin.text_input(key="new_password").input("TamThoi@2026")
     pick(admin.selectbox(key="new_role"), "Bí thư", "secretary")
     admin.button(key="FormSubmitter:create_user-Tạo").click().run()
@@ -185,8 +191,10 @@ def test_creating_a_user_needs_a_role_and_an_organization_chosen(demo_app):
     role, org = admin.selectbox(key="new_role"), admin.selectbox(key="new_org")
     assert role.value is None and org.value is None  # nothing chosen for the admin
     assert role.placeholder == "Chọn vai trò…" and org.placeholder == "Chọn tổ chức đảng…"
-    # Namesakes of two towns are told apart by their parent.
-    assert org.options.count("Chi bộ tổ dân phố số 1 – Đảng bộ thị trấn Quế") == 1
+    # Namesakes of two former towns are told apart by the ward each went to.
+    assert org.options.count("Chi bộ tổ dân phố số 1 – Đảng ủy phường Kim Bảng") == 1
+    assert org.options.count("Chi bộ tổ dân phố số 1 – Đảng ủy phường Tam Chúc") == 1
+    assert not any("Đảng bộ thị trấn" in o or "Huyện ủy Kim Bảng" in o for o in org.options)  # ended ones are not offered
     assert sum(o.startswith("Chi bộ tổ dân phố số 1 – ") for o in org.options) == 2
     before = users()
     admin.text_input(key="new_username").input("bithu.to1")
@@ -198,25 +206,25 @@ def test_creating_a_user_needs_a_role_and_an_organization_chosen(demo_app):
     pick(admin.selectbox(key="new_role"), "Bí thư", "secretary")
     with sqlite3.connect(demo_app) as conn:
         (code,) = conn.execute("SELECT o.code FROM organization o JOIN organization p ON p.id = o.parent_id "
-                               "WHERE o.name = 'Chi bộ tổ dân phố số 1' AND p.name = 'Đảng bộ thị trấn Quế'").fetchone()
-    pick(admin.selectbox(key="new_org"), "Chi bộ tổ dân phố số 1 – Đảng bộ thị trấn Quế", code)
+                               "WHERE o.name = 'Chi bộ tổ dân phố số 1' AND p.name = 'Đảng ủy phường Kim Bảng'").fetchone()
+    pick(admin.selectbox(key="new_org"), "Chi bộ tổ dân phố số 1 – Đảng ủy phường Kim Bảng", code)
     admin.text_input(key="new_password").input("TamThoi@2026")
     admin.button(key="FormSubmitter:create_user-Tạo").click().run()
     assert "Đã tạo tài khoản bithu.to1." in texts(admin)
     with sqlite3.connect(demo_app) as conn:
         row = conn.execute("SELECT u.role, o.name, p.name FROM app_user u JOIN organization o ON o.id = u.organization_id "
                            "JOIN organization p ON p.id = o.parent_id WHERE u.username = 'bithu.to1'").fetchone()
-    assert row == ("secretary", "Chi bộ tổ dân phố số 1", "Đảng bộ thị trấn Quế")
+    assert row == ("secretary", "Chi bộ tổ dân phố số 1", "Đảng ủy phường Kim Bảng")
 
 
 def test_admin_disables_a_user_who_then_cannot_sign_in(demo_app):
     admin = sign_in(app().run(), "admin")
     admin.switch_page("pages/admin.py").run()
-    admin.selectbox(key="manage_username").select("bithu.thanhson")
+    admin.selectbox(key="manage_username").select("bithu.tamchuc")
     admin.radio(key="manage_action").set_value("disable")
     admin.button(key="FormSubmitter:manage_user-Thực hiện").click().run()
-    assert "Đã cập nhật tài khoản bithu.thanhson." in texts(admin)
+    assert "Đã cập nhật tài khoản bithu.tamchuc." in texts(admin)
     assert "Đã khóa" in texts(admin)
-    refused = sign_in(app().run(), "bithu.thanhson")
+    refused = sign_in(app().run(), "bithu.tamchuc")
     assert shown(refused.error[0]) == "Tên đăng nhập hoặc mật khẩu không đúng."
     assert not refused.metric

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from core.cli.demo import RENAMED_IN_WARD
 from core.format import md_unescape
 from core.procedure.workdays import add_months, add_working_days, working_days_between
 from tests.apptest import app, open_page, shown, sign_in, texts
@@ -163,7 +164,7 @@ def test_the_roll_up_of_a_dang_uy_filters_the_cards_to_one_chi_bo(demo_app, over
     assert set(cards(at)) == chi_bo and candidate_id in chi_bo
     assert "Tổ chức trực thuộc có việc" not in texts(at)  # a chi bộ has nothing below
     back = at.button(key="todo_back_up")
-    assert md_unescape(back.label) == "Xem lại toàn bộ Đảng bộ HĐND & UBND huyện"
+    assert md_unescape(back.label) == f"Xem lại toàn bộ {RENAMED_IN_WARD['KB-HDND']}"
     back.click().run()
     assert len(cards(at)) == 20 and "Tổ chức trực thuộc có việc" in texts(at)
 
@@ -186,7 +187,7 @@ def test_a_chi_bo_without_candidates_says_there_is_nothing_to_do(demo_app):
 
 
 def test_the_admin_may_open_it_and_a_leader_is_not_offered_it(demo_app):
-    admin = open_page("admin", "pages/todo.py", org="KB-THANHSON")
+    admin = open_page("admin", "pages/todo.py", org="NB-TAMCHUC")
     assert shown(admin.title[0]) == "Việc của tôi" and cards(admin)
     leader = sign_in(app().run(), "lanhdao")
     with pytest.raises(ValueError):
