@@ -89,9 +89,6 @@ def test_drill_down_and_back_up(demo_app):
     assert "Đảng ủy phường Kim Bảng – năm 2026" in texts(at)
 
 
-@pytest.mark.xfail(strict=True, reason="the breadcrumb is today's chain (core.access.scope.ancestors), not the "
-                                       "tree as it stood in the year shown: 2023 reads Tỉnh ủy Ninh Bình › Đảng ủy "
-                                       "phường Kim Bảng above the district's HĐND & UBND")
 def test_drill_down_in_a_past_year_follows_the_tree_as_it_stood(demo_app):
     at = open_page("lanhdao", "pages/overview.py", year="2023")
     at.selectbox(key="f_drill").select("KB").run()
