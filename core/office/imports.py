@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from core.access.filters import FIRST_YEAR, last_year
 from core.access.scope import Actor, NotFoundError, ScopeError, org_in_scope
@@ -39,6 +39,7 @@ from core.procedure.pipeline import (
     create_candidates,
     event_input_errors,
     route_for,
+    route_on,
 )
 from core.procedure.rules import (
     CandidateFacts,
@@ -60,6 +61,7 @@ from core.storage.models import (
     identity_key,
 )
 from core.structure.plans import PlanChange, checked_plan, write_plans
+from core.structure.tree import path_ids
 
 YES = frozenset({"có", "co", "x", "1", "true", "yes"})
 NO = frozenset({"không", "khong", "0", "false", "no", ""})
@@ -216,19 +218,38 @@ def _input(values: dict[str, object]) -> CandidateInput:
     return CandidateInput(**given)
 
 
+class _RouteOn:
+    """A chi bộ's route on each day of a history: today's since the tree above it last changed,
+    the one of the day before that (a step of 2024 under a đảng ủy xã had the committee's
+    resolution a ward's chi bộ has no longer). Looked up once per day asked."""
+
+    def __init__(self, session: Session, org: Organization):
+        self.session, self.org, self.now = session, org, route_for(session, org)
+        starts = session.exec(select(func.max(func.coalesce(Organization.placed_from, Organization.valid_from)))
+                              .where(Organization.id.in_(path_ids(org.path)))).one()
+        self.since, self.before = starts, {}
+
+    def __call__(self, day: date) -> Route:
+        if self.since is None or day >= self.since:
+            return self.now
+        if day not in self.before:
+            self.before[day] = route_on(self.session, self.org, day)
+        return self.before[day]
+
+
 def _check_candidate(
-    data: CandidateInput, values: dict[str, object], route: Route, *, today: date, rules: RuleSettings,
+    data: CandidateInput, values: dict[str, object], route_at, *, today: date, rules: RuleSettings,
     headers: dict[str, str],
 ) -> tuple[list[tuple[str, str]], list[StageEvent]]:
     """(column, message) for each problem of one row (its fields `data`, its stage dates and exit
-    in `values`), and the events it would write."""
+    in `values`), and the events it would write; `route_at(day)`: the chi bộ's route on a day."""
     problems = [(headers[f], m) for f, m in candidate_input_errors(data, today=today)]
     facts = CandidateFacts(
         birth_date=data.birth_date, general_education=data.general_education,
         education_exemption=data.education_exemption, youth_union_member=data.youth_union_member,
         youth_union_resolution_date=data.youth_union_resolution_date,
         sponsors=(Sponsor(data.sponsor1_name, data.sponsor1_since), Sponsor(data.sponsor2_name, data.sponsor2_since)),
-        new_member_class_date=data.new_member_class_date, route=route,
+        new_member_class_date=data.new_member_class_date, route=route_at(today),
     )
     events = []
     for stage in STAGES:
@@ -236,6 +257,7 @@ def _check_candidate(
         when = values.get(column)
         if when is None:
             continue
+        facts = replace(facts, route=route_at(when))
         if stage is Stage.OFFICIAL:  # the day it took effect: its resolutions may not be in the file
             findings = recorded_official_findings(facts, when, today=today, rules=rules)
         else:
@@ -283,7 +305,7 @@ def import_candidates(
     rows, errors = _rows(data, file_name, max_bytes, fields)
     cells: dict[str, Organization | str] = {}
     seen: dict[tuple, int] = {}
-    routes: dict[int, Route] = {}
+    routes: dict[int, _RouteOn] = {}
     checked = []
     for number, values in rows:
         code = str(values["org_code"])
@@ -303,7 +325,7 @@ def import_candidates(
         seen[key] = number
         data = _input(values)
         if org.id not in routes:
-            routes[org.id] = route_for(session, org)
+            routes[org.id] = _RouteOn(session, org)
         problems, events = _check_candidate(data, values, routes[org.id], today=today, rules=rules, headers=headers)
         errors += [RowError(number, column, message) for column, message in problems]
         checked.append((number, key, org, data, events))

@@ -57,13 +57,16 @@ from core.storage.models import (
     NOT_SETTLED,
     AuditEntry,
     Candidate,
+    CandidatePlace,
     DossierPaper,
     Organization,
+    OrganizationEra,
     StageEvent,
     identity_key,
     normal_name,
     utcnow,
 )
+from core.structure.dated import chain_on, chunked
 from core.structure.tree import path_ids
 
 
@@ -169,6 +172,22 @@ def stage_dates_of(candidate: Candidate, as_of: date | None = None) -> dict[Stag
 def route_for(session: Session, org: Organization) -> Route:
     """The route of a chi bộ's candidates, from the chain above it (core.procedure.stages.route_of)."""
     return routes_for(session, [org])[org.id]
+
+
+@dataclass(frozen=True)
+class _Link:
+    kind: str
+    authorized: bool
+
+
+def route_on(session: Session, org: Organization, day: date) -> Route:
+    """The route of a chi bộ's candidates on `day`, from the chain as it stood then
+    (core.structure.dated.chain_on): a step of 2024 under a đảng ủy xã had the committee's
+    resolution that a ward's chi bộ has no longer. Whether a đảng ủy is authorized is today's."""
+    chain = chain_on(session, org.id, day)
+    authorized = dict(session.exec(select(Organization.id, Organization.authorized).where(
+        Organization.id.in_([e.id for e in chain]))).all())
+    return route_of([_Link(e.kind, authorized.get(e.id, False)) for e in chain])
 
 
 def routes_for(session: Session, orgs: Iterable[Organization]) -> dict[int, Route]:
@@ -715,6 +734,19 @@ def _insert(session: Session, table: Table, rows: list[dict], *, key: tuple[str,
     return [by_key[k] for k in keys]
 
 
+def _pasts_of(session: Session, org_ids: set[int]) -> dict[int, list[tuple[str, date | None, date]]]:
+    """{chi bộ: its past stretches (path, first day, last day)}, for the chi bộ that have any: a
+    candidate listed now with steps before the chi bộ's last move stood where the chi bộ stood."""
+    pasts: dict[int, list[tuple[str, date | None, date]]] = {}
+    for chunk in chunked(sorted(org_ids)):
+        for org_id, path, start, end in session.exec(
+                select(OrganizationEra.organization_id, OrganizationEra.path, OrganizationEra.valid_from,
+                       OrganizationEra.valid_to).where(OrganizationEra.organization_id.in_(chunk))
+                .order_by(OrganizationEra.valid_to)).all():
+            pasts.setdefault(org_id, []).append((path, start, end))
+    return pasts
+
+
 def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate], action: str) -> list[Candidate]:
     """Write checked new candidates with their events and an audit entry each, in the caller's
     transaction; the caller bumps the data version. Every row, its derived columns and its
@@ -725,6 +757,11 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
     then rolled back and nothing is written."""
     now = utcnow()
     candidates = [_built(n, username=actor.username, now=now) for n in new]
+    pasts = _pasts_of(session, {n.org.id for n in new})
+    for candidate, n in zip(candidates, new):
+        first = min((e.event_date for e in n.events), default=None)
+        if n.org.id in pasts and first is not None and n.org.placed_from and first < n.org.placed_from:
+            candidate.placed_from = n.org.placed_from  # its days before are the chi bộ's past places
     events = [e for n in new for e in n.events]
     owners = [index for index, n in enumerate(new) for _event in n.events]
     candidate_rows, event_rows = _rows(candidates), _rows(events)
@@ -744,6 +781,9 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
     event_ids = _insert(session, StageEvent.__table__, event_rows, key=("candidate_id", "stage", "event_date"))
     for candidate, candidate_id in zip(candidates, candidate_ids):
         candidate.id = candidate_id
+    _insert(session, CandidatePlace.__table__, [
+        dict(candidate_id=c.id, organization_id=c.organization_id, org_path=path, valid_from=start, valid_to=end)
+        for c in candidates if c.placed_from is not None for path, start, end in pasts[c.organization_id]])
     for event, event_id, row in zip(events, event_ids, event_rows):
         event.id, event.candidate_id = event_id, row["candidate_id"]
     for after, candidate, n in zip(afters, candidates, new):
