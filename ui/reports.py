@@ -103,19 +103,22 @@ def report_section(actor: Actor, view: View) -> None:
     heading inputs (with defaults) and its download."""
     subtree = view.subtree
     code = subtree.code
-    with session_scope(web.engine()) as session:
-        default = default_heading(session, subtree, today=date.today())
     st.caption(t("reports.official_help"))
     half_year = st.radio(t("reports.period"), [False, True], horizontal=True, key="rep_period",
                          format_func=lambda half: t("reports.period_half" if half else "reports.period_year"))
     # One row of columns per line, so that on a phone the fields stack in reading order.
     left, middle, right = st.columns(3)
-    number = left.text_input(t("reports.number"), default.number, key=f"rep_number_{code}")
-    place = middle.text_input(t("reports.place"), default.place, key="rep_place")
-    signed_on = forms.date_field(t("reports.signed_on"), default.signed_on, "rep_signed_on", container=right)
+    signed_on = forms.date_field(t("reports.signed_on"), date.today(), "rep_signed_on", container=right)
+    # The heading is the tree's on the signing day (a report signed in 01/2024 is Huyện ủy Kim
+    # Bảng's under Đảng bộ tỉnh Hà Nam): its fields start again from that day's when it changes.
+    with session_scope(web.engine()) as session:
+        default = default_heading(session, subtree, today=signed_on or date.today())
+    day = (signed_on or date.today()).isoformat()
+    number = left.text_input(t("reports.number"), default.number, key=f"rep_number_{code}_{day}")
+    place = middle.text_input(t("reports.place"), default.place, key=f"rep_place_{code}_{day}")
     left, middle, right = st.columns(3)
-    upper = left.text_input(t("reports.upper_body"), default.upper_body, key=f"rep_upper_{code}")
-    issuing = middle.text_input(t("reports.issuing_body"), default.issuing_body, key=f"rep_issuing_{code}")
+    upper = left.text_input(t("reports.upper_body"), default.upper_body, key=f"rep_upper_{code}_{day}")
+    issuing = middle.text_input(t("reports.issuing_body"), default.issuing_body, key=f"rep_issuing_{code}_{day}")
     on_behalf = right.text_input(t("reports.on_behalf"), default.on_behalf, key="rep_on_behalf")
     left, middle, right = st.columns(3)
     title = left.text_input(t("reports.signer_title"), default.signer_title, key="rep_signer_title")

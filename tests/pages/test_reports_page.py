@@ -29,7 +29,7 @@ def test_the_leader_downloads_the_report_of_kim_bang_2023(demo_app, downloads):
     assert "Kết quả năm 2023 của Huyện ủy Kim Bảng và các tổ chức trực thuộc" in texts(at)
     assert labels(at) == ["Tải báo cáo (.docx)", *LISTS, *EXPORTS]
     assert not at.file_uploader  # a leader does not write
-    at.text_input(key="rep_number_KB").set_value("141-BC/HU")
+    at.text_input(key=f"rep_number_KB_{date.today().isoformat()}").set_value("141-BC/HU")
     at.text_input(key="rep_signer_name").set_value("Nguyễn Văn Đoàn")
     at.run()
     _name, data = download(at, downloads, "Tải báo cáo (.docx)")
@@ -55,6 +55,19 @@ def test_the_reports_date_is_typed_as_it_is_or_the_report_is_not_offered(demo_ap
     at.date_input(key="rep_signed_on").set_value(None).run()
     assert "Tải báo cáo (.docx)" not in labels(at)
     assert "Cần ghi «Ngày ban hành» (ngày/tháng/năm)." in texts(at)
+
+def test_the_heading_is_the_trees_on_the_signing_day(demo_app, downloads):
+    """A report signed in 2024 is Tỉnh ủy Hà Nam's, one signed today Tỉnh ủy Ninh Bình's: the
+    heading's fields start again from the day typed."""
+    at = open_page("lanhdao", "pages/reports.py", year="2024", asof="2024-12-31")
+    today = date.today().isoformat()
+    assert at.text_input(key=f"rep_issuing_NB_{today}").value == "TỈNH ỦY NINH BÌNH"
+    at.date_input(key="rep_signed_on").set_value(date(2025, 1, 15)).run()
+    assert at.text_input(key="rep_issuing_NB_2025-01-15").value == "TỈNH ỦY HÀ NAM"
+    _name, data = download(at, downloads, "Tải báo cáo (.docx)")
+    heading = [p.text for p in Document(io.BytesIO(data)).tables[0].rows[0].cells[0].paragraphs]
+    assert "TỈNH ỦY HÀ NAM" in heading and "TỈNH ỦY NINH BÌNH" not in heading
+
 
 def test_a_secretarys_exports_hold_only_its_subtree(demo_app, downloads):
     at = open_page("bithu.hdnd", "pages/reports.py", year="2023")
