@@ -720,6 +720,7 @@ VI: dict[str, str] = {
     # --- The tree through time: restructuring with an effective date (core.structure.restructure) ---
     "restructure.document": "Số văn bản",
     "org.part_until": "đến {date}",
+    "org.ended_on": "Đã kết thúc (đến {date})",
     "org.part_since": "từ {date}",
     "org.part_between": "từ {start} đến {end}",
     "restructure.date_required": "Chưa nhập ngày hiệu lực.",

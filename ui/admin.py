@@ -134,7 +134,8 @@ def organizations_tab(actor: Actor) -> None:
     table = st.container()
     with session_scope(web.engine()) as session:
         tree = organization_tree(session, actor)
-    names = {o.code: f"{o.name} ({o.code})" for o in tree}
+    # Only what exists today can be added under, renamed or set up; the past is the restructuring's.
+    names = {o.code: f"{o.name} ({o.code})" for o in tree if o.valid_to is None}
     versions = _as_drawn("admin_org_versions", {o.code: o.version for o in tree})
     add, rename, reorganize, activate = st.tabs([t("org.add"), t("org.rename"), t("reorg.tab"), t("org.activate")])
     with add, st.form("add_org"):

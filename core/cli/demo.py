@@ -911,6 +911,7 @@ class DemoBuilder:
                                  **on)
                 if unit in RENAMED_IN_WARD:
                     restructure.rename(session, actor, org_code=unit, name=RENAMED_IN_WARD[unit], **on)
+            self._ward_plans(code, units)
         for unit, name in TO_PROVINCE:
             restructure.move(session, actor, org_code=unit, new_parent_code=ROOT_CODE, **on)
             restructure.rename(session, actor, org_code=unit, name=name, **on)
@@ -925,6 +926,21 @@ class DemoBuilder:
         session.flush()
         restructure.dissolve(session, actor, org_code="KB", document_number=WARD_DECISION, **on)
         self.routes.clear()
+
+    def _ward_plans(self, ward_code: str, units: tuple[str, ...]) -> None:
+        """A ward plans for the units placed under it too: their 2026 targets, and in 2025 the
+        part of the year after 01/7 (the communes' parts came with the merge)."""
+        session = self.session
+        ward = session.exec(select(Organization).where(Organization.code == ward_code)).one()
+        ids = session.exec(select(Organization.id).where(Organization.code.in_(units))).all()
+        for year in (REORGANISED.year, REORGANISED.year + 1):
+            targets = session.exec(select(YearPlan.target).where(YearPlan.organization_id.in_(ids),
+                                                                 YearPlan.year == year)).all()
+            rest = sum(t if year > REORGANISED.year else t - restructure.default_part(t, REORGANISED) for t in targets)
+            plan = session.exec(select(YearPlan).where(YearPlan.organization_id == ward.id, YearPlan.year == year)).one()
+            plan.target += rest
+            session.add(plan)
+        session.flush()
 
     def _transfer(self, actor: Actor) -> None:
         cells = self.session.exec(select(Organization).where(Organization.parent_id == self._org_id(TRANSFER_COMMUNE))

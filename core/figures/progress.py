@@ -213,7 +213,8 @@ def orgs_on_screen(session: Session, root: Subtree, levels: int = 1, period: Per
     On the dated tree (core.structure.dated) an organization is on screen for each stretch it
     stood under an organization on screen: a district until 30/6/2025 beside the communes that
     followed it. Its row shows what it was last in the period (name, kind, parent, path); every
-    path it had is in the column `paths` (a tuple), its first and last days in founded/ended.
+    path it had is in the column `paths` (a tuple), its first and last days in founded/ended, the
+    first and last it stood on this screen in shown_from/shown_to (None: before, after the year).
     """
     lo, hi = (period.start, period.last_day) if period is not None else (date.today(), date.today())
     eras = [e for e in eras_of(session, root.id, lo, hi)] or [
@@ -230,8 +231,13 @@ def orgs_on_screen(session: Session, root: Subtree, levels: int = 1, period: Per
     frame = _frame([tuple(getattr(e, c) for c in _ERA_COLUMNS) for e in rows], _ERA_COLUMNS)
     paths = frame.groupby("id")["path"].agg(lambda p: tuple(sorted(set(p)))).to_dict()
     frame["last"] = frame["start"].map(lambda d: d or date.min)
+    frame["until"] = frame["end"].map(lambda d: d or date.max)
+    shown = frame.groupby("id").agg(shown_from=("last", "min"), shown_to=("until", "max"))
     latest = frame.sort_values("last").groupby("id", sort=False).tail(1)
-    orgs = latest.drop(columns=["last", "start", "end"]).sort_values("path").set_index("id", drop=False)
+    orgs = latest.drop(columns=["last", "until", "start", "end"]).sort_values("path").set_index("id", drop=False)
+    # The days it stood on this screen: a unit that came under the root on 01/7/2025 is its part from then.
+    orgs["shown_from"] = [None if d == date.min else d for d in shown.loc[orgs.index, "shown_from"]]
+    orgs["shown_to"] = [None if d == date.max else d for d in shown.loc[orgs.index, "shown_to"]]
     root_row = orgs.loc[[root.id]]
     orgs = pd.concat([root_row, orgs.drop(index=root.id)])
     # A column, not attrs: pandas deep-copies attrs on every operation (each row of iterrows).
@@ -423,8 +429,9 @@ def org_figures(
     stood on the day of the decision; an organization that existed for part of the year is
     shown with that part, its plan and its pace over it.
 
-    Columns: code, name, parent_id, path, depth, kind, sector, active, founded, ended, part (the
-    part of the year it existed, in words, "" for all of it), target,
+    Columns: code, name, parent_id, path, depth, kind, sector, active, founded, ended, shown_from,
+    shown_to, part (the part of the year it stood on this screen, in words, "" for all of it;
+    its figures, pace and status are that part's), target,
     members_start, admitted, late_pipeline, active_pipeline, children_target, expected,
     percent_plan, percent_members, band, status, reason (the status in words), paths (every
     path of the organization in the year). attrs: year, as_of, pace_percent,
@@ -458,7 +465,7 @@ def org_figures(
     orgs["children_target"] = children_target.fillna(0).astype("int64")
     for column in ("admitted", "late_pipeline", "active_pipeline"):
         orgs[column] = counts[column]
-    periods = [year_period.of(f, e) for f, e in zip(orgs["founded"], orgs["ended"])]
+    periods = [year_period.of(f, e) for f, e in zip(orgs["shown_from"], orgs["shown_to"])]
     orgs["part"] = [part_text(p) for p in periods]
     orgs["expected"] = [expected_by(int(t), p, rules.pace_monthly_weights) for t, p in zip(orgs["target"], periods)]
     orgs["percent_plan"] = [_percent(a, t) for a, t in zip(orgs["admitted"], orgs["target"])]

@@ -233,7 +233,8 @@ def organizations_table(tree: list) -> pd.DataFrame:
             t("org.code"): [o.code for o in tree],
             t("org.kind"): [label("kind", o.kind) for o in tree],
             t("col.sector"): [label("sector", o.sector) for o in tree],
-            t("org.state"): [t(f"org.active_{o.active}") for o in tree],
+            t("org.state"): [t("org.ended_on", date=fmt_date(o.valid_to)) if getattr(o, "valid_to", None)
+                             else t(f"org.active_{o.active}") for o in tree],
         }
     )
 

@@ -66,6 +66,8 @@ def _admin_org(session: Session, actor: Actor, code: str, expected_version: int 
         raise ScopeError(t("error.out_of_scope", code=code))
     if expected_version is not None and org.version != expected_version:
         raise StaleEditError()
+    if org.valid_to is not None:
+        raise FormError([t("restructure.ended", org=org.name, date=fmt_date(org.valid_to))])
     return org
 
 
