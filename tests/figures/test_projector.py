@@ -83,7 +83,7 @@ def names(demo_app):
         ("headline", ["Tỉnh ủy Ninh Bình – năm 2026", "117/150", "78%", "13/20", "2,21%"]),
         ("ranking", ["Xếp hạng theo % kế hoạch"]),
         ("funnel", ["Nguồn và quy trình"]),
-        ("lagging", ["**19/23** Đảng ủy phường Tam Chúc"]),
+        ("lagging", ["**19/27** Đảng ủy phường Tam Chúc"]),
         ("month", ["Kết nạp từ 01/11/2026"]),
         ("change", ["Thay đổi từ phiên họp trước"]),
     ],
