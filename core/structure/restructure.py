@@ -13,7 +13,8 @@ kinds as OrganizationEra and CandidatePlace rows, so every figure of a past day 
 - **split** (chia tách): the children of one organization are shared out among others (new or
   existing); every child must be given somewhere, and the organization ends on E - 1.
 - **dissolve** (giải thể): an organization with nothing left under it ends on E - 1; refused
-  while it still has organizations, candidates or plans of later years, and for the root.
+  while it still has organizations or candidates, or plans of later years with no organization
+  named to take them (`plans_to`), and for the root.
 - **rename** with a date: the name (and kind) change from E; before E documents and screens use
   the old ones. A rename without a date corrects a name (core.structure.organizations).
 - **new root**: an organization above the whole tree from E (Tỉnh ủy Ninh Bình above an
@@ -36,8 +37,10 @@ their new organization, as a secretary moved to the parent would see more than t
 
 Every refusal names each problem in Vietnamese and writes nothing, not even to the session
 (all is checked before the first write): an effective date missing, in the future, or before
-a change already recorded in what ends or moves (an organization or a candidate placed anew
-later, an organization ended later) or where it goes (an organization placed anew later); an
+a change already recorded in what ends or moves (an organization placed anew or ended later)
+or where it goes (an organization placed anew later); a candidate's own later move (a transfer
+recorded before the reorganisation was) does not refuse it: the candidate's places are cut at
+E (`_move_places`), the part before kept, the part after moved with the chi bộ; an
 organization that ended or did not exist yet on E; a cycle; an organization left with
 candidates or plans nowhere; the same person open in two merged chi bộ; a stale version.
 Changes on one day may follow each other (the reorganisation of 01/7/2025 is a sequence of
