@@ -23,7 +23,13 @@ from core.procedure.recognition import unrecorded_recognitions
 from core.procedure.stages import OrgKind, Role, Sector
 from core.procedure.workdays import add_months
 from core.storage.db import make_engine, migrate, schema_is_current, session_scope
-from core.storage.models import Organization
+from core.storage.models import (
+    Candidate,
+    CandidatePlace,
+    CandidateTransfer,
+    Organization,
+    OrganizationEra,
+)
 from core.structure.restructure import NewOrg, dissolve, merge, move, new_root
 
 RELEASE_DB = Path(__file__).resolve().parent.parent / "data" / "demo_release_21.db.gz"
@@ -195,6 +201,20 @@ def test_an_upgraded_kim_bang_database_is_put_under_tinh_uy_ninh_binh_and_keeps_
     with session_scope(engine) as s:
         outcome = dissolve(s, operator(s), org_code="KB", plans_to="TU-NB", **on)
         assert ("Tỉnh ủy Ninh Bình", 2026, 0, 150) in outcome.plans
+    with session_scope(engine) as s:
+        # The candidate transferred on 26/10/2026, recorded before the reorganisation of 01/7/2025
+        # was: its days in the sending chi bộ are cut at 01/7/2025, the part after under the ward.
+        transfer = s.exec(select(CandidateTransfer)).one()
+        sender = s.get(Organization, transfer.from_organization_id)
+        places = s.exec(select(CandidatePlace.organization_id, CandidatePlace.org_path, CandidatePlace.valid_from,
+                               CandidatePlace.valid_to).where(CandidatePlace.candidate_id == transfer.candidate_id)
+                        .order_by(CandidatePlace.valid_to)).all()
+        moved = s.get(Candidate, transfer.candidate_id)
+        old_path = s.exec(select(OrganizationEra.path).where(OrganizationEra.organization_id == sender.id)).one()
+        assert [tuple(p) for p in places] == [
+            (sender.id, old_path, None, REORGANISED - timedelta(days=1)),
+            (sender.id, sender.path, REORGANISED, transfer.transfer_date - timedelta(days=1))]
+        assert moved.placed_from == transfer.transfer_date and moved.org_path.startswith(org_by_code(s, "TU-NB").path)
     engine.dispose()
 
     past = _summary(url, monkeypatch, capsys, "--year", "2023", "--org", "KB")
