@@ -85,11 +85,6 @@ def _in_use(orgs: pd.DataFrame) -> pd.Series:
     return orgs["active"] | orgs["ended"].notna()
 
 
-def _cut(path: str, depth: int) -> str:
-    """The path of the organization `depth` ids down a path ("/1/2/7/23/", 3: "/1/2/7/")."""
-    return "/" + "/".join(str(i) for i in path_ids(path)[:depth]) + "/"
-
-
 def _deeper_than_screen(paths: dict[int, tuple[str, ...]], root_paths: tuple[str, ...],
                         levels: int) -> dict[int, tuple[str, ...]]:
     """{organization: its paths inside the root's subtree deeper than the screen's `levels`}."""
@@ -130,18 +125,14 @@ def _admitted_by_year(session: Session, orgs: pd.DataFrame, root: Subtree, level
     root_paths = tuple(subtree_paths(session, root.id, lo, end)) or (root.path,)
     paths.setdefault(root.id, root_paths)
     large = is_large_subtree(session, root)
-    total = roll_to_screen(orgs, counts_by_prefix(session, Counting(placed, root_paths, large), levels, columns,
-                                                  *conditions), paths)
+    # Paths inside the root's subtree deeper than the screen's cut (a chi bộ of a ward that stood
+    # under a commune of the district before 01/7/2025): one grouping that deep serves the screen
+    # and them alike, each prefix rolled onto every path on screen above it.
     deep = _deeper_than_screen(paths, root_paths, levels)
-    if deep:
-        # Paths inside the root's subtree but deeper than the screen's cut (a chi bộ of a ward
-        # that stood under a commune of the district before 01/7/2025): counted from their
-        # commune down, and rolled onto those paths only (their ancestors had theirs above).
-        depth = min(len(path_ids(p)) for p in root_paths) + levels
-        regions = sorted({_cut(p, depth) for own in deep.values() for p in own})
-        extra = max(len(path_ids(p)) for own in deep.values() for p in own) - depth
-        counts = counts_by_prefix(session, Counting(placed, tuple(regions), large), extra, columns, *conditions)
-        total = total.add(roll_to_screen(orgs, counts, deep).reindex(total.index, fill_value=0))
+    depth = min(len(path_ids(p)) for p in root_paths) + levels
+    extra = max((len(path_ids(p)) for own in deep.values() for p in own), default=depth) - depth
+    total = roll_to_screen(orgs, counts_by_prefix(session, Counting(placed, root_paths, large), levels + extra,
+                                                  columns, *conditions), paths)
     below = [org_id for org_id in orgs.index if org_id != root.id]
     for region in _regions_elsewhere(paths, root_paths):
         # Rolled from the region down: it stands first, in the place of a root, and is dropped.

@@ -15,14 +15,17 @@ from sqlmodel import Session, select
 from core.access.scope import Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
+    Counting,
     Period,
     counted_date_column,
     counting,
     expected_by,
+    is_large_subtree,
 )
 from core.procedure.stages import Occupation, Qualification, Sector
 from core.storage.models import Organization, YearPlan
 from core.storage.sqlfuncs import age_years, ymd
+from core.structure.dated import placed_candidates, subtree_paths
 
 
 @dataclass(frozen=True)
@@ -133,14 +136,22 @@ def trend_by_year(
     Bảng's 2023 is its communes' 2023, wherever they went since). Years the organization did
     not exist in (before its founding, after its end) are 0."""
     org = session.get(Organization, subtree.id)
+    periods = {y: Period(y, as_of).of(org.valid_from, org.valid_to) for y in years}
+    counted_years = [y for y in years if periods[y].start <= as_of
+                     and (org.valid_from is None or org.valid_from.year <= y) and (org.valid_to is None or org.valid_to.year >= y)]
     admitted = {}
-    for y in years:
-        period = Period(y, as_of).of(org.valid_from, org.valid_to)
-        existed = (org.valid_from is None or org.valid_from.year <= y) and (org.valid_to is None or org.valid_to.year >= y)
-        if existed and period.start <= as_of:
-            candidates, _day, where = _admitted_in(session, subtree, period, rules)
-            # One count per year: each a plain range of the date index, no date arithmetic per row.
-            admitted[y] = session.exec(select(func.count()).select_from(candidates).where(where)).one()
+    if counted_years:
+        # One pass over the years: the paths of all of them (a path means the same chain on every
+        # day it held, so an admission under one of them was in the subtree on its day).
+        lo, hi = periods[counted_years[0]].start, periods[counted_years[-1]].end
+        placed = placed_candidates(session, lo)
+        paths = tuple(subtree_paths(session, subtree.id, lo, hi)) or (subtree.path,)
+        counted = Counting(placed, paths, is_large_subtree(session, subtree))
+        day = counted_date_column(rules, counted.C)
+        columns = [func.sum(case((and_(day >= periods[y].start, day <= periods[y].end), 1), else_=0))
+                   for y in counted_years]
+        row = session.exec(select(*columns).where(counted.scope(), day >= lo, day <= hi, counted.on(day))).one()
+        admitted = {y: int(n or 0) for y, n in zip(counted_years, row)}
     targets = dict(
         session.exec(
             select(YearPlan.year, YearPlan.target).where(YearPlan.organization_id == subtree.id, YearPlan.year.in_(list(years)))
