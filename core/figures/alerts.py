@@ -162,10 +162,14 @@ def _streaks(
         columns=["org", "year", "target"],
     )
     first_plan_year = int(plans["year"].min()) if not plans.empty else year
-    targets = {y: plans[plans["year"] == y].set_index("org")["target"] for y in years}
+    # Plain dicts: thousands of organizations at the national root, a lookup per year each.
+    targets = {(int(o), int(y)): int(t) for o, y, t in plans.itertuples(index=False)}
+    admitted = {(int(o), int(y)): int(n) for o, row in zip(rolled.index, rolled.itertuples(index=False))
+                for y, n in zip(rolled.columns, row)}
+    founded_of, ended_of = dict(zip(orgs.index, orgs["founded"])), dict(zip(orgs.index, orgs["ended"]))
 
     def first_year_of(org: int) -> int:
-        founded = orgs.at[org, "founded"]
+        founded = founded_of[org]
         return max(first_year, founded.year) if isinstance(founded, date) else first_year
 
     in_use = orgs[_in_use(orgs)]
@@ -173,7 +177,7 @@ def _streaks(
     for org in in_use.index[in_use["kind"].isin(list(CELL_KINDS))]:
         streak = 0
         for y in range(year, max(first_year_of(org), first_plan_year) - 1, -1):
-            if rolled.at[org, y]:
+            if admitted.get((org, y), 0):
                 break
             streak += 1
         no_admission[org] = streak
@@ -181,10 +185,10 @@ def _streaks(
     missed: dict[int, int] = {}
     for org in orgs.index:
         streak = 0
-        over = Period(year, as_of).of(orgs.at[org, "founded"], orgs.at[org, "ended"]).is_over
+        over = Period(year, as_of).of(founded_of[org], ended_of[org]).is_over
         for y in range(year if over else year - 1, first_year_of(org) - 1, -1):
-            target = int(targets[y].get(org, 0))
-            if target <= 0 or rolled.at[org, y] >= target:
+            target = targets.get((org, y), 0)
+            if target <= 0 or admitted.get((org, y), 0) >= target:
                 break
             streak += 1
         missed[org] = streak

@@ -228,16 +228,23 @@ def orgs_on_screen(session: Session, root: Subtree, levels: int = 1, period: Per
         level = [e for e in children_eras(session, parents, lo, hi) if e.id != root.id]
         rows += level
         parents = sorted({e.id for e in level})
-    frame = _frame([tuple(getattr(e, c) for c in _ERA_COLUMNS) for e in rows], _ERA_COLUMNS)
-    paths = frame.groupby("id")["path"].agg(lambda p: tuple(sorted(set(p)))).to_dict()
-    frame["last"] = frame["start"].map(lambda d: d or date.min)
-    frame["until"] = frame["end"].map(lambda d: d or date.max)
-    shown = frame.groupby("id").agg(shown_from=("last", "min"), shown_to=("until", "max"))
-    latest = frame.sort_values("last").groupby("id", sort=False).tail(1)
-    orgs = latest.drop(columns=["last", "until", "start", "end"]).sort_values("path").set_index("id", drop=False)
+    # In plain Python: one pass over the stretches (thousands at the national root).
+    paths: dict[int, set[str]] = {}
+    latest: dict[int, Era] = {}
+    shown: dict[int, list[date]] = {}
+    for era in rows:
+        paths.setdefault(era.id, set()).add(era.path)
+        first, last = era.start or date.min, era.end or date.max
+        if era.id not in latest or first >= (latest[era.id].start or date.min):
+            latest[era.id] = era
+        span = shown.setdefault(era.id, [first, last])
+        span[0], span[1] = min(span[0], first), max(span[1], last)
+    paths = {org_id: tuple(sorted(own)) for org_id, own in paths.items()}
+    orgs = _frame([tuple(getattr(e, c) for c in _ERA_COLUMNS) for e in latest.values()], _ERA_COLUMNS)
+    orgs = orgs.drop(columns=["start", "end"]).sort_values("path").set_index("id", drop=False)
     # The days it stood on this screen: a unit that came under the root on 01/7/2025 is its part from then.
-    orgs["shown_from"] = [None if d == date.min else d for d in shown.loc[orgs.index, "shown_from"]]
-    orgs["shown_to"] = [None if d == date.max else d for d in shown.loc[orgs.index, "shown_to"]]
+    orgs["shown_from"] = [None if shown[i][0] == date.min else shown[i][0] for i in orgs.index]
+    orgs["shown_to"] = [None if shown[i][1] == date.max else shown[i][1] for i in orgs.index]
     root_row = orgs.loc[[root.id]]
     orgs = pd.concat([root_row, orgs.drop(index=root.id)])
     # A column, not attrs: pandas deep-copies attrs on every operation (each row of iterrows).
