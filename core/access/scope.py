@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from core.i18n import t
 from core.procedure.stages import Role
 from core.storage.models import Organization, OrgSuccession
+from core.structure.dated import chain_on
 from core.structure.tree import is_within, path_ids
 
 
@@ -116,8 +117,6 @@ def ancestors(session: Session, subtree: Subtree, on: date | None = None) -> lis
     """(code, name) of the organizations from the caller's own down to the subtree's (included),
     for a breadcrumb: today's chain, or the chain as it stood on `on` (2023: Tỉnh ủy Hà Nam ›
     Huyện ủy Kim Bảng › Đảng bộ HĐND & UBND huyện), with the names of that day."""
-    from core.structure.dated import chain_on
-
     if on is not None:
         chain = [(e.id, e.code, e.name) for e in reversed(chain_on(session, subtree.id, on))]
     else:

@@ -21,9 +21,9 @@ from core.figures.progress import (
     Counting,
     Period,
     counted_date_column,
+    counting_between,
     counts_by_prefix,
     expected_count,
-    is_large_subtree,
     org_figures,
     orgs_on_screen,
     roll_to_screen,
@@ -36,7 +36,7 @@ from core.procedure.days_off import calendar_installed
 from core.procedure.pipeline import facts_of, papers_of, routes_for
 from core.procedure.stages import CELL_KINDS
 from core.storage.models import Candidate, Organization, YearPlan
-from core.structure.dated import paths_of, placed_candidates, subtree_paths
+from core.structure.dated import paths_of
 from core.structure.tree import in_subtree, is_within, path_ids
 
 # Order of severity, worst first.
@@ -117,22 +117,20 @@ def _admitted_by_year(session: Session, orgs: pd.DataFrame, root: Subtree, level
     each counted where the candidate stood on the day (core.structure.dated), on every path the
     organization had in those years, also where it stood outside the root's subtree."""
     lo = date(years[0], 1, 1)
-    placed = placed_candidates(session, lo)
+    counted = counting_between(session, root, lo, end)
+    placed, root_paths, large = counted.placed, counted.paths, counted.large
     day = counted_date_column(rules, placed.entity)
     columns = {y: func.sum(case((and_(day >= date(y, 1, 1), day <= date(y, 12, 31)), 1), else_=0)) for y in years}
     conditions = (day >= lo, day <= end, placed.on(day))
     paths = paths_of(session, orgs.index.tolist(), lo, end)
-    root_paths = tuple(subtree_paths(session, root.id, lo, end)) or (root.path,)
     paths.setdefault(root.id, root_paths)
-    large = is_large_subtree(session, root)
     # Paths inside the root's subtree deeper than the screen's cut (a chi bộ of a ward that stood
     # under a commune of the district before 01/7/2025): one grouping that deep serves the screen
     # and them alike, each prefix rolled onto every path on screen above it.
     deep = _deeper_than_screen(paths, root_paths, levels)
     depth = min(len(path_ids(p)) for p in root_paths) + levels
     extra = max((len(path_ids(p)) for own in deep.values() for p in own), default=depth) - depth
-    total = roll_to_screen(orgs, counts_by_prefix(session, Counting(placed, root_paths, large), levels + extra,
-                                                  columns, *conditions), paths)
+    total = roll_to_screen(orgs, counts_by_prefix(session, counted, levels + extra, columns, *conditions), paths)
     below = [org_id for org_id in orgs.index if org_id != root.id]
     for region in _regions_elsewhere(paths, root_paths):
         # Rolled from the region down: it stands first, in the place of a root, and is dropped.

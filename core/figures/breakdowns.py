@@ -15,17 +15,15 @@ from sqlmodel import Session, select
 from core.access.scope import Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
-    Counting,
     Period,
     counted_date_column,
     counting,
+    counting_between,
     expected_by,
-    is_large_subtree,
 )
 from core.procedure.stages import Occupation, Qualification, Sector
 from core.storage.models import Organization, YearPlan
 from core.storage.sqlfuncs import age_years, ymd
-from core.structure.dated import placed_candidates, subtree_paths
 
 
 @dataclass(frozen=True)
@@ -141,12 +139,9 @@ def trend_by_year(
                      and (org.valid_from is None or org.valid_from.year <= y) and (org.valid_to is None or org.valid_to.year >= y)]
     admitted = {}
     if counted_years:
-        # One pass over the years: the paths of all of them (a path means the same chain on every
-        # day it held, so an admission under one of them was in the subtree on its day).
+        # One pass over the years, on the paths of all of them.
         lo, hi = periods[counted_years[0]].start, periods[counted_years[-1]].end
-        placed = placed_candidates(session, lo)
-        paths = tuple(subtree_paths(session, subtree.id, lo, hi)) or (subtree.path,)
-        counted = Counting(placed, paths, is_large_subtree(session, subtree))
+        counted = counting_between(session, subtree, lo, hi)
         day = counted_date_column(rules, counted.C)
         columns = [func.sum(case((and_(day >= periods[y].start, day <= periods[y].end), 1), else_=0))
                    for y in counted_years]

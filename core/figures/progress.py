@@ -205,10 +205,10 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
 
 
-def orgs_on_screen(session: Session, root: Subtree, levels: int = 1, period: Period | None = None) -> pd.DataFrame:
+def orgs_on_screen(session: Session, root: Subtree, levels: int, period: Period) -> pd.DataFrame:
     """The root and the organizations down to `levels` below it that stood there in the period
-    (the whole year of `period`, today's tree without one), one row per organization (indexed
-    by id), root first: what a screen shows, never the whole subtree.
+    (the whole year of `period`), one row per organization (indexed by id), root first: what a
+    screen shows, never the whole subtree.
 
     On the dated tree (core.structure.dated) an organization is on screen for each stretch it
     stood under an organization on screen: a district until 30/6/2025 beside the communes that
@@ -216,8 +216,8 @@ def orgs_on_screen(session: Session, root: Subtree, levels: int = 1, period: Per
     path it had is in the column `paths` (a tuple), its first and last days in founded/ended, the
     first and last it stood on this screen in shown_from/shown_to (None: before, after the year).
     """
-    lo, hi = (period.start, period.last_day) if period is not None else (date.today(), date.today())
-    eras = [e for e in eras_of(session, root.id, lo, hi)] or [
+    lo, hi = period.start, period.last_day
+    eras = eras_of(session, root.id, lo, hi) or [
         Era(root.id, root.code, root.name, root.parent_id, root.path, root.depth, root.kind, root.sector, root.active,
             None, None)]
     rows = list(eras)
@@ -287,15 +287,15 @@ class Counting:
 
 def counting(session: Session, root: Subtree, period: Period) -> Counting:
     """The Counting of a subtree for a period (the year of `period`, up to its end)."""
-    lo, hi = period.start, period.last_day
+    return counting_between(session, root, period.start, period.last_day)
+
+
+def counting_between(session: Session, root: Subtree, lo: date, hi: date) -> Counting:
+    """The Counting of a subtree from `lo` to `hi`, over every path it had then (a path means
+    the same chain on every day it held, so an event under one of them was in the subtree on
+    its day): several years at once for a trend or a streak."""
     paths = tuple(subtree_paths(session, root.id, lo, hi)) or (root.path,)
     return Counting(placed_candidates(session, lo), paths, is_large_subtree(session, root))
-
-
-def candidate_scope(session: Session, root: Subtree) -> ColumnElement[bool]:
-    """SQL: the candidate (Candidate itself, today's tree) belongs to the root's subtree
-    (Counting.scope for the dated tree)."""
-    return Counting(Placed(Candidate), (root.path,), is_large_subtree(session, root)).scope()
 
 
 def is_large_subtree(session: Session, root: Subtree) -> bool:

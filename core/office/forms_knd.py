@@ -34,8 +34,8 @@ from core.i18n import label, t
 from core.office.heading import PartyHeading, chain_on, committee_name, party_heading
 from core.office.report import render_document
 from core.procedure.candidates import candidate_detail
-from core.procedure.pipeline import effective_events
-from core.procedure.stages import OrgKind, Stage, route_of
+from core.procedure.pipeline import effective_events, route_of_chain
+from core.procedure.stages import OrgKind, Stage
 from core.storage.models import Candidate, CandidatePlace, Organization, StageEvent
 from core.structure.dated import Era
 
@@ -92,14 +92,6 @@ class _Record:
 
 
 @dataclass(frozen=True)
-class _Link:
-    """A link of the chain as route_of reads it."""
-
-    kind: str
-    authorized: bool
-
-
-@dataclass(frozen=True)
 class _Bodies:
     """The organizations of one document, as they stood on its date (core.structure.dated)."""
 
@@ -143,13 +135,11 @@ def _bodies(session: Session, record: _Record, day: date) -> _Bodies:
     2024 decision is Huyện ủy Kim Bảng's, a 2026 one the đảng ủy phường's."""
     chain = chain_on(session, _branch_on(session, record.candidate, day), day)
     branch, above = chain[0], chain[1:]
-    authorized = dict(session.exec(select(Organization.id, Organization.authorized)
-                                   .where(Organization.id.in_([e.id for e in chain]))).all())
     grassroots = None
     if branch.kind != OrgKind.GRASSROOTS_CELL:
         grassroots = next((o for o in above if o.kind in COMMITTEE_KINDS), None)
     competent = next((o for o in above if o.kind in DECIDING_KINDS), None)
-    if grassroots is not None and not route_of([_Link(e.kind, authorized.get(e.id, False)) for e in chain]).committee:
+    if grassroots is not None and not route_of_chain(session, chain).committee:
         # A đảng ủy that decides admissions itself (authorized, or a đảng ủy xã/phường): no
         # resolution of its own goes up (8-, 15-KNĐ); its decision is the decision (9-KNĐ).
         grassroots, competent = None, grassroots

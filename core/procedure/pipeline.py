@@ -66,7 +66,7 @@ from core.storage.models import (
     normal_name,
     utcnow,
 )
-from core.structure.dated import chain_on, chunked
+from core.structure.dated import Era, chain_on, chunked
 from core.structure.tree import path_ids
 
 
@@ -183,8 +183,13 @@ class _Link:
 def route_on(session: Session, org: Organization, day: date) -> Route:
     """The route of a chi bộ's candidates on `day`, from the chain as it stood then
     (core.structure.dated.chain_on): a step of 2024 under a đảng ủy xã had the committee's
-    resolution that a ward's chi bộ has no longer. Whether a đảng ủy is authorized is today's."""
-    chain = chain_on(session, org.id, day)
+    resolution that a ward's chi bộ has no longer."""
+    return route_of_chain(session, chain_on(session, org.id, day))
+
+
+def route_of_chain(session: Session, chain: list[Era]) -> Route:
+    """route_of a chain of stretches (the chi bộ first), read as it stood; whether a đảng ủy
+    is authorized is today's (it is not dated)."""
     authorized = dict(session.exec(select(Organization.id, Organization.authorized).where(
         Organization.id.in_([e.id for e in chain]))).all())
     return route_of([_Link(e.kind, authorized.get(e.id, False)) for e in chain])

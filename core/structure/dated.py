@@ -195,10 +195,6 @@ class Placed:
             return true()
         return and_(or_(self.span_from.is_(None), self.span_from <= day), self.span_to >= day)
 
-    @property
-    def moved(self) -> bool:
-        return self.span_from is not None
-
 
 _CANDIDATE_COLUMNS = [c.name for c in Candidate.__table__.columns]
 

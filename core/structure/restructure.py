@@ -81,6 +81,7 @@ from core.storage.models import (
     YearPlan,
 )
 from core.structure.dated import current_start
+from core.structure.organizations import check_new_organization
 from core.structure.tree import child_path, in_subtree, is_within
 
 KINDS = ("move", "merge", "split", "dissolve", "rename", "new_root")
@@ -219,8 +220,6 @@ def _same_people(session: Session, cells: list[Organization]) -> list[str]:
 def _new_org_errors(session: Session, actor: Actor, spec: NewOrg, effective: date,
                     ending: Iterable[Organization]) -> tuple[Organization, list[str]]:
     """The parent of a new organization, and what stops it being founded under it on E."""
-    from core.structure.organizations import check_new_organization
-
     parent = org_by_code(session, spec.parent_code)
     _admin(actor, parent)
     errors = _receiving_errors(effective, parent)
@@ -711,8 +710,6 @@ def new_root(session: Session, actor: Actor, *, code: str, name: str, kind: str,
              effective_date: date | None, today: date, document_number: str = "", note: str = "") -> Outcome:
     """An organization above the whole tree from `effective_date`; the old root goes under it,
     and its admin accounts (over the whole tree) go up to the new root."""
-    from core.structure.organizations import check_new_organization
-
     old = session.exec(select(Organization).where(Organization.parent_id.is_(None),
                                                   Organization.valid_to.is_(None))).all()
     _admin(actor, *old)
