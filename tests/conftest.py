@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
 
 import core.access.users
 from core.cli.demo import load_demo
+from core.storage import kept
 from core.storage.db import make_engine, migrate, session_scope
 
 # Tests hash many passwords; the cheapest bcrypt cost keeps them fast (the app uses 12).
@@ -77,7 +79,18 @@ def engine(request, tmp_path) -> Iterator[Engine]:
     """A fresh, migrated, empty database for one test, on each backend."""
     engine, drop = _new_database(request.param, tmp_path)
     yield engine
-    drop()
+    try:
+        _counts_kept_right(engine)
+    finally:
+        drop()
+
+
+def _counts_kept_right(engine: Engine) -> None:
+    """Whatever a test wrote, and however (a form, an import, a restructuring), the admissions
+    kept per organization and year (core.storage.kept) are those a recount finds."""
+    with Session(engine) as session:
+        wrong = kept.differences(session)
+    assert not wrong, f"kept admission counts differ from a recount ((basis, org, year): (kept, counted)): {wrong}"
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

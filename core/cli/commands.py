@@ -25,7 +25,8 @@ from core.figures.tables import progress_table
 from core.format import fmt_compact, fmt_date, fmt_number, fmt_percent, parse_date
 from core.i18n import label, t
 from core.procedure.stages import Role
-from core.storage.db import get_engine, migrate, session_scope
+from core.storage import kept
+from core.storage.db import bump_data_version, get_engine, migrate, session_scope
 from core.storage.files import create_private
 
 
@@ -91,6 +92,15 @@ def cmd_synth(args) -> str:
              candidates=fmt_number(summary.candidates), events=fmt_number(summary.events),
              plans=fmt_number(summary.plans), users=summary.users,
              seconds=fmt_compact(time.perf_counter() - started))
+
+
+def cmd_recount(_args) -> str:
+    """Count the kept admissions again from the candidates (core.storage.kept), in one transaction."""
+    _settings, engine = _engine()
+    with session_scope(engine) as session:
+        rows = kept.rebuild(session)
+        bump_data_version(session)
+    return t("cli.recounted", rows=fmt_number(rows))
 
 
 def cmd_create_user(args) -> str:
@@ -192,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--org", default=None, help="mã tổ chức đảng (mặc định: cấp cao nhất)")
     summary.add_argument("--as-of", dest="as_of", type=_date, default=None, help="số liệu đến ngày (mặc định: hôm nay)")
     summary.set_defaults(func=cmd_summary)
+    sub.add_parser("recount", help="đếm lại số liệu kết nạp lưu sẵn theo tổ chức và năm").set_defaults(func=cmd_recount)
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu SQLite khi ứng dụng đang chạy")
     backup.add_argument("path")
     backup.set_defaults(func=cmd_backup)

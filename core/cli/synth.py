@@ -73,6 +73,7 @@ from core.procedure.stages import (
     stage_date_column,
 )
 from core.procedure.workdays import add_months
+from core.storage import kept
 from core.storage.db import bump_data_version
 from core.storage.models import NOT_SETTLED, Organization, identity_key
 from core.structure.tree import child_path
@@ -687,6 +688,7 @@ def load_synth(session: Session, tier_name: str, *, progress: Callable[[str], No
     writer.write("year_plan", PLAN_COLUMNS, plans)
     writer.reset_sequences(("organization", "organization_era", "restructuring", "org_succession", "candidate",
                             "stage_event", "candidate_place", "year_plan"))
+    kept.rebuild(session)  # the rows above were written in bulk, past no flush
     users = _users(session, reorg.rows)
     summary = SynthSummary(tier.name, len(reorg.rows), tier.candidates, people.events, len(plans), users)
     record_audit(session, username=RECORDED_BY, action="load_synth", entity="database", entity_id=None,

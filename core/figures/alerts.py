@@ -1,9 +1,10 @@
 """Lagging organizations and statutory clocks running out, worst first, each with one
 Vietnamese sentence saying why.
 
-Organization alerts come from `org_figures` (and, for the streaks, grouped queries over the
-previous years, each year on the tree as it stood); clock alerts from the pipeline candidates of the subtree, whose clocks
-are computed by core.procedure.clocks. Candidate names appear only in `candidate_clocks_list`, and
+Organization alerts come from `org_figures` (and, for the streaks, the admissions of the
+previous years kept per organization as they were written, core.storage.kept, each year on the
+tree as it stood); clock alerts from the pipeline candidates of the subtree, whose clocks are
+computed by core.procedure.clocks. Candidate names appear only in `candidate_clocks_list`, and
 only for roles that may see them.
 """
 from __future__ import annotations
@@ -12,21 +13,17 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from core.access.scope import ScopeError, Subtree
 from core.config import RuleSettings
 from core.figures.progress import (
-    Counting,
     Period,
     counted_date_column,
-    counting_between,
-    counts_by_prefix,
     expected_count,
     org_figures,
     orgs_on_screen,
-    roll_to_screen,
     year_left_text,
 )
 from core.format import fmt_date, fmt_days_left, fmt_number
@@ -35,9 +32,10 @@ from core.procedure.clocks import STATE_RANK, candidate_clocks
 from core.procedure.days_off import calendar_installed
 from core.procedure.pipeline import facts_of, papers_of, routes_for
 from core.procedure.stages import CELL_KINDS
+from core.storage import kept
 from core.storage.models import Candidate, Organization, YearPlan
-from core.structure.dated import paths_of
-from core.structure.tree import in_subtree, is_within, path_ids
+from core.structure.dated import placed_candidates, subtree_paths
+from core.structure.tree import in_subtree, is_within
 
 # Order of severity, worst first.
 ALERT_KINDS = (
@@ -85,73 +83,55 @@ def _in_use(orgs: pd.DataFrame) -> pd.Series:
     return orgs["active"] | orgs["ended"].notna()
 
 
-def _deeper_than_screen(paths: dict[int, tuple[str, ...]], root_paths: tuple[str, ...],
-                        levels: int) -> dict[int, tuple[str, ...]]:
-    """{organization: its paths inside the root's subtree deeper than the screen's `levels`}."""
-    depth = min(len(path_ids(p)) for p in root_paths) + levels
-    found = {org_id: tuple(p for p in own if len(path_ids(p)) > depth and any(is_within(p, r) for r in root_paths))
-             for org_id, own in paths.items()}
-    return {org_id: own for org_id, own in found.items() if own}
+def _outside_this_year(session: Session, figures: pd.DataFrame, root: Subtree, period: Period,
+                       rules: RuleSettings) -> dict[int, int]:
+    """{organization on screen: its admissions of the year up to the as-of day made while it
+    stood outside the root's subtree} (a chi bộ that came from another commune in the year),
+    which the screen's own figures leave out; nothing for the others."""
+    root_paths = tuple(subtree_paths(session, root.id, period.start, period.last_day)) or (root.path,)
+    outside = {org_id: [p for p in own if not any(is_within(p, r) for r in root_paths)]
+               for org_id, own in zip(figures.index, figures["paths"])}
+    outside = {org_id: own for org_id, own in outside.items() if own}
+    if not outside:
+        return {}
+    placed = placed_candidates(session, period.start)
+    C = placed.entity
+    day = counted_date_column(rules, C)
+    return {org_id: session.exec(select(func.count()).select_from(C).where(
+        or_(*[in_subtree(p, C.org_path) for p in own]), day >= period.start, day <= period.end, placed.on(day))).one()
+        for org_id, own in outside.items()}
 
 
-def _regions_elsewhere(paths: dict[int, tuple[str, ...]], root_paths: tuple[str, ...]) -> list[str]:
-    """Where organizations on screen stood outside the root's subtree in the years looked back
-    on (a chi bộ that came from another commune in 2025), as few disjoint subtrees as serve:
-    each such path cut as deep as the root's path is (its old commune, district or province,
-    whichever stands where the root stands), unless that would hold the root itself."""
-    depth = min(len(path_ids(p)) for p in root_paths)
-    found = set()
-    for path in {p for own in paths.values() for p in own if not any(is_within(p, r) for r in root_paths)}:
-        ids = path_ids(path)
-        cut = "/" + "/".join(str(i) for i in ids[:depth]) + "/" if len(ids) > depth else path
-        for region in (cut, path):
-            if not any(is_within(r, region) for r in root_paths):
-                found.add(region)
-                break
-    return sorted(r for r in found if not any(r != other and is_within(r, other) for other in found))
-
-
-def _admitted_by_year(session: Session, orgs: pd.DataFrame, root: Subtree, levels: int, years: range, end: date,
-                      rules: RuleSettings) -> pd.DataFrame:
-    """Per organization on screen (rows) and year (columns): the admissions of its subtree,
-    each counted where the candidate stood on the day (core.structure.dated), on every path the
-    organization had in those years, also where it stood outside the root's subtree."""
-    lo = date(years[0], 1, 1)
-    counted = counting_between(session, root, lo, end)
-    placed, root_paths, large = counted.placed, counted.paths, counted.large
-    day = counted_date_column(rules, placed.entity)
-    columns = {y: func.sum(case((and_(day >= date(y, 1, 1), day <= date(y, 12, 31)), 1), else_=0)) for y in years}
-    conditions = (day >= lo, day <= end, placed.on(day))
-    paths = paths_of(session, orgs.index.tolist(), lo, end)
-    paths.setdefault(root.id, root_paths)
-    # Paths inside the root's subtree deeper than the screen's cut (a chi bộ of a ward that stood
-    # under a commune of the district before 01/7/2025): one grouping that deep serves the screen
-    # and them alike, each prefix rolled onto every path on screen above it.
-    deep = _deeper_than_screen(paths, root_paths, levels)
-    depth = min(len(path_ids(p)) for p in root_paths) + levels
-    extra = max((len(path_ids(p)) for own in deep.values() for p in own), default=depth) - depth
-    total = roll_to_screen(orgs, counts_by_prefix(session, counted, levels + extra, columns, *conditions), paths)
-    below = [org_id for org_id in orgs.index if org_id != root.id]
-    for region in _regions_elsewhere(paths, root_paths):
-        # Rolled from the region down: it stands first, in the place of a root, and is dropped.
-        there = pd.DataFrame(index=pd.Index([0, *below]))
-        counts = counts_by_prefix(session, Counting(placed, (region,), large), levels, columns, *conditions)
-        rolled = roll_to_screen(there, counts, {**{o: paths[o] for o in below if o in paths}, 0: (region,)})
-        total = total.add(rolled.drop(index=0).reindex(total.index, fill_value=0))
-    return total
+def _admitted_by_year(session: Session, figures: pd.DataFrame, root: Subtree, years: range, as_of: date,
+                      rules: RuleSettings) -> dict[tuple[int, int], int]:
+    """{(organization on screen, year): the admissions of its subtree}, each counted where the
+    candidate stood on the day (core.structure.dated), also where the organization stood
+    outside the root's subtree. Complete years come from the counts kept as written
+    (core.storage.kept); the chosen year, while it runs, from the screen's own figures (up to
+    the as-of day) and what the organizations admitted elsewhere before they came. The as-of
+    day lies in the chosen year or after it (Period keeps it there)."""
+    basis = counted_date_column(rules).name
+    complete = range(years.start, min(years.stop, as_of.year + (as_of >= date(as_of.year, 12, 31))))
+    admitted = kept.admitted_by_year(session, basis, figures.index.tolist(), complete)
+    running = years.stop - 1
+    if running not in complete:
+        elsewhere = _outside_this_year(session, figures, root, Period(running, as_of), rules)
+        for org_id, n in zip(figures.index, figures["admitted"]):
+            admitted[(int(org_id), running)] = int(n) + elsewhere.get(org_id, 0)
+    return admitted
 
 
 def _streaks(
-    session: Session, orgs: pd.DataFrame, root: Subtree, levels: int, year: int, as_of: date, rules: RuleSettings
+    session: Session, orgs: pd.DataFrame, root: Subtree, year: int, as_of: date, rules: RuleSettings
 ) -> tuple[dict[int, int], dict[int, int]]:
-    """Per organization on screen: years in a row with no admission (cells), and completed
-    years in a row with the target missed, counted back from the chosen year, each year on the
-    tree as it stood (a chi bộ moved in 2025 keeps its 2024 admissions). Years before an
-    organization was founded are not counted; a year it ended in is complete once it ended."""
+    """Per organization on screen (`orgs`: the screen's org_figures): years in a row with no
+    admission (cells), and completed years in a row with the target missed, counted back from
+    the chosen year, each year on the tree as it stood (a chi bộ moved in 2025 keeps its 2024
+    admissions). Years before an organization was founded are not counted; a year it ended in
+    is complete once it ended."""
     lookback = max(rules.no_admission_years, rules.missed_target_years) + 3
     first_year = year - lookback + 1
-    years = range(first_year, year + 1)
-    rolled = _admitted_by_year(session, orgs, root, levels, years, min(as_of, date(year, 12, 31)), rules)
+    admitted = _admitted_by_year(session, orgs, root, range(first_year, year + 1), max(as_of, date(year, 1, 1)), rules)
     plans = pd.DataFrame.from_records(
         [tuple(r) for r in session.exec(
             select(YearPlan.organization_id, YearPlan.year, YearPlan.target)
@@ -162,8 +142,6 @@ def _streaks(
     first_plan_year = int(plans["year"].min()) if not plans.empty else year
     # Plain dicts: thousands of organizations at the national root, a lookup per year each.
     targets = {(int(o), int(y)): int(t) for o, y, t in plans.itertuples(index=False)}
-    admitted = {(int(o), int(y)): int(n) for o, row in zip(rolled.index, rolled.itertuples(index=False))
-                for y, n in zip(rolled.columns, row)}
     founded_of, ended_of = dict(zip(orgs.index, orgs["founded"])), dict(zip(orgs.index, orgs["ended"]))
 
     def first_year_of(org: int) -> int:
@@ -205,7 +183,7 @@ def organization_alerts(
     """Lagging organizations down to ALERT_LEVELS below the chosen one, worst first: those that
     stood there in the year (on the tree as it stood), each over the part of the year it existed."""
     figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules, levels=ALERT_LEVELS)
-    no_admission, missed = _streaks(session, figures, subtree, ALERT_LEVELS, year, as_of, rules)
+    no_admission, missed = _streaks(session, figures, subtree, year, as_of, rules)
     alerts: list[Alert] = []
     for org_id, row in figures[_in_use(figures)].iterrows():
         period = Period(year, as_of).of(row["founded"], row["ended"])  # an organization of part of the year: that part

@@ -51,6 +51,7 @@ from core.procedure.stages import (
     stage_date_column,
 )
 from core.procedure.workdays import add_months, add_years
+from core.storage import kept
 from core.storage.db import bump_data_version
 from core.storage.limits import max_integer, too_long
 from core.storage.models import (
@@ -789,6 +790,7 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
     _insert(session, CandidatePlace.__table__, [
         dict(candidate_id=c.id, organization_id=c.organization_id, org_path=path, valid_from=start, valid_to=end)
         for c in candidates if c.placed_from is not None for path, start, end in pasts[c.organization_id]])
+    kept.count_new(session, candidate_ids)  # the bulk statements above passed no flush
     for event, event_id, row in zip(events, event_ids, event_rows):
         event.id, event.candidate_id = event_id, row["candidate_id"]
     for after, candidate, n in zip(afters, candidates, new):

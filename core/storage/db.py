@@ -19,6 +19,7 @@ from sqlalchemy import event, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine, select
 
+from core.storage import kept  # noqa: F401 (its listeners keep the counts of every session's writes)
 from core.storage.faults import translated
 from core.storage.files import private_sqlite_file
 from core.storage.models import DataVersion

@@ -256,6 +256,22 @@ class CandidatePlace(SQLModel, table=True):
     valid_to: date
 
 
+class AdmissionCount(SQLModel, table=True):
+    """Admissions kept as they are written (core.storage.kept): per organization, year and
+    counted date (`basis`: the candidate column that dates an admission, decision_date or
+    admitted_date), every admission of the year that stood in the organization's subtree on
+    its day, on the tree as it stood that day (the organization and each one above it on the
+    candidate's path then). Kept in the same transaction as every write; rebuilt by
+    `python -m core.cli recount`."""
+
+    __tablename__ = "admission_count"
+
+    basis: str = Field(max_length=16, primary_key=True)
+    organization_id: int = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    admitted: int = 0
+
+
 class Restructuring(SQLModel, table=True):
     """One change of the tree with an effective date (core.structure.restructure): a merge, a
     split, a move, a dissolution, a dated rename or a new root; by which document, recorded by

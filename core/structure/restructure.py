@@ -68,6 +68,7 @@ from core.format import clean_text, fmt_date
 from core.i18n import t
 from core.procedure.pipeline import StaleEditError
 from core.procedure.stages import CELL_KINDS, OrgKind, Role
+from core.storage import kept
 from core.storage.db import bump_data_version
 from core.storage.limits import too_long
 from core.storage.models import (
@@ -458,8 +459,10 @@ def _recorded(session: Session, actor: Actor, outcome: Outcome, *, document_numb
                             ended=outcome.ended, created=outcome.created,
                             sources=[s.id for s, _ in successions],
                             targets=[d.id for _, d in successions if d is not None]))
-    bump_data_version(session)
     session.flush()
+    if outcome.kind != "rename":  # candidates moved in bulk, past no flush: the kept counts from that year on again
+        kept.recount(session, outcome.effective_date.year)
+    bump_data_version(session)
     return outcome
 
 
