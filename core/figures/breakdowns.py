@@ -22,6 +22,7 @@ from core.figures.progress import (
     expected_by,
 )
 from core.procedure.stages import Occupation, Qualification, Sector
+from core.storage import kept
 from core.storage.models import Organization, YearPlan
 from core.storage.sqlfuncs import age_years, ymd
 
@@ -137,16 +138,21 @@ def trend_by_year(
     periods = {y: Period(y, as_of).of(org.valid_from, org.valid_to) for y in years}
     counted_years = [y for y in years if periods[y].start <= as_of
                      and (org.valid_from is None or org.valid_from.year <= y) and (org.valid_to is None or org.valid_to.year >= y)]
-    admitted = {}
+    # Years over for the organization: the counts kept as written (core.storage.kept, the same
+    # counting); the year still running, from the candidates, in one pass on its paths.
+    over = [y for y in counted_years if periods[y].is_over]
+    admitted = {y: n for (_org, y), n in kept.admitted_by_year(
+        session, counted_date_column(rules).name, [subtree.id], range(over[0], over[-1] + 1)).items()
+        if y in over} if over else {}
+    counted_years = [y for y in counted_years if y not in over]
     if counted_years:
-        # One pass over the years, on the paths of all of them.
         lo, hi = periods[counted_years[0]].start, periods[counted_years[-1]].end
         counted = counting_between(session, subtree, lo, hi)
         day = counted_date_column(rules, counted.C)
         columns = [func.sum(case((and_(day >= periods[y].start, day <= periods[y].end), 1), else_=0))
                    for y in counted_years]
-        row = session.exec(select(*columns).where(counted.scope(), day >= lo, day <= hi, counted.on(day))).one()
-        admitted = {y: int(n or 0) for y, n in zip(counted_years, row)}
+        row = session.execute(select(*columns).where(counted.scope(), day >= lo, day <= hi, counted.on(day))).one()
+        admitted |= {y: int(n or 0) for y, n in zip(counted_years, row)}
     targets = dict(
         session.exec(
             select(YearPlan.year, YearPlan.target).where(YearPlan.organization_id == subtree.id, YearPlan.year.in_(list(years)))
