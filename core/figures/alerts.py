@@ -182,7 +182,8 @@ def organization_alerts(
 ) -> list[Alert]:
     """Lagging organizations down to ALERT_LEVELS below the chosen one, worst first: those that
     stood there in the year (on the tree as it stood), each over the part of the year it existed."""
-    figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules, levels=ALERT_LEVELS)
+    figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules, levels=ALERT_LEVELS,
+                          summary=False)
     no_admission, missed = _streaks(session, figures, subtree, year, as_of, rules)
     alerts: list[Alert] = []
     for org_id, row in figures[_in_use(figures)].iterrows():

@@ -427,7 +427,7 @@ def _grassroots(session: Session, root: Subtree, period: Period, rules: RuleSett
 
 def org_figures(
     session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings,
-    levels: int = 1,
+    levels: int = 1, summary: bool = True,
 ) -> pd.DataFrame:
     """The organization and those down to `levels` below it, each with its plan and its figures
     for the year summed over its whole subtree: what one screen shows, at any size of tree.
@@ -446,6 +446,9 @@ def org_figures(
 
     Members at the start of the year are the recorded figure, else the sum of the children's
     recorded figures (the same whatever `levels` is).
+
+    Without `summary` (the alerts, thousands of rows two levels down), no `reason` column and
+    no grassroots attrs: the sentences and the count that only the progress screens show.
     """
     year_period = Period(year, as_of)
     orgs = orgs_on_screen(session, subtree, levels, year_period)
@@ -484,17 +487,20 @@ def org_figures(
         org_status(target=int(t), admitted=int(a), expected=e, late_pipeline=int(lp), year_over=p.is_over)
         for t, a, e, lp, p in zip(orgs["target"], orgs["admitted"], orgs["expected"], orgs["late_pipeline"], periods)
     ]
-    orgs["reason"] = [
+    orgs["reason"] = None if not summary else [
         status_reason(status=s, year=year, end=p.end, target=int(t), admitted=int(a), expected=e,
                       late_pipeline=int(lp))
         for s, t, a, e, lp, p in zip(orgs["status"], orgs["target"], orgs["admitted"], orgs["expected"],
                                      orgs["late_pipeline"], periods)
     ]
-    admitting, total = _grassroots(session, subtree, period, rules, counted)
+    if not summary:
+        orgs = orgs.drop(columns="reason")
     orgs = _with_former_roots(session, orgs, subtree, year_period, rules)
     # The share of the plan expected by the as-of date, the same for every organization.
-    orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights),
-                      grassroots_admitting=admitting, grassroots_total=total)
+    orgs.attrs.update(year=year, as_of=as_of, pace_percent=expected_by(100, period, rules.pace_monthly_weights))
+    if summary:
+        admitting, total = _grassroots(session, subtree, period, rules, counted)
+        orgs.attrs.update(grassroots_admitting=admitting, grassroots_total=total)
     return orgs
 
 
@@ -515,9 +521,10 @@ def _with_former_roots(session: Session, orgs: pd.DataFrame, root: Subtree, peri
                        depth=era.depth, kind=era.kind, sector=era.sector, active=era.active)
         # Its row: its whole year (as the root, then under the new one); the root's total gains
         # the days before the new root was founded, which its own count cannot see.
-        row = org_figures(session, part, year=period.year, as_of=period.as_of, rules=rules, levels=0).iloc[[0]].copy()
+        row = org_figures(session, part, year=period.year, as_of=period.as_of, rules=rules, levels=0,
+                          summary="reason" in orgs).iloc[[0]].copy()
         before_part += int(org_figures(session, part, year=period.year, as_of=min(period.as_of, before), rules=rules,
-                                       levels=0).iloc[0]["admitted"])
+                                       levels=0, summary=False).iloc[0]["admitted"])
         if era.id not in orgs.index:
             new_targets += int(row.iloc[0]["target"])
         row["parent_id"] = root.id
@@ -539,8 +546,9 @@ def _with_former_roots(session: Session, orgs: pd.DataFrame, root: Subtree, peri
     orgs.loc[top, "percent_members"] = _percent(admitted, None if pd.isna(members) else float(members))
     orgs.loc[top, "band"] = band_of(orgs.loc[top, "percent_members"], rules)
     orgs.loc[top, "status"] = status
-    orgs.loc[top, "reason"] = status_reason(status=status, year=period.year, end=period.end, target=target,
-                                            admitted=admitted, expected=expected, late_pipeline=late)
+    if "reason" in orgs:
+        orgs.loc[top, "reason"] = status_reason(status=status, year=period.year, end=period.end, target=target,
+                                                admitted=admitted, expected=expected, late_pipeline=late)
     return orgs
 
 

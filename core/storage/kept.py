@@ -10,8 +10,9 @@ How the rows stay right, in the transaction of the write itself:
 - ORM writes (a form, a transfer, the demo): a flush that touches candidates or their places
   takes their contributions out before it and puts them back after it (`_before_flush`,
   `_after_flush`), so the counts move by the difference;
-- bulk writes say what they did: an import `count_new` for its candidates, a restructuring
-  `recount` from its effective year (it moves every candidate of a subtree);
+- bulk writes say what they did: an import `apply`s the `shares_of_new` of its candidates
+  (reckoned before its first write), a restructuring `recount`s from its effective year (it
+  moves every candidate of a subtree);
 - `rebuild` recounts everything (the migration that made the table, the synthetic data, the
   command `python -m core.cli recount`), and a test checks the kept rows against it.
 """
@@ -48,36 +49,50 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
         yield items[start:start + size]
 
 
+def _shares(found: Counter[Key], candidate, places) -> None:
+    """Add one candidate's admissions to `found`: `candidate` has org_path, placed_from and the
+    BASES dates; `places` its past stretches (org_path, valid_from, valid_to)."""
+    for basis in BASES:
+        day = candidate[basis]
+        if day is None:
+            continue
+        path = next((p["org_path"] for p in places
+                     if (p["valid_from"] is None or p["valid_from"] <= day) and day <= p["valid_to"]), None)
+        if path is None and (candidate["placed_from"] is None or candidate["placed_from"] <= day):
+            path = candidate["org_path"]
+        for org_id in _ancestors(path or ""):
+            found[(basis, org_id, day.year)] += 1
+
+
 def contributions(session: Session, candidate_ids: Iterable[int]) -> Counter[Key]:
     """What these candidates add to the kept counts, as the database holds them now."""
     ids = sorted({int(i) for i in candidate_ids if i is not None})
     found: Counter[Key] = Counter()
-    if not ids:
-        return found
     table, place = Candidate.__table__, CandidatePlace.__table__
-    connection = session.connection()
+    connection = session.connection() if ids else None
     for chunk in _chunks(ids):
         rows = connection.execute(select(table.c.id, table.c.org_path, table.c.placed_from,
-                                         *[table.c[b] for b in BASES]).where(table.c.id.in_(chunk))).all()
+                                         *[table.c[b] for b in BASES]).where(table.c.id.in_(chunk))).mappings().all()
         places: dict[int, list] = {}
         for p in connection.execute(select(place.c.candidate_id, place.c.org_path, place.c.valid_from, place.c.valid_to)
-                                    .where(place.c.candidate_id.in_(chunk))).all():
-            places.setdefault(p.candidate_id, []).append(p)
+                                    .where(place.c.candidate_id.in_(chunk))).mappings().all():
+            places.setdefault(p["candidate_id"], []).append(p)
         for row in rows:
-            for basis in BASES:
-                day = row._mapping[basis]
-                if day is None:
-                    continue
-                path = next((p.org_path for p in places.get(row.id, ())
-                             if (p.valid_from is None or p.valid_from <= day) and day <= p.valid_to), None)
-                if path is None and (row.placed_from is None or row.placed_from <= day):
-                    path = row.org_path
-                for org_id in _ancestors(path or ""):
-                    found[(basis, org_id, day.year)] += 1
+            _shares(found, row, places.get(row["id"], ()))
     return found
 
 
-def _apply(session: Session, change: Counter[Key]) -> None:
+def shares_of_new(candidates: list[dict], places: list[list[dict]]) -> Counter[Key]:
+    """What new candidates, not yet written, will add (an import computes it before its first
+    write, so that the write transaction holds no read): each candidate's column values and
+    its past stretches, in the same order."""
+    found: Counter[Key] = Counter()
+    for candidate, own in zip(candidates, places):
+        _shares(found, candidate, own)
+    return found
+
+
+def apply(session: Session, change: Counter[Key]) -> None:
     """Add `change` to the kept rows (an upsert per key; rows that fall to zero go)."""
     change = {key: n for key, n in change.items() if n}
     if not change:
@@ -93,11 +108,6 @@ def _apply(session: Session, change: Counter[Key]) -> None:
             set_={"admitted": table.c.admitted + stmt.excluded.admitted}))
     if any(n < 0 for n in change.values()):
         connection.execute(delete(table).where(table.c.admitted == 0))
-
-
-def count_new(session: Session, candidate_ids: Iterable[int]) -> None:
-    """Count candidates written in bulk (an import), which no flush saw."""
-    _apply(session, contributions(session, candidate_ids))
 
 
 def _counted(session: Session, since_year: int | None) -> Counter[Key]:
@@ -200,7 +210,7 @@ def _after_flush(session: Session, _context) -> None:
     known, before, fresh = pending
     after = contributions(session, known | _touched(fresh))
     after.subtract(before)
-    _apply(session, after)
+    apply(session, after)
 
 
 @event.listens_for(Session, "after_rollback")
