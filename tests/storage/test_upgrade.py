@@ -15,15 +15,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from core.access.scope import Actor, operator, org_by_code, resolve
 from core.errors import FormError
 from core.procedure.recognition import unrecorded_recognitions
 from core.procedure.stages import OrgKind, Role, Sector
 from core.procedure.workdays import add_months
+from core.storage import kept
 from core.storage.db import make_engine, migrate, schema_is_current, session_scope
 from core.storage.models import (
+    AdmissionCount,
     Candidate,
     CandidatePlace,
     CandidateTransfer,
@@ -152,6 +154,18 @@ def test_the_last_releases_demo_upgrades_keeping_every_row_and_leaves_a_transfer
     day_before = (date.fromisoformat(moved_on) - timedelta(days=1)).isoformat()
     assert [tuple(p) for p in places] == [(candidate_id, source, source_path, None, day_before)]
     assert placed == {candidate_id: moved_on}
+
+
+def test_the_upgrade_keeps_the_admissions_of_every_organization_and_year_as_a_recount_finds_them(release_22):
+    """Migration 0010 fills the kept admissions from the release's candidates: Kim Bảng's 2023
+    is 148, as its summary says, and every row is what a recount finds."""
+    engine = make_engine(f"sqlite:///{release_22}")
+    migrate(engine)
+    with Session(engine) as session:
+        kim_bang = org_by_code(session, "KB")
+        assert session.get(AdmissionCount, ("decision_date", kim_bang.id, 2023)).admitted == 148
+        assert kept.differences(session) == {}
+    engine.dispose()
 
 
 def _summary(url: str, monkeypatch, capsys, *args: str) -> str:
