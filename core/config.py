@@ -11,6 +11,7 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -192,3 +193,12 @@ def cookie_key_for(settings: Settings, demo_key_file: Path = DEMO_COOKIE_KEY_FIL
     if len(key) < MIN_COOKIE_KEY_LENGTH:
         raise SettingsError(t("error.cookie_key_short", min=MIN_COOKIE_KEY_LENGTH))
     return key
+
+
+def current_day() -> date:
+    """Today's date, as every screen, form and default uses it. `PTDV_TODAY` (YYYY-MM-DD) fixes
+    it: the tests run the app on the day their expectations were written, a training session
+    on a chosen day; unset (production), the machine's date."""
+    fixed = os.environ.get("PTDV_TODAY", "").strip()
+    return date.fromisoformat(fixed) if fixed else date.today()
+

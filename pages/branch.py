@@ -1,10 +1,10 @@
 """Chi bộ: a branch's plan and progress, what is due (the work list's cards, each opening the
 step form), its candidates with their next step and a chooser that opens a record by touch, and
 adding a candidate. Secretaries and the admin edit; a leader reads."""
-from datetime import date
 
 import streamlit as st
 
+from core.config import current_day
 from core.figures.progress import children_of, headline
 from core.figures.tables import worklist_table
 from core.format import fmt_number
@@ -31,7 +31,7 @@ if not web.cached_lists_candidates(version, view.subtree):
     st.stop()
 due_days = web.settings().rules.due_soon_days
 text.subheader(t("branch.todo", days=fmt_number(due_days)))
-work = web.cached_work_cards(version, view.subtree, date.today())
+work = web.cached_work_cards(version, view.subtree, current_day())
 todo = [card for card in work if card.is_urgent]
 if not todo:
     st.success(t("branch.nothing_due"))
@@ -59,7 +59,7 @@ with st.form("add_candidate"):
         try:
             with session_scope(web.engine()) as session:
                 added = add_candidate(session, actor, org_code=cell or "", data=data, source_date=listed_on,
-                                      today=date.today(), rules=web.settings().rules)
+                                      today=current_day(), rules=web.settings().rules)
                 added_id = added.id
         except forms.REFUSALS as exc:
             forms.show_refusal(exc)

@@ -2,12 +2,12 @@
 secretary and the admin, the forms to record the next stage, an exit or a correction, or to
 edit the details. Each form carries the version the user saw, so a change made meanwhile by
 someone else is refused instead of overwritten."""
-from datetime import date
 
 import streamlit as st
 
 from core.access.filters import record_id
 from core.access.scope import NotFoundError, ScopeError
+from core.config import current_day
 from core.figures.tables import (
     audit_raw_table,
     audit_table,
@@ -75,7 +75,7 @@ def save(action, done_message: str, typed: dict[str, str], current, *, only_diff
 
 
 if actor.edits_candidates:
-    today = date.today()
+    today = current_day()
     name = candidate.full_name
     # Every widget is keyed by the version the forms were filled on: after a write each form
     # opens empty (the browser would otherwise keep, and send again, the last values typed).

@@ -2,10 +2,10 @@
 the procedure, the most urgent first, each with its next step, the deadline in words and
 colour, what the record lacks, and one button that opens the step form; above, for a đảng ủy,
 which organizations below have overdue or due-soon work (a button shows only theirs)."""
-from datetime import date
 
 import streamlit as st
 
+from core.config import current_day
 from core.figures.todo import has_cells_below
 from core.i18n import t
 from core.procedure.stages import Role
@@ -20,7 +20,7 @@ worklist.back_up(version, subtree)
 if not web.cached_lists_candidates(version, subtree):
     widgets.lists_further_down()
     st.stop()
-today = date.today()
+today = current_day()
 cards = web.cached_work_cards(version, subtree, today)
 if not cards:
     text.info(t("todo.empty", org=subtree.name))

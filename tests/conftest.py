@@ -24,6 +24,11 @@ from core.storage.db import make_engine, migrate, session_scope
 # Tests hash many passwords; the cheapest bcrypt cost keeps them fast (the app uses 12).
 core.access.users.BCRYPT_ROUNDS = 4
 
+# The day the app takes for today in every test, and in the servers the browser tests start
+# (core.config.current_day): the expectations ("quá hạn 1.644 ngày", "1 tháng còn lại của năm")
+# were written on it, and hold whatever day the tests run.
+os.environ["PTDV_TODAY"] = "2026-12-01"
+
 BACKENDS = ("sqlite", "postgresql")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from core.access.users import account_of
-from core.config import RuleSettings
+from core.config import RuleSettings, current_day
 from core.procedure.dossier import PaperKind
 from core.procedure.pipeline import EventRow, RuleViolation, derive_state, record_stage
 from core.procedure.rules import Vote
@@ -128,7 +128,7 @@ def overdue_in_hdnd(db_file) -> tuple[int, str]:
     bộ voted the day after the dossier was complete, long enough ago that the 60 working days for
     the admission decision have run out. Written through core (record_stage, as bithu.hdnd), on
     the first dossier of HĐND, oldest first, that the rules let go to the vote. (id, full name)."""
-    rules, today = RuleSettings(), date.today()
+    rules, today = RuleSettings(), current_day()
     engine = make_engine(f"sqlite:///{db_file}")
     try:
         with session_scope(engine) as session:

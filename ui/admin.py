@@ -3,8 +3,6 @@ calendar, the audit log.
 Streamlit-bound; every check and write is in core (users, organizations, plans, audit)."""
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +15,7 @@ from core.access.users import (
     set_active,
     set_temporary_password,
 )
+from core.config import current_day
 from core.figures.tables import (
     audit_raw_table,
     audit_table,
@@ -204,8 +203,8 @@ def plans_tab(actor: Actor) -> None:
     left, right = st.columns([3, 1])
     parent = left.selectbox(t("plans.parent"), list(parents), format_func=parents.get,
                             placeholder=t("form.choose"), key="plans_parent")
-    year = right.number_input(t("filter.year"), min_value=FIRST_YEAR, max_value=last_year(date.today()),
-                              value=date.today().year, step=1, key="plans_year")
+    year = right.number_input(t("filter.year"), min_value=FIRST_YEAR, max_value=last_year(current_day()),
+                              value=current_day().year, step=1, key="plans_year")
     base_key, own_key = f"plans_base_{parent}_{year}", f"plans_own_{parent}_{year}"
     with session_scope(web.engine()) as session:
         subtree = resolve(session, actor, parent)
@@ -300,7 +299,7 @@ def calendar_tab(actor: Actor) -> None:
     """Lịch làm việc: the admin's changes to the working days of one year, adding and removing them."""
     text.caption(t("calendar.caption"))
     text.caption(t("calendar.unverified"))
-    year = st.number_input(t("calendar.year"), min_value=FIRST_YEAR, max_value=last_year(date.today()), value=date.today().year,
+    year = st.number_input(t("calendar.year"), min_value=FIRST_YEAR, max_value=last_year(current_day()), value=current_day().year,
                            step=1, key="calendar_year")
     table = st.container()
     with st.form("calendar_add"):

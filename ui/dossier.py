@@ -3,11 +3,10 @@ what expires when) and, for those who edit the record, the form to record a pape
 Streamlit-bound; the rules and the writes are in core.procedure.dossier and core.procedure.papers."""
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from core.access.scope import Actor
+from core.config import current_day
 from core.format import fmt_date
 from core.i18n import label, t
 from core.procedure.dossier import PaperKind
@@ -25,7 +24,7 @@ from ui import forms, steps, text, web, widgets
 def checklist_section(actor: Actor, candidate: Candidate) -> None:
     """The checklist of the candidate's next steps."""
     with session_scope(web.engine()) as session:
-        items = candidate_checklist(session, actor, candidate.id, today=date.today(), rules=web.settings().rules)
+        items = candidate_checklist(session, actor, candidate.id, today=current_day(), rules=web.settings().rules)
     st.subheader(t("paper.checklist"), anchor=False)
     if not items:
         text.caption(t("paper.checklist_empty"))
@@ -48,7 +47,7 @@ def paper_form(actor: Actor, candidate: Candidate, *, seen: int, tag: str, prefi
             steps.save_on_record(
                 actor, candidate.id,
                 lambda s: record_paper(s, actor, candidate_id=candidate.id, expected_version=seen, kind=kind,
-                                       issue_date=issued, today=date.today(), rules=web.settings().rules,
+                                       issue_date=issued, today=current_day(), rules=web.settings().rules,
                                        document_number=number, holder=holder, note=note),
                 paper_done_text(kind, holder, issued, candidate.full_name) if kind and issued else "",
                 typed, lambda _record, _history: {}, prefix=prefix)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.access.filters import View
 from core.access.scope import Actor, Subtree
+from core.config import current_day
 from core.figures.progress import children_of, headline
 from core.figures.projector import (
     ProjectorView,
@@ -203,7 +204,7 @@ def _month(version: int, subtree: Subtree, start: date, end: date) -> pd.DataFra
 def show(actor: Actor) -> None:
     """The whole projector view, as the URL sets it."""
     with session_scope(web.engine()) as session:
-        pv, notices = parse_projector(session, actor, st.query_params.to_dict(), today=date.today())
+        pv, notices = parse_projector(session, actor, st.query_params.to_dict(), today=current_day())
     st.html(CSS.format(**THEME[pv.theme]))
     for notice in notices:
         text.caption(notice)

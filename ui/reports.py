@@ -27,7 +27,7 @@ from sqlmodel import Session
 from core.access.filters import View
 from core.access.scope import Actor, NotFoundError, ScopeError, resolve
 from core.access.users import SessionEnded, still_allowed
-from core.config import RuleSettings
+from core.config import RuleSettings, current_day
 from core.errors import FormError
 from core.figures.tables import import_errors_table
 from core.format import fmt_compact, fmt_number
@@ -108,12 +108,12 @@ def report_section(actor: Actor, view: View) -> None:
                          format_func=lambda half: t("reports.period_half" if half else "reports.period_year"))
     # One row of columns per line, so that on a phone the fields stack in reading order.
     left, middle, right = st.columns(3)
-    signed_on = forms.date_field(t("reports.signed_on"), date.today(), "rep_signed_on", container=right)
+    signed_on = forms.date_field(t("reports.signed_on"), current_day(), "rep_signed_on", container=right)
     # The heading is the tree's on the signing day (a report signed in 01/2024 is Huyện ủy Kim
     # Bảng's under Đảng bộ tỉnh Hà Nam): its fields start again from that day's when it changes.
     with session_scope(web.engine()) as session:
-        default = default_heading(session, subtree, today=signed_on or date.today())
-    day = (signed_on or date.today()).isoformat()
+        default = default_heading(session, subtree, today=signed_on or current_day())
+    day = (signed_on or current_day()).isoformat()
     number = left.text_input(t("reports.number"), default.number, key=f"rep_number_{code}_{day}")
     place = middle.text_input(t("reports.place"), default.place, key=f"rep_place_{code}_{day}")
     left, middle, right = st.columns(3)
@@ -131,7 +131,7 @@ def report_section(actor: Actor, view: View) -> None:
                             issuing_body=issuing, on_behalf=on_behalf, signer_title=title, signer_name=signer,
                             recipients=tuple(recipients.splitlines()))
     year, as_of = view.year, view.as_of
-    if half_year and half_year_end(year) > date.today():
+    if half_year and half_year_end(year) > current_day():
         text.warning(t("reports.half_not_yet", year=year))
         return
     st.download_button(
@@ -149,7 +149,7 @@ def outstanding_list_section(actor: Actor, view: View) -> None:
     if not actor.sees_personal_data:
         return
     text.caption(t("reports.outstanding_help"))
-    today, code, year = date.today(), view.subtree.code, view.year
+    today, code, year = current_day(), view.subtree.code, view.year
     months = list(range(1, 13))
     month = st.selectbox(t("reports.month"), months, index=min(today.month, 12) - 1 if year == today.year else 11,
                          format_func=lambda m: t("list.month", month=m, year=year), key="list_month",
@@ -182,7 +182,7 @@ def _import_form(actor: Actor, kind: str) -> None:
                                 max_upload_size=math.ceil(limit))
     if not st.button(t("import.run"), key=f"run_{kind}", disabled=uploaded is None, type="primary"):
         return
-    options = dict(data=uploaded.getvalue(), file_name=uploaded.name, today=date.today(),
+    options = dict(data=uploaded.getvalue(), file_name=uploaded.name, today=current_day(),
                    max_bytes=int(limit * 1_000_000))
     try:
         with session_scope(web.engine()) as session:

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from core.access.audit_text import carried_text
 from core.access.scope import Actor, NotFoundError, ScopeError, org_by_code, resolve
 from core.access.users import account_of
-from core.config import RuleSettings
+from core.config import RuleSettings, current_day
 from core.errors import FormError
 from core.figures.progress import org_figures
 from core.format import clean_text, fmt_date, fmt_number, fmt_progress
@@ -368,7 +368,7 @@ def _subject(session: Session, request: Request) -> Organization | None:
 def _preview(actor: Actor, request: Request) -> None:
     """Run the change in a savepoint and keep what it would do (PENDING), or say why not."""
     st.session_state.pop(PENDING, None)
-    today, rules = date.today(), web.settings().rules
+    today, rules = current_day(), web.settings().rules
     effective: date | None = request.arguments["effective_date"]
     year = (effective or today).year
     as_of = min(today, date(year, 12, 31))
@@ -401,7 +401,7 @@ def _same(outcome: Outcome, previewed: Outcome) -> bool:
 def _confirm(actor: Actor, pending: Pending) -> None:
     """Write the change previewed, refused (nothing written) unless it comes out as previewed."""
     def write(session: Session) -> Outcome:
-        outcome = _run(session, actor, pending.request, date.today(), pending.expected_version)
+        outcome = _run(session, actor, pending.request, current_day(), pending.expected_version)
         if not _same(outcome, pending.outcome):
             raise FormError([t("reorg.changed_since_preview")])
         return outcome

@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from core.access.scope import Actor
+from core.config import current_day
 from core.figures.tables import field_texts, step_name, step_texts
 from core.format import fmt_date
 from core.i18n import t
@@ -42,7 +43,7 @@ def step_form(actor: Actor, candidate: Candidate, org: Organization, *, seen: in
     is the version of the record the form was filled on; `tag` ends every widget key, so after
     a write (a new version) the form opens empty and the browser cannot send the last values
     again; `prefix` are the keys emptied after a write; `form_key` names the form."""
-    today = date.today()
+    today = current_day()
     name = candidate.full_name
     rules = web.settings().rules
     with st.form(form_key):

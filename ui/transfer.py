@@ -4,11 +4,10 @@ certificate of where the candidate stands (Word) for a move out of the tree.
 Streamlit-bound; the checks and writes are in core (core.procedure.transfers)."""
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from core.access.scope import Actor, resolve
+from core.config import current_day
 from core.format import fmt_date
 from core.i18n import t
 from core.office.certificate import transfer_certificate
@@ -55,12 +54,12 @@ def moves_section(actor: Actor, candidate: Candidate, org: Organization, *, seen
     candidate_id = candidate.id
     st.download_button(
         t("certificate.download"), mime=DOCX_MIME, on_click="ignore", icon=":material/description:",
-        data=_deferred(lambda s, a, r: transfer_certificate(s, a, candidate_id, today=date.today()), refusal_docx),
+        data=_deferred(lambda s, a, r: transfer_certificate(s, a, candidate_id, today=current_day()), refusal_docx),
         file_name=t("certificate.file", id=candidate_id), key=f"certificate_{candidate_id}",
     )
     if not actor.edits_candidates:
         return
-    today = date.today()
+    today = current_day()
     if candidate.exit is None and candidate.official_date is None and candidate.stage is not None:
         targets = {code: name for code, name in cells.items() if code != org.code}
         with st.form("transfer_candidate"):

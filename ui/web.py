@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from core.access.filters import View, parse_view
 from core.access.scope import Actor, Subtree, ancestors
 from core.cli.bootstrap import ensure_database
-from core.config import SECRETS_FILE, Settings, load_settings
+from core.config import SECRETS_FILE, Settings, current_day, load_settings
 from core.figures.alerts import (
     Alert,
     all_alerts,
@@ -70,7 +70,7 @@ def current_version() -> int:
 def view_from_url(actor: Actor) -> View:
     """The view asked for in the URL; each refused parameter gets a message, then its default."""
     with session_scope(engine()) as session:
-        view, notices = parse_view(session, actor, st.query_params.to_dict(), today=date.today())
+        view, notices = parse_view(session, actor, st.query_params.to_dict(), today=current_day())
     for notice in notices:
         text.warning(notice)
     return view

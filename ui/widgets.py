@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.access.filters import View, year_choices
 from core.access.scope import Actor, Subtree
+from core.config import current_day
 from core.figures.progress import LARGE_SUBTREE, Headline
 from core.figures.style import status_text
 from core.figures.tables import progress_table
@@ -52,7 +53,7 @@ def view_controls(actor: Actor, *, compare: bool = True) -> View:
     stood on the meeting day") and, where deltas are shown, the comparison date; each kept in
     the URL (?year=&asof=&cmp=). Refused parameters get a message and their default."""
     view = web.view_from_url(actor)
-    today = date.today()
+    today = current_day()
     years = year_choices(today, view.year)
     columns = st.columns([3, 1, 1] if compare else [4, 1])
     # The widgets write the URL (their callbacks run before the next run), and the view is

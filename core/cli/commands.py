@@ -19,7 +19,7 @@ from core.access.scope import NotFoundError, ScopeError, operator, org_by_code, 
 from core.access.users import UserError, create_user
 from core.cli.demo import load_demo
 from core.cli.synth import TIERS, load_synth
-from core.config import SettingsError, load_settings
+from core.config import SettingsError, current_day, load_settings
 from core.figures.progress import Period, children_of, headline, org_figures
 from core.figures.tables import progress_table
 from core.format import fmt_compact, fmt_date, fmt_number, fmt_percent, parse_date
@@ -129,7 +129,7 @@ def _table(rows: list[list[str]]) -> str:
 
 def cmd_summary(args) -> str:
     settings, engine = _engine()
-    as_of = args.as_of or date.today()
+    as_of = args.as_of or current_day()
     with session_scope(engine) as session:
         try:
             actor = operator(session)

@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from core.access.scope import Actor, ScopeError
-from core.config import DATA_DIR
+from core.config import DATA_DIR, current_day
 from core.errors import FormError
 from core.format import fmt_date, fmt_long_date, fmt_number, fmt_percent
 from core.i18n import label, t
@@ -111,7 +111,7 @@ def _record(session: Session, actor: Actor, candidate_id: int, today: date | Non
     candidate, _branch = candidate_detail(session, actor, candidate_id)  # refuses out of scope, projector
     history = session.exec(select(StageEvent).where(StageEvent.candidate_id == candidate.id).order_by(StageEvent.id)).all()
     events = {e.stage: e for e in effective_events(history)}  # in order recorded: the last of each step wins
-    return _Record(candidate, events, today or date.today())
+    return _Record(candidate, events, today or current_day())
 
 
 def _branch_on(session: Session, candidate: Candidate, day: date) -> int:

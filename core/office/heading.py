@@ -30,6 +30,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from core.config import current_day
 from core.i18n import t
 from core.procedure.stages import CELL_KINDS, OrgKind
 from core.structure.dated import Era, chain_on
@@ -149,7 +150,7 @@ def _place(chain: list[Era]) -> str:
 def party_heading(session: Session, org, on: date | None = None) -> PartyHeading:
     """The heading of a document issued on `on` (today when None) by `org` (an Organization, or
     anything with its `id`; the caller checked its scope), on the tree as it stood that day."""
-    chain = chain_on(session, org.id, on or date.today())
+    chain = chain_on(session, org.id, on or current_day())
     issuer, parent = chain[0], chain[1] if len(chain) > 1 else None
     body = committee_name(issuer.name, issuer.kind).upper()
     standing = has_standing_committee(issuer.kind)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, ScopeError, Subtree, org_by_code
+from core.config import current_day
 from core.format import clean_text, fmt_date
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
@@ -29,7 +30,7 @@ def move_organization(
     (core.structure.restructure.move)."""
     from core.structure.restructure import move
 
-    today = today or date.today()
+    today = today or current_day()
     move(session, actor, org_code=org_code, new_parent_code=new_parent_code, effective_date=effective_date or today,
          today=today, expected_version=expected_version)
     return org_by_code(session, org_code)

@@ -12,7 +12,7 @@ from sqlmodel import select
 from core.access.audit import audit_log
 from core.access.audit_text import AuditNames, Stretch, audit_sentence
 from core.access.scope import Actor
-from core.config import RuleSettings
+from core.config import RuleSettings, current_day
 from core.format import fmt_date, fmt_datetime
 from core.procedure.candidates import candidate_audit
 from core.procedure.pipeline import record_stage
@@ -273,7 +273,7 @@ def test_the_log_and_the_trail_name_people_and_organizations_from_the_database(e
     stage_at, rename_at, move_at = (fmt_datetime(a) for a in ats)
     assert list(log["sentence"]) == [
         f"{move_at} – admin chuyển Chi bộ thôn An từ Đảng bộ xã C1 sang Đảng bộ xã C2, hiệu lực từ ngày "
-        f"{fmt_date(date.today())}; chuyển theo: 1 tổ chức, 1 hồ sơ quần chúng",
+        f"{fmt_date(current_day())}; chuyển theo: 1 tổ chức, 1 hồ sơ quần chúng",
         f"{rename_at} – admin đổi tên «Chi bộ thôn A» thành «Chi bộ thôn An»",
         f"{stage_at} – bithu.c1 ghi bước «Quần chúng ưu tú (cảm tình Đảng)» ngày 01/09/2025 cho Trần Thị Bình, số văn bản 3-NQ/CB",
     ]

@@ -2,12 +2,11 @@
 Streamlit's segmented date field, pick a choice, record a step or a candidate's admission."""
 from __future__ import annotations
 
-from datetime import date
-
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from core.config import current_day
 from tests.browser.conftest import settle
 
 PASSWORD = "KimBang@2024"
@@ -126,7 +125,7 @@ def record_paper(page, kind: str, when: str, holder: str = "") -> None:
 def record_admission(browser, base_url: str, candidate_id: int) -> None:
     """As bithu.hdnd, on the candidate's record page: the committee's resolution, then the
     admission decision, both dated today (typed: the form has no default date)."""
-    today = date.today().strftime("%d/%m/%Y")
+    today = current_day().strftime("%d/%m/%Y")
     secretary = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     sign_in(secretary, base_url, "bithu.hdnd")
     secretary.goto(f"{base_url}/ho-so?id={candidate_id}")

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+from core.config import current_day
 from core.format import fmt_date
 from tests.browser.actions import WAIT_MS, act, choose, set_date, sign_in
 from tests.browser.conftest import screenshot, settle
@@ -69,7 +70,7 @@ def test_phone_refuses_a_future_date_a_bare_name_and_the_same_person_twice(brows
     before = candidate_count(server.db)
 
     # 1. A date in the future: refused as typed, never replaced by today's.
-    future = fmt_date(date.today() + timedelta(days=9))
+    future = fmt_date(current_day() + timedelta(days=9))
     form = open_form(page, server.url)
     fill_person(page, form, "Lê Thị Thu Trang", "14/02/1999", future)
     submit(page, form)

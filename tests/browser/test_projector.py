@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from core.access.scope import Actor, resolve
-from core.config import RuleSettings
+from core.config import RuleSettings, current_day
 from core.figures.progress import children_of, org_figures
 from core.figures.projector import PANELS, Slide, slides
 from core.i18n import t
@@ -100,7 +100,7 @@ def demo_rotation(server, as_of: date | None = None) -> tuple[list[Slide], pd.Da
         root = session.exec(select(Organization).where(Organization.parent_id.is_(None))).one()
         actor = Actor("trinhchieu", Role.PROJECTOR, root.path)
         figures = org_figures(session, resolve(session, actor, PAGED), year=2026,
-                              as_of=as_of or min(date.today(), date(2026, 12, 31)), rules=RuleSettings())
+                              as_of=as_of or min(current_day(), date(2026, 12, 31)), rules=RuleSettings())
     engine.dispose()
     return slides(PANELS, figures), children_of(figures)
 

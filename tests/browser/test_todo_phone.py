@@ -5,10 +5,9 @@ and their button is large enough for a thumb. Screenshots: the phone before, the
 phone after, the branch page's cards on the phone, and the work list at 1920×1080."""
 from __future__ import annotations
 
-from datetime import date
-
 from playwright.sync_api import expect
 
+from core.config import current_day
 from tests.browser.actions import WAIT_MS, act, one, sign_in
 from tests.browser.conftest import screenshot, settle
 from tests.factories import overdue_in_hdnd
@@ -56,7 +55,7 @@ def test_from_the_work_list_to_the_next_step_with_taps_only(browser, server):
     dialog.get_by_role("button", name="Ghi bước").first.wait_for(timeout=WAIT_MS)
     settle(page)
     expect(dialog).to_contain_text(name)
-    today = date.today().strftime("%d/%m/%Y")
+    today = current_day().strftime("%d/%m/%Y")
     tap_date(page, dialog, "Ngày", today)
     tap_type(page, dialog.get_by_label("Tổng số đảng viên chính thức của chi bộ (nghị quyết đảng ủy: tổng số cấp ủy viên)",
                                        exact=True), "14")

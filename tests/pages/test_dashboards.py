@@ -3,12 +3,12 @@ parameters (and their refusal out of scope), drill-down and the pipeline (the al
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from core.cli.demo import RENAMED_IN_WARD, TO_PROVINCE, WARDS
+from core.config import current_day
 from core.format import md_unescape
 from tests.apptest import open_page, texts
 
@@ -104,9 +104,9 @@ def test_parameters_out_of_scope_or_invalid_get_a_message_and_the_default(demo_a
     at = open_page("bithu.hdnd", "pages/overview.py", org="KB-THANHSON", year="hai-nghin", asof="31/02/2026")
     shown = texts(at)
     assert "Tổ chức «KB-THANHSON» nằm ngoài phạm vi được phép xem." in shown
-    assert f"Năm không hợp lệ: «hai-nghin» (chọn một năm từ 2000 đến {date.today().year + 1}); dùng năm hiện tại." in shown
+    assert f"Năm không hợp lệ: «hai-nghin» (chọn một năm từ 2000 đến {current_day().year + 1}); dùng năm hiện tại." in shown
     assert "Ngày không hợp lệ: «31/02/2026»" in shown
-    assert f"{RENAMED_IN_WARD['KB-HDND']} – năm {date.today().year}" in shown  # its own, as named now
+    assert f"{RENAMED_IN_WARD['KB-HDND']} – năm {current_day().year}" in shown  # its own, as named now
     assert "Thanh Sơn" not in shown
 
 

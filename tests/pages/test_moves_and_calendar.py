@@ -7,6 +7,7 @@ from datetime import date
 
 from docx import Document
 
+from core.config import current_day
 from tests.apptest import download, open_page, shown, texts
 from tests.pages.test_workspace import hdnd_candidate, query, totals, widget
 
@@ -62,7 +63,7 @@ def test_a_secretary_transfers_a_candidate_to_another_chi_bo_of_its_tree_from_th
                                            "ON p.id = o.parent_id WHERE p.code = 'KB-HDND' AND o.active AND o.name != ? "
                                            "ORDER BY o.path LIMIT 1", source)
     widget(at.selectbox, "transfer_target").select(code)
-    widget(at.date_input, "transfer_date").set_value(date.today())
+    widget(at.date_input, "transfer_date").set_value(current_day())
     widget(at.text_input, "transfer_document").input("03-GGT/ĐU")
     at.button(key="FormSubmitter:transfer_candidate-Ghi chuyển sinh hoạt").click().run()
     assert not at.exception and not at.error

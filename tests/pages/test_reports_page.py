@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
+from core.config import current_day
 from tests.apptest import ROOT, app, download, open_page, shown, sign_in, texts
 
 
@@ -29,7 +30,7 @@ def test_the_leader_downloads_the_report_of_kim_bang_2023(demo_app, downloads):
     assert "Kết quả năm 2023 của Huyện ủy Kim Bảng và các tổ chức trực thuộc" in texts(at)
     assert labels(at) == ["Tải báo cáo (.docx)", *LISTS, *EXPORTS]
     assert not at.file_uploader  # a leader does not write
-    at.text_input(key=f"rep_number_KB_{date.today().isoformat()}").set_value("141-BC/HU")
+    at.text_input(key=f"rep_number_KB_{current_day().isoformat()}").set_value("141-BC/HU")
     at.text_input(key="rep_signer_name").set_value("Nguyễn Văn Đoàn")
     at.run()
     _name, data = download(at, downloads, "Tải báo cáo (.docx)")
@@ -60,7 +61,7 @@ def test_the_heading_is_the_trees_on_the_signing_day(demo_app, downloads):
     """A report signed in 2024 is Tỉnh ủy Hà Nam's, one signed today Tỉnh ủy Ninh Bình's: the
     heading's fields start again from the day typed."""
     at = open_page("lanhdao", "pages/reports.py", year="2024", asof="2024-12-31")
-    today = date.today().isoformat()
+    today = current_day().isoformat()
     assert at.text_input(key=f"rep_issuing_NB_{today}").value == "TỈNH ỦY NINH BÌNH"
     at.date_input(key="rep_signed_on").set_value(date(2025, 1, 15)).run()
     assert at.text_input(key="rep_issuing_NB_2025-01-15").value == "TỈNH ỦY HÀ NAM"
@@ -97,7 +98,7 @@ def test_the_admin_imports_plans_from_the_page_and_a_bad_file_changes_nothing(de
     assert count() == before
     book = Workbook()
     book.active.append(["Mã tổ chức", "Năm", "Chỉ tiêu kết nạp", "Đảng viên đầu năm"])
-    book.active.append(["KB-HDND", date.today().year + 1, 6, 150])
+    book.active.append(["KB-HDND", current_day().year + 1, 6, 150])
     out = io.BytesIO()
     book.save(out)
     uploader = next(u for u in at.file_uploader if u.key == "upload_plans")

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.cli.demo import RENAMED_IN_WARD
+from core.config import current_day
 from core.format import md_unescape
 from core.procedure.workdays import add_months, add_working_days, working_days_between
 from tests.apptest import app, open_page, shown, sign_in, texts
@@ -67,7 +68,7 @@ def test_a_secretary_lands_on_her_cards_the_overdue_first(demo_app, overdue):
     [(org_name, dossier)] = query(demo_app, "SELECT o.name, c.dossier_date FROM candidate c JOIN organization o "
                                             "ON o.id = c.organization_id WHERE c.id = ?", candidate_id)
     vote = date.fromisoformat(dossier) + timedelta(days=1)
-    late = working_days_between(add_working_days(vote, 60), date.today())
+    late = working_days_between(add_working_days(vote, 60), current_day())
     card = drawn[candidate_id]
     assert name in card and org_name in card
     assert "Đang ở bước: Chi bộ đề nghị kết nạp (từ " + vote.strftime("%d/%m/%Y") + ")" in card
@@ -106,7 +107,7 @@ def test_a_card_says_what_the_record_lacks(demo_app):
     assert with_class and all("lớp bồi dưỡng đảng viên mới" not in drawn[i] for i, _admitted in with_class)
     # The recognition papers the chi bộ's vote will need: named once the probation's end is near
     # (within due_soon_days), not from the ceremony on. The demo records none.
-    near = [i for i, admitted in with_class if date.today() >= add_months(admitted, 12) - timedelta(days=30)]
+    near = [i for i, admitted in with_class if current_day() >= add_months(admitted, 12) - timedelta(days=30)]
     far = [i for i, admitted in with_class if i not in near]
     assert near or far
     recognition = ("- Hồ sơ công nhận đảng viên chính thức còn thiếu: Bản tự kiểm điểm của đảng viên dự bị (mẫu 10-KNĐ); "
@@ -124,7 +125,7 @@ def test_a_step_recorded_from_a_card_is_in_the_database_and_on_the_card(demo_app
     tag = f"{candidate_id}_{version}"
     submit = f"FormSubmitter:todo_step_{candidate_id}-Ghi bước"
     assert at.selectbox(key=f"step_stage_{tag}").value == "committee_resolution"  # the one step possible
-    at.date_input(key=f"step_date_{tag}").set_value(date.today())
+    at.date_input(key=f"step_date_{tag}").set_value(current_day())
     at.number_input(key=f"step_votes_for_{tag}").set_value(5)
     at.number_input(key=f"step_votes_total_{tag}").set_value(12)
     at.number_input(key=f"step_members_total_{tag}").set_value(14)
@@ -137,10 +138,10 @@ def test_a_step_recorded_from_a_card_is_in_the_database_and_on_the_card(demo_app
     at.number_input(key=f"step_votes_for_{tag}").set_value(11)
     at.button(key=submit).click().run()
     assert not at.exception
-    today = date.today().strftime("%d/%m/%Y")
+    today = current_day().strftime("%d/%m/%Y")
     assert f"Đã ghi bước «Đảng ủy cơ sở đề nghị» ngày {today} cho {name}." in texts(at)
     assert query(demo_app, "SELECT stage, committee_resolution_date FROM candidate WHERE id = ?", candidate_id) == [
-        ("committee_resolution", date.today().isoformat())]
+        ("committee_resolution", current_day().isoformat())]
     card = cards(at)[candidate_id]
     assert f"Đang ở bước: Đảng ủy cơ sở đề nghị (từ {today})" in card
     assert "Bước tiếp theo: Có quyết định kết nạp" in card and "Ghi bước «Có quyết định kết nạp»" in card
@@ -218,12 +219,12 @@ def test_a_step_recorded_meanwhile_by_someone_else_is_not_recorded_twice_from_th
     at.button(key=f"todo_KB-HDND_step_{candidate_id}").click().run()
     [(version,)] = query(demo_app, "SELECT version FROM candidate WHERE id = ?", candidate_id)
     tag = f"{candidate_id}_{version}"
-    at.date_input(key=f"step_date_{tag}").set_value(date.today())
+    at.date_input(key=f"step_date_{tag}").set_value(current_day())
     at.number_input(key=f"step_votes_for_{tag}").set_value(11)
     at.number_input(key=f"step_votes_total_{tag}").set_value(12)
     at.number_input(key=f"step_members_total_{tag}").set_value(14)
     other = open_page("admin", "pages/candidate.py", id=str(candidate_id))  # the same step, from the record page
-    other.date_input(key=f"step_date_{version}").set_value(date.today() - timedelta(days=1))
+    other.date_input(key=f"step_date_{version}").set_value(current_day() - timedelta(days=1))
     other.number_input(key=f"step_votes_for_{version}").set_value(10)
     other.number_input(key=f"step_votes_total_{version}").set_value(12)
     other.number_input(key=f"step_members_total_{version}").set_value(14)
@@ -235,7 +236,7 @@ def test_a_step_recorded_meanwhile_by_someone_else_is_not_recorded_twice_from_th
     assert shown(at.error[0]).startswith("Chưa ghi gì: trong lúc bạn nhập, người khác đã thay đổi hồ sơ này.")
     assert query(demo_app, "SELECT count(*) FROM stage_event WHERE candidate_id = ?", candidate_id) == events
     assert query(demo_app, "SELECT committee_resolution_date FROM candidate WHERE id = ?", candidate_id) == [
-        ((date.today() - timedelta(days=1)).isoformat(),)]
+        ((current_day() - timedelta(days=1)).isoformat(),)]
     assert "Bước tiếp theo: Có quyết định kết nạp" in cards(at)[candidate_id]  # the card as the record is now
     assert not any(str(w.key).startswith("step_date_") for w in at.date_input)  # the dialog closed
 

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date, datetime
 
 from core.cli.demo import RENAMED_IN_WARD
+from core.config import current_day
 from core.format import fmt_date, fmt_datetime
 from tests.apptest import open_page, shown, texts
 
@@ -113,10 +114,10 @@ def test_record_the_next_stage_and_a_refused_date(demo_app):
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert "sớm hơn ngày của bước trước" in shown(at.error[0])
     assert totals(demo_app) == before
-    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.date_input, "step_date").set_value(current_day())
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert query(demo_app, "SELECT stage, outstanding_date FROM candidate WHERE id = ?", cid) == [
-        ("outstanding", date.today().isoformat())]
+        ("outstanding", current_day().isoformat())]
     assert "Quần chúng ưu tú (cảm tình Đảng)" in texts(at)
 
 def test_exit_needs_a_reason_then_void_puts_it_right(demo_app):
@@ -128,7 +129,7 @@ def test_exit_needs_a_reason_then_void_puts_it_right(demo_app):
         "Cần chọn loại: dừng xem xét, xóa tên khỏi danh sách đảng viên dự bị, chuyển đi (ra ngoài đảng bộ) "
         "hay hủy quyết định kết nạp do sai."]
     widget(at.selectbox, "exit_kind").select("transferred")
-    widget(at.date_input, "exit_date").set_value(date.today())
+    widget(at.date_input, "exit_date").set_value(current_day())
     at.button(key="FormSubmitter:record_exit-Ghi").click().run()
     assert [shown(e) for e in at.error] == ["Không thể ghi: Cần ghi rõ lý do."]
     assert totals(demo_app) == before
@@ -180,7 +181,7 @@ def test_a_step_recorded_meanwhile_is_shown_beside_what_was_typed(demo_app):
     cid = hdnd_candidate(demo_app, "branch_resolution")
     first = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     second = open_page("admin", "pages/candidate.py", id=str(cid))
-    today = date.today()
+    today = current_day()
     for at, document in ((first, "45-NQ/ĐU"), (second, "46-NQ/ĐU")):
         widget(at.selectbox, "step_stage").select("committee_resolution")
         widget(at.date_input, "step_date").set_value(today)
@@ -371,7 +372,7 @@ def test_an_exception_is_a_warning_until_acknowledged(demo_app):
     before = totals(demo_app)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert [shown(e) for e in at.error] == ["Không thể ghi: Cần ghi ngày (ngày/tháng/năm)."]  # the form opens empty
-    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.date_input, "step_date").set_value(current_day())
     widget(at.number_input, "step_members_total").set_value(14)
     widget(at.number_input, "step_votes_for").set_value(10)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
@@ -404,7 +405,7 @@ def test_the_step_form_asks_the_chi_bos_official_members_and_refuses_8_of_14_cit
     assert "không phải 2/3 số dự họp" in texts(at)
     before = totals(demo_app)
     widget(at.selectbox, "step_stage").select("branch_resolution")
-    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.date_input, "step_date").set_value(current_day())
     widget(at.number_input, "step_members_total").set_value(14)
     widget(at.number_input, "step_votes_total").set_value(10)
     widget(at.number_input, "step_votes_for").set_value(8)  # 8 of the 10 present, but of 14 official members
@@ -451,7 +452,7 @@ def test_a_future_date_typed_is_refused_never_replaced(demo_app):
     cid = hdnd_candidate(demo_app, "source")
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     before = totals(demo_app)
-    future = date.today().replace(year=date.today().year + 1)
+    future = current_day().replace(year=current_day().year + 1)
     widget(at.date_input, "step_date").set_value(future)
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     assert any("tương lai" in shown(e) for e in at.error)
@@ -484,7 +485,7 @@ def test_a_candidate_with_only_a_name_is_refused_listing_everything_missing(demo
 def test_each_step_form_opens_empty_after_a_step(demo_app):
     cid = hdnd_candidate(demo_app, "source")
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
-    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.date_input, "step_date").set_value(current_day())
     widget(at.text_input, "step_document").input("45-NQ/ĐU")
     widget(at.number_input, "step_votes_for").set_value(10)
     widget(at.number_input, "step_votes_total").set_value(12)
@@ -501,7 +502,7 @@ def test_each_step_form_opens_empty_after_a_step(demo_app):
 def test_a_finished_year_is_seen_at_its_end(demo_app):
     at = open_page("lanhdao", "pages/overview.py", year="2023")
     assert at.date_input(key="f_asof").value == date(2023, 12, 31)
-    later = open_page("lanhdao", "pages/overview.py", year="2023", asof=date.today().isoformat())
+    later = open_page("lanhdao", "pages/overview.py", year="2023", asof=current_day().isoformat())
     assert later.date_input(key="f_asof").value == date(2023, 12, 31)  # the same figures, said as they are
 
 
@@ -519,14 +520,14 @@ def test_the_candidate_trail_reads_as_sentences(demo_app):
     cid = hdnd_candidate(demo_app, "source")
     name = query(demo_app, "SELECT full_name FROM candidate WHERE id = ?", cid)[0][0]
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
-    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.date_input, "step_date").set_value(current_day())
     widget(at.text_input, "step_document").input("12-NQ/CB")
     at.button(key="FormSubmitter:record_stage-Ghi bước").click().run()
     (recorded_at,) = query(demo_app, "SELECT at FROM audit_entry WHERE entity = 'candidate' AND entity_id = ? "
                                      "AND action = 'record_stage'", cid)[0]
     when = fmt_datetime(datetime.fromisoformat(recorded_at))
     assert audit_sentences(at)[-1] == (f"{when} – bithu.hdnd ghi bước «Quần chúng ưu tú (cảm tình Đảng)» ngày "
-                                       f"{fmt_date(date.today())} cho {name}, số văn bản 12-NQ/CB")
+                                       f"{fmt_date(current_day())} cho {name}, số văn bản 12-NQ/CB")
     shown = texts(at)
     assert not any(word in shown for word in RAW_WORDS)
     assert not [t for t in at.toggle if t.key == "audit_raw"]  # the raw values are the admin's
@@ -563,7 +564,7 @@ def test_the_step_form_records_a_recognition_vote_short_of_two_thirds_without_en
     assert "13-KNĐ" in texts(at)
 
     def short_vote():
-        widget(at.date_input, "step_date").set_value(date.today())
+        widget(at.date_input, "step_date").set_value(current_day())
         widget(at.number_input, "step_members_total").set_value(14)
         widget(at.number_input, "step_votes_total").set_value(12)
         widget(at.number_input, "step_votes_for").set_value(8)
@@ -575,7 +576,7 @@ def test_the_step_form_records_a_recognition_vote_short_of_two_thirds_without_en
     assert query(demo_app, "SELECT recognition_failed_votes FROM candidate WHERE id = ?", cid) == [(0,)]
     for kind in ("10_knd", "11_knd", "12_knd"):
         widget(at.selectbox, "paper_kind").select(kind)
-        widget(at.date_input, "paper_date").set_value(date.today())
+        widget(at.date_input, "paper_date").set_value(current_day())
         at.button(key="FormSubmitter:record_paper-Ghi giấy tờ").click().run()
         assert not at.error, [shown(e) for e in at.error]
     short_vote()
@@ -583,7 +584,7 @@ def test_the_step_form_records_a_recognition_vote_short_of_two_thirds_without_en
     assert "bước «Chi bộ đề nghị công nhận chính thức» chưa được ghi nhận" in texts(at)
     assert query(demo_app, "SELECT stage, recognition_failed_votes FROM candidate WHERE id = ?", cid) == [("admitted", 1)]
     assert "8/14 phiếu tán thành, 12 dự họp, 4 không tán thành" in texts(at)  # the history's vote column
-    widget(at.date_input, "step_date").set_value(date.today())
+    widget(at.date_input, "step_date").set_value(current_day())
     widget(at.number_input, "step_members_total").set_value(14)
     widget(at.number_input, "step_votes_total").set_value(12)
     widget(at.number_input, "step_votes_for").set_value(10)

@@ -8,10 +8,11 @@ bộ under the same parent...), not by name, and the effective date is today: ev
 demo holds is on or before it."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import select
 
+from core.config import current_day
 from core.format import fmt_date
 from core.i18n import label, t
 from core.storage.db import make_engine, session_scope
@@ -21,7 +22,7 @@ from tests.apptest import open_page, shown, texts
 from tests.factories import add_candidate
 from tests.pages.test_workspace import query, totals
 
-TODAY = date.today()
+TODAY = current_day()
 YESTERDAY = TODAY - timedelta(days=1)
 LIVE = "o.valid_to IS NULL AND o.active = 1"
 NOT_CELL = "o.kind NOT IN ('cell', 'grassroots_cell')"
