@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, delete, event, func, or_, select
+from sqlalchemy import and_, delete, event, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -106,8 +106,10 @@ def apply(session: Session, change: Counter[Key]) -> None:
         connection.execute(stmt.on_conflict_do_update(
             index_elements=["basis", "organization_id", "year"],
             set_={"admitted": table.c.admitted + stmt.excluded.admitted}))
-    if any(n < 0 for n in change.values()):
-        connection.execute(delete(table).where(table.c.admitted == 0))
+    fallen = [key for key, n in change.items() if n < 0]  # only those can have reached zero
+    for chunk in _chunks(fallen, 1_000):
+        connection.execute(delete(table).where(
+            table.c.admitted == 0, tuple_(table.c.basis, table.c.organization_id, table.c.year).in_(chunk)))
 
 
 def _counted(session: Session, since_year: int | None) -> Counter[Key]:
