@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from core.storage.models import AdmissionCount, Candidate, CandidatePlace
 from core.storage.sqlfuncs import ymd
+from core.structure.tree import path_ids
 
 # The candidate columns that can date an admission (core.config.RuleSettings.count_admission_by
 # chooses one): both are kept, so changing the setting needs no recount.
@@ -38,10 +39,6 @@ BASES = ("decision_date", "admitted_date")
 _CHUNK = 5_000
 
 Key = tuple[str, int, int]  # (basis, organization_id, year)
-
-
-def _ancestors(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
@@ -60,7 +57,7 @@ def _shares(found: Counter[Key], candidate, places) -> None:
                      if (p["valid_from"] is None or p["valid_from"] <= day) and day <= p["valid_to"]), None)
         if path is None and (candidate["placed_from"] is None or candidate["placed_from"] <= day):
             path = candidate["org_path"]
-        for org_id in _ancestors(path or ""):
+        for org_id in path_ids(path or ""):
             found[(basis, org_id, day.year)] += 1
 
 
@@ -133,7 +130,7 @@ def _counted(session: Session, since_year: int | None) -> Counter[Key]:
             path_col, year_col = inner.c[0], inner.c[1]
             for path, y, n in connection.execute(
                     select(path_col, year_col, func.count()).group_by(path_col, year_col)).all():
-                for org_id in _ancestors(path):
+                for org_id in path_ids(path):
                     found[(basis, org_id, int(y))] += n
     return found
 
