@@ -156,10 +156,10 @@ def test_every_slide_fits_the_screen_whole(browser, server, width, height, as_of
     day = f"-{as_of.isoformat()}" if as_of else ""
     for number, slide in enumerate(turn, start=1):
         wait_for_slide(page, slide)
+        outside = at_rest(page, OUTSIDE_THE_SCREEN)
         screenshot(page, f"projector-slide-{width}x{height}{day}-{number:02}-{slide.panel}-{slide.page}")
-        outside = page.evaluate(OUTSIDE_THE_SCREEN)
-        assert outside == [], f"{slide_title(slide)} at {width}×{height}: {outside}"
-        assert page.evaluate(SCROLLBARS) == [], slide_title(slide)
+        assert not outside, f"{slide_title(slide)} at {width}×{height}: {len(outside)} elements outside, {outside[:4]}"
+        assert at_rest(page, SCROLLBARS) == [], slide_title(slide)
         step(page, slide_title(slide))
     expect(page.locator(HEADER).first).to_have_text(slide_title(turn[0]), timeout=WAIT_MS)  # round again
 
@@ -200,9 +200,25 @@ OUTSIDE_THE_SCREEN = """() => [...document.querySelectorAll('[data-testid="stMai
                  && getComputedStyle(e).visibility !== 'hidden'; })
   .filter(e => { const r = e.getBoundingClientRect();
                  return r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5; })
-  .map(e => (e.dataset.testid || e.tagName) + ' ' + JSON.stringify(e.getBoundingClientRect()))"""
+  .map(e => (e.dataset.testid || e.tagName) + ' ' + JSON.stringify((e.innerText || '').slice(0, 40))
+             + ' ' + JSON.stringify(e.getBoundingClientRect()))"""
+
+
 # Nothing scrolls: neither the document nor any element that would show a scrollbar.
 SCROLLBARS = """() => [document.scrollingElement, ...[...document.querySelectorAll('*')].filter(e =>
     ['auto', 'scroll'].includes(getComputedStyle(e).overflowY) || ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))]
   .filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1)
   .map(e => e.dataset?.testid || e.tagName)"""
+
+
+def at_rest(page, probe: str, timeout_ms: int = 10_000) -> list[str]:
+    """What the probe (OUTSIDE_THE_SCREEN, SCROLLBARS) finds once the slide has come to rest:
+    nothing, or what it still finds after `timeout_ms`. The browser may still be laying out the
+    run's last deltas (a chart sized, an element of the slide before removed) when the app
+    looks idle, so the geometry is polled, bounded, rather than read once."""
+    try:
+        page.wait_for_function(f"() => ({probe})().length === 0", timeout=timeout_ms, polling=200)
+        return []
+    except PlaywrightTimeout:
+        return page.evaluate(probe)
+
