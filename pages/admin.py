@@ -8,15 +8,11 @@ from ui import admin, auth, forms
 actor = auth.guard(Role.ADMIN)
 st.title(t("page.admin"), anchor=False)
 forms.show_done()
-users, organizations, plans, work_calendar, audit = st.tabs([t("admin.users"), t("admin.organizations"), t("admin.plans"),
-                                                             t("admin.calendar"), t("admin.audit")])
-with users:
-    admin.users_tab(actor)
-with organizations:
-    admin.organizations_tab(actor)
-with plans:
-    admin.plans_tab(actor)
-with work_calendar:
-    admin.calendar_tab(actor)
-with audit:
-    admin.audit_tab(actor)
+# Only the open tab is drawn (and read from the database): at a province's size each is a query of its own.
+tabs = st.tabs([t("admin.users"), t("admin.organizations"), t("admin.plans"), t("admin.calendar"), t("admin.audit")],
+               key=admin.TABS, on_change="rerun")
+for tab, draw in zip(tabs, (admin.users_tab, admin.organizations_tab, admin.plans_tab, admin.calendar_tab,
+                            admin.audit_tab)):
+    if tab.open:
+        with tab:
+            draw(actor)

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.format import md_unescape
+from core.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -62,6 +63,18 @@ def open_page(username: str, page: str, **params: str) -> AppTest:
     for name, value in params.items():
         at.query_params[name] = value
     at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def open_admin(tab: str, org_tab: str | None = None) -> AppTest:
+    """Quản trị with one of its tabs open, by its catalog key ("admin.plans"; in «Tổ chức đảng»
+    `org_tab` too, "reorg.tab"): only the open tab is drawn, as a click on it would open it."""
+    at = open_page("admin", "pages/admin.py")
+    at.session_state["admin_tab"] = t(tab)
+    if org_tab is not None:
+        at.session_state["admin_org_tab"] = t(org_tab)
+    at.run()
     assert not at.exception
     return at
 

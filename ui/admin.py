@@ -10,10 +10,12 @@ from core.access.audit import audit_log
 from core.access.filters import FIRST_YEAR, last_year
 from core.access.scope import Actor, org_in_scope, resolve
 from core.access.users import (
+    UsersPage,
     admin_create_user,
-    list_users,
+    find_users,
     set_active,
     set_temporary_password,
+    user_row,
 )
 from core.config import current_day
 from core.figures.tables import (
@@ -36,8 +38,9 @@ from core.storage.db import session_scope
 from core.storage.models import Organization
 from core.structure.organizations import (
     add_organization,
-    organization_choices,
     organization_tree,
+    organization_versions,
+    organizations_under,
     rename_organization,
     set_organization_active,
     set_organization_authorized,
@@ -53,7 +56,7 @@ from core.structure.plans import (
     save_own_plan,
     save_plans,
 )
-from ui import forms, restructure, text, web, widgets
+from ui import forms, pickers, restructure, text, web, widgets
 
 
 def _as_drawn(key: str, versions: dict[str, int]) -> dict[str, int]:
@@ -65,9 +68,14 @@ def _as_drawn(key: str, versions: dict[str, int]) -> dict[str, int]:
     return {**versions, **seen}
 
 
+# The keys of the page's tabs and of the organizations' tabs (their open tab is kept in the
+# session: only the open one is drawn).
+TABS, ORG_TABS = "admin_tab", "admin_org_tab"
+
+
 def _user_now(session, actor: Actor, username: str) -> dict[str, str]:
     """A user as the manage form names it, read now."""
-    user = next((u for u in list_users(session, actor) if u["username"] == username), None)
+    user = user_row(session, actor, username)
     if user is None:
         return {}
     return {t("col.username"): username, t("col.user_state"): user_state(user)}
@@ -83,33 +91,44 @@ def _organization_now(session, actor: Actor, code: str) -> dict[str, str]:
             t("org.has_youth_union"): t(f"audit.bool_{org.has_youth_union}")}
 
 
-def users_tab(actor: Actor) -> None:
-    table = st.container()  # filled last, so it shows the result of an action just taken
+def _users_page(actor: Actor) -> UsersPage:
+    """The page of users the admin looks at: searched by name, a page at a time."""
+    left, right = st.columns([3, 1])
+    query = left.text_input(t("admin.find_user"), key="users_find", placeholder=t("admin.find_user_hint"))
     with session_scope(web.engine()) as session:
-        users = list_users(session, actor)
-        organizations = organization_choices(organization_tree(session, actor))
-    user_versions = _as_drawn("admin_user_versions", {u["username"]: u["version"] for u in users})
-    with st.form("create_user"):  # kept filled after a refusal; emptied after a success (forms.done)
+        found = find_users(session, actor, query=query, page=1)
+        if found.pages > 1:
+            page = right.number_input(t("admin.users_page", pages=fmt_number(found.pages)), min_value=1,
+                                      max_value=found.pages, step=1, key="users_page")
+            found = find_users(session, actor, query=query, page=int(page))
+    return found
+
+
+def users_tab(actor: Actor) -> None:
+    found = _users_page(actor)
+    table = st.container()  # filled last, so it shows the result of an action just taken
+    user_versions = _as_drawn("admin_user_versions", {u["username"]: u["version"] for u in found.rows})
+    with st.container(border=True):
         st.subheader(t("admin.create_user"), anchor=False)
-        username = st.text_input(t("col.username"), key="new_username")
-        display_name = st.text_input(t("col.display_name"), key="new_display_name")
-        role = st.selectbox(t("col.role"), [r.value for r in Role], index=None, placeholder=t("admin.choose_role"),
-                            format_func=lambda r: label("role", r), key="new_role")
-        org_code = st.selectbox(t("admin.user_org"), list(organizations), index=None, placeholder=t("admin.choose_org"),
-                                format_func=organizations.get, key="new_org")
-        temporary = st.text_input(t("admin.temporary_password"), type="password", key="new_password")
-        if st.form_submit_button(t("admin.create")):
-            try:
-                with session_scope(web.engine()) as session:
-                    created = admin_create_user(session, actor, username=username, display_name=display_name,
-                                                role=role, org_code=org_code, temporary_password=temporary).username
-            except forms.REFUSALS as exc:
-                forms.show_refusal(exc)
-            else:
-                forms.done(t("admin.created", username=created), prefix="new_")
+        org_code = pickers.organization(t("admin.user_org"), "new_org", actor, placeholder=t("admin.choose_org"))
+        with st.form("create_user", border=False):  # kept filled after a refusal; emptied after a success (forms.done)
+            username = st.text_input(t("col.username"), key="new_username")
+            display_name = st.text_input(t("col.display_name"), key="new_display_name")
+            role = st.selectbox(t("col.role"), [r.value for r in Role], index=None, placeholder=t("admin.choose_role"),
+                                format_func=lambda r: label("role", r), key="new_role")
+            temporary = st.text_input(t("admin.temporary_password"), type="password", key="new_password")
+            if st.form_submit_button(t("admin.create")):
+                try:
+                    with session_scope(web.engine()) as session:
+                        created = admin_create_user(session, actor, username=username, display_name=display_name,
+                                                    role=role, org_code=org_code, temporary_password=temporary).username
+                except forms.REFUSALS as exc:
+                    forms.show_refusal(exc)
+                else:
+                    forms.done(t("admin.created", username=created), prefix="new_")
     with st.form("manage_user"):
         st.subheader(t("admin.manage_user"), anchor=False)
-        by_name = {u["username"]: u for u in users}
+        by_name = {u["username"]: u for u in found.rows}
         chosen = st.selectbox(t("col.username"), list(by_name), placeholder=t("form.choose"), key="manage_username")
         action = st.radio(t("col.action"), ["disable", "enable", "temporary"], format_func=lambda a: t(f"admin.do_{a}"),
                           horizontal=True, key="manage_action")
@@ -125,89 +144,123 @@ def users_tab(actor: Actor) -> None:
             else:
                 forms.save(lambda s: set_active(s, actor, username=chosen, active=action == "enable", expected_version=version),
                      t("admin.applied", username=chosen), **stale)
+    with session_scope(web.engine()) as session:  # read again: the action just taken shows
+        shown = find_users(session, actor, query=st.session_state.get("users_find", ""), page=found.page)
+    table.dataframe(users_table(shown.rows), hide_index=True, width="stretch", placeholder="")
+    text.caption(t("admin.users_shown", shown=fmt_number(len(shown.rows)), total=fmt_number(shown.total)),
+                 container=table)
+
+def _versions(actor: Actor, key: str, *codes: str | None) -> dict[str, int]:
+    """The versions of the organizations chosen in a form, as drawn (see _as_drawn)."""
     with session_scope(web.engine()) as session:
-        table.dataframe(users_table(list_users(session, actor)), hide_index=True, width="stretch", placeholder="")
+        return _as_drawn(key, organization_versions(session, actor, codes))
+
+
+def _tree_table(actor: Actor, whole: bool) -> None:
+    """The organizations: the whole tree where it is short, else those under the one chosen."""
+    if whole:
+        with session_scope(web.engine()) as session:
+            st.dataframe(organizations_table(organization_tree(session, actor)), hide_index=True, width="stretch",
+                         height=360, placeholder="")
+        return
+    seen = pickers.organization(t("org.browse"), "org_browse", actor, parents_only=True, whole=False)
+    with session_scope(web.engine()) as session:
+        shown = organizations_under(session, actor, seen)
+    st.dataframe(organizations_table(shown), hide_index=True, width="stretch", height=360, placeholder="")
 
 
 def organizations_tab(actor: Actor) -> None:
+    whole = pickers.whole_list(actor)
     table = st.container()
-    with session_scope(web.engine()) as session:
-        tree = organization_tree(session, actor)
+    add, rename, reorganize, activate = st.tabs([t("org.add"), t("org.rename"), t("reorg.tab"), t("org.activate")],
+                                                key=ORG_TABS, on_change="rerun")
     # Only what exists today can be added under, renamed or set up; the past is the restructuring's.
-    names = {o.code: f"{o.name} ({o.code})" for o in tree if o.valid_to is None}
-    versions = _as_drawn("admin_org_versions", {o.code: o.version for o in tree})
-    add, rename, reorganize, activate = st.tabs([t("org.add"), t("org.rename"), t("reorg.tab"), t("org.activate")])
-    with add, st.form("add_org"):
-        parent = st.selectbox(t("org.parent"), list(names), format_func=names.get,
-                              placeholder=t("form.choose"), key="org_parent")
-        code = st.text_input(t("org.code"), key="org_code")
-        name = st.text_input(t("org.name"), key="org_name")
-        kind = restructure.kind_field(t("org.kind"), "org_kind")
-        sector = restructure.sector_field("org_sector")
-        authorized = st.checkbox(t("org.authorized"), key="org_authorized")
-        youth_union = st.checkbox(t("org.has_youth_union"), key="org_youth_union")
-        if st.form_submit_button(t("org.add")):
-            forms.save(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind,
-                                                  sector=sector, authorized=authorized, has_youth_union=youth_union),
-                 t("org.saved"), prefix="org_")
-    with rename, st.form("rename_org"):
-        text.caption(t("reorg.rename_correction"))
-        chosen = st.selectbox(t("col.organization"), list(names), format_func=names.get,
-                              placeholder=t("form.choose"), key="rename_code")
-        new_name = st.text_input(t("org.new_name"), key="rename_name")
-        if st.form_submit_button(t("org.rename")):
-            forms.save(lambda s: rename_organization(s, actor, org_code=chosen, name=new_name,
-                                               expected_version=versions[chosen]), t("org.saved"),
-                 typed={t("col.organization"): names[chosen], t("org.name"): new_name},
-                 current=lambda s: _organization_now(s, actor, chosen), prefix="rename_")
-    with reorganize:
-        restructure.restructure_tab(actor)
-    with activate, st.form("activate_org"):
-        chosen_state = st.selectbox(t("col.organization"), list(names), format_func=names.get,
-                                    placeholder=t("form.choose"), key="state_code")
+    if add.open:
+        with add:
+            parent = pickers.organization(t("org.parent"), "org_parent", actor, parents_only=True, whole=whole)
+            with st.form("add_org"):
+                code = st.text_input(t("org.code"), key="org_code")
+                name = st.text_input(t("org.name"), key="org_name")
+                kind = restructure.kind_field(t("org.kind"), "org_kind")
+                sector = restructure.sector_field("org_sector")
+                authorized = st.checkbox(t("org.authorized"), key="org_authorized")
+                youth_union = st.checkbox(t("org.has_youth_union"), key="org_youth_union")
+                if st.form_submit_button(t("org.add")):
+                    forms.save(lambda s: add_organization(s, actor, parent_code=parent, code=code, name=name, kind=kind,
+                                                          sector=sector, authorized=authorized,
+                                                          has_youth_union=youth_union),
+                               t("org.saved"), prefix="org_")
+    if rename.open:
+        with rename:
+            text.caption(t("reorg.rename_correction"))
+            chosen = pickers.organization(t("col.organization"), "rename_code", actor, whole=whole)
+            versions = _versions(actor, "admin_rename_versions", chosen)
+            with st.form("rename_org"):
+                new_name = st.text_input(t("org.new_name"), key="rename_name")
+                if st.form_submit_button(t("org.rename")) and chosen:
+                    forms.save(lambda s: rename_organization(s, actor, org_code=chosen, name=new_name,
+                                                             expected_version=versions[chosen]), t("org.saved"),
+                               typed={t("col.organization"): _named(actor, chosen), t("org.name"): new_name},
+                               current=lambda s: _organization_now(s, actor, chosen), prefix="rename_")
+    if reorganize.open:
+        with reorganize:
+            restructure.restructure_tab(actor, whole)
+    if activate.open:
+        with activate:
+            _setup_forms(actor, whole)
+    with table:
+        _tree_table(actor, whole)
+
+
+def _named(actor: Actor, code: str) -> str:
+    """«Name (CODE)» of an organization of the caller's, as a form's summary names it."""
+    with session_scope(web.engine()) as session:
+        org = org_in_scope(session, actor, code)
+        return f"{org.name} ({org.code})"
+
+
+def _setup_forms(actor: Actor, whole: bool) -> None:
+    """Ngừng / hoạt động lại: the state, the Đoàn beside it, the authorization, each of one organization."""
+    chosen = pickers.organization(t("col.organization"), "state_code", actor, whole=whole)
+    versions = _versions(actor, "admin_state_versions", chosen)
+    with st.form("activate_org"):
         active = st.radio(t("org.state"), [False, True], format_func=lambda a: t(f"org.active_{a}"), horizontal=True,
                           key="state_active")
-        if st.form_submit_button(t("admin.apply")):
-            forms.save(lambda s: set_organization_active(s, actor, org_code=chosen_state, active=active,
-                                                   expected_version=versions[chosen_state]), t("org.saved"),
-                 typed={t("col.organization"): names[chosen_state], t("org.state"): t(f"org.active_{active}")},
-                 current=lambda s: _organization_now(s, actor, chosen_state), prefix="state_")
-    with activate, st.form("youth_union_org"):
-        chosen_union = st.selectbox(t("col.organization"), list(names), format_func=names.get,
-                                    placeholder=t("form.choose"), key="union_code")
+        if st.form_submit_button(t("admin.apply")) and chosen:
+            forms.save(lambda s: set_organization_active(s, actor, org_code=chosen, active=active,
+                                                         expected_version=versions[chosen]), t("org.saved"),
+                       typed={t("col.organization"): _named(actor, chosen), t("org.state"): t(f"org.active_{active}")},
+                       current=lambda s: _organization_now(s, actor, chosen), prefix="state_")
+    with st.form("youth_union_org"):
         has_union = st.checkbox(t("org.has_youth_union"), key="union_has")
-        if st.form_submit_button(t("org.save_youth_union")):
-            forms.save(lambda s: set_organization_youth_union(s, actor, org_code=chosen_union, has_youth_union=has_union,
-                                                              expected_version=versions[chosen_union]), t("org.saved"),
-                 typed={t("col.organization"): names[chosen_union],
-                        t("org.has_youth_union"): t(f"audit.bool_{has_union}")},
-                 current=lambda s: _organization_now(s, actor, chosen_union), prefix="union_")
-    with activate, st.form("authorized_org"):
-        chosen_power = st.selectbox(t("col.organization"), list(names), format_func=names.get,
-                                    placeholder=t("form.choose"), key="power_code")
+        if st.form_submit_button(t("org.save_youth_union")) and chosen:
+            forms.save(lambda s: set_organization_youth_union(s, actor, org_code=chosen, has_youth_union=has_union,
+                                                              expected_version=versions[chosen]), t("org.saved"),
+                       typed={t("col.organization"): _named(actor, chosen),
+                              t("org.has_youth_union"): t(f"audit.bool_{has_union}")},
+                       current=lambda s: _organization_now(s, actor, chosen), prefix="union_")
+    with st.form("authorized_org"):
         authorized_now = st.checkbox(t("org.authorized"), key="power_authorized")
-        if st.form_submit_button(t("org.save_authorized")):
-            forms.save(lambda s: set_organization_authorized(s, actor, org_code=chosen_power, authorized=authorized_now,
-                                                             expected_version=versions[chosen_power]), t("org.saved"),
-                 typed={t("col.organization"): names[chosen_power], t("org.authorized"): t(f"audit.bool_{authorized_now}")},
-                 current=lambda s: _organization_now(s, actor, chosen_power), prefix="power_")
-    with session_scope(web.engine()) as session:
-        table.dataframe(organizations_table(organization_tree(session, actor)), hide_index=True, width="stretch",
-                        height=360, placeholder="")
+        if st.form_submit_button(t("org.save_authorized")) and chosen:
+            forms.save(lambda s: set_organization_authorized(s, actor, org_code=chosen, authorized=authorized_now,
+                                                             expected_version=versions[chosen]), t("org.saved"),
+                       typed={t("col.organization"): _named(actor, chosen),
+                              t("org.authorized"): t(f"audit.bool_{authorized_now}")},
+                       current=lambda s: _organization_now(s, actor, chosen), prefix="power_")
 
 
 def plans_tab(actor: Actor) -> None:
-    with session_scope(web.engine()) as session:
-        tree = organization_tree(session, actor)
-    parents = {o.code: o.name for o in tree if any(c.parent_id == o.id for c in tree)}
     left, right = st.columns([3, 1])
-    parent = left.selectbox(t("plans.parent"), list(parents), format_func=parents.get,
-                            placeholder=t("form.choose"), key="plans_parent")
+    parent = pickers.organization(t("plans.parent"), "plans_parent", actor, parents_only=True, container=left)
     year = right.number_input(t("filter.year"), min_value=FIRST_YEAR, max_value=last_year(current_day()),
                               value=current_day().year, step=1, key="plans_year")
+    if parent is None:
+        text.caption(t("plans.choose_parent"))
+        return
     base_key, own_key = f"plans_base_{parent}_{year}", f"plans_own_{parent}_{year}"
     with session_scope(web.engine()) as session:
         subtree = resolve(session, actor, parent)
+        parents = {parent: subtree.name}
         # The grid and the parent's own plan as read: their versions guard the saves. Figures are
         # text, so what was typed ("1,5", "-3", "abc") reaches core's checks unchanged.
         if base_key not in st.session_state:

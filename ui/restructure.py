@@ -21,21 +21,28 @@ import streamlit as st
 from sqlmodel import Session
 
 from core.access.audit_text import carried_text
-from core.access.scope import Actor, NotFoundError, ScopeError, org_by_code, resolve
+from core.access.scope import (
+    Actor,
+    NotFoundError,
+    ScopeError,
+    org_by_code,
+    org_in_scope,
+    resolve,
+)
 from core.access.users import account_of
 from core.config import RuleSettings, current_day
 from core.errors import FormError
 from core.figures.progress import org_figures
 from core.format import clean_text, fmt_date, fmt_number, fmt_progress
 from core.i18n import label, t
-from core.procedure.stages import CELL_KINDS, OrgKind, Sector
+from core.procedure.stages import OrgKind, Sector
 from core.storage.db import session_scope
 from core.storage.models import Organization
 from core.structure import restructure
-from core.structure.organizations import organization_choices, organization_tree
+from core.structure.organizations import organizations_under, subtree_codes
 from core.structure.plans import own_plan
 from core.structure.restructure import NewOrg, Outcome, default_part
-from ui import forms, text, web, widgets
+from ui import forms, pickers, text, web, widgets
 
 KINDS = ("merge", "split", "move", "dissolve", "rename", "new_root")
 PENDING = "reorg_pending"  # the last preview (a Pending), until it is confirmed or replaced
@@ -81,13 +88,12 @@ def sector_field(key: str, container=st) -> str | None:
                                format_func=lambda s: label("sector", s), placeholder=t("form.choose"), key=key)
 
 
-def _new_org(prefix: str, parents: dict[str, str] | None) -> NewOrg:
-    """The fields of an organization to found: under one of `parents` (None: at the top)."""
+def _new_org(prefix: str, tree: Tree | None) -> NewOrg:
+    """The fields of an organization to found: under one of the tree's (None: at the top)."""
     left, right = st.columns(2)
-    parent = "" if parents is None else left.selectbox(
-        t("reorg.new_parent"), list(parents), index=None, format_func=parents.get, placeholder=t("form.choose"),
-        key=f"{prefix}_parent")
-    code = (left if parents is None else right).text_input(t("org.code"), key=f"{prefix}_code")
+    parent = "" if tree is None else tree.pick(t("reorg.new_parent"), f"{prefix}_parent", parents_only=True,
+                                               container=left)
+    code = (left if tree is None else right).text_input(t("org.code"), key=f"{prefix}_code")
     name = st.text_input(t("org.name"), key=f"{prefix}_name")
     left, right = st.columns(2)
     kind = kind_field(t("org.kind"), f"{prefix}_kind", container=left)
@@ -103,11 +109,6 @@ def _common(kind: str) -> dict:
                                 placeholder=t("reorg.document_hint"))
     note = st.text_input(t("reorg.note"), key=f"reorg_{kind}_note")
     return dict(effective_date=effective, document_number=document, note=note)
-
-
-def _pick(label_text: str, choices: dict[str, str], key: str, container=st) -> str | None:
-    return container.selectbox(label_text, list(choices), index=None, format_func=choices.get,
-                               placeholder=t("form.choose"), key=key)
 
 
 def _part(actor: Actor, code: str, name: str, effective: date | None, key: str, caption: str) -> int | None:
@@ -128,51 +129,61 @@ def _part(actor: Actor, code: str, name: str, effective: date | None, key: str, 
 
 @dataclass(frozen=True)
 class Tree:
-    """The caller's organizations as the forms offer them, looked up by code."""
+    """The caller's organizations as the forms offer them (ui.pickers: one list where the tree
+    is short, level by level where it is large), looked up by code as a form needs them."""
 
-    orgs: list[Organization]  # tree order, the caller's own first
-    choices: dict[str, str]  # every live organization: {code: what a person picks}
-    parents: dict[str, str]  # those that can have organizations under them (not a chi bộ)
-    by_code: dict[str, Organization]
-    children: dict[int, list[Organization]]  # the live organizations under each, by its id
+    actor: Actor
+    whole: bool  # short enough to be one list
 
-    @classmethod
-    def of(cls, orgs: list[Organization]) -> Tree:
-        choices = organization_choices(orgs)
-        by_code = {o.code: o for o in orgs}
-        children: dict[int, list[Organization]] = {}
-        for org in orgs:
-            if org.parent_id is not None and org.valid_to is None:
-                children.setdefault(org.parent_id, []).append(org)
-        parents = {code: name for code, name in choices.items() if by_code[code].kind not in CELL_KINDS}
-        return cls(orgs, choices, parents, by_code, children)
+    def pick(self, label_text: str, key: str, *, parents_only: bool = False, exclude=(),
+             extra: dict[str, str] | None = None, container=st) -> str | None:
+        return pickers.organization(label_text, key, self.actor, parents_only=parents_only, exclude=exclude,
+                                    extra=extra, container=container, whole=self.whole)
+
+    def pick_many(self, label_text: str, key: str) -> list[str]:
+        return pickers.organizations(label_text, key, self.actor, whole=self.whole)
+
+    def org(self, code: str | None) -> Organization | None:
+        if not code:
+            return None
+        with session_scope(web.engine()) as session:
+            try:
+                return org_in_scope(session, self.actor, code)
+            except (NotFoundError, ScopeError):
+                return None
 
     def name(self, code: str) -> str:
-        org = self.by_code.get(code)
+        org = self.org(code)
         return org.name if org is not None else code
+
+    def top(self) -> str:
+        """The caller's own organization."""
+        with session_scope(web.engine()) as session:
+            return organizations_under(session, self.actor, None)[0].code
 
     def children_of(self, code: str) -> list[Organization]:
         """The organizations under `code` now (those a split must give somewhere)."""
-        org = self.by_code.get(code)
-        return self.children.get(org.id, []) if org is not None else []
+        with session_scope(web.engine()) as session:
+            return [o for o in organizations_under(session, self.actor, code)[1:] if o.valid_to is None]
 
-    def within(self, code: str, org: Organization) -> bool:
-        """`code` is `org` or lies under it."""
-        found = self.by_code.get(code)
-        return found is not None and found.path.startswith(org.path)
+    def below(self, org: Organization) -> set[str]:
+        """The codes of `org` and what lies under it, where the tree is one list (a level-by-level
+        choice never reaches under an organization left out)."""
+        if not self.whole:
+            return {org.code}
+        with session_scope(web.engine()) as session:
+            return subtree_codes(session, self.actor, org.code)
 
 
 def _merge(actor: Actor, tree: Tree) -> Request:
-    sources = st.multiselect(t("reorg.sources"), list(tree.choices), format_func=tree.choices.get,
-                             placeholder=t("form.choose"), key="reorg_merge_sources")
+    sources = tree.pick_many(t("reorg.sources"), "reorg_merge_sources")
     into_new = st.radio(t("reorg.target_mode"), [False, True], format_func=lambda n: t(f"reorg.target_new_{n}"),
                         horizontal=True, key="reorg_merge_into_new")
     target, new = None, None
     if into_new:
-        new = _new_org("reorg_merge_new", tree.parents)
+        new = _new_org("reorg_merge_new", tree)
     else:
-        target = _pick(t("reorg.target"), {c: n for c, n in tree.choices.items() if c not in sources},
-                       "reorg_merge_target")
+        target = tree.pick(t("reorg.target"), "reorg_merge_target", exclude=sources)
     common = _common("merge")
     effective = common["effective_date"]
     parts = {}
@@ -188,27 +199,25 @@ def _merge(actor: Actor, tree: Tree) -> Request:
 
 
 def _split(actor: Actor, tree: Tree) -> Request:
-    splittable = {code: name for code, name in tree.parents.items() if tree.children_of(code)}
-    source = _pick(t("reorg.split_source"), splittable, "reorg_split_source")
+    source = tree.pick(t("reorg.split_source"), "reorg_split_source", parents_only=True)
     count = st.selectbox(t("reorg.new_count"), list(range(MAX_NEW + 1)), placeholder=t("form.choose"),
                          key="reorg_split_count")
     new = []
     for n in range(count or 0):
         with st.container(border=True):
             text.markdown(text.bold(t("reorg.new_org", n=n + 1)))
-            new.append(_new_org(f"reorg_split_new{n}", tree.parents))
+            new.append(_new_org(f"reorg_split_new{n}", tree))
     assignment = {}
     if source:
-        receivers = {code: name for code, name in tree.parents.items() if code != source}
-        receivers |= {o.code.strip().upper(): t("reorg.new_choice", name=o.name.strip() or o.code.strip())
-                      for o in new if o.code.strip()}
+        founded = {o.code.strip().upper(): t("reorg.new_choice", name=o.name.strip() or o.code.strip())
+                   for o in new if o.code.strip()}
         text.caption(t("reorg.receivers_caption", org=tree.name(source)))
         under = tree.children_of(source)
         for pair in (under[i:i + 2] for i in range(0, len(under), 2)):  # in rows: a phone keeps the order
             for column, child in zip(st.columns(2), pair):
-                options = {code: name for code, name in receivers.items() if not tree.within(code, child)}
-                assignment[child.code] = _pick(t("reorg.receiver", org=child.name), options,
-                                               f"reorg_split_to_{child.code}", container=column) or ""
+                assignment[child.code] = tree.pick(
+                    t("reorg.receiver", org=child.name), f"reorg_split_to_{child.code}", parents_only=True,
+                    exclude={source} | tree.below(child), extra=founded, container=column) or ""
     common = _common("split")
     part = (_part(actor, source, tree.name(source), common["effective_date"], "reorg_split_part", "reorg.split_part")
             if source else None)
@@ -219,16 +228,16 @@ def _split(actor: Actor, tree: Tree) -> Request:
 
 
 def _move(actor: Actor, tree: Tree) -> Request:
-    org = _pick(t("col.organization"), tree.choices, "reorg_move_code")
-    parent = _pick(t("org.new_parent"), tree.parents, "reorg_move_parent")
+    org = tree.pick(t("col.organization"), "reorg_move_code")
+    parent = tree.pick(t("org.new_parent"), "reorg_move_parent", parents_only=True)
     common = _common("move")
     return Request("move", dict(org_code=org or "", new_parent_code=parent or "", **common),
                    tuple(c for c in (org, parent) if c))
 
 
 def _dissolve(actor: Actor, tree: Tree) -> Request:
-    org = _pick(t("col.organization"), tree.choices, "reorg_dissolve_code")
-    heir = _pick(t("reorg.plans_to"), {c: n for c, n in tree.parents.items() if c != org}, "reorg_dissolve_heir")
+    org = tree.pick(t("col.organization"), "reorg_dissolve_code")
+    heir = tree.pick(t("reorg.plans_to"), "reorg_dissolve_heir", parents_only=True, exclude={org} if org else ())
     common = _common("dissolve")
     part = (_part(actor, org, tree.name(org), common["effective_date"], "reorg_dissolve_part", "reorg.dissolve_part")
             if org and heir else None)
@@ -237,8 +246,8 @@ def _dissolve(actor: Actor, tree: Tree) -> Request:
 
 
 def _rename(actor: Actor, tree: Tree) -> Request:
-    org = _pick(t("col.organization"), tree.choices, "reorg_rename_code")
-    current = tree.by_code.get(org) if org else None
+    org = tree.pick(t("col.organization"), "reorg_rename_code")
+    current = tree.org(org)
     left, right = st.columns(2)
     name = left.text_input(t("org.new_name"), value=current.name if current else "", key=f"reorg_rename_name_{org}")
     kind = kind_field(t("reorg.new_kind"), f"reorg_rename_kind_{org}", current.kind if current else None,
@@ -250,7 +259,7 @@ def _rename(actor: Actor, tree: Tree) -> Request:
 def _new_root(actor: Actor, tree: Tree) -> Request:
     new = _new_org("reorg_new_root_new", None)
     common = _common("new_root")
-    top = tree.orgs[0].code if tree.orgs else None
+    top = tree.top()
     return Request("new_root", dict(code=new.code, name=new.name, kind=new.kind, sector=new.sector, **common),
                    tuple(c for c in (top, new.code.strip().upper()) if c))
 
@@ -432,11 +441,10 @@ def _show(pending: Pending) -> None:
         text.caption(t("reorg.confirm_hint"))
 
 
-def restructure_tab(actor: Actor) -> None:
-    """The kind of change, its fields, «Xem trước», the preview and «Xác nhận»."""
-    with session_scope(web.engine()) as session:
-        orgs = organization_tree(session, actor)
-    tree = Tree.of(orgs)
+def restructure_tab(actor: Actor, whole: bool) -> None:
+    """The kind of change, its fields, «Xem trước», the preview and «Xác nhận» (`whole`: the
+    caller's tree is short enough to offer as one list, ui.pickers)."""
+    tree = Tree(actor, whole)
     text.caption(t("reorg.caption"))
     kind = st.radio(t("reorg.kind"), KINDS, format_func=lambda k: t(f"reorg.kind_{k}"), horizontal=True,
                     key="reorg_kind")

@@ -11,7 +11,7 @@ from functools import cache
 
 import bcrypt
 from sqlalchemy import DateTime, case, literal, null, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, NotFoundError, ScopeError
@@ -23,6 +23,7 @@ from core.procedure.stages import Role
 from core.storage.db import bump_data_version
 from core.storage.limits import max_length, too_long
 from core.storage.models import Organization, User, utcnow
+from core.structure.tree import in_subtree
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt refuses more
@@ -430,13 +431,25 @@ def sign_in_directory(session: Session) -> dict[str, dict]:
     }
 
 
-def list_users(session: Session, actor: Actor) -> list[dict]:
-    """Users of the admin's subtree, for the admin screen (no hashes)."""
+# Users per page on the admin screen: a province has tens of thousands of accounts.
+USERS_PAGE = 50
+
+
+@dataclass(frozen=True)
+class UsersPage:
+    """One page of the admin's users (`rows` as list_users gives them), of `total` that match."""
+
+    rows: list[dict]
+    total: int
+    page: int  # from 1
+    pages: int
+
+
+def _user_rows(session: Session, actor: Actor, *conditions, offset: int = 0, limit: int | None = None) -> list[dict]:
     if actor.role is not Role.ADMIN:
         raise ScopeError(t("error.out_of_scope", code=""))
-    rows = session.exec(
-        select(User, Organization).join(Organization, Organization.id == User.organization_id).order_by(User.username)
-    ).all()
+    stmt = (select(User, Organization).join(Organization, Organization.id == User.organization_id)
+            .where(in_subtree(actor.root_path), *conditions).order_by(User.username).offset(offset).limit(limit))
     now = utcnow()
     return [
         {
@@ -444,6 +457,38 @@ def list_users(session: Session, actor: Actor) -> list[dict]:
             "org_name": o.name, "active": u.active, "locked": is_locked(u, now),
             "must_change_password": u.must_change_password, "last_seen_at": _aware(u.last_seen_at), "version": u.version,
         }
-        for u, o in rows
-        if actor.covers(o.path)
+        for u, o in session.exec(stmt).all()
     ]
+
+
+def list_users(session: Session, actor: Actor) -> list[dict]:
+    """Users of the admin's subtree, for the admin screen (no hashes), by name."""
+    return _user_rows(session, actor)
+
+
+def _matching(query: str) -> tuple:
+    """SQL: the username or the display name contains the query, in any case (on SQLite the
+    case of letters with diacritics counts: «Đ» is not «đ»)."""
+    query = clean_text(query)
+    if not query:
+        return ()
+    return (or_(User.username.icontains(query, autoescape=True), User.display_name.icontains(query, autoescape=True)),)
+
+
+def find_users(session: Session, actor: Actor, *, query: str = "", page: int = 1, size: int = USERS_PAGE) -> UsersPage:
+    """One page of the admin's users whose username or display name contains `query`, by
+    name: the directory of a province is never read whole. A page past the last gives the last."""
+    if actor.role is not Role.ADMIN:
+        raise ScopeError(t("error.out_of_scope", code=""))
+    matching = _matching(query)
+    total = session.exec(select(func.count()).select_from(User).join(Organization, Organization.id == User.organization_id)
+                         .where(in_subtree(actor.root_path), *matching)).one()
+    pages = max(1, -(-total // size))
+    page = min(max(1, int(page)), pages)
+    return UsersPage(_user_rows(session, actor, *matching, offset=(page - 1) * size, limit=size), total, page, pages)
+
+
+def user_row(session: Session, actor: Actor, username: str) -> dict | None:
+    """One user of the admin's subtree as list_users gives it, or None."""
+    rows = _user_rows(session, actor, User.username == username)
+    return rows[0] if rows else None

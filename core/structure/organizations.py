@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from core.access.audit import record_audit, snapshot
 from core.access.scope import Actor, ScopeError, Subtree, org_by_code
@@ -18,7 +18,7 @@ from core.procedure.stages import CELL_KINDS, OrgKind, Role, Sector
 from core.storage.db import bump_data_version
 from core.storage.limits import max_length, too_long
 from core.storage.models import Organization
-from core.structure.tree import child_path, in_subtree
+from core.structure.tree import child_path, in_subtree, path_ids
 
 
 def move_organization(
@@ -155,6 +155,107 @@ def set_organization_authorized(
     before = snapshot(org)
     org.authorized = bool(authorized)
     return _saved(session, actor, org, "set_authorized", before)
+
+
+# Where the caller's subtree holds more live organizations than this, the forms offer it level
+# by level (an organization's children, core.structure.organizations.children_choices) rather
+# than as one list: a list of 300.000 would neither load nor be read.
+WHOLE_LIST_LIMIT = 500
+
+
+def _live(actor: Actor, parents_only: bool):
+    """SQL: an organization of the caller's subtree that exists today and is active (not a chi
+    bộ where `parents_only`: those that can have organizations under them)."""
+    found = [in_subtree(actor.root_path), Organization.valid_to.is_(None), Organization.active]
+    if parents_only:
+        found.append(Organization.kind.not_in([k.value for k in CELL_KINDS]))
+    return found
+
+
+def live_count(session: Session, actor: Actor) -> int:
+    """How many live organizations the caller's subtree holds (reading no more than
+    WHOLE_LIST_LIMIT + 1 of them)."""
+    sample = select(Organization.id).where(*_live(actor, False)).limit(WHOLE_LIST_LIMIT + 1)
+    return session.exec(select(func.count()).select_from(sample.subquery())).one()
+
+
+def is_whole_list(session: Session, actor: Actor) -> bool:
+    """The caller's live organizations are few enough to be offered as one list."""
+    return live_count(session, actor) <= WHOLE_LIST_LIMIT
+
+
+def live_choices(session: Session, actor: Actor, *, parents_only: bool = False) -> dict[str, str]:
+    """organization_choices of the caller's live organizations (a short tree: see is_whole_list)."""
+    rows = session.exec(select(Organization).where(*_live(actor, False)).order_by(Organization.path)).all()
+    choices = organization_choices(list(rows))
+    if parents_only:
+        cells = {o.code for o in rows if o.kind in {k.value for k in CELL_KINDS}}
+        choices = {code: name for code, name in choices.items() if code not in cells}
+    return choices
+
+
+def children_choices(session: Session, actor: Actor, parent_code: str | None, *,
+                     parents_only: bool = False) -> dict[str, str]:
+    """{code: name} of the live organizations directly under `parent_code` in the caller's
+    subtree, by name; with no parent, the caller's own organization. One level of a large tree."""
+    if parent_code is None:
+        stmt = select(Organization.code, Organization.name).where(Organization.path == actor.root_path,
+                                                                  *_live(actor, parents_only))
+    else:
+        parent = org_by_code(session, parent_code)
+        if not actor.covers(parent.path):
+            raise ScopeError(t("error.out_of_scope", code=parent_code))
+        stmt = select(Organization.code, Organization.name).where(Organization.parent_id == parent.id,
+                                                                  *_live(actor, parents_only))
+    return dict(session.exec(stmt.order_by(Organization.name, Organization.code)).all())
+
+
+def chain_of(session: Session, actor: Actor, code: str) -> list[str]:
+    """The codes from the caller's own organization down to `code` (itself last): where a
+    level-by-level choice of `code` stands. Empty if it lies outside the caller's subtree."""
+    org = org_by_code(session, code)
+    if not actor.covers(org.path):
+        return []
+    ids = path_ids(org.path)[len(path_ids(actor.root_path)) - 1:]
+    codes = dict(session.exec(select(Organization.id, Organization.code).where(Organization.id.in_(ids))).all())
+    return [codes[i] for i in ids]
+
+
+def organizations_under(session: Session, actor: Actor, code: str | None) -> list[Organization]:
+    """An organization of the caller's (its own if None) and those directly under it now,
+    ended ones included: one level of a large tree, in tree order."""
+    org = org_by_code(session, code) if code else session.exec(
+        select(Organization).where(Organization.path == actor.root_path)).one()
+    if not actor.covers(org.path):
+        raise ScopeError(t("error.out_of_scope", code=org.code))
+    under = session.exec(select(Organization).where(Organization.parent_id == org.id).order_by(Organization.path)).all()
+    return [org, *under]
+
+
+def organization_versions(session: Session, actor: Actor, codes) -> dict[str, int]:
+    """{code: version} of the organizations of the caller's among `codes` (guards a stale edit)."""
+    wanted = [c for c in codes if c]
+    if not wanted:
+        return {}
+    rows = session.exec(select(Organization.code, Organization.version).where(
+        Organization.code.in_(wanted), in_subtree(actor.root_path))).all()
+    return dict(rows)
+
+
+def organization_names(session: Session, actor: Actor, codes) -> dict[str, str]:
+    """{code: name} of the caller's organizations among `codes`, in their order."""
+    wanted = [c for c in codes if c]
+    found = dict(session.exec(select(Organization.code, Organization.name).where(
+        Organization.code.in_(wanted), in_subtree(actor.root_path))).all()) if wanted else {}
+    return {code: found[code] for code in wanted if code in found}
+
+
+def subtree_codes(session: Session, actor: Actor, code: str) -> set[str]:
+    """The codes of an organization of the caller's and of every organization under it now."""
+    org = org_by_code(session, code)
+    if not actor.covers(org.path):
+        raise ScopeError(t("error.out_of_scope", code=code))
+    return set(session.exec(select(Organization.code).where(in_subtree(org.path))).all())
 
 
 def organization_tree(session: Session, actor: Actor) -> list[Organization]:

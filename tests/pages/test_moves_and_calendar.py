@@ -8,7 +8,8 @@ from datetime import date
 from docx import Document
 
 from core.config import current_day
-from tests.apptest import download, open_page, shown, texts
+from core.i18n import t
+from tests.apptest import download, open_admin, open_page, shown, texts
 from tests.pages.test_workspace import hdnd_candidate, query, totals, widget
 
 
@@ -17,7 +18,7 @@ def calendar_rows(db):
 
 
 def test_the_admin_adds_a_day_off_to_the_calendar_sees_it_listed_and_in_the_audit_log_then_removes_it(demo_app):
-    at = open_page("admin", "pages/admin.py")
+    at = open_admin("admin.calendar")
     assert "Lịch làm việc" in [tab.label for tab in at.tabs]
     assert "Ngày 24/11 (Ngày Văn hóa Việt Nam)" in texts(at) and "chưa kiểm chứng" in texts(at)
     at.button(key="FormSubmitter:calendar_add-Thêm thay đổi").click().run()
@@ -38,7 +39,12 @@ def test_the_admin_adds_a_day_off_to_the_calendar_sees_it_listed_and_in_the_audi
     assert listed.to_dict("records") == [{"Ngày": "24/11/2025", "Thay đổi": "Nghỉ (thêm ngày nghỉ)",
                                          "Theo thư viện": "ngày làm việc", "Căn cứ, ghi chú": "Ngày Văn hóa Việt Nam",
                                          "Người ghi": "admin"}]
+    at.session_state["admin_tab"] = t("admin.audit")
+    at.run()
     assert "admin thêm ngày nghỉ 24/11/2025 vào lịch làm việc, căn cứ: «Ngày Văn hóa Việt Nam»" in texts(at)
+    at.session_state["admin_tab"] = t("admin.calendar")
+    at.run()
+    at.number_input(key="calendar_year").set_value(2025).run()
     at.selectbox(key="calendar_remove_day").select(date(2025, 11, 24))
     at.button(key="FormSubmitter:calendar_remove-Bỏ thay đổi").click().run()
     assert "Đã bỏ thay đổi ngày 24/11/2025: ngày này lại theo lịch của thư viện." in texts(at)

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from core.cli.demo import RENAMED_IN_WARD
 from core.config import current_day
 from core.format import fmt_date, fmt_datetime
-from tests.apptest import open_page, shown, texts
+from core.i18n import t
+from tests.apptest import open_admin, open_page, shown, texts
 
 HDND = RENAMED_IN_WARD["KB-HDND"]  # Đảng bộ HĐND & UBND huyện, under the ward from 01/7/2025
 
@@ -221,7 +222,7 @@ def hdnd_children(db) -> list[str]:
                                           "WHERE p.code = 'KB-HDND' AND c.active ORDER BY c.name")]
 
 def test_admin_plans_grid_reads_numbers_the_vietnamese_way_and_refuses_bad_cells(demo_app):
-    at = open_page("admin", "pages/admin.py")
+    at = open_admin("admin.plans")
     at.selectbox(key="plans_parent").select("KB-HDND")
     at.number_input(key="plans_year").set_value(2027).run()
     assert "Tổng chỉ tiêu giao cho các tổ chức trực thuộc: 0" in texts(at)
@@ -258,7 +259,7 @@ def own_target_form(at):
     return target, members, save
 
 def test_admin_sets_the_organizations_own_target_on_screen(demo_app):
-    at = open_page("admin", "pages/admin.py")
+    at = open_admin("admin.plans")
     at.selectbox(key="plans_parent").select("KB-HDND")
     at.number_input(key="plans_year").set_value(2027).run()
     assert f"Chỉ tiêu của {HDND} năm 2027" in texts(at)
@@ -282,7 +283,7 @@ def test_admin_sets_the_organizations_own_target_on_screen(demo_app):
         ("save_plans", "organization")]
 
 def test_admin_copies_last_years_plans(demo_app):
-    at = open_page("admin", "pages/admin.py")
+    at = open_admin("admin.plans")
     at.selectbox(key="plans_parent").select("KB-HDND")
     at.number_input(key="plans_year").set_value(2027).run()
     at.button(key="plans_copy").click().run()
@@ -293,7 +294,7 @@ def test_admin_copies_last_years_plans(demo_app):
 def test_admin_adds_and_deactivates_an_organization(demo_app):
     """Under a ward of 2026 (a move with its effective date is Quản trị's restructuring:
     tests/ui/test_restructure_ui.py)."""
-    at = open_page("admin", "pages/admin.py")
+    at = open_admin("admin.organizations")
     at.selectbox(key="org_parent").select("NB-TAMCHUC")
     at.text_input(key="org_code").input("NB-TAMCHUC-99")
     at.text_input(key="org_name").input("Chi bộ tổ dân phố Mới")
@@ -308,6 +309,8 @@ def test_admin_adds_and_deactivates_an_organization(demo_app):
     at.text_input(key="org_name").input("Trùng mã")
     at.button(key="FormSubmitter:add_org-Thêm tổ chức").click().run()
     assert any("đã có" in shown(e) for e in at.error) and totals(demo_app) == before
+    at.session_state["admin_org_tab"] = t("org.activate")
+    at.run()
     at.selectbox(key="state_code").select("NB-TAMCHUC-99")
     at.radio(key="state_active").set_value(False)
     at.button(key="FormSubmitter:activate_org-Thực hiện").click().run()
@@ -318,10 +321,10 @@ def test_a_rename_made_meanwhile_is_never_overwritten(demo_app):
     """The second admin's rename form was drawn before the first renamed the chi bộ: its save
     is refused (checked against the version it was drawn with, not re-read at the click), the
     form empties and shows what was typed beside the name now; a second click sends nothing."""
-    first = open_page("admin", "pages/admin.py")
-    second = open_page("admin", "pages/admin.py")
+    first = open_admin("admin.organizations", "org.rename")
+    second = open_admin("admin.organizations", "org.rename")
     for at, new_name in ((first, "Chi bộ thôn Đông"), (second, "Chi bộ thôn Tây")):
-        at.selectbox(key="rename_code").select("KB-THANHSON-01")
+        at.selectbox(key="rename_code").select("KB-THANHSON-01").run()  # choosing draws the form for it
         at.text_input(key="rename_name").input(new_name)
     first.button(key="FormSubmitter:rename_org-Đổi tên").click().run()
     assert "Đã lưu." in texts(first)
@@ -336,7 +339,7 @@ def test_a_rename_made_meanwhile_is_never_overwritten(demo_app):
     assert query(demo_app, "SELECT name FROM organization WHERE code = 'KB-THANHSON-01'") == [("Chi bộ thôn Đông",)]
 
 def test_plans_saved_meanwhile_are_reloaded_beside_what_was_typed(demo_app):
-    sessions = [open_page("admin", "pages/admin.py"), open_page("admin", "pages/admin.py")]
+    sessions = [open_admin("admin.plans"), open_admin("admin.plans")]
     for at in sessions:
         at.selectbox(key="plans_parent").select("KB-HDND")
         at.number_input(key="plans_year").set_value(2027).run()
@@ -440,7 +443,7 @@ def test_a_resolution_recorded_before_the_denominators_is_flagged_on_the_record_
         conn.execute("UPDATE stage_event SET members_total = NULL, members_excused = NULL WHERE id = ?", (event_id,))
     at = open_page("bithu.hdnd", "pages/candidate.py", id=str(cid))
     assert "chưa ghi số đảng viên chính thức, chưa xác định được đã đạt 2/3 hay chưa" in texts(at)
-    admin = open_page("admin", "pages/admin.py")
+    admin = open_admin("admin.audit")
     (expander,) = [e for e in admin.expander if e.label.startswith("Nghị quyết chưa chứng minh")]
     assert expander.label == "Nghị quyết chưa chứng minh được tỷ lệ 2/3 (1)"
     assert "Dữ liệu cũ được giữ nguyên" in texts(admin)
@@ -538,10 +541,12 @@ def test_the_candidate_trail_reads_as_sentences(demo_app):
 
 
 def test_the_admin_audit_log_reads_as_sentences_with_raw_values_one_click_away(demo_app):
-    at = open_page("admin", "pages/admin.py")
+    at = open_admin("admin.users")
     at.selectbox(key="manage_username").select("bithu.tamchuc")
     at.radio(key="manage_action").set_value("disable")
     at.button(key="FormSubmitter:manage_user-Thực hiện").click().run()
+    at.session_state["admin_tab"] = t("admin.audit")
+    at.run()
     sentences = audit_sentences(at)
     (disabled_at,) = query(demo_app, "SELECT at FROM audit_entry WHERE action = 'disable_user'")[0]
     assert sentences[0] == f"{fmt_datetime(datetime.fromisoformat(disabled_at))} – admin khóa tài khoản bithu.tamchuc"
