@@ -231,23 +231,23 @@ def _setup_forms(actor: Actor, whole: bool) -> None:
                                                          expected_version=versions[chosen]), t("org.saved"),
                        typed={t("col.organization"): _named(actor, chosen), t("org.state"): t(f"org.active_{active}")},
                        current=lambda s: _organization_now(s, actor, chosen), prefix="state_")
-    with st.form("youth_union_org"):
-        has_union = st.checkbox(t("org.has_youth_union"), key="union_has")
-        if st.form_submit_button(t("org.save_youth_union")) and chosen:
-            forms.save(lambda s: set_organization_youth_union(s, actor, org_code=chosen, has_youth_union=has_union,
-                                                              expected_version=versions[chosen]), t("org.saved"),
-                       typed={t("col.organization"): _named(actor, chosen),
-                              t("org.has_youth_union"): t(f"audit.bool_{has_union}")},
-                       current=lambda s: _organization_now(s, actor, chosen), prefix="union_")
-    with st.form("authorized_org"):
-        authorized_now = st.checkbox(t("org.authorized"), key="power_authorized")
-        if st.form_submit_button(t("org.save_authorized")) and chosen:
-            forms.save(lambda s: set_organization_authorized(s, actor, org_code=chosen, authorized=authorized_now,
-                                                             expected_version=versions[chosen]), t("org.saved"),
-                       typed={t("col.organization"): _named(actor, chosen),
-                              t("org.authorized"): t(f"audit.bool_{authorized_now}")},
-                       current=lambda s: _organization_now(s, actor, chosen), prefix="power_")
+    _flag_form(actor, chosen, "youth_union_org", "org.has_youth_union", "org.save_youth_union", "union_",
+               lambda s, value: set_organization_youth_union(s, actor, org_code=chosen, has_youth_union=value,
+                                                             expected_version=versions[chosen]))
+    _flag_form(actor, chosen, "authorized_org", "org.authorized", "org.save_authorized", "power_",
+               lambda s, value: set_organization_authorized(s, actor, org_code=chosen, authorized=value,
+                                                            expected_version=versions[chosen]))
 
+
+def _flag_form(actor: Actor, chosen: str | None, form: str, field: str, submit: str, prefix: str, write) -> None:
+    """A form of one yes/no setting of the organization chosen (`write(session, value)`), its
+    save checked against the version drawn."""
+    with st.form(form):
+        value = st.checkbox(t(field), key=f"{prefix}value")
+        if st.form_submit_button(t(submit)) and chosen:
+            forms.save(lambda s: write(s, value), t("org.saved"),
+                       typed={t("col.organization"): _named(actor, chosen), t(field): t(f"audit.bool_{value}")},
+                       current=lambda s: _organization_now(s, actor, chosen), prefix=prefix)
 
 def plans_tab(actor: Actor) -> None:
     left, right = st.columns([3, 1])

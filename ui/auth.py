@@ -24,6 +24,7 @@ from core.access.users import (
     Account,
     SessionEnded,
     SessionTicket,
+    SignInDirectory,
     account_of,
     inactive_too_long,
     issued_before_revocation,
@@ -32,7 +33,7 @@ from core.access.users import (
     record_failed_sign_in,
     record_sign_in,
     revoke_sessions,
-    sign_in_directory,
+    sign_in_entry,
     spend_a_password_check,
     still_allowed,
 )
@@ -66,14 +67,20 @@ def _fields() -> dict[str, str]:
     }
 
 
+def _read_entry(username: str) -> dict | None:
+    with session_scope(web.engine()) as session:
+        return sign_in_entry(session, username)
+
+
 def _authenticator(settings: Settings, directory: dict[str, dict]) -> stauth.Authenticate:
     try:
         cookie_key = cookie_key_for(settings)
     except SettingsError as exc:  # outside demo mode, no usable key: refuse to run, say why
         text.error(t("error.settings", detail=exc))
         st.stop()
-    return stauth.Authenticate(
-        {"usernames": directory},
+    credentials: dict[str, dict] = {"usernames": {}}
+    authenticator = stauth.Authenticate(
+        credentials,
         settings.cookie_name,
         cookie_key,
         # 0: the library writes no cookie itself; _write_cookie does, outside the form's slot.
@@ -81,6 +88,11 @@ def _authenticator(settings: Settings, directory: dict[str, dict]) -> stauth.Aut
         auto_hash=False,  # hashes come from the database; hashing again costs 0,3 s a user a run
         login_sleep_time=0,
     )
+    # Given after it was made: its constructor copies a directory key by key, reading every
+    # user; it keeps this dict and looks users up in it, so a SignInDirectory reads only the
+    # one asked for.
+    credentials["usernames"] = directory
+    return authenticator
 
 
 def _write_cookie(authenticator: stauth.Authenticate, settings: Settings) -> None:
@@ -224,8 +236,7 @@ def signed_in() -> Account | None:
     else:
         account = None
     if account is None:
-        with session_scope(web.engine()) as session:
-            directory = sign_in_directory(session)
+        directory = SignInDirectory(_read_entry)  # the account typed, or the cookie's: read when asked for
         authenticator = _authenticator(settings, directory)
         if signing_out and st.session_state.get("authentication_status"):
             with session_scope(web.engine()) as session:

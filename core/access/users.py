@@ -5,6 +5,7 @@ Plain Python over a Session: the Streamlit sign-in (ui.auth) calls these functio
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -414,21 +415,52 @@ def still_allowed(session: Session, ticket: SessionTicket, settings: Settings, n
     return account.actor
 
 
-def sign_in_directory(session: Session) -> dict[str, dict]:
-    """The credentials streamlit-authenticator checks: every active user with its hash, locked
-    ones included: the sign-in refuses a locked account after its password matched
-    (`lockout_end`), so the lock is told only to someone who knows the password. Disabled users
-    are absent, so neither password nor cookie lets them in."""
-    users = session.exec(select(User).where(User.active)).all()
-    return {
-        u.username: {
-            "name": u.display_name,
-            "password": u.password_hash,
-            "roles": [u.role],
-            "email": "",
-        }
-        for u in users
-    }
+def sign_in_entry(session: Session, username: str) -> dict | None:
+    """What streamlit-authenticator checks for one user: its name, hash and role, locked
+    accounts included (the sign-in refuses a locked account after its password matched,
+    `lockout_end`, so the lock is told only to someone who knows the password). None for a
+    disabled user or a name nobody has, so neither password nor cookie lets them in."""
+    user = session.exec(select(User).where(User.username == username, User.active)).first()
+    if user is None:
+        return None
+    return {"name": user.display_name, "password": user.password_hash, "roles": [user.role], "email": ""}
+
+
+class SignInDirectory(dict):
+    """The credentials as streamlit-authenticator asks for them, each user read when it is
+    asked for (`read(username)`, sign_in_entry) and kept for the run: a sign-in reads the one
+    account typed or named by the cookie, never the whole directory (a province has tens of
+    thousands of accounts). Iterating gives only the users asked for so far."""
+
+    def __init__(self, read: Callable[[str], dict | None]) -> None:
+        super().__init__()
+        self._read = read
+        self._absent: set[str] = set()
+
+    def _load(self, username: object) -> bool:
+        if not isinstance(username, str):
+            return False
+        if dict.__contains__(self, username):
+            return True
+        if username in self._absent:
+            return False
+        entry = self._read(username)
+        if entry is None:
+            self._absent.add(username)
+            return False
+        dict.__setitem__(self, username, entry)
+        return True
+
+    def __contains__(self, username: object) -> bool:
+        return self._load(username)
+
+    def __missing__(self, username: str) -> dict:
+        if self._load(username):
+            return dict.__getitem__(self, username)
+        raise KeyError(username)
+
+    def get(self, username, default=None):
+        return dict.__getitem__(self, username) if self._load(username) else default
 
 
 # Users per page on the admin screen: a province has tens of thousands of accounts.

@@ -14,6 +14,7 @@ from core.access.scope import Actor, ScopeError
 from core.access.users import (
     SessionEnded,
     SessionTicket,
+    SignInDirectory,
     UserError,
     account_of,
     admin_create_user,
@@ -27,7 +28,7 @@ from core.access.users import (
     revoke_sessions,
     set_active,
     set_temporary_password,
-    sign_in_directory,
+    sign_in_entry,
     still_allowed,
 )
 from core.config import Settings
@@ -78,18 +79,40 @@ def test_lockout_after_repeated_failures_is_kept_in_the_database(accounts):
     with session_scope(engine) as s:
         # The lock is asked after the right password: the directory keeps the real hash, and
         # lockout_end says until when (nothing once it is over).
-        directory = sign_in_directory(s)
+        entry = sign_in_entry(s, "bithu.c1")
         during = lockout_end(s, "bithu.c1", now + timedelta(minutes=1))
         after = lockout_end(s, "bithu.c1", now + timedelta(minutes=16))
         # While locked, another wrong password is not counted and moves nothing.
         again = record_failed_sign_in(s, "bithu.c1", SETTINGS, now + timedelta(minutes=2))
-    assert bcrypt.checkpw(PASSWORD.encode(), directory["bithu.c1"]["password"].encode())
+    assert bcrypt.checkpw(PASSWORD.encode(), entry["password"].encode())
     assert during == now + timedelta(minutes=15) and after is None
     assert again.locked_until == now + timedelta(minutes=15)
     assert _user(engine, "bithu.c1").locked_until is not None
     with session_scope(engine) as s:
         actions = s.exec(select(AuditEntry.action).where(AuditEntry.entity == "user")).all()
     assert actions.count("failed_sign_in") == 2 and actions.count("lock_user") == 1
+
+
+def test_the_sign_in_directory_reads_only_the_users_asked_for(accounts):
+    """streamlit-authenticator looks users up (`in`, `[]`, `get`); the directory reads each from
+    the database when first asked, once, and a name nobody has (or a disabled one) is absent."""
+    engine, _ = accounts
+    asked: list[str] = []
+
+    def read(username: str):
+        asked.append(username)
+        with session_scope(engine) as s:
+            return sign_in_entry(s, username)
+
+    directory = SignInDirectory(read)
+    assert list(directory.items()) == [] and asked == []
+    assert "bithu.c1" in directory and directory["bithu.c1"]["name"] == "Bí thư C1"
+    assert directory.get("bithu.c1")["roles"] == ["secretary"] and asked == ["bithu.c1"]  # read once
+    assert "nobody" not in directory and directory.get("nobody", {}) == {} and asked == ["bithu.c1", "nobody"]
+    with pytest.raises(KeyError):
+        directory["nobody"]
+    assert [name for name, _ in directory.items()] == ["bithu.c1"]  # only those asked for
+    assert 42 not in directory and asked == ["bithu.c1", "nobody"]
 
 
 def test_a_successful_sign_in_resets_the_count(accounts):
@@ -107,7 +130,7 @@ def test_disabled_users_are_absent_from_the_sign_in_directory(accounts):
     with session_scope(engine) as s:
         set_active(s, admins["district"], username="bithu.c1", active=False, expected_version=1)
     with session_scope(engine) as s:
-        assert "bithu.c1" not in sign_in_directory(s)
+        assert sign_in_entry(s, "bithu.c1") is None
         assert account_of(s, "bithu.c1") is None
         set_active(s, admins["district"], username="bithu.c1", active=True, expected_version=2)
     with session_scope(engine) as s:
