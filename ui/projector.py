@@ -121,7 +121,7 @@ def _headline(figures: pd.DataFrame) -> None:
                           f" – {label('band', head.band)}" if head.band else ""))
 
 
-@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False, hash_funcs=web.SHARED)
 def _ranking_spec(version: int, actor: Actor, view: View, theme: str, slide: Slide) -> dict:
     figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
     page = slide_rows(slide, figures)
@@ -136,7 +136,7 @@ def _ranking_spec(version: int, actor: Actor, view: View, theme: str, slide: Sli
     return spec
 
 
-@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False, hash_funcs=web.SHARED)
 def _funnel_spec(version: int, actor: Actor, view: View, theme: str) -> dict:
     stages = web.cached_funnel(version, view.subtree, view.year, view.as_of)
     return _for_the_room(vega_spec(_big(funnel_chart(stages), theme)), theme)
@@ -194,7 +194,7 @@ def _panel(slide: Slide, figures: pd.DataFrame, actor: Actor, pv: ProjectorView,
         _movers(now.sort_values("delta", ascending=False), "delta")
 
 
-@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False, hash_funcs=web.SHARED)
 def _month(version: int, subtree: Subtree, start: date, end: date) -> pd.DataFrame:
     del version
     with session_scope(web.engine()) as session:

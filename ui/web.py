@@ -1,9 +1,11 @@
 """The few Streamlit-bound helpers: the one Engine per server process and database URL, the
-view read from the URL, and cached reads keyed by (data version, caller, filters), so an edit
-anywhere shows at the next rerun and an unchanged rerun costs one tiny query."""
+view read from the URL, and cached reads keyed by (data version, organization and role,
+filters), so an edit anywhere shows at the next rerun, an unchanged rerun costs one tiny query,
+and everyone of one role looking at one organization shares its cached figures (SHARED)."""
 from __future__ import annotations
 
 import os
+from dataclasses import fields
 from datetime import date
 from functools import lru_cache
 
@@ -61,6 +63,23 @@ def engine() -> Engine:
     return _ready_engine(current.database_url, current.demo_mode)
 
 
+def view_key(subtree: Subtree) -> tuple:
+    """What a cached view of an organization depends on: the organization and the role looking
+    (the role decides whether there is personal data), never the user's name nor where the
+    user's own scope begins (the scope was checked when the Subtree was made). Two leaders, or
+    a leader, the admin and the meeting room's screen, looking at one province share its
+    figures; a secretary's view of its chi bộ is shared with the leaders who drill down to it."""
+    return (*(getattr(subtree, f.name) for f in fields(subtree) if f.name != "actor"), subtree.actor.role.value)
+
+
+def _view_of(view: View) -> tuple:
+    return (*(getattr(view, f.name) for f in fields(view) if f.name != "subtree"), view_key(view.subtree))
+
+
+# How the caches hash what they are given (Streamlit would hash every field, the username too).
+SHARED = {Subtree: view_key, View: _view_of, Actor: lambda actor: actor.role.value}
+
+
 def current_version() -> int:
     """The data version: one tiny query per rerun."""
     with session_scope(engine()) as session:
@@ -76,7 +95,7 @@ def view_from_url(actor: Actor) -> View:
     return view
 
 
-@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False, hash_funcs=SHARED)
 def cached_org_figures(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """org_figures, cached per (data version, caller, organization, year, as-of date)."""
     del version  # part of the cache key only
@@ -84,7 +103,7 @@ def cached_org_figures(version: int, subtree: Subtree, year: int, as_of: date) -
         return org_figures(session, subtree, year=year, as_of=as_of, rules=settings().rules)
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_alerts(version: int, subtree: Subtree, year: int, as_of: date,
                   with_clocks: bool = True) -> list[Alert]:
     """all_alerts, cached like cached_org_figures."""
@@ -94,7 +113,7 @@ def cached_alerts(version: int, subtree: Subtree, year: int, as_of: date,
                           with_clocks=with_clocks)
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_unplanned(version: int, subtree: Subtree, year: int) -> int:
     """unplanned_count: the organizations the lagging alerts leave out for want of a target."""
     del version
@@ -102,7 +121,7 @@ def cached_unplanned(version: int, subtree: Subtree, year: int) -> int:
         return unplanned_count(session, subtree, year=year)
 
 
-@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False, hash_funcs=SHARED)
 def cached_cells(version: int, subtree: Subtree) -> dict[str, str]:
     """active_cells: the chi bộ a candidate can be listed in."""
     del version
@@ -110,7 +129,7 @@ def cached_cells(version: int, subtree: Subtree) -> dict[str, str]:
         return active_cells(session, subtree)
 
 
-@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False, hash_funcs=SHARED)
 def cached_lists_candidates(version: int, subtree: Subtree) -> bool:
     """Whether the organization is small enough for lists of single candidates and their
     clocks (above that, they show once one chooses an organization further down)."""
@@ -119,7 +138,7 @@ def cached_lists_candidates(version: int, subtree: Subtree) -> bool:
         return not is_large_subtree(session, subtree)
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_funnel(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """funnel, cached like cached_org_figures."""
     del version
@@ -127,7 +146,7 @@ def cached_funnel(version: int, subtree: Subtree, year: int, as_of: date) -> pd.
         return funnel(session, subtree, year=year, as_of=as_of, rules=settings().rules)
 
 
-@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_candidates(version: int, subtree: Subtree) -> pd.DataFrame:
     """The candidates of the caller's subtree (refused for roles without personal data)."""
     del version
@@ -144,7 +163,7 @@ def cached_ancestors(version: int, subtree: Subtree, day: date | None = None) ->
         return ancestors(session, subtree, day)
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_mix(version: int, subtree: Subtree, year: int, as_of: date) -> Mix:
     """admitted_mix, cached like cached_org_figures."""
     del version
@@ -152,7 +171,7 @@ def cached_mix(version: int, subtree: Subtree, year: int, as_of: date) -> Mix:
         return admitted_mix(session, subtree, year=year, as_of=as_of, rules=settings().rules)
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_months(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """admissions_by_month, cached like cached_org_figures."""
     del version
@@ -160,7 +179,7 @@ def cached_months(version: int, subtree: Subtree, year: int, as_of: date) -> pd.
         return admissions_by_month(session, subtree, year=year, as_of=as_of, rules=settings().rules)
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_trend(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """trend_by_year over the five years up to `year`, cached like cached_org_figures."""
     del version
@@ -169,7 +188,7 @@ def cached_trend(version: int, subtree: Subtree, year: int, as_of: date) -> pd.D
                              rules=settings().rules)
 
 
-@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_clocks(version: int, subtree: Subtree, today: date, kinds: tuple[str, ...] | None = None
                   ) -> pd.DataFrame:
     """candidate_clocks_list (names: refused for roles without personal data)."""
@@ -178,7 +197,7 @@ def cached_clocks(version: int, subtree: Subtree, today: date, kinds: tuple[str,
         return candidate_clocks_list(session, subtree, today=today, rules=settings().rules, kinds=kinds)
 
 
-@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_sectors(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """standing_by_sector, cached like cached_org_figures."""
     del version
@@ -186,7 +205,7 @@ def cached_sectors(version: int, subtree: Subtree, year: int, as_of: date) -> pd
         return standing_by_sector(session, subtree, year=year, as_of=as_of)
 
 
-@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_students(version: int, subtree: Subtree, today: date) -> pd.DataFrame:
     """students_turning_18 (names: refused for roles without personal data)."""
     del version
@@ -195,7 +214,7 @@ def cached_students(version: int, subtree: Subtree, today: date) -> pd.DataFrame
                                    min_age_years=settings().rules.min_age_months // 12)
 
 
-@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_work_cards(version: int, subtree: Subtree, today: date) -> list[WorkCard]:
     """work_cards: the candidates still in the procedure, most urgent first (names: refused for
     roles without personal data)."""
@@ -204,7 +223,7 @@ def cached_work_cards(version: int, subtree: Subtree, today: date) -> list[WorkC
         return work_cards(session, subtree, today=today, rules=settings().rules)
 
 
-@st.cache_data(ttl=600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_roll_up(version: int, subtree: Subtree, today: date) -> list[RollUp]:
     """roll_up of cached_work_cards: overdue and due-soon cards per organization directly below."""
     cards = cached_work_cards(version, subtree, today)
@@ -213,26 +232,26 @@ def cached_roll_up(version: int, subtree: Subtree, today: date) -> list[RollUp]:
 
 
 # Chart specs, cached like the figures they draw: a warm rerun draws them without Altair.
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_progress_spec(version: int, subtree: Subtree, year: int, as_of: date) -> dict:
     """The children's progress chart (worst first) of cached_org_figures."""
     figures = cached_org_figures(version, subtree, year, as_of)
     return vega_spec(progress_chart(children_of(figures), pace_percent=figures.attrs["pace_percent"], names_above=True))
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_months_spec(version: int, subtree: Subtree, year: int, as_of: date) -> dict:
     """The admissions-by-month chart of cached_months."""
     return vega_spec(months_chart(cached_months(version, subtree, year, as_of)))
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_trend_spec(version: int, subtree: Subtree, year: int, as_of: date) -> dict:
     """The five-year trend chart of cached_trend."""
     return vega_spec(trend_chart(cached_trend(version, subtree, year, as_of)))
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_funnel_spec(version: int, subtree: Subtree, year: int, as_of: date) -> dict:
     """The funnel chart of cached_funnel."""
     return vega_spec(funnel_chart(cached_funnel(version, subtree, year, as_of)))

@@ -48,7 +48,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from core.access.audit import record_audit
-from core.access.users import create_user
+from core.access.users import create_user, hash_password
 from core.cli.demo import (
     DEMO_PASSWORD,
     DEMO_TODAY,
@@ -644,6 +644,22 @@ def _users(session: Session, rows: list[list]) -> int:
     return len(accounts)
 
 
+USER_COLUMNS = ("username", "display_name", "password_hash", "role", "organization_id", "active",
+                "must_change_password", "failed_attempts", "created_at", "version")
+
+
+def _secretaries(writer: _Writer, rows: list[list]) -> int:
+    """A secretary's account (`bithu.<id>`) for every organization under the root that stands
+    today, đảng bộ and chi bộ alike, as a province or the whole Party has them (some 300.000
+    for the national tier): the directory the sign-in and Quản trị are measured with. One hash
+    for all (the demo's password), bcrypt once."""
+    hashed = hash_password(DEMO_PASSWORD)
+    created = _at_nine(REORGANISED)
+    return writer.write("app_user", USER_COLUMNS, (
+        (f"bithu.{r[0]}", f"Bí thư {r[2]}"[:255], hashed, Role.SECRETARY.value, r[0], True, False, 0, created, 1)
+        for r in rows if r[3] is not None and r[8] and r[11] is None))
+
+
 def _write_changes(writer: _Writer, reorg: _Reorganisation) -> int:
     """The restructurings of 01/7/2025 and who went where in each; how many."""
     recorded_at = _at_nine(REORGANISED)
@@ -689,7 +705,7 @@ def load_synth(session: Session, tier_name: str, *, progress: Callable[[str], No
     writer.reset_sequences(("organization", "organization_era", "restructuring", "org_succession", "candidate",
                             "stage_event", "candidate_place", "year_plan"))
     kept.rebuild(session)  # the rows above were written in bulk, past no flush
-    users = _users(session, reorg.rows)
+    users = _users(session, reorg.rows) + _secretaries(writer, reorg.rows)
     summary = SynthSummary(tier.name, len(reorg.rows), tier.candidates, people.events, len(plans), users)
     record_audit(session, username=RECORDED_BY, action="load_synth", entity="database", entity_id=None,
                  after={"tier": tier.name, "organizations": summary.organizations, "candidates": summary.candidates,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import bcrypt
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
@@ -14,13 +15,18 @@ from sqlmodel import select
 from benchmarks.naive import naive_dashboard
 from core.access.scope import operator, resolve
 from core.cli.commands import main
-from core.cli.demo import DEMO_TODAY
+from core.cli.demo import DEMO_PASSWORD, DEMO_TODAY
 from core.cli.synth import COMMUNE_KIND, REORGANISED, load_synth
 from core.config import RuleSettings
 from core.figures.funnel import funnel
 from core.figures.progress import children_of, headline, org_figures
 from core.procedure.pipeline import EventRow, derive_state
-from core.procedure.stages import CELL_KINDS, STAGES, OrgKind, stage_date_column
+from core.procedure.stages import (
+    CELL_KINDS,
+    STAGES,
+    OrgKind,
+    stage_date_column,
+)
 from core.procedure.workdays import add_months
 from core.storage.db import session_scope
 from core.storage.models import (
@@ -51,14 +57,22 @@ def district_tier(engine):
 
 def test_the_district_tier_has_its_size_and_every_row_is_written(district_tier):
     engine, summary = district_tier
-    assert (summary.organizations, summary.candidates, summary.users) == (93, 2_000, 5)
+    assert (summary.organizations, summary.candidates, summary.users) == (93, 2_000, 89)
     with session_scope(engine) as s:
         assert s.exec(select(func.count()).select_from(Organization)).one() == summary.organizations
         assert s.exec(select(func.count()).select_from(Candidate)).one() == summary.candidates
         assert s.exec(select(func.count()).select_from(StageEvent)).one() == summary.events
         assert s.exec(select(func.count()).select_from(YearPlan)).one() == summary.plans == 442
-        assert {u.username for u in s.exec(select(User)).all()} == {
-            "admin", "lanhdao", "trinhchieu", "bithu.coso", "bithu.chibo"}
+        # The named accounts, and a secretary for every organization under the root standing today.
+        standing = s.exec(select(Organization).where(Organization.parent_id.is_not(None), Organization.active,
+                                                       Organization.valid_to.is_(None))).all()
+        assert len(standing) == 84
+        users = {u.username: u for u in s.exec(select(User)).all()}
+        assert set(users) == {"admin", "lanhdao", "trinhchieu", "bithu.coso", "bithu.chibo",
+                              *(f"bithu.{o.id}" for o in standing)}
+        assert {(users[f"bithu.{o.id}"].organization_id, users[f"bithu.{o.id}"].role) for o in standing} == {
+            (o.id, "secretary") for o in standing}
+        assert bcrypt.checkpw(DEMO_PASSWORD.encode(), users[f"bithu.{standing[0].id}"].password_hash.encode())
         # New rows after the bulk load get fresh ids (PostgreSQL's sequences were moved on).
         root = s.get(Organization, 1)
         extra = Organization(code="EXTRA", name="Chi bộ mới", parent_id=root.id, path="/", depth=1, kind="cell",
