@@ -168,6 +168,7 @@ VI: dict[str, str] = {
     "admin.find_user_hint": "Tên đăng nhập hoặc họ tên",
     "admin.users_page": "Trang (trong {pages})",
     "admin.users_shown": "Hiện {shown} trong {total} người dùng.",
+    "admin.users_shown_more": "Hiện {shown} trong hơn {total} người dùng: tìm theo tên để thu hẹp.",
     "org.browse": "Xem tổ chức",
     "plans.choose_parent": "Chọn tổ chức để giao chỉ tiêu cho các tổ chức trực thuộc.",
     "pick.under": "Tổ chức trực thuộc {name}",

@@ -147,8 +147,8 @@ def users_tab(actor: Actor) -> None:
     with session_scope(web.engine()) as session:  # read again: the action just taken shows
         shown = find_users(session, actor, query=st.session_state.get("users_find", ""), page=found.page)
     table.dataframe(users_table(shown.rows), hide_index=True, width="stretch", placeholder="")
-    text.caption(t("admin.users_shown", shown=fmt_number(len(shown.rows)), total=fmt_number(shown.total)),
-                 container=table)
+    shown_key = "admin.users_shown_more" if shown.more else "admin.users_shown"
+    text.caption(t(shown_key, shown=fmt_number(len(shown.rows)), total=fmt_number(shown.total)), container=table)
 
 def _versions(actor: Actor, key: str, *codes: str | None) -> dict[str, int]:
     """The versions of the organizations chosen in a form, as drawn (see _as_drawn)."""

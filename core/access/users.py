@@ -463,18 +463,23 @@ class SignInDirectory(dict):
         return dict.__getitem__(self, username) if self._load(username) else default
 
 
-# Users per page on the admin screen: a province has tens of thousands of accounts.
+# Users per page on the admin screen: a province has tens of thousands of accounts. They are
+# counted up to USERS_COUNTED (counting 300.000 would cost more than the page): past that, the
+# admin searches by name.
 USERS_PAGE = 50
+USERS_COUNTED = 5_000
 
 
 @dataclass(frozen=True)
 class UsersPage:
-    """One page of the admin's users (`rows` as list_users gives them), of `total` that match."""
+    """One page of the admin's users (`rows` as list_users gives them), of `total` that match
+    (`more`: more than `total`, which is then USERS_COUNTED)."""
 
     rows: list[dict]
     total: int
     page: int  # from 1
     pages: int
+    more: bool = False
 
 
 def _user_rows(session: Session, actor: Actor, *conditions, offset: int = 0, limit: int | None = None) -> list[dict]:
@@ -513,11 +518,15 @@ def find_users(session: Session, actor: Actor, *, query: str = "", page: int = 1
     if actor.role is not Role.ADMIN:
         raise ScopeError(t("error.out_of_scope", code=""))
     matching = _matching(query)
-    total = session.exec(select(func.count()).select_from(User).join(Organization, Organization.id == User.organization_id)
-                         .where(in_subtree(actor.root_path), *matching)).one()
+    found = (select(User.id).join(Organization, Organization.id == User.organization_id)
+             .where(in_subtree(actor.root_path), *matching).limit(USERS_COUNTED + 1))
+    total = session.exec(select(func.count()).select_from(found.subquery())).one()
+    more = total > USERS_COUNTED
+    total = min(total, USERS_COUNTED)
     pages = max(1, -(-total // size))
     page = min(max(1, int(page)), pages)
-    return UsersPage(_user_rows(session, actor, *matching, offset=(page - 1) * size, limit=size), total, page, pages)
+    rows = _user_rows(session, actor, *matching, offset=(page - 1) * size, limit=size)
+    return UsersPage(rows, total, page, pages, more)
 
 
 def user_row(session: Session, actor: Actor, username: str) -> dict | None:

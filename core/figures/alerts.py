@@ -34,7 +34,8 @@ from core.procedure.pipeline import facts_of, papers_of, routes_for
 from core.procedure.stages import CELL_KINDS
 from core.storage import kept
 from core.storage.models import Candidate, Organization, YearPlan
-from core.structure.dated import placed_candidates, subtree_paths
+from core.storage.sqlfuncs import one_of
+from core.structure.dated import chunked, placed_candidates, subtree_paths
 from core.structure.tree import in_subtree, is_within
 
 # Order of severity, worst first.
@@ -133,9 +134,9 @@ def _streaks(
     first_year = year - lookback + 1
     admitted = _admitted_by_year(session, orgs, root, range(first_year, year + 1), max(as_of, date(year, 1, 1)), rules)
     plans = pd.DataFrame.from_records(
-        [tuple(r) for r in session.exec(
+        [tuple(r) for chunk in chunked(orgs.index.tolist()) for r in session.exec(
             select(YearPlan.organization_id, YearPlan.year, YearPlan.target)
-            .where(YearPlan.organization_id.in_(orgs.index.tolist()), YearPlan.year >= first_year, YearPlan.year <= year)
+            .where(one_of(YearPlan.organization_id, chunk), YearPlan.year >= first_year, YearPlan.year <= year)
         ).all()],
         columns=["org", "year", "target"],
     )
@@ -186,7 +187,9 @@ def organization_alerts(
                           summary=False)
     no_admission, missed = _streaks(session, figures, subtree, year, as_of, rules)
     alerts: list[Alert] = []
-    for org_id, row in figures[_in_use(figures)].iterrows():
+    shown = figures[_in_use(figures)]
+    # Plain dicts, not iterrows: a Series per row (its attrs deep-copied) for 7.752 rows at the national root.
+    for org_id, row in zip(shown.index, shown.to_dict("records")):
         period = Period(year, as_of).of(row["founded"], row["ended"])  # an organization of part of the year: that part
         found: dict[str, dict[str, object]] = {}  # kind -> what its sentences say
         target, admitted = int(row["target"]), int(row["admitted"])
@@ -218,10 +221,10 @@ def unplanned_count(session: Session, subtree: Subtree, *, year: int) -> int:
     leave them out, and the page says so."""
     orgs = orgs_on_screen(session, subtree, ALERT_LEVELS, Period(year, date(year, 12, 31)))
     active = orgs.index[_in_use(orgs)].tolist()
-    planned = set(session.exec(
+    planned = {org_id for chunk in chunked(active) for org_id in session.exec(
         select(YearPlan.organization_id)
-        .where(YearPlan.organization_id.in_(active), YearPlan.year == year, YearPlan.target > 0)
-    ).all())
+        .where(one_of(YearPlan.organization_id, chunk), YearPlan.year == year, YearPlan.target > 0)
+    ).all()}
     return sum(1 for org_id in active if org_id not in planned)
 
 

@@ -36,7 +36,7 @@ from core.storage.models import (
     OrgSuccession,
     YearPlan,
 )
-from core.storage.sqlfuncs import path_prefix
+from core.storage.sqlfuncs import one_of, path_prefix
 from core.structure.dated import (
     Era,
     Placed,
@@ -367,7 +367,7 @@ def _candidate_counts(session: Session, counted: Counting, period: Period, rules
 def _plans(session: Session, org_ids: list[int], year: int) -> pd.DataFrame:
     rows = [row for chunk in chunked(org_ids) for row in session.exec(
         select(YearPlan.organization_id, YearPlan.target, YearPlan.members_start).where(
-            YearPlan.organization_id.in_(chunk), YearPlan.year == year)).all()]
+            one_of(YearPlan.organization_id, chunk), YearPlan.year == year)).all()]
     return _frame(rows, ["id", "target", "members_start"]).set_index("id")
 
 
@@ -379,10 +379,10 @@ def _children_plans(session: Session, parent_ids: list[int], period: Period) -> 
     frames = []
     for chunk in chunked(parent_ids):
         stood = select(Organization.parent_id.label("parent"), Organization.id.label("child")).where(
-            Organization.parent_id.in_(chunk), overlaps(current_start(), Organization.valid_to, lo, hi))
+            one_of(Organization.parent_id, chunk), overlaps(current_start(), Organization.valid_to, lo, hi))
         if has_past(session):
             stood = union(stood, select(OrganizationEra.parent_id, OrganizationEra.organization_id).where(
-                OrganizationEra.parent_id.in_(chunk), overlaps(OrganizationEra.valid_from, OrganizationEra.valid_to, lo, hi)))
+                one_of(OrganizationEra.parent_id, chunk), overlaps(OrganizationEra.valid_from, OrganizationEra.valid_to, lo, hi)))
         pairs = stood.subquery()
         stmt = (select(pairs.c.parent, func.sum(YearPlan.target), func.sum(YearPlan.members_start))
                 .join(YearPlan, YearPlan.organization_id == pairs.c.child)

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core.storage.models import AdmissionCount, Candidate, CandidatePlace
-from core.storage.sqlfuncs import ymd
+from core.storage.sqlfuncs import one_of, ymd
 from core.structure.tree import path_ids
 
 # The candidate columns that can date an admission (core.config.RuleSettings.count_admission_by
@@ -170,7 +170,7 @@ def admitted_by_year(session: Session, basis: str, org_ids: list[int], years: ra
     for chunk in _chunks(sorted({int(o) for o in org_ids})):
         for org_id, year, n in session.connection().execute(
                 select(table.c.organization_id, table.c.year, table.c.admitted)
-                .where(table.c.basis == basis, table.c.organization_id.in_(chunk),
+                .where(table.c.basis == basis, one_of(table.c.organization_id, chunk),
                        table.c.year >= years.start, table.c.year < years.stop)).all():
             found[(int(org_id), int(year))] = int(n)
     return found

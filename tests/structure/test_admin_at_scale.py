@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.access import users
 from core.access.scope import Actor, ScopeError
 from core.access.users import create_user, find_users, list_users, user_row
 from core.procedure.stages import Role
@@ -85,8 +86,17 @@ def test_users_come_a_page_at_a_time_searched_by_name_within_the_subtree(tree):
         assert [u["username"] for u in found.rows] == ["user0", "user4"] and found.total == 2
         assert find_users(s, admin, query="USER3").rows[0]["display_name"] == "Phạm Đức Dũng"
         assert find_users(s, admin, query="%").total == 0  # a wildcard typed is a character
+        assert not first.more
         commune = Actor("admin.c1", Role.ADMIN, paths["C1"])
         assert [u["username"] for u in find_users(s, commune).rows] == ["user0", "user1", "user4"]
         assert user_row(s, commune, "user2") is None and user_row(s, commune, "user1")["org_code"] == "C1-B"
         with pytest.raises(ScopeError):
             find_users(s, Actor("lanhdao", Role.LEADER, paths["D"]))
+
+
+def test_users_are_counted_no_further_than_a_page_list_needs(tree, monkeypatch):
+    engine, paths = tree
+    monkeypatch.setattr(users, "USERS_COUNTED", 3)
+    with session_scope(engine) as s:
+        found = find_users(s, Actor("admin", Role.ADMIN, paths["D"]), size=2)
+    assert (found.total, found.more, found.pages, [u["username"] for u in found.rows]) == (3, True, 2, ["user0", "user1"])
