@@ -150,6 +150,7 @@ def users_tab(actor: Actor) -> None:
     shown_key = "admin.users_shown_more" if shown.more else "admin.users_shown"
     text.caption(t(shown_key, shown=fmt_number(len(shown.rows)), total=fmt_number(shown.total)), container=table)
 
+
 def _versions(actor: Actor, key: str, *codes: str | None) -> dict[str, int]:
     """The versions of the organizations chosen in a form, as drawn (see _as_drawn)."""
     with session_scope(web.engine()) as session:
@@ -248,6 +249,7 @@ def _flag_form(actor: Actor, chosen: str | None, form: str, field: str, submit: 
             forms.save(lambda s: write(s, value), t("org.saved"),
                        typed={t("col.organization"): _named(actor, chosen), t(field): t(f"audit.bool_{value}")},
                        current=lambda s: _organization_now(s, actor, chosen), prefix=prefix)
+
 
 def plans_tab(actor: Actor) -> None:
     left, right = st.columns([3, 1])

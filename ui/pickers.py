@@ -22,6 +22,7 @@ from core.structure.organizations import (
     is_whole_list,
     live_choices,
     organization_names,
+    own_organization,
 )
 from ui import faults, web
 
@@ -73,14 +74,15 @@ def _by_levels(label_text: str, key: str, actor: Actor, parents_only: bool, excl
             chain = chain_of(session, actor, chosen)
             for level, code in enumerate((chain[1:] or chain)[:LEVELS]):  # below the caller's own
                 st.session_state[_level_key(key, level)] = code
-        (top, top_name), = children_choices(session, actor, None).items()
+        top, top_name = own_organization(session, actor)
+        live_top = top in children_choices(session, actor, None)  # one that has ended is no choice
         picked: str | None = None
         parent, parent_name = top, top_name
         for level in range(LEVELS):
             under = {c: n for c, n in children_choices(session, actor, parent, parents_only=parents_only).items()
                      if c not in excluded}
             if level == 0:  # the caller's own organization, then those under it
-                names = extra | ({} if top in excluded else {top: top_name}) | under
+                names = extra | ({top: top_name} if live_top and top not in excluded else {}) | under
             elif under:  # the one chosen above stays the choice until one under it is chosen
                 names = {parent: t("pick.itself", name=parent_name)} | under
             else:

@@ -197,7 +197,8 @@ def live_choices(session: Session, actor: Actor, *, parents_only: bool = False) 
 def children_choices(session: Session, actor: Actor, parent_code: str | None, *,
                      parents_only: bool = False) -> dict[str, str]:
     """{code: name} of the live organizations directly under `parent_code` in the caller's
-    subtree, by name; with no parent, the caller's own organization. One level of a large tree."""
+    subtree, by name; with no parent, the caller's own organization if it is live. One level of
+    a large tree."""
     if parent_code is None:
         stmt = select(Organization.code, Organization.name).where(Organization.path == actor.root_path,
                                                                   *_live(actor, parents_only))
@@ -208,6 +209,12 @@ def children_choices(session: Session, actor: Actor, parent_code: str | None, *,
         stmt = select(Organization.code, Organization.name).where(Organization.parent_id == parent.id,
                                                                   *_live(actor, parents_only))
     return dict(session.exec(stmt.order_by(Organization.name, Organization.code)).all())
+
+
+def own_organization(session: Session, actor: Actor) -> tuple[str, str]:
+    """(code, name) of the caller's own organization, live or not."""
+    return tuple(session.exec(select(Organization.code, Organization.name).where(
+        Organization.path == actor.root_path)).one())
 
 
 def chain_of(session: Session, actor: Actor, code: str) -> list[str]:
