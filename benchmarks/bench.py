@@ -78,6 +78,23 @@ def _reset(tier: str, database: str) -> None:
     admin.dispose()
 
 
+def _postgres_fingerprint(tier: str, fingerprint: str | None = None) -> str | None:
+    """The fingerprint `ptdv_bench_<tier>` was loaded with, kept as the database's comment (set
+    to `fingerprint`, if given). The database is shared by every checkout on the machine, so a
+    marker file of this checkout cannot tell whether another commit loaded it since; SQLite's
+    file lies in the checkout, and its marker is enough."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if fingerprint is not None:
+                connection.execute(text(f"COMMENT ON DATABASE \"ptdv_bench_{tier}\" IS 'ptdv-bench {fingerprint}'"))
+            said = connection.execute(text("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                           "WHERE datname = :name"), {"name": f"ptdv_bench_{tier}"}).scalar()
+    finally:
+        admin.dispose()
+    return said.removeprefix("ptdv-bench ") if said else None
+
+
 def ensure_loaded(tier: str, database: str) -> dict[str, object]:
     """The tier's data in the database, loaded now unless an identical load is already there."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -85,13 +102,16 @@ def ensure_loaded(tier: str, database: str) -> dict[str, object]:
     url = _database_url(tier, database)
     if marker.exists():
         loaded = json.loads(marker.read_text())
-        if loaded.get("fingerprint") == fingerprint:
+        if loaded.get("fingerprint") == fingerprint and (database == "sqlite"
+                                                         or _postgres_fingerprint(tier) == fingerprint):
             _run([_python(), "-m", "core.cli", "init"], {"DATABASE_URL": url})  # newer migrations, if any
             return loaded
     _reset(tier, database)
     started = time.perf_counter()
     output = _run([_python(), "-m", "core.cli", "synth", "--tier", tier], {"DATABASE_URL": url})
     loaded = {"fingerprint": fingerprint, "load_s": time.perf_counter() - started, "summary": output.strip()}
+    if database == "postgresql":
+        _postgres_fingerprint(tier, fingerprint)
     marker.write_text(json.dumps(loaded, ensure_ascii=False))
     return loaded
 
