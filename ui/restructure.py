@@ -39,7 +39,11 @@ from core.procedure.stages import OrgKind, Sector
 from core.storage.db import session_scope
 from core.storage.models import Organization
 from core.structure import restructure
-from core.structure.organizations import organizations_under, subtree_codes
+from core.structure.organizations import (
+    organizations_under,
+    own_organization,
+    subtree_codes,
+)
 from core.structure.plans import own_plan
 from core.structure.restructure import NewOrg, Outcome, default_part
 from ui import forms, pickers, text, web, widgets
@@ -159,7 +163,7 @@ class Tree:
     def top(self) -> str:
         """The caller's own organization."""
         with session_scope(web.engine()) as session:
-            return organizations_under(session, self.actor, None)[0].code
+            return own_organization(session, self.actor)[0]
 
     def children_of(self, code: str) -> list[Organization]:
         """The organizations under `code` now (those a split must give somewhere)."""
