@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from core.access.scope import Actor
+from core.access.scope import Actor, org_in_scope
 from core.i18n import t
 from core.storage.db import session_scope
 from core.structure.organizations import (
@@ -22,7 +22,6 @@ from core.structure.organizations import (
     is_whole_list,
     live_choices,
     organization_names,
-    own_organization,
 )
 from ui import faults, web
 
@@ -74,7 +73,8 @@ def _by_levels(label_text: str, key: str, actor: Actor, parents_only: bool, excl
             chain = chain_of(session, actor, chosen)
             for level, code in enumerate((chain[1:] or chain)[:LEVELS]):  # below the caller's own
                 st.session_state[_level_key(key, level)] = code
-        top, top_name = own_organization(session, actor)
+        own = org_in_scope(session, actor, None)
+        top, top_name = own.code, own.name
         live_top = top in children_choices(session, actor, None)  # one that has ended is no choice
         picked: str | None = None
         parent, parent_name = top, top_name

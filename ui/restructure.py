@@ -41,7 +41,6 @@ from core.storage.models import Organization
 from core.structure import restructure
 from core.structure.organizations import (
     organizations_under,
-    own_organization,
     subtree_codes,
 )
 from core.structure.plans import own_plan
@@ -163,7 +162,7 @@ class Tree:
     def top(self) -> str:
         """The caller's own organization."""
         with session_scope(web.engine()) as session:
-            return own_organization(session, self.actor)[0]
+            return org_in_scope(session, self.actor, None).code
 
     def children_of(self, code: str) -> list[Organization]:
         """The organizations under `code` now (those a split must give somewhere)."""

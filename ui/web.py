@@ -97,7 +97,7 @@ def view_from_url(actor: Actor) -> View:
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False, hash_funcs=SHARED)
 def cached_org_figures(version: int, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
-    """org_figures, cached per (data version, caller, organization, year, as-of date)."""
+    """org_figures, cached per (data version, organization and role, year, as-of date)."""
     del version  # part of the cache key only
     with session_scope(engine()) as session:
         return org_figures(session, subtree, year=year, as_of=as_of, rules=settings().rules)

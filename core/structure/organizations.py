@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, func, select
 
 from core.access.audit import record_audit, snapshot
-from core.access.scope import Actor, ScopeError, Subtree, org_by_code
+from core.access.scope import Actor, ScopeError, Subtree, org_by_code, org_in_scope
 from core.config import current_day
 from core.format import clean_text, fmt_date
 from core.i18n import t
@@ -203,18 +203,10 @@ def children_choices(session: Session, actor: Actor, parent_code: str | None, *,
         stmt = select(Organization.code, Organization.name).where(Organization.path == actor.root_path,
                                                                   *_live(actor, parents_only))
     else:
-        parent = org_by_code(session, parent_code)
-        if not actor.covers(parent.path):
-            raise ScopeError(t("error.out_of_scope", code=parent_code))
+        parent = org_in_scope(session, actor, parent_code)
         stmt = select(Organization.code, Organization.name).where(Organization.parent_id == parent.id,
                                                                   *_live(actor, parents_only))
     return dict(session.exec(stmt.order_by(Organization.name, Organization.code)).all())
-
-
-def own_organization(session: Session, actor: Actor) -> tuple[str, str]:
-    """(code, name) of the caller's own organization, live or not."""
-    return tuple(session.exec(select(Organization.code, Organization.name).where(
-        Organization.path == actor.root_path)).one())
 
 
 def chain_of(session: Session, actor: Actor, code: str) -> list[str]:
@@ -231,37 +223,32 @@ def chain_of(session: Session, actor: Actor, code: str) -> list[str]:
 def organizations_under(session: Session, actor: Actor, code: str | None) -> list[Organization]:
     """An organization of the caller's (its own if None) and those directly under it now,
     ended ones included: one level of a large tree, in tree order."""
-    org = org_by_code(session, code) if code else session.exec(
-        select(Organization).where(Organization.path == actor.root_path)).one()
-    if not actor.covers(org.path):
-        raise ScopeError(t("error.out_of_scope", code=org.code))
+    org = org_in_scope(session, actor, code)
     under = session.exec(select(Organization).where(Organization.parent_id == org.id).order_by(Organization.path)).all()
     return [org, *under]
 
 
-def organization_versions(session: Session, actor: Actor, codes) -> dict[str, int]:
-    """{code: version} of the organizations of the caller's among `codes` (guards a stale edit)."""
+def _of_codes(session: Session, actor: Actor, codes, column) -> dict:
+    """{code: column} of the caller's organizations among `codes` (None and "" skipped), in their order."""
     wanted = [c for c in codes if c]
-    if not wanted:
-        return {}
-    rows = session.exec(select(Organization.code, Organization.version).where(
-        Organization.code.in_(wanted), in_subtree(actor.root_path))).all()
-    return dict(rows)
-
-
-def organization_names(session: Session, actor: Actor, codes) -> dict[str, str]:
-    """{code: name} of the caller's organizations among `codes`, in their order."""
-    wanted = [c for c in codes if c]
-    found = dict(session.exec(select(Organization.code, Organization.name).where(
+    found = dict(session.exec(select(Organization.code, column).where(
         Organization.code.in_(wanted), in_subtree(actor.root_path))).all()) if wanted else {}
     return {code: found[code] for code in wanted if code in found}
 
 
+def organization_versions(session: Session, actor: Actor, codes) -> dict[str, int]:
+    """{code: version} of the organizations of the caller's among `codes` (guards a stale edit)."""
+    return _of_codes(session, actor, codes, Organization.version)
+
+
+def organization_names(session: Session, actor: Actor, codes) -> dict[str, str]:
+    """{code: name} of the caller's organizations among `codes`, in their order."""
+    return _of_codes(session, actor, codes, Organization.name)
+
+
 def subtree_codes(session: Session, actor: Actor, code: str) -> set[str]:
     """The codes of an organization of the caller's and of every organization under it now."""
-    org = org_by_code(session, code)
-    if not actor.covers(org.path):
-        raise ScopeError(t("error.out_of_scope", code=code))
+    org = org_in_scope(session, actor, code)
     return set(session.exec(select(Organization.code).where(in_subtree(org.path))).all())
 
 
