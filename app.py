@@ -11,6 +11,7 @@ st.set_page_config(page_title=t("app.title"), page_icon="🚩", layout="wide")
 with faults.boundary():
     style.apply()
     web.engine()
+    web.tune_collector()
 
     account = auth.signed_in()
     if account is None:

@@ -29,9 +29,8 @@ shown = [a for a in alerts if a.kind in chosen]
 groups = group_alerts(shown)
 text.caption(t("alerts.count", shown=fmt_number(len(shown)), total=fmt_number(len(alerts)),
                orgs=fmt_number(len(groups))))
-unplanned = web.cached_unplanned(version, view.subtree, view.year)
-if unplanned:
-    text.caption(t("alerts.no_target", count=fmt_number(unplanned), year=view.year))
+if alerts.unplanned:
+    text.caption(t("alerts.no_target", count=fmt_number(alerts.unplanned), year=view.year))
 if groups:
     # What is on screen starts again from the top when the view or the filter changes.
     key = "alerts_shown_" + "_".join([view.subtree.code, str(view.year), *sorted(chosen)])

@@ -4,6 +4,7 @@ filters), so an edit anywhere shows at the next rerun, an unchanged rerun costs 
 and everyone of one role looking at one organization shares its cached figures (SHARED)."""
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import fields
 from datetime import date
@@ -18,10 +19,9 @@ from core.access.scope import Actor, Subtree, ancestors
 from core.cli.bootstrap import ensure_database
 from core.config import SECRETS_FILE, Settings, current_day, load_settings
 from core.figures.alerts import (
-    Alert,
+    Alerts,
     all_alerts,
     candidate_clocks_list,
-    unplanned_count,
 )
 from core.figures.breakdowns import (
     Mix,
@@ -61,6 +61,21 @@ def engine() -> Engine:
     """The database, migrated (and in demo mode filled) once per server process and URL."""
     current = settings()
     return _ready_engine(current.database_url, current.demo_mode)
+
+
+# The collector's thresholds once the process is set up (CPython's default is 700, 10, 10).
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
+@lru_cache(maxsize=1)
+def tune_collector() -> None:
+    """Once per server process, at its first run: what is alive then (the modules and libraries,
+    the engine) is set aside where the garbage collector no longer walks it (gc.freeze), and the
+    collector runs less often. A cold rerun at the national root makes millions of short-lived
+    objects; collections walking everything the process holds took a tenth of it and more
+    (docs/benchmark.md). Objects that die are still freed at once by their reference counts."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def view_key(subtree: Subtree) -> tuple:
@@ -105,20 +120,12 @@ def cached_org_figures(version: int, subtree: Subtree, year: int, as_of: date) -
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
 def cached_alerts(version: int, subtree: Subtree, year: int, as_of: date,
-                  with_clocks: bool = True) -> list[Alert]:
+                  with_clocks: bool = True) -> Alerts:
     """all_alerts, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
         return all_alerts(session, subtree, year=year, as_of=as_of, rules=settings().rules,
                           with_clocks=with_clocks)
-
-
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_unplanned(version: int, subtree: Subtree, year: int) -> int:
-    """unplanned_count: the organizations the lagging alerts leave out for want of a target."""
-    del version
-    with session_scope(engine()) as session:
-        return unplanned_count(session, subtree, year=year)
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False, hash_funcs=SHARED)

@@ -23,7 +23,6 @@ from core.figures.progress import (
     counted_date_column,
     expected_count,
     org_figures,
-    orgs_on_screen,
     year_left_text,
 )
 from core.format import fmt_date, fmt_days_left, fmt_number
@@ -178,9 +177,29 @@ def _streaks(
 ALERT_LEVELS = 2
 
 
+@dataclass(frozen=True)
+class Alerts:
+    """The alerts of a screen, worst first, and how many of the organizations they looked at
+    had no target for the year (the pace and source alerts leave those out: the page says so)."""
+
+    items: tuple[Alert, ...]
+    unplanned: int = 0
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+# What the alerts read of each organization's figures.
+_ALERT_FIGURES = ["code", "name", "founded", "ended", "target", "admitted", "active_pipeline", "late_pipeline",
+                  "status", "expected", "children_target"]
+
+
 def organization_alerts(
     session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings
-) -> list[Alert]:
+) -> Alerts:
     """Lagging organizations down to ALERT_LEVELS below the chosen one, worst first: those that
     stood there in the year (on the tree as it stood), each over the part of the year it existed."""
     figures = org_figures(session, subtree, year=year, as_of=as_of, rules=rules, levels=ALERT_LEVELS,
@@ -189,7 +208,7 @@ def organization_alerts(
     alerts: list[Alert] = []
     shown = figures[_in_use(figures)]
     # Plain dicts, not iterrows: a Series per row (its attrs deep-copied) for 7.752 rows at the national root.
-    for org_id, row in zip(shown.index, shown.to_dict("records")):
+    for org_id, row in zip(shown.index, shown[_ALERT_FIGURES].to_dict("records")):
         period = Period(year, as_of).of(row["founded"], row["ended"])  # an organization of part of the year: that part
         found: dict[str, dict[str, object]] = {}  # kind -> what its sentences say
         target, admitted = int(row["target"]), int(row["admitted"])
@@ -212,20 +231,8 @@ def organization_alerts(
         if missed.get(org_id, 0) >= rules.missed_target_years:
             found["missed_target_years"] = dict(years=missed[org_id])
         alerts += [make_alert(kind, row["code"], row["name"], **values) for kind, values in found.items()]
-    return sorted(alerts, key=lambda a: (a.severity, a.org_name, a.org_code))
-
-
-def unplanned_count(session: Session, subtree: Subtree, *, year: int) -> int:
-    """Organizations the lagging alerts look at (down to ALERT_LEVELS below the chosen one, on
-    the tree as it stood in the year) with no target for the year: the pace and source alerts
-    leave them out, and the page says so."""
-    orgs = orgs_on_screen(session, subtree, ALERT_LEVELS, Period(year, date(year, 12, 31)))
-    active = orgs.index[_in_use(orgs)].tolist()
-    planned = {org_id for chunk in chunked(active) for org_id in session.exec(
-        select(YearPlan.organization_id)
-        .where(one_of(YearPlan.organization_id, chunk), YearPlan.year == year, YearPlan.target > 0)
-    ).all()}
-    return sum(1 for org_id in active if org_id not in planned)
+    return Alerts(tuple(sorted(alerts, key=lambda a: (a.severity, a.org_name, a.org_code))),
+                  unplanned=int((shown["target"] <= 0).sum()))
 
 
 def _pipeline_clocks(session: Session, root: Subtree, today: date, rules: RuleSettings):
@@ -299,11 +306,12 @@ def clock_alerts(
 def all_alerts(
     session: Session, subtree: Subtree, *, year: int, as_of: date, rules: RuleSettings,
     with_clocks: bool = True,
-) -> list[Alert]:
+) -> Alerts:
     """Organization and (unless told not to) clock alerts together, grouped by organization:
     the organizations with the worst alert first (then the most alerts), each organization's
     alerts worst first."""
-    alerts = organization_alerts(session, subtree, year=year, as_of=as_of, rules=rules)
+    lagging = organization_alerts(session, subtree, year=year, as_of=as_of, rules=rules)
+    alerts = list(lagging.items)
     if with_clocks:
         alerts += clock_alerts(session, subtree, today=as_of, rules=rules)
     worst: dict[str, int] = {}
@@ -312,7 +320,8 @@ def all_alerts(
         worst[a.org_code] = min(worst.get(a.org_code, a.severity), a.severity)
         count[a.org_code] = count.get(a.org_code, 0) + 1
     # The code after the name: two chi bộ of different communes may bear the same name.
-    return sorted(alerts, key=lambda a: (worst[a.org_code], -count[a.org_code], a.org_name, a.org_code, a.severity))
+    ordered = sorted(alerts, key=lambda a: (worst[a.org_code], -count[a.org_code], a.org_name, a.org_code, a.severity))
+    return Alerts(tuple(ordered), unplanned=lagging.unplanned)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, or_, union
+from sqlalchemy import case, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -240,7 +241,7 @@ def orgs_on_screen(session: Session, root: Subtree, levels: int, period: Period)
         span = shown.setdefault(era.id, [first, last])
         span[0], span[1] = min(span[0], first), max(span[1], last)
     paths = {org_id: tuple(sorted(own)) for org_id, own in paths.items()}
-    orgs = _frame([tuple(getattr(e, c) for c in _ERA_COLUMNS) for e in latest.values()], _ERA_COLUMNS)
+    orgs = _frame(map(attrgetter(*_ERA_COLUMNS), latest.values()), _ERA_COLUMNS)
     orgs = orgs.drop(columns=["start", "end"]).sort_values("path").set_index("id", drop=False)
     # The days it stood on this screen: a unit that came under the root on 01/7/2025 is its part from then.
     orgs["shown_from"] = [None if shown[i][0] == date.min else shown[i][0] for i in orgs.index]
@@ -374,21 +375,34 @@ def _plans(session: Session, org_ids: list[int], year: int) -> pd.DataFrame:
 def _children_plans(session: Session, parent_ids: list[int], period: Period) -> pd.DataFrame:
     """Per parent: the summed targets and recorded members of the organizations that stood
     under it in the period's year (for the bottom row of a screen), summed in the database:
-    at the national root the bottom row has 200.000 children."""
+    at the national root the bottom row has 200.000 children. Those standing there now are
+    summed on their own; a past stretch adds a child only where its present one does not
+    already count it under the same parent (no union of pairs to deduplicate)."""
     lo, hi = period.start, period.last_day
+    columns = ["id", "children_target", "children_members"]
+    sums = (func.sum(YearPlan.target), func.sum(YearPlan.members_start))
+    current_here = overlaps(current_start(), Organization.valid_to, lo, hi)
+    past = has_past(session)
     frames = []
     for chunk in chunked(parent_ids):
-        stood = select(Organization.parent_id.label("parent"), Organization.id.label("child")).where(
-            one_of(Organization.parent_id, chunk), overlaps(current_start(), Organization.valid_to, lo, hi))
-        if has_past(session):
-            stood = union(stood, select(OrganizationEra.parent_id, OrganizationEra.organization_id).where(
-                one_of(OrganizationEra.parent_id, chunk), overlaps(OrganizationEra.valid_from, OrganizationEra.valid_to, lo, hi)))
-        pairs = stood.subquery()
-        stmt = (select(pairs.c.parent, func.sum(YearPlan.target), func.sum(YearPlan.members_start))
-                .join(YearPlan, YearPlan.organization_id == pairs.c.child)
-                .where(YearPlan.year == period.year).group_by(pairs.c.parent))
-        frames.append(_frame(session.exec(stmt).all(), ["id", "children_target", "children_members"]))
-    return (pd.concat(frames) if frames else _frame([], ["id", "children_target", "children_members"])).set_index("id")
+        frames.append(_frame(session.exec(
+            select(Organization.parent_id, *sums).join(YearPlan, YearPlan.organization_id == Organization.id)
+            .where(one_of(Organization.parent_id, chunk), current_here, YearPlan.year == period.year)
+            .group_by(Organization.parent_id)).all(), columns))
+        if past:
+            E = OrganizationEra
+            pairs = (select(E.parent_id.label("parent"), E.organization_id.label("child")).distinct()
+                     .join(Organization, Organization.id == E.organization_id)
+                     .where(one_of(E.parent_id, chunk), overlaps(E.valid_from, E.valid_to, lo, hi),
+                            or_(Organization.parent_id.is_(None), Organization.parent_id != E.parent_id,
+                                ~current_here))).subquery()
+            frames.append(_frame(session.exec(
+                select(pairs.c.parent, *sums).join(YearPlan, YearPlan.organization_id == pairs.c.child)
+                .where(YearPlan.year == period.year).group_by(pairs.c.parent)).all(), columns))
+    frames = [f for f in frames if not f.empty]
+    if len(frames) <= 1:
+        return (frames[0] if frames else _frame([], columns)).set_index("id")
+    return pd.concat(frames).groupby("id").sum(min_count=1)
 
 
 def _grassroots(session: Session, root: Subtree, period: Period, rules: RuleSettings,

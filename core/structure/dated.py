@@ -37,6 +37,7 @@ from core.storage.models import (
     Organization,
     OrganizationEra,
 )
+from core.storage.sqlfuncs import one_of
 from core.structure.tree import path_ids
 
 
@@ -90,8 +91,7 @@ def _eras(session: Session, current_condition, past_condition, lo: date, hi: dat
     rows = session.exec(_current(current_condition, overlaps(current_start(), Organization.valid_to, lo, hi))).all()
     if has_past(session):
         rows += session.exec(_past(past_condition, overlaps(OrganizationEra.valid_from, OrganizationEra.valid_to, lo, hi))).all()
-    eras = [Era(*row) for row in rows]
-    return sorted(eras, key=lambda e: (e.path, e.start or date.min))
+    return [Era(*row) for row in rows]
 
 
 def has_past(session: Session) -> bool:
@@ -115,7 +115,7 @@ def children_eras(session: Session, parent_ids: list[int], lo: date, hi: date) -
     """The stretches, with a day in [lo, hi], of organizations while they stood under one of
     `parent_ids`: a chi bộ moved between two communes in the period has one under each."""
     return [era for chunk in chunked(parent_ids) for era in _eras(
-        session, Organization.parent_id.in_(chunk), OrganizationEra.parent_id.in_(chunk), lo, hi)]
+        session, one_of(Organization.parent_id, chunk), one_of(OrganizationEra.parent_id, chunk), lo, hi)]
 
 
 # Ids per IN (…) list: PostgreSQL takes at most 65.535 parameters a statement, SQLite 32.766.
@@ -141,10 +141,10 @@ def paths_of(session: Session, org_ids: list[int], lo: date, hi: date) -> dict[i
     rows = []
     for chunk in chunked(org_ids):
         rows += session.exec(select(Organization.id, Organization.path).where(
-            Organization.id.in_(chunk), overlaps(current_start(), Organization.valid_to, lo, hi))).all()
+            one_of(Organization.id, chunk), overlaps(current_start(), Organization.valid_to, lo, hi))).all()
         if has_past(session):
             rows += session.exec(select(OrganizationEra.organization_id, OrganizationEra.path).where(
-                OrganizationEra.organization_id.in_(chunk),
+                one_of(OrganizationEra.organization_id, chunk),
                 overlaps(OrganizationEra.valid_from, OrganizationEra.valid_to, lo, hi))).all()
     found: dict[int, set[str]] = {}
     for org_id, path in rows:
@@ -174,8 +174,8 @@ def chain_on(session: Session, org_id: int, day: date) -> list[Era]:
 
 def roots_on(session: Session, day: date) -> list[Era]:
     """The organizations with no parent on `day` (one, in a tree of one đảng bộ)."""
-    return [e for e in _eras(session, Organization.parent_id.is_(None), OrganizationEra.parent_id.is_(None), day, day)
-            if e.parent_id is None]
+    return sorted((e for e in _eras(session, Organization.parent_id.is_(None), OrganizationEra.parent_id.is_(None),
+                                    day, day) if e.parent_id is None), key=lambda e: e.path)
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,7 @@ def test_lagging_alerts_mid_year(tree):
         ("behind_pace", "C2"), ("behind_pace", "D"),
         ("children_short", "D"),
     }
-    assert alerts[0].kind == "no_source"  # worst first
+    assert alerts.items[0].kind == "no_source"  # worst first
     children_short = next(a for a in alerts if a.kind == "children_short")
     assert "(9)" in children_short.message and "(10)" in children_short.message
 

@@ -75,6 +75,29 @@ def test_one_block_per_organization_worst_first_in_whole_sentences_with_where_to
     assert not NEGATIVE_DAYS.search(everything(at))
 
 
+def without_target(db, root_code: str, year: int) -> int:
+    """The organizations standing in `year` down to two levels below `root_code` with no
+    target for it, read from the tables (the demo's tree did not change in 2026)."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM organization o, organization r WHERE r.code = ? "
+            "AND substr(o.path, 1, length(r.path)) = r.path AND o.depth <= r.depth + 2 "
+            "AND (o.valid_from IS NULL OR o.valid_from <= ?) AND (o.valid_to IS NULL OR o.valid_to >= ?) "
+            "AND (o.active OR o.valid_to IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM year_plan p "
+            "WHERE p.organization_id = o.id AND p.year = ? AND p.target > 0)",
+            (root_code, f"{year}-12-31", f"{year}-01-01", year)).fetchone()[0]
+
+
+def test_the_organizations_without_a_target_are_counted_not_hidden(demo_app):
+    """The pace and source alerts cannot judge an organization without a target: the page says
+    how many of those it looked at had none."""
+    at = open_page("lanhdao", "pages/alerts.py")
+    missing = without_target(demo_app, "NB", 2026)
+    assert missing > 0
+    assert (f"Không tính {missing} tổ chức chưa giao chỉ tiêu năm 2026 trong các cảnh báo về tiến độ và nguồn."
+            in [shown(c) for c in at.caption])
+
+
 def test_the_blocks_are_headed_by_the_organizations_they_link_to(demo_app):
     """Two chi bộ named "Chi bộ tổ dân phố số 4" stay two blocks, each linking to its own page."""
     at = open_page("lanhdao", "pages/alerts.py")
