@@ -90,7 +90,7 @@ def cmd_synth(args) -> str:
         connection.exec_driver_sql(refresh)
     return t("cli.synth_loaded", tier=summary.tier, orgs=fmt_number(summary.organizations),
              candidates=fmt_number(summary.candidates), events=fmt_number(summary.events),
-             plans=fmt_number(summary.plans), users=summary.users,
+             plans=fmt_number(summary.plans), users=fmt_number(summary.users),
              seconds=fmt_compact(time.perf_counter() - started))
 
 
