@@ -183,7 +183,7 @@ class Alerts:
     had no target for the year (the pace and source alerts leave those out: the page says so)."""
 
     items: tuple[Alert, ...]
-    unplanned: int = 0
+    unplanned: int
 
     def __iter__(self):
         return iter(self.items)
