@@ -78,8 +78,8 @@ def fmt_days_left(days: int, *, working: bool = False) -> str:
 
 
 def fmt_date(value: date | None) -> str:
-    """19/01/2024; None -> "–"."""
-    return value.strftime("%d/%m/%Y") if value else "–"
+    """19/01/2024 (always four digits of year, so a mistyped 0202 reads as typed); None -> "–"."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else "–"
 
 
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # no daylight saving in Vietnam
@@ -158,10 +158,19 @@ def md_unescape(markdown: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
 
 
-# Dates a person may type anywhere (forms, URLs): a wider range would let a browser's date
-# widget drop a typed day; what a date means is checked by the rules.
+# The dates this product holds and accepts, wherever they come from (a form, a URL, a file):
+# a year typed wrong (0202, 1202, 2202) is refused with a message. The date widgets accept every
+# day the format can spell, so that such a day reaches this check instead of being dropped.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
+
+
+def date_range_error(value: date | None) -> str | None:
+    """The Vietnamese refusal of a date outside EARLIEST_DATE–LATEST_DATE; None when inside (or none)."""
+    if value is None or EARLIEST_DATE <= value <= LATEST_DATE:
+        return None
+    return t("error.date_out_of_range", date=fmt_date(value), earliest=fmt_date(EARLIEST_DATE),
+             latest=fmt_date(LATEST_DATE))
 # The longest text a URL parameter may hold; organization codes and panel lists are far shorter.
 URL_VALUE_MAX_CHARS = 200
 ECHO_MAX_CHARS = 60

@@ -710,6 +710,7 @@ VI: dict[str, str] = {
     "cli.demo_loaded": "Đã nạp dữ liệu mẫu: {orgs} tổ chức, {candidates} quần chúng, {events} sự kiện, {users} tài khoản.",
     "cli.user_created": "Đã tạo tài khoản {username} ({role}).",
     "cli.backup_done": "Đã sao lưu cơ sở dữ liệu vào {path}.",
+    "error.date_out_of_range": "Ngày {date} nằm ngoài khoảng nhận được (từ {earliest} đến {latest}): xin kiểm tra lại năm.",
     "error.bad_date": "Ngày không hợp lệ: «{value}» (nhập theo dạng ngày/tháng/năm, ví dụ 19/01/2024).",
     "error.bad_year": "Năm không hợp lệ: «{value}».",
     "error.date_too_late": "Ngày «{value}» muộn hơn {latest}; dùng ngày {latest}.",

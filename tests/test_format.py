@@ -105,6 +105,7 @@ def test_fmt_percent_shows_a_dash_for_no_figure(missing):
 def test_fmt_date_is_day_month_year_with_leading_zeros():
     assert fmt_date(date(2024, 1, 19)) == "19/01/2024"
     assert fmt_date(date(2025, 7, 1)) == "01/07/2025"
+    assert fmt_date(date(202, 1, 5)) == "05/01/0202"  # a mistyped year is shown as typed
     assert fmt_date(None) == "–"
 
 

@@ -9,7 +9,6 @@ import streamlit as st
 from core.access.scope import NotFoundError, ScopeError
 from core.access.users import UserError
 from core.figures.tables import beside_record_table
-from core.format import EARLIEST_DATE, LATEST_DATE
 from core.i18n import label, t
 from core.procedure.dossier import Introduction
 from core.procedure.pipeline import (
@@ -113,8 +112,9 @@ def show_refusal(exc: Exception) -> None:
 
 
 # A date typed outside the widget's range is dropped by the browser, which keeps the previous
-# value without a word (and a form would save it): the range is wide, the checks are in core.
-OLDEST, LATEST = EARLIEST_DATE, LATEST_DATE
+# value without a word (and a form would save it): the widgets take every day the format can
+# spell, and core refuses a day outside the range it holds (core.format.date_range_error).
+OLDEST, LATEST = date(1, 1, 1), date(9999, 12, 31)
 
 
 def date_field(label_text: str, value: date | None, key: str, container=st) -> date | None:

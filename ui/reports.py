@@ -30,7 +30,7 @@ from core.access.users import SessionEnded, still_allowed
 from core.config import RuleSettings, current_day
 from core.errors import FormError
 from core.figures.tables import import_errors_table
-from core.format import fmt_compact, fmt_number
+from core.format import date_range_error, fmt_compact, fmt_number
 from core.i18n import t
 from core.office.exports import (
     alerts_workbook,
@@ -109,11 +109,14 @@ def report_section(actor: Actor, view: View) -> None:
     # One row of columns per line, so that on a phone the fields stack in reading order.
     left, middle, right = st.columns(3)
     signed_on = forms.date_field(t("reports.signed_on"), current_day(), "rep_signed_on", container=right)
+    refusal = (t("form.date_required", field=t("reports.signed_on")) if signed_on is None
+               else date_range_error(signed_on))
     # The heading is the tree's on the signing day (a report signed in 01/2024 is Huyện ủy Kim
     # Bảng's under Đảng bộ tỉnh Hà Nam): its fields start again from that day's when it changes.
+    heading_day = current_day() if refusal else signed_on
     with session_scope(web.engine()) as session:
-        default = default_heading(session, subtree, today=signed_on or current_day())
-    day = (signed_on or current_day()).isoformat()
+        default = default_heading(session, subtree, today=heading_day)
+    day = heading_day.isoformat()
     number = left.text_input(t("reports.number"), default.number, key=f"rep_number_{code}_{day}")
     place = middle.text_input(t("reports.place"), default.place, key=f"rep_place_{code}_{day}")
     left, middle, right = st.columns(3)
@@ -124,8 +127,8 @@ def report_section(actor: Actor, view: View) -> None:
     title = left.text_input(t("reports.signer_title"), default.signer_title, key="rep_signer_title")
     signer = middle.text_input(t("reports.signer_name"), default.signer_name, key="rep_signer_name")
     recipients = right.text_area(t("reports.recipients"), "\n".join(default.recipients), key="rep_recipients")
-    if signed_on is None:  # emptied: the report is not dated for the user
-        text.warning(t("form.date_required", field=t("reports.signed_on")))
+    if refusal:  # emptied or mistyped: the report is not dated for the user
+        text.warning(refusal)
         return
     heading = ReportHeading(number=number, place=place, signed_on=signed_on, upper_body=upper,
                             issuing_body=issuing, on_behalf=on_behalf, signer_title=title, signer_name=signer,

@@ -61,7 +61,8 @@ def view_controls(actor: Actor, *, compare: bool = True) -> View:
     _bound("f_year", view.year)
     columns[0].pills(t("filter.year"), years, key="f_year", on_change=_year_to_url)
     _bound("f_asof", view.as_of)
-    # The widest range (forms.OLDEST–LATEST, as the URL's): the browser drops a day outside it without a word.
+    # The widest range (forms.OLDEST–LATEST): the browser would drop a day outside it without a
+    # word; the URL's check refuses a day outside the range core holds, with a message.
     columns[1].date_input(t("filter.as_of"), key="f_asof", min_value=OLDEST, max_value=LATEST, format="DD/MM/YYYY",
                           on_change=_to_url, args=("asof", "f_asof", date.isoformat))
     if compare:

@@ -15,14 +15,16 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, update
+from sqlalchemy import Date, event, inspect, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine, select
 
+from core.errors import FormError
+from core.format import date_range_error
 from core.storage import kept  # noqa: F401 (its listeners keep the counts of every session's writes)
 from core.storage.faults import translated
 from core.storage.files import private_sqlite_file
-from core.storage.models import DataVersion
+from core.storage.models import NOT_SETTLED, DataVersion
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -102,6 +104,28 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             if fault is not None and fault is not error:
                 raise fault from error
             raise
+
+
+@lru_cache(maxsize=None)
+def _date_columns(mapper) -> tuple[str, ...]:
+    return tuple(a.key for a in mapper.column_attrs if isinstance(a.columns[0].type, Date))
+
+
+@event.listens_for(Session, "before_flush")
+def _dates_in_range(session: Session, _context, _instances) -> None:
+    """No date outside the range the product holds is written, whatever wrote it (a form, a
+    file, the command line): the flush is refused with the Vietnamese message, and the unit
+    of work rolls back. Only the values being written are read (history), nothing is loaded.
+    NOT_SETTLED is the one date beyond the range, and the product writes it, nobody types it."""
+    errors = []
+    for obj in (*session.new, *session.dirty):
+        state = inspect(obj)
+        for key in _date_columns(state.mapper):
+            for value in state.attrs[key].history.added:
+                if value != NOT_SETTLED and (message := date_range_error(value)) and message not in errors:
+                    errors.append(message)
+    if errors:
+        raise FormError(errors)
 
 
 def alembic_config() -> Config:

@@ -64,7 +64,7 @@ from sqlmodel import Session, select
 from core.access.audit import record_audit
 from core.access.scope import Actor, NotFoundError, ScopeError, org_by_code
 from core.errors import FormError
-from core.format import clean_text, fmt_date
+from core.format import clean_text, date_range_error, fmt_date
 from core.i18n import t
 from core.procedure.pipeline import StaleEditError
 from core.procedure.stages import CELL_KINDS, OrgKind, Role
@@ -134,6 +134,8 @@ def _stale(org: Organization, expected_version: int | None) -> None:
 def _effective(effective: date | None, today: date) -> date:
     if effective is None:
         raise FormError([t("restructure.date_required")])
+    if message := date_range_error(effective):
+        raise FormError([message])
     if effective > today:
         raise FormError([t("restructure.future", date=fmt_date(effective))])
     return effective

@@ -107,3 +107,23 @@ def test_phone_refuses_a_future_date_a_bare_name_and_the_same_person_twice(brows
     screenshot(page, "phone-same-person")
     assert candidate_count(server.db) == before
     context.close()
+
+
+def test_phone_says_a_year_typed_wrong_instead_of_keeping_the_old_date(browser, server):
+    """The report's date is filled with today's: a day typed with its year's digits swapped
+    (2206 for 2026) reaches the check and is said, where a narrow widget range let the browser
+    keep today's and the report go out with a date nobody gave."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, server.url, "bithu.hdnd")
+    page.goto(f"{server.url}/bao-cao")
+    download = page.get_by_role("button", name="Tải báo cáo (.docx)")
+    expect(download).to_be_visible(timeout=WAIT_MS)
+    settle(page)
+    set_date(page, page, "Ngày ban hành", "05/01/2206")
+    act(page, page.get_by_role("heading").first, "tap")  # the field is left: the day typed is given to the app
+    expect(page.get_by_text("Ngày 05/01/2206 nằm ngoài khoảng nhận được (từ 01/01/1900 đến 31/12/2100): "
+                            "xin kiểm tra lại năm.").first).to_be_visible(timeout=WAIT_MS)
+    expect(download).to_have_count(0)
+    screenshot(page, "phone-year-typed-wrong")
+    context.close()

@@ -56,6 +56,10 @@ def test_the_reports_date_is_typed_as_it_is_or_the_report_is_not_offered(demo_ap
     at.date_input(key="rep_signed_on").set_value(None).run()
     assert "Tải báo cáo (.docx)" not in labels(at)
     assert "Cần ghi «Ngày ban hành» (ngày/tháng/năm)." in texts(at)
+    at.date_input(key="rep_signed_on").set_value(date(2206, 1, 5)).run()  # 2026 typed as 2206
+    assert "Tải báo cáo (.docx)" not in labels(at)
+    assert ("Ngày 05/01/2206 nằm ngoài khoảng nhận được (từ 01/01/1900 đến 31/12/2100): xin kiểm tra lại năm."
+            in texts(at))
 
 def test_the_heading_is_the_trees_on_the_signing_day(demo_app, downloads):
     """A report signed in 2024 is Tỉnh ủy Hà Nam's, one signed today Tỉnh ủy Ninh Bình's: the

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from core.storage.db import (
     alembic_config,
@@ -228,3 +228,28 @@ def test_migration_0005_adds_the_denominators_empty_and_keeps_those_present(engi
     with engine.connect() as conn:
         row = conn.execute(text("SELECT votes_for, votes_total, members_total, members_excused FROM stage_event")).one()
     assert tuple(row) == (8, 10, None, None)  # 10 was those present, and stays so; 14 or 20 members: unknown
+
+
+@pytest.mark.parametrize("day", [date(202, 1, 2), date(1899, 12, 31), date(2101, 1, 1)])
+def test_no_date_outside_the_range_the_product_holds_is_written(engine, day):
+    """Whatever writes it (a form, a file, the command line), a mistyped year is refused with
+    the Vietnamese message, new or changed, and the unit of work writes nothing."""
+    from core.errors import FormError
+    from core.format import fmt_date
+    from core.storage.models import WorkDayOverride
+
+    message = f"Ngày {fmt_date(day)} nằm ngoài khoảng nhận được (từ 01/01/1900 đến 31/12/2100): xin kiểm tra lại năm."
+    with pytest.raises(FormError) as refused, session_scope(engine) as session:
+        session.add(WorkDayOverride(day=date(2026, 1, 2), working=True, note="kept?", recorded_by="admin"))
+        session.flush()
+        session.add(WorkDayOverride(day=day, working=True, note="bad", recorded_by="admin"))
+    assert refused.value.errors == [message]
+    with session_scope(engine) as session:
+        assert session.exec(select(WorkDayOverride)).all() == []
+        session.add(WorkDayOverride(day=date(2100, 12, 31), working=True, note="edge", recorded_by="admin"))
+    with pytest.raises(FormError) as refused, session_scope(engine) as session:
+        kept = session.exec(select(WorkDayOverride)).one()
+        kept.day = day
+    assert refused.value.errors == [message]
+    with session_scope(engine) as session:
+        assert session.exec(select(WorkDayOverride.day)).all() == [date(2100, 12, 31)]

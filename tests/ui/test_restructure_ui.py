@@ -8,7 +8,7 @@ bộ under the same parent...), not by name, and the effective date is today: ev
 demo holds is on or before it."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import select
 
@@ -192,6 +192,11 @@ def test_refusals_show_their_message_and_write_nothing(demo_app):
     at.date_input(key="reorg_move_date").set_value(TODAY + timedelta(days=1)).run()
     at.button(key="reorg_move_preview").click().run()
     assert errors(at) == [t("restructure.future", date=fmt_date(TODAY + timedelta(days=1)))]
+    # A year typed wrong reaches the check (the widget takes it) and is said, not dropped.
+    at.date_input(key="reorg_move_date").set_value(date(2206, 7, 1)).run()
+    at.button(key="reorg_move_preview").click().run()
+    assert errors(at) == ["Ngày 01/07/2206 nằm ngoài khoảng nhận được (từ 01/01/1900 đến 31/12/2100): "
+                          "xin kiểm tra lại năm."]
 
     at.radio(key="reorg_kind").set_value("merge").run()
     at.multiselect(key="reorg_merge_sources").select(code)
