@@ -164,6 +164,10 @@ def md_unescape(markdown: str) -> str:
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 
+# The longest text a URL parameter may hold; organization codes and panel lists are far shorter.
+URL_VALUE_MAX_CHARS = 200
+ECHO_MAX_CHARS = 60
+
 
 def date_range_error(value: date | None) -> str | None:
     """The Vietnamese refusal of a date outside EARLIEST_DATE–LATEST_DATE; None when inside (or none)."""
@@ -171,9 +175,6 @@ def date_range_error(value: date | None) -> str | None:
         return None
     return t("error.date_out_of_range", date=fmt_date(value), earliest=fmt_date(EARLIEST_DATE),
              latest=fmt_date(LATEST_DATE))
-# The longest text a URL parameter may hold; organization codes and panel lists are far shorter.
-URL_VALUE_MAX_CHARS = 200
-ECHO_MAX_CHARS = 60
 
 
 def parse_ascii_int(text: object, *, low: int, high: int) -> int | None:

@@ -16,6 +16,7 @@ from core.access.scope import Actor, NotFoundError, ScopeError, Subtree, resolve
 from core.format import (
     EARLIEST_DATE,
     LATEST_DATE,
+    date_range_error,
     fmt_date,
     fmt_echo,
     is_clean_url_text,
@@ -106,7 +107,7 @@ def _date_param(raw: str | None, default: date, latest: date, notices: list[str]
         value = parse_date(raw) if is_clean_url_text(raw) else None
     except ValueError:
         value = None
-    if value is None or not EARLIEST_DATE <= value <= LATEST_DATE:
+    if value is None or date_range_error(value):
         notices.append(t("error.bad_url_date", value=fmt_echo(raw), earliest=fmt_date(EARLIEST_DATE),
                          latest=fmt_date(LATEST_DATE)))
         return default
