@@ -132,16 +132,11 @@ def _streaks(
     lookback = max(rules.no_admission_years, rules.missed_target_years) + 3
     first_year = year - lookback + 1
     admitted = _admitted_by_year(session, orgs, root, range(first_year, year + 1), max(as_of, date(year, 1, 1)), rules)
-    plans = pd.DataFrame.from_records(
-        [tuple(r) for chunk in chunked(orgs.index.tolist()) for r in session.exec(
-            select(YearPlan.organization_id, YearPlan.year, YearPlan.target)
-            .where(one_of(YearPlan.organization_id, chunk), YearPlan.year >= first_year, YearPlan.year <= year)
-        ).all()],
-        columns=["org", "year", "target"],
-    )
-    first_plan_year = int(plans["year"].min()) if not plans.empty else year
     # Plain dicts: thousands of organizations at the national root, a lookup per year each.
-    targets = {(int(o), int(y)): int(t) for o, y, t in plans.itertuples(index=False)}
+    targets = {(o, y): t for chunk in chunked(orgs.index.tolist()) for o, y, t in session.exec(
+        select(YearPlan.organization_id, YearPlan.year, YearPlan.target)
+        .where(one_of(YearPlan.organization_id, chunk), YearPlan.year >= first_year, YearPlan.year <= year)).all()}
+    first_plan_year = min((y for _o, y in targets), default=year)
     founded_of, ended_of = dict(zip(orgs.index, orgs["founded"])), dict(zip(orgs.index, orgs["ended"]))
 
     def first_year_of(org: int) -> int:
@@ -207,8 +202,10 @@ def organization_alerts(
     no_admission, missed = _streaks(session, figures, subtree, year, as_of, rules)
     alerts: list[Alert] = []
     shown = figures[_in_use(figures)]
-    # Plain dicts, not iterrows: a Series per row (its attrs deep-copied) for 7.752 rows at the national root.
-    for org_id, row in zip(shown.index, shown[_ALERT_FIGURES].to_dict("records")):
+    # Plain dicts from the columns' lists, neither iterrows (a Series per row, its attrs deep-copied)
+    # nor to_dict (a check of every value): 7.752 rows at the national root.
+    rows = (dict(zip(_ALERT_FIGURES, values)) for values in zip(*(shown[c].tolist() for c in _ALERT_FIGURES)))
+    for org_id, row in zip(shown.index, rows):
         period = Period(year, as_of).of(row["founded"], row["ended"])  # an organization of part of the year: that part
         found: dict[str, dict[str, object]] = {}  # kind -> what its sentences say
         target, admitted = int(row["target"]), int(row["admitted"])

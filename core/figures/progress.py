@@ -93,7 +93,10 @@ class Period:
         """The same year and as-of date for an organization founded and ended on those days."""
         def within(day) -> date | None:
             return day if isinstance(day, date) and day.year == self.year else None
-        return Period(self.year, self.as_of, within(founded), within(ended))
+        opened, closed = within(founded), within(ended)
+        if opened == self.opened and closed == self.closed:
+            return self  # most organizations: the whole year (frozen, so it can be shared)
+        return Period(self.year, self.as_of, opened, closed)
 
 
 def counted_date_column(rules: RuleSettings, candidates=Candidate):

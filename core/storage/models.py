@@ -24,9 +24,13 @@ from sqlmodel import Field, SQLModel
 PATH_TYPE = String(400).with_variant(String(400, collation="C"), "postgresql")
 
 
+# Every column the pipeline counts read (core.figures.progress), so that they are answered from
+# the index alone: a column read there and missing here sends PostgreSQL to every row's page
+# (a test compares the two).
 SETTLED_INDEX_COLUMNS = (
     "settled_date", "org_path", "decision_date", "admitted_date", "source_date", "outstanding_date",
-    "class_done_date", "dossier_date", "branch_resolution_date", "committee_resolution_date",
+    "class_done_date", "dossier_date", "branch_resolution_date", "sub_committee_appraisal_date",
+    "committee_resolution_date",
 )
 # `settled_date` of a candidate still in the procedure: after every date a query asks about,
 # so "in the procedure on day D" is the index range settled_date > D.
@@ -115,11 +119,16 @@ class YearPlan(SQLModel, table=True):
     """An organization's plan for one year: target admissions and members at the start."""
 
     __tablename__ = "year_plan"
-    __table_args__ = (UniqueConstraint("organization_id", "year", name="uq_year_plan_org_year"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "year", name="uq_year_plan_org_year"),
+        # One year's plans with what the figures sum of them, read from the index alone: the
+        # targets of the 200.000 organizations below a screen's bottom row (core.figures.progress).
+        Index("ix_year_plan_year_sums", "year", "organization_id", "target", "members_start"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)
-    year: int = Field(index=True)
+    year: int
     target: int = 0
     members_start: int | None = None
     version: int = 1
