@@ -95,8 +95,16 @@ def _eras(session: Session, current_condition, past_condition, lo: date, hi: dat
 
 
 def has_past(session: Session) -> bool:
-    """Whether any organization has a past stretch (a tree never restructured has none)."""
-    return session.exec(select(OrganizationEra.id).limit(1)).first() is not None
+    """Whether any organization has a past stretch (a tree never restructured has none).
+
+    Asked once per session while the answer is no, remembered once it is yes (a screen asks a
+    dozen times): where the past has gone again, the queries of the past only find nothing."""
+    if session.info.get("has_past"):
+        return True
+    found = session.exec(select(OrganizationEra.id).limit(1)).first() is not None
+    if found:
+        session.info["has_past"] = True
+    return found
 
 
 def eras_of(session: Session, org_id: int, lo: date = date.min, hi: date = NOT_SETTLED) -> list[Era]:
