@@ -24,9 +24,9 @@ from sqlmodel import Field, SQLModel
 PATH_TYPE = String(400).with_variant(String(400, collation="C"), "postgresql")
 
 
-# Every column the pipeline counts read (core.figures.progress), so that they are answered from
-# the index alone: a column read there and missing here sends PostgreSQL to every row's page
-# (a test compares the two).
+# Every column the pipeline counts (core.figures.progress) and the funnel's standing read, so
+# that they are answered from the index alone: a column read there and missing here sends
+# PostgreSQL to every row's page (tests/storage/test_indexes.py compares the two).
 SETTLED_INDEX_COLUMNS = (
     "settled_date", "org_path", "decision_date", "admitted_date", "source_date", "outstanding_date",
     "class_done_date", "dossier_date", "branch_resolution_date", "sub_committee_appraisal_date",

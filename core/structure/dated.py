@@ -97,8 +97,9 @@ def _eras(session: Session, current_condition, past_condition, lo: date, hi: dat
 def has_past(session: Session) -> bool:
     """Whether any organization has a past stretch (a tree never restructured has none).
 
-    Asked once per session while the answer is no, remembered once it is yes (a screen asks a
-    dozen times): where the past has gone again, the queries of the past only find nothing."""
+    A screen asks a dozen times: once the answer is yes, the session remembers it (asking again
+    while it is no, since a restructuring in the session can make it yes). Should the past be
+    gone again in that session, the queries of the past only find nothing."""
     if session.info.get("has_past"):
         return True
     found = session.exec(select(OrganizationEra.id).limit(1)).first() is not None
