@@ -33,7 +33,6 @@ from tests.factories import add_candidate, add_plan, admitted_on, district
 AS_OF = date(2023, 9, 30)
 
 
-
 def _columns(table, index: str) -> set[str]:
     return {c.name for c in next(i for i in table.__table__.indexes if i.name == index).columns}
 
