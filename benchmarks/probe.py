@@ -1,6 +1,7 @@
 """One measurement, in a process of its own so that its peak memory is its own.
 
-    python -m benchmarks.probe app   --url URL   core computations and page reruns (AppTest)
+    python -m benchmarks.probe app   --url URL   core computations, page reruns (AppTest), sign-in,
+                                                 an import of 1.000 candidates, the report at the root
     python -m benchmarks.probe naive --url URL   the baseline: read the tables into pandas
 
 Prints one JSON object on a line of its own, after RESULT_PREFIX. Times are in milliseconds, the median of several rounds.
@@ -83,8 +84,27 @@ def measure_core(url: str, year: int, as_of: date, rounds: int) -> dict[str, flo
     return results
 
 
-def _edit(url: str, round_no: int) -> None:
-    """A real write, as a form would make it: bumps the data version, so every cache misses."""
+def _edited_candidates(url: str, username: str) -> tuple[int, int | None]:
+    """The candidates the probe edits for a user's pages: the first one in the user's own
+    subtree (its views go cold) and the first one outside it (None at the root: nothing is)."""
+    from sqlmodel import select
+
+    from core.storage.db import get_engine, session_scope
+    from core.storage.models import Candidate, Organization, User
+
+    with session_scope(get_engine(url)) as session:
+        path = session.exec(select(Organization.path).join(User, User.organization_id == Organization.id)
+                            .where(User.username == username)).one()
+        inside = session.exec(select(Candidate.id).where(Candidate.org_path.startswith(path))
+                              .order_by(Candidate.id).limit(1)).one()
+        outside = session.exec(select(Candidate.id).where(~Candidate.org_path.startswith(path))
+                               .order_by(Candidate.id).limit(1)).first()
+    return inside, outside
+
+
+def _edit(url: str, candidate_id: int, round_no: int) -> None:
+    """A real write, as a form would make it: it raises the versions of every view the
+    candidate counts in (core.storage.versions), so those views' caches miss."""
     from dataclasses import fields, replace
 
     from core.access.scope import operator
@@ -94,7 +114,7 @@ def _edit(url: str, round_no: int) -> None:
     from core.storage.models import Candidate
 
     with session_scope(get_engine(url)) as session:
-        candidate = session.get(Candidate, 1)
+        candidate = session.get(Candidate, candidate_id)
         data = CandidateInput(**{f.name: getattr(candidate, f.name) for f in fields(CandidateInput)})
         data = replace(data, helper_name=f"Người giúp đỡ {round_no}")
         edit_candidate(session, operator(session), candidate_id=candidate.id, data=data,
@@ -102,16 +122,20 @@ def _edit(url: str, round_no: int) -> None:
 
 
 def measure_pages(url: str, rounds: int) -> list[dict[str, object]]:
-    """Each page's server-side rerun, signed in: warm (nothing changed) and cold (after an edit)."""
+    """Each page's server-side rerun, signed in: warm (nothing changed), cold (after an edit in
+    the user's subtree) and after an edit elsewhere (outside it, where there is an outside)."""
     from streamlit.testing.v1 import AppTest
 
     rows = []
     sessions: dict[str, AppTest] = {}
+    edited: dict[str, tuple[int, int | None]] = {}
     for username, page in PAGES:
         at = sessions.get(username)
         if at is None:
             at = _sign_in(AppTest.from_file(APP, default_timeout=600).run(), username).run()
             sessions[username] = at
+            edited[username] = _edited_candidates(url, username)
+        inside, outside = edited[username]
         # The synthetic data ends on DEMO_TODAY: look at that day, whatever today is.
         at.query_params.update(year=str(DEMO_TODAY.year), asof=DEMO_TODAY.isoformat())
         script, _, tab = page.partition("#")
@@ -123,12 +147,16 @@ def measure_pages(url: str, rounds: int) -> list[dict[str, object]]:
         if at.exception:
             raise RuntimeError(f"{page}: {at.exception[0].message}")
         warm = _median_ms(at.run, rounds)
-        cold_times = []
+        cold_times, elsewhere_times = [], []
         for n in range(rounds):
-            _edit(url, n)
+            _edit(url, inside, n)
             cold_times.append(_median_ms(at.run, 1))
+            if outside is not None:
+                _edit(url, outside, n)
+                elsewhere_times.append(_median_ms(at.run, 1))
         rows.append({"user": username, "page": page, "first_ms": first, "warm_ms": warm,
-                     "cold_ms": statistics.median(cold_times)})
+                     "cold_ms": statistics.median(cold_times),
+                     "elsewhere_ms": statistics.median(elsewhere_times) if elsewhere_times else None})
     return rows
 
 
@@ -164,6 +192,50 @@ def measure_sign_in(url: str, rounds: int) -> dict[str, float]:
     return {"accounts": accounts, "signed_out_ms": signed_out, "submit_ms": statistics.median(submits)}
 
 
+IMPORTED_ROWS = 1_000
+
+
+def measure_office(url: str, rounds: int) -> dict[str, float]:
+    """An import of 1.000 new sources into the chi bộ of the grassroots secretary's committee,
+    rolled back each round (the tier's data stays as loaded), and the year's report at the root
+    (the Word file the reports page downloads)."""
+    from sqlmodel import Session, select
+
+    from benchmarks.import_lock import candidates_file
+    from core.access.scope import operator, resolve
+    from core.config import load_settings
+    from core.office.imports import import_candidates
+    from core.office.report import default_heading, report_docx
+    from core.storage.db import get_engine, session_scope
+    from core.storage.models import Organization, User
+    from core.structure.organizations import active_cells
+
+    rules = load_settings().rules
+    engine = get_engine(url)
+    with session_scope(engine) as session:
+        commune = session.exec(select(Organization.code).join(User, User.organization_id == Organization.id)
+                               .where(User.username == "bithu.coso")).one()
+        cells = list(active_cells(session, resolve(session, operator(session), commune)))
+    data = candidates_file(cells, IMPORTED_ROWS)
+
+    def import_once() -> None:
+        with Session(engine) as session:
+            made = import_candidates(session, operator(session), data=data, file_name="nhap.xlsx", today=DEMO_TODAY,
+                                     rules=rules, max_bytes=len(data) + 1)
+            session.flush()
+            session.rollback()
+        if made.created != IMPORTED_ROWS:
+            raise RuntimeError(f"the import wrote {made.created} candidates, not {IMPORTED_ROWS}")
+
+    def report_once() -> None:
+        with session_scope(engine) as session:
+            top = resolve(session, operator(session), None)
+            report_docx(session, top, year=DEMO_TODAY.year, as_of=DEMO_TODAY, rules=rules,
+                        heading=default_heading(session, top, today=DEMO_TODAY))
+
+    return {"import_ms": _median_ms(import_once, rounds), "report_ms": _median_ms(report_once, rounds)}
+
+
 def run_app(url: str, rounds: int) -> dict[str, object]:
     """Core computations, then page reruns, then this process's peak memory."""
     os.environ.update(DATABASE_URL=url, PTDV_DEMO_MODE="false", PTDV_COOKIE_KEY=secrets.token_urlsafe(48))
@@ -172,6 +244,7 @@ def run_app(url: str, rounds: int) -> dict[str, object]:
         "core": measure_core(url, today.year, today, rounds),
         "pages": measure_pages(url, rounds),
         "sign_in": measure_sign_in(url, rounds),
+        "office": measure_office(url, rounds),
         "peak_mb": _peak_mb(),
     }
 

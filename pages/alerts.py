@@ -14,7 +14,7 @@ from ui import auth, reports, text, web, widgets
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.alerts"), anchor=False)
 view = widgets.view_controls(actor, compare=False)
-version = web.current_version()
+version = web.current_version(view.subtree)
 widgets.breadcrumb(view.subtree, view.day)
 lists = web.cached_lists_candidates(version, view.subtree)
 alerts = web.cached_alerts(version, view.subtree, view.year, view.as_of, lists)

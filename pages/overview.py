@@ -11,7 +11,7 @@ from ui import auth, reports, text, web, widgets
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.overview"), anchor=False)
 view = widgets.view_controls(actor)
-version = web.current_version()
+version = web.current_version(view.subtree)
 figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
 before = web.cached_org_figures(version, view.subtree, view.year, view.compare)
 head = headline(figures)

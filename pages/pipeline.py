@@ -13,7 +13,7 @@ from ui import auth, text, web, widgets
 actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.pipeline"), anchor=False)
 view = widgets.view_controls(actor, compare=False)
-version = web.current_version()
+version = web.current_version(view.subtree)
 widgets.breadcrumb(view.subtree, view.day)
 
 stages = web.cached_funnel(version, view.subtree, view.year, view.as_of)

@@ -13,7 +13,7 @@ actor = auth.guard(Role.ADMIN, Role.LEADER, Role.SECRETARY)
 st.title(t("page.reports"), anchor=False)
 view = widgets.view_controls(actor, compare=False)
 widgets.breadcrumb(view.subtree, view.day)
-figures = web.cached_org_figures(web.current_version(), view.subtree, view.year, view.as_of)
+figures = web.cached_org_figures(web.current_version(view.subtree), view.subtree, view.year, view.as_of)
 text.subheader(t("reports.summary", year=view.year, org=figures.iloc[0]["name"]))
 widgets.progress_dataframe(pd.concat([figures.iloc[[0]], children_of(figures)]))
 

@@ -15,7 +15,7 @@ actor = auth.guard(Role.ADMIN, Role.SECRETARY)
 st.title(t("page.todo"), anchor=False)
 forms.show_done()
 subtree = web.view_from_url(actor).subtree  # ?org= shows one organization below
-version = web.current_version()
+version = web.current_version(subtree)
 worklist.back_up(version, subtree)
 if not web.cached_lists_candidates(version, subtree):
     widgets.lists_further_down()

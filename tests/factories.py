@@ -19,10 +19,23 @@ from core.storage.models import (
     DossierPaper,
     Organization,
     StageEvent,
+    SubtreeVersion,
     YearPlan,
     identity_key,
 )
+from core.storage.versions import data_version
 from core.structure.tree import child_path
+
+
+def versions(session: Session) -> tuple[int, dict[int, int]]:
+    """Every version a cached view keys on: the data version and {organization: its version}
+    (a write refused leaves them all as they were)."""
+    return data_version(session), dict(session.exec(select(SubtreeVersion.organization_id, SubtreeVersion.version)).all())
+
+
+def raised(after: tuple[int, dict[int, int]], before: tuple[int, dict[int, int]]) -> tuple[int, dict[int, int]]:
+    """How much each version went up between two `versions` (organizations unchanged left out)."""
+    return after[0] - before[0], {o: n - before[1].get(o, 0) for o, n in after[1].items() if n != before[1].get(o, 0)}
 
 
 def add_org(session: Session, code: str, parent: Organization | None = None, *, kind: OrgKind = OrgKind.CELL,

@@ -21,7 +21,7 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict:
     """The chart as a Vega-Lite spec with its data inline, ready for `st.vega_lite_chart`.
 
     Building and validating an Altair chart takes tens of milliseconds; the pages cache this
-    spec per data version instead of rebuilding the chart on every rerun. Altair's default
+    spec per version of its data instead of rebuilding the chart on every rerun. Altair's default
     view size is dropped, as `st.altair_chart` does, so the chart fills its column.
     """
     spec = chart.to_dict()

@@ -82,7 +82,7 @@ def export_button(actor: Actor, kind: str, view: View) -> None:
     """The download button of one export of the view's organization ("progress", "alerts",
     "candidates" (only for roles that see names, and organizations small enough to list them), "plans")."""
     if kind == "candidates" and not (actor.sees_personal_data
-                                     and web.cached_lists_candidates(web.current_version(), view.subtree)):
+                                     and web.cached_lists_candidates(web.current_version(view.subtree), view.subtree)):
         return
     code, year, as_of = view.subtree.code, view.year, view.as_of
     builders = {

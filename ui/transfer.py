@@ -35,8 +35,8 @@ def moves_section(actor: Actor, candidate: Candidate, org: Organization, *, seen
         moves = transfers_of(session, actor, candidate.id)
         link = readmission_link(session, actor, candidate.id)
         own = resolve(session, actor, None) if actor.edits_candidates else None
-    # The chi bộ of the caller's subtree, cached per data version as the branch page's list is.
-    cells = web.cached_cells(web.current_version(), own) if own is not None else {}
+    # The chi bộ of the caller's subtree, cached per version as the branch page's list is.
+    cells = web.cached_cells(web.current_version(own), own) if own is not None else {}
     if link is not None and link.previous_id is not None:
         st.page_link("pages/candidate.py", label=text.literal(t(
             "readmit.previous", id=link.previous_id, consent=link.consent_number, date=fmt_date(link.consent_date))),

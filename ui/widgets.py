@@ -75,7 +75,7 @@ def view_controls(actor: Actor, *, compare: bool = True) -> View:
 def breadcrumb(subtree: Subtree, day: date | None = None) -> None:
     """Where we are in the tree (as it stood on `day`, today's without one); a click on an
     organization above goes back up to it."""
-    crumbs = web.cached_ancestors(web.current_version(), subtree, day)
+    crumbs = web.cached_ancestors(web.current_version(subtree), subtree, day)
     names = dict(crumbs)
     _bound("f_crumb", crumbs[-1][0])
     # Pills read their options as Markdown: an organization's name is shown as typed.

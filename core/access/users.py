@@ -21,7 +21,6 @@ from core.format import clean_text
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
-from core.storage.db import bump_data_version
 from core.storage.limits import max_length, too_long
 from core.storage.models import Organization, User, utcnow
 from core.structure.tree import in_subtree
@@ -99,7 +98,6 @@ def _save(session: Session, user: User, *, by: str, action: str, before: dict) -
     session.add(user)
     session.flush()
     record_audit(session, username=by, action=action, entity="user", entity_id=user.id, before=before, after=snapshot(user))
-    bump_data_version(session)
     return user
 
 
@@ -143,7 +141,6 @@ def _insert_user(session: Session, *, username: str, display_name: str, password
     session.add(user)
     session.flush()
     record_audit(session, username=created_by, action="create_user", entity="user", entity_id=user.id, after=snapshot(user))
-    bump_data_version(session)
     return user
 
 

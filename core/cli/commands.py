@@ -26,8 +26,9 @@ from core.format import fmt_compact, fmt_date, fmt_number, fmt_percent, parse_da
 from core.i18n import label, t
 from core.procedure.stages import Role
 from core.storage import kept
-from core.storage.db import bump_data_version, get_engine, migrate, session_scope
+from core.storage.db import get_engine, migrate, session_scope
 from core.storage.files import create_private
+from core.storage.versions import bump_data_version
 
 
 class CliError(Exception):

@@ -47,7 +47,6 @@ from core.procedure.workdays import (
     add_years,
     full_months_between,
 )
-from core.storage.db import bump_data_version
 from core.storage.models import (
     Candidate,
     DossierPaper,
@@ -56,6 +55,7 @@ from core.storage.models import (
     YearPlan,
     identity_key,
 )
+from core.storage.versions import bump_data_version
 from core.structure import restructure
 from core.structure.organizations import add_organization
 from core.structure.tree import child_path

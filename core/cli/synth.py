@@ -74,8 +74,8 @@ from core.procedure.stages import (
 )
 from core.procedure.workdays import add_months
 from core.storage import kept
-from core.storage.db import bump_data_version
 from core.storage.models import NOT_SETTLED, Organization, identity_key
+from core.storage.versions import bump_data_version
 from core.structure.tree import child_path
 
 RECORDED_BY = "synth"

@@ -6,7 +6,8 @@ fields (core.procedure.pipeline.candidate_input_errors), the chi bộ it goes in
 stage and the exit (core.procedure.rules.check_stage / check_exit), the plan's figures
 (core.structure.plans.checked_plan). Any problem anywhere means nothing is written and the answer is the
 list of problems, each with its row and column. Otherwise everything is written in the caller's
-transaction, each record audited, the data version bumped once.
+transaction, each record audited, the versions of the views it changes raised
+(core.storage.versions).
 
 Importing the same file twice adds nothing: a candidate is known by chi bộ and identity key
 (core.storage.models.identity_key: the normalised full name and the date of birth; one already
@@ -52,7 +53,6 @@ from core.procedure.rules import (
 )
 from core.procedure.stages import STAGES, Exit, Role, Route, Stage, stage_date_column
 from core.procedure.workdays import add_months
-from core.storage.db import bump_data_version
 from core.storage.models import (
     Candidate,
     Organization,
@@ -341,8 +341,6 @@ def import_candidates(
         create_candidates(session, actor, new=[candidate for _number, candidate in new], action="import_candidate")
     except WrittenMeanwhileError as exc:
         raise ImportRefused([RowError(new[exc.index][0], headers["full_name"], str(exc))]) from None
-    if new:
-        bump_data_version(session)
     return ImportResult(created=len(new), updated=0, unchanged=len(checked) - len(new))
 
 
@@ -411,6 +409,4 @@ def import_plans(session: Session, actor: Actor, *, data: bytes, file_name: str,
         raise ImportRefused([RowError(0, "", t("import.busy"))]) from None
     created = sum(before is None for before, _plan in written)
     updated = len(written) - created
-    if written:
-        bump_data_version(session)
     return ImportResult(created=created, updated=updated, unchanged=len(checked) - created - updated)

@@ -30,9 +30,9 @@ from core.format import clean_text, fmt_date
 from core.i18n import t
 from core.procedure.stages import Role
 from core.procedure.workdays import WorkCalendar, library_working_day, use_calendar
-from core.storage.db import bump_data_version
 from core.storage.limits import too_long
 from core.storage.models import WorkDayOverride
+from core.storage.versions import bump_data_version
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 

@@ -4,8 +4,8 @@ Like the stage events, papers are never updated or deleted: a replacement (a cer
 renewed by taking the class again is simply a later paper of the same kind) or a correction is
 a new row; a paper recorded by mistake is cancelled by a row that voids it. Each write checks
 the caller's scope and the record's version, writes the paper, bumps the candidate's version
-(a form opened on the dossier before is then refused), records an audit entry and bumps the
-data version, all in the caller's transaction; or raises and writes nothing.
+(a form opened on the dossier before is then refused), records an audit entry and raises the
+versions of the views the candidate counts in, all in the caller's transaction; or raises and writes nothing.
 """
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ from core.procedure.dossier import (
     valid_until,
 )
 from core.procedure.pipeline import _editable_candidate, facts_of, papers_of, route_for
-from core.storage.db import bump_data_version
 from core.storage.limits import too_long
 from core.storage.models import Candidate, DossierPaper, utcnow
+from core.storage.versions import bump_candidates
 
 
 def paper_input_errors(candidate: Candidate, *, kind: str | None, issue_date: date | None, document_number: str,
@@ -63,7 +63,7 @@ def _write(session: Session, actor: Actor, candidate: Candidate, paper: DossierP
     session.flush()
     record_audit(session, username=actor.username, action=action, entity="candidate", entity_id=candidate.id,
                  before=before, after={**snapshot(candidate), "paper": snapshot(paper)})
-    bump_data_version(session)
+    bump_candidates(session, [candidate.id])
     return paper
 
 

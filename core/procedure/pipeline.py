@@ -1,7 +1,7 @@
 """The write side of the candidate pipeline: add a candidate, record a stage, an exit, a
 correction. Each function checks the caller's scope, the rules and the record's version,
 then writes in the caller's transaction (events, the derived candidate columns, an audit
-entry, the data version), or raises and writes nothing.
+entry, the versions of the views the candidate counts in), or raises and writes nothing.
 """
 from __future__ import annotations
 
@@ -52,7 +52,6 @@ from core.procedure.stages import (
 )
 from core.procedure.workdays import add_months, add_years
 from core.storage import kept
-from core.storage.db import bump_data_version
 from core.storage.limits import max_integer, too_long
 from core.storage.models import (
     NOT_SETTLED,
@@ -67,6 +66,7 @@ from core.storage.models import (
     normal_name,
     utcnow,
 )
+from core.storage.versions import bump_candidates, bump_paths
 from core.structure.dated import Era, chain_on, chunked
 from core.structure.tree import path_ids
 
@@ -344,7 +344,7 @@ def _append_event(session: Session, actor: Actor, candidate: Candidate, event: S
         before=before,
         after={**snapshot(candidate), "event": snapshot(event)},
     )
-    bump_data_version(session)
+    bump_candidates(session, [candidate.id])
     return event
 
 
@@ -755,7 +755,7 @@ def _pasts_of(session: Session, org_ids: set[int]) -> dict[int, list[tuple[str, 
 
 def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate], action: str) -> list[Candidate]:
     """Write checked new candidates with their events and an audit entry each, in the caller's
-    transaction; the caller bumps the data version. Every row, its derived columns and its
+    transaction, with the versions of the views they count in (core.storage.versions). Every row, its derived columns and its
     audit values are built first, without the database; then three bulk statements write them
     (candidates, events, audit), so the write lock is held for the writing alone: an import of
     30.000 rows does not stop everyone else for a minute. WrittenMeanwhileError when the unique
@@ -794,6 +794,8 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
         dict(candidate_id=c.id, organization_id=c.organization_id, org_path=path, valid_from=start, valid_to=end)
         for c in candidates if c.placed_from is not None for path, start, end in pasts[c.organization_id]])
     kept.apply(session, admissions)  # the bulk statements above passed no flush
+    bump_paths(session, {c.org_path for c in candidates} | {
+        path for c in candidates if c.placed_from is not None for path, _start, _end in pasts[c.organization_id]})
     for event, event_id, row in zip(events, event_ids, event_rows):
         event.id, event.candidate_id = event_id, row["candidate_id"]
     for after, candidate, n in zip(afters, candidates, new):
@@ -834,7 +836,6 @@ def add_candidate(
     event = StageEvent(candidate_id=0, stage=Stage.SOURCE.value, event_date=source_date, note=note.strip(),
                        recorded_by=actor.username)
     [candidate] = create_candidates(session, actor, new=[NewCandidate(org, data, [event])], action="add_candidate")
-    bump_data_version(session)
     return candidate
 
 
@@ -862,5 +863,5 @@ def edit_candidate(
         session.flush()
     record_audit(session, username=actor.username, action="edit_candidate", entity="candidate", entity_id=candidate.id,
                  before=before, after=snapshot(candidate))
-    bump_data_version(session)
+    bump_candidates(session, [candidate.id])
     return candidate

@@ -50,7 +50,6 @@ from core.procedure.pipeline import (
 )
 from core.procedure.stages import CELL_KINDS, READMISSION_FROM, Stage
 from core.procedure.workdays import add_months
-from core.storage.db import bump_data_version
 from core.storage.limits import too_long
 from core.storage.models import (
     Candidate,
@@ -60,6 +59,7 @@ from core.storage.models import (
     Readmission,
     utcnow,
 )
+from core.storage.versions import bump_candidates
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def transfer_candidate(
     existing = open_record(session, organization_id=target.id, key=candidate.identity_key, other_than=candidate.id)
     if existing is not None:
         raise DuplicateCandidateError(existing, target)
-    before = snapshot(candidate)
+    before, left = snapshot(candidate), candidate.org_path
     transfer = CandidateTransfer(candidate_id=candidate.id, from_organization_id=source.id, to_organization_id=target.id,
                                  transfer_date=transfer_date, document_number=clean_text(document_number), note=note,
                                  recorded_by=actor.username)
@@ -154,7 +154,7 @@ def transfer_candidate(
         session.flush()
     record_audit(session, username=actor.username, action="transfer_candidate", entity="candidate",
                  entity_id=candidate.id, before=before, after={**snapshot(candidate), "transfer": snapshot(transfer)})
-    bump_data_version(session)
+    bump_candidates(session, [candidate.id], also=[left])  # a second move on one day keeps no place of `left`
     return transfer
 
 
@@ -247,4 +247,5 @@ def readmit(
     record_audit(session, username=actor.username, action="readmit", entity="candidate", entity_id=candidate.id,
                  after={"readmission": snapshot(link), "previous_candidate_id": previous.id,
                         "stage": Stage.SOURCE.value})
+    bump_candidates(session, [previous.id])  # its record now names the new one
     return candidate

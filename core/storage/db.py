@@ -1,4 +1,5 @@
-"""The database: one Engine per URL, sessions per unit of work, migrations, the data version.
+"""The database: one Engine per URL, sessions per unit of work, migrations (the
+versions caches key on are core.storage.versions).
 
 SQLite (the embedded default) runs in WAL mode with foreign keys on; PostgreSQL goes
 through psycopg 3. The schema always comes from the Alembic migrations in core/storage/migrations,
@@ -15,16 +16,16 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Date, event, inspect, update
+from sqlalchemy import Date, event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, create_engine
 
 from core.errors import FormError
 from core.format import date_range_error
 from core.storage import kept  # noqa: F401 (its listeners keep the counts of every session's writes)
 from core.storage.faults import translated
 from core.storage.files import private_sqlite_file
-from core.storage.models import NOT_SETTLED, DataVersion
+from core.storage.models import NOT_SETTLED
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -148,13 +149,3 @@ def schema_is_current(engine: Engine) -> bool:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head
-
-
-def data_version(session: Session) -> int:
-    """The current data version (one tiny query; caches key on it)."""
-    return session.exec(select(DataVersion.version).where(DataVersion.id == 1)).one()
-
-
-def bump_data_version(session: Session) -> None:
-    """Increase the data version inside the caller's transaction."""
-    session.execute(update(DataVersion).where(DataVersion.id == 1).values(version=DataVersion.version + 1))

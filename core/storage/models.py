@@ -410,11 +410,24 @@ class AuditEntry(SQLModel, table=True):
 
 
 class DataVersion(SQLModel, table=True):
-    """One counter, bumped in the same transaction as every write; caches key on it."""
+    """One counter, raised in the same transaction as every write of what every view reads (the
+    tree, the calendar); caches key on it with the organization's SubtreeVersion
+    (core.storage.versions)."""
 
     __tablename__ = "data_version"
 
     id: int = Field(default=1, primary_key=True)
+    version: int = 0
+
+
+class SubtreeVersion(SQLModel, table=True):
+    """A counter per organization, raised in the same transaction as every write of what a view
+    of its subtree reads: a candidate on a path through it, now or before, or a plan of an
+    organization below it (core.storage.versions). No row: nothing was written below it yet."""
+
+    __tablename__ = "subtree_version"
+
+    organization_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     version: int = 0
 
 

@@ -15,9 +15,9 @@ from core.format import clean_text, fmt_date
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import CELL_KINDS, OrgKind, Role, Sector
-from core.storage.db import bump_data_version
 from core.storage.limits import max_length, too_long
 from core.storage.models import Organization
+from core.storage.versions import bump_data_version
 from core.structure.tree import child_path, in_subtree, path_ids
 
 

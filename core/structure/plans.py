@@ -16,9 +16,9 @@ from core.format import fmt_number, is_missing, parse_number
 from core.i18n import t
 from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
-from core.storage.db import bump_data_version
 from core.storage.limits import max_integer
 from core.storage.models import Organization, YearPlan
+from core.storage.versions import bump_paths, organization_paths
 
 GRID_COLUMNS = ["code", "name", "target", "members_start", "version"]
 
@@ -159,15 +159,16 @@ class PlanChange:
 
 def write_plans(session: Session, actor: Actor, *, changes: list[PlanChange], action: str = "save_plans"
                 ) -> list[tuple[dict | None, YearPlan]]:
-    """Create or change checked plans and audit each, in the caller's transaction (the caller
-    bumps the data version): every row is prepared first and written in one flush, so a large
+    """Create or change checked plans and audit each, in the caller's transaction, with the
+    versions of the views they count in (core.storage.versions): every row is prepared first and written in one flush, so a large
     file holds the write lock for the writing alone. Returns (before, plan) for each plan that
     changed (before None: created); a plan already holding its figures is left as it is."""
+    changed = [c for c in changes
+               if c.plan is None or (c.plan.target, c.plan.members_start) != (c.target, c.members_start)]
+    paths = organization_paths(session, [c.org.id for c in changed])  # read before the first write
     written = []
-    for change in changes:
+    for change in changed:
         plan = change.plan
-        if plan is not None and (plan.target, plan.members_start) == (change.target, change.members_start):
-            continue
         before = snapshot(plan)
         if plan is None:
             plan = YearPlan(organization_id=change.org.id, year=change.year, target=change.target,
@@ -180,6 +181,7 @@ def write_plans(session: Session, actor: Actor, *, changes: list[PlanChange], ac
     for org, before, plan in written:
         record_audit(session, username=actor.username, action=action, entity="organization", entity_id=org.id,
                      before=before, after=snapshot(plan))
+    bump_paths(session, paths)
     return [(before, plan) for _org, before, plan in written]
 
 
@@ -209,11 +211,8 @@ def save_plans(session: Session, actor: Actor, *, parent_code: str | None, year:
         raise FormError(errors)
     if stale:
         raise StaleEditError()
-    changed = len(write_plans(session, actor, changes=[PlanChange(org, year, target, members, plans.get(org.id))
-                                                       for org, target, members in checked]))
-    if changed:
-        bump_data_version(session)
-    return changed
+    return len(write_plans(session, actor, changes=[PlanChange(org, year, target, members, plans.get(org.id))
+                                                    for org, target, members in checked]))
 
 
 def save_own_plan(session: Session, actor: Actor, *, org_code: str, year: int, row: PlanRow) -> bool:
@@ -229,7 +228,4 @@ def save_own_plan(session: Session, actor: Actor, *, org_code: str, year: int, r
         raise FormError([message for _field, message in problems])
     if (plan.version if plan else 0) != row.version:
         raise StaleEditError()
-    changed = bool(write_plans(session, actor, changes=[PlanChange(org, year, target, members, plan)]))
-    if changed:
-        bump_data_version(session)
-    return changed
+    return bool(write_plans(session, actor, changes=[PlanChange(org, year, target, members, plan)]))

@@ -69,7 +69,6 @@ from core.i18n import t
 from core.procedure.pipeline import StaleEditError
 from core.procedure.stages import CELL_KINDS, OrgKind, Role
 from core.storage import kept
-from core.storage.db import bump_data_version
 from core.storage.limits import too_long
 from core.storage.models import (
     Candidate,
@@ -81,6 +80,7 @@ from core.storage.models import (
     User,
     YearPlan,
 )
+from core.storage.versions import bump_data_version
 from core.structure.dated import current_start
 from core.structure.organizations import check_new_organization
 from core.structure.tree import child_path, in_subtree, is_within

@@ -92,8 +92,8 @@ def fingerprint(engine: Engine) -> dict[str, tuple[int, str]]:
 
 
 def data_fingerprint(engine: Engine) -> dict[str, tuple[int, str]]:
-    """fingerprint without what reading and signing in may change (sessions, last seen)."""
-    return {name: value for name, value in fingerprint(engine).items() if name not in ("app_user", "data_version")}
+    """fingerprint without what reading and signing in may change (the accounts: sessions, last seen)."""
+    return {name: value for name, value in fingerprint(engine).items() if name != "app_user"}
 
 
 def count(engine: Engine, table: str) -> int:

@@ -52,7 +52,8 @@ from tests.factories import district
 RULES = RuleSettings()
 TODAY = date(2026, 11, 20)
 LIMIT = 5_000_000
-DATA_TABLES = ("organization", "year_plan", "candidate", "stage_event", "app_user", "audit_entry", "data_version")
+DATA_TABLES = ("organization", "year_plan", "candidate", "stage_event", "app_user", "audit_entry", "data_version",
+               "subtree_version")
 
 
 def database_state(engine: Engine) -> tuple[dict[str, int], str]:
@@ -61,7 +62,7 @@ def database_state(engine: Engine) -> tuple[dict[str, int], str]:
     counts = {}
     with engine.connect() as conn:
         for table in DATA_TABLES:
-            rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY id")).all()
+            rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
             counts[table] = len(rows)
             digest.update(repr(rows).encode())
     return counts, digest.hexdigest()
@@ -326,16 +327,17 @@ def _short_wait(engine: Engine) -> Engine:
 
 
 @contextmanager
-def lock_held(engine: Engine) -> Iterator[None]:
-    """Another connection holding what every write needs, as a long import does: SQLite's write
-    lock, PostgreSQL's row of the data version (every write bumps it)."""
+def lock_held(engine: Engine, root_id: int) -> Iterator[None]:
+    """Another connection holding what every write below the root needs, as a long import does:
+    SQLite's write lock, PostgreSQL's row of the root's version (every such write raises it)."""
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
         if engine.dialect.name == "sqlite":
             cursor.execute("BEGIN IMMEDIATE")
         else:
-            cursor.execute("SELECT version FROM data_version WHERE id = 1 FOR UPDATE")
+            cursor.execute("INSERT INTO subtree_version (organization_id, version) VALUES (%s, 1) ON CONFLICT "
+                           "(organization_id) DO UPDATE SET version = subtree_version.version + 1", (root_id,))
         yield
     finally:
         raw.rollback()
@@ -345,7 +347,7 @@ def lock_held(engine: Engine) -> Iterator[None]:
 def test_a_write_while_another_holds_the_lock_is_told_busy_and_writes_nothing(engine, orgs):
     hurried = _short_wait(engine)
     before = database_state(engine)
-    with lock_held(engine):
+    with lock_held(engine, orgs["D"].id):
         with pytest.raises(DatabaseBusyError) as refused, session_scope(hurried) as s:
             add_candidate(s, secretary(orgs), org_code="C1-A", data=person(), source_date=date(2026, 3, 1),
                           today=TODAY, rules=RULES)
@@ -366,7 +368,7 @@ def test_an_import_checks_every_row_without_the_write_lock(engine, orgs):
     rows.append(candidate_row(**{"Họ và tên": "Người Cuối", "Ngày sinh": "không nhớ"}))
     hurried = _short_wait(engine)
     before = database_state(engine)
-    with lock_held(engine):
+    with lock_held(engine, orgs["D"].id):
         with pytest.raises(ImportRefused) as refused, session_scope(hurried) as s:
             import_candidates(s, secretary(orgs), data=workbook(CANDIDATE_HEADERS, rows), file_name="a.xlsx",
                               today=TODAY, rules=RULES, max_bytes=LIMIT)
@@ -394,7 +396,7 @@ def test_an_import_writes_in_a_few_statements_after_every_read(engine, orgs, siz
     first_write = next(i for i, sql in enumerate(statements) if sql.startswith(("INSERT", "UPDATE")))
     writes = statements[first_write:]
     assert [re.match(r"(?:INSERT INTO|UPDATE) (\w+)", sql).group(1) for sql in writes] == [
-        "CANDIDATE", "STAGE_EVENT", "AUDIT_ENTRY", "DATA_VERSION"]
+        "CANDIDATE", "STAGE_EVENT", "SUBTREE_VERSION", "AUDIT_ENTRY"]
     with session_scope(engine) as s:
         assert s.exec(text("SELECT count(*) FROM stage_event")).scalar() == 2 * size
         assert s.exec(text("SELECT count(*) FROM audit_entry WHERE action = 'import_candidate'")).scalar() == size

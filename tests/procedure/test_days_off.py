@@ -21,8 +21,9 @@ from core.procedure.days_off import (
     remove_day_override,
 )
 from core.procedure.stages import Role, Stage
-from core.storage.db import data_version, session_scope
+from core.storage.db import session_scope
 from core.storage.models import AuditEntry, WorkDayOverride
+from core.storage.versions import data_version
 from tests.factories import add_candidate, district
 
 RULES = RuleSettings()

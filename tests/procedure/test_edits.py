@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
-from core.access.scope import Actor, ScopeError, resolve
+from core.access.scope import Actor, ScopeError, org_by_code, resolve
 from core.config import RuleSettings
 from core.figures.progress import org_figures
 from core.procedure.pipeline import (
@@ -19,7 +19,7 @@ from core.procedure.pipeline import (
     edit_candidate,
 )
 from core.procedure.stages import Role
-from core.storage.db import data_version, session_scope
+from core.storage.db import session_scope
 from core.storage.models import (
     AuditEntry,
     Candidate,
@@ -42,7 +42,7 @@ from core.structure.plans import (
     save_own_plan,
     save_plans,
 )
-from tests.factories import add_plan, district
+from tests.factories import add_plan, district, raised, versions
 
 RULES = RuleSettings()
 TODAY = date(2024, 3, 1)
@@ -72,7 +72,7 @@ def counts(engine):
     with session_scope(engine) as s:
         return tuple(s.exec(select(func.count()).select_from(m)).one() for m in (Candidate, StageEvent, YearPlan,
                                                                               Organization, AuditEntry)) + (
-            data_version(s),)
+            versions(s),)
 
 
 def test_add_candidate_as_a_source(tree):
@@ -246,7 +246,10 @@ def test_the_organizations_own_plan_is_saved_with_the_grids_checks(tree):
         entry = s.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert (entry.action, entry.entity, entry.username) == ("save_plans", "organization", "admin")
         assert not save_own_plan(s, actors["admin"], org_code="C1", year=2027, row=PlanRow("C1", "1.000", "140", 1))
-    assert tuple(a - b for a, b in zip(counts(engine), before)) == (0, 0, 1, 0, 1, 1)
+    after = counts(engine)
+    assert tuple(a - b for a, b in zip(after[:-1], before[:-1])) == (0, 0, 1, 0, 1)
+    with session_scope(engine) as s:  # the views of C1 and of the district above it, nothing else
+        assert raised(after[-1], before[-1]) == (0, {org_by_code(s, "D").id: 1, org_by_code(s, "C1").id: 1})
 
 
 def test_organizations_added_renamed_deactivated(tree):

@@ -23,9 +23,9 @@ from core.procedure.pipeline import (
     void_event,
 )
 from core.procedure.stages import Exit, Role
-from core.storage.db import data_version, session_scope
+from core.storage.db import session_scope
 from core.storage.models import AuditEntry, Candidate, StageEvent, identity_key
-from tests.factories import district
+from tests.factories import district, raised, versions
 
 RULES = RuleSettings()
 TODAY = date(2024, 3, 1)
@@ -46,7 +46,7 @@ def tree(engine):
 def counts(engine) -> tuple[int, ...]:
     with session_scope(engine) as s:
         return tuple(s.exec(select(func.count()).select_from(m)).one() for m in (Candidate, StageEvent, AuditEntry)) + (
-            data_version(s),)
+            versions(s),)
 
 
 def add(engine, actor, data: CandidateInput = PERSON, org_code: str = "C1-A") -> int:
@@ -162,5 +162,7 @@ def test_two_writers_at_once_give_one_record_and_the_loser_the_message(tree, mon
     assert str(losers[0]).startswith(DUPLICATE.format(id=winners[0]))
     with session_scope(engine) as s:
         assert [c.id for c in s.exec(select(Candidate)).all()] == winners
-    added = tuple(a - b for a, b in zip(counts(engine), before))
-    assert added == (1, 1, 1, 1)  # one candidate, its event, its audit entry, one data version
+    after = counts(engine)
+    assert tuple(a - b for a, b in zip(after[:-1], before[:-1])) == (1, 1, 1)  # one candidate, its event, its audit
+    raised_by = raised(after[-1], before[-1])  # once, for each organization on its path
+    assert raised_by[0] == 0 and raised_by[1] and set(raised_by[1].values()) == {1}

@@ -20,9 +20,10 @@ from core.procedure.pipeline import (
 )
 from core.procedure.rules import Vote
 from core.procedure.stages import Exit, Role, Stage
-from core.storage.db import data_version, session_scope
+from core.storage.db import session_scope
 from core.storage.models import AuditEntry, Candidate, StageEvent
-from tests.factories import add_candidate, district
+from core.structure.tree import path_ids
+from tests.factories import add_candidate, district, versions
 
 RULES = RuleSettings()
 VOTE = Vote(votes_for=10, present=10, members_total=14)  # 10 of the chi bộ's 14 official members
@@ -55,7 +56,7 @@ def _counts(engine):
         return (
             s.exec(select(func.count()).select_from(StageEvent)).one(),
             s.exec(select(func.count()).select_from(AuditEntry)).one(),
-            data_version(s),
+            versions(s),
         )
 
 
@@ -77,7 +78,9 @@ def test_recording_a_vote_writes_event_state_audit_and_version(setup):
         assert audit.username == "bithu.c1" and audit.entity_id == ids["ready"]
         assert json.loads(audit.before)["stage"] == "dossier"
         assert json.loads(audit.after)["stage"] == "branch_resolution"
-    assert _counts(engine) == (events + 1, audits + 1, version + 1)
+    raised = {org_id: n + (org_id in path_ids(candidate.org_path)) for org_id, n in version[1].items()}
+    assert _counts(engine) == (events + 1, audits + 1, (version[0], {**dict.fromkeys(path_ids(candidate.org_path), 1),
+                                                                    **raised}))
 
 
 @pytest.mark.parametrize(

@@ -17,14 +17,13 @@ from sqlmodel import SQLModel, select
 
 from core.storage.db import (
     alembic_config,
-    bump_data_version,
-    data_version,
     make_engine,
     migrate,
     schema_is_current,
     session_scope,
 )
 from core.storage.models import identity_key
+from core.storage.versions import bump_data_version, data_version
 
 
 def test_migrations_and_models_agree(engine):

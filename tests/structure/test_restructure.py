@@ -17,7 +17,7 @@ from core.errors import FormError
 from core.procedure.pipeline import StaleEditError
 from core.procedure.stages import OrgKind, Role, Sector
 from core.storage import models
-from core.storage.db import data_version, session_scope
+from core.storage.db import session_scope
 from core.storage.models import (
     AuditEntry,
     Candidate,
@@ -26,6 +26,7 @@ from core.storage.models import (
     User,
     YearPlan,
 )
+from core.storage.versions import data_version
 from core.structure import restructure
 from core.structure.dated import era_at, eras_of, roots_on
 from core.structure.restructure import NewOrg, default_part
