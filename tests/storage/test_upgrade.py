@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from core.access.scope import Actor, operator, org_by_code, resolve
 from core.errors import FormError
+from core.procedure.pipeline import CandidateInput, edit_candidate
 from core.procedure.recognition import unrecorded_recognitions
 from core.procedure.stages import OrgKind, Role, Sector
 from core.procedure.workdays import add_months
@@ -31,8 +32,11 @@ from core.storage.models import (
     CandidateTransfer,
     Organization,
     OrganizationEra,
+    SubtreeVersion,
 )
+from core.storage.versions import candidate_paths, view_version
 from core.structure.restructure import NewOrg, dissolve, merge, move, new_root
+from core.structure.tree import path_ids
 
 RELEASE_DB = Path(__file__).resolve().parent.parent / "data" / "demo_release_21.db.gz"
 TABLES = ("organization", "year_plan", "candidate", "stage_event", "app_user", "audit_entry")
@@ -249,3 +253,37 @@ def test_an_upgraded_kim_bang_database_is_put_under_tinh_uy_ninh_binh_and_keeps_
 def _admitted(line: str) -> int:
     """The admitted of a summary line ("  Huyện ủy Kim Bảng   79/155   …")."""
     return int(re.search(r"\s(\d+)/\d+\s", line).group(1))
+
+
+# --- the release that landed at stop 27 (schema 0010): versions per organization --------------
+
+RELEASE_27_DB = Path(__file__).resolve().parent.parent / "data" / "demo_release_27.db.gz"
+
+
+def test_the_stop_27_releases_demo_upgrades_keeping_every_row_of_every_table(tmp_path):
+    """`demo_release_27.db.gz` is the demo written by the release that landed at stop 27
+    (`python -m core.cli demo` at 8083c73, schema 0010). Every table keeps every row and value;
+    the new versions start empty, and the first write raises those of its candidate's path."""
+    engine = make_engine(f"sqlite:///{_unpacked(RELEASE_27_DB, tmp_path / 'release27.db')}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
+        tables = [name for name in inspect(conn).get_table_names() if name != "alembic_version"]
+        before = {name: sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {name}"))) for name in tables}
+    assert len(before["candidate"]) == 1047 and len(before["admission_count"]) > 0
+    migrate(engine)
+    assert schema_is_current(engine)
+    with engine.connect() as conn:
+        assert {name: sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {name}"))) for name in tables} == before
+        assert conn.execute(text("SELECT count(*) FROM subtree_version")).scalar() == 0
+    with session_scope(engine) as s:
+        candidate = s.exec(select(Candidate).where(Candidate.exit.is_(None), Candidate.official_date.is_(None))
+                           .order_by(Candidate.id)).first()
+        edit_candidate(s, operator(s), candidate_id=candidate.id, expected_version=candidate.version,
+                       data=CandidateInput(**{f: getattr(candidate, f) for f in CandidateInput.__dataclass_fields__}
+                                           | {"helper_name": "Người giúp đỡ mới"}), today=DEMO_DAY)
+        path = candidate.org_path
+    with session_scope(engine) as s:
+        assert view_version(s, path_ids(path)[-1])[1] == 1
+        assert dict(s.exec(select(SubtreeVersion.organization_id, SubtreeVersion.version)).all()) == {
+            org_id: 1 for p in candidate_paths(s, [candidate.id]) for org_id in path_ids(p)}
+    engine.dispose()
