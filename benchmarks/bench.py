@@ -5,10 +5,12 @@
 
 For each tier and database it loads the synthetic data once (kept under benchmarks/.data/ and
 in PostgreSQL databases named ptdv_bench_<tier>, reused while the synthetic generator is
-unchanged), upgrades the schema, then runs two probes, each in a fresh process:
+unchanged), upgrades the schema, then runs three probes, each in a fresh process:
 `app` (the core computations, every page's rerun, the sign-in, an import of 1.000 candidates and
 the report at the root, with its peak memory) and
-`naive` (the pandas baseline). Timings are printed, never asserted.
+`naive` (the pandas baseline), then `browser` (Chromium against a hello-world page,
+benchmarks.browser; said not measured where there is no Chromium). Timings are printed, never
+asserted.
 """
 from __future__ import annotations
 
@@ -126,7 +128,18 @@ def _ms(value: float) -> str:
     return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
 
-def report(tier: str, database: str, loaded: dict, app: dict, naive: dict) -> list[str]:
+def browser_lines(browser: dict) -> list[str]:
+    """The browser probe's lines: the app beside the hello-world page, and the ratio."""
+    if "skipped" in browser:
+        return [f"browser: not measured ({browser['skipped']})"]
+    app, hello = browser["app"], browser["hello"]
+    return [f"browser (Chromium, 1920×1080, admin at the top): Enter → headline {_ms(app['enter_ms'])} ms "
+            f"(hello {_ms(hello['enter_ms'])} ms, {app['enter_ms'] / hello['enter_ms']:.1f}×) · page to page "
+            f"{_ms(app['page_ms'])} ms (hello {_ms(hello['page_ms'])} ms, {app['page_ms'] / hello['page_ms']:.1f}×) · "
+            f"to Cảnh báo after another user's edit {_ms(app['after_edit_ms'])} ms"]
+
+
+def report(tier: str, database: str, loaded: dict, app: dict, naive: dict, browser: dict) -> list[str]:
     """The lines printed for one tier and database."""
     core = app["core"]
     ours = core["progress"] + core["funnel"]
@@ -152,6 +165,7 @@ def report(tier: str, database: str, loaded: dict, app: dict, naive: dict) -> li
               f"({sign_in['signed_out_ms'] / floors['admin']:.1f}× the floor) · submit {_ms(sign_in['submit_ms'])} ms",
               f"office: import of 1,000 candidates {_ms(office['import_ms'])} ms (rolled back) · "
               f"the year's report at the root {_ms(office['report_ms'])} ms",
+              *browser_lines(browser),
               f"peak memory: app {app['peak_mb']:,.0f} MB · naive {naive['peak_mb']:,.0f} MB", ""]
     return lines
 
@@ -171,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             url = _database_url(tier, database)
             app = _probe("app", url, args.rounds)
             naive = _probe("naive", url, args.rounds)
-            print("\n".join(report(tier, database, loaded, app, naive)), flush=True)
+            browser = _probe("browser", url, args.rounds)
+            print("\n".join(report(tier, database, loaded, app, naive, browser)), flush=True)
     return 0
 
 

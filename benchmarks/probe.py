@@ -3,6 +3,7 @@
     python -m benchmarks.probe app   --url URL   core computations, page reruns (AppTest), sign-in,
                                                  an import of 1.000 candidates, the report at the root
     python -m benchmarks.probe naive --url URL   the baseline: read the tables into pandas
+    python -m benchmarks.probe browser --url URL  Chromium against a hello-world page (benchmarks.browser)
 
 Prints one JSON object on a line of its own, after RESULT_PREFIX. Times are in milliseconds, the median of several rounds.
 """
@@ -249,6 +250,15 @@ def run_app(url: str, rounds: int) -> dict[str, object]:
     }
 
 
+def run_browser(url: str, rounds: int) -> dict[str, object]:
+    """The browser probe (benchmarks.browser), its edits through core as in measure_pages."""
+    from benchmarks.browser import measure_browser
+
+    os.environ.update(PTDV_TODAY=DEMO_TODAY.isoformat())  # the servers look at the synthetic data's last day
+    inside, _outside = _edited_candidates(url, "admin")
+    return measure_browser(url, rounds, lambda n: _edit(url, inside, n))
+
+
 def run_naive(url: str, rounds: int) -> dict[str, object]:
     """Progress and funnel the naive way: every table into pandas, computed there."""
     from benchmarks.naive import naive_dashboard
@@ -257,14 +267,17 @@ def run_naive(url: str, rounds: int) -> dict[str, object]:
     return {"naive_ms": _median_ms(lambda: naive_dashboard(url, today.year, today), rounds), "peak_mb": _peak_mb()}
 
 
+PARTS = {"app": run_app, "naive": run_naive, "browser": run_browser}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one probe and print its result line."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.probe")
-    parser.add_argument("part", choices=("app", "naive"))
+    parser.add_argument("part", choices=PARTS)
     parser.add_argument("--url", required=True)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    result = (run_app if args.part == "app" else run_naive)(args.url, args.rounds)
+    result = PARTS[args.part](args.url, args.rounds)
     print(RESULT_PREFIX + json.dumps(result))
     return 0
 

@@ -755,12 +755,12 @@ def _pasts_of(session: Session, org_ids: set[int]) -> dict[int, list[tuple[str, 
 
 def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate], action: str) -> list[Candidate]:
     """Write checked new candidates with their events and an audit entry each, in the caller's
-    transaction, with the versions of the views they count in (core.storage.versions). Every row, its derived columns and its
-    audit values are built first, without the database; then three bulk statements write them
-    (candidates, events, audit), so the write lock is held for the writing alone: an import of
-    30.000 rows does not stop everyone else for a minute. WrittenMeanwhileError when the unique
-    index refuses one (the same person written in its chi bộ meanwhile); the transaction is
-    then rolled back and nothing is written."""
+    transaction, and raise the versions of the views they count in (core.storage.versions).
+    Every row, its derived columns and its audit values are built first, without the database;
+    then bulk statements write them (candidates, events, audit), so the write lock is held for
+    the writing alone: an import of 30.000 rows does not stop everyone else for a minute.
+    WrittenMeanwhileError when the unique index refuses one (the same person written in its chi
+    bộ meanwhile); the transaction is then rolled back and nothing is written."""
     now = utcnow()
     candidates = [_built(n, username=actor.username, now=now) for n in new]
     pasts = _pasts_of(session, {n.org.id for n in new})

@@ -54,16 +54,6 @@ def view_version(session: Session, org_id: int) -> Version:
     return int(found), int(mine or 0)
 
 
-def subtree_versions(session: Session, org_ids: Iterable[int]) -> dict[int, int]:
-    """{organization: its version} for those that have one (for tests and the recount check)."""
-    ids = sorted({int(i) for i in org_ids})
-    found: dict[int, int] = {}
-    for chunk in chunked(ids):
-        found.update(session.execute(select(SubtreeVersion.organization_id, SubtreeVersion.version)
-                                     .where(SubtreeVersion.organization_id.in_(chunk))).tuples().all())
-    return found
-
-
 def bump_paths(session: Session, paths: Iterable[str]) -> None:
     """Raise the version of every organization on these paths, in the caller's transaction. In
     ascending id order, so two writers never wait on each other's rows in opposite orders."""

@@ -6,40 +6,22 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from benchmarks.servers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Server,
+    start_streamlit,
+    stop_server,
+)
 from tests.apptest import ROOT
 from tests.conftest import IN_CI
 
-CHROMIUM = os.environ.get("PTDV_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = ROOT / "test-artifacts"
-START_TIMEOUT_S = 60
-
-
-@dataclass
-class Server:
-    """A running app: its base URL and its database file (None for PostgreSQL)."""
-
-    url: str
-    db: Path | None
-    process: subprocess.Popen
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(template: Path, workdir: Path) -> Server:
@@ -52,34 +34,9 @@ def start_server(template: Path, workdir: Path) -> Server:
 def start_app(database_url: str, workdir: Path, *, demo_mode: bool, cookie_key: str, db: Path | None = None) -> Server:
     """Start `streamlit run serve.py` (app.py with its security headers, as in production) on a
     database and wait until it answers its health check."""
-    port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PTDV_DEMO_MODE": str(demo_mode).lower(),
            "PTDV_COOKIE_KEY": cookie_key}
-    log = (workdir / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return Server(url, db, process)
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"the app did not start within {START_TIMEOUT_S} s; see {workdir / 'server.log'}")
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    return start_streamlit(ROOT / "serve.py", env, workdir / "server.log", db=db)
 
 
 @pytest.fixture(scope="session")
