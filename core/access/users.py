@@ -501,8 +501,8 @@ def list_users(session: Session, actor: Actor) -> list[dict]:
 
 
 def _matching(query: str) -> tuple:
-    """SQL: the username or the display name contains the query, in any case (on SQLite the
-    case of letters with diacritics counts: «Đ» is not «đ»)."""
+    """SQL: the username or the display name contains the query, in any case, letters with
+    diacritics included («Đ» is «đ»; SQLite's lower() is core.storage.db's Unicode one)."""
     query = clean_text(query)
     if not query:
         return ()

@@ -41,8 +41,14 @@ def _normalise_url(url: str) -> str:
 DEFAULT_BUSY_SECONDS = 10.0
 
 
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(busy_ms: int):
     def on_connect(dbapi_conn, _record) -> None:
+        # SQLite's own lower() knows only A–Z: «Đ» would not match «đ» in a search.
+        dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
