@@ -69,26 +69,26 @@ def bump_paths(session: Session, paths: Iterable[str]) -> None:
                                                       set_={"version": table.c.version + 1}))
 
 
-def candidate_paths(session: Session, candidate_ids: Iterable[int]) -> set[str]:
-    """Every path these candidates stand on now or stood on before (their places)."""
-    ids = sorted({int(i) for i in candidate_ids if i is not None})
+def _paths(session: Session, ids: Iterable[int], *sources) -> set[str]:
+    """The paths of the rows of these ids in each (path column, id column) of `sources`."""
+    ids = sorted({int(i) for i in ids if i is not None})
     paths: set[str] = set()
     for chunk in chunked(ids):
-        paths.update(session.execute(select(Candidate.org_path).where(Candidate.id.in_(chunk))).scalars())
-        paths.update(session.execute(select(CandidatePlace.org_path)
-                                     .where(CandidatePlace.candidate_id.in_(chunk))).scalars())
+        for path, owner in sources:
+            paths.update(session.execute(select(path).where(owner.in_(chunk))).scalars())
     return paths
+
+
+def candidate_paths(session: Session, candidate_ids: Iterable[int]) -> set[str]:
+    """Every path these candidates stand on now or stood on before (their places)."""
+    return _paths(session, candidate_ids, (Candidate.org_path, Candidate.id),
+                  (CandidatePlace.org_path, CandidatePlace.candidate_id))
 
 
 def organization_paths(session: Session, org_ids: Iterable[int]) -> set[str]:
     """Every path these organizations stand on now or stood on before (their eras)."""
-    ids = sorted({int(i) for i in org_ids if i is not None})
-    paths: set[str] = set()
-    for chunk in chunked(ids):
-        paths.update(session.execute(select(Organization.path).where(Organization.id.in_(chunk))).scalars())
-        paths.update(session.execute(select(OrganizationEra.path)
-                                     .where(OrganizationEra.organization_id.in_(chunk))).scalars())
-    return paths
+    return _paths(session, org_ids, (Organization.path, Organization.id),
+                  (OrganizationEra.path, OrganizationEra.organization_id))
 
 
 def bump_candidates(session: Session, candidate_ids: Iterable[int], *, also: Iterable[str] = ()) -> None:
