@@ -66,7 +66,7 @@ from core.storage.models import (
     normal_name,
     utcnow,
 )
-from core.storage.versions import bump_candidates, bump_paths
+from core.storage.versions import bump_candidates, bump_paths, reach
 from core.structure.dated import Era, chain_on, chunked
 from core.structure.tree import path_ids
 
@@ -775,7 +775,9 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
     admissions = kept.shares_of_new(candidate_rows, [
         [dict(org_path=path, valid_from=start, valid_to=end) for path, start, end in pasts[c.organization_id]]
         if c.placed_from is not None else [] for c in candidates])
-    # Nothing above touched the database: the write lock is taken by the first statement below.
+    seen_in = reach(session, {c.org_path for c in candidates} | {
+        path for c in candidates if c.placed_from is not None for path, _start, _end in pasts[c.organization_id]})
+    # Nothing above wrote to the database: the write lock is taken by the first statement below.
     try:
         candidate_ids = _insert(session, Candidate.__table__, candidate_rows, key=("organization_id", "identity_key"))
     except IntegrityError:
@@ -794,8 +796,7 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
         dict(candidate_id=c.id, organization_id=c.organization_id, org_path=path, valid_from=start, valid_to=end)
         for c in candidates if c.placed_from is not None for path, start, end in pasts[c.organization_id]])
     kept.apply(session, admissions)  # the bulk statements above passed no flush
-    bump_paths(session, {c.org_path for c in candidates} | {
-        path for c in candidates if c.placed_from is not None for path, _start, _end in pasts[c.organization_id]})
+    bump_paths(session, seen_in)
     for event, event_id, row in zip(events, event_ids, event_rows):
         event.id, event.candidate_id = event_id, row["candidate_id"]
     for after, candidate, n in zip(afters, candidates, new):

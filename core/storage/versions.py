@@ -4,14 +4,16 @@ and of no other (a secretary's write in one province leaves another province's v
 Two counters, both raised in the transaction of the write itself:
 - the data version (one row): raised by what every view reads, the tree (an organization's
   name, kind, sector, state; a restructuring), the calendar of days off, a reload of the data;
-- a version per organization (SubtreeVersion): raised for every organization on a path that a
-  written candidate stands on or has stood on (its events, papers, transfers, details), and on
-  the paths of an organization whose plan was written, on the tree as it stands and as it stood.
+- a version per organization (SubtreeVersion): raised for every organization whose view can
+  show what was written: the organizations on a path a written candidate stands on or has
+  stood on (its events, papers, transfers, details), or on a path of an organization whose plan
+  was written; and, for each of those, every organization it stands or stood under (`reach`).
 
-A view of an organization's subtree reads only what lies on such paths through it (its
-candidates now and in the past, its plans and those below it, on the dated tree), so
-(data version, the organization's version) changes whenever its figures can. Writes that change
-nothing a view reads (accounts, sessions, the audit log) raise neither.
+A view of an organization shows its subtree and the organizations under it (two levels, for
+the alerts) with figures over their whole history: C1-A, under C2 since a restructuring, shows
+on C2's alerts with admissions made while it stood under C1, so a correction of one of those
+raises C2 too. So (data version, the organization's version) changes whenever its figures can.
+Writes that change nothing a view reads (accounts, sessions, the audit log) raise neither.
 """
 from __future__ import annotations
 
@@ -55,8 +57,9 @@ def view_version(session: Session, org_id: int) -> Version:
 
 
 def bump_paths(session: Session, paths: Iterable[str]) -> None:
-    """Raise the version of every organization on these paths, in the caller's transaction. In
-    ascending id order, so two writers never wait on each other's rows in opposite orders."""
+    """Raise the version of every organization on these paths (as `reach` gives them), in the
+    caller's transaction. In ascending id order, so two writers never wait on each other's rows
+    in opposite orders."""
     ids = sorted({org_id for path in paths if path for org_id in path_ids(path)})
     if not ids:
         return
@@ -91,8 +94,15 @@ def organization_paths(session: Session, org_ids: Iterable[int]) -> set[str]:
                   (OrganizationEra.path, OrganizationEra.organization_id))
 
 
+def reach(session: Session, paths: Iterable[str]) -> set[str]:
+    """The paths whose views can show what lies on `paths`: these paths, and every path each
+    organization on them has now or had before (its eras), where its figures show too."""
+    paths = {path for path in paths if path}
+    return paths | organization_paths(session, {org_id for path in paths for org_id in path_ids(path)})
+
+
 def bump_candidates(session: Session, candidate_ids: Iterable[int], *, also: Iterable[str] = ()) -> None:
-    """A write about these candidates: every view they count in (and those of the paths `also`,
-    a chi bộ a transfer left, say) is read afresh."""
-    bump_paths(session, candidate_paths(session, candidate_ids) | set(also))
+    """A write about these candidates: every view that can show them (and those of the paths
+    `also`, a chi bộ a transfer left, say) is read afresh."""
+    bump_paths(session, reach(session, candidate_paths(session, candidate_ids) | set(also)))
 

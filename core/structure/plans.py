@@ -18,7 +18,7 @@ from core.procedure.pipeline import FormError, StaleEditError
 from core.procedure.stages import Role
 from core.storage.limits import max_integer
 from core.storage.models import Organization, YearPlan
-from core.storage.versions import bump_paths, organization_paths
+from core.storage.versions import bump_paths, organization_paths, reach
 
 GRID_COLUMNS = ["code", "name", "target", "members_start", "version"]
 
@@ -165,7 +165,7 @@ def write_plans(session: Session, actor: Actor, *, changes: list[PlanChange], ac
     changed (before None: created); a plan already holding its figures is left as it is."""
     changed = [c for c in changes
                if c.plan is None or (c.plan.target, c.plan.members_start) != (c.target, c.members_start)]
-    paths = organization_paths(session, [c.org.id for c in changed])  # read before the first write
+    paths = reach(session, organization_paths(session, [c.org.id for c in changed]))  # read before the first write
     written = []
     for change in changed:
         plan = change.plan

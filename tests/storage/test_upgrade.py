@@ -34,7 +34,7 @@ from core.storage.models import (
     OrganizationEra,
     SubtreeVersion,
 )
-from core.storage.versions import candidate_paths, view_version
+from core.storage.versions import view_version
 from core.structure.restructure import NewOrg, dissolve, merge, move, new_root
 from core.structure.tree import path_ids
 
@@ -282,8 +282,14 @@ def test_the_stop_27_releases_demo_upgrades_keeping_every_row_of_every_table(tmp
                        data=CandidateInput(**{f: getattr(candidate, f) for f in CandidateInput.__dataclass_fields__}
                                            | {"helper_name": "Người giúp đỡ mới"}), today=DEMO_DAY)
         path = candidate.org_path
+    with engine.connect() as conn:  # what can show the candidate, read with plain SQL
+        paths = {path, *conn.execute(text("SELECT org_path FROM candidate_place WHERE candidate_id = :c"),
+                                     {"c": candidate.id}).scalars()}
+        on_them = {org_id for p in paths for org_id in path_ids(p)}
+        paths |= set(conn.execute(text(f"SELECT path FROM organization_era WHERE organization_id IN "
+                                       f"({', '.join(map(str, on_them))})")).scalars())
     with session_scope(engine) as s:
         assert view_version(s, path_ids(path)[-1])[1] == 1
         assert dict(s.exec(select(SubtreeVersion.organization_id, SubtreeVersion.version)).all()) == {
-            org_id: 1 for p in candidate_paths(s, [candidate.id]) for org_id in path_ids(p)}
+            org_id: 1 for p in paths for org_id in path_ids(p)}
     engine.dispose()

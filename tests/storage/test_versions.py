@@ -12,8 +12,8 @@ from sqlmodel import delete, select
 from core.access.scope import Actor, org_by_code, resolve
 from core.access.users import create_user
 from core.config import RuleSettings
-from core.office.exports import candidates_workbook
-from core.office.imports import import_candidates
+from core.office.exports import candidates_workbook, plans_workbook
+from core.office.imports import import_candidates, import_plans
 from core.procedure.days_off import add_day_override
 from core.procedure.dossier import PaperKind
 from core.procedure.papers import record_paper
@@ -23,17 +23,18 @@ from core.procedure.pipeline import (
     edit_candidate,
     record_exit,
     record_stage,
+    void_event,
 )
-from core.procedure.stages import Exit, Role, Stage
+from core.procedure.stages import Exit, OrgKind, Role, Stage
 from core.procedure.transfers import transfer_candidate
 from core.storage.db import session_scope
-from core.storage.models import Candidate, StageEvent
+from core.storage.models import Candidate, Organization, StageEvent
 from core.storage.versions import bump_paths, view_version
 from core.structure.organizations import rename_organization
 from core.structure.plans import PlanRow, save_plans
 from core.structure.restructure import move
 from tests.factories import add_candidate as make_candidate
-from tests.factories import district, raised, versions
+from tests.factories import add_org, admitted_on, district, raised, versions
 
 RULES = RuleSettings()
 TODAY = date(2026, 11, 20)
@@ -71,6 +72,11 @@ def _version(s, candidate_id: int) -> int:
     return s.get(Candidate, candidate_id).version
 
 
+def _last_event(s, candidate_id: int) -> int:
+    return s.exec(select(StageEvent.id).where(StageEvent.candidate_id == candidate_id)
+                  .order_by(StageEvent.id.desc())).first()
+
+
 def test_each_write_about_a_candidate_raises_the_organizations_on_its_path_and_nothing_else(tree):
     engine, ids, admin = tree
     cid = ids["candidate"]
@@ -85,6 +91,8 @@ def test_each_write_about_a_candidate_raises_the_organizations_on_its_path_and_n
         "details": lambda s: edit_candidate(s, admin, candidate_id=cid, expected_version=_version(s, cid),
                                             data=CandidateInput(**{**vars(PERSON), "birth_date": date(1995, 6, 15)}),
                                             today=TODAY),
+        "correction": lambda s: void_event(s, admin, candidate_id=cid, expected_version=_version(s, cid),
+                                           event_id=_last_event(s, cid), reason="Ghi nhầm ngày"),
     }
     for name, write in writes.items():
         assert _raised_by(engine, write) == (0, a_path), name
@@ -116,6 +124,14 @@ def test_plans_raise_the_organizations_above_them_and_imports_those_above_their_
     planned = _raised_by(engine, lambda s: save_plans(s, admin, parent_code="C1", year=2026,
                                                       rows=[PlanRow("C1-B", "3", "", 0)]))
     assert planned == (0, _path(ids, "D", "C1", "C1-B"))
+    with session_scope(engine) as s:
+        save_plans(s, admin, parent_code="C2", year=2026, rows=[PlanRow("C2-C", "4", "", 0)])
+    with session_scope(engine) as s:
+        plans = plans_workbook(s, resolve(s, admin, "C2"))
+        save_plans(s, admin, parent_code="C2", year=2026, rows=[PlanRow("C2-C", "5", "", 1)])
+    imported_plans = _raised_by(engine, lambda s: import_plans(s, admin, data=plans, file_name="kh.xlsx",
+                                                               today=TODAY, max_bytes=10_000_000))
+    assert imported_plans == (0, _path(ids, "D", "C2", "C2-C"))  # C2-C's plan back as the file had it
     with session_scope(engine) as s:
         workbook = candidates_workbook(s, resolve(s, admin, "C1-A"))
     with session_scope(engine) as s:  # the chi bộ's candidate goes (raw, as no write of the product does), the file adds it back
@@ -163,4 +179,43 @@ def test_a_write_rolled_back_raises_nothing_and_a_view_reads_both_counters_at_on
     with session_scope(engine) as s:
         assert view_version(s, ids["C2"]) == (before[0], before[1].get(ids["C2"], 0) + 1)
         assert view_version(s, ids["C1"]) == (before[0], before[1].get(ids["C1"], 0))
-        assert s.exec(select(Candidate.id)).all() == [ids["candidate"]]
+
+
+def test_a_correction_raises_the_views_a_moved_chi_bo_shows_in_with_the_admissions_it_made_before(tree):
+    """Admitted in C1-A in 2024, then transferred to C1-B; C1-A moved under C2 on 01/7/2025.
+    C2's alerts show C1-A with its years of admissions, that one included: correcting it
+    raises C2 as well, though the candidate never stood under C2."""
+    engine, ids, admin = tree
+    with session_scope(engine) as s:
+        admitted = make_candidate(s, s.get(Organization, ids["C1-A"]), admitted_on(date(2024, 3, 1)),
+                                  full_name="Lê Văn Kết Nạp")
+        transfer_candidate(s, admin, candidate_id=admitted.id, expected_version=admitted.version, to_org_code="C1-B",
+                           transfer_date=date(2024, 6, 1), document_number="07-GGT", today=TODAY)
+        admitted_id = admitted.id
+    with session_scope(engine) as s:
+        move(s, admin, org_code="C1-A", new_parent_code="C2", effective_date=date(2025, 7, 1), today=TODAY)
+    corrected = _raised_by(engine, lambda s: edit_candidate(
+        s, admin, candidate_id=admitted_id, expected_version=_version(s, admitted_id),
+        data=CandidateInput(**{**vars(PERSON), "full_name": "Lê Văn Kết Nạp", "birth_date": date(1995, 6, 15)}),
+        today=TODAY))
+    assert corrected == (0, _path(ids, "D", "C1", "C1-A", "C1-B", "C2"))
+
+
+def test_a_plan_raises_the_views_its_former_parent_shows_in_now(engine):
+    """Y stood under P (under C1) until 01/3/2026, then directly under C1; P moved under C2 on
+    01/7/2026. Y's 2026 target counts among P's children's for the months Y stood there, and P
+    shows on C2's screens: writing it raises C2 as well."""
+    admin = Actor("admin", Role.ADMIN, "/1/")
+    with session_scope(engine) as s:
+        orgs = district(s)
+        p = add_org(s, "P", orgs["C1"], kind=OrgKind.SUB_COMMITTEE, name="Đảng bộ bộ phận P")
+        add_org(s, "Y", p, name="Chi bộ Y")
+        ids = {code: org.id for code, org in (*orgs.items(), ("P", p))}
+    with session_scope(engine) as s:
+        move(s, admin, org_code="Y", new_parent_code="C1", effective_date=date(2026, 3, 1), today=TODAY)
+    with session_scope(engine) as s:
+        move(s, admin, org_code="P", new_parent_code="C2", effective_date=date(2026, 7, 1), today=TODAY)
+        ids["Y"] = org_by_code(s, "Y").id
+    planned = _raised_by(engine, lambda s: save_plans(s, admin, parent_code="C1", year=2026,
+                                                      rows=[PlanRow("Y", "2", "", 0)]))
+    assert planned == (0, _path(ids, "D", "C1", "P", "Y", "C2"))
