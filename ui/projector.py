@@ -31,7 +31,6 @@ from core.figures.style import STATUS_SYMBOLS
 from core.format import VIETNAM_TIME, fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
 from core.storage.db import session_scope
-from core.storage.versions import Version
 from ui import auth, faults, text, web
 from ui.charts import funnel_chart, progress_chart, vega_spec
 
@@ -123,7 +122,7 @@ def _headline(figures: pd.DataFrame) -> None:
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False, hash_funcs=web.SHARED)
-def _ranking_spec(version: Version, actor: Actor, view: View, theme: str, slide: Slide) -> dict:
+def _ranking_spec(version: web.ViewKey, actor: Actor, view: View, theme: str, slide: Slide) -> dict:
     figures = web.cached_org_figures(version, view.subtree, view.year, view.as_of)
     page = slide_rows(slide, figures)
     page = page.assign(name=[t("projector.rank_name", rank=r, name=n) for r, n in zip(page["rank"], page["name"])])
@@ -138,7 +137,7 @@ def _ranking_spec(version: Version, actor: Actor, view: View, theme: str, slide:
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False, hash_funcs=web.SHARED)
-def _funnel_spec(version: Version, actor: Actor, view: View, theme: str) -> dict:
+def _funnel_spec(version: web.ViewKey, actor: Actor, view: View, theme: str) -> dict:
     stages = web.cached_funnel(version, view.subtree, view.year, view.as_of)
     return _for_the_room(vega_spec(_big(funnel_chart(stages), theme)), theme)
 
@@ -165,7 +164,7 @@ def _movers(rows: pd.DataFrame, column: str) -> None:
     text.markdown(text.md(*lines))
 
 
-def _panel(slide: Slide, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, version: Version, theme: str) -> None:
+def _panel(slide: Slide, figures: pd.DataFrame, actor: Actor, pv: ProjectorView, version: web.ViewKey, theme: str) -> None:
     view, name = pv.view, slide.panel
     panel_title = t(f"projector.panel.{name}")
     text.header(t("projector.page_title", panel=panel_title, page=slide.page, pages=slide.pages)
@@ -196,7 +195,7 @@ def _panel(slide: Slide, figures: pd.DataFrame, actor: Actor, pv: ProjectorView,
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False, hash_funcs=web.SHARED)
-def _month(version: Version, subtree: Subtree, start: date, end: date) -> pd.DataFrame:
+def _month(version: web.ViewKey, subtree: Subtree, start: date, end: date) -> pd.DataFrame:
     del version
     with session_scope(web.engine()) as session:
         return admitted_between(session, subtree, start=start, end=end, rules=web.settings().rules)

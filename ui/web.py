@@ -35,7 +35,7 @@ from core.figures.progress import children_of, is_large_subtree, org_figures
 from core.figures.todo import RollUp, WorkCard, roll_up, work_cards
 from core.procedure.candidates import candidates_in_scope, students_turning_18
 from core.storage.db import session_scope
-from core.storage.versions import Version, view_version
+from core.storage.versions import view_version
 from core.structure.organizations import active_cells
 from ui import text
 from ui.charts import funnel_chart, months_chart, progress_chart, trend_chart, vega_spec
@@ -97,10 +97,16 @@ def _view_of(view: View) -> tuple:
 SHARED = {Subtree: view_key, View: _view_of, Actor: lambda actor: actor.role.value}
 
 
-def current_version(subtree: Subtree) -> Version:
-    """What the views of the subtree key on: one tiny query per rerun."""
+# What a cached view of a subtree keys on besides its filters: the versions of its data (the
+# data version, the organization's own) and the rule settings it is counted with.
+ViewKey = tuple[int, int, int]
+
+
+def current_version(subtree: Subtree) -> ViewKey:
+    """What the views of the subtree key on: one tiny query per rerun, and the rules' hash (a
+    rule number changed in the secrets file changes the figures at the next rerun)."""
     with session_scope(engine()) as session:
-        return view_version(session, subtree.id)
+        return (*view_version(session, subtree.id), hash(settings().rules))
 
 
 def view_from_url(actor: Actor) -> View:
@@ -113,7 +119,7 @@ def view_from_url(actor: Actor) -> View:
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False, hash_funcs=SHARED)
-def cached_org_figures(version: Version, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
+def cached_org_figures(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """org_figures, cached per (version, organization and role, year, as-of date)."""
     del version  # part of the cache key only
     with session_scope(engine()) as session:
@@ -121,7 +127,7 @@ def cached_org_figures(version: Version, subtree: Subtree, year: int, as_of: dat
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_alerts(version: Version, subtree: Subtree, year: int, as_of: date,
+def cached_alerts(version: ViewKey, subtree: Subtree, year: int, as_of: date,
                   with_clocks: bool = True) -> Alerts:
     """all_alerts, cached like cached_org_figures."""
     del version
@@ -131,7 +137,7 @@ def cached_alerts(version: Version, subtree: Subtree, year: int, as_of: date,
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False, hash_funcs=SHARED)
-def cached_cells(version: Version, subtree: Subtree) -> dict[str, str]:
+def cached_cells(version: ViewKey, subtree: Subtree) -> dict[str, str]:
     """active_cells: the chi bộ a candidate can be listed in."""
     del version
     with session_scope(engine()) as session:
@@ -139,7 +145,7 @@ def cached_cells(version: Version, subtree: Subtree) -> dict[str, str]:
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False, hash_funcs=SHARED)
-def cached_lists_candidates(version: Version, subtree: Subtree) -> bool:
+def cached_lists_candidates(version: ViewKey, subtree: Subtree) -> bool:
     """Whether the organization is small enough for lists of single candidates and their
     clocks (above that, they show once one chooses an organization further down)."""
     del version
@@ -148,7 +154,7 @@ def cached_lists_candidates(version: Version, subtree: Subtree) -> bool:
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_funnel(version: Version, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
+def cached_funnel(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """funnel, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
@@ -156,7 +162,7 @@ def cached_funnel(version: Version, subtree: Subtree, year: int, as_of: date) ->
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_candidates(version: Version, subtree: Subtree) -> pd.DataFrame:
+def cached_candidates(version: ViewKey, subtree: Subtree) -> pd.DataFrame:
     """The candidates of the caller's subtree (refused for roles without personal data)."""
     del version
     with session_scope(engine()) as session:
@@ -164,7 +170,7 @@ def cached_candidates(version: Version, subtree: Subtree) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def cached_ancestors(version: Version, subtree: Subtree, day: date | None = None) -> list[tuple[str, str]]:
+def cached_ancestors(version: ViewKey, subtree: Subtree, day: date | None = None) -> list[tuple[str, str]]:
     """(code, name) from the caller's own organization down to the subtree's, as the chain stood
     on `day` (today's chain without one)."""
     del version
@@ -173,7 +179,7 @@ def cached_ancestors(version: Version, subtree: Subtree, day: date | None = None
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_mix(version: Version, subtree: Subtree, year: int, as_of: date) -> Mix:
+def cached_mix(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> Mix:
     """admitted_mix, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
@@ -181,7 +187,7 @@ def cached_mix(version: Version, subtree: Subtree, year: int, as_of: date) -> Mi
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_months(version: Version, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
+def cached_months(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """admissions_by_month, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
@@ -189,7 +195,7 @@ def cached_months(version: Version, subtree: Subtree, year: int, as_of: date) ->
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_trend(version: Version, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
+def cached_trend(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """trend_by_year over the five years up to `year`, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
@@ -198,7 +204,7 @@ def cached_trend(version: Version, subtree: Subtree, year: int, as_of: date) -> 
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_clocks(version: Version, subtree: Subtree, today: date, kinds: tuple[str, ...] | None = None
+def cached_clocks(version: ViewKey, subtree: Subtree, today: date, kinds: tuple[str, ...] | None = None
                   ) -> pd.DataFrame:
     """candidate_clocks_list (names: refused for roles without personal data)."""
     del version
@@ -207,7 +213,7 @@ def cached_clocks(version: Version, subtree: Subtree, today: date, kinds: tuple[
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_sectors(version: Version, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
+def cached_sectors(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> pd.DataFrame:
     """standing_by_sector, cached like cached_org_figures."""
     del version
     with session_scope(engine()) as session:
@@ -215,7 +221,7 @@ def cached_sectors(version: Version, subtree: Subtree, year: int, as_of: date) -
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_students(version: Version, subtree: Subtree, today: date) -> pd.DataFrame:
+def cached_students(version: ViewKey, subtree: Subtree, today: date) -> pd.DataFrame:
     """students_turning_18 (names: refused for roles without personal data)."""
     del version
     with session_scope(engine()) as session:
@@ -224,7 +230,7 @@ def cached_students(version: Version, subtree: Subtree, today: date) -> pd.DataF
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_work_cards(version: Version, subtree: Subtree, today: date) -> list[WorkCard]:
+def cached_work_cards(version: ViewKey, subtree: Subtree, today: date) -> list[WorkCard]:
     """work_cards: the candidates still in the procedure, most urgent first (names: refused for
     roles without personal data)."""
     del version
@@ -233,7 +239,7 @@ def cached_work_cards(version: Version, subtree: Subtree, today: date) -> list[W
 
 
 @st.cache_data(ttl=600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_roll_up(version: Version, subtree: Subtree, today: date) -> list[RollUp]:
+def cached_roll_up(version: ViewKey, subtree: Subtree, today: date) -> list[RollUp]:
     """roll_up of cached_work_cards: overdue and due-soon cards per organization directly below."""
     cards = cached_work_cards(version, subtree, today)
     with session_scope(engine()) as session:
@@ -242,25 +248,25 @@ def cached_roll_up(version: Version, subtree: Subtree, today: date) -> list[Roll
 
 # Chart specs, cached like the figures they draw: a warm rerun draws them without Altair.
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_progress_spec(version: Version, subtree: Subtree, year: int, as_of: date) -> dict:
+def cached_progress_spec(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> dict:
     """The children's progress chart (worst first) of cached_org_figures."""
     figures = cached_org_figures(version, subtree, year, as_of)
     return vega_spec(progress_chart(children_of(figures), pace_percent=figures.attrs["pace_percent"], names_above=True))
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_months_spec(version: Version, subtree: Subtree, year: int, as_of: date) -> dict:
+def cached_months_spec(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> dict:
     """The admissions-by-month chart of cached_months."""
     return vega_spec(months_chart(cached_months(version, subtree, year, as_of)))
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_trend_spec(version: Version, subtree: Subtree, year: int, as_of: date) -> dict:
+def cached_trend_spec(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> dict:
     """The five-year trend chart of cached_trend."""
     return vega_spec(trend_chart(cached_trend(version, subtree, year, as_of)))
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False, hash_funcs=SHARED)
-def cached_funnel_spec(version: Version, subtree: Subtree, year: int, as_of: date) -> dict:
+def cached_funnel_spec(version: ViewKey, subtree: Subtree, year: int, as_of: date) -> dict:
     """The funnel chart of cached_funnel."""
     return vega_spec(funnel_chart(cached_funnel(version, subtree, year, as_of)))

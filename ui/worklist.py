@@ -13,7 +13,6 @@ from core.format import fmt_date, fmt_number
 from core.i18n import label, t
 from core.procedure.candidates import candidate_detail
 from core.storage.db import session_scope
-from core.storage.versions import Version
 from ui import faults, steps, text, web, widgets
 
 ICONS = {"overdue": ":material/error:", "due_soon": ":material/schedule:"}
@@ -49,7 +48,7 @@ def summary(subtree: Subtree, cards: list[WorkCard]) -> None:
                     due_soon=fmt_number(due_soon)))
 
 
-def back_up(version: Version, subtree: Subtree) -> None:
+def back_up(version: web.ViewKey, subtree: Subtree) -> None:
     """When the cards are filtered to an organization below the caller's own: a button back up."""
     crumbs = web.cached_ancestors(version, subtree)
     if len(crumbs) > 1:

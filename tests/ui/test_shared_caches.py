@@ -38,12 +38,12 @@ def test_one_organization_and_role_is_computed_once_whoever_looks(monkeypatch):
     web.cached_org_figures.clear()
     try:
         other_leader = replace(ROOT, actor=Actor("thuongtruc", Role.LEADER, "/1/"))
-        first = web.cached_org_figures((7, 0), ROOT, 2026, DAY)
-        again = web.cached_org_figures((7, 0), other_leader, 2026, DAY)  # another leader: the same entry
+        first = web.cached_org_figures((7, 0, 0), ROOT, 2026, DAY)
+        again = web.cached_org_figures((7, 0, 0), other_leader, 2026, DAY)  # another leader: the same entry
         assert computed == [("lanhdao", 1)] and again.equals(first)
-        web.cached_org_figures((7, 0), replace(ROOT, actor=Actor("admin", Role.ADMIN, "/1/")), 2026, DAY)  # another role
-        web.cached_org_figures((7, 1), ROOT, 2026, DAY)  # the data below it changed
-        web.cached_org_figures((7, 1), replace(ROOT, id=2, code="NB-X", path="/1/2/", depth=1), 2026, DAY)  # another one
+        web.cached_org_figures((7, 0, 0), replace(ROOT, actor=Actor("admin", Role.ADMIN, "/1/")), 2026, DAY)  # another role
+        web.cached_org_figures((7, 1, 0), ROOT, 2026, DAY)  # the data below it changed
+        web.cached_org_figures((7, 1, 0), replace(ROOT, id=2, code="NB-X", path="/1/2/", depth=1), 2026, DAY)  # another one
         assert computed == [("lanhdao", 1), ("admin", 1), ("lanhdao", 1), ("lanhdao", 2)]
     finally:
         web.cached_org_figures.clear()
@@ -62,7 +62,7 @@ def test_the_projector_shares_its_slides_across_screens_of_one_room(monkeypatch)
         for username in ("trinhchieu", "trinhchieu2"):
             screen = Actor(username, Role.PROJECTOR, "/1/")
             view = View(2026, None, DAY, DAY, replace(ROOT, actor=screen))
-            projector._funnel_spec((3, 0), screen, view, "dark")
+            projector._funnel_spec((3, 0, 0), screen, view, "dark")
         assert drawn == ["trinhchieu"]
     finally:
         projector._funnel_spec.clear()
@@ -101,3 +101,19 @@ def test_a_write_in_one_commune_leaves_the_other_communes_figures_cached(engine,
         assert computed == ["D", "C1", "C2", "D", "C1"]
     finally:
         web.cached_org_figures.clear()
+
+
+def test_a_rule_number_changed_in_the_settings_makes_a_new_key(engine, monkeypatch):
+    """The figures are counted with the rule settings: another commendation threshold, say,
+    read from the secrets file, is another key, while the data's versions stay."""
+    with session_scope(engine) as s:
+        orgs = district(s)
+        view = resolve(s, Actor("lanhdao", Role.LEADER, orgs["D"].path), "D")
+    monkeypatch.setattr(web, "engine", lambda: engine)
+    base = web.settings()
+    monkeypatch.setattr(web, "settings", lambda: base)
+    key = web.current_version(view)
+    assert web.current_version(view) == key
+    stricter = replace(base.rules, commendation_percent=base.rules.commendation_percent + 10)
+    monkeypatch.setattr(web, "settings", lambda: replace(base, rules=stricter))
+    assert web.current_version(view)[:2] == key[:2] and web.current_version(view) != key
