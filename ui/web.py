@@ -1,8 +1,8 @@
 """The few Streamlit-bound helpers: the one Engine per server process and database URL, the
-view read from the URL, and cached reads keyed by (the view's version, organization and role,
-filters): an edit shows at the next rerun of every view it changes and leaves the others warm
-(core.storage.versions), an unchanged rerun costs one tiny query, and everyone of one role
-looking at one organization shares its cached figures (SHARED)."""
+view read from the URL, and cached reads keyed by (the versions of the view's data and the
+rule settings, organization and role, filters): an edit shows at the next rerun of every view
+it changes and leaves the others warm (core.storage.versions), an unchanged rerun costs one tiny
+query, and everyone of one role looking at one organization shares its cached figures (SHARED)."""
 from __future__ import annotations
 
 import gc
