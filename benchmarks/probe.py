@@ -85,17 +85,26 @@ def measure_core(url: str, year: int, as_of: date, rounds: int) -> dict[str, flo
     return results
 
 
+def _users_organization(session, username: str):
+    """The organization a user's account belongs to."""
+    from sqlmodel import select
+
+    from core.storage.models import Organization, User
+
+    return session.exec(select(Organization).join(User, User.organization_id == Organization.id)
+                        .where(User.username == username)).one()
+
+
 def _edited_candidates(url: str, username: str) -> tuple[int, int | None]:
     """The candidates the probe edits for a user's pages: the first one in the user's own
     subtree (its views go cold) and the first one outside it (None at the root: nothing is)."""
     from sqlmodel import select
 
     from core.storage.db import get_engine, session_scope
-    from core.storage.models import Candidate, Organization, User
+    from core.storage.models import Candidate
 
     with session_scope(get_engine(url)) as session:
-        path = session.exec(select(Organization.path).join(User, User.organization_id == Organization.id)
-                            .where(User.username == username)).one()
+        path = _users_organization(session, username).path
         inside = session.exec(select(Candidate.id).where(Candidate.org_path.startswith(path))
                               .order_by(Candidate.id).limit(1)).one()
         outside = session.exec(select(Candidate.id).where(~Candidate.org_path.startswith(path))
@@ -200,7 +209,7 @@ def measure_office(url: str, rounds: int) -> dict[str, float]:
     """An import of 1.000 new sources into the chi bộ of the grassroots secretary's committee,
     rolled back each round (the tier's data stays as loaded), and the year's report at the root
     (the Word file the reports page downloads)."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
     from benchmarks.import_lock import candidates_file
     from core.access.scope import operator, resolve
@@ -208,14 +217,12 @@ def measure_office(url: str, rounds: int) -> dict[str, float]:
     from core.office.imports import import_candidates
     from core.office.report import default_heading, report_docx
     from core.storage.db import get_engine, session_scope
-    from core.storage.models import Organization, User
     from core.structure.organizations import active_cells
 
     rules = load_settings().rules
     engine = get_engine(url)
     with session_scope(engine) as session:
-        commune = session.exec(select(Organization.code).join(User, User.organization_id == Organization.id)
-                               .where(User.username == "bithu.coso")).one()
+        commune = _users_organization(session, "bithu.coso").code
         cells = list(active_cells(session, resolve(session, operator(session), commune)))
     data = candidates_file(cells, IMPORTED_ROWS)
 

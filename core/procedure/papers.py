@@ -5,7 +5,8 @@ renewed by taking the class again is simply a later paper of the same kind) or a
 a new row; a paper recorded by mistake is cancelled by a row that voids it. Each write checks
 the caller's scope and the record's version, writes the paper, bumps the candidate's version
 (a form opened on the dossier before is then refused), records an audit entry and raises the
-versions of the views the candidate counts in, all in the caller's transaction; or raises and writes nothing.
+versions of the views the candidate counts in, all in the caller's transaction; or raises and
+writes nothing.
 """
 from __future__ import annotations
 

@@ -161,8 +161,9 @@ def write_plans(session: Session, actor: Actor, *, changes: list[PlanChange], ac
                 ) -> list[tuple[dict | None, YearPlan]]:
     """Create or change checked plans and audit each, in the caller's transaction, and raise the
     versions of the views they count in (core.storage.versions): every row is prepared first
-    and written in one flush, so a large file holds the write lock for the writing alone. Returns (before, plan) for each plan that
-    changed (before None: created); a plan already holding its figures is left as it is."""
+    and written in one flush, so a large file holds the write lock for the writing alone.
+    Returns (before, plan) for each plan that changed (before None: created); a plan already
+    holding its figures is left as it is."""
     changed = [c for c in changes
                if c.plan is None or (c.plan.target, c.plan.members_start) != (c.target, c.members_start)]
     paths = reach(session, organization_paths(session, [c.org.id for c in changed]))  # read before the first write
