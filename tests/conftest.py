@@ -91,11 +91,12 @@ def engine(request, tmp_path) -> Iterator[Engine]:
 
 
 def _counts_kept_right(engine: Engine) -> None:
-    """Whatever a test wrote, and however (a form, an import, a restructuring), the admissions
-    kept per organization and year (core.storage.kept) are those a recount finds."""
+    """Whatever a test wrote, and however (a form, an import, a restructuring), the counts kept
+    as written (core.storage.kept: admissions per organization and year, standing per
+    organization, sector and stage) are those a recount finds."""
     with Session(engine) as session:
         wrong = kept.differences(session)
-    assert not wrong, f"kept admission counts differ from a recount ((basis, org, year): (kept, counted)): {wrong}"
+    assert not wrong, f"kept counts differ from a recount (key: (kept, counted)): {wrong}"
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

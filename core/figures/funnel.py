@@ -25,6 +25,7 @@ from core.access.scope import Subtree
 from core.config import RuleSettings
 from core.figures.progress import Counting, Period, counting
 from core.procedure.stages import RECOGNITION_STAGES, STAGES, Stage, stage_date_column
+from core.storage import kept
 from core.storage.models import Candidate, Organization
 from core.storage.sqlfuncs import days_between
 
@@ -45,11 +46,21 @@ def stage_as_of(end: date, C=Candidate):  # noqa: N803
     return case((left, None), else_=_latest_stage(end, C=C))
 
 
-def _standing(session: Session, counted: Counting, end: date) -> dict[str, int]:
-    """How many stand at each stage on `end`, each where they stood that day: those still in
-    the procedure by their stage (one range of the settled-date index), the probationary and
-    the official members by two counts (index ranges too) instead of a pass over every member
-    ever admitted."""
+def _standing(session: Session, subtree: Subtree, counted: Counting, end: date) -> dict[str, int]:
+    """How many stand at each stage on `end`, each where they stood that day (the probationary
+    members, those at a recognition step included, under «admitted»).
+
+    From the counts kept as written (core.storage.kept) when they hold for `end`, else counted:
+    those still in the procedure by their stage (one range of the settled-date index), the
+    probationary and the official members by two counts (index ranges too) instead of a pass
+    over every member ever admitted."""
+    now = kept.standing_on(session, subtree.id, end)
+    if now is not None:
+        standing: dict[str, int] = {}
+        for (_sector, stage), n in now.items():
+            stage = Stage.ADMITTED.value if Stage(stage) in RECOGNITION_STAGES else stage
+            standing[stage] = standing.get(stage, 0) + n
+        return standing
     C, scope = counted.C, and_(counted.scope(), counted.on(end))
     # Not admitted and not gone by `end`: the stage is the last entered before admission, read
     # from the settled-date index alone (it holds those dates).
@@ -139,7 +150,7 @@ def funnel(
     end = period.end
     counted = counting(session, subtree, period)
     C = counted.C
-    standing = _standing(session, counted, end)
+    standing = _standing(session, subtree, counted, end)
     # Only a candidate with a stage date in the year can enter or leave a stage in it: one still
     # in the procedure (or admitted) since the year began, or recognized as official in it.
     in_year = and_(counted.scope(), or_(C.settled_date >= period.start, C.official_date >= period.start))
@@ -173,9 +184,15 @@ def funnel(
 def standing_by_sector(
     session: Session, subtree: Subtree, *, year: int, as_of: date
 ) -> pd.DataFrame:
-    """Candidates standing at each stage on the as-of date, by sector: one row per (sector, stage),
-    each candidate where it stood that day and under the sector of the organization it stood in."""
+    """Candidates standing at each stage on the as-of date, by sector: one row per (sector, stage)
+    with anyone, each candidate where it stood that day and under the sector of the
+    organization it stood in. From the counts kept as written when they hold for the day
+    (core.storage.kept), else counted over the subtree's candidates."""
     period = Period(year, as_of)
+    now = kept.standing_on(session, subtree.id, period.end)
+    if now is not None:
+        return pd.DataFrame.from_records([(sector, stage, n) for (sector, stage), n in sorted(now.items())],
+                                         columns=["sector", "stage", "count"])
     counted = counting(session, subtree, period)
     C = counted.C
     current = stage_as_of(period.end, C)

@@ -772,9 +772,9 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
     owners = [index for index, n in enumerate(new) for _event in n.events]
     candidate_rows, event_rows = _rows(candidates), _rows(events)
     afters = [{**snapshot(c), "events": [snapshot(e) for e in n.events]} for c, n in zip(candidates, new)]
-    admissions = kept.shares_of_new(candidate_rows, [
+    shares = kept.shares_of_new(candidate_rows, [
         [dict(org_path=path, valid_from=start, valid_to=end) for path, start, end in pasts[c.organization_id]]
-        if c.placed_from is not None else [] for c in candidates])
+        if c.placed_from is not None else [] for c in candidates], {n.org.id: n.org.sector for n in new})
     seen_in = reach(session, {c.org_path for c in candidates} | {
         path for c in candidates if c.placed_from is not None for path, _start, _end in pasts[c.organization_id]})
     # Nothing above wrote to the database: the write lock is taken by the first statement below.
@@ -795,7 +795,7 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
     _insert(session, CandidatePlace.__table__, [
         dict(candidate_id=c.id, organization_id=c.organization_id, org_path=path, valid_from=start, valid_to=end)
         for c in candidates if c.placed_from is not None for path, start, end in pasts[c.organization_id]])
-    kept.apply(session, admissions)  # the bulk statements above passed no flush
+    kept.apply(session, shares)  # the bulk statements above passed no flush
     bump_paths(session, seen_in)
     for event, event_id, row in zip(events, event_ids, event_rows):
         event.id, event.candidate_id = event_id, row["candidate_id"]

@@ -1,4 +1,7 @@
-"""Counts kept as the data is written: admissions per organization and year (AdmissionCount).
+"""Counts kept as the data is written, in the transaction of the write itself:
+- AdmissionCount: admissions per organization and year;
+- StandingCount: the candidates standing now per organization, sector and stage, with
+  KeptThrough, the day from which "now" holds (no candidate has a later date).
 
 An admission counts, in the year of its date, for the organization where the candidate stood
 that day and for each one above it, on the tree as it stood that day: the ids of the path the
@@ -6,39 +9,78 @@ candidate had then (its current row from `placed_from`, or a CandidatePlace). Th
 figures count with a query over the subtree (core.figures.progress.counts_by_prefix); kept, the
 figures of past years are one row per organization instead of a scan of every admission below.
 
-How the rows stay right, in the transaction of the write itself:
+A candidate not gone stands, from its last date on, at the last stage it entered, in the
+organization it belongs to now and each one above it (core.figures.funnel.stage_as_of on any
+day from KeptThrough on): the standing by stage and sector of the pipeline's screens is then
+a handful of rows of the organization chosen, not a pass over every member below it. For an
+earlier day the screens count afresh.
+
+How the rows stay right:
 - ORM writes (a form, a transfer, the demo): a flush that touches candidates or their places
-  takes their contributions out before it and puts them back after it (`_before_flush`,
+  takes their shares out before it and puts them back after it (`_before_flush`,
   `_after_flush`), so the counts move by the difference;
 - bulk writes say what they did: an import `apply`s the `shares_of_new` of its candidates
-  (reckoned before its first write), a restructuring `recount`s from its effective year (it
-  moves every candidate of a subtree);
-- `rebuild` recounts everything (the migration that made the table, the synthetic data, the
-  command `python -m core.cli recount`), and a test checks the kept rows against it.
+  (reckoned before its first write), a restructuring `recount`s (it moves every candidate of
+  a subtree);
+- `rebuild` recounts everything (the migrations that made the tables, the synthetic data, the
+  command `python -m core.cli recount`), and a test checks the kept rows against it after
+  every test of the suite. The recount is a different computation (grouped in the database),
+  so the check compares two ways of counting, not one with itself.
 """
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, delete, event, func, or_, select, tuple_
+from sqlalchemy import and_, case, delete, event, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from core.storage.models import AdmissionCount, Candidate, CandidatePlace
+from core.procedure.stages import STAGES, stage_date_column
+from core.storage.models import (
+    AdmissionCount,
+    Candidate,
+    CandidatePlace,
+    KeptThrough,
+    Organization,
+    StandingCount,
+)
 from core.storage.sqlfuncs import one_of, ymd
 from core.structure.tree import path_ids
 
 # The candidate columns that can date an admission (core.config.RuleSettings.count_admission_by
 # chooses one): both are kept, so changing the setting needs no recount.
 BASES = ("decision_date", "admitted_date")
+# A candidate's stage dates, last stage first: the first one set is the stage it stands at.
+_STAGE_COLUMNS = tuple((s.value, stage_date_column(s)) for s in reversed(STAGES))
+# Every date of a candidate row after which its standing can change.
+_DATES = (*(column for _stage, column in _STAGE_COLUMNS), "exit_date", "placed_from")
 
 # Rows per statement when reading or writing many (well under SQLite's 32.766 parameters).
 _CHUNK = 5_000
 
 Key = tuple[str, int, int]  # (basis, organization_id, year)
+StandingKey = tuple[int, str, str]  # (organization_id, sector, stage)
+
+
+@dataclass
+class Shares:
+    """What some candidates add to the kept counts: admissions, standing, and their last date
+    (None: no date at all)."""
+
+    admissions: Counter[Key] = field(default_factory=Counter)
+    standing: Counter[StandingKey] = field(default_factory=Counter)
+    latest: date | None = None
+
+    def minus(self, other: Shares) -> Shares:
+        """The change from `other` to these (the latest date is these ones')."""
+        admissions, standing = Counter(self.admissions), Counter(self.standing)
+        admissions.subtract(other.admissions)
+        standing.subtract(other.standing)
+        return Shares(admissions, standing, self.latest)
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
@@ -46,9 +88,10 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def _shares(found: Counter[Key], candidate, places) -> None:
-    """Add one candidate's admissions to `found`: `candidate` has org_path, placed_from and the
-    BASES dates; `places` its past stretches (org_path, valid_from, valid_to)."""
+def _shares(found: Shares, candidate: Mapping, places, sector: str | None) -> None:
+    """Add one candidate to `found`: `candidate` has org_path, placed_from, exit_date and the
+    stage dates; `places` its past stretches (org_path, valid_from, valid_to); `sector` that of
+    the organization it belongs to now."""
     for basis in BASES:
         day = candidate[basis]
         if day is None:
@@ -58,55 +101,81 @@ def _shares(found: Counter[Key], candidate, places) -> None:
         if path is None and (candidate["placed_from"] is None or candidate["placed_from"] <= day):
             path = candidate["org_path"]
         for org_id in path_ids(path or ""):
-            found[(basis, org_id, day.year)] += 1
+            found.admissions[(basis, org_id, day.year)] += 1
+    stage = next((s for s, column in _STAGE_COLUMNS if candidate[column] is not None), None)
+    if candidate["exit_date"] is None and stage is not None and sector is not None:
+        for org_id in path_ids(candidate["org_path"]):
+            found.standing[(org_id, sector, stage)] += 1
+    days = [candidate[column] for column in _DATES if candidate[column] is not None]
+    if days:
+        found.latest = max(found.latest or date.min, *days)
 
 
-def contributions(session: Session, candidate_ids: Iterable[int]) -> Counter[Key]:
+def contributions(session: Session, candidate_ids: Iterable[int]) -> Shares:
     """What these candidates add to the kept counts, as the database holds them now."""
     ids = sorted({int(i) for i in candidate_ids if i is not None})
-    found: Counter[Key] = Counter()
-    table, place = Candidate.__table__, CandidatePlace.__table__
+    found = Shares()
+    table, place, org = Candidate.__table__, CandidatePlace.__table__, Organization.__table__
+    columns = sorted({"org_path", *BASES, *_DATES})
     connection = session.connection() if ids else None
     for chunk in _chunks(ids):
-        rows = connection.execute(select(table.c.id, table.c.org_path, table.c.placed_from,
-                                         *[table.c[b] for b in BASES]).where(table.c.id.in_(chunk))).mappings().all()
+        rows = connection.execute(select(table.c.id, org.c.sector, *[table.c[c] for c in columns])
+                                  .select_from(table.outerjoin(org, org.c.id == table.c.organization_id))
+                                  .where(table.c.id.in_(chunk))).mappings().all()
         places: dict[int, list] = {}
         for p in connection.execute(select(place.c.candidate_id, place.c.org_path, place.c.valid_from, place.c.valid_to)
                                     .where(place.c.candidate_id.in_(chunk))).mappings().all():
             places.setdefault(p["candidate_id"], []).append(p)
         for row in rows:
-            _shares(found, row, places.get(row["id"], ()))
+            _shares(found, row, places.get(row["id"], ()), row["sector"])
     return found
 
 
-def shares_of_new(candidates: list[dict], places: list[list[dict]]) -> Counter[Key]:
+def shares_of_new(candidates: list[dict], places: list[list[dict]], sectors: Mapping[int, str]) -> Shares:
     """What new candidates, not yet written, will add (an import computes it before its first
     write, so that the write transaction holds no read): each candidate's column values and
-    its past stretches, in the same order."""
-    found: Counter[Key] = Counter()
+    its past stretches, in the same order; `sectors` those of their organizations."""
+    found = Shares()
     for candidate, own in zip(candidates, places):
-        _shares(found, candidate, own)
+        _shares(found, candidate, own, sectors.get(candidate["organization_id"]))
     return found
 
 
-def apply(session: Session, change: Counter[Key]) -> None:
-    """Add `change` to the kept rows (an upsert per key; rows that fall to zero go)."""
+def _add(connection, table, keys: tuple[str, ...], value: str, change: Mapping[tuple, int]) -> None:
+    """Add `change` ({key values: n}) to the kept rows of `table` (an upsert per key; rows that
+    fall to zero go)."""
     change = {key: n for key, n in change.items() if n}
     if not change:
         return
-    connection = session.connection()
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    table = AdmissionCount.__table__
-    rows = [dict(basis=b, organization_id=o, year=y, admitted=n) for (b, o, y), n in change.items()]
+    rows = [{**dict(zip(keys, key)), value: n} for key, n in change.items()]
     for chunk in _chunks(rows, 1_000):
         stmt = insert(table).values(chunk)
         connection.execute(stmt.on_conflict_do_update(
-            index_elements=["basis", "organization_id", "year"],
-            set_={"admitted": table.c.admitted + stmt.excluded.admitted}))
+            index_elements=list(keys), set_={value: table.c[value] + stmt.excluded[value]}))
     fallen = [key for key, n in change.items() if n < 0]  # only those can have reached zero
     for chunk in _chunks(fallen, 1_000):
         connection.execute(delete(table).where(
-            table.c.admitted == 0, tuple_(table.c.basis, table.c.organization_id, table.c.year).in_(chunk)))
+            table.c[value] == 0, tuple_(*[table.c[k] for k in keys]).in_(chunk)))
+
+
+def _raise_through(connection, day: date | None) -> None:
+    """KeptThrough no earlier than `day` (written only when it is later than the kept one)."""
+    if day is None:
+        return
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    table = KeptThrough.__table__
+    stmt = insert(table).values(id=1, day=day)
+    connection.execute(stmt.on_conflict_do_update(index_elements=["id"], set_={"day": stmt.excluded.day},
+                                                  where=table.c.day < stmt.excluded.day))
+
+
+def apply(session: Session, change: Shares) -> None:
+    """Add `change` to the kept rows, in the caller's transaction."""
+    connection = session.connection()
+    _add(connection, AdmissionCount.__table__, ("basis", "organization_id", "year"), "admitted", change.admissions)
+    _add(connection, StandingCount.__table__, ("organization_id", "sector", "stage"), "standing", change.standing)
+    _raise_through(connection, change.latest)
 
 
 def _counted(session: Session, since_year: int | None) -> Counter[Key]:
@@ -135,17 +204,62 @@ def _counted(session: Session, since_year: int | None) -> Counter[Key]:
     return found
 
 
-def recount(session: Session, since_year: int | None = None) -> int:
+def _standing_counted(session: Session) -> Counter[StandingKey]:
+    """The candidates standing now, counted afresh: per path, sector and stage in the database
+    (the stage as core.figures.funnel.stage_as_of reads it), each path then given to every
+    organization on it."""
+    table, org = Candidate.__table__, Organization.__table__
+    stage = case(*[(table.c[column].is_not(None), s) for s, column in _STAGE_COLUMNS], else_=None)
+    found: Counter[StandingKey] = Counter()
+    for path, sector, at, n in session.connection().execute(
+            select(table.c.org_path, org.c.sector, stage, func.count())
+            .select_from(table.join(org, org.c.id == table.c.organization_id))
+            .where(table.c.exit_date.is_(None)).group_by(table.c.org_path, org.c.sector, stage)).all():
+        if at is not None:
+            for org_id in path_ids(path):
+                found[(org_id, sector, at)] += n
+    return found
+
+
+def _latest_counted(session: Session) -> date | None:
+    """The last date of any candidate (None when none has one), read afresh."""
+    table = Candidate.__table__
+    days = session.connection().execute(select(*[func.max(table.c[c]) for c in _DATES])).one()
+    return max((d for d in days if d is not None), default=None)
+
+
+def recount_admissions(session: Session, since_year: int | None = None) -> int:
     """Count the admissions of `since_year` and after again (every year without one), in the
-    caller's transaction; the number of kept rows written."""
-    table = AdmissionCount.__table__
+    caller's transaction; the number of kept rows written (migration 0010 runs it alone)."""
     connection = session.connection()
+    table = AdmissionCount.__table__
     connection.execute(delete(table).where(table.c.year >= since_year) if since_year else delete(table))
-    found = _counted(session, since_year)
-    rows = [dict(basis=b, organization_id=o, year=y, admitted=n) for (b, o, y), n in found.items() if n]
+    rows = [dict(basis=b, organization_id=o, year=y, admitted=n)
+            for (b, o, y), n in _counted(session, since_year).items() if n]
     for chunk in _chunks(rows):
         connection.execute(table.insert(), chunk)
     return len(rows)
+
+
+def recount_standing(session: Session) -> int:
+    """Count the standing and the last date again, in the caller's transaction; the number of
+    kept rows written (migration 0013 runs it alone)."""
+    connection = session.connection()
+    table = StandingCount.__table__
+    connection.execute(delete(table))
+    connection.execute(delete(KeptThrough.__table__))
+    rows = [dict(organization_id=o, sector=s, stage=g, standing=n)
+            for (o, s, g), n in _standing_counted(session).items() if n]
+    for chunk in _chunks(rows):
+        connection.execute(table.insert(), chunk)
+    _raise_through(connection, _latest_counted(session))
+    return len(rows)
+
+
+def recount(session: Session, since_year: int | None = None) -> int:
+    """Count the admissions of `since_year` and after again (every year without one), and the
+    standing, in the caller's transaction; the number of kept rows written."""
+    return recount_admissions(session, since_year) + recount_standing(session)
 
 
 def rebuild(session: Session) -> int:
@@ -153,14 +267,24 @@ def rebuild(session: Session) -> int:
     return recount(session, None)
 
 
-def differences(session: Session) -> dict[Key, tuple[int, int]]:
-    """{key: (kept, counted afresh)} wherever the two differ (nothing when the counts are right)."""
-    table = AdmissionCount.__table__
-    kept = {(b, o, y): n for b, o, y, n in session.connection().execute(
-        select(table.c.basis, table.c.organization_id, table.c.year, table.c.admitted)).all() if n}
-    counted = {key: n for key, n in _counted(session, None).items() if n}
-    return {key: (kept.get(key, 0), counted.get(key, 0)) for key in kept.keys() | counted.keys()
-            if kept.get(key, 0) != counted.get(key, 0)}
+def differences(session: Session) -> dict[tuple, tuple]:
+    """{key: (kept, counted afresh)} wherever the two differ (nothing when the counts are right):
+    ("admitted", basis, organization, year), ("standing", organization, sector, stage), and
+    ("through",) when KeptThrough is earlier than a candidate's date."""
+    connection = session.connection()
+    a, s = AdmissionCount.__table__, StandingCount.__table__
+    kept = {("admitted", b, o, y): n for b, o, y, n in connection.execute(
+        select(a.c.basis, a.c.organization_id, a.c.year, a.c.admitted)).all() if n}
+    kept |= {("standing", o, sector, g): n for o, sector, g, n in connection.execute(
+        select(s.c.organization_id, s.c.sector, s.c.stage, s.c.standing)).all() if n}
+    counted = {("admitted", *key): n for key, n in _counted(session, None).items() if n}
+    counted |= {("standing", *key): n for key, n in _standing_counted(session).items() if n}
+    found = {key: (kept.get(key, 0), counted.get(key, 0)) for key in kept.keys() | counted.keys()
+             if kept.get(key, 0) != counted.get(key, 0)}
+    latest, through = _latest_counted(session), kept_through(session)
+    if latest is not None and (through is None or through < latest):
+        found[("through",)] = (through, latest)
+    return found
 
 
 def admitted_by_year(session: Session, basis: str, org_ids: list[int], years: range) -> dict[tuple[int, int], int]:
@@ -174,6 +298,22 @@ def admitted_by_year(session: Session, basis: str, org_ids: list[int], years: ra
                        table.c.year >= years.start, table.c.year < years.stop)).all():
             found[(int(org_id), int(year))] = int(n)
     return found
+
+
+def kept_through(session: Session) -> date | None:
+    """The day from which the kept standing holds (None: no candidate has a date yet)."""
+    return session.connection().execute(select(KeptThrough.__table__.c.day)).scalar()
+
+
+def standing_on(session: Session, org_id: int, day: date) -> dict[tuple[str, str], int] | None:
+    """{(sector, stage): candidates standing} in the organization's subtree on `day`, from the
+    kept rows; None when they cannot tell (a day before KeptThrough: count afresh)."""
+    through = kept_through(session)
+    if through is not None and day < through:
+        return None
+    table = StandingCount.__table__
+    return {(sector, stage): int(n) for sector, stage, n in session.connection().execute(
+        select(table.c.sector, table.c.stage, table.c.standing).where(table.c.organization_id == org_id)).all()}
 
 
 # --- ORM writes: the difference a flush makes ------------------------------------------------
@@ -207,9 +347,7 @@ def _after_flush(session: Session, _context) -> None:
     if pending is None:
         return
     known, before, fresh = pending
-    after = contributions(session, known | _touched(fresh))
-    after.subtract(before)
-    apply(session, after)
+    apply(session, contributions(session, known | _touched(fresh)).minus(before))
 
 
 @event.listens_for(Session, "after_rollback")

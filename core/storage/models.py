@@ -281,6 +281,33 @@ class AdmissionCount(SQLModel, table=True):
     admitted: int = 0
 
 
+class StandingCount(SQLModel, table=True):
+    """Candidates standing now, kept as they are written (core.storage.kept): per organization,
+    sector and stage, every candidate not gone whose place now lies in the organization's subtree,
+    at the last stage it entered, under the sector of the organization it stands in. "Now" is
+    any day from KeptThrough on: no candidate has a date after it. Rebuilt by
+    `python -m core.cli recount`."""
+
+    __tablename__ = "standing_count"
+
+    organization_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    sector: str = Field(max_length=32, primary_key=True)
+    stage: str = Field(max_length=32, primary_key=True)
+    standing: int = 0
+
+
+class KeptThrough(SQLModel, table=True):
+    """The day from which the kept standing (StandingCount) is the standing of every day: no
+    candidate has a stage, exit or placement date after it. Only ever raised as dates are
+    written (a correction to an earlier day leaves it later than it need be: the figures of the
+    days between are then counted afresh); set exactly by a recount. No row: no such date yet."""
+
+    __tablename__ = "kept_through"
+
+    id: int = Field(default=1, primary_key=True)
+    day: date
+
+
 class Restructuring(SQLModel, table=True):
     """One change of the tree with an effective date (core.structure.restructure): a merge, a
     split, a move, a dissolution, a dated rename or a new root; by which document, recorded by

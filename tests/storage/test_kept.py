@@ -1,4 +1,5 @@
-"""Admissions kept per organization and year as they are written (core.storage.kept).
+"""Counts kept as they are written (core.storage.kept): admissions per organization and year,
+the standing per organization, sector and stage.
 
 Every test on the `engine` fixture checks, when it ends, that the kept rows are those a
 recount finds (tests/conftest.py), whatever it wrote and however; here, what the rows hold
@@ -11,10 +12,10 @@ from sqlmodel import Session, select
 
 from core.access.scope import org_by_code
 from core.cli.commands import main
-from core.procedure.stages import OrgKind, Stage
+from core.procedure.stages import OrgKind, Sector, Stage
 from core.storage import kept
 from core.storage.db import make_engine, migrate, session_scope
-from core.storage.models import AdmissionCount, Candidate
+from core.storage.models import AdmissionCount, Candidate, KeptThrough, StandingCount
 from tests.factories import add_candidate, add_org, admitted_on
 
 
@@ -77,14 +78,57 @@ def test_rebuild_and_the_recount_command_restore_counts_that_were_lost(tmp_path,
         for day in (date(2023, 3, 1), date(2023, 9, 1), date(2024, 2, 2)):
             add_candidate(session, cell, {**admitted_on(day), Stage.SOURCE: date(2022, 1, 5)})
     with session_scope(engine) as session:
-        session.connection().execute(AdmissionCount.__table__.delete())
-        assert kept.differences(session) == {("decision_date", cell.id, 2023): (0, 2),
-                                             ("decision_date", cell.id, 2024): (0, 1)}
+        for table in (AdmissionCount, StandingCount, KeptThrough):
+            session.connection().execute(table.__table__.delete())
+        assert kept.differences(session) == {("admitted", "decision_date", cell.id, 2023): (0, 2),
+                                             ("admitted", "decision_date", cell.id, 2024): (0, 1),
+                                             ("standing", cell.id, "rural", "decision"): (0, 3),
+                                             ("through",): (None, date(2024, 2, 2))}
     monkeypatch.setenv("DATABASE_URL", url)
     capsys.readouterr()
     assert main(["recount"]) == 0
-    assert "2 dòng" in capsys.readouterr().out
+    assert "3 dòng" in capsys.readouterr().out  # two years of decisions, one stage
     with Session(engine) as session:
         assert kept.differences(session) == {}
         assert _kept(session, cell.id, 2023) == 2
+        assert kept.standing_on(session, cell.id, date(2024, 2, 2)) == {("rural", "decision"): 3}
     engine.dispose()
+
+
+def _standing(session: Session, org_id: int, day: date = date(2026, 12, 31)) -> dict[tuple[str, str], int] | None:
+    return kept.standing_on(session, org_id, day)
+
+
+def test_a_candidate_stands_at_its_last_stage_for_its_chi_bo_and_every_organization_above(engine):
+    with session_scope(engine) as session:
+        top = add_org(session, "T", kind=OrgKind.UPPER_COMMITTEE)
+        commune = add_org(session, "X", top, kind=OrgKind.GRASSROOTS_COMMITTEE, sector=Sector.STATE_ENTERPRISE)
+        cell = add_org(session, "X-1", commune, sector=Sector.URBAN)
+        other = add_org(session, "X-2", commune)
+        candidate = add_candidate(session, cell, {Stage.SOURCE: date(2026, 2, 1), Stage.OUTSTANDING: date(2026, 3, 2)})
+        add_candidate(session, other, {Stage.SOURCE: date(2026, 4, 1)})
+        ids = (top.id, commune.id, cell.id, other.id)
+    with Session(engine) as session:
+        # Under the sector of the chi bộ it stands in, not of those above it.
+        assert _standing(session, top.id) == {("urban", "outstanding"): 1, ("rural", "source"): 1}
+        assert _standing(session, cell.id) == {("urban", "outstanding"): 1}
+        assert _standing(session, other.id) == {("rural", "source"): 1}
+        assert kept.kept_through(session) == date(2026, 4, 1)
+        # Before the last date of a candidate, the kept rows cannot tell: the screens count afresh.
+        assert _standing(session, top.id, date(2026, 3, 31)) is None
+    with session_scope(engine) as session:  # the next stage (an ORM edit of its date), then gone
+        row = session.get(Candidate, candidate.id)
+        row.class_done_date = date(2026, 5, 4)
+        session.add(row)
+    with Session(engine) as session:
+        assert _standing(session, commune.id) == {("urban", "class_done"): 1, ("rural", "source"): 1}
+        assert kept.kept_through(session) == date(2026, 5, 4)
+    with session_scope(engine) as session:
+        row = session.get(Candidate, candidate.id)
+        row.exit, row.exit_date = "stopped", date(2026, 6, 1)
+        session.add(row)
+    with Session(engine) as session:
+        assert [_standing(session, i) for i in ids] == [{("rural", "source"): 1}, {("rural", "source"): 1}, {},
+                                                         {("rural", "source"): 1}]
+        assert session.exec(select(StandingCount).where(StandingCount.standing == 0)).all() == []
+        assert kept.kept_through(session) == date(2026, 6, 1)

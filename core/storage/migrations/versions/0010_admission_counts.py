@@ -28,9 +28,9 @@ def upgrade() -> None:
     )
     # The counting is the application's own (one definition of what an admission counts for),
     # run on the migration's connection inside its transaction.
-    from core.storage.kept import rebuild
+    from core.storage.kept import recount_admissions
     with Session(bind=op.get_bind()) as session:
-        rebuild(session)
+        recount_admissions(session)
 
 
 def downgrade() -> None:
