@@ -24,7 +24,13 @@ from sqlmodel import Session, select
 from core.access.scope import Subtree
 from core.config import RuleSettings
 from core.figures.progress import Counting, Period, counting
-from core.procedure.stages import RECOGNITION_STAGES, STAGES, Stage, stage_date_column
+from core.procedure.stages import (
+    RECOGNITION_STAGES,
+    STAGES,
+    Stage,
+    next_stages,
+    stage_date_column,
+)
 from core.storage import kept
 from core.storage.models import Candidate, Organization
 from core.storage.sqlfuncs import days_between
@@ -77,14 +83,32 @@ def _standing(session: Session, subtree: Subtree, counted: Counting, end: date) 
 
 
 def _next_date(stage: Stage, C=Candidate):  # noqa: N803
-    """SQL: the date the candidate entered the stage after `stage` (a skipped one passed over).
-    The official date is the day the status took effect, the end of the probation, before the
-    recognition resolutions: from those it is no next date (NULL: not counted as moved on)."""
-    later = [_date(s, C) for s in STAGES[STAGES.index(stage) + 1 :]
-             if not (s is Stage.OFFICIAL and stage in RECOGNITION_STAGES)]
+    """SQL: the date the candidate moved on from `stage` (core.procedure.stages.next_stages);
+    NULL when it has not."""
+    later = [_date(s, C) for s in next_stages(stage)]
     if not later:
         return cast(null(), Date)
     return func.coalesce(*later) if len(later) > 1 else later[0]
+
+
+def _flows(session: Session, subtree: Subtree, counted: Counting, in_year, period: Period) -> list[int]:
+    """Per stage in order: how many entered it in the period, each where it stood on the day of
+    the entry, and (but for the last stage) how many of those moved on by the period's end.
+    From the counts kept as written (core.storage.kept) when they hold for the period, else
+    counted in one pass over the candidates with a date in the year (`in_year`)."""
+    end = period.end
+    now = kept.stage_flows(session, subtree.id, subtree.kind, period.year, end)
+    if now is not None:
+        return [n for stage in STAGES
+                for n in now.get(stage.value, (0, 0))[: 2 if stage is not STAGES[-1] else 1]]
+    C = counted.C
+    flows = []
+    for stage in STAGES:
+        entered_in_year = and_(_date(stage, C) >= period.start, _date(stage, C) <= end, counted.on(_date(stage, C)))
+        flows.append(func.sum(case((entered_in_year, 1), else_=0)))
+        if stage is not STAGES[-1]:
+            flows.append(func.sum(case((and_(entered_in_year, _next_date(stage, C) <= end), 1), else_=0)))
+    return [int(v or 0) for v in session.execute(select(*flows).where(in_year)).one()]
 
 
 def _medians(session: Session, counted: Counting, in_year, period: Period) -> dict[Stage, float | None]:
@@ -152,16 +176,12 @@ def funnel(
     C = counted.C
     standing = _standing(session, subtree, counted, end)
     # Only a candidate with a stage date in the year can enter or leave a stage in it: one still
-    # in the procedure (or admitted) since the year began, or recognized as official in it.
-    in_year = and_(counted.scope(), or_(C.settled_date >= period.start, C.official_date >= period.start))
+    # in the procedure (or admitted) since the year began, or at a recognition step or recognized
+    # as official in it (a probationary member admitted the year before votes in this one).
+    in_year = and_(counted.scope(), or_(C.settled_date >= period.start, C.official_date >= period.start,
+                                        *[_date(s, C) >= period.start for s in RECOGNITION_STAGES]))
 
-    flows = []
-    for stage in STAGES:
-        entered_in_year = and_(_date(stage, C) >= period.start, _date(stage, C) <= end, counted.on(_date(stage, C)))
-        flows.append(func.sum(case((entered_in_year, 1), else_=0)))
-        if stage is not STAGES[-1]:
-            flows.append(func.sum(case((and_(entered_in_year, _next_date(stage, C) <= end), 1), else_=0)))
-    totals = iter(int(v or 0) for v in session.execute(select(*flows).where(in_year)).one())
+    totals = iter(_flows(session, subtree, counted, in_year, period))
     medians = _medians(session, counted, in_year, period)
 
     rows = []

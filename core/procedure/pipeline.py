@@ -772,9 +772,9 @@ def create_candidates(session: Session, actor: Actor, *, new: list[NewCandidate]
     owners = [index for index, n in enumerate(new) for _event in n.events]
     candidate_rows, event_rows = _rows(candidates), _rows(events)
     afters = [{**snapshot(c), "events": [snapshot(e) for e in n.events]} for c, n in zip(candidates, new)]
-    shares = kept.shares_of_new(candidate_rows, [
+    shares = kept.shares_of_new(session, candidate_rows, [
         [dict(org_path=path, valid_from=start, valid_to=end) for path, start, end in pasts[c.organization_id]]
-        if c.placed_from is not None else [] for c in candidates], {n.org.id: n.org.sector for n in new})
+        if c.placed_from is not None else [] for c in candidates])
     seen_in = reach(session, {c.org_path for c in candidates} | {
         path for c in candidates if c.placed_from is not None for path, _start, _end in pasts[c.organization_id]})
     # Nothing above wrote to the database: the write lock is taken by the first statement below.

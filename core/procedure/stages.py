@@ -81,6 +81,14 @@ def stage_date_column(stage: Stage | str) -> str:
     return f"{Stage(stage).value}_date"
 
 
+def next_stages(stage: Stage) -> tuple[Stage, ...]:
+    """The stages whose date, the first one set, is the day a candidate moved on from `stage` (a
+    skipped one passed over). The official date is the day the status took effect, the end of
+    the probation, before the recognition resolutions: from those it is no next date."""
+    return tuple(s for s in STAGES[STAGES.index(stage) + 1:]
+                 if not (s is Stage.OFFICIAL and stage in RECOGNITION_STAGES))
+
+
 @dataclass(frozen=True)
 class Route:
     """Which committees a candidate's dossier goes through, as the chain of its chi bộ gives it

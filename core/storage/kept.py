@@ -39,13 +39,20 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from core.procedure.stages import STAGES, stage_date_column
+from core.procedure.stages import (
+    CELL_KINDS,
+    STAGES,
+    OrgKind,
+    next_stages,
+    stage_date_column,
+)
 from core.storage.models import (
     AdmissionCount,
     Candidate,
     CandidatePlace,
     KeptThrough,
     Organization,
+    StageFlow,
     StandingCount,
 )
 from core.storage.sqlfuncs import one_of, ymd
@@ -58,29 +65,35 @@ BASES = ("decision_date", "admitted_date")
 _STAGE_COLUMNS = tuple((s.value, stage_date_column(s)) for s in reversed(STAGES))
 # Every date of a candidate row after which its standing can change.
 _DATES = (*(column for _stage, column in _STAGE_COLUMNS), "exit_date", "placed_from")
+# Per stage, the columns whose first date set is the day the candidate moved on from it.
+_NEXT = {s.value: tuple(stage_date_column(n) for n in next_stages(s)) for s in STAGES}
+_CELLS = tuple(k.value for k in CELL_KINDS)
 
 # Rows per statement when reading or writing many (well under SQLite's 32.766 parameters).
 _CHUNK = 5_000
 
 Key = tuple[str, int, int]  # (basis, organization_id, year)
 StandingKey = tuple[int, str, str]  # (organization_id, sector, stage)
+FlowKey = tuple[str, int, int, str]  # (stage, organization_id, year, "entered" or "moved")
 
 
 @dataclass
 class Shares:
-    """What some candidates add to the kept counts: admissions, standing, and their last date
-    (None: no date at all)."""
+    """What some candidates add to the kept counts: admissions, entries into stages, standing,
+    and their last date (None: no date at all)."""
 
     admissions: Counter[Key] = field(default_factory=Counter)
+    flows: Counter[FlowKey] = field(default_factory=Counter)
     standing: Counter[StandingKey] = field(default_factory=Counter)
     latest: date | None = None
 
     def minus(self, other: Shares) -> Shares:
         """The change from `other` to these (the latest date is these ones')."""
-        admissions, standing = Counter(self.admissions), Counter(self.standing)
+        admissions, flows, standing = Counter(self.admissions), Counter(self.flows), Counter(self.standing)
         admissions.subtract(other.admissions)
+        flows.subtract(other.flows)
         standing.subtract(other.standing)
-        return Shares(admissions, standing, self.latest)
+        return Shares(admissions, flows, standing, self.latest)
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
@@ -88,20 +101,36 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def _shares(found: Shares, candidate: Mapping, places, sector: str | None) -> None:
+def _path_on(candidate: Mapping, places, day: date) -> str:
+    """The path the candidate stood on that day ("" before its first place)."""
+    path = next((p["org_path"] for p in places
+                 if (p["valid_from"] is None or p["valid_from"] <= day) and day <= p["valid_to"]), None)
+    if path is None and (candidate["placed_from"] is None or candidate["placed_from"] <= day):
+        path = candidate["org_path"]
+    return path or ""
+
+
+def _shares(found: Shares, candidate: Mapping, places, sector: str | None, cells: set[int]) -> None:
     """Add one candidate to `found`: `candidate` has org_path, placed_from, exit_date and the
     stage dates; `places` its past stretches (org_path, valid_from, valid_to); `sector` that of
-    the organization it belongs to now."""
+    the organization it belongs to now; `cells` the chi bộ among the organizations on its paths
+    (no entries are kept for them)."""
     for basis in BASES:
         day = candidate[basis]
+        if day is not None:
+            for org_id in path_ids(_path_on(candidate, places, day)):
+                found.admissions[(basis, org_id, day.year)] += 1
+    for stage, column in _STAGE_COLUMNS:
+        day = candidate[column]
         if day is None:
             continue
-        path = next((p["org_path"] for p in places
-                     if (p["valid_from"] is None or p["valid_from"] <= day) and day <= p["valid_to"]), None)
-        if path is None and (candidate["placed_from"] is None or candidate["placed_from"] <= day):
-            path = candidate["org_path"]
-        for org_id in path_ids(path or ""):
-            found.admissions[(basis, org_id, day.year)] += 1
+        later = next((candidate[c] for c in _NEXT[stage] if candidate[c] is not None), None)
+        moved = later is not None and later.year <= day.year
+        for org_id in path_ids(_path_on(candidate, places, day)):
+            if org_id not in cells:
+                found.flows[(stage, org_id, day.year, "entered")] += 1
+                if moved:
+                    found.flows[(stage, org_id, day.year, "moved")] += 1
     stage = next((s for s, column in _STAGE_COLUMNS if candidate[column] is not None), None)
     if candidate["exit_date"] is None and stage is not None and sector is not None:
         for org_id in path_ids(candidate["org_path"]):
@@ -111,12 +140,20 @@ def _shares(found: Shares, candidate: Mapping, places, sector: str | None) -> No
         found.latest = max(found.latest or date.min, *days)
 
 
+def _cells_among(session: Session, paths: Iterable[str]) -> set[int]:
+    """The chi bộ among the organizations on these paths."""
+    ids = sorted({org_id for path in paths for org_id in path_ids(path or "")})
+    org = Organization.__table__
+    return {int(i) for chunk in _chunks(ids) for i in session.connection().execute(
+        select(org.c.id).where(org.c.id.in_(chunk), org.c.kind.in_(_CELLS))).scalars()}
+
+
 def contributions(session: Session, candidate_ids: Iterable[int]) -> Shares:
     """What these candidates add to the kept counts, as the database holds them now."""
     ids = sorted({int(i) for i in candidate_ids if i is not None})
     found = Shares()
     table, place, org = Candidate.__table__, CandidatePlace.__table__, Organization.__table__
-    columns = sorted({"org_path", *BASES, *_DATES})
+    columns = sorted({"org_path", "organization_id", *BASES, *_DATES})
     connection = session.connection() if ids else None
     for chunk in _chunks(ids):
         rows = connection.execute(select(table.c.id, org.c.sector, *[table.c[c] for c in columns])
@@ -126,37 +163,47 @@ def contributions(session: Session, candidate_ids: Iterable[int]) -> Shares:
         for p in connection.execute(select(place.c.candidate_id, place.c.org_path, place.c.valid_from, place.c.valid_to)
                                     .where(place.c.candidate_id.in_(chunk))).mappings().all():
             places.setdefault(p["candidate_id"], []).append(p)
+        cells = _cells_among(session, [*(r["org_path"] for r in rows),
+                                       *(p["org_path"] for own in places.values() for p in own)])
         for row in rows:
-            _shares(found, row, places.get(row["id"], ()), row["sector"])
+            _shares(found, row, places.get(row["id"], ()), row["sector"], cells)
     return found
 
 
-def shares_of_new(candidates: list[dict], places: list[list[dict]], sectors: Mapping[int, str]) -> Shares:
-    """What new candidates, not yet written, will add (an import computes it before its first
-    write, so that the write transaction holds no read): each candidate's column values and
-    its past stretches, in the same order; `sectors` those of their organizations."""
+def shares_of_new(session: Session, candidates: list[dict], places: list[list[dict]]) -> Shares:
+    """What new candidates, not yet written, will add: each candidate's column values and its
+    past stretches, in the same order. An import reckons it before its first write (it reads
+    the organizations on their paths), so that the write transaction holds no read."""
+    org = Organization.__table__
+    own = sorted({c["organization_id"] for c in candidates})
+    sectors = {int(i): sector for chunk in _chunks(own) for i, sector in session.connection().execute(
+        select(org.c.id, org.c.sector).where(org.c.id.in_(chunk))).all()}
+    cells = _cells_among(session, [*(c["org_path"] for c in candidates), *(p["org_path"] for o in places for p in o)])
     found = Shares()
-    for candidate, own in zip(candidates, places):
-        _shares(found, candidate, own, sectors.get(candidate["organization_id"]))
+    for candidate, stretches in zip(candidates, places):
+        _shares(found, candidate, stretches, sectors.get(candidate["organization_id"]), cells)
     return found
 
 
-def _add(connection, table, keys: tuple[str, ...], value: str, change: Mapping[tuple, int]) -> None:
-    """Add `change` ({key values: n}) to the kept rows of `table` (an upsert per key; rows that
-    fall to zero go)."""
-    change = {key: n for key, n in change.items() if n}
-    if not change:
+def _add(connection, table, keys: tuple[str, ...], values: tuple[str, ...], change: Mapping[tuple, int]) -> None:
+    """Add `change` to the kept rows of `table`: {key values + (value column,): n} (an upsert per
+    key; rows whose values all fall to zero go)."""
+    rows: dict[tuple, dict[str, int]] = {}
+    for (*key, column), n in change.items():
+        if n:
+            rows.setdefault(tuple(key), dict.fromkeys(values, 0))[column] += n
+    if not rows:
         return
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    rows = [{**dict(zip(keys, key)), value: n} for key, n in change.items()]
-    for chunk in _chunks(rows, 1_000):
+    written = [{**dict(zip(keys, key)), **own} for key, own in rows.items()]
+    for chunk in _chunks(written, 1_000):
         stmt = insert(table).values(chunk)
         connection.execute(stmt.on_conflict_do_update(
-            index_elements=list(keys), set_={value: table.c[value] + stmt.excluded[value]}))
-    fallen = [key for key, n in change.items() if n < 0]  # only those can have reached zero
+            index_elements=list(keys), set_={v: table.c[v] + stmt.excluded[v] for v in values}))
+    fallen = [key for key, own in rows.items() if any(n < 0 for n in own.values())]  # only those can be zero
     for chunk in _chunks(fallen, 1_000):
         connection.execute(delete(table).where(
-            table.c[value] == 0, tuple_(*[table.c[k] for k in keys]).in_(chunk)))
+            *[table.c[v] == 0 for v in values], tuple_(*[table.c[k] for k in keys]).in_(chunk)))
 
 
 def _raise_through(connection, day: date | None) -> None:
@@ -173,34 +220,70 @@ def _raise_through(connection, day: date | None) -> None:
 def apply(session: Session, change: Shares) -> None:
     """Add `change` to the kept rows, in the caller's transaction."""
     connection = session.connection()
-    _add(connection, AdmissionCount.__table__, ("basis", "organization_id", "year"), "admitted", change.admissions)
-    _add(connection, StandingCount.__table__, ("organization_id", "sector", "stage"), "standing", change.standing)
+    _add(connection, AdmissionCount.__table__, ("basis", "organization_id", "year"), ("admitted",),
+         {(*key, "admitted"): n for key, n in change.admissions.items()})
+    _add(connection, StageFlow.__table__, ("stage", "organization_id", "year"), ("entered", "moved"), change.flows)
+    _add(connection, StandingCount.__table__, ("organization_id", "sector", "stage"), ("standing",),
+         {(*key, "standing"): n for key, n in change.standing.items()})
     _raise_through(connection, change.latest)
 
 
 def _counted(session: Session, since_year: int | None) -> Counter[Key]:
     """Every admission from `since_year` on (all of them without one), counted afresh: per
     path and year in the database, each path then given to every organization on it."""
-    table, place = Candidate.__table__, CandidatePlace.__table__
+    table = Candidate.__table__
     connection = session.connection()
     found: Counter[Key] = Counter()
     for basis in BASES:
         day = table.c[basis]
         year = ymd(day) // 10000
-        since = [day >= date(since_year, 1, 1)] if since_year else []
-        now = (select(table.c.org_path, year)
-               .where(day.is_not(None), or_(table.c.placed_from.is_(None), table.c.placed_from <= day), *since))
-        before = (select(place.c.org_path, year)
-                  .select_from(place.join(table, table.c.id == place.c.candidate_id))
-                  .where(day.is_not(None), and_(or_(place.c.valid_from.is_(None), place.c.valid_from <= day),
-                                                place.c.valid_to >= day), *since))
-        for stmt in (now, before):
-            inner = stmt.subquery()
-            path_col, year_col = inner.c[0], inner.c[1]
-            for path, y, n in connection.execute(
-                    select(path_col, year_col, func.count()).group_by(path_col, year_col)).all():
-                for org_id in path_ids(path):
+        for stmt in _placed_on(day, since_year):
+            path = stmt.selected_columns[0]
+            for at, y, n in connection.execute(stmt.add_columns(year, func.count()).group_by(path, year)).all():
+                for org_id in path_ids(at):
                     found[(basis, org_id, int(y))] += n
+    return found
+
+
+def _placed_on(day, since_year: int | None):
+    """The two statements that select the path a candidate stood on on `day` (a column of the
+    candidate, in `since_year` or after): from its current row from `placed_from` on, and from
+    the past stretch holding the day; the caller adds the columns it counts."""
+    table, place = Candidate.__table__, CandidatePlace.__table__
+    since = [day >= date(since_year, 1, 1)] if since_year else []
+    now = (select(table.c.org_path).select_from(table)
+           .where(day.is_not(None), or_(table.c.placed_from.is_(None), table.c.placed_from <= day), *since))
+    before = (select(place.c.org_path).select_from(place.join(table, table.c.id == place.c.candidate_id))
+              .where(day.is_not(None), and_(or_(place.c.valid_from.is_(None), place.c.valid_from <= day),
+                                            place.c.valid_to >= day), *since))
+    return now, before
+
+
+def _flows_counted(session: Session, since_year: int | None) -> Counter[FlowKey]:
+    """Every entry into a stage from `since_year` on (all of them without one), counted afresh:
+    per stage, path and year in the database, each path then given to every organization on
+    it that is not a chi bộ."""
+    table = Candidate.__table__
+    connection = session.connection()
+    org = Organization.__table__
+    cells = set(connection.execute(select(org.c.id).where(org.c.kind.in_(_CELLS))).scalars())
+    found: Counter[FlowKey] = Counter()
+    for stage, column in _STAGE_COLUMNS:
+        day = table.c[column]
+        year = ymd(day) // 10000
+        later = [table.c[c] for c in _NEXT[stage]]
+        next_day = (func.coalesce(*later) if len(later) > 1 else later[0]) if later else None
+        moved = (func.sum(case((and_(next_day.is_not(None), ymd(next_day) // 10000 <= year), 1), else_=0))
+                 if later else func.sum(0))
+        for stmt in _placed_on(day, since_year):
+            path = stmt.selected_columns[0]
+            for at, y, n, m in connection.execute(stmt.add_columns(year, func.count(), moved)
+                                                  .group_by(path, year)).all():
+                for org_id in path_ids(at):
+                    if org_id not in cells:
+                        found[(stage, org_id, int(y), "entered")] += n
+                        if m:
+                            found[(stage, org_id, int(y), "moved")] += int(m)
     return found
 
 
@@ -241,6 +324,21 @@ def recount_admissions(session: Session, since_year: int | None = None) -> int:
     return len(rows)
 
 
+def recount_flows(session: Session, since_year: int | None = None) -> int:
+    """Count the entries into stages of `since_year` and after again (every year without one),
+    in the caller's transaction; the number of kept rows written (migration 0013 runs it)."""
+    connection = session.connection()
+    table = StageFlow.__table__
+    connection.execute(delete(table).where(table.c.year >= since_year) if since_year else delete(table))
+    rows: dict[tuple, dict] = {}
+    for (stage, o, y, column), n in _flows_counted(session, since_year).items():
+        rows.setdefault((stage, o, y), dict(stage=stage, organization_id=o, year=y, entered=0, moved=0))[column] += n
+    rows = list(rows.values())
+    for chunk in _chunks(rows):
+        connection.execute(table.insert(), chunk)
+    return len(rows)
+
+
 def recount_standing(session: Session) -> int:
     """Count the standing and the last date again, in the caller's transaction; the number of
     kept rows written (migration 0013 runs it alone)."""
@@ -257,9 +355,10 @@ def recount_standing(session: Session) -> int:
 
 
 def recount(session: Session, since_year: int | None = None) -> int:
-    """Count the admissions of `since_year` and after again (every year without one), and the
-    standing, in the caller's transaction; the number of kept rows written."""
-    return recount_admissions(session, since_year) + recount_standing(session)
+    """Count the admissions and the entries into stages of `since_year` and after again (every
+    year without one), and the standing, in the caller's transaction; the number of kept rows
+    written."""
+    return recount_admissions(session, since_year) + recount_flows(session, since_year) + recount_standing(session)
 
 
 def rebuild(session: Session) -> int:
@@ -269,15 +368,20 @@ def rebuild(session: Session) -> int:
 
 def differences(session: Session) -> dict[tuple, tuple]:
     """{key: (kept, counted afresh)} wherever the two differ (nothing when the counts are right):
-    ("admitted", basis, organization, year), ("standing", organization, sector, stage), and
-    ("through",) when KeptThrough is earlier than a candidate's date."""
+    ("admitted", basis, organization, year), ("flow", stage, organization, year, entered or moved),
+    ("standing", organization, sector, stage), and ("through",) when KeptThrough is earlier than
+    a candidate's date."""
     connection = session.connection()
-    a, s = AdmissionCount.__table__, StandingCount.__table__
+    a, f, s = AdmissionCount.__table__, StageFlow.__table__, StandingCount.__table__
     kept = {("admitted", b, o, y): n for b, o, y, n in connection.execute(
         select(a.c.basis, a.c.organization_id, a.c.year, a.c.admitted)).all() if n}
+    for stage, o, y, entered, moved in connection.execute(
+            select(f.c.stage, f.c.organization_id, f.c.year, f.c.entered, f.c.moved)).all():
+        kept |= {("flow", stage, o, y, column): n for column, n in (("entered", entered), ("moved", moved)) if n}
     kept |= {("standing", o, sector, g): n for o, sector, g, n in connection.execute(
         select(s.c.organization_id, s.c.sector, s.c.stage, s.c.standing)).all() if n}
     counted = {("admitted", *key): n for key, n in _counted(session, None).items() if n}
+    counted |= {("flow", *key): n for key, n in _flows_counted(session, None).items() if n}
     counted |= {("standing", *key): n for key, n in _standing_counted(session).items() if n}
     found = {key: (kept.get(key, 0), counted.get(key, 0)) for key in kept.keys() | counted.keys()
              if kept.get(key, 0) != counted.get(key, 0)}
@@ -314,6 +418,23 @@ def standing_on(session: Session, org_id: int, day: date) -> dict[tuple[str, str
     table = StandingCount.__table__
     return {(sector, stage): int(n) for sector, stage, n in session.connection().execute(
         select(table.c.sector, table.c.stage, table.c.standing).where(table.c.organization_id == org_id)).all()}
+
+
+def stage_flows(session: Session, org_id: int, kind: str, year: int, end: date) -> dict[str, tuple[int, int]] | None:
+    """{stage: (entered, moved on)} of the organization's subtree for the year from Jan 1 to
+    `end`: the candidates who entered each stage, and those of them who moved on by `end`, from
+    the kept rows; None when they cannot tell: a chi bộ (none are kept), or a day before the
+    year's end and before KeptThrough (those up to a day of the year are then counted afresh)."""
+    if OrgKind(kind) in CELL_KINDS or end < date(year, 1, 1) or end > date(year, 12, 31):
+        return None
+    if end < date(year, 12, 31):
+        through = kept_through(session)
+        if through is not None and end < through:
+            return None
+    table = StageFlow.__table__
+    return {stage: (int(entered), int(moved)) for stage, entered, moved in session.connection().execute(
+        select(table.c.stage, table.c.entered, table.c.moved)
+        .where(table.c.organization_id == org_id, table.c.year == year)).all()}
 
 
 # --- ORM writes: the difference a flush makes ------------------------------------------------

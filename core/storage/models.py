@@ -281,6 +281,22 @@ class AdmissionCount(SQLModel, table=True):
     admitted: int = 0
 
 
+class StageFlow(SQLModel, table=True):
+    """Entries into each stage kept as they are written (core.storage.kept): per stage,
+    organization that is not a chi bộ and year, the candidates who entered the stage in the
+    year (`entered`) and those of them who moved on from it by the year's end (`moved`), each
+    counted where the candidate stood on the day of the entry, on the tree as it stood that
+    day. A chi bộ's few candidates are counted afresh. Rebuilt by `python -m core.cli recount`."""
+
+    __tablename__ = "stage_flow"
+
+    stage: str = Field(max_length=32, primary_key=True)
+    organization_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    entered: int = 0
+    moved: int = 0
+
+
 class StandingCount(SQLModel, table=True):
     """Candidates standing now, kept as they are written (core.storage.kept): per organization,
     sector and stage, every candidate not gone whose place now lies in the organization's subtree,

@@ -1,8 +1,11 @@
-"""The standing kept as it is written: standing_count and kept_through (core.storage.kept).
+"""Entries and standing kept as they are written: stage_flow, standing_count and kept_through
+(core.storage.kept).
 
-Two new tables, filled from the candidates as they stand (each candidate not gone, at the last
-stage it entered, for the organization it belongs to and each one above it, under that
-organization's sector; and the last date of any candidate). Nothing existing changes.
+Three new tables, filled from the candidates as they stand: each entry into a stage in the
+year of its date, for every organization that is not a chi bộ where the candidate stood that
+day and above it, and whether it moved on within that year; each candidate not gone, at the
+last stage it entered, for the organization it belongs to and each one above it, under that
+organization's sector; and the last date of any candidate. Nothing existing changes.
 
 Revision ID: 0013
 Revises: 0012
@@ -19,6 +22,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('stage_flow',
+    sa.Column('stage', sa.String(length=32), nullable=False),
+    sa.Column('organization_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('entered', sa.Integer(), nullable=False),
+    sa.Column('moved', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('stage', 'organization_id', 'year')
+    )
     op.create_table('standing_count',
     sa.Column('organization_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('sector', sa.String(length=32), nullable=False),
@@ -33,11 +44,13 @@ def upgrade() -> None:
     )
     # The counting is the application's own (one definition of what stands where), run on the
     # migration's connection inside its transaction.
-    from core.storage.kept import recount_standing
+    from core.storage.kept import recount_flows, recount_standing
     with Session(bind=op.get_bind()) as session:
+        recount_flows(session)
         recount_standing(session)
 
 
 def downgrade() -> None:
     op.drop_table('kept_through')
     op.drop_table('standing_count')
+    op.drop_table('stage_flow')
