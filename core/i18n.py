@@ -704,7 +704,7 @@ VI: dict[str, str] = {
     "cli.members_line": "Tỷ lệ kết nạp so với tổng số đảng viên đầu năm ({members}): {percent} – {band} ({low}–{high}%)",
     "cli.initialised": "Cơ sở dữ liệu đã sẵn sàng: {url}",
     "cli.synth_orgs": "Đã ghi {count} tổ chức.",
-    "cli.recounted": "Đã đếm lại số kết nạp lưu sẵn: {rows} dòng theo tổ chức và năm.",
+    "cli.recounted": "Đã đếm lại số liệu lưu sẵn (kết nạp, vào từng bước, đang ở từng bước): {rows} dòng.",
     "cli.synth_candidates": "Đã ghi {count} quần chúng, {events} sự kiện.",
     "cli.synth_loaded": "Đã nạp dữ liệu tổng hợp cấp «{tier}»: {orgs} tổ chức, {candidates} quần chúng, {events} sự kiện, {plans} kế hoạch năm, {users} tài khoản, trong {seconds} giây.",
     "cli.demo_loaded": "Đã nạp dữ liệu mẫu: {orgs} tổ chức, {candidates} quần chúng, {events} sự kiện, {users} tài khoản.",

@@ -96,7 +96,8 @@ def cmd_synth(args) -> str:
 
 
 def cmd_recount(_args) -> str:
-    """Count the kept admissions again from the candidates (core.storage.kept), in one transaction."""
+    """Count the kept admissions, entries and standing again from the candidates
+    (core.storage.kept), in one transaction."""
     _settings, engine = _engine()
     with session_scope(engine) as session:
         rows = kept.rebuild(session)
@@ -203,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--org", default=None, help="mã tổ chức đảng (mặc định: cấp cao nhất)")
     summary.add_argument("--as-of", dest="as_of", type=_date, default=None, help="số liệu đến ngày (mặc định: hôm nay)")
     summary.set_defaults(func=cmd_summary)
-    sub.add_parser("recount", help="đếm lại số liệu kết nạp lưu sẵn theo tổ chức và năm").set_defaults(func=cmd_recount)
+    sub.add_parser("recount", help="đếm lại số liệu lưu sẵn: kết nạp, vào từng bước, đang ở từng bước").set_defaults(func=cmd_recount)
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu SQLite khi ứng dụng đang chạy")
     backup.add_argument("path")
     backup.set_defaults(func=cmd_backup)

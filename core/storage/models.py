@@ -290,9 +290,10 @@ class StageFlow(SQLModel, table=True):
 
     __tablename__ = "stage_flow"
 
-    stage: str = Field(max_length=32, primary_key=True)
+    # The organization first: a screen reads one organization's year.
     organization_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    stage: str = Field(max_length=32, primary_key=True)
     entered: int = 0
     moved: int = 0
 

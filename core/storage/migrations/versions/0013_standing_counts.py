@@ -23,12 +23,12 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table('stage_flow',
-    sa.Column('stage', sa.String(length=32), nullable=False),
     sa.Column('organization_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('stage', sa.String(length=32), nullable=False),
     sa.Column('entered', sa.Integer(), nullable=False),
     sa.Column('moved', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('stage', 'organization_id', 'year')
+    sa.PrimaryKeyConstraint('organization_id', 'year', 'stage')
     )
     op.create_table('standing_count',
     sa.Column('organization_id', sa.Integer(), autoincrement=False, nullable=False),
