@@ -187,7 +187,8 @@ def shares_of_new(session: Session, candidates: list[dict], places: list[list[di
 
 def _add(connection, table, keys: tuple[str, ...], values: tuple[str, ...], change: Mapping[tuple, int]) -> None:
     """Add `change` to the kept rows of `table`: {key values + (value column,): n} (an upsert per
-    key; rows whose values all fall to zero go)."""
+    key, in the keys' order, so that two writers lock the rows they share in the same order;
+    rows whose values all fall to zero go)."""
     rows: dict[tuple, dict[str, int]] = {}
     for (*key, column), n in change.items():
         if n:
@@ -195,7 +196,7 @@ def _add(connection, table, keys: tuple[str, ...], values: tuple[str, ...], chan
     if not rows:
         return
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    written = [{**dict(zip(keys, key)), **own} for key, own in rows.items()]
+    written = [{**dict(zip(keys, key)), **own} for key, own in sorted(rows.items())]
     for chunk in _chunks(written, 1_000):
         stmt = insert(table).values(chunk)
         connection.execute(stmt.on_conflict_do_update(

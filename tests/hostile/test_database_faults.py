@@ -396,7 +396,7 @@ def test_an_import_writes_in_a_few_statements_after_every_read(engine, orgs, siz
     first_write = next(i for i, sql in enumerate(statements) if sql.startswith(("INSERT", "UPDATE")))
     writes = statements[first_write:]
     assert [re.match(r"(?:INSERT INTO|UPDATE) (\w+)", sql).group(1) for sql in writes] == [
-        "CANDIDATE", "STAGE_EVENT", "SUBTREE_VERSION", "AUDIT_ENTRY"]
+        "CANDIDATE", "STAGE_EVENT", "STAGE_FLOW", "STANDING_COUNT", "KEPT_THROUGH", "SUBTREE_VERSION", "AUDIT_ENTRY"]
     with session_scope(engine) as s:
         assert s.exec(text("SELECT count(*) FROM stage_event")).scalar() == 2 * size
         assert s.exec(text("SELECT count(*) FROM audit_entry WHERE action = 'import_candidate'")).scalar() == size

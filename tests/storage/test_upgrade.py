@@ -263,7 +263,8 @@ RELEASE_27_DB = Path(__file__).resolve().parent.parent / "data" / "demo_release_
 def test_the_stop_27_releases_demo_upgrades_keeping_every_row_of_every_table(tmp_path):
     """`demo_release_27.db.gz` is the demo written by the release that landed at stop 27
     (`python -m core.cli demo` at 8083c73, schema 0010). Every table keeps every row and value;
-    the new versions start empty, and the first write raises those of its candidate's path."""
+    the new versions start empty, the kept entries and standing are what a recount finds, and
+    the first write raises the versions of its candidate's path."""
     engine = make_engine(f"sqlite:///{_unpacked(RELEASE_27_DB, tmp_path / 'release27.db')}")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
@@ -275,6 +276,11 @@ def test_the_stop_27_releases_demo_upgrades_keeping_every_row_of_every_table(tmp
     with engine.connect() as conn:
         assert {name: sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {name}"))) for name in tables} == before
         assert conn.execute(text("SELECT count(*) FROM subtree_version")).scalar() == 0
+        # Migration 0013 fills the kept entries and standing from the rows as they are.
+        assert conn.execute(text("SELECT count(*) FROM stage_flow")).scalar() > 0
+        assert conn.execute(text("SELECT count(*) FROM standing_count")).scalar() > 0
+    with Session(engine) as s:
+        assert kept.differences(s) == {}
     with session_scope(engine) as s:
         candidate = s.exec(select(Candidate).where(Candidate.exit.is_(None), Candidate.official_date.is_(None))
                            .order_by(Candidate.id)).first()
