@@ -15,7 +15,7 @@ from operator import attrgetter
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
@@ -30,7 +30,9 @@ from core.procedure.stages import (
     counting_stage,
     stage_date_column,
 )
+from core.storage import kept
 from core.storage.models import (
+    AdmissionCount,
     Candidate,
     Organization,
     OrganizationEra,
@@ -417,6 +419,9 @@ def _grassroots(session: Session, root: Subtree, period: Period, rules: RuleSett
     kinds = [k.value for k in GRASSROOTS_KINDS]
     in_use = or_(Organization.active, Organization.valid_to.is_not(None))
     lo, hi = period.start, period.last_day
+    from_kept = _grassroots_kept(session, counted, period, rules, kinds, in_use)
+    if from_kept is not None:
+        return from_kept
     grassroots: dict[str, int] = {}
     for path in counted.paths:
         rows = session.exec(select(Organization.path, Organization.id).where(
@@ -440,6 +445,35 @@ def _grassroots(session: Session, root: Subtree, period: Period, rules: RuleSett
                 admitting.add(org_id)
             cut = path.find("/", cut + 1)
     return len(admitting), len(set(grassroots.values()))
+
+
+def _grassroots_kept(session: Session, counted: Counting, period: Period, rules: RuleSettings, kinds: list[str],
+                     in_use) -> tuple[int, int] | None:
+    """_grassroots from the admissions kept per organization and year (core.storage.kept): two
+    counts of the subtree's grassroots organizations, those with an admission kept for the year
+    and all of them. None when the kept year is not the period's: the period is not the whole
+    year up to a day from which no candidate has a later date (or the whole year), or the tree
+    changed since the year began (a grassroots organization could then have admitted while it
+    stood outside the subtree, which the subtree does not count)."""
+    first, last = date(period.year, 1, 1), date(period.year, 12, 31)
+    if period.start != first or period.last_day != last:
+        return None
+    if period.end < last:
+        through = kept.kept_through(session)
+        if through is not None and period.end < through:
+            return None
+    if session.exec(select(OrganizationEra.organization_id).where(OrganizationEra.valid_to >= first).limit(1)).first():
+        return None
+    grassroots = and_(Organization.kind.in_(kinds), in_use, overlaps(current_start(), Organization.valid_to, first, last),
+                      or_(*[in_subtree(p) for p in counted.paths]))
+    A = AdmissionCount
+    admitted = and_(A.organization_id == Organization.id, A.basis == counted_date_column(rules).name,
+                    A.year == period.year, A.admitted > 0)
+    total, admitting = session.exec(select(
+        select(func.count()).select_from(Organization).where(grassroots).scalar_subquery(),
+        select(func.count()).select_from(Organization).join(A, admitted).where(grassroots).scalar_subquery(),
+    )).one()
+    return int(admitting), int(total)
 
 
 def org_figures(

@@ -12,8 +12,10 @@ from sqlmodel import Session, select
 
 from core.access.scope import operator, resolve
 from core.config import RuleSettings
+from core.figures import progress
 from core.figures.funnel import funnel, standing_by_sector
-from core.procedure.stages import OrgKind, Stage
+from core.figures.progress import Period, counting, org_figures
+from core.procedure.stages import GRASSROOTS_KINDS, OrgKind, Stage
 from core.storage import kept
 from core.storage.db import session_scope
 from core.storage.models import Organization
@@ -85,3 +87,36 @@ def test_a_probationary_member_admitted_the_year_before_enters_recognition_in_th
             assert mine.loc["recognition_branch", "entered"] == 1
             assert mine.loc["admitted", "entered"] == 0 and mine.loc["admitted", "moved_on"] == 0
             assert mine.loc["admitted", "standing"] == 1
+
+
+def test_the_grassroots_that_admitted_in_the_year_are_those_a_count_over_the_candidates_finds(demo_engine, monkeypatch):
+    """The overview's "n of m grassroots organizations admitted someone": from the admissions
+    kept per organization and year in a year the tree did not change (2026 on the demo, the
+    reorganisation was on 01/7/2025), counted afresh otherwise, the same either way."""
+    with Session(demo_engine) as session:
+        through = kept.kept_through(session)
+        actor = operator(session)
+        codes = session.exec(select(Organization.code).where(Organization.kind != OrgKind.CELL.value)
+                             .order_by(Organization.path)).all()
+        root = resolve(session, actor, None)
+        period = Period(through.year, through)
+        counted = counting(session, root, period)
+        in_use = Organization.active | Organization.valid_to.is_not(None)
+        kinds = [k.value for k in GRASSROOTS_KINDS]
+        assert progress._grassroots_kept(session, counted, period, RULES, kinds, in_use) is not None
+        # A year the tree changed in, or one before it: counted afresh.
+        past = Period(2025, date(2025, 12, 31))
+        assert progress._grassroots_kept(session, counting(session, root, past), past, RULES, kinds, in_use) is None
+        seen = 0
+        for code in (None, *codes):
+            subtree = resolve(session, actor, code)
+            for day in (through, date(through.year, 12, 31)):
+                def grassroots():
+                    attrs = org_figures(session, subtree, year=day.year, as_of=day, rules=RULES, levels=0).attrs
+                    return attrs["grassroots_admitting"], attrs["grassroots_total"]
+                mine = grassroots()
+                with monkeypatch.context() as patched:
+                    patched.setattr(progress, "_grassroots_kept", lambda *_args: None)
+                    assert grassroots() == mine, (code, day)
+                seen += mine[0]
+        assert seen > 0
