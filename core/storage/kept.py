@@ -34,7 +34,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, delete, event, func, or_, select, tuple_
+from sqlalchemy import (
+    and_,
+    case,
+    delete,
+    event,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -148,17 +159,24 @@ def _cells_among(session: Session, paths: Iterable[str]) -> set[int]:
         select(org.c.id).where(org.c.id.in_(chunk), org.c.kind.in_(_CELLS))).scalars()}
 
 
-def contributions(session: Session, candidate_ids: Iterable[int]) -> Shares:
-    """What these candidates add to the kept counts, as the database holds them now."""
+def contributions(session: Session, candidate_ids: Iterable[int], *, lock: bool = False) -> Shares:
+    """What these candidates add to the kept counts, as the database holds them now. With
+    `lock`, read under the lock the write that follows takes (their rows on PostgreSQL, the
+    database's write lock on SQLite, taken first by a write that changes nothing), held until
+    the transaction ends: another writer's change of them cannot land between this reading and
+    that write, and be counted twice."""
     ids = sorted({int(i) for i in candidate_ids if i is not None})
     found = Shares()
     table, place, org = Candidate.__table__, CandidatePlace.__table__, Organization.__table__
     columns = sorted({"org_path", "organization_id", *BASES, *_DATES})
     connection = session.connection() if ids else None
+    if lock and connection is not None and connection.dialect.name == "sqlite":
+        connection.execute(update(KeptThrough.__table__).where(false()).values(day=KeptThrough.__table__.c.day))
     for chunk in _chunks(ids):
-        rows = connection.execute(select(table.c.id, org.c.sector, *[table.c[c] for c in columns])
-                                  .select_from(table.outerjoin(org, org.c.id == table.c.organization_id))
-                                  .where(table.c.id.in_(chunk))).mappings().all()
+        stmt = (select(table.c.id, org.c.sector, *[table.c[c] for c in columns])
+                .select_from(table.outerjoin(org, org.c.id == table.c.organization_id))
+                .where(table.c.id.in_(chunk)).order_by(table.c.id))
+        rows = connection.execute(stmt.with_for_update(of=table) if lock else stmt).mappings().all()
         places: dict[int, list] = {}
         for p in connection.execute(select(place.c.candidate_id, place.c.org_path, place.c.valid_from, place.c.valid_to)
                                     .where(place.c.candidate_id.in_(chunk))).mappings().all():
@@ -208,8 +226,12 @@ def _add(connection, table, keys: tuple[str, ...], values: tuple[str, ...], chan
 
 
 def _raise_through(connection, day: date | None) -> None:
-    """KeptThrough no earlier than `day` (written only when it is later than the kept one)."""
+    """KeptThrough no earlier than `day`: written (its row locked) only when it is later than the
+    kept one, so that most writes, of days already passed, do not wait on each other for it."""
     if day is None:
+        return
+    kept_day = connection.execute(select(KeptThrough.__table__.c.day)).scalar()
+    if kept_day is not None and kept_day >= day:
         return
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     table = KeptThrough.__table__
@@ -460,7 +482,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
         return
     known = _touched([*session.dirty, *session.deleted, *(o for o in session.new if isinstance(o, CandidatePlace))])
     fresh = [o for o in session.new if isinstance(o, (Candidate, CandidatePlace))]
-    session.info[_PENDING] = (known, contributions(session, known), fresh)
+    session.info[_PENDING] = (known, contributions(session, known, lock=True), fresh)
 
 
 @event.listens_for(Session, "after_flush")

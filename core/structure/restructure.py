@@ -704,11 +704,17 @@ def rename(session: Session, actor: Actor, *, org_code: str, name: str, effectiv
         session.add(OrganizationEra(organization_id=org.id, parent_id=org.parent_id, path=org.path, depth=org.depth,
                                     name=org.name, kind=org.kind, valid_from=start,
                                     valid_to=effective - timedelta(days=1)))
+    # Entries into the stages are kept for every organization but a chi bộ (core.storage.kept):
+    # one that becomes or stops being a chi bộ is counted again, every year of it.
+    crossed = (kind in CELL_KINDS) != (org.kind in CELL_KINDS)
     org.name, org.kind, org.placed_from, org.version = name, kind, effective, org.version + 1
     session.add(org)
     session.flush()
-    return _recorded(session, actor, Outcome("rename", effective), document_number=document, note=note, subject=org,
-                     successions=[])
+    outcome = _recorded(session, actor, Outcome("rename", effective), document_number=document, note=note,
+                        subject=org, successions=[])
+    if crossed:
+        kept.recount_flows(session)
+    return outcome
 
 
 def new_root(session: Session, actor: Actor, *, code: str, name: str, kind: str, sector: str,
