@@ -200,7 +200,7 @@ def shares_of_new(session: Session, candidates: list[dict], places: list[list[di
     found = Shares()
     for candidate, stretches in zip(candidates, places):
         _shares(found, candidate, stretches, sectors.get(candidate["organization_id"]), cells)
-    return found
+    return _unless_kept(session, found)
 
 
 def _add(connection, table, keys: tuple[str, ...], values: tuple[str, ...], change: Mapping[tuple, int]) -> None:
@@ -225,13 +225,19 @@ def _add(connection, table, keys: tuple[str, ...], values: tuple[str, ...], chan
             *[table.c[v] == 0 for v in values], tuple_(*[table.c[k] for k in keys]).in_(chunk)))
 
 
+def _unless_kept(session: Session, shares: Shares) -> Shares:
+    """`shares` without their last date when KeptThrough is already that late: the write then
+    leaves its row alone (an upsert locks the row even when it changes nothing), so that most
+    writes, of days already passed, do not wait on each other for it."""
+    through = kept_through(session) if shares.latest is not None else None
+    if through is not None and through >= shares.latest:
+        shares.latest = None
+    return shares
+
+
 def _raise_through(connection, day: date | None) -> None:
-    """KeptThrough no earlier than `day`: written (its row locked) only when it is later than the
-    kept one, so that most writes, of days already passed, do not wait on each other for it."""
+    """KeptThrough no earlier than `day` (the row written only when `day` is later)."""
     if day is None:
-        return
-    kept_day = connection.execute(select(KeptThrough.__table__.c.day)).scalar()
-    if kept_day is not None and kept_day >= day:
         return
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     table = KeptThrough.__table__
@@ -491,7 +497,7 @@ def _after_flush(session: Session, _context) -> None:
     if pending is None:
         return
     known, before, fresh = pending
-    apply(session, contributions(session, known | _touched(fresh)).minus(before))
+    apply(session, _unless_kept(session, contributions(session, known | _touched(fresh)).minus(before)))
 
 
 @event.listens_for(Session, "after_rollback")
