@@ -24,7 +24,7 @@ from core.figures.progress import (
 from core.procedure.stages import Occupation, Qualification, Sector
 from core.storage import kept
 from core.storage.models import Organization, YearPlan
-from core.storage.sqlfuncs import age_years, ymd
+from core.storage.sqlfuncs import age_years
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,14 @@ class Mix:
     sector: dict[str, int]
 
 
-def _admitted_in(session: Session, root: Subtree, period: Period, rules: RuleSettings):
+def _admitted_in(session: Session, root: Subtree, period: Period, rules: RuleSettings, since: date | None = None):
     """(the placed candidates, their counted date, the condition of being admitted in the
-    period in the subtree): each where the candidate stood on the day it was counted."""
+    period, from `since` if given, in the subtree): each where the candidate stood on the day
+    it was counted."""
     counted = counting(session, root, period)
     day = counted_date_column(rules, counted.C)
-    return counted.C, day, and_(counted.scope(), day >= period.start, day <= period.end, counted.on(day))
+    return counted.C, day, and_(counted.scope(), day >= max(since or period.start, period.start), day <= period.end,
+                                counted.on(day))
 
 
 def admitted_mix(
@@ -106,9 +108,16 @@ def admissions_by_month(
     as-of date, or after the organization ended, have no admitted figures).
     """
     period = _part_of(session, subtree, Period(year, as_of))
-    C, counted, where = _admitted_in(session, subtree, period, rules)
-    month = (ymd(counted) // 100) % 100
-    rows = dict(session.exec(select(month, func.count(C.id)).where(where).group_by(month)).all())
+    rows: dict[int, int] = {}
+    if period.end >= period.start:
+        # The kept months (core.storage.kept) are the organization's own, on every path it had;
+        # the month still running, where they do not hold it, counted afresh.
+        months, rest = kept.months_up_to(session, period.end)
+        basis = counted_date_column(rules).name
+        rows = {m: n for m, n in kept.admitted_by_month(session, basis, subtree.id, year).items() if m in months}
+        if rest is not None:
+            C, _day, where = _admitted_in(session, subtree, period, rules, since=rest)
+            rows[rest.month] = session.exec(select(func.count(C.id)).where(where)).one()
     target = session.exec(
         select(YearPlan.target).where(YearPlan.organization_id == subtree.id, YearPlan.year == year)
     ).first() or 0

@@ -9,6 +9,7 @@ the candidates of the year, not with the size of the tree.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import attrgetter
@@ -26,6 +27,8 @@ from core.i18n import t
 from core.procedure.stages import (
     GRASSROOTS_KINDS,
     LATE_STAGES,
+    STAGE_ORDER,
+    STAGES,
     Stage,
     counting_stage,
     stage_date_column,
@@ -53,7 +56,7 @@ from core.structure.dated import (
     roots_on,
     subtree_paths,
 )
-from core.structure.tree import in_subtree
+from core.structure.tree import in_subtree, path_ids
 
 STATUSES = ("done", "on_pace", "behind", "at_risk", "missed", "no_target")
 # Worst first, for sorting lists of organizations.
@@ -349,25 +352,84 @@ def roll_to_screen(orgs: pd.DataFrame, by_prefix: pd.DataFrame,
     return pd.DataFrame(totals, index=orgs.index, columns=by_prefix.columns)
 
 
+def pipeline_stages(rules: RuleSettings) -> tuple[tuple[Stage, ...], tuple[Stage, ...]]:
+    """(the stages of the pipeline: those before the one an admission is counted at; those of
+    them in its late part: from the dossier on, and the decision when admissions count from the
+    ceremony)."""
+    counted = counting_stage(rules.count_admission_by)
+    late = (*LATE_STAGES, Stage.DECISION) if counted is Stage.ADMITTED else LATE_STAGES
+    return STAGES[:STAGE_ORDER[counted]], late
+
+
+def kept_year(session: Session, period: Period) -> bool:
+    """Whether the counts kept per organization (core.storage.kept) are a screen's figures for
+    the period: it starts on Jan 1 (the root stood all year), and the tree has not changed
+    since (an organization on screen then stood under the root on every day of the year, so
+    what it admitted or holds is all within the root's subtree, under its one path)."""
+    first = date(period.year, 1, 1)
+    if period.start != first or period.end < first:
+        return False
+    return session.exec(select(OrganizationEra.organization_id).where(OrganizationEra.valid_to >= first)
+                        .limit(1)).first() is None
+
+
+def _taken_off_from(session: Session, period: Period) -> date | None:
+    """The first day after the period's end whose admissions the kept year holds as well, to be
+    counted afresh and taken off; None when it holds none (the year is over, or no candidate
+    has a date after the end: core.storage.kept.kept_through)."""
+    end, last = period.end, date(period.year, 12, 31)
+    if end >= last:
+        return None
+    through = kept.kept_through(session)
+    return None if through is None or end >= through else end + timedelta(days=1)
+
+
+def _kept_is_shorter(period: Period, after: date | None) -> bool:
+    """Whether the kept year less what came after the end counts fewer days afresh than the
+    year up to the end does."""
+    return after is None or (date(period.year, 12, 31) - period.end) < (period.end - period.start)
+
+
 def _candidate_counts(session: Session, counted: Counting, period: Period, rules: RuleSettings,
-                      levels: int) -> pd.DataFrame:
-    """Per organization on screen, over its subtree: admitted in the period, late-stage and
-    active pipeline as of its end. Two index ranges: the counted date, and settled_date."""
+                      orgs: pd.DataFrame, levels: int) -> pd.DataFrame:
+    """Per organization on screen (`orgs`), over its subtree: admitted in the period, late-stage
+    and active pipeline as of its end (a candidate entered in a stage of the pipeline by then,
+    neither counted as admitted nor gone). From the counts kept per organization where they are
+    the screen's (kept_year): the year's admissions, less those after the end counted afresh
+    (when that is the shorter way), and the standing from KeptThrough on; else counted afresh in two index ranges,
+    the counted date and settled_date."""
     C = counted.C
     counted_date = counted_date_column(rules, C)
     end = period.end
-    admitted = counts_by_prefix(session, counted, levels, {"admitted": func.count()},
-                                counted_date >= period.start, counted_date <= end, counted.on(counted_date))
-    late_started = or_(*[getattr(C, stage_date_column(s)) <= end for s in LATE_STAGES])
-    if counting_stage(rules.count_admission_by) is Stage.ADMITTED:
-        late_started = or_(late_started, C.decision_date <= end)
-    first_date = func.coalesce(C.source_date, C.outstanding_date, C.class_done_date, C.dossier_date)
-    pipeline = counts_by_prefix(
-        session, counted, levels,
-        {"late_pipeline": func.sum(case((late_started, 1), else_=0)), "active_pipeline": func.count()},
-        C.settled_date > end, or_(counted_date.is_(None), counted_date > end), first_date <= end, counted.on(end),
-    )
-    return pd.concat([admitted, pipeline], axis=1).fillna(0)
+    stages, late = pipeline_stages(rules)
+    ids = orgs.index.tolist()
+    whole = kept_year(session, period)
+    after = _taken_off_from(session, period) if whole else None
+    if whole and _kept_is_shorter(period, after):
+        admitted = pd.Series({o: n for (o, _y), n in kept.admitted_by_year(
+            session, counted_date.name, ids, range(period.year, period.year + 1)).items()}, dtype="int64")
+        admitted = admitted.reindex(orgs.index).fillna(0).astype("int64")
+        if after is not None:
+            admitted -= roll_to_screen(orgs, counts_by_prefix(
+                session, counted, levels, {"admitted": func.count()}, counted_date >= after,
+                counted_date <= date(period.year, 12, 31), counted.on(counted_date)))["admitted"]
+        admitted = admitted.to_frame("admitted")
+    else:
+        admitted = roll_to_screen(orgs, counts_by_prefix(session, counted, levels, {"admitted": func.count()},
+                                                         counted_date >= period.start, counted_date <= end,
+                                                         counted.on(counted_date)))
+    standing = kept.standing_of(session, ids, end, {"late_pipeline": late, "active_pipeline": stages}) if whole else None
+    if standing is not None:
+        pipeline = pd.DataFrame.from_dict(standing, orient="index", columns=["late_pipeline", "active_pipeline"])
+    else:
+        late_started = or_(*[getattr(C, stage_date_column(s)) <= end for s in late])
+        entered = func.coalesce(*[getattr(C, stage_date_column(s)) for s in stages])
+        pipeline = roll_to_screen(orgs, counts_by_prefix(
+            session, counted, levels,
+            {"late_pipeline": func.sum(case((late_started, 1), else_=0)), "active_pipeline": func.count()},
+            C.settled_date > end, or_(counted_date.is_(None), counted_date > end), entered <= end, counted.on(end),
+        ))
+    return pd.concat([admitted, pipeline], axis=1).reindex(orgs.index).fillna(0).astype("int64")
 
 
 def _plans(session: Session, org_ids: list[int], year: int) -> pd.DataFrame:
@@ -449,31 +511,43 @@ def _grassroots(session: Session, root: Subtree, period: Period, rules: RuleSett
 
 def _grassroots_kept(session: Session, counted: Counting, period: Period, rules: RuleSettings, kinds: list[str],
                      in_use) -> tuple[int, int] | None:
-    """_grassroots from the admissions kept per organization and year (core.storage.kept): two
-    counts of the subtree's grassroots organizations, those with an admission kept for the year
-    and all of them. None when the kept year is not the period's: the period is not the whole
-    year up to a day from which no candidate has a later date (or the whole year), or the tree
-    changed since the year began (a grassroots organization could then have admitted while it
-    stood outside the subtree, which the subtree does not count)."""
-    first, last = date(period.year, 1, 1), date(period.year, 12, 31)
-    if period.start != first or period.last_day != last:
+    """_grassroots from the admissions kept per organization and year (core.storage.kept): the
+    subtree's grassroots organizations with an admission kept for the year, less those whose
+    every admission of the year came after the period's end (counted afresh), and all of them.
+    None where the kept counts are not the screen's (kept_year), or counting up to the end
+    afresh is the shorter way."""
+    if period.last_day != date(period.year, 12, 31) or not kept_year(session, period):
         return None
-    if period.end < last:
-        through = kept.kept_through(session)
-        if through is not None and period.end < through:
-            return None
-    if session.exec(select(OrganizationEra.organization_id).where(OrganizationEra.valid_to >= first).limit(1)).first():
+    after = _taken_off_from(session, period)
+    if not _kept_is_shorter(period, after):
         return None
-    grassroots = and_(Organization.kind.in_(kinds), in_use, overlaps(current_start(), Organization.valid_to, first, last),
+    grassroots = and_(Organization.kind.in_(kinds), in_use,
+                      overlaps(current_start(), Organization.valid_to, period.start, period.last_day),
                       or_(*[in_subtree(p) for p in counted.paths]))
     A = AdmissionCount
-    admitted = and_(A.organization_id == Organization.id, A.basis == counted_date_column(rules).name,
-                    A.year == period.year, A.admitted > 0)
+    basis = counted_date_column(rules).name
+    admitted = and_(A.organization_id == Organization.id, A.basis == basis, A.year == period.year, A.admitted > 0)
     total, admitting = session.exec(select(
         select(func.count()).select_from(Organization).where(grassroots).scalar_subquery(),
         select(func.count()).select_from(Organization).join(A, admitted).where(grassroots).scalar_subquery(),
     )).one()
-    return int(admitting), int(total)
+    if after is None:
+        return int(admitting), int(total)
+    # Those admitted after the end, per organization on their paths; an organization all of
+    # whose admissions of the year are among them had admitted none by the end.
+    C = counted.C
+    day = counted_date_column(rules, C)
+    later: Counter[int] = Counter()
+    for path, n in session.exec(select(C.org_path, func.count()).where(
+            counted.scope(), day >= after, day <= period.last_day, counted.on(day)).group_by(C.org_path)).all():
+        for org_id in path_ids(path):
+            later[org_id] += n
+    ids = sorted(later)
+    kept_ids = [i for chunk in chunked(ids) for i in session.exec(
+        select(Organization.id).where(grassroots, one_of(Organization.id, chunk))).all()]
+    year = kept.admitted_by_year(session, basis, kept_ids, range(period.year, period.year + 1))
+    none_by_end = sum(1 for org_id in kept_ids if year.get((org_id, period.year), 0) <= later[org_id])
+    return int(admitting) - none_by_end, int(total)
 
 
 def org_figures(
@@ -506,7 +580,7 @@ def org_figures(
     root = orgs.iloc[0]
     period = year_period.of(root["founded"], root["ended"])
     counted = counting(session, subtree, period)
-    counts = roll_to_screen(orgs, _candidate_counts(session, counted, period, rules, levels))
+    counts = _candidate_counts(session, counted, period, rules, orgs, levels)
     plans = _plans(session, orgs.index.tolist(), year)
     bottom = orgs.index[orgs["depth"] == orgs["depth"].max()].tolist()
     below = _children_plans(session, bottom, period)

@@ -1,13 +1,17 @@
 """Counts kept as the data is written, in the transaction of the write itself:
-- AdmissionCount: admissions per organization and year;
+- AdmissionCount: admissions per organization and year, and AdmissionMonth the same by month;
+- StageFlow: entries into each stage per organization that is not a chi bộ, and year;
 - StandingCount: the candidates standing now per organization, sector and stage, with
   KeptThrough, the day from which "now" holds (no candidate has a later date).
 
-An admission counts, in the year of its date, for the organization where the candidate stood
-that day and for each one above it, on the tree as it stood that day: the ids of the path the
-candidate had then (its current row from `placed_from`, or a CandidatePlace). That is what the
-figures count with a query over the subtree (core.figures.progress.counts_by_prefix); kept, the
-figures of past years are one row per organization instead of a scan of every admission below.
+An admission counts, in the year and month of its date, for the organization where the
+candidate stood that day and for each one above it, on the tree as it stood that day: the ids
+of the path the candidate had then (its current row from `placed_from`, or a CandidatePlace).
+That is what the figures count with a query over the subtree
+(core.figures.progress.counts_by_prefix); kept, a year's figures are one row per organization
+instead of a scan of every admission below: the year so far from KeptThrough on, a day before
+it the year less the admissions after that day (counted afresh, a few weeks of them for the
+overview's comparison date), and its months one row each.
 
 A candidate not gone stands, from its last date on, at the last stage it entered, in the
 organization it belongs to now and each one above it (core.figures.funnel.stage_as_of on any
@@ -32,7 +36,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import (
     and_,
@@ -59,6 +63,7 @@ from core.procedure.stages import (
 )
 from core.storage.models import (
     AdmissionCount,
+    AdmissionMonth,
     Candidate,
     CandidatePlace,
     KeptThrough,
@@ -84,27 +89,30 @@ _CELLS = tuple(k.value for k in CELL_KINDS)
 _CHUNK = 5_000
 
 Key = tuple[str, int, int]  # (basis, organization_id, year)
+MonthKey = tuple[str, int, int, int]  # (basis, organization_id, year, month)
 StandingKey = tuple[int, str, str]  # (organization_id, sector, stage)
 FlowKey = tuple[str, int, int, str]  # (stage, organization_id, year, "entered" or "moved")
 
 
 @dataclass
 class Shares:
-    """What some candidates add to the kept counts: admissions, entries into stages, standing,
-    and their last date (None: no date at all)."""
+    """What some candidates add to the kept counts: admissions by year and by month, entries
+    into stages, standing, and their last date (None: no date at all)."""
 
     admissions: Counter[Key] = field(default_factory=Counter)
+    months: Counter[MonthKey] = field(default_factory=Counter)
     flows: Counter[FlowKey] = field(default_factory=Counter)
     standing: Counter[StandingKey] = field(default_factory=Counter)
     latest: date | None = None
 
     def minus(self, other: Shares) -> Shares:
         """The change from `other` to these (the latest date is these ones')."""
-        admissions, flows, standing = Counter(self.admissions), Counter(self.flows), Counter(self.standing)
-        admissions.subtract(other.admissions)
-        flows.subtract(other.flows)
-        standing.subtract(other.standing)
-        return Shares(admissions, flows, standing, self.latest)
+        counts = []
+        for name in ("admissions", "months", "flows", "standing"):
+            own = Counter(getattr(self, name))
+            own.subtract(getattr(other, name))
+            counts.append(own)
+        return Shares(*counts, self.latest)
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
@@ -131,6 +139,7 @@ def _shares(found: Shares, candidate: Mapping, places, sector: str | None, cells
         if day is not None:
             for org_id in path_ids(_path_on(candidate, places, day)):
                 found.admissions[(basis, org_id, day.year)] += 1
+                found.months[(basis, org_id, day.year, day.month)] += 1
     for stage, column in _STAGE_COLUMNS:
         day = candidate[column]
         if day is None:
@@ -251,6 +260,8 @@ def apply(session: Session, change: Shares) -> None:
     connection = session.connection()
     _add(connection, AdmissionCount.__table__, ("basis", "organization_id", "year"), ("admitted",),
          {(*key, "admitted"): n for key, n in change.admissions.items()})
+    _add(connection, AdmissionMonth.__table__, ("basis", "organization_id", "year", "month"), ("admitted",),
+         {(*key, "admitted"): n for key, n in change.months.items()})
     _add(connection, StageFlow.__table__, ("stage", "organization_id", "year"), ("entered", "moved"), change.flows)
     _add(connection, StandingCount.__table__, ("organization_id", "sector", "stage"), ("standing",),
          {(*key, "standing"): n for key, n in change.standing.items()})
@@ -258,19 +269,27 @@ def apply(session: Session, change: Shares) -> None:
 
 
 def _counted(session: Session, since_year: int | None) -> Counter[Key]:
+    """Every admission from `since_year` on (all of them without one), counted afresh per year."""
+    found: Counter[Key] = Counter()
+    for (basis, org_id, year, _month), n in _months_counted(session, since_year).items():
+        found[(basis, org_id, year)] += n
+    return found
+
+
+def _months_counted(session: Session, since_year: int | None) -> Counter[MonthKey]:
     """Every admission from `since_year` on (all of them without one), counted afresh: per
-    path and year in the database, each path then given to every organization on it."""
+    path and month in the database, each path then given to every organization on it."""
     table = Candidate.__table__
     connection = session.connection()
-    found: Counter[Key] = Counter()
+    found: Counter[MonthKey] = Counter()
     for basis in BASES:
         day = table.c[basis]
-        year = ymd(day) // 10000
+        month = ymd(day) // 100  # yyyymm
         for stmt in _placed_on(day, since_year):
             path = stmt.selected_columns[0]
-            for at, y, n in connection.execute(stmt.add_columns(year, func.count()).group_by(path, year)).all():
+            for at, m, n in connection.execute(stmt.add_columns(month, func.count()).group_by(path, month)).all():
                 for org_id in path_ids(at):
-                    found[(basis, org_id, int(y))] += n
+                    found[(basis, org_id, int(m) // 100, int(m) % 100)] += n
     return found
 
 
@@ -353,6 +372,19 @@ def recount_admissions(session: Session, since_year: int | None = None) -> int:
     return len(rows)
 
 
+def recount_months(session: Session, since_year: int | None = None) -> int:
+    """Count the admissions by month of `since_year` and after again (every year without one),
+    in the caller's transaction; the number of kept rows written (migration 0014 runs it alone)."""
+    connection = session.connection()
+    table = AdmissionMonth.__table__
+    connection.execute(delete(table).where(table.c.year >= since_year) if since_year else delete(table))
+    rows = [dict(basis=b, organization_id=o, year=y, month=m, admitted=n)
+            for (b, o, y, m), n in _months_counted(session, since_year).items() if n]
+    for chunk in _chunks(rows):
+        connection.execute(table.insert(), chunk)
+    return len(rows)
+
+
 def recount_flows(session: Session, since_year: int | None = None) -> int:
     """Count the entries into stages of `since_year` and after again (every year without one),
     in the caller's transaction; the number of kept rows written (migration 0013 runs it)."""
@@ -384,10 +416,11 @@ def recount_standing(session: Session) -> int:
 
 
 def recount(session: Session, since_year: int | None = None) -> int:
-    """Count the admissions and the entries into stages of `since_year` and after again (every
-    year without one), and the standing, in the caller's transaction; the number of kept rows
-    written."""
-    return recount_admissions(session, since_year) + recount_flows(session, since_year) + recount_standing(session)
+    """Count the admissions (by year and by month) and the entries into stages of `since_year`
+    and after again (every year without one), and the standing, in the caller's transaction;
+    the number of kept rows written."""
+    return (recount_admissions(session, since_year) + recount_months(session, since_year)
+            + recount_flows(session, since_year) + recount_standing(session))
 
 
 def rebuild(session: Session) -> int:
@@ -397,19 +430,25 @@ def rebuild(session: Session) -> int:
 
 def differences(session: Session) -> dict[tuple, tuple]:
     """{key: (kept, counted afresh)} wherever the two differ (nothing when the counts are right):
-    ("admitted", basis, organization, year), ("flow", stage, organization, year, entered or moved),
+    ("admitted", basis, organization, year), ("month", basis, organization, year, month),
+    ("flow", stage, organization, year, entered or moved),
     ("standing", organization, sector, stage), and ("through",) when KeptThrough is earlier than
     a candidate's date."""
     connection = session.connection()
-    a, f, s = AdmissionCount.__table__, StageFlow.__table__, StandingCount.__table__
+    a, m, f, s = AdmissionCount.__table__, AdmissionMonth.__table__, StageFlow.__table__, StandingCount.__table__
     kept = {("admitted", b, o, y): n for b, o, y, n in connection.execute(
         select(a.c.basis, a.c.organization_id, a.c.year, a.c.admitted)).all() if n}
+    kept |= {("month", b, o, y, month): n for b, o, y, month, n in connection.execute(
+        select(m.c.basis, m.c.organization_id, m.c.year, m.c.month, m.c.admitted)).all() if n}
     for stage, o, y, entered, moved in connection.execute(
             select(f.c.stage, f.c.organization_id, f.c.year, f.c.entered, f.c.moved)).all():
         kept |= {("flow", stage, o, y, column): n for column, n in (("entered", entered), ("moved", moved)) if n}
     kept |= {("standing", o, sector, g): n for o, sector, g, n in connection.execute(
         select(s.c.organization_id, s.c.sector, s.c.stage, s.c.standing)).all() if n}
-    counted = {("admitted", *key): n for key, n in _counted(session, None).items() if n}
+    months = _months_counted(session, None)
+    counted = {("month", *key): n for key, n in months.items() if n}
+    for (b, o, y, _month), n in months.items():
+        counted[("admitted", b, o, y)] = counted.get(("admitted", b, o, y), 0) + n
     counted |= {("flow", *key): n for key, n in _flows_counted(session, None).items() if n}
     counted |= {("standing", *key): n for key, n in _standing_counted(session).items() if n}
     found = {key: (kept.get(key, 0), counted.get(key, 0)) for key in kept.keys() | counted.keys()
@@ -433,9 +472,49 @@ def admitted_by_year(session: Session, basis: str, org_ids: list[int], years: ra
     return found
 
 
+def months_up_to(session: Session, end: date) -> tuple[range, date | None]:
+    """How the admissions of `end`'s year up to `end` are read: (the months whose kept rows hold
+    them, from January; the first day of the month they do not hold, to count afresh up to
+    `end`, or None). A month's row holds the days up to `end` when `end` is its last day, or
+    from KeptThrough on (no candidate has a later date)."""
+    if (end + timedelta(days=1)).day == 1:
+        return range(1, end.month + 1), None
+    through = kept_through(session)
+    if through is None or end >= through:
+        return range(1, end.month + 1), None
+    return range(1, end.month), end.replace(day=1)
+
+
+def admitted_by_month(session: Session, basis: str, org_id: int, year: int) -> dict[int, int]:
+    """{month: admissions kept} of one organization in the year."""
+    table = AdmissionMonth.__table__
+    return {int(month): int(n) for month, n in session.connection().execute(
+        select(table.c.month, table.c.admitted)
+        .where(table.c.basis == basis, table.c.organization_id == org_id, table.c.year == year)).all()}
+
+
 def kept_through(session: Session) -> date | None:
     """The day from which the kept standing holds (None: no candidate has a date yet)."""
     return session.connection().execute(select(KeptThrough.__table__.c.day)).scalar()
+
+
+def standing_of(session: Session, org_ids: list[int], day: date,
+                groups: Mapping[str, Iterable[str]]) -> dict[int, dict[str, int]] | None:
+    """{organization: {group: candidates standing at the group's stages}} on `day`, summed
+    over sectors in the database (organizations with none standing left out); None when the
+    kept rows cannot tell (a day before KeptThrough: count afresh)."""
+    through = kept_through(session)
+    if through is not None and day < through:
+        return None
+    table = StandingCount.__table__
+    sums = [func.sum(case((table.c.stage.in_(list(stages)), table.c.standing), else_=0)) for stages in groups.values()]
+    found: dict[int, dict[str, int]] = {}
+    for chunk in _chunks(sorted({int(o) for o in org_ids})):
+        for org_id, *counts in session.connection().execute(
+                select(table.c.organization_id, *sums).where(one_of(table.c.organization_id, chunk))
+                .group_by(table.c.organization_id)).all():
+            found[int(org_id)] = {name: int(n or 0) for name, n in zip(groups, counts)}
+    return found
 
 
 def standing_on(session: Session, org_id: int, day: date) -> dict[tuple[str, str], int] | None:

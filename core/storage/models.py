@@ -274,10 +274,27 @@ class AdmissionCount(SQLModel, table=True):
     `python -m core.cli recount`."""
 
     __tablename__ = "admission_count"
+    # A year's organizations that admitted, read in the index alone (the key leads with the organization).
+    __table_args__ = (Index("ix_admission_count_year", "basis", "year", "organization_id", "admitted"),)
 
     basis: str = Field(max_length=16, primary_key=True)
     organization_id: int = Field(primary_key=True)
     year: int = Field(primary_key=True)
+    admitted: int = 0
+
+
+class AdmissionMonth(SQLModel, table=True):
+    """The admissions of AdmissionCount by month (core.storage.kept): per organization, year,
+    month and counted date, counted the same way. Read where a year is shown month by month;
+    a year's figure is its AdmissionCount row (one row, not twelve). Rebuilt by
+    `python -m core.cli recount`."""
+
+    __tablename__ = "admission_month"
+
+    basis: str = Field(max_length=16, primary_key=True)
+    organization_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    month: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})  # 1–12
     admitted: int = 0
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from core.access.scope import operator, resolve
 from core.config import RuleSettings
 from core.figures import progress
+from core.figures.breakdowns import admissions_by_month
 from core.figures.funnel import funnel, standing_by_sector
 from core.figures.progress import Period, counting, org_figures
 from core.procedure.stages import GRASSROOTS_KINDS, OrgKind, Stage
@@ -92,7 +93,8 @@ def test_a_probationary_member_admitted_the_year_before_enters_recognition_in_th
 def test_the_grassroots_that_admitted_in_the_year_are_those_a_count_over_the_candidates_finds(demo_engine, monkeypatch):
     """The overview's "n of m grassroots organizations admitted someone": from the admissions
     kept per organization and year in a year the tree did not change (2026 on the demo, the
-    reorganisation was on 01/7/2025), counted afresh otherwise, the same either way."""
+    reorganisation was on 01/7/2025), less those that admitted only after the day (the
+    comparison date, a month back), counted afresh otherwise, the same either way."""
     with Session(demo_engine) as session:
         through = kept.kept_through(session)
         actor = operator(session)
@@ -110,7 +112,7 @@ def test_the_grassroots_that_admitted_in_the_year_are_those_a_count_over_the_can
         seen = 0
         for code in (None, *codes):
             subtree = resolve(session, actor, code)
-            for day in (through, date(through.year, 12, 31)):
+            for day in (through, through - timedelta(days=30), date(through.year, 12, 31)):
                 def grassroots():
                     attrs = org_figures(session, subtree, year=day.year, as_of=day, rules=RULES, levels=0).attrs
                     return attrs["grassroots_admitting"], attrs["grassroots_total"]
@@ -120,3 +122,86 @@ def test_the_grassroots_that_admitted_in_the_year_are_those_a_count_over_the_can
                     assert grassroots() == mine, (code, day)
                 seen += mine[0]
         assert seen > 0
+
+
+def _figures_afresh(monkeypatch: pytest.MonkeyPatch, compute):
+    with monkeypatch.context() as patched:
+        patched.setattr(progress, "kept_year", lambda *_args: False)
+        return compute()
+
+
+def test_the_screens_figures_from_the_kept_year_and_standing_are_those_counted_afresh(demo_engine, monkeypatch):
+    """org_figures two levels down (the alerts' screen) for every organization of the demo that
+    is not a chi bộ: the admitted from the kept year (less those after the day, counted afresh)
+    and the pipeline from the kept standing, against the same figures counted from the
+    candidates, on the day of the last date written, a month before it (the overview's
+    comparison), in the first half of the year (counted afresh either way) and at the year's end."""
+    with Session(demo_engine) as session:
+        through = kept.kept_through(session)
+        actor = operator(session)
+        codes = session.exec(select(Organization.code).where(Organization.kind != OrgKind.CELL.value)
+                             .order_by(Organization.path)).all()
+        columns = ["admitted", "late_pipeline", "active_pipeline", "status"]
+        days = (through, through - timedelta(days=30), date(through.year, 3, 15), date(through.year, 12, 31))
+        assert progress.kept_year(session, Period(through.year, through))
+        admitted = pipeline = 0
+        for code in (None, *codes):
+            subtree = resolve(session, actor, code)
+            for day in days:
+                def figures():
+                    return org_figures(session, subtree, year=day.year, as_of=day, rules=RULES, levels=2,
+                                       summary=False)[columns]
+                mine = figures()
+                pd.testing.assert_frame_equal(mine, _figures_afresh(monkeypatch, figures), obj=f"{code} on {day}")
+                admitted += int(mine["admitted"].iloc[0])
+                pipeline += int(mine["active_pipeline"].iloc[0])
+        assert admitted > 100 and pipeline > 100
+
+
+def test_the_months_kept_are_the_admissions_counted_afresh_month_by_month(demo_engine, monkeypatch):
+    """The overview's months: each month's admissions, from the months kept (the month still
+    running counted afresh before the last date written), are the difference of the admitted
+    counted afresh at the ends of two months; up to the day asked, they add up to its figure."""
+    with Session(demo_engine) as session:
+        through = kept.kept_through(session)
+        actor = operator(session)
+        year = through.year
+        ends = [date(year, m, 1) - timedelta(days=1) for m in range(2, 13)] + [date(year, 12, 31)]
+        for code in (None, "KB", "NB-TAMCHUC"):
+            subtree = resolve(session, actor, code)
+
+            def admitted(day: date) -> int:
+                return int(_figures_afresh(monkeypatch, lambda: org_figures(
+                    session, subtree, year=year, as_of=day, rules=RULES, levels=0))["admitted"].iloc[0])
+            afresh = [admitted(end) for end in ends]
+            months = admissions_by_month(session, subtree, year=year, as_of=date(year, 12, 31), rules=RULES)
+            assert months["admitted"].tolist() == [afresh[0], *(b - a for a, b in zip(afresh, afresh[1:]))], code
+            for day in (through, through - timedelta(days=9)):
+                months = admissions_by_month(session, subtree, year=year, as_of=day, rules=RULES)
+                assert int(months["cumulative"].dropna().iloc[-1]) == admitted(day), (code, day)
+        assert sum(afresh) > 0
+
+
+def test_a_grassroots_organization_that_admitted_only_after_the_comparison_date_had_not_admitted_by_then(
+        engine, monkeypatch):
+    # Two communes: A admitted in February and in November, B only in November. On 31/10 (the
+    # comparison a month back, when the last date written is in November) one of the two had
+    # admitted: the kept year says two, less B, whose every admission came later.
+    with session_scope(engine) as session:
+        top = add_org(session, "T", kind=OrgKind.UPPER_COMMITTEE)
+        a, b = (add_org(session, code, top, kind=OrgKind.GRASSROOTS_COMMITTEE) for code in ("A", "B"))
+        a1, b1 = add_org(session, "A-1", a), add_org(session, "B-1", b)
+        for cell, days in ((a1, (date(2026, 2, 10), date(2026, 11, 12))), (b1, (date(2026, 11, 5),))):
+            for day in days:
+                add_candidate(session, cell, admitted_on(day))
+    with Session(engine) as session:
+        subtree = resolve(session, operator(session), "T")
+        for day, expected in ((date(2026, 10, 31), (1, 2)), (date(2026, 11, 12), (2, 2)), (date(2026, 11, 8), (2, 2)),
+                              (date(2026, 3, 1), (1, 2))):
+            def grassroots():
+                attrs = org_figures(session, subtree, year=2026, as_of=day, rules=RULES, levels=0).attrs
+                return attrs["grassroots_admitting"], attrs["grassroots_total"]
+            assert grassroots() == expected, day
+            with monkeypatch.context() as patched:
+                patched.setattr(progress, "_grassroots_kept", lambda *_args: None)
+                assert grassroots() == expected, day

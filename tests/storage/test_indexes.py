@@ -67,8 +67,9 @@ def test_the_counts_of_those_in_the_procedure_read_only_the_columns_of_their_ind
         add_candidate(session, orgs["C1-B"], {Stage.SOURCE: date(2023, 1, 10), Stage.DOSSIER: date(2023, 6, 1)})
     if large:  # counted the way a province's subtree is (a prefix test on the path)
         monkeypatch.setattr(progress, "LARGE_SUBTREE", 0)
-    # The funnel counted as on a day its kept rows do not answer for (core.storage.kept).
+    # The screens and the funnel counted as on a day their kept rows do not answer for (core.storage.kept).
     monkeypatch.setattr(kept, "standing_on", lambda *_args: None)
+    monkeypatch.setattr(kept, "standing_of", lambda *_args: None)
     monkeypatch.setattr(kept, "stage_flows", lambda *_args: None)
     rules = RuleSettings(count_admission_by=count_by)
     with Session(engine) as session:

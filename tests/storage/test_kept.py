@@ -17,7 +17,13 @@ from core.cli.commands import main
 from core.procedure.stages import OrgKind, Sector, Stage
 from core.storage import kept
 from core.storage.db import make_engine, migrate, session_scope
-from core.storage.models import AdmissionCount, Candidate, KeptThrough, StandingCount
+from core.storage.models import (
+    AdmissionCount,
+    AdmissionMonth,
+    Candidate,
+    KeptThrough,
+    StandingCount,
+)
 from core.structure.restructure import rename
 from tests.factories import add_candidate, add_org, admitted_on
 
@@ -81,16 +87,19 @@ def test_rebuild_and_the_recount_command_restore_counts_that_were_lost(tmp_path,
         for day in (date(2023, 3, 1), date(2023, 9, 1), date(2024, 2, 2)):
             add_candidate(session, cell, {**admitted_on(day), Stage.SOURCE: date(2022, 1, 5)})
     with session_scope(engine) as session:
-        for table in (AdmissionCount, StandingCount, KeptThrough):
+        for table in (AdmissionCount, AdmissionMonth, StandingCount, KeptThrough):
             session.connection().execute(table.__table__.delete())
         assert kept.differences(session) == {("admitted", "decision_date", cell.id, 2023): (0, 2),
                                              ("admitted", "decision_date", cell.id, 2024): (0, 1),
+                                             ("month", "decision_date", cell.id, 2023, 3): (0, 1),
+                                             ("month", "decision_date", cell.id, 2023, 9): (0, 1),
+                                             ("month", "decision_date", cell.id, 2024, 2): (0, 1),
                                              ("standing", cell.id, "rural", "decision"): (0, 3),
                                              ("through",): (None, date(2024, 2, 2))}
     monkeypatch.setenv("DATABASE_URL", url)
     capsys.readouterr()
     assert main(["recount"]) == 0
-    assert "3 dòng" in capsys.readouterr().out  # two years of decisions, one stage
+    assert "6 dòng" in capsys.readouterr().out  # two years and three months of decisions, one stage
     with Session(engine) as session:
         assert kept.differences(session) == {}
         assert _kept(session, cell.id, 2023) == 2
