@@ -21,6 +21,7 @@ SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'ptdv.db'}"
 
 CountBy = Literal["decision", "ceremony"]
+SmtpSecurity = Literal["starttls", "ssl", "none"]
 
 
 class SettingsError(ValueError):
@@ -104,7 +105,26 @@ class Settings:
     import_max_megabytes: float = 5.0
     # How long a write waits for another writer's lock before the user is told "busy, try again".
     database_busy_seconds: float = 10.0
+    # Reminders by e-mail (`python -m core.cli remind`, core.notify). No host: nothing is sent.
+    # The password belongs in the secrets file or PTDV_SMTP_PASSWORD, never in the repository.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: SmtpSecurity = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = ""
+    # The address people open the app at, for the links in a message ("https://ptdv.example.vn").
+    public_url: str = "http://localhost:8501"
     rules: RuleSettings = field(default_factory=RuleSettings)
+
+    def __post_init__(self) -> None:
+        if self.smtp_security not in ("starttls", "ssl", "none"):
+            raise SettingsError(f"smtp_security must be 'starttls', 'ssl' or 'none', not {self.smtp_security!r}")
+        if not 0 < self.smtp_port < 65536:
+            raise SettingsError(f"smtp_port must be a port number, not {self.smtp_port}")
+        if not self.public_url.startswith(("http://", "https://")):
+            raise SettingsError(f"public_url must start with http:// or https://, not {self.public_url!r}")
 
 
 def _coerce(value: Any, like: Any) -> Any:

@@ -1,16 +1,18 @@
-"""Tài khoản: who is signed in, and changing one's own password (required after a temporary one)."""
+"""Tài khoản: who is signed in, changing one's own password (required after a temporary one),
+and where one's reminders go."""
 import streamlit as st
 
 from core.access.users import change_password
 from core.i18n import label, t
 from core.storage.db import session_scope
-from ui import auth, forms, text, web
+from ui import auth, forms, reminders, text, web
 
 actor = auth.guard(temporary_password_ok=True)
 account = auth.current_account()
 
 st.title(t("page.account"), anchor=False)
 text.markdown(t("account.who", name=account.display_name, role=label("role", actor.role), org=account.org_name))
+forms.show_done()
 if changed := st.session_state.pop("ptdv_password_changed", None):
     text.success(changed)
 elif account.must_change_password:
@@ -31,3 +33,6 @@ if submitted:
     else:
         st.session_state["ptdv_password_changed"] = t("account.changed")
         auth.refresh_account()
+
+if not account.must_change_password:
+    reminders.own_form(actor)

@@ -130,6 +130,15 @@ def demo_app(demo_db_file, tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def inbox():
+    """A real SMTP server on the loopback for one test (tests.smtp.Inbox)."""
+    from tests.smtp import running_inbox
+
+    with running_inbox() as found:
+        yield found
+
+
+@pytest.fixture
 def downloads(monkeypatch) -> dict:
     """The files behind the page's download buttons, by file id: a click builds them
     (deferred), here each is built on demand, as the click would (`tests.apptest.download`)."""

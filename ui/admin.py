@@ -56,7 +56,7 @@ from core.structure.plans import (
     save_own_plan,
     save_plans,
 )
-from ui import forms, pickers, restructure, text, web, widgets
+from ui import forms, pickers, reminders, restructure, text, web, widgets
 
 
 def _as_drawn(key: str, versions: dict[str, int]) -> dict[str, int]:
@@ -144,6 +144,7 @@ def users_tab(actor: Actor) -> None:
             else:
                 forms.save(lambda s: set_active(s, actor, username=chosen, active=action == "enable", expected_version=version),
                      t("admin.applied", username=chosen), **stale)
+    reminders.admin_form(actor, found.rows, user_versions)
     with session_scope(web.engine()) as session:  # read again: the action just taken shows
         shown = find_users(session, actor, query=st.session_state.get("users_find", ""), page=found.page)
     table.dataframe(users_table(shown.rows), hide_index=True, width="stretch", placeholder="")

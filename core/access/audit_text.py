@@ -248,6 +248,10 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
         elif action in ("enable_user", "disable_user", "set_temporary_password", "change_password", "sign_in",
                         "sign_out"):
             text = t(f"audit.{action}", user=user, target=target)
+        elif action == "set_reminders":
+            text = t("audit.set_reminders", user=user, target=target, email=after.get("email") or t("audit.empty"),
+                     digest=label("digest", after.get("digest", "off")) if has(f"digest.{after.get('digest')}")
+                     else after.get("digest", ""))
         else:
             text = _other(user, action)
     elif entry.entity == "organization":

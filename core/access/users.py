@@ -243,6 +243,60 @@ def change_password(session: Session, *, username: str, current: str, new: str, 
     return _save(session, user, by=username, action="change_password", before=before)
 
 
+DIGEST_CHOICES = ("off", "daily", "weekly")
+# An address as mail servers take it: one @, a local part of printable ASCII without spaces or
+# quotes, a domain of letters, digits and hyphens in dot-separated labels, with a dot in it.
+_LOCAL_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.")
+
+
+def email_problem(email: str) -> str | None:
+    """Why this (trimmed) address cannot receive the reminders, or None ("" is no address)."""
+    if not email:
+        return None
+    too = too_long(email, User, "email", t("col.email"))
+    if too:
+        return too
+    local, at, domain = email.rpartition("@")
+    labels = domain.split(".")
+    if (not at or not local or len(local) > 64 or set(local) - _LOCAL_CHARACTERS or local.startswith(".")
+            or local.endswith(".") or ".." in local or len(labels) < 2
+            or not all(0 < len(part) <= 63 and part.isascii() and part.replace("-", "").isalnum()
+                       and not part.startswith("-") and not part.endswith("-") for part in labels)
+            or labels[-1].isdigit()):
+        return t("error.bad_email", email=email)
+    return None
+
+
+def set_reminders(session: Session, actor: Actor, *, username: str, email: str, digest: str | None,
+                  expected_version: int | None) -> User:
+    """Set where a user's reminders go and how often: the user itself (Tài khoản) or an admin
+    over it (Quản trị). Every problem is listed at once (FormError); nothing is written unless
+    there is none. An address is needed for any digest but "off"."""
+    email = clean_text(email or "")
+    errors = [problem for problem in (
+        email_problem(email),
+        None if digest in DIGEST_CHOICES else t("form.digest_required"),
+        t("form.digest_needs_email") if digest not in (None, "off") and not email else None,
+    ) if problem]
+    user = _user(session, username) if actor.username == username else None
+    if user is None:
+        user = _managed_user(session, actor, username, None)
+    if expected_version is not None and user.version != expected_version:
+        raise StaleEditError()
+    if errors:
+        raise FormError(errors)
+    before = snapshot(user)
+    local, _at, domain = email.rpartition("@")
+    user.email, user.digest = f"{local}@{domain.lower()}" if email else "", digest
+    return _save(session, user, by=actor.username, action="set_reminders", before=before)
+
+
+def own_reminders(session: Session, username: str) -> tuple[str, str, int]:
+    """(address, digest, version) of the user's own reminders, for its Tài khoản page."""
+    user = _user(session, username)
+    return user.email, user.digest, user.version
+
+
 @dataclass(frozen=True)
 class SignInState:
     """Where an account stands after a failed sign-in."""
@@ -490,6 +544,7 @@ def _user_rows(session: Session, actor: Actor, *conditions, offset: int = 0, lim
             "username": u.username, "display_name": u.display_name, "role": u.role, "org_code": o.code,
             "org_name": o.name, "active": u.active, "locked": is_locked(u, now),
             "must_change_password": u.must_change_password, "last_seen_at": _aware(u.last_seen_at), "version": u.version,
+            "email": u.email, "digest": u.digest,
         }
         for u, o in session.exec(stmt).all()
     ]

@@ -1,4 +1,4 @@
-"""Command line: `python -m core.cli init | demo | synth | create-user | summary | backup`.
+"""Command line: `python -m core.cli init | demo | synth | create-user | summary | recount | remind | backup`.
 
 Bad arguments get a Vietnamese message on stderr and exit code 2; nothing is written then.
 """
@@ -24,6 +24,7 @@ from core.figures.progress import Period, children_of, headline, org_figures
 from core.figures.tables import progress_table
 from core.format import fmt_compact, fmt_date, fmt_number, fmt_percent, parse_date
 from core.i18n import label, t
+from core.notify.remind import MailSettingsError, remind
 from core.procedure.stages import Role
 from core.storage import kept
 from core.storage.db import get_engine, migrate, session_scope
@@ -183,6 +184,30 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"Lỗi: {message}\n")
 
 
+def cmd_remind(args) -> str:
+    """Send every reminder due today (core.notify.remind), or list them with --dry-run."""
+    settings, engine = _engine()
+    today = current_day()
+    try:
+        report = remind(engine, today=today, settings=settings, dry_run=args.dry_run)
+    except MailSettingsError as exc:
+        raise CliError(str(exc)) from None
+    lines = [t("remind.heading_dry" if args.dry_run else "remind.heading", date=fmt_date(today),
+               count=fmt_number(len(report.messages)))]
+    refused = {id(message): error for message, error in report.failed}
+    sent = {id(message) for message in report.sent}
+    for message in report.messages:
+        state = ("" if args.dry_run else t("remind.state_failed", error=refused[id(message)]) if id(message) in refused
+                 else t("remind.state_sent") if id(message) in sent else t("remind.state_skipped"))
+        lines.append(t("remind.line", kind=label("mail_kind", message.kind), username=message.username,
+                       address=message.address, subject=message.subject, state=state))
+    lines.append(t("remind.totals", sent=fmt_number(len(report.sent)), failed=fmt_number(len(report.failed)),
+                   skipped=fmt_number(report.skipped)))
+    if report.failed:
+        raise CliError("\n".join([*lines, t("remind.resume")]))
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m core.cli", description="Quản lý cơ sở dữ liệu phát triển đảng viên.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -205,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--as-of", dest="as_of", type=_date, default=None, help="số liệu đến ngày (mặc định: hôm nay)")
     summary.set_defaults(func=cmd_summary)
     sub.add_parser("recount", help="đếm lại số liệu lưu sẵn: kết nạp, vào từng bước, đang ở từng bước").set_defaults(func=cmd_recount)
+    remind_ = sub.add_parser("remind", help="gửi thư nhắc việc và bản tin tuần đến hạn hôm nay")
+    remind_.add_argument("--dry-run", dest="dry_run", action="store_true", help="chỉ liệt kê thư sẽ gửi, không gửi")
+    remind_.set_defaults(func=cmd_remind)
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu SQLite khi ứng dụng đang chạy")
     backup.add_argument("path")
     backup.set_defaults(func=cmd_backup)

@@ -148,6 +148,10 @@ DEMO_USERS = (
     ("bithu.hdnd", "Bí thư Đảng ủy cơ quan HĐND – UBND phường Kim Bảng", Role.SECRETARY, "KB-HDND"),
     ("bithu.tamchuc", "Bí thư Đảng ủy phường Tam Chúc", Role.SECRETARY, "NB-TAMCHUC"),
 )
+# The demo's reminders (core.notify): addresses under the reserved .example domain, which no
+# mail server delivers to; the meeting-room screen receives nothing.
+DEMO_MAIL = {"admin": "weekly", "lanhdao": "weekly", "bithu.hdnd": "daily", "bithu.tamchuc": "daily"}
+MAIL_DOMAIN = "ptdv.example"
 
 COMMUNES = (
     # code suffix, name, is town, number of cells, relative size
@@ -985,8 +989,11 @@ class DemoBuilder:
     def users(self) -> int:
         orgs = {o.code: o for o in self.session.exec(select(Organization)).all()}
         for username, display_name, role, code in DEMO_USERS:
-            create_user(self.session, username=username, display_name=display_name, password=DEMO_PASSWORD,
-                        role=role.value, organization=orgs[code], created_by=RECORDED_BY)
+            user = create_user(self.session, username=username, display_name=display_name, password=DEMO_PASSWORD,
+                               role=role.value, organization=orgs[code], created_by=RECORDED_BY)
+            if username in DEMO_MAIL:
+                user.email, user.digest = f"{username}@{MAIL_DOMAIN}", DEMO_MAIL[username]
+                self.session.add(user)
         return len(DEMO_USERS)
 
 

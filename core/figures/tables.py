@@ -211,7 +211,7 @@ def user_state(u: dict) -> str:
 
 
 def users_table(users: list[dict]) -> pd.DataFrame:
-    """Users for the admin: name, role, organization, state, last activity."""
+    """Users for the admin: name, role, organization, state, last activity, where reminders go."""
     return pd.DataFrame(
         {
             t("col.username"): [u["username"] for u in users],
@@ -220,6 +220,8 @@ def users_table(users: list[dict]) -> pd.DataFrame:
             t("col.organization"): [u["org_name"] for u in users],
             t("col.user_state"): [user_state(u) for u in users],
             t("col.last_seen"): [fmt_datetime(u["last_seen_at"]) for u in users],
+            t("col.email"): [u["email"] or "–" for u in users],
+            t("col.digest"): [label("digest", u["digest"]) if u["email"] else "–" for u in users],
         }
     )
 

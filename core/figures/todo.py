@@ -16,7 +16,7 @@ from core.config import RuleSettings
 from core.format import fmt_days_left
 from core.i18n import t
 from core.procedure.candidates import next_stages
-from core.procedure.clocks import STATE_RANK, candidate_clocks
+from core.procedure.clocks import STATE_RANK, Clock, candidate_clocks
 from core.procedure.days_off import calendar_installed
 from core.procedure.pipeline import facts_of, papers_of, routes_for
 from core.procedure.rules import Finding, open_findings
@@ -46,6 +46,7 @@ class WorkCard:
     deadline: str | None  # in words: "quá hạn 12 ngày làm việc", "sắp đến hạn: còn 5 ngày", "còn 40 ngày"
     findings: tuple[Finding, ...]  # what the record lacks today (core.procedure.rules.open_findings)
     version: int
+    clocks: tuple[Clock, ...] = ()  # every clock that applies today, the most urgent first
 
     @property
     def is_urgent(self) -> bool:
@@ -98,7 +99,7 @@ def work_cards(session: Session, subtree: Subtree, *, today: date, rules: RuleSe
             next_stage=following[0].value if following else None,
             clock=nearest.kind if nearest else None, due=nearest.due if nearest else None,
             state=nearest.state if nearest else None, deadline=deadline,
-            findings=tuple(open_findings(facts, today, rules)), version=candidate.version,
+            findings=tuple(open_findings(facts, today, rules)), version=candidate.version, clocks=tuple(clocks),
         ))
     last = len(STATE_RANK)
     return sorted(cards, key=lambda c: (STATE_RANK.get(c.state, last), c.due or date.max))

@@ -453,6 +453,51 @@ class User(SQLModel, table=True):
     sessions_revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     version: int = 1
+    # Where reminders go (core.notify): an address or "" (none), and how often ("off", "daily",
+    # "weekly"; a leader's brief is weekly whatever it says, once it is not off).
+    email: str = Field(default="", max_length=254)
+    digest: str = Field(default="off", max_length=8)
+
+
+class ReminderRun(SQLModel, table=True):
+    """One run of `python -m core.cli remind` (core.notify.remind): when, whether it only
+    listed what it would send, and how many messages it sent, failed to send or found sent
+    already."""
+
+    __tablename__ = "reminder_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
+    finished_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    dry_run: bool = False
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+class ReminderSend(SQLModel, table=True):
+    """One message to one user: which digest (`kind`: "digest", "brief" or "test") for which
+    period (`period`: the day "2026-12-04" or the week "2026-W49"), its subject, and how it
+    went: "sending" (written before the server is asked, so a run stopped in the middle never
+    sends it twice), "sent", or "failed" with the server's answer. One message that went (or
+    may have gone) per user, kind and period."""
+
+    __tablename__ = "reminder_send"
+    __table_args__ = (
+        Index("ux_reminder_send_once", "user_id", "kind", "period", unique=True,
+              sqlite_where=text("status != 'failed'"), postgresql_where=text("status != 'failed'")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int | None = Field(default=None, foreign_key="reminder_run.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    kind: str = Field(max_length=8)
+    period: str = Field(max_length=32)
+    address: str = Field(max_length=254)
+    subject: str = Field(max_length=255)
+    status: str = Field(max_length=8)
+    error: str = Field(default="", max_length=1000)
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 
 class AuditEntry(SQLModel, table=True):

@@ -18,7 +18,9 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
 from core.access.scope import Actor, operator, org_by_code, resolve
+from core.config import Settings
 from core.errors import FormError
+from core.notify.remind import remind
 from core.procedure.pipeline import CandidateInput, edit_candidate
 from core.procedure.recognition import unrecorded_recognitions
 from core.procedure.stages import OrgKind, Role, Sector
@@ -263,18 +265,25 @@ RELEASE_27_DB = Path(__file__).resolve().parent.parent / "data" / "demo_release_
 def test_the_stop_27_releases_demo_upgrades_keeping_every_row_of_every_table(tmp_path):
     """`demo_release_27.db.gz` is the demo written by the release that landed at stop 27
     (`python -m core.cli demo` at 8083c73, schema 0010). Every table keeps every row and value;
-    the new versions start empty, the kept entries and standing are what a recount finds, and
-    the first write raises the versions of its candidate's path."""
+    the new versions start empty, the kept entries and standing are what a recount finds, the
+    accounts have no address and no digest (nobody is sent anything until one is set), and the
+    first write raises the versions of its candidate's path."""
     engine = make_engine(f"sqlite:///{_unpacked(RELEASE_27_DB, tmp_path / 'release27.db')}")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
         tables = [name for name in inspect(conn).get_table_names() if name != "alembic_version"]
-        before = {name: sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {name}"))) for name in tables}
+        columns = {name: ", ".join(c["name"] for c in inspect(conn).get_columns(name)) for name in tables}
+
+        def rows(conn) -> dict[str, list[tuple]]:  # each table's columns of the release, every row
+            return {name: sorted(tuple(r) for r in conn.execute(text(f"SELECT {columns[name]} FROM {name}")))
+                    for name in tables}
+        before = rows(conn)
     assert len(before["candidate"]) == 1047 and len(before["admission_count"]) > 0
     migrate(engine)
     assert schema_is_current(engine)
     with engine.connect() as conn:
-        assert {name: sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {name}"))) for name in tables} == before
+        assert rows(conn) == before
+        assert set(conn.execute(text("SELECT email, digest FROM app_user")).all()) == {("", "off")}
         assert conn.execute(text("SELECT count(*) FROM subtree_version")).scalar() == 0
         # Migration 0013 fills the kept entries and standing from the rows as they are.
         assert conn.execute(text("SELECT count(*) FROM stage_flow")).scalar() > 0
@@ -298,4 +307,36 @@ def test_the_stop_27_releases_demo_upgrades_keeping_every_row_of_every_table(tmp
         assert view_version(s, path_ids(path)[-1])[1] == 1
         assert dict(s.exec(select(SubtreeVersion.organization_id, SubtreeVersion.version)).all()) == {
             org_id: 1 for p in paths for org_id in path_ids(p)}
+    engine.dispose()
+
+
+# --- the release that landed at stop 29 (schema 0012): the previous release ----------------
+
+RELEASE_29_DB = Path(__file__).resolve().parent.parent / "data" / "demo_release_29.db.gz"
+
+
+def test_the_previous_releases_demo_upgrades_keeping_every_row_and_sends_nothing_until_an_address_is_set(tmp_path):
+    """`demo_release_29.db.gz` is the demo written by the release that landed at stop 29
+    (`python -m core.cli demo` at 14c7d6a, schema 0012). Every table keeps every row and value
+    of its columns; the kept entries, standing and months are what a recount finds; the
+    accounts have no address and no digest, so a run of the reminders finds nobody to write to."""
+    engine = make_engine(f"sqlite:///{_unpacked(RELEASE_29_DB, tmp_path / 'release29.db')}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0012"
+        tables = [name for name in inspect(conn).get_table_names() if name != "alembic_version"]
+        columns = {name: ", ".join(c["name"] for c in inspect(conn).get_columns(name)) for name in tables}
+        before = {name: sorted(tuple(r) for r in conn.execute(text(f"SELECT {columns[name]} FROM {name}")))
+                  for name in tables}
+    assert len(before["candidate"]) == 1047 and len(before["app_user"]) == 5
+    migrate(engine)
+    assert schema_is_current(engine)
+    with engine.connect() as conn:
+        assert {name: sorted(tuple(r) for r in conn.execute(text(f"SELECT {columns[name]} FROM {name}")))
+                for name in tables} == before
+        assert set(conn.execute(text("SELECT email, digest FROM app_user")).all()) == {("", "off")}
+        assert conn.execute(text("SELECT count(*) FROM admission_month")).scalar() > 0
+    with Session(engine) as s:
+        assert kept.differences(s) == {}
+    report = remind(engine, today=DEMO_DAY, settings=Settings(), dry_run=True)
+    assert report.messages == [] and report.sent == []
     engine.dispose()

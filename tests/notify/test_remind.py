@@ -1,0 +1,200 @@
+"""`remind` against a real SMTP server on the loopback: who receives what, each message once,
+a dry run that sends nothing, a server that refuses in the middle and the run that resumes."""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from core.access.scope import org_by_code
+from core.cli.commands import main
+from core.cli.demo import DEMO_TODAY
+from core.config import Settings
+from core.notify.remind import MailSettingsError, last_runs, remind, send_test
+from core.procedure.stages import OrgKind, Role, Stage
+from core.storage.db import make_engine, session_scope
+from core.storage.models import Candidate, ReminderRun, ReminderSend, User
+from core.structure.tree import is_within
+from tests.factories import add_candidate, add_org
+
+PUBLIC = "https://ptdv.example"
+
+
+def _settings(inbox, **changes) -> Settings:
+    return replace(Settings(smtp_host="127.0.0.1", smtp_port=inbox.port, smtp_security="none",
+                            mail_from="Ban Tổ chức <ptdv@ptdv.example>", public_url=PUBLIC), **changes)
+
+
+@pytest.fixture
+def demo_copy(demo_db_file, tmp_path):
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_db_file, path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+def _parts(mail) -> tuple[str, str]:
+    return mail.get_body(("plain",)).get_content(), mail.get_body(("html",)).get_content()
+
+
+def _record_ids(text: str) -> set[int]:
+    return {int(n) for n in re.findall(rf"{re.escape(PUBLIC)}/ho-so\?id=(\d+)", text)}
+
+
+def test_the_demo_gets_its_four_messages_once_and_a_dry_run_sends_nothing(demo_copy, inbox):
+    settings = _settings(inbox)
+    dry = remind(demo_copy, today=DEMO_TODAY, settings=settings, dry_run=True)
+    assert sorted(m.address for m in dry.messages) == [
+        "admin@ptdv.example", "bithu.hdnd@ptdv.example", "bithu.tamchuc@ptdv.example", "lanhdao@ptdv.example"]
+    assert inbox.messages == [] and dry.sent == []
+    with Session(demo_copy) as session:
+        assert session.exec(select(ReminderSend)).all() == []
+
+    report = remind(demo_copy, today=DEMO_TODAY, settings=settings)
+    assert len(report.sent) == 4 and report.failed == []
+    assert sorted(m["To"].addresses[0].addr_spec for m in inbox.messages) == sorted(m.address for m in dry.messages)
+    for mail in inbox.messages:
+        plain, html = _parts(mail)
+        assert mail["From"].addresses[0].addr_spec == "ptdv@ptdv.example"
+        assert plain.startswith("Kính gửi đồng chí ") and "<html lang=\"vi\">" in html
+        assert "20/11/2026" in mail["Subject"]
+    # The brief: figures per organization with a link to the overview, no candidate's name.
+    brief = inbox.to("lanhdao@ptdv.example")[0]
+    plain, html = _parts(brief)
+    assert brief["Subject"].startswith("[PTĐV] Bản tin tuần Tỉnh ủy Ninh Bình: kết nạp ")
+    assert f"{PUBLIC}/tong-quan?org=NB&year=2026" in plain and "TỔ CHỨC TRỰC THUỘC CHẬM HOẶC CÓ NGUY CƠ" in plain
+    with Session(demo_copy) as session:
+        names = set(session.exec(select(Candidate.full_name)).all())
+    assert not [n for n in names if n in plain or n in html]
+    assert _record_ids(plain) == set()
+
+    # The same day again: everything went already.
+    again = remind(demo_copy, today=DEMO_TODAY, settings=settings)
+    assert again.messages == [] and again.skipped == 4 and len(inbox.messages) == 4
+
+
+def test_a_secretarys_digest_holds_only_its_own_branch_each_line_linking_to_the_record(demo_copy, inbox):
+    remind(demo_copy, today=DEMO_TODAY, settings=_settings(inbox))
+    with Session(demo_copy) as session:
+        for username, code in (("bithu.tamchuc", "NB-TAMCHUC"), ("bithu.hdnd", "KB-HDND")):
+            plain, html = _parts(inbox.to(f"{username}@ptdv.example")[0])
+            ids = _record_ids(plain)
+            assert ids and ids == _record_ids(html)
+            path = org_by_code(session, code).path
+            mine = {c.id: c for c in session.exec(select(Candidate).where(Candidate.id.in_(ids))).all()}
+            assert set(mine) == ids and all(is_within(c.org_path, path) for c in mine.values())
+            # Everybody named in it belongs to the branch; nobody of another branch is named.
+            outside = session.exec(select(Candidate.full_name).where(~Candidate.org_path.startswith(path))).all()
+            inside = {c.full_name for c in mine.values()}
+            assert not [n for n in set(outside) - inside if f"- {n} – " in plain]
+
+
+def test_a_server_that_refuses_in_the_middle_then_the_resumed_run_sends_each_message_once(demo_copy, inbox):
+    settings = _settings(inbox)
+    inbox.refuse_from = 2
+    first = remind(demo_copy, today=DEMO_TODAY, settings=settings)
+    assert len(first.sent) == 2 and len(first.failed) == 2
+    assert all(error.startswith("451 4.3.0") for _message, error in first.failed)
+    with Session(demo_copy) as session:
+        rows = session.exec(select(ReminderSend).order_by(ReminderSend.id)).all()
+        assert [r.status for r in rows] == ["sent", "sent", "failed", "failed"]
+        assert rows[2].error.startswith("451")
+    inbox.refuse_from = None
+    second = remind(demo_copy, today=DEMO_TODAY, settings=settings)
+    assert len(second.sent) == 2 and second.skipped == 2 and second.failed == []
+    delivered = [m["To"].addresses[0].addr_spec for m in inbox.messages]
+    assert len(delivered) == 4 and len(set(delivered)) == 4
+    with Session(demo_copy) as session:
+        (run, sends), (older, older_sends) = last_runs(session)[:2]
+        assert (run.sent, run.failed, run.skipped, len(sends)) == (2, 0, 2, 2)
+        assert (older.sent, older.failed, len(older_sends)) == (2, 2, 4)
+
+
+def test_a_message_a_stopped_run_was_sending_is_not_sent_again(demo_copy, inbox):
+    with session_scope(demo_copy) as session:
+        user = session.exec(select(User).where(User.username == "bithu.tamchuc")).one()
+        session.add(ReminderSend(user_id=user.id, kind="digest", period=DEMO_TODAY.isoformat(),
+                                 address=user.email, subject="…", status="sending"))
+    report = remind(demo_copy, today=DEMO_TODAY, settings=_settings(inbox))
+    assert len(report.sent) == 3 and report.skipped == 1 and inbox.to("bithu.tamchuc@ptdv.example") == []
+
+
+def test_without_a_server_or_a_sender_nothing_is_sent_and_the_command_says_why(demo_copy, inbox, monkeypatch, capsys):
+    with pytest.raises(MailSettingsError, match="smtp_host"):
+        remind(demo_copy, today=DEMO_TODAY, settings=_settings(inbox, smtp_host=""))
+    with pytest.raises(MailSettingsError, match="mail_from"):
+        remind(demo_copy, today=DEMO_TODAY, settings=_settings(inbox, mail_from=""))
+    with Session(demo_copy) as session:
+        assert session.exec(select(ReminderRun)).all() == [] and session.exec(select(ReminderSend)).all() == []
+    monkeypatch.setenv("DATABASE_URL", str(demo_copy.url))
+    monkeypatch.setenv("PTDV_TODAY", DEMO_TODAY.isoformat())
+    monkeypatch.setenv("PTDV_SMTP_HOST", "")
+    assert main(["remind"]) == 2
+    assert "Chưa cấu hình máy chủ gửi thư" in capsys.readouterr().err
+    assert main(["remind", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Chạy thử (không gửi): thư đến hạn ngày 20/11/2026: 4.")
+    assert "- Bản tin tuần cho lanhdao <lanhdao@ptdv.example>: «[PTĐV] Bản tin tuần Tỉnh ủy Ninh Bình" in out
+    assert inbox.messages == []
+
+
+def test_the_command_sends_and_a_refusal_makes_it_fail_with_what_to_do(demo_copy, inbox, monkeypatch, capsys):
+    for name, value in (("DATABASE_URL", str(demo_copy.url)), ("PTDV_TODAY", DEMO_TODAY.isoformat()),
+                        ("PTDV_SMTP_HOST", "127.0.0.1"), ("PTDV_SMTP_PORT", str(inbox.port)),
+                        ("PTDV_SMTP_SECURITY", "none"), ("PTDV_MAIL_FROM", "ptdv@ptdv.example")):
+        monkeypatch.setenv(name, value)
+    inbox.refuse_from = 3
+    assert main(["remind"]) == 2
+    err = capsys.readouterr().err
+    assert err.count(" – đã gửi") == 3 and "không gửi được: 451 4.3.0" in err and "Chạy lại lệnh" in err
+    inbox.refuse_from = None
+    assert main(["remind"]) == 0
+    assert "Đã gửi 1, không gửi được 0, đã gửi từ trước 3." in capsys.readouterr().out
+    assert len(inbox.messages) == 4
+
+
+def test_send_me_a_test_sends_one_message_to_ones_own_address_each_time(demo_copy, inbox):
+    settings = _settings(inbox)
+    for _ in range(2):
+        report = send_test(demo_copy, "admin", today=DEMO_TODAY, settings=settings)
+        assert len(report.sent) == 1
+    assert [m["To"].addresses[0].addr_spec for m in inbox.messages] == ["admin@ptdv.example"] * 2
+    assert inbox.messages[0]["Subject"] == "[PTĐV] Thư thử (20/11/2026)"
+    with session_scope(demo_copy) as session:
+        session.exec(select(User).where(User.username == "trinhchieu")).one()
+    with pytest.raises(MailSettingsError, match="chưa có địa chỉ"):
+        send_test(demo_copy, "trinhchieu", today=DEMO_TODAY, settings=settings)
+
+
+def test_each_secretary_gets_only_its_branch_nothing_when_nothing_is_due_and_the_projector_nothing(engine, inbox):
+    today = date(2026, 11, 20)
+    with session_scope(engine) as session:
+        top = add_org(session, "T", kind=OrgKind.UPPER_COMMITTEE)
+        communes = {code: add_org(session, code, top, kind=OrgKind.GRASSROOTS_COMMITTEE) for code in ("A", "B", "C")}
+        cells = {code: add_org(session, f"{code}-1", org) for code, org in communes.items()}
+        # A: a chi bộ resolution whose decision is overdue; B: a decision whose ceremony is due soon;
+        # C: nobody in the procedure.
+        add_candidate(session, cells["A"], {Stage.SOURCE: date(2025, 1, 5), Stage.OUTSTANDING: date(2025, 3, 1),
+                                            Stage.CLASS_DONE: date(2025, 5, 1), Stage.DOSSIER: date(2025, 6, 1),
+                                            Stage.BRANCH_RESOLUTION: date(2026, 6, 1)}, full_name="Nguyễn Văn Ánh")
+        add_candidate(session, cells["B"], {Stage.SOURCE: date(2025, 1, 5), Stage.OUTSTANDING: date(2025, 3, 1),
+                                            Stage.CLASS_DONE: date(2025, 5, 1), Stage.DOSSIER: date(2025, 6, 1),
+                                            Stage.BRANCH_RESOLUTION: date(2026, 9, 1), Stage.COMMITTEE_RESOLUTION:
+                                            date(2026, 9, 20), Stage.DECISION: date(2026, 11, 2)},
+                      full_name="Trần Thị Bình")
+        for username, code, role in (("bt.a", "A", Role.SECRETARY), ("bt.b", "B", Role.SECRETARY),
+                                     ("bt.c", "C", Role.SECRETARY), ("screen", "T", Role.PROJECTOR)):
+            session.add(User(username=username, display_name=username, password_hash="x", role=role.value,
+                             organization_id=communes[code].id if code != "T" else top.id,
+                             email=f"{username}@ptdv.example", digest="daily"))
+    report = remind(engine, today=today, settings=_settings(inbox))
+    assert sorted(m.username for m in report.sent) == ["bt.a", "bt.b"]
+    a, b = (_parts(inbox.to(f"{u}@ptdv.example")[0])[0] for u in ("bt.a", "bt.b"))
+    assert "Nguyễn Văn Ánh" in a and "Trần Thị Bình" not in a and "QUÁ HẠN" in a
+    assert "Trần Thị Bình" in b and "Nguyễn Văn Ánh" not in b and "SẮP ĐẾN HẠN" in b
+    assert inbox.to("bt.c@ptdv.example") == [] and inbox.to("screen@ptdv.example") == []

@@ -1,0 +1,49 @@
+"""A real SMTP server on the loopback (aiosmtpd), for the `inbox` fixture (tests/conftest.py):
+what it accepted, as the recipients' mail programs would read it, and a switch to refuse
+messages from the n-th on."""
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Inbox:
+    """The messages the server accepted (parsed), and from which one it refuses (None: never)."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    refuse_from: int | None = None
+    port: int = 0
+
+    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.refuse_from is not None and len(self.messages) >= self.refuse_from:
+            return "451 4.3.0 Mailbox temporarily unavailable"
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_inbox() -> Iterator[Inbox]:
+    """A server on a free loopback port, stopped at the end."""
+    found = Inbox(port=_free_port())
+    controller = Controller(found, hostname="127.0.0.1", port=found.port)
+    controller.start()
+    try:
+        yield found
+    finally:
+        controller.stop()
