@@ -20,6 +20,7 @@ from core.access.users import UserError, create_user
 from core.cli.demo import load_demo
 from core.cli.synth import TIERS, load_synth
 from core.config import SettingsError, current_day, load_settings
+from core.errors import FormError
 from core.figures.progress import Period, children_of, headline, org_figures
 from core.figures.tables import progress_table
 from core.format import fmt_compact, fmt_date, fmt_number, fmt_percent, parse_date
@@ -28,7 +29,7 @@ from core.notify.remind import MailSettingsError, remind
 from core.procedure.stages import Role
 from core.storage import kept
 from core.storage.db import get_engine, migrate, session_scope
-from core.storage.files import create_private
+from core.storage.files import create_private, write_private
 from core.storage.versions import bump_data_version
 
 
@@ -184,6 +185,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"Lỗi: {message}\n")
 
 
+def _preview(folder: Path, messages) -> str:
+    """Each message as its recipient would read it, in `folder` (made if missing): an HTML file
+    to open in a browser and the plain-text part, readable by their owner only (they name
+    candidates); files already there are left alone."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        written = 0
+        for message in messages:
+            stem = f"{message.username}-{message.kind}-{message.period}"
+            written += write_private(folder / f"{stem}.html", message.html().encode("utf-8"))
+            written += write_private(folder / f"{stem}.txt", message.text().encode("utf-8"))
+    except OSError as exc:
+        raise CliError(t("remind.preview_failed", folder=folder, error=exc.strerror or exc)) from None
+    return t("remind.previewed", count=fmt_number(written), folder=folder)
+
+
 def cmd_remind(args) -> str:
     """Send every reminder due today (core.notify.remind), or list them with --dry-run."""
     settings, engine = _engine()
@@ -192,6 +209,8 @@ def cmd_remind(args) -> str:
         report = remind(engine, today=today, settings=settings, dry_run=args.dry_run)
     except MailSettingsError as exc:
         raise CliError(str(exc)) from None
+    except FormError as exc:  # the database refused or could not be reached (core.storage.faults)
+        raise CliError(" ".join(exc.errors)) from None
     lines = [t("remind.heading_dry" if args.dry_run else "remind.heading", date=fmt_date(today),
                count=fmt_number(len(report.messages)))]
     refused = {id(message): error for message, error in report.failed}
@@ -201,8 +220,11 @@ def cmd_remind(args) -> str:
                  else t("remind.state_sent") if id(message) in sent else t("remind.state_skipped"))
         lines.append(t("remind.line", kind=label("mail_kind", message.kind), username=message.username,
                        address=message.address, subject=message.subject, state=state))
+    lines += [t("remind.refused", username=username, reason=reason) for username, reason in report.refused]
     lines.append(t("remind.totals", sent=fmt_number(len(report.sent)), failed=fmt_number(len(report.failed)),
                    skipped=fmt_number(report.skipped)))
+    if args.preview:
+        lines.append(_preview(Path(args.preview), report.messages))
     if report.failed:
         raise CliError("\n".join([*lines, t("remind.resume")]))
     return "\n".join(lines)
@@ -232,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("recount", help="đếm lại số liệu lưu sẵn: kết nạp, vào từng bước, đang ở từng bước").set_defaults(func=cmd_recount)
     remind_ = sub.add_parser("remind", help="gửi thư nhắc việc và bản tin tuần đến hạn hôm nay")
     remind_.add_argument("--dry-run", dest="dry_run", action="store_true", help="chỉ liệt kê thư sẽ gửi, không gửi")
+    remind_.add_argument("--preview", metavar="THƯ_MỤC", help="ghi từng thư (HTML và văn bản) vào thư mục này để xem trước")
     remind_.set_defaults(func=cmd_remind)
     backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu SQLite khi ứng dụng đang chạy")
     backup.add_argument("path")

@@ -77,7 +77,7 @@ def digest(session: Session, recipient: Recipient, *, today: date, settings: Set
         if not urgent and not card.findings:
             continue
         detail = tuple(due_line(c.kind, c.due, c.days_left, c.working_days) for c in urgent)
-        detail += tuple(t("mail.lacks", what=f.message) for f in card.findings)
+        detail += tuple(f.message for f in card.findings)  # each says what is missing, in a sentence
         line = Line(t("mail.candidate", name=card.full_name, org=card.org_name, stage=label("stage", card.stage)),
                     link=page_link(settings, "ho-so", id=card.candidate_id),
                     state=urgent[0].state if urgent else "", detail=detail)

@@ -25,9 +25,9 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from core.access.scope import NotFoundError, ScopeError
 from core.config import Settings
 from core.format import VIETNAM_TIME
 from core.i18n import t
@@ -43,6 +43,7 @@ from core.notify.digests import (
 from core.notify.messages import Message
 from core.procedure.stages import Role
 from core.storage.db import session_scope
+from core.storage.faults import DatabaseRefusedError
 from core.storage.models import Organization, ReminderRun, ReminderSend, User, utcnow
 
 ERROR_LENGTH = 1000
@@ -85,10 +86,12 @@ def _last_brief(session: Session, user_id: int) -> date | None:
 
 @dataclass
 class Due:
-    """What a run found: the messages to send, and those of their period already taken."""
+    """What a run found: the messages to send, those of their period already taken, and the
+    accounts it could build nothing for, with why (an organization no longer there)."""
 
     messages: list[Message] = field(default_factory=list)
     taken: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def due_messages(session: Session, *, today: date, settings: Settings) -> Due:
@@ -102,11 +105,15 @@ def due_messages(session: Session, *, today: date, settings: Settings) -> Due:
         if _taken(session, recipient.user.id, kind, period):
             found.taken += 1
             continue
-        if kind == "digest":
-            message = digest(session, recipient, today=today, settings=settings, period=period)
-        else:
-            message = brief(session, recipient, today=today, settings=settings, period=period,
-                            since=_last_brief(session, recipient.user.id))
+        try:
+            if kind == "digest":
+                message = digest(session, recipient, today=today, settings=settings, period=period)
+            else:
+                message = brief(session, recipient, today=today, settings=settings, period=period,
+                                since=_last_brief(session, recipient.user.id))
+        except (ScopeError, NotFoundError) as exc:  # its organization was dissolved or deactivated
+            found.refused.append((recipient.user.username, str(exc)))
+            continue
         if message is not None:
             found.messages.append(message)
     return found
@@ -191,10 +198,12 @@ class RunReport:
     sent: list[Message] = field(default_factory=list)
     failed: list[tuple[Message, str]] = field(default_factory=list)
     skipped: int = 0  # due, but already sent (or being sent) by another run
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (username, why nothing was built)
 
 
 def _claim(engine: Engine, run_id: int, message: Message) -> int | None:
-    """Commit the message's "sending" row; None when its period is taken already."""
+    """Commit the message's "sending" row; None when the database refuses it: its period is
+    taken already (another run claimed it since this one looked), or its account is gone."""
     try:
         with session_scope(engine) as session:
             row = ReminderSend(run_id=run_id, user_id=message.user_id, kind=message.kind, period=message.period,
@@ -202,7 +211,7 @@ def _claim(engine: Engine, run_id: int, message: Message) -> int | None:
             session.add(row)
             session.flush()
             return row.id
-    except IntegrityError:
+    except DatabaseRefusedError:
         return None
 
 
@@ -237,7 +246,7 @@ def remind(engine: Engine, *, today: date, settings: Settings, dry_run: bool = F
         run_id = run.id
     with session_scope(engine) as session:
         due = Due(list(only)) if only is not None else due_messages(session, today=today, settings=settings)
-    report = RunReport(run_id, dry_run, due.messages, skipped=due.taken)
+    report = RunReport(run_id, dry_run, due.messages, skipped=due.taken, refused=due.refused)
     if not dry_run and due.messages:
         with sender(settings) as send:
             for message in due.messages:

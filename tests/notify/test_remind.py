@@ -14,7 +14,13 @@ from core.access.scope import org_by_code
 from core.cli.commands import main
 from core.cli.demo import DEMO_TODAY
 from core.config import Settings
-from core.notify.remind import MailSettingsError, last_runs, remind, send_test
+from core.notify.remind import (
+    MailSettingsError,
+    due_messages,
+    last_runs,
+    remind,
+    send_test,
+)
 from core.procedure.stages import OrgKind, Role, Stage
 from core.storage.db import make_engine, session_scope
 from core.storage.models import Candidate, ReminderRun, ReminderSend, User
@@ -124,7 +130,8 @@ def test_a_message_a_stopped_run_was_sending_is_not_sent_again(demo_copy, inbox)
     assert len(report.sent) == 3 and report.skipped == 1 and inbox.to("bithu.tamchuc@ptdv.example") == []
 
 
-def test_without_a_server_or_a_sender_nothing_is_sent_and_the_command_says_why(demo_copy, inbox, monkeypatch, capsys):
+def test_without_a_server_or_a_sender_nothing_is_sent_and_the_command_says_why(demo_copy, inbox, monkeypatch, capsys,
+                                                                               tmp_path):
     with pytest.raises(MailSettingsError, match="smtp_host"):
         remind(demo_copy, today=DEMO_TODAY, settings=_settings(inbox, smtp_host=""))
     with pytest.raises(MailSettingsError, match="mail_from"):
@@ -136,11 +143,18 @@ def test_without_a_server_or_a_sender_nothing_is_sent_and_the_command_says_why(d
     monkeypatch.setenv("PTDV_SMTP_HOST", "")
     assert main(["remind"]) == 2
     assert "Chưa cấu hình máy chủ gửi thư" in capsys.readouterr().err
-    assert main(["remind", "--dry-run"]) == 0
+    preview = tmp_path / "xem-truoc"
+    assert main(["remind", "--dry-run", "--preview", str(preview)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Chạy thử (không gửi): thư đến hạn ngày 20/11/2026: 4.")
     assert "- Bản tin tuần cho lanhdao <lanhdao@ptdv.example>: «[PTĐV] Bản tin tuần Tỉnh ủy Ninh Bình" in out
     assert inbox.messages == []
+    # Each message to look at in a browser, readable by its owner only (it names candidates).
+    files = sorted(p.name for p in preview.iterdir())
+    assert "bithu.tamchuc-digest-2026-11-20.html" in files and "lanhdao-brief-2026-W47.txt" in files
+    assert len(files) == 8 and all(p.stat().st_mode & 0o077 == 0 for p in preview.iterdir())
+    html = (preview / "bithu.tamchuc-digest-2026-11-20.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Đảng ủy phường Tam Chúc" in html
 
 
 def test_the_command_sends_and_a_refusal_makes_it_fail_with_what_to_do(demo_copy, inbox, monkeypatch, capsys):
@@ -198,3 +212,15 @@ def test_each_secretary_gets_only_its_branch_nothing_when_nothing_is_due_and_the
     assert "Nguyễn Văn Ánh" in a and "Trần Thị Bình" not in a and "QUÁ HẠN" in a
     assert "Trần Thị Bình" in b and "Nguyễn Văn Ánh" not in b and "SẮP ĐẾN HẠN" in b
     assert inbox.to("bt.c@ptdv.example") == [] and inbox.to("screen@ptdv.example") == []
+
+
+def test_two_runs_that_built_the_same_messages_send_each_once(demo_copy, inbox):
+    # Both looked before either sent (the messages built once, sent by two runs): the second
+    # finds each message claimed by the first, under the unique index, and sends none.
+    settings = _settings(inbox)
+    with Session(demo_copy) as session:
+        due = due_messages(session, today=DEMO_TODAY, settings=settings).messages
+    first = remind(demo_copy, today=DEMO_TODAY, settings=settings, only=due)
+    second = remind(demo_copy, today=DEMO_TODAY, settings=settings, only=due)
+    assert len(first.sent) == 4 and second.sent == [] and second.skipped == 4
+    assert len(inbox.messages) == 4
