@@ -249,7 +249,7 @@ def audit_sentence(entry: AuditEntry, names: AuditNames) -> str:
                         "sign_out"):
             text = t(f"audit.{action}", user=user, target=target)
         elif action == "set_reminders":
-            text = t("audit.set_reminders", user=user, target=target, email=after.get("email") or t("audit.empty"),
+            text = t("audit.set_reminders", user=user, target=target, email=value_text("text", after.get("email")),
                      digest=label("digest", after.get("digest", "off")) if has(f"digest.{after.get('digest')}")
                      else after.get("digest", ""))
         else:

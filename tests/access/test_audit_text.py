@@ -109,6 +109,10 @@ CASES = [
      "14:05 22/11/2026 – admin đặt mật khẩu tạm cho tài khoản bithu.que"),
     (entry("change_password", "user", 9, USER, USER, username="bithu.que"),
      "14:05 22/11/2026 – bithu.que đổi mật khẩu của tài khoản bithu.que"),
+    (entry("set_reminders", "user", 9, USER, {**USER, "email": "bithu.que@kimbang.example", "digest": "weekly"},
+           username="bithu.que"),
+     "14:05 22/11/2026 – bithu.que đặt thư nhắc việc của tài khoản bithu.que: địa chỉ «bithu.que@kimbang.example»,"
+     " Hằng tuần"),
     (entry("sign_in", "user", 5),
      "14:05 22/11/2026 – bithu.hdnd đăng nhập"),
     (entry("sign_out", "user", 5),
