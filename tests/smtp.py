@@ -11,6 +11,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 @dataclass
@@ -38,10 +39,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_inbox() -> Iterator[Inbox]:
-    """A server on a free loopback port, stopped at the end."""
+def running_inbox(login: tuple[str, str] | None = None) -> Iterator[Inbox]:
+    """A server on a free loopback port, stopped at the end; with `login` (user, password) it
+    takes mail only from a client that signed in with them (AUTH, over the plain loopback)."""
     found = Inbox(port=_free_port())
-    controller = Controller(found, hostname="127.0.0.1", port=found.port)
+    options = {}
+    if login is not None:
+        def authenticate(_server, _session, _envelope, _mechanism, auth_data):
+            ok = (auth_data.login.decode(), auth_data.password.decode()) == login
+            return AuthResult(success=ok, handled=False)
+        options = dict(authenticator=authenticate, auth_required=True, auth_require_tls=False)
+    controller = Controller(found, hostname="127.0.0.1", port=found.port, **options)
     controller.start()
     try:
         yield found

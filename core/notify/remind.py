@@ -250,12 +250,17 @@ def remind(engine: Engine, *, today: date, settings: Settings, dry_run: bool = F
     if not dry_run and due.messages:
         with sender(settings) as send:
             for message in due.messages:
+                try:
+                    mail = email_of(message, settings)
+                except ValueError as exc:  # a header the mail format cannot hold: nothing to claim
+                    report.failed.append((message, _error_text(exc)))
+                    continue
                 send_id = _claim(engine, run_id, message)
                 if send_id is None:
                     report.skipped += 1
                     continue
                 try:
-                    send(email_of(message, settings))
+                    send(mail)
                 except (smtplib.SMTPException, OSError) as exc:
                     error = _error_text(exc)
                     _settle(engine, send_id, "failed", error)

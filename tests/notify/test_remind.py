@@ -26,6 +26,7 @@ from core.storage.db import make_engine, session_scope
 from core.storage.models import Candidate, ReminderRun, ReminderSend, User
 from core.structure.tree import is_within
 from tests.factories import add_candidate, add_org
+from tests.smtp import running_inbox
 
 PUBLIC = "https://ptdv.example"
 
@@ -224,3 +225,15 @@ def test_two_runs_that_built_the_same_messages_send_each_once(demo_copy, inbox):
     second = remind(demo_copy, today=DEMO_TODAY, settings=settings, only=due)
     assert len(first.sent) == 4 and second.sent == [] and second.skipped == 4
     assert len(inbox.messages) == 4
+
+
+# The test server asks for a password over the plain loopback (a real one over TLS): aiosmtpd warns.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS", "ignore:.*login_data is deprecated")
+def test_the_sending_account_signs_in_and_a_wrong_password_is_recorded_as_the_servers_answer(demo_copy):
+    with running_inbox(login=("ptdv@ptdv.example", "mat-khau-dung")) as server:
+        settings = _settings(server, smtp_user="ptdv@ptdv.example", smtp_password="sai-mat-khau")
+        wrong = remind(demo_copy, today=DEMO_TODAY, settings=settings)
+        assert wrong.sent == [] and len(wrong.failed) == 4
+        assert all(error.startswith("535") for _message, error in wrong.failed)
+        right = remind(demo_copy, today=DEMO_TODAY, settings=replace(settings, smtp_password="mat-khau-dung"))
+        assert len(right.sent) == 4 and len(server.messages) == 4
