@@ -41,6 +41,7 @@ PAGES = (
     ("admin", "pages/admin.py#admin.users"),
     ("admin", "pages/admin.py#admin.organizations"),
     ("admin", "pages/admin.py#admin.plans"),
+    ("admin", "pages/admin.py#reminders.tab"),
     ("bithu.coso", "pages/account.py"),
     ("bithu.coso", "pages/branch.py"),
 )

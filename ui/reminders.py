@@ -71,6 +71,8 @@ def runs_tab(actor: Actor) -> None:
             report = send_test(web.engine(), actor.username, today=current_day(), settings=web.settings())
         except MailSettingsError as exc:
             text.error(str(exc))
+        except forms.REFUSALS as exc:  # the database busy or out of reach (core.storage.faults)
+            forms.show_refusal(exc)
         else:
             if report.sent:
                 text.success(t("reminders.test_sent", address=report.sent[0].address))
