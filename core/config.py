@@ -121,6 +121,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.smtp_security not in ("starttls", "ssl", "none"):
             raise SettingsError(f"smtp_security must be 'starttls', 'ssl' or 'none', not {self.smtp_security!r}")
+        if not self.smtp_timeout_seconds > 0:
+            raise SettingsError(f"smtp_timeout_seconds must be more than 0, not {self.smtp_timeout_seconds}")
         if not 0 < self.smtp_port < 65536:
             raise SettingsError(f"smtp_port must be a port number, not {self.smtp_port}")
         if not self.public_url.startswith(("http://", "https://")):

@@ -3,6 +3,7 @@ what it accepted, as the recipients' mail programs would read it, and a switch t
 messages from the n-th on."""
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,11 +22,14 @@ class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
     refuse_from: int | None = None
     port: int = 0
+    answer_after: float = 0.0  # seconds it keeps a message before saying it took it
 
     async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         if self.refuse_from is not None and len(self.messages) >= self.refuse_from:
             return "451 4.3.0 Mailbox temporarily unavailable"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        if self.answer_after:
+            await asyncio.sleep(self.answer_after)
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:

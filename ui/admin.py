@@ -58,16 +58,6 @@ from core.structure.plans import (
 )
 from ui import forms, pickers, reminders, restructure, text, web, widgets
 
-
-def _as_drawn(key: str, versions: dict[str, int]) -> dict[str, int]:
-    """The records' versions as the forms were drawn on the previous run, i.e. as the user saw
-    them while typing (this run reads them again, fresh: checking against those would let a
-    change made meanwhile be overwritten without a word). Keeps this run's for the next."""
-    seen = st.session_state.get(key, versions)
-    st.session_state[key] = versions
-    return {**versions, **seen}
-
-
 # The keys of the page's tabs and of the organizations' tabs (their open tab is kept in the
 # session: only the open one is drawn).
 TABS, ORG_TABS = "admin_tab", "admin_org_tab"
@@ -107,7 +97,7 @@ def _users_page(actor: Actor) -> UsersPage:
 def users_tab(actor: Actor) -> None:
     found = _users_page(actor)
     table = st.container()  # filled last, so it shows the result of an action just taken
-    user_versions = _as_drawn("admin_user_versions", {u["username"]: u["version"] for u in found.rows})
+    user_versions = forms.as_drawn("admin_user_versions", {u["username"]: u["version"] for u in found.rows})
     with st.container(border=True):
         st.subheader(t("admin.create_user"), anchor=False)
         org_code = pickers.organization(t("admin.user_org"), "new_org", actor, placeholder=t("admin.choose_org"))
@@ -153,9 +143,9 @@ def users_tab(actor: Actor) -> None:
 
 
 def _versions(actor: Actor, key: str, *codes: str | None) -> dict[str, int]:
-    """The versions of the organizations chosen in a form, as drawn (see _as_drawn)."""
+    """The versions of the organizations chosen in a form, as drawn (see forms.as_drawn)."""
     with session_scope(web.engine()) as session:
-        return _as_drawn(key, organization_versions(session, actor, codes))
+        return forms.as_drawn(key, organization_versions(session, actor, codes))
 
 
 def _tree_table(actor: Actor, whole: bool) -> None:

@@ -30,6 +30,15 @@ REFUSALS = (FormError, RuleViolation, StaleEditError, ScopeError, NotFoundError,
 DONE_KEY = "ptdv_done"
 
 
+def as_drawn(key: str, versions: dict[str, int]) -> dict[str, int]:
+    """The records' versions as the forms were drawn on the previous run, i.e. as the user saw
+    them while typing (this run reads them again, fresh: checking against those would let a
+    change made meanwhile be overwritten without a word). Keeps this run's for the next."""
+    seen = st.session_state.get(key, versions)
+    st.session_state[key] = versions
+    return {**versions, **seen}
+
+
 def done(message: str, *, prefix: str | tuple[str, ...], record_id: int | None = None) -> None:
     """After a write: empty the form (its widgets' keys start with `prefix`), rerun so the page
     shows the change, and confirm where the user is looking (`show_done` on the next run)."""

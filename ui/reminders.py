@@ -27,6 +27,7 @@ def own_form(actor: Actor) -> None:
     """Tài khoản: the user's own address and digest."""
     with session_scope(web.engine()) as session:
         email, digest, version = own_reminders(session, actor.username)
+    version = forms.as_drawn("own_reminders_version", {actor.username: version})[actor.username]
     with st.form("own_reminders"):
         st.subheader(t("reminders.title"), anchor=False)
         text.caption(t("reminders.own_help"))
@@ -79,16 +80,19 @@ def runs_tab(actor: Actor) -> None:
             else:
                 text.error(t("reminders.test_failed", error=report.failed[0][1] if report.failed else ""))
     with session_scope(web.engine()) as session:
-        runs = last_runs(session)
+        runs = last_runs(session, actor)
     if not runs:
         text.caption(t("reminders.no_runs"))
         return
+
+    def count(own, *statuses: str) -> str:  # the run's messages to the admin's own people only
+        return fmt_number(sum(1 for row in own if row.status in statuses))
     st.dataframe(pd.DataFrame({
         t("reminders.col_started"): [fmt_datetime(r.started_at) for r, _s in runs],
         t("reminders.col_kind"): [t("reminders.dry") if r.dry_run else t("reminders.real") for r, _s in runs],
-        t("reminders.col_sent"): [fmt_number(r.sent) for r, _s in runs],
-        t("reminders.col_failed"): [fmt_number(r.failed) for r, _s in runs],
-        t("reminders.col_skipped"): [fmt_number(r.skipped) for r, _s in runs],
+        t("reminders.col_sent"): [count(own, "sent") for _r, own in runs],
+        t("reminders.col_failed"): [count(own, "failed") for _r, own in runs],
+        t("reminders.col_unknown"): [count(own, "unknown", "sending") for _r, own in runs],
     }), hide_index=True, width="stretch", placeholder="")
     sends = [row for _run, own in runs for row in own]
     if sends:

@@ -245,7 +245,8 @@ def change_password(session: Session, *, username: str, current: str, new: str, 
 
 DIGEST_CHOICES = ("off", "daily", "weekly")
 # An address as mail servers take it: one @, a local part of printable ASCII without spaces or
-# quotes, a domain of letters, digits and hyphens in dot-separated labels, with a dot in it.
+# quotes, a domain of letters, digits and hyphens in dot-separated labels, ending in a top-level
+# domain of two letters or more (.vn, .gov.vn, .com).
 _LOCAL_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.")
 
 
@@ -262,7 +263,7 @@ def email_problem(email: str) -> str | None:
             or local.endswith(".") or ".." in local or len(labels) < 2
             or not all(0 < len(part) <= 63 and part.isascii() and part.replace("-", "").isalnum()
                        and not part.startswith("-") and not part.endswith("-") for part in labels)
-            or labels[-1].isdigit()):
+            or not (len(labels[-1]) >= 2 and labels[-1].isalpha())):  # a top-level domain: letters
         return t("error.bad_email", email=email)
     return None
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.access.scope import NotFoundError, ScopeError, operator, org_by_code, resolve
 from core.access.users import UserError, create_user
@@ -29,6 +30,7 @@ from core.notify.remind import MailSettingsError, remind
 from core.procedure.stages import Role
 from core.storage import kept
 from core.storage.db import get_engine, migrate, session_scope
+from core.storage.faults import database_fault
 from core.storage.files import create_private, write_private
 from core.storage.versions import bump_data_version
 
@@ -213,11 +215,12 @@ def cmd_remind(args) -> str:
         raise CliError(" ".join(exc.errors)) from None
     lines = [t("remind.heading_dry" if args.dry_run else "remind.heading", date=fmt_date(today),
                count=fmt_number(len(report.messages)))]
-    refused = {id(message): error for message, error in report.failed}
-    sent = {id(message) for message in report.sent}
+    states = {id(m): t("remind.state_sent") for m in report.sent}
+    states |= {id(m): t("remind.state_failed", error=error) for m, error in report.failed}
+    states |= {id(m): t("remind.state_unknown", error=error) for m, error in report.unknown}
+    states |= {id(m): "" for m in report.not_tried}
     for message in report.messages:
-        state = ("" if args.dry_run else t("remind.state_failed", error=refused[id(message)]) if id(message) in refused
-                 else t("remind.state_sent") if id(message) in sent else t("remind.state_skipped"))
+        state = "" if args.dry_run else states.get(id(message), t("remind.state_skipped"))
         lines.append(t("remind.line", kind=label("mail_kind", message.kind), username=message.username,
                        address=message.address, subject=message.subject, state=state))
     lines += [t("remind.refused", username=username, reason=reason) for username, reason in report.refused]
@@ -225,7 +228,9 @@ def cmd_remind(args) -> str:
                    skipped=fmt_number(report.skipped)))
     if args.preview:
         lines.append(_preview(Path(args.preview), report.messages))
-    if report.failed:
+    if report.stopped:
+        lines.append(t("remind.stopped", error=report.stopped, count=fmt_number(len(report.not_tried))))
+    if report.failed or report.unknown or report.stopped:
         raise CliError("\n".join([*lines, t("remind.resume")]))
     return "\n".join(lines)
 
@@ -268,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         print(args.func(args))
     except (CliError, SettingsError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:  # the database out of reach or busy (an unattended job's morning)
+        fault = database_fault(exc)
+        if fault is None:
+            raise
+        print(f"Lỗi: {' '.join(fault.errors)}", file=sys.stderr)
         return 2
     return 0
 

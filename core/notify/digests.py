@@ -13,6 +13,7 @@ recipient may see: the subtree is resolved with the recipient's own scope (core.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -34,6 +35,9 @@ from core.storage.models import Organization, User
 DIGEST_ROLES = frozenset({Role.ADMIN, Role.SECRETARY})
 BRIEF_ROLES = frozenset({Role.LEADER})
 FREQUENCIES = ("off", "daily", "weekly")
+# The candidates a digest names at most (the most urgent first): a longer message is cut by
+# mail programs (Gmail shows about 100 kB) and refused by some servers.
+MAX_LINES = 60
 # The children behind or at risk a brief names, worst first.
 LAGGING = ("missed", "at_risk", "behind")
 
@@ -84,9 +88,18 @@ def digest(session: Session, recipient: Recipient, *, today: date, settings: Set
         (overdue if line.state == "overdue" else soon if line.state == "due_soon" else lacking).append(line)
     if not (overdue or soon or lacking):
         return None
-    sections = tuple(Section(title, tuple(lines)) for title, lines in (
-        (t("mail.section_overdue"), overdue), (t("mail.section_due_soon"), soon), (t("mail.section_lacking"), lacking))
-        if lines)
+    # The most urgent first, up to a length every mail program shows whole; the rest by count.
+    shown, left = MAX_LINES, []
+    groups = []
+    for title, lines in ((t("mail.section_overdue"), overdue), (t("mail.section_due_soon"), soon),
+                         (t("mail.section_lacking"), lacking)):
+        groups.append((title, lines[:shown]))
+        left += lines[shown:]
+        shown = max(0, shown - len(lines))
+    if left:
+        groups.append((t("mail.section_more"), [Line(t("mail.more", count=fmt_number(len(left))),
+                                                     link=page_link(settings, "viec-cua-toi"))]))
+    sections = tuple(Section(title, tuple(lines)) for title, lines in groups if lines)
     user, org = recipient.user, recipient.org
     return Message(
         user_id=user.id, username=user.username, address=user.email, display_name=user.display_name,
@@ -100,16 +113,24 @@ def digest(session: Session, recipient: Recipient, *, today: date, settings: Set
 
 
 def brief(session: Session, recipient: Recipient, *, today: date, settings: Settings, period: str,
-          since: date | None) -> Message:
+          last: dict | None) -> Message:
     """The leader's weekly brief: progress of the subtree this year up to today, the change
-    since the last brief (`since`; a week ago without one) and the lagging organizations below."""
+    since the last brief and the lagging organizations below.
+
+    The change is taken from what the last brief reported (`last`: its `facts`), so an
+    admission recorded after it but dated before it counts in this one; without a last brief
+    of this year, from the figures of a week ago."""
     subtree = recipient.subtree(session)
     rules = settings.rules
     figures = org_figures(session, subtree, year=today.year, as_of=today, rules=rules)
-    since = since if since is not None and since < today else today - timedelta(days=7)
     head = headline(figures)
-    before = headline(org_figures(session, subtree, year=today.year, as_of=since, rules=rules)) \
-        if since.year == today.year else None
+    if last is not None and last.get("year") == today.year and last.get("org") == subtree.code:
+        since, before = date.fromisoformat(last["as_of"]), (int(last["admitted"]), int(last["done"]))
+    else:
+        since = today - timedelta(days=7)
+        then = headline(org_figures(session, subtree, year=today.year, as_of=since, rules=rules)) \
+            if since.year == today.year else None
+        before = None if then is None else (then.admitted, then.status_counts["done"])
     root = figures.iloc[0]
     progress = [
         Line(t("mail.brief_admitted", admitted=fmt_number(head.admitted), target=fmt_number(head.target),
@@ -118,8 +139,8 @@ def brief(session: Session, recipient: Recipient, *, today: date, settings: Sett
         Line(t("mail.brief_grassroots", admitting=fmt_number(head.grassroots_admitting),
                total=fmt_number(head.grassroots_total))),
     ]
-    changes = [Line(t("mail.brief_change", since=fmt_date(since), added=fmt_number(head.admitted - before.admitted),
-                      done=fmt_number(head.status_counts["done"] - before.status_counts["done"])))] \
+    changes = [Line(t("mail.brief_change", since=fmt_date(since), added=fmt_number(head.admitted - before[0]),
+                      done=fmt_number(head.status_counts["done"] - before[1])))] \
         if before is not None else [Line(t("mail.brief_new_year", year=today.year))]
     children = children_of(figures)
     lagging = children[children["status"].isin(LAGGING)] if not children.empty else children
@@ -142,6 +163,8 @@ def brief(session: Session, recipient: Recipient, *, today: date, settings: Sett
         intro=t("mail.brief_intro", org=org.name, date=fmt_date(today)),
         sections=tuple(sections), link=page_link(settings, "tong-quan", org=org.code, year=today.year),
         link_text=t("mail.open_overview"),
+        facts=json.dumps({"year": today.year, "org": subtree.code, "as_of": today.isoformat(),
+                          "admitted": head.admitted, "done": head.status_counts["done"]}),
     )
 
 

@@ -43,6 +43,7 @@ class Message:
     link: str = ""  # the page the message as a whole is about
     link_text: str = ""
     footer: str = field(default_factory=lambda: t("mail.footer"))
+    facts: str = ""  # what it reported, as JSON, kept with its record (a brief: the next one's "since")
 
     def text(self) -> str:
         """The plain-text part."""

@@ -479,8 +479,8 @@ class ReminderSend(SQLModel, table=True):
     """One message to one user: which digest (`kind`: "digest", "brief" or "test") for which
     period (`period`: the day "2026-12-04" or the week "2026-W49"), its subject, and how it
     went: "sending" (written before the server is asked, so a run stopped in the middle never
-    sends it twice), "sent", or "failed" with the server's answer. One message that went (or
-    may have gone) per user, kind and period."""
+    sends it twice), "sent", "failed" with the server's answer, or "unknown" (the body went and
+    no answer came). One message that went (or may have gone) per user, kind and period."""
 
     __tablename__ = "reminder_send"
     __table_args__ = (
@@ -497,6 +497,7 @@ class ReminderSend(SQLModel, table=True):
     subject: str = Field(max_length=255)
     status: str = Field(max_length=8)
     error: str = Field(default="", max_length=1000)
+    facts: str = Field(default="", sa_type=Text)  # what the message reported (a brief's figures), JSON
     at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 

@@ -20,6 +20,7 @@ from core.access.users import (
     admin_create_user,
     change_password,
     create_user,
+    email_problem,
     inactive_too_long,
     is_locked,
     lockout_end,
@@ -356,3 +357,18 @@ def test_a_password_with_outer_spaces_is_refused_wherever_it_is_set(accounts, pa
     # Spaces inside are a password's own business.
     with session_scope(engine) as s:
         change_password(s, username="bithu.c1", current=PASSWORD, new="Mat Khau 2024", confirm="Mat Khau 2024")
+
+
+@pytest.mark.parametrize("email", ["bithu.tamchuc@ninhbinh.gov.vn", "Van_Phong+ptdv@tamchuc.dcs.vn", "a@b.co",
+                                   "ban-to-chuc@tinhuy.ninhbinh.vn", ""])
+def test_an_address_mail_servers_take_is_accepted(email):
+    assert email_problem(email) is None
+
+
+@pytest.mark.parametrize("email", ["bi thu@tamchuc.vn", "bithu@tamchuc", "bithu@@tamchuc.vn", "@tamchuc.vn",
+                                   "bithu@", "bí.thư@tamchuc.vn", "bithu@hànội.vn", "a@b.c", "a@x.123a",
+                                   "a@-x.vn", "a..b@x.vn", ".a@x.vn", "a@x..vn", "x" * 65 + "@x.vn",
+                                   "a@" + "b" * 250 + ".vn"])
+def test_an_address_no_server_would_take_is_refused_in_vietnamese(email):
+    problem = email_problem(email)
+    assert problem and ("không hợp lệ" in problem or "tối đa" in problem)

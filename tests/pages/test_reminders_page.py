@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 
+from core.access.scope import operator
+from core.access.users import set_reminders
 from core.i18n import t
+from core.storage.db import make_engine, session_scope
 from tests.apptest import open_admin, open_page, texts
 
 
@@ -72,3 +75,21 @@ def test_without_a_mail_server_the_test_button_says_what_to_set(demo_app, monkey
     at = open_admin("reminders.tab")
     at.button(key="rem_send_test").click().run()
     assert not at.exception and t("remind.no_host") in texts(at)
+
+
+def test_a_change_made_by_the_admin_meanwhile_is_not_overwritten_by_the_secretarys_save(demo_app):
+    at = open_page("bithu.tamchuc", "pages/account.py")
+    engine = make_engine(f"sqlite:///{demo_app}")
+    with session_scope(engine) as session:  # the admin, while the secretary's page is open
+        set_reminders(session, operator(session), username="bithu.tamchuc", email="vanphong@tamchuc.example",
+                      digest="daily", expected_version=None)
+    engine.dispose()
+    at.radio(key="own_rem_digest").set_value("weekly")
+    at.button(key="FormSubmitter:own_reminders-Lưu").click().run()
+    assert not at.exception and t("reminders.saved") not in texts(at)
+    assert _user(demo_app, "bithu.tamchuc") == ("vanphong@tamchuc.example", "daily")
+    # The form now shows the record as it is, and saving again is the secretary's own choice.
+    assert at.text_input(key="own_rem_email").value == "vanphong@tamchuc.example"
+    at.radio(key="own_rem_digest").set_value("weekly")
+    at.button(key="FormSubmitter:own_reminders-Lưu").click().run()
+    assert _user(demo_app, "bithu.tamchuc") == ("vanphong@tamchuc.example", "weekly")

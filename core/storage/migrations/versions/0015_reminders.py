@@ -42,6 +42,7 @@ def upgrade() -> None:
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('error', sa.String(length=1000), nullable=False),
+    sa.Column('facts', sa.Text(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['run_id'], ['reminder_run.id']),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id']),
