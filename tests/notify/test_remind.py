@@ -311,3 +311,14 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_a_long_digest_names_the_most_urgent_and_counts_the_rest(demo_copy, inbox, monkeypatch):
+    from core.notify import digests
+
+    monkeypatch.setattr(digests, "MAX_LINES", 5)
+    remind(demo_copy, today=DEMO_TODAY, settings=_settings(inbox))
+    plain = _parts(inbox.to("admin@ptdv.example")[0])[0]
+    assert len(_record_ids(plain)) == 5 and plain.index("QUÁ HẠN") < plain.index("CÒN NỮA")
+    more = int(re.search(r"Còn ([\d.]+) người có việc cần làm", plain).group(1).replace(".", ""))
+    assert more > 100  # the province's admin: 122 candidates on the demo, 5 named
