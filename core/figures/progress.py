@@ -396,8 +396,8 @@ def _candidate_counts(session: Session, counted: Counting, period: Period, rules
     and active pipeline as of its end (a candidate entered in a stage of the pipeline by then,
     neither counted as admitted nor gone). From the counts kept per organization where they are
     the screen's (kept_year): the year's admissions, less those after the end counted afresh
-    (when that is the shorter way), and the standing from KeptThrough on; else counted afresh in two index ranges,
-    the counted date and settled_date."""
+    (when that is the shorter way), and the standing from KeptThrough on; else counted afresh in
+    two index ranges, the counted date and settled_date."""
     C = counted.C
     counted_date = counted_date_column(rules, C)
     end = period.end

@@ -24,6 +24,7 @@ from core.access.scope import Actor, Subtree, resolve
 from core.config import Settings
 from core.figures.alerts import due_line
 from core.figures.progress import children_of, headline, org_figures
+from core.figures.tables import record_link
 from core.figures.todo import work_cards
 from core.format import fmt_date, fmt_number, fmt_percent
 from core.i18n import label, t
@@ -58,7 +59,8 @@ class Recipient:
 
 
 def page_link(settings: Settings, url_path: str, **params: object) -> str:
-    """An absolute link to a page of the app, for a message read outside it."""
+    """An absolute link to a page of the app (its URL path, or a relative link the screens use,
+    core.figures.tables.record_link), for a message read outside it."""
     query = urlencode({k: v for k, v in params.items() if v is not None})
     return f"{settings.public_url.rstrip('/')}/{url_path}" + (f"?{query}" if query else "")
 
@@ -83,7 +85,7 @@ def digest(session: Session, recipient: Recipient, *, today: date, settings: Set
         detail = tuple(due_line(c.kind, c.due, c.days_left, c.working_days) for c in urgent)
         detail += tuple(f.message for f in card.findings)  # each says what is missing, in a sentence
         line = Line(t("mail.candidate", name=card.full_name, org=card.org_name, stage=label("stage", card.stage)),
-                    link=page_link(settings, "ho-so", id=card.candidate_id),
+                    link=page_link(settings, record_link(card.candidate_id)),
                     state=urgent[0].state if urgent else "", detail=detail)
         (overdue if line.state == "overdue" else soon if line.state == "due_soon" else lacking).append(line)
     if not (overdue or soon or lacking):

@@ -77,11 +77,12 @@ def kind_for(role: Role) -> str | None:
     return "digest" if role in DIGEST_ROLES else "brief" if role in BRIEF_ROLES else None
 
 
-def _taken(session: Session, user_id: int, kind: str, period: str) -> bool:
-    """A message of this period was sent, or may have been (not refused)."""
-    return session.exec(select(ReminderSend.id).where(
-        ReminderSend.user_id == user_id, ReminderSend.kind == kind, ReminderSend.period == period,
-        ReminderSend.status != "failed").limit(1)).first() is not None
+def _taken(session: Session, periods: list[str]) -> set[tuple[int, str, str]]:
+    """(user, kind, period) of the messages of these periods sent, or that may have been (not
+    refused): one query for the whole run."""
+    return {tuple(row) for row in session.exec(select(ReminderSend.user_id, ReminderSend.kind, ReminderSend.period)
+                                               .where(ReminderSend.period.in_(periods),
+                                                      ReminderSend.status != "failed")).all()}
 
 
 def _last_brief(session: Session, user_id: int) -> dict | None:
@@ -105,12 +106,14 @@ class Due:
 def due_messages(session: Session, *, today: date, settings: Settings) -> Due:
     """Every message due today, built with each recipient's own scope."""
     found = Due()
+    taken = _taken(session, sorted({period_of(kind, frequency, today) for kind in ("digest", "brief")
+                                    for frequency in ("daily", "weekly")}))
     for recipient in recipients(session):
         kind = kind_for(Role(recipient.user.role))
         if kind is None:
             continue
         period = period_of(kind, recipient.user.digest, today)
-        if _taken(session, recipient.user.id, kind, period):
+        if (recipient.user.id, kind, period) in taken:
             found.taken += 1
             continue
         try:

@@ -268,10 +268,10 @@ def apply(session: Session, change: Shares) -> None:
     _raise_through(connection, change.latest)
 
 
-def _counted(session: Session, since_year: int | None) -> Counter[Key]:
-    """Every admission from `since_year` on (all of them without one), counted afresh per year."""
+def _years_of(months: Counter[MonthKey]) -> Counter[Key]:
+    """Admissions counted by month, added up by year."""
     found: Counter[Key] = Counter()
-    for (basis, org_id, year, _month), n in _months_counted(session, since_year).items():
+    for (basis, org_id, year, _month), n in months.items():
         found[(basis, org_id, year)] += n
     return found
 
@@ -359,27 +359,31 @@ def _latest_counted(session: Session) -> date | None:
     return max((d for d in days if d is not None), default=None)
 
 
-def recount_admissions(session: Session, since_year: int | None = None) -> int:
+def recount_admissions(session: Session, since_year: int | None = None,
+                       months: Counter[MonthKey] | None = None) -> int:
     """Count the admissions of `since_year` and after again (every year without one), in the
-    caller's transaction; the number of kept rows written (migration 0010 runs it alone)."""
+    caller's transaction, from `months` when the caller counted them already; the number of
+    kept rows written (migration 0010 runs it alone)."""
     connection = session.connection()
     table = AdmissionCount.__table__
     connection.execute(delete(table).where(table.c.year >= since_year) if since_year else delete(table))
-    rows = [dict(basis=b, organization_id=o, year=y, admitted=n)
-            for (b, o, y), n in _counted(session, since_year).items() if n]
+    months = _months_counted(session, since_year) if months is None else months
+    rows = [dict(basis=b, organization_id=o, year=y, admitted=n) for (b, o, y), n in _years_of(months).items() if n]
     for chunk in _chunks(rows):
         connection.execute(table.insert(), chunk)
     return len(rows)
 
 
-def recount_months(session: Session, since_year: int | None = None) -> int:
+def recount_months(session: Session, since_year: int | None = None,
+                   months: Counter[MonthKey] | None = None) -> int:
     """Count the admissions by month of `since_year` and after again (every year without one),
-    in the caller's transaction; the number of kept rows written (migration 0014 runs it alone)."""
+    in the caller's transaction, from `months` when the caller counted them already; the number
+    of kept rows written (migration 0014 runs it alone)."""
     connection = session.connection()
     table = AdmissionMonth.__table__
     connection.execute(delete(table).where(table.c.year >= since_year) if since_year else delete(table))
-    rows = [dict(basis=b, organization_id=o, year=y, month=m, admitted=n)
-            for (b, o, y, m), n in _months_counted(session, since_year).items() if n]
+    months = _months_counted(session, since_year) if months is None else months
+    rows = [dict(basis=b, organization_id=o, year=y, month=m, admitted=n) for (b, o, y, m), n in months.items() if n]
     for chunk in _chunks(rows):
         connection.execute(table.insert(), chunk)
     return len(rows)
@@ -419,7 +423,8 @@ def recount(session: Session, since_year: int | None = None) -> int:
     """Count the admissions (by year and by month) and the entries into stages of `since_year`
     and after again (every year without one), and the standing, in the caller's transaction;
     the number of kept rows written."""
-    return (recount_admissions(session, since_year) + recount_months(session, since_year)
+    months = _months_counted(session, since_year)  # one pass over the admissions for both tables
+    return (recount_admissions(session, since_year, months) + recount_months(session, since_year, months)
             + recount_flows(session, since_year) + recount_standing(session))
 
 
@@ -447,8 +452,7 @@ def differences(session: Session) -> dict[tuple, tuple]:
         select(s.c.organization_id, s.c.sector, s.c.stage, s.c.standing)).all() if n}
     months = _months_counted(session, None)
     counted = {("month", *key): n for key, n in months.items() if n}
-    for (b, o, y, _month), n in months.items():
-        counted[("admitted", b, o, y)] = counted.get(("admitted", b, o, y), 0) + n
+    counted |= {("admitted", *key): n for key, n in _years_of(months).items() if n}
     counted |= {("flow", *key): n for key, n in _flows_counted(session, None).items() if n}
     counted |= {("standing", *key): n for key, n in _standing_counted(session).items() if n}
     found = {key: (kept.get(key, 0), counted.get(key, 0)) for key in kept.keys() | counted.keys()
